@@ -1,0 +1,42 @@
+# One command runner for README, CI and developers.
+PY      ?= python3
+VENV    ?= .venv
+BIN     := $(VENV)/bin
+SHARED  ?= $(abspath ../shared)
+STAMP   := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
+
+.PHONY: setup run test test-fast lint bench eval clean-index
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	# CPU build of torch first: a bare "torch" requirement would pull a multi-GB CUDA build
+	$(BIN)/pip install -q torch==2.13.0
+	$(BIN)/pip install -q -e '.[e5,st,rerank,cloud,dev]'
+	rm -f $(VENV)/.installed-*; touch $(STAMP)
+
+setup: $(STAMP)
+
+## main job on the embedded default: builds the sample library + index on first run, then answers
+run: setup
+	$(BIN)/nikdesk ask
+
+test: setup
+	$(BIN)/python -m pytest -q
+
+test-fast: setup
+	$(BIN)/python -m pytest -q -m "not slow"
+
+lint: setup
+	$(BIN)/ruff check nikdesk tests
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+
+bench: setup
+	$(BIN)/python -m nikdesk.bench --corpus $(SHARED)/corpus/manuals
+
+eval: setup
+	$(BIN)/nikdesk eval $(SHARED)/eval/dev-questions.jsonl --index .cache/corpus-index
+
+clean-index:
+	rm -rf index/default

@@ -1,0 +1,7 @@
+"""Allow ``python -m nikdesk``."""
+
+import sys
+
+from nikdesk.cli import main
+
+sys.exit(main())

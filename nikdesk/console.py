@@ -1,0 +1,123 @@
+"""Terminal presentation for the CLI: progress bars, reports, hit lists, eval tables."""
+
+from __future__ import annotations
+
+import sys
+import textwrap
+from types import TracebackType
+from typing import Any
+
+from nikdesk.retrieval.build import BuildReport
+from nikdesk.retrieval.evaluate import Scores
+from nikdesk.retrieval.types import Hit
+
+_STAGES = {"parse": "Dokumente lesen", "embed": "Abschnitte einbetten", "write": "Index schreiben"}
+
+
+class BuildProgress:
+    """A tqdm bar per build stage, fed by build_index's progress callback."""
+
+    def __init__(self, enabled: bool = True) -> None:
+        self.enabled = enabled
+        self._bar: Any = None
+        self._stage = ""
+
+    def __enter__(self) -> BuildProgress:
+        return self
+
+    def __exit__(self, *exc: type[BaseException] | BaseException | TracebackType | None) -> None:
+        self._close()
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if not self.enabled:
+            return
+        from tqdm import tqdm
+
+        if stage != self._stage:
+            self._close()
+            self._stage = stage
+            self._bar = tqdm(total=total, desc=_STAGES.get(stage, stage), unit="", file=sys.stderr,
+                             mininterval=0.5)
+        if self._bar is not None:
+            self._bar.n = done
+            self._bar.refresh()
+
+    def _close(self) -> None:
+        if self._bar is not None:
+            self._bar.close()
+            self._bar = None
+
+
+def format_report(report: BuildReport) -> str:
+    """Return the human build report (German)."""
+    lines = [
+        f"Index geschrieben: {report.out}  (Version {report.bundle_version}, Embedder "
+        f"{report.embedder})",
+        f"  Dokumente: {len(report.indexed)} neu eingebettet, {len(report.reused)} unverändert "
+        f"übernommen, {len(report.removed)} entfernt, {len(report.skipped)} übersprungen",
+        f"  Seiten mit Text: {report.pages} (davon {report.pages_embedded} eingebettet), "
+        f"Abschnitte: {report.chunks} (davon {report.chunks_embedded} eingebettet)",
+        f"  Dauer: {report.seconds:.1f} s (Einbetten {report.embed_seconds:.1f} s)",
+    ]
+    if report.removed:
+        lines.append("  Entfernt: " + ", ".join(report.removed))
+    if report.skipped:
+        lines.append("  Übersprungen:")
+        lines += [f"    - {s.relpath}: {s.reason}" for s in report.skipped]
+    return "\n".join(lines)
+
+
+def format_hits(hits: list[Hit]) -> str:
+    """Return a numbered list of hits with citation and a text excerpt."""
+    if not hits:
+        return "Keine Treffer."
+    out = []
+    for n, hit in enumerate(hits, 1):
+        c = hit.chunk
+        where = f"{c.file}, S. {c.page_start}" + (f"–{c.page_end}" if c.page_end != c.page_start else "")
+        section = f" · {c.section}" if c.section else ""
+        excerpt = textwrap.shorten(" ".join(c.text.split()), 300, placeholder=" …")
+        out.append(f"{n}. [{where}]{section}  (Score {hit.score:.4f})\n   {excerpt}")
+    return "\n".join(out)
+
+
+def format_eval(result: dict[str, dict[str, Scores]]) -> str:
+    """Return a per-kind table of hit@1 / hit@5 / MRR for each mode."""
+    kinds = sorted({k for per in result.values() for k in per if k != "ALL"}) + ["ALL"]
+    modes = list(result)
+    head = f"{'kind':18}{'n':>4}  " + "  ".join(f"{m + ' h@1/h@5/MRR':>26}" for m in modes)
+    lines = [head, "-" * len(head)]
+    for kind in kinds:
+        cells, n = [], 0
+        for mode in modes:
+            s = result[mode].get(kind)
+            if s is None:
+                cells.append(f"{'-':>26}")
+                continue
+            d = s.as_dict()
+            n = int(d["n"])
+            cells.append(f"{d['hit@1']:>10.2f}{d['hit@5']:>8.2f}{d['mrr']:>8.2f}")
+        lines.append(f"{kind:18}{n:>4}  " + "  ".join(cells))
+    misses = result.get("hybrid", {}).get("ALL")
+    if misses and misses.misses:
+        lines.append(f"hybrid misses (not in top 5): {', '.join(misses.misses)}")
+    return "\n".join(lines)
+
+
+def format_answer(question: str, hits: list[Hit]) -> str:
+    """Return the extractive answer shown without a language model: cited passages."""
+    lines = [f"Frage: {question}", ""]
+    if not hits:
+        lines.append("In den Handbüchern habe ich dazu nichts gefunden.")
+        return "\n".join(lines)
+    lines.append(
+        "Ohne Sprachmodell zeige ich die passendsten Stellen aus den Handbüchern "
+        "(Quelle jeweils in eckigen Klammern):"
+    )
+    for n, hit in enumerate(hits[:3], 1):
+        c = hit.chunk
+        lines.append("")
+        lines.append(f"{n}) [{c.file}, Seite {c.page_start}]" + (f" – {c.section}" if c.section else ""))
+        body = textwrap.shorten(" ".join(c.text.split()), 600, placeholder=" …")
+        lines += ["   " + line for line in textwrap.wrap(body, 96)]
+    return "\n".join(lines)

@@ -1,0 +1,123 @@
+"""Cut parsed documents into chunks that stay inside one section and a small page range."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+from nikdesk.ingest.types import Block, BlockKind, ParsedDocument
+
+CHUNKER_VERSION = 1  # bump when chunk boundaries change: forces re-embedding on rebuild
+
+TARGET_CHARS = 900  # ~220 e5 tokens: small enough to be specific, large enough for context
+MAX_CHARS = 1400
+PAGE_FLUSH_CHARS = 250  # a chunk longer than this never continues onto the next page
+TABLE_MAX_CHARS = 700
+TABLE_MAX_ROWS = 6
+_SENTENCE_END = re.compile(r"(?<=[.!?:;])\s+|\n+")
+
+
+@dataclass(frozen=True)
+class DraftChunk:
+    """A chunk before it gets an id in the bundle."""
+
+    page_start: int
+    page_end: int
+    section: str
+    kind: str  # "text" | "table"
+    text: str
+
+
+def chunk_document(doc: ParsedDocument) -> list[DraftChunk]:
+    """Return the document's chunks in reading order."""
+    chunks: list[DraftChunk] = []
+    text_buf: list[Block] = []
+    table_buf: list[Block] = []
+    table_header: Block | None = None
+
+    def flush_text() -> None:
+        # a buffer of headings only is dropped: the chunks that follow carry the section name
+        if any(b.kind is not BlockKind.HEADING for b in text_buf):
+            chunks.append(_draft(text_buf, "text"))
+        text_buf.clear()
+
+    def flush_table() -> None:
+        if table_buf:
+            rows = ([table_header] if table_header else []) + table_buf
+            chunks.append(_draft(rows, "table", pages_from=table_buf))
+            table_buf.clear()
+
+    for block in _split_long(doc.blocks):
+        if block.kind in (BlockKind.TABLE_HEADER, BlockKind.TABLE_ROW):
+            flush_text()
+            if block.kind is BlockKind.TABLE_HEADER or (
+                table_buf and block.table_id != table_buf[-1].table_id
+            ):
+                flush_table()
+                table_header = block if block.kind is BlockKind.TABLE_HEADER else None
+                if block.kind is BlockKind.TABLE_HEADER:
+                    continue
+            if table_buf and (
+                block.page != table_buf[-1].page
+                or len(table_buf) >= TABLE_MAX_ROWS
+                or _size(table_buf) + len(block.text) > TABLE_MAX_CHARS
+            ):
+                flush_table()
+            table_buf.append(block)
+            continue
+
+        flush_table()
+        if text_buf and _breaks(text_buf, block):
+            flush_text()
+        text_buf.append(block)
+    flush_table()
+    flush_text()
+    return chunks
+
+
+def _split_long(blocks: tuple[Block, ...]) -> list[Block]:
+    """Split over-long text blocks at sentence or line ends so no chunk exceeds MAX_CHARS."""
+    out: list[Block] = []
+    for block in blocks:
+        if block.kind is not BlockKind.TEXT or len(block.text) <= MAX_CHARS:
+            out.append(block)
+            continue
+        piece = ""
+        for part in _SENTENCE_END.split(block.text):
+            if piece and len(piece) + len(part) > TARGET_CHARS:
+                out.append(replace(block, text=piece.strip()))
+                piece = ""
+            while len(part) > MAX_CHARS:  # no sentence end at all: hard cut
+                out.append(replace(block, text=part[:TARGET_CHARS]))
+                part = part[TARGET_CHARS:]
+            piece += part + " "
+        if piece.strip():
+            out.append(replace(block, text=piece.strip()))
+    return out
+
+
+def _breaks(buf: list[Block], block: Block) -> bool:
+    """Tell whether ``block`` must start a new chunk after ``buf``."""
+    if block.section != buf[-1].section or block.kind is BlockKind.HEADING:
+        return True
+    size = _size(buf)
+    if block.page != buf[-1].page and size > PAGE_FLUSH_CHARS:
+        return True
+    return size >= TARGET_CHARS or size + len(block.text) > MAX_CHARS
+
+
+def _size(blocks: list[Block]) -> int:
+    return sum(len(b.text) + 1 for b in blocks)
+
+
+def _draft(blocks: list[Block], kind: str, pages_from: list[Block] | None = None) -> DraftChunk:
+    paged = pages_from or blocks
+    content = [b for b in blocks if b.kind is not BlockKind.HEADING] or blocks
+    section = content[-1].section or blocks[0].section
+    return DraftChunk(
+        page_start=min(b.page for b in paged),
+        page_end=max(b.page for b in paged),
+        section=section,
+        kind=kind,
+        text="\n".join(b.text for b in blocks).strip(),
+    )

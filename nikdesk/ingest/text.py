@@ -1,0 +1,109 @@
+"""Normalise extracted text and guess its language; shared by the PDF and Markdown parsers."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+
+# NFKC would turn these into plain digits/letters; "m²" and "µF" must stay as printed.
+_KEEP_AS_IS = frozenset("¹²³µ")
+_DROP = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"), None)
+_SPACES = re.compile(r"[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ue000-\uf8ff]")
+_BULLET_START = re.compile(r"^(?:[•·▪◦‣\-–*]\s|\(?\d{1,2}[.)]\s|\(?[a-z][.)]\s)")
+# "Ein- und Ausgang": a hyphen before a conjunction is an elided word, not a line break.
+_CONJUNCTIONS = frozenset({"und", "oder", "bis", "bzw", "sowie", "and", "or", "to", "nor"})
+_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+
+_STOPWORDS = {
+    "de": frozenset(
+        "der die das und ist nicht mit den dem des ein eine einer eines für auf wird werden "
+        "sie sich von zu im bei oder auch wenn nur über nach kann können muss sind wie".split()
+    ),
+    "en": frozenset(
+        "the and is are not with of to for on in be this that it by or from can must when "
+        "if an as at will should which you your".split()
+    ),
+}
+
+
+def normalize_text(text: str) -> str:
+    """Return text with ligatures, odd spaces, soft hyphens and control characters normalised."""
+    text = text.translate(_DROP)
+    if not text.isascii():
+        text = "".join(c if c in _KEEP_AS_IS else unicodedata.normalize("NFKC", c) for c in text)
+    text = _CONTROL.sub("", text)
+    return _SPACES.sub(" ", text)
+
+
+def clean_inline(text: str) -> str:
+    """Normalise text and collapse all whitespace (newlines too) to single spaces."""
+    return " ".join(normalize_text(text).split())
+
+
+def join_lines(lines: Sequence[str], vocabulary: frozenset[str] = frozenset()) -> str:
+    """Join the lines of a paragraph, undoing line-end hyphenation where that is safe.
+
+    ``vocabulary`` holds lower-cased words seen elsewhere in the document; a hyphenated
+    compound it contains ("high-voltage") keeps its hyphen.
+    """
+    out = ""
+    for raw in lines:
+        line = " ".join(raw.split())
+        if not line:
+            continue
+        if not out:
+            out = line
+        elif _BULLET_START.match(line):
+            out += "\n" + line
+        elif out.endswith("-") and len(out) > 1 and out[-2].isalpha():
+            out += _hyphen_join(out, line, vocabulary)
+        else:
+            out += " " + line
+    return out
+
+
+def _hyphen_join(before: str, line: str, vocabulary: frozenset[str]) -> str:
+    """Return the text to append after ``before`` (ending in '-') for the next line."""
+    head = before.rsplit(maxsplit=1)[-1][:-1]
+    first = line.split(maxsplit=1)[0]
+    tail = first.rstrip(".,;:!?)")
+    if tail.lower() in _CONJUNCTIONS:
+        return " " + line  # "Plus- und Minus-Pol"
+    if not (head[-1:].islower() and tail[:1].islower()):
+        return line  # "DC-" + "Trennung": a real hyphen, just no line break
+    if f"{head}-{tail}".lower() in vocabulary and f"{head}{tail}".lower() not in vocabulary:
+        return line
+    return "\b" + line  # marker: drop the hyphen (handled below)
+
+
+def finish_join(text: str) -> str:
+    """Apply the hyphen drops that :func:`join_lines` marked."""
+    return text.replace("-\b", "")
+
+
+def dehyphenate(lines: Sequence[str], vocabulary: frozenset[str] = frozenset()) -> str:
+    """Join paragraph lines into one text, removing line-break hyphens where safe."""
+    return finish_join(join_lines(lines, vocabulary))
+
+
+def vocabulary_of(texts: Iterable[str]) -> frozenset[str]:
+    """Collect the lower-cased words and hyphenated compounds used in some texts."""
+    words: set[str] = set()
+    for text in texts:
+        for token in text.split():
+            token = token.strip(".,;:!?()[]\"'").lower()
+            if token and not token.endswith("-"):
+                words.add(token)
+    return frozenset(words)
+
+
+def detect_language(text: str) -> str:
+    """Guess whether text is German ("de") or English ("en") from common stopwords."""
+    counts = dict.fromkeys(_STOPWORDS, 0)
+    for word in _WORD.findall(text.lower()):
+        for lang, stops in _STOPWORDS.items():
+            if word in stops:
+                counts[lang] += 1
+    return "de" if counts["de"] > counts["en"] else "en"

@@ -1,0 +1,192 @@
+"""Build or incrementally update an index bundle from a folder of manuals."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from nikdesk.errors import BadDocument, IndexMismatch, IndexNotFound, NothingIndexed
+from nikdesk.ingest import SUPPORTED_SUFFIXES, parse_document
+from nikdesk.ingest.chunking import CHUNKER_VERSION, DraftChunk, chunk_document
+from nikdesk.ingest.types import ParsedDocument
+from nikdesk.retrieval.bundle import (
+    DocumentEntry,
+    EmbedderInfo,
+    Group,
+    IndexManifest,
+    SkippedFile,
+    doc_key,
+    file_sha256,
+    now_iso,
+    read_group,
+    read_manifest,
+    write_bundle,
+)
+from nikdesk.retrieval.embedders import Embedder
+
+Progress = Callable[[str, int, int], None]  # (stage, done, total)
+
+
+@dataclass
+class BuildReport:
+    """What a build did, for the CLI report and the admin's log."""
+
+    out: Path
+    embedder: str
+    bundle_version: int = 0
+    indexed: list[str] = field(default_factory=list)  # (re)embedded in this build
+    reused: list[str] = field(default_factory=list)  # unchanged, vectors taken from the old bundle
+    removed: list[str] = field(default_factory=list)  # in the old bundle, gone from the source
+    skipped: list[SkippedFile] = field(default_factory=list)
+    pages: int = 0  # pages with text in the whole bundle
+    pages_embedded: int = 0
+    chunks: int = 0
+    chunks_embedded: int = 0
+    seconds: float = 0.0
+    embed_seconds: float = 0.0
+
+
+def discover(src: Path) -> Iterator[Path]:
+    """Yield indexable files below ``src`` in a stable order (hidden files skipped)."""
+    for path in sorted(src.rglob("*")):
+        rel = path.relative_to(src)
+        if any(part.startswith(".") for part in rel.parts):
+            continue
+        if path.is_file() and path.suffix.lower() in SUPPORTED_SUFFIXES:
+            yield path
+
+
+def manufacturer_of(relpath: str) -> str:
+    """Guess the manufacturer from the top folder or the file name's first word."""
+    head = relpath.split("/")[0] if "/" in relpath else Path(relpath).stem
+    return head.split("_")[0]
+
+
+def passage_text(entry: DocumentEntry, chunk: DraftChunk) -> str:
+    """Return what gets embedded: the chunk with its document title and section as context."""
+    context = entry.title if not chunk.section else f"{entry.title} – {chunk.section}"
+    return f"{context}\n{chunk.text}"
+
+
+def build_index(
+    src: Path,
+    out: Path,
+    embedder: Embedder,
+    progress: Progress | None = None,
+) -> BuildReport:
+    """Index every supported file below ``src`` into the bundle at ``out``.
+
+    Documents whose content, embedder and chunker are unchanged since the previous bundle
+    at ``out`` are reused without re-embedding. Raises NothingIndexed if no file could be
+    indexed; otherwise bad files are listed in the report and the build goes on.
+    """
+    started = time.perf_counter()
+    src = src.resolve()
+    if not src.is_dir():
+        raise NothingIndexed(f"Source folder not found: {src}")
+    report = BuildReport(out=out, embedder=embedder.name)
+    old_manifest, old_entries = _previous(out, embedder)
+
+    groups: list[Group] = []
+    pending: list[tuple[DocumentEntry, list[DraftChunk], ParsedDocument]] = []
+    files = list(discover(src))
+    seen: set[str] = set()
+    for n, path in enumerate(files, 1):
+        relpath = path.relative_to(src).as_posix()
+        seen.add(relpath)
+        if progress:
+            progress("parse", n, len(files))
+        try:
+            sha = file_sha256(path)
+            old = old_entries.get(relpath)
+            if old and old.sha256 == sha and old.chunker_version == CHUNKER_VERSION:
+                groups.append(read_group(out, old))
+                report.reused.append(relpath)
+                continue
+            doc = parse_document(path)
+            drafts = chunk_document(doc)
+            if not drafts:
+                raise BadDocument(path, "no indexable text")
+        except BadDocument as exc:
+            report.skipped.append(SkippedFile(relpath, exc.reason))
+            continue
+        except OSError as exc:
+            report.skipped.append(SkippedFile(relpath, f"cannot read file: {exc}"))
+            continue
+        entry = DocumentEntry(
+            doc_id=doc_key(relpath), file=path.name, relpath=relpath, title=doc.title,
+            sha256=sha, pages=doc.page_count, pages_with_text=doc.pages_with_text,
+            chunks=len(drafts), language=doc.language, manufacturer=manufacturer_of(relpath),
+            chunker_version=CHUNKER_VERSION,
+        )
+        pending.append((entry, drafts, doc))
+    report.removed = sorted(set(old_entries) - seen)
+
+    if not groups and not pending:
+        raise NothingIndexed(
+            f"Nothing could be indexed in {src}: "
+            + ("; ".join(f"{s.relpath}: {s.reason}" for s in report.skipped) or "no PDF/Markdown")
+        )
+
+    embed_started = time.perf_counter()
+    groups.extend(_embed(pending, embedder, progress))
+    report.embed_seconds = time.perf_counter() - embed_started
+    groups.sort(key=lambda g: g.entry.relpath)
+
+    report.indexed = [e.relpath for e, _, _ in pending]
+    report.pages_embedded = sum(e.pages_with_text for e, _, _ in pending)
+    report.chunks_embedded = sum(len(d) for _, d, _ in pending)
+    report.pages = sum(g.entry.pages_with_text for g in groups)
+    report.chunks = sum(len(g.chunks) for g in groups)
+    report.bundle_version = (old_manifest.bundle_version + 1) if old_manifest else 1
+    manifest = IndexManifest(
+        embedder=EmbedderInfo(embedder.name, embedder.dim),
+        bundle_version=report.bundle_version,
+        created=now_iso(),
+        documents=tuple(g.entry for g in groups),
+        skipped=tuple(report.skipped),
+        total_chunks=report.chunks,
+    )
+    if progress:
+        progress("write", 0, 1)
+    write_bundle(out, manifest, groups)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _previous(out: Path, embedder: Embedder) -> tuple[IndexManifest | None, dict[str, DocumentEntry]]:
+    """Return the old manifest and its reusable entries (none if the embedder changed)."""
+    try:
+        manifest = read_manifest(out)
+    except (IndexNotFound, IndexMismatch):
+        return None, {}
+    if manifest.embedder.name != embedder.name or manifest.embedder.dim != embedder.dim:
+        return manifest, {}  # every vector must be recomputed with the new embedder
+    return manifest, {d.relpath: d for d in manifest.documents}
+
+
+def _embed(
+    pending: list[tuple[DocumentEntry, list[DraftChunk], ParsedDocument]],
+    embedder: Embedder,
+    progress: Progress | None,
+) -> list[Group]:
+    """Embed all new chunks in one stream (batches span documents) and split per document."""
+    texts = [passage_text(entry, c) for entry, drafts, _ in pending for c in drafts]
+    done = 0
+
+    def step(n: int) -> None:
+        nonlocal done
+        done += n
+        if progress:
+            progress("embed", done, len(texts))
+
+    vectors = embedder.embed_passages(texts, progress=step) if texts else np.zeros((0, 1))
+    groups, start = [], 0
+    for entry, drafts, _ in pending:
+        groups.append(Group(entry, drafts, vectors[start : start + len(drafts)]))
+        start += len(drafts)
+    return groups

@@ -1,0 +1,141 @@
+"""Hybrid retrieval: dense + lexical candidates, fused, collapsed per page, optionally reranked."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from nikdesk.errors import IndexMismatch
+from nikdesk.retrieval.bundle import IndexManifest, open_sqlite_readonly, read_manifest
+from nikdesk.retrieval.dense import DenseIndex
+from nikdesk.retrieval.embedders import Embedder
+from nikdesk.retrieval.lexical import lexical_search
+from nikdesk.retrieval.rerank import Reranker
+from nikdesk.retrieval.types import Chunk, Hit, SearchFilters, SearchOptions
+
+CANDIDATES = 60  # per retriever, before fusion
+RRF_K = 60
+RERANK_DEPTH = 30
+
+
+@dataclass(frozen=True)
+class DocumentInfo:
+    """A document of the open bundle, with the range of its chunk ids."""
+
+    doc_id: str
+    file: str
+    title: str
+    manufacturer: str
+    first_chunk: int
+    last_chunk: int
+
+
+class Retriever:
+    """Search one index bundle. Load once, query many times (thread-safe for reads)."""
+
+    def __init__(self, bundle: Path, embedder: Embedder | None, reranker: Reranker | None = None):
+        self.path = bundle
+        self.manifest: IndexManifest = read_manifest(bundle)
+        if embedder is not None and (
+            embedder.name != self.manifest.embedder.name or embedder.dim != self.manifest.embedder.dim
+        ):
+            raise IndexMismatch(
+                f"The index at {bundle} was built with embedder '{self.manifest.embedder.name}' "
+                f"({self.manifest.embedder.dim} dims) but '{embedder.name}' ({embedder.dim} dims) "
+                f"is configured. Use --embedder {self.manifest.embedder.name} or rebuild the index."
+            )
+        self.embedder = embedder
+        self.reranker = reranker
+        self._db = open_sqlite_readonly(bundle / "chunks.sqlite")
+        self._dense = DenseIndex(bundle / "vectors.faiss")
+        self.documents = [
+            DocumentInfo(**dict(r))
+            for r in self._db.execute(
+                "SELECT doc_id, file, title, manufacturer, first_chunk, last_chunk FROM documents"
+            )
+        ]
+
+    def search(self, query: str, options: SearchOptions | None = None) -> list[Hit]:
+        """Return the best hits for ``query``, at most one per page, best first."""
+        options = options or SearchOptions()
+        ranges = self._id_ranges(options.filters)
+        if ranges == []:
+            return []  # filters matched no document
+        dense: list[tuple[int, float]] = []
+        lexical: list[tuple[int, float]] = []
+        if options.mode in ("hybrid", "dense") and self.embedder is not None:
+            vector = self.embedder.embed_query(query)
+            dense = self._dense.search(vector, CANDIDATES, ranges)
+        if options.mode in ("hybrid", "lexical") or self.embedder is None:
+            lexical = lexical_search(self._db, query, CANDIDATES, ranges)
+        fused = _rrf(dense, lexical)
+        hits = self._collapse_pages(fused, dense, lexical)
+        if options.rerank and self.reranker is not None and hits:
+            head = self.reranker.rerank(query, hits[:RERANK_DEPTH])
+            hits = head + hits[RERANK_DEPTH:]
+        return hits[: options.k]
+
+    def _id_ranges(self, filters: SearchFilters) -> list[tuple[int, int]] | None:
+        if not filters.active:
+            return None
+        files = {f.lower() for f in filters.files}
+        makers = {m.lower() for m in filters.manufacturers}
+        products = [p.lower() for p in filters.products]
+        ranges = []
+        for doc in self.documents:
+            if files and doc.file.lower() not in files:
+                continue
+            if makers and doc.manufacturer.lower() not in makers:
+                continue
+            haystack = f"{doc.title} {doc.file}".lower()
+            if products and not any(p in haystack for p in products):
+                continue
+            ranges.append((doc.first_chunk, doc.last_chunk))
+        return ranges
+
+    def _collapse_pages(
+        self,
+        fused: list[tuple[int, float]],
+        dense: list[tuple[int, float]],
+        lexical: list[tuple[int, float]],
+    ) -> list[Hit]:
+        """Keep the best chunk per (document, page): a page is what a citation points at."""
+        chunks = self.chunks([cid for cid, _ in fused])
+        dense_rank = {cid: r for r, (cid, _) in enumerate(dense, 1)}
+        lexical_rank = {cid: r for r, (cid, _) in enumerate(lexical, 1)}
+        seen: set[tuple[str, int]] = set()
+        hits = []
+        for cid, score in fused:
+            chunk = chunks[cid]
+            key = (chunk.doc_id, chunk.page_start)
+            if key in seen:
+                continue
+            seen.add(key)
+            hits.append(Hit(chunk, score, dense_rank.get(cid), lexical_rank.get(cid)))
+        return hits
+
+    def chunks(self, ids: list[int]) -> dict[int, Chunk]:
+        """Fetch chunks by id."""
+        if not ids:
+            return {}
+        files = {d.doc_id: d.file for d in self.documents}
+        marks = ",".join("?" * len(ids))
+        rows = self._db.execute(
+            "SELECT id, doc_id, page_start, page_end, section, kind, text FROM chunks "
+            f"WHERE id IN ({marks})",
+            ids,
+        )
+        return {r["id"]: Chunk(file=files[r["doc_id"]], **dict(r)) for r in rows}
+
+    def close(self) -> None:
+        """Release the chunk store."""
+        self._db.close()
+
+
+def _rrf(*ranked: list[tuple[int, float]]) -> list[tuple[int, float]]:
+    """Fuse ranked lists with reciprocal rank fusion."""
+    scores: dict[int, float] = {}
+    for results in ranked:
+        for rank, (cid, _) in enumerate(results, 1):
+            scores[cid] = scores.get(cid, 0.0) + 1.0 / (RRF_K + rank)
+    return sorted(scores.items(), key=lambda item: -item[1])

@@ -1,0 +1,89 @@
+"""Lexical normalisation shared by indexing and querying (German/English, codes, numbers).
+
+SQLite FTS5 folds neither ``ß``/``ss`` nor ``ä``/``ae``, and splits ``F-012`` into ``f`` and
+``012``. So text is turned into our own token stream here and FTS5 only sees plain tokens.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+import Stemmer
+
+_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "ẞ": "ss"})
+_DECIMAL_COMMA = re.compile(r"(?<=\d),(?=\d)")
+# a token: letters/digits, optionally joined by - _ . / (codes like F-012, DDSU666-H, 0x1A2B)
+_TOKEN = re.compile(r"[0-9a-z]+(?:[-_./:][0-9a-z]+)*")
+_SPLIT = re.compile(r"[-_./:]")
+_DECIMAL = re.compile(r"^\d+\.\d+$")
+
+_STOPWORDS_DE = """
+aber alle allem allen aller alles als also am an ander andere anderem anderen anderer anderes
+auch auf aus bei beim bin bis bist da damit dann das dass dasselbe dazu dein deine dem den denn
+der des dessen dich die dies diese dieselbe diesem diesen dieser dieses dir doch dort du durch
+ein eine einem einen einer eines einfach er es etwas euch euer eure fuer gegen gewesen hab habe
+haben hat hatte hier hin hinter ich ihm ihn ihnen ihr ihre im in indem ins ist jede jedem jeden
+jeder jedes jetzt kann kein keine koennen konnte man manche mein meine mich mir mit muss nach
+nicht nichts noch nun nur ob oder ohne sehr sein seine sich sie sind so soll sollte sondern um
+und uns unser unter viel vom von vor wann war waren warum was weil welche welchem welchen
+welcher welches wenn wer werde werden wie wieder will wir wird wo wohin wollen worden wurde zu
+zum zur ueber gibt geht darf duerfen muessen welchen wieviel wieviele ab genau einstellen meinem
+""".split()
+_STOPWORDS_EN = """
+a an and are as at be been but by can could do does for from had has have how i if in into is it
+its me my of on or our should so than that the their them then there these they this to was we
+were what when where which while who why will with would you your do does did any each about
+""".split()
+STOPWORDS = frozenset(_STOPWORDS_DE + _STOPWORDS_EN)
+
+
+@lru_cache(maxsize=1)
+def _stemmers() -> tuple[Stemmer.Stemmer, Stemmer.Stemmer]:
+    return Stemmer.Stemmer("english"), Stemmer.Stemmer("german")
+
+
+def fold(text: str) -> str:
+    """Lower-case, fold umlauts/ß to ae/oe/ue/ss, strip other accents, unify decimal commas."""
+    text = unicodedata.normalize("NFKC", text).lower().translate(_UMLAUTS)
+    text = "".join(
+        ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch)
+    )
+    return _DECIMAL_COMMA.sub(".", text)
+
+
+def raw_tokens(text: str) -> list[str]:
+    """Split folded text into tokens; compound codes also yield their joined and split forms."""
+    out: list[str] = []
+    for token in _TOKEN.findall(fold(text)):
+        if _SPLIT.search(token) and not _DECIMAL.match(token):
+            parts = [p for p in _SPLIT.split(token) if p]
+            out.append("".join(parts))  # F-012 -> f012, so "F012" and "F-012" meet
+            out.extend(parts)
+        else:
+            out.append(token.replace(".", "p") if _DECIMAL.match(token) else token)
+    return out
+
+
+def terms(text: str, *, drop_stopwords: bool = False) -> list[str]:
+    """Return index terms: raw tokens, words additionally stemmed (English and German)."""
+    english, german = _stemmers()
+    out: list[str] = []
+    for token in raw_tokens(text):
+        if drop_stopwords and token in STOPWORDS:
+            continue
+        if token.isalpha() and len(token) > 3:
+            en = english.stemWord(token)
+            de = german.stemWord(token)
+            out.append(en)
+            if de != en:
+                out.append(de)
+        else:
+            out.append(token)
+    return out
+
+
+def index_text(text: str) -> str:
+    """Return the space-joined term string stored in the FTS5 table."""
+    return " ".join(terms(text))

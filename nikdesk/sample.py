@@ -1,0 +1,54 @@
+"""The embedded default: a fictional sample library, its index, and a sample question."""
+
+from __future__ import annotations
+
+import importlib.util
+from collections.abc import Callable
+from pathlib import Path
+
+from nikdesk.errors import IndexNotFound
+from nikdesk.paths import resources_dir
+from nikdesk.retrieval.bundle import read_manifest
+from nikdesk.retrieval.open import default_index_path
+
+SAMPLE_QUESTION = "Der Wechselrichter zeigt E050 an. Was bedeutet das und was muss ich prüfen?"
+
+
+def sample_library_dir() -> Path:
+    """Return the folder whose documents form the sample library."""
+    return resources_dir() / "sample_library" / "docs"
+
+
+def ensure_sample_library(log: Callable[[str], None] = print) -> Path:
+    """Generate the sample manual PDF from its script if it is not there yet."""
+    docs = sample_library_dir()
+    script = resources_dir() / "sample_library" / "make_sample_manual.py"
+    if not any(docs.glob("*.pdf")):
+        log(f"Erzeuge Beispiel-Handbuch mit {script.name} …")
+        spec = importlib.util.spec_from_file_location("nikdesk_sample_manual", script)
+        if spec is None or spec.loader is None:
+            raise IndexNotFound(f"Sample generator missing: {script}")
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        module.build(docs)
+    return docs
+
+
+def ensure_sample_index(log: Callable[[str], None] = print) -> Path:
+    """Return the bundled index, building it from the sample library on first run."""
+    path = default_index_path()
+    try:
+        read_manifest(path)
+        return path
+    except IndexNotFound:
+        pass
+    from nikdesk.console import BuildProgress, format_report
+    from nikdesk.retrieval.build import build_index
+    from nikdesk.retrieval.embedders import create_embedder
+
+    docs = ensure_sample_library(log)
+    log(f"Kein Index unter {path} – baue ihn aus der Beispielbibliothek {docs} …")
+    with BuildProgress() as progress:
+        report = build_index(docs, path, create_embedder(), progress=progress)
+    log(format_report(report))
+    return path

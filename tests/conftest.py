@@ -1,0 +1,39 @@
+"""Test hygiene: a temporary home per test, offscreen Qt, corpus/model locations, markers."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before any Qt import
+os.environ["HF_HUB_OFFLINE"] = "1"  # a test must never reach for a model hub
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = Path(os.environ.get("NIKDESK_SHARED", ROOT.parent / "shared"))
+CORPUS = SHARED / "corpus"
+MANUALS = CORPUS / "manuals"
+DEV_QUESTIONS = SHARED / "eval" / "dev-questions.jsonl"
+
+
+@pytest.fixture(autouse=True)
+def _tmp_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Give every test its own user data dir."""
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("NIKDESK_HOME", str(home))
+    return home
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Auto-mark GUI tests so ``-m "not gui"`` runs headless."""
+    for item in items:
+        if "/tests/ui/" in str(item.fspath).replace(os.sep, "/"):
+            item.add_marker(pytest.mark.gui)
+
+
+def require_manuals() -> Path:
+    """Return the real manuals folder or skip the test with the reason."""
+    if not MANUALS.is_dir():
+        pytest.skip(f"real corpus not found at {MANUALS} (set NIKDESK_SHARED)")
+    return MANUALS

@@ -1,0 +1,30 @@
+"""German query terms expand to English manual vocabulary."""
+
+from nikdesk.retrieval.glossary import expand
+from nikdesk.retrieval.normalize import terms
+
+GLOSSARY = {
+    "querschnitt": ("cross section",),
+    "leistung": ("power",),
+    "fehlerstromschutzschalter": ("residual current device", "rcd"),
+}
+
+
+def test_exact_word_expands() -> None:
+    assert set(terms("cross section")) <= set(expand("Welcher Querschnitt?", GLOSSARY))
+
+
+def test_compound_expands_through_its_head_noun() -> None:
+    assert set(terms("power")) <= set(expand("maximale Ladeleistung", GLOSSARY))
+
+
+def test_unknown_words_add_nothing() -> None:
+    assert expand("Hallo Welt", GLOSSARY) == []
+
+
+def test_bundled_glossary_loads() -> None:
+    from nikdesk.retrieval.glossary import load_glossary
+
+    table = load_glossary()
+    assert len(table) > 100, "resources/glossary/de_en.tsv missing or nearly empty"
+    assert "wechselrichter" in table
