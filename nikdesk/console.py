@@ -5,11 +5,12 @@ from __future__ import annotations
 import sys
 import textwrap
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from nikdesk.retrieval.build import BuildReport
-from nikdesk.retrieval.evaluate import Scores
-from nikdesk.retrieval.types import Hit
+if TYPE_CHECKING:  # keep `nikdesk search` from importing the ingest stack
+    from nikdesk.retrieval.build import BuildReport
+    from nikdesk.retrieval.evaluate import Scores
+    from nikdesk.retrieval.types import Hit
 
 _STAGES = {"parse": "Dokumente lesen", "embed": "Abschnitte einbetten", "write": "Index schreiben"}
 

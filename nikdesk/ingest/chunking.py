@@ -11,7 +11,6 @@ CHUNKER_VERSION = 1  # bump when chunk boundaries change: forces re-embedding on
 
 TARGET_CHARS = 900  # ~220 e5 tokens: small enough to be specific, large enough for context
 MAX_CHARS = 1400
-PAGE_FLUSH_CHARS = 250  # a chunk longer than this never continues onto the next page
 TABLE_MAX_CHARS = 700
 TABLE_MAX_ROWS = 6
 _SENTENCE_END = re.compile(r"(?<=[.!?:;])\s+|\n+")
@@ -101,8 +100,8 @@ def _breaks(buf: list[Block], block: Block) -> bool:
     if block.section != buf[-1].section or block.kind is BlockKind.HEADING:
         return True
     size = _size(buf)
-    if block.page != buf[-1].page and size > PAGE_FLUSH_CHARS:
-        return True
+    if block.page != buf[-1].page and any(b.kind is not BlockKind.HEADING for b in buf):
+        return True  # a citation names one page: only a heading may carry over to the next
     return size >= TARGET_CHARS or size + len(block.text) > MAX_CHARS
 
 
@@ -111,8 +110,8 @@ def _size(blocks: list[Block]) -> int:
 
 
 def _draft(blocks: list[Block], kind: str, pages_from: list[Block] | None = None) -> DraftChunk:
-    paged = pages_from or blocks
     content = [b for b in blocks if b.kind is not BlockKind.HEADING] or blocks
+    paged = pages_from or content  # a heading left at the foot of a page is not the citation
     section = content[-1].section or blocks[0].section
     return DraftChunk(
         page_start=min(b.page for b in paged),

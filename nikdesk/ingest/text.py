@@ -43,14 +43,18 @@ def clean_inline(text: str) -> str:
 
 
 def join_lines(lines: Sequence[str], vocabulary: frozenset[str] = frozenset()) -> str:
-    """Join the lines of a paragraph, undoing line-end hyphenation where that is safe.
+    """Normalise and join the lines of a paragraph, undoing safe line-end hyphenation.
 
-    ``vocabulary`` holds lower-cased words seen elsewhere in the document; a hyphenated
-    compound it contains ("high-voltage") keeps its hyphen.
+    List items stay on their own line. ``vocabulary`` holds lower-cased words seen
+    elsewhere in the document; a hyphenated compound it contains ("high-voltage")
+    keeps its hyphen.
     """
     out = ""
     for raw in lines:
-        line = " ".join(raw.split())
+        raw = raw.rstrip()
+        if raw.endswith("\u00ad"):  # a soft hyphen the PDF printed at the break
+            raw = raw[:-1] + "-"
+        line = " ".join(normalize_text(raw).split())
         if not line:
             continue
         if not out:
@@ -58,34 +62,24 @@ def join_lines(lines: Sequence[str], vocabulary: frozenset[str] = frozenset()) -
         elif _BULLET_START.match(line):
             out += "\n" + line
         elif out.endswith("-") and len(out) > 1 and out[-2].isalpha():
-            out += _hyphen_join(out, line, vocabulary)
+            out = _join_hyphenated(out, line, vocabulary)
         else:
             out += " " + line
     return out
 
 
-def _hyphen_join(before: str, line: str, vocabulary: frozenset[str]) -> str:
-    """Return the text to append after ``before`` (ending in '-') for the next line."""
+def _join_hyphenated(before: str, line: str, vocabulary: frozenset[str]) -> str:
+    """Append ``line`` to ``before``, which ends in a hyphen at a line break."""
     head = before.rsplit(maxsplit=1)[-1][:-1]
-    first = line.split(maxsplit=1)[0]
-    tail = first.rstrip(".,;:!?)")
+    tail = line.split(maxsplit=1)[0].rstrip(".,;:!?)")
     if tail.lower() in _CONJUNCTIONS:
-        return " " + line  # "Plus- und Minus-Pol"
+        return f"{before} {line}"  # "Plus- und Minus-Pol"
     if not (head[-1:].islower() and tail[:1].islower()):
-        return line  # "DC-" + "Trennung": a real hyphen, just no line break
-    if f"{head}-{tail}".lower() in vocabulary and f"{head}{tail}".lower() not in vocabulary:
-        return line
-    return "\b" + line  # marker: drop the hyphen (handled below)
-
-
-def finish_join(text: str) -> str:
-    """Apply the hyphen drops that :func:`join_lines` marked."""
-    return text.replace("-\b", "")
-
-
-def dehyphenate(lines: Sequence[str], vocabulary: frozenset[str] = frozenset()) -> str:
-    """Join paragraph lines into one text, removing line-break hyphens where safe."""
-    return finish_join(join_lines(lines, vocabulary))
+        return before + line  # "DC-" + "Trennung": a real hyphen, only the break goes
+    compound, word = f"{head}-{tail}".lower(), f"{head}{tail}".lower()
+    if compound in vocabulary and word not in vocabulary:
+        return before + line
+    return before[:-1] + line
 
 
 def vocabulary_of(texts: Iterable[str]) -> frozenset[str]:
