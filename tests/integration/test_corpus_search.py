@@ -1,0 +1,94 @@
+"""Search on the full real corpus (34 vendor PDFs), index built once per content hash."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from nikdesk.retrieval.evaluate import evaluate, load_questions
+from nikdesk.retrieval.hybrid import Retriever
+from nikdesk.retrieval.types import SearchFilters, SearchOptions
+from tests.conftest import DEV_QUESTIONS
+
+pytestmark = pytest.mark.slow
+
+
+def top(retriever: Retriever, question: str, k: int = 5, **filters: tuple[str, ...]) -> list:
+    return retriever.search(question, SearchOptions(k=k, filters=SearchFilters(**filters)))
+
+
+def test_manifest_describes_the_corpus(corpus_index: Path) -> None:
+    manifest = json.loads((corpus_index / "manifest.json").read_text())
+    assert len(manifest["documents"]) == 34
+    pages = sum(d["pages_with_text"] for d in manifest["documents"])
+    assert 800 <= pages <= 870
+    langs = {d["file"]: d["language"] for d in manifest["documents"]}
+    assert langs["NIBE_S1256_Installationshilfe_DE.pdf"] == "de"
+    assert langs["Victron_VE.Direct_Protocol_3.33.pdf"] == "en"
+
+
+def test_register_table_row_is_found_on_its_page(corpus_retriever: Retriever) -> None:
+    hits = top(corpus_retriever, "POWER_TOTAL Register 120 go-eCharger Modbus")
+    best = hits[0]
+    assert (best.file, best.page) == ("go-e_Charger_Modbus_TCP_API.pdf", 4)
+    assert "POWER_TOTAL" in best.chunk.text
+
+
+def test_error_code_is_matched_exactly(corpus_retriever: Retriever) -> None:
+    hits = top(corpus_retriever, "Growatt Error 203", k=3)
+    assert any(h.file.startswith("Growatt_MIC") and h.page == 22 for h in hits)
+    assert "203" in hits[0].chunk.text
+
+
+def test_german_question_finds_english_page(corpus_retriever: Retriever) -> None:
+    hits = top(corpus_retriever, "Die Supply-LED auf der Fronius Datamanager-Karte blinkt rot. "
+               "Kann ich den Wechselrichter jetzt einfach ausschalten?")
+    assert ("Fronius_Datamanager_Manual_EN.pdf", 21) in [(h.file, h.page) for h in hits]
+
+
+def test_filters_by_document_and_manufacturer(corpus_retriever: Retriever) -> None:
+    hits = top(corpus_retriever, "Modbus address", files=("Deye_SUN_Inverter_Modbus_EN.pdf",))
+    assert hits and {h.file for h in hits} == {"Deye_SUN_Inverter_Modbus_EN.pdf"}
+    hits = top(corpus_retriever, "Modbus Adresse", manufacturers=("sma",))
+    assert hits and all(h.file.startswith("SMA_") for h in hits)
+    assert top(corpus_retriever, "Modbus", products=("gibt es nicht",)) == []
+
+
+def test_hits_are_distinct_pages(corpus_retriever: Retriever) -> None:
+    hits = top(corpus_retriever, "Modbus Register Leistung", k=10)
+    pages = [(h.file, h.page) for h in hits]
+    assert len(pages) == len(set(pages)) == 10
+
+
+def test_dev_set_hybrid_beats_single_retrievers(corpus_retriever: Retriever) -> None:
+    result = evaluate(corpus_retriever, load_questions(DEV_QUESTIONS))
+    hit5 = {mode: kinds["ALL"].as_dict()["hit@5"] for mode, kinds in result.items()}
+    print("dev hit@5:", hit5)
+    assert hit5["hybrid"] >= 0.75
+    assert hit5["hybrid"] > hit5["dense"] and hit5["hybrid"] > hit5["lexical"]
+
+
+def test_cli_batch_search_prints_one_json_line_per_question(
+    corpus_index: Path, tmp_path: Path
+) -> None:
+    questions = tmp_path / "q.jsonl"
+    questions.write_text(
+        '{"id": "a", "question": "Victron ERR 33"}\n{"id": "b", "question": "Norwegen-Modus"}\n',
+        encoding="utf-8",
+    )
+    out = subprocess.run(
+        [sys.executable, "-m", "nikdesk", "search", "--batch", str(questions), "--index",
+         str(corpus_index), "--k", "3", "--json"],
+        check=True, capture_output=True, text=True,
+    ).stdout.splitlines()
+    rows = [json.loads(line) for line in out]
+    assert [r["id"] for r in rows] == ["a", "b"]
+    for row in rows:
+        assert len(row["hits"]) == 3
+        for hit in row["hits"]:
+            assert {"file", "page", "score", "text", "section"} <= set(hit)
+            assert isinstance(hit["page"], int) and hit["page"] >= 1
