@@ -11,11 +11,14 @@ from nikdesk.retrieval.dense import DenseIndex
 from nikdesk.retrieval.embedders import Embedder
 from nikdesk.retrieval.lexical import lexical_search
 from nikdesk.retrieval.rerank import Reranker
+from nikdesk.retrieval.routing import DocumentRouter
 from nikdesk.retrieval.types import Chunk, Hit, SearchFilters, SearchOptions
 
-CANDIDATES = 60  # per retriever, before fusion
+CANDIDATES = 40  # per retriever and scope, before fusion
 RRF_K = 60
 RERANK_DEPTH = 30
+ROUTE_SHARE = 0.5  # documents scoring at least this share of the best-named one are "routed"
+ROUTE_BOOST = 0.01  # added to the fused score of chunks in the routed documents (RRF ~ 0.016)
 
 
 @dataclass(frozen=True)
@@ -54,6 +57,7 @@ class Retriever:
                 "SELECT doc_id, file, title, manufacturer, first_chunk, last_chunk FROM documents"
             )
         ]
+        self.router = DocumentRouter((d.doc_id, d.file, d.title) for d in self.documents)
 
     def search(self, query: str, options: SearchOptions | None = None) -> list[Hit]:
         """Return the best hits for ``query``, at most one per page, best first."""
@@ -61,19 +65,44 @@ class Retriever:
         ranges = self._id_ranges(options.filters)
         if ranges == []:
             return []  # filters matched no document
+        use_dense = options.mode in ("hybrid", "dense") and self.embedder is not None
+        use_lexical = options.mode in ("hybrid", "lexical") or self.embedder is None
+        vector = self.embedder.embed_query(query) if use_dense and self.embedder else None
+        routed = self._routed_ranges(query, ranges)
         dense: list[tuple[int, float]] = []
         lexical: list[tuple[int, float]] = []
-        if options.mode in ("hybrid", "dense") and self.embedder is not None:
-            vector = self.embedder.embed_query(query)
-            dense = self._dense.search(vector, CANDIDATES, ranges)
-        if options.mode in ("hybrid", "lexical") or self.embedder is None:
-            lexical = lexical_search(self._db, query, CANDIDATES, ranges)
-        fused = _rrf(dense, lexical)
+        lists = []
+        for scope in [ranges] + ([routed] if routed else []):
+            if vector is not None:
+                lists.append(self._dense.search(vector, CANDIDATES, scope))
+            if use_lexical:
+                lists.append(lexical_search(self._db, query, CANDIDATES, scope))
+        dense = lists[0] if vector is not None else []
+        lexical = lists[1 if vector is not None else 0] if use_lexical else []
+        fused = _rrf(*lists)
+        if routed:
+            fused = _boost(fused, routed)
         hits = self._collapse_pages(fused, dense, lexical)
         if options.rerank and self.reranker is not None and hits:
             head = self.reranker.rerank(query, hits[:RERANK_DEPTH])
             hits = head + hits[RERANK_DEPTH:]
         return hits[: options.k]
+
+    def _routed_ranges(
+        self, query: str, allowed: list[tuple[int, int]] | None
+    ) -> list[tuple[int, int]]:
+        """Return the chunk id ranges of the documents the question names (within filters)."""
+        scores = self.router.scores(query)
+        if not scores:
+            return []
+        best = max(scores.values())
+        allowed_set = set(allowed) if allowed is not None else None
+        return [
+            (d.first_chunk, d.last_chunk)
+            for d in self.documents
+            if scores.get(d.doc_id, 0) >= ROUTE_SHARE * best
+            and (allowed_set is None or (d.first_chunk, d.last_chunk) in allowed_set)
+        ]
 
     def _id_ranges(self, filters: SearchFilters) -> list[tuple[int, int]] | None:
         if not filters.active:
@@ -130,6 +159,15 @@ class Retriever:
     def close(self) -> None:
         """Release the chunk store."""
         self._db.close()
+
+
+def _boost(fused: list[tuple[int, float]], ranges: list[tuple[int, int]]) -> list[tuple[int, float]]:
+    """Lift chunks of the routed documents and re-sort."""
+    lifted = [
+        (cid, score + (ROUTE_BOOST if any(a <= cid <= b for a, b in ranges) else 0.0))
+        for cid, score in fused
+    ]
+    return sorted(lifted, key=lambda item: -item[1])
 
 
 def _rrf(*ranked: list[tuple[int, float]]) -> list[tuple[int, float]]:

@@ -1,0 +1,69 @@
+"""Route a question to the documents whose product or maker it names.
+
+Technicians name the device ("Fronius Datamanager", "DDSU666-H", "go-eCharger"). Names are
+taken from the document file names and titles (split at "_", "-" and CamelCase); a name that
+several documents share ("Modbus", "Manual") says little, so each carries an IDF weight.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable
+
+from nikdesk.retrieval.normalize import STOPWORDS, fold, raw_tokens
+
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Za-z])(?=\d{2,})")
+_SQUASH = re.compile(r"[^0-9a-z]+")
+_VERSIONISH = re.compile(r"^(v\d+|\d{1,3}|[a-z]|de|en)$")
+MAX_SHARED = 3  # a name in more documents than this is not a product name
+SUBSTRING_MIN = 5  # names this long also match inside compounds ("Datamanager-Karte")
+
+
+def _squash(text: str) -> str:
+    return _SQUASH.sub("", fold(text))
+
+
+def names_of(*labels: str) -> set[str]:
+    """Return the candidate product/maker names in file names and titles."""
+    names: set[str] = set()
+    for label in labels:
+        for part in re.split(r"[_\s/()]+", label):
+            pieces = [part, *_CAMEL.split(part)]
+            for piece in pieces:
+                for token in raw_tokens(piece):
+                    if len(token) >= 2 and not _VERSIONISH.match(token) and token not in STOPWORDS:
+                        names.add(token)
+    return names
+
+
+class DocumentRouter:
+    """Score documents by the weighted product/maker names a question mentions."""
+
+    def __init__(self, documents: Iterable[tuple[str, str, str]]) -> None:
+        """Take (doc_id, file name, title) triples."""
+        self._names: dict[str, set[str]] = {}
+        for doc_id, file, title in documents:
+            stem = file.rsplit(".", 1)[0]
+            self._names[doc_id] = names_of(stem, title)
+        df = Counter(n for names in self._names.values() for n in names)
+        total = max(len(self._names), 1)
+        self._idf = {
+            n: math.log(1 + total / c) for n, c in df.items() if c <= MAX_SHARED
+        }
+
+    def scores(self, question: str) -> dict[str, float]:
+        """Return doc_id -> routing score (only documents the question names)."""
+        tokens = set(raw_tokens(question))
+        squashed = _squash(question)
+        out: dict[str, float] = {}
+        for doc_id, names in self._names.items():
+            score = sum(
+                self._idf[n]
+                for n in names
+                if n in self._idf and (n in tokens or (len(n) >= SUBSTRING_MIN and n in squashed))
+            )
+            if score > 0:
+                out[doc_id] = score
+        return out
