@@ -21,7 +21,12 @@ import numpy as np
 from nikdesk.ingest.chunking import DraftChunk
 from nikdesk.retrieval.build import build_index, passage_text
 from nikdesk.retrieval.bundle import (
-    DocumentEntry, EmbedderInfo, Group, IndexManifest, now_iso, read_group, read_manifest,
+    DocumentEntry,
+    Group,
+    IndexManifest,
+    now_iso,
+    read_group,
+    read_manifest,
     write_bundle,
 )
 from nikdesk.retrieval.embedders import create_embedder
@@ -63,10 +68,14 @@ def bench_build(corpus: Path, work: Path) -> Path:
     raw_seconds = time.perf_counter() - started
     raw_rate = report.pages / raw_seconds
     print(f"[build] {report.pages} pages, {report.chunks} chunks, {len(manifest.documents)} docs")
-    print(f"[build] full build        {report.seconds:7.1f} s  {build_rate:6.2f} pages/s "
-          f"(embedding {report.embed_seconds:.1f} s of it)")
-    print(f"[build] raw embedding     {raw_seconds:7.1f} s  {raw_rate:6.2f} pages/s "
-          f"(same {len(texts)} passages, embedder only)")
+    print(
+        f"[build] full build        {report.seconds:7.1f} s  {build_rate:6.2f} pages/s "
+        f"(embedding {report.embed_seconds:.1f} s of it)"
+    )
+    print(
+        f"[build] raw embedding     {raw_seconds:7.1f} s  {raw_rate:6.2f} pages/s "
+        f"(same {len(texts)} passages, embedder only)"
+    )
     print(f"[build] ratio build/raw   {build_rate / raw_rate:6.2f}   (target >= 0.80)")
     return out
 
@@ -97,14 +106,21 @@ def bench_search(label: str, index: Path, reranker_dir: Path | None) -> None:
             embed_only.append((time.perf_counter() - started) * 1000)
     plain = _latencies(retriever, rerank=False)
     print(f"[search:{label}] {retriever.manifest.total_chunks} chunks")
-    print(f"[search:{label}] query embedding only  p50 {_pct(embed_only, 50):6.1f} ms  "
-          f"p95 {_pct(embed_only, 95):6.1f} ms  (baseline)")
-    print(f"[search:{label}] hybrid, no rerank     p50 {_pct(plain, 50):6.1f} ms  "
-          f"p95 {_pct(plain, 95):6.1f} ms  ratio to baseline {statistics.median(plain) / statistics.median(embed_only):.2f}")
+    print(
+        f"[search:{label}] query embedding only  p50 {_pct(embed_only, 50):6.1f} ms  "
+        f"p95 {_pct(embed_only, 95):6.1f} ms  (baseline)"
+    )
+    print(
+        f"[search:{label}] hybrid, no rerank     p50 {_pct(plain, 50):6.1f} ms  "
+        f"p95 {_pct(plain, 95):6.1f} ms  "
+        f"ratio to baseline {statistics.median(plain) / statistics.median(embed_only):.2f}"
+    )
     if reranker is not None:
         reranked = _latencies(retriever, rerank=True, rounds=2)
-        print(f"[search:{label}] hybrid + rerank (30) p50 {_pct(reranked, 50):6.1f} ms  "
-              f"p95 {_pct(reranked, 95):6.1f} ms  (random-weight MiniLM-L6 cross-encoder)")
+        print(
+            f"[search:{label}] hybrid + rerank (30) p50 {_pct(reranked, 50):6.1f} ms  "
+            f"p95 {_pct(reranked, 95):6.1f} ms  (random-weight MiniLM-L6 cross-encoder)"
+        )
 
 
 def make_synthetic_index(source: Path, out: Path, total: int = 100_000) -> Path:
@@ -117,22 +133,42 @@ def make_synthetic_index(source: Path, out: Path, total: int = 100_000) -> Path:
     groups = []
     for d in range(total // per_doc):
         chunks = [
-            DraftChunk(page_start=1 + i // 10, page_end=1 + i // 10, section=f"Abschnitt {i % 37}",
-                       kind="text", text=" ".join(rng.choice(pool).split()[:120]))
+            DraftChunk(
+                page_start=1 + i // 10,
+                page_end=1 + i // 10,
+                section=f"Abschnitt {i % 37}",
+                kind="text",
+                text=" ".join(rng.choice(pool).split()[:120]),
+            )
             for i in range(per_doc)
         ]
         vectors = nprng.standard_normal((per_doc, manifest.embedder.dim)).astype(np.float32)
         vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
         entry = DocumentEntry(
-            doc_id=f"synthetic-{d:04d}", file=f"synthetic_{d:04d}.pdf", relpath=f"synthetic_{d:04d}.pdf",
-            title=f"Synthetisches Handbuch {d}", sha256="0" * 64, pages=100, pages_with_text=100,
-            chunks=per_doc, language="de", manufacturer="Synthetic", chunker_version=0,
+            doc_id=f"synthetic-{d:04d}",
+            file=f"synthetic_{d:04d}.pdf",
+            relpath=f"synthetic_{d:04d}.pdf",
+            title=f"Synthetisches Handbuch {d}",
+            sha256="0" * 64,
+            pages=100,
+            pages_with_text=100,
+            chunks=per_doc,
+            language="de",
+            manufacturer="Synthetic",
+            chunker_version=0,
         )
         groups.append(Group(entry, chunks, vectors))
-    write_bundle(out, IndexManifest(
-        embedder=manifest.embedder, bundle_version=1, created=now_iso(),
-        documents=tuple(g.entry for g in groups), total_chunks=total,
-    ), groups)
+    write_bundle(
+        out,
+        IndexManifest(
+            embedder=manifest.embedder,
+            bundle_version=1,
+            created=now_iso(),
+            documents=tuple(g.entry for g in groups),
+            total_chunks=total,
+        ),
+        groups,
+    )
     return out
 
 
@@ -141,19 +177,32 @@ def make_random_cross_encoder(folder: Path) -> Path:
     from tokenizers import Tokenizer, models, pre_tokenizers, processors
     from transformers import BertConfig, BertForSequenceClassification, PreTrainedTokenizerFast
 
-    config = BertConfig(vocab_size=30522, hidden_size=384, num_hidden_layers=6,
-                        num_attention_heads=12, intermediate_size=1536, num_labels=1)
+    config = BertConfig(
+        vocab_size=30522,
+        hidden_size=384,
+        num_hidden_layers=6,
+        num_attention_heads=12,
+        intermediate_size=1536,
+        num_labels=1,
+    )  # type: ignore[call-arg]
     BertForSequenceClassification(config).save_pretrained(folder)
     vocab = {t: i for i, t in enumerate(["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"])}
     tok = Tokenizer(models.WordLevel(vocab, unk_token="[UNK]"))
     tok.pre_tokenizer = pre_tokenizers.Whitespace()
     tok.post_processor = processors.TemplateProcessing(
-        single="[CLS] $A [SEP]", pair="[CLS] $A [SEP] $B [SEP]",
+        single="[CLS] $A [SEP]",
+        pair="[CLS] $A [SEP] $B [SEP]",
         special_tokens=[("[CLS]", 2), ("[SEP]", 3)],
     )
-    fast = PreTrainedTokenizerFast(tokenizer_object=tok, unk_token="[UNK]", pad_token="[PAD]",
-                                   cls_token="[CLS]", sep_token="[SEP]", mask_token="[MASK]",
-                                   model_max_length=512)
+    fast = PreTrainedTokenizerFast(
+        tokenizer_object=tok,
+        unk_token="[UNK]",
+        pad_token="[PAD]",
+        cls_token="[CLS]",
+        sep_token="[SEP]",
+        mask_token="[MASK]",
+        model_max_length=512,
+    )
     fast.save_pretrained(folder)
     return folder
 
@@ -175,13 +224,19 @@ print(json.dumps({"baseline": base, "rss": p.memory_info().rss,
 
 def bench_memory(label: str, index: Path) -> None:
     """Print RSS of a fresh process with the embedder and ``index`` loaded, after searches."""
-    out = subprocess.run([sys.executable, "-c", _RSS_PROBE, str(index), *QUERIES],
-                         check=True, capture_output=True, text=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-c", _RSS_PROBE, str(index), *QUERIES],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
     m = json.loads(out.strip().splitlines()[-1])
     mb = 1024 * 1024
-    print(f"[memory:{label}] interpreter baseline {m['baseline'] / mb:6.0f} MB, with embedder + "
-          f"index + 10 searches: RSS {m['rss'] / mb:6.0f} MB, peak {m['peak'] / mb:6.0f} MB "
-          "(target <= 500 MB)")
+    print(
+        f"[memory:{label}] interpreter baseline {m['baseline'] / mb:6.0f} MB, with embedder + "
+        f"index + 10 searches: RSS {m['rss'] / mb:6.0f} MB, peak {m['peak'] / mb:6.0f} MB "
+        "(target <= 500 MB)"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -34,10 +34,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="nikdesk", description="NikDesk – Servicehandbücher offline durchsuchen")
+    p = argparse.ArgumentParser(
+        prog="nikdesk", description="NikDesk – Servicehandbücher offline durchsuchen"
+    )
     sub = p.add_subparsers(dest="command")
 
-    index = sub.add_parser("index", help="build or inspect an index bundle").add_subparsers(dest="sub")
+    index = sub.add_parser("index", help="build or inspect an index bundle").add_subparsers(
+        dest="sub"
+    )
     build = index.add_parser("build", help="index a folder of PDF/Markdown manuals")
     build.add_argument("src", type=Path)
     build.add_argument("--out", type=Path, required=True)
@@ -79,14 +83,16 @@ def _parser() -> argparse.ArgumentParser:
 def _index_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--index", type=Path, default=None, help="index bundle (default: bundled index)")
     p.add_argument("--k", type=int, default=5)
-    p.add_argument("--embedder", default=None, help="default: the embedder the index was built with")
+    p.add_argument(
+        "--embedder", default=None, help="default: the embedder the index was built with"
+    )
     p.add_argument("--rerank", default="none", help="none | local | cohere")
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
+    from nikdesk.console import BuildProgress, format_report
     from nikdesk.retrieval.build import build_index
     from nikdesk.retrieval.embedders import DEFAULT_EMBEDDER, create_embedder
-    from nikdesk.console import BuildProgress, format_report
 
     embedder = create_embedder(args.embedder or DEFAULT_EMBEDDER)
     with BuildProgress(enabled=not args.quiet) as progress:
@@ -125,7 +131,9 @@ def _cmd_search(args: argparse.Namespace) -> int:
 
         for q in load_questions(args.batch):
             hits = retriever.search(q.question, options)
-            print(json.dumps({"id": q.id, "hits": [_hit_json(h) for h in hits]}, ensure_ascii=False))
+            print(
+                json.dumps({"id": q.id, "hits": [_hit_json(h) for h in hits]}, ensure_ascii=False)
+            )
         return 0
     hits = retriever.search(args.question, options)
     if args.json:
@@ -140,29 +148,42 @@ def _cmd_search(args: argparse.Namespace) -> int:
 def _hit_json(hit: Any) -> dict[str, Any]:
     c = hit.chunk
     return {
-        "file": c.file, "page": c.page_start, "page_end": c.page_end, "score": round(hit.score, 6),
-        "section": c.section, "kind": c.kind, "text": c.text,
-        "dense_rank": hit.dense_rank, "lexical_rank": hit.lexical_rank,
+        "file": c.file,
+        "page": c.page_start,
+        "page_end": c.page_end,
+        "score": round(hit.score, 6),
+        "section": c.section,
+        "kind": c.kind,
+        "text": c.text,
+        "dense_rank": hit.dense_rank,
+        "lexical_rank": hit.lexical_rank,
     }
 
 
 def _cmd_eval(args: argparse.Namespace) -> int:
-    from nikdesk.retrieval.evaluate import evaluate, load_questions
     from nikdesk.console import format_eval
+    from nikdesk.retrieval.evaluate import evaluate, load_questions
 
     retriever = _open_retriever(args)
     result = evaluate(retriever, load_questions(args.questions), k=max(args.k, 5))
     if args.json:
-        print(json.dumps({m: {k: s.as_dict() | {"misses": s.misses} for k, s in kinds.items()}
-                          for m, kinds in result.items()}, indent=1))
+        print(
+            json.dumps(
+                {
+                    m: {k: s.as_dict() | {"misses": s.misses} for k, s in kinds.items()}
+                    for m, kinds in result.items()
+                },
+                indent=1,
+            )
+        )
     else:
         print(format_eval(result))
     return 0
 
 
 def _cmd_ask(args: argparse.Namespace) -> int:
-    from nikdesk.sample import SAMPLE_QUESTION, ensure_sample_index
     from nikdesk.console import format_answer
+    from nikdesk.sample import SAMPLE_QUESTION, ensure_sample_index
 
     if args.index is None:
         args.index = ensure_sample_index(print)

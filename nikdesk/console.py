@@ -37,8 +37,13 @@ class BuildProgress:
         if stage != self._stage:
             self._close()
             self._stage = stage
-            self._bar = tqdm(total=total, desc=_STAGES.get(stage, stage), unit="", file=sys.stderr,
-                             mininterval=0.5)
+            self._bar = tqdm(
+                total=total,
+                desc=_STAGES.get(stage, stage),
+                unit="",
+                file=sys.stderr,
+                mininterval=0.5,
+            )
         if self._bar is not None:
             self._bar.n = done
             self._bar.refresh()
@@ -75,7 +80,9 @@ def format_hits(hits: list[Hit]) -> str:
     out = []
     for n, hit in enumerate(hits, 1):
         c = hit.chunk
-        where = f"{c.file}, S. {c.page_start}" + (f"–{c.page_end}" if c.page_end != c.page_start else "")
+        where = f"{c.file}, S. {c.page_start}" + (
+            f"–{c.page_end}" if c.page_end != c.page_start else ""
+        )
         section = f" · {c.section}" if c.section else ""
         excerpt = textwrap.shorten(" ".join(c.text.split()), 300, placeholder=" …")
         out.append(f"{n}. [{where}]{section}  (Score {hit.score:.4f})\n   {excerpt}")
@@ -84,7 +91,7 @@ def format_hits(hits: list[Hit]) -> str:
 
 def format_eval(result: dict[str, dict[str, Scores]]) -> str:
     """Return a per-kind table of hit@1 / hit@5 / MRR for each mode."""
-    kinds = sorted({k for per in result.values() for k in per if k != "ALL"}) + ["ALL"]
+    kinds = [*sorted({k for per in result.values() for k in per if k != "ALL"}), "ALL"]
     modes = list(result)
     head = f"{'kind':18}{'n':>4}  " + "  ".join(f"{m + ' h@1/h@5/MRR':>26}" for m in modes)
     lines = [head, "-" * len(head)]
@@ -118,7 +125,9 @@ def format_answer(question: str, hits: list[Hit]) -> str:
     for n, hit in enumerate(hits[:3], 1):
         c = hit.chunk
         lines.append("")
-        lines.append(f"{n}) [{c.file}, Seite {c.page_start}]" + (f" – {c.section}" if c.section else ""))
+        lines.append(
+            f"{n}) [{c.file}, Seite {c.page_start}]" + (f" – {c.section}" if c.section else "")
+        )
         body = textwrap.shorten(" ".join(c.text.split()), 600, placeholder=" …")
         lines += ["   " + line for line in textwrap.wrap(body, 96)]
     return "\n".join(lines)

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 
 
-class BlockKind(str, Enum):
+class BlockKind(StrEnum):
     """What a block of extracted text is; the chunker treats each kind differently."""
 
     HEADING = "heading"

@@ -118,9 +118,16 @@ def build_index(
             report.skipped.append(SkippedFile(relpath, f"cannot read file: {exc}"))
             continue
         entry = DocumentEntry(
-            doc_id=doc_key(relpath), file=path.name, relpath=relpath, title=doc.title,
-            sha256=sha, pages=doc.page_count, pages_with_text=doc.pages_with_text,
-            chunks=len(drafts), language=doc.language, manufacturer=manufacturer_of(relpath),
+            doc_id=doc_key(relpath),
+            file=path.name,
+            relpath=relpath,
+            title=doc.title,
+            sha256=sha,
+            pages=doc.page_count,
+            pages_with_text=doc.pages_with_text,
+            chunks=len(drafts),
+            language=doc.language,
+            manufacturer=manufacturer_of(relpath),
             chunker_version=CHUNKER_VERSION,
         )
         pending.append((entry, drafts, doc))
@@ -158,7 +165,9 @@ def build_index(
     return report
 
 
-def _previous(out: Path, embedder: Embedder) -> tuple[IndexManifest | None, dict[str, DocumentEntry]]:
+def _previous(
+    out: Path, embedder: Embedder
+) -> tuple[IndexManifest | None, dict[str, DocumentEntry]]:
     """Return the old manifest and its reusable entries (none if the embedder changed)."""
     try:
         manifest = read_manifest(out)

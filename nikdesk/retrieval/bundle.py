@@ -201,22 +201,35 @@ def _write_chunk_store(path: Path, groups: list[Group]) -> None:
 
     db = sqlite_utils.Database(path)
     db.execute("PRAGMA journal_mode=OFF")
-    db["documents"].create(
+    db.table("documents").create(
         {
-            "doc_id": str, "file": str, "title": str, "manufacturer": str, "language": str,
-            "pages": int, "first_chunk": int, "last_chunk": int,
+            "doc_id": str,
+            "file": str,
+            "title": str,
+            "manufacturer": str,
+            "language": str,
+            "pages": int,
+            "first_chunk": int,
+            "last_chunk": int,
         },
         pk="doc_id",
     )
-    db["chunks"].create(
+    db.table("chunks").create(
         {
-            "id": int, "doc_id": str, "page_start": int, "page_end": int, "section": str,
-            "kind": str, "text": str,
+            "id": int,
+            "doc_id": str,
+            "page_start": int,
+            "page_end": int,
+            "section": str,
+            "kind": str,
+            "text": str,
         },
         pk="id",
     )
     # contentless FTS5: only the postings of our own normalised terms (see normalize.py)
-    db.execute("CREATE VIRTUAL TABLE chunks_fts USING fts5(terms, content='', tokenize='unicode61')")
+    db.execute(
+        "CREATE VIRTUAL TABLE chunks_fts USING fts5(terms, content='', tokenize='unicode61')"
+    )
     next_id = 0
     for group in groups:
         e = group.entry
@@ -227,16 +240,21 @@ def _write_chunk_store(path: Path, groups: list[Group]) -> None:
             rows.append({"id": next_id, "doc_id": e.doc_id, **asdict(chunk)})
             fts.append((next_id, index_text(f"{context} {chunk.section}\n{chunk.text}")))
             next_id += 1
-        db["chunks"].insert_all(rows)
+        db.table("chunks").insert_all(rows)
         db.conn.executemany("INSERT INTO chunks_fts(rowid, terms) VALUES (?, ?)", fts)
-        db["documents"].insert(
+        db.table("documents").insert(
             {
-                "doc_id": e.doc_id, "file": e.file, "title": e.title,
-                "manufacturer": e.manufacturer, "language": e.language, "pages": e.pages,
-                "first_chunk": first, "last_chunk": next_id - 1,
+                "doc_id": e.doc_id,
+                "file": e.file,
+                "title": e.title,
+                "manufacturer": e.manufacturer,
+                "language": e.language,
+                "pages": e.pages,
+                "first_chunk": first,
+                "last_chunk": next_id - 1,
             }
         )
-    db["chunks"].create_index(["doc_id"])
+    db.table("chunks").create_index(["doc_id"])
     db.conn.commit()
     db.execute("INSERT INTO chunks_fts(chunks_fts) VALUES ('optimize')")
     db.conn.commit()

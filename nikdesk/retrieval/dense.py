@@ -35,6 +35,7 @@ class DenseIndex:
         params = None
         if id_ranges:
             ids = np.concatenate([np.arange(a, b + 1, dtype=np.int64) for a, b in id_ranges])
-            params = self._faiss.SearchParameters(sel=self._faiss.IDSelectorBatch(ids))
+            selector = self._faiss.IDSelectorBatch(ids)
+            params = self._faiss.SearchParameters(sel=selector)  # type: ignore[call-arg]
         scores, ids_out = self._index.search(query, min(limit, self.size), params=params)
         return [(int(i), float(s)) for i, s in zip(ids_out[0], scores[0], strict=True) if i >= 0]

@@ -92,8 +92,9 @@ class SentenceTransformerEmbedder(Embedder):
             raise MissingExtra("sentence-transformers", "st", f"The embedder '{name}'") from exc
         self.name = name
         self._model = SentenceTransformer(str(model_dir), device="cpu", local_files_only=True)
-        getter = getattr(self._model, "get_embedding_dimension", None) or getattr(
-            self._model, "get_sentence_embedding_dimension"
+        getter = (
+            getattr(self._model, "get_embedding_dimension", None)
+            or self._model.get_sentence_embedding_dimension
         )
         self.dim = int(getter() or 0)
         self._query_prefix, self._passage_prefix = _prefixes(model_dir)

@@ -58,13 +58,16 @@ def load_questions(path: Path) -> list[Question]:
         try:
             raw = json.loads(line)
             answers = tuple(
-                (a["file"], tuple(int(p) for p in a.get("pages", ()))) for a in raw.get("answers", ())
+                (a["file"], tuple(int(p) for p in a.get("pages", ())))
+                for a in raw.get("answers", ())
             )
             questions.append(
                 Question(str(raw["id"]), raw["question"], raw.get("kind", "other"), answers)
             )
         except (ValueError, KeyError, TypeError) as exc:
-            raise NikDeskError(f"{path}:{n}: not a question object with id and question ({exc})")
+            raise NikDeskError(
+                f"{path}:{n}: not a question object with id and question ({exc})"
+            ) from exc
     return questions
 
 

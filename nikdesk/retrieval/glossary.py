@@ -38,7 +38,9 @@ def expand(query: str, glossary: dict[str, tuple[str, ...]] | None = None) -> li
         phrases = glossary.get(token)
         if phrases is None and token.isalpha() and len(token) > MIN_SUFFIX:
             # German compounds end in their head noun: "Ladeleistung" -> "leistung"
-            head = next((k for k in keys_by_len if len(k) >= MIN_SUFFIX and token.endswith(k)), None)
+            head = next(
+                (k for k in keys_by_len if len(k) >= MIN_SUFFIX and token.endswith(k)), None
+            )
             phrases = glossary.get(head) if head else None
         for phrase in phrases or ():
             extra.extend(terms(phrase, drop_stopwords=True))

@@ -40,7 +40,8 @@ class Retriever:
         self.path = bundle
         self.manifest: IndexManifest = read_manifest(bundle)
         if embedder is not None and (
-            embedder.name != self.manifest.embedder.name or embedder.dim != self.manifest.embedder.dim
+            embedder.name != self.manifest.embedder.name
+            or embedder.dim != self.manifest.embedder.dim
         ):
             raise IndexMismatch(
                 f"The index at {bundle} was built with embedder '{self.manifest.embedder.name}' "
@@ -161,7 +162,9 @@ class Retriever:
         self._db.close()
 
 
-def _boost(fused: list[tuple[int, float]], ranges: list[tuple[int, int]]) -> list[tuple[int, float]]:
+def _boost(
+    fused: list[tuple[int, float]], ranges: list[tuple[int, int]]
+) -> list[tuple[int, float]]:
     """Lift chunks of the routed documents and re-sort."""
     lifted = [
         (cid, score + (ROUTE_BOOST if any(a <= cid <= b for a, b in ranges) else 0.0))

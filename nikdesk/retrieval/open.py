@@ -37,4 +37,6 @@ def open_retriever(
     """Open ``index`` with the embedder it was built with (or ``embedder``, checked)."""
     path = index or default_index_path()
     manifest = read_manifest(path)
-    return Retriever(path, create_embedder(embedder or manifest.embedder.name), make_reranker(reranker))
+    return Retriever(
+        path, create_embedder(embedder or manifest.embedder.name), make_reranker(reranker)
+    )

@@ -49,9 +49,7 @@ class DocumentRouter:
             self._names[doc_id] = names_of(stem, title)
         df = Counter(n for names in self._names.values() for n in names)
         total = max(len(self._names), 1)
-        self._idf = {
-            n: math.log(1 + total / c) for n, c in df.items() if c <= MAX_SHARED
-        }
+        self._idf = {n: math.log(1 + total / c) for n, c in df.items() if c <= MAX_SHARED}
 
     def scores(self, question: str) -> dict[str, float]:
         """Return doc_id -> routing score (only documents the question names)."""

@@ -11,8 +11,13 @@ import pytest
 from tests.conftest import MANUALS, ROOT, require_manuals
 
 CACHE = Path(os.environ.get("NIKDESK_TEST_CACHE", ROOT / ".cache"))
-_CODE = ["nikdesk/ingest", "nikdesk/retrieval/build.py", "nikdesk/retrieval/bundle.py",
-         "nikdesk/retrieval/normalize.py", "nikdesk/retrieval/embedders.py"]
+_CODE = [
+    "nikdesk/ingest",
+    "nikdesk/retrieval/build.py",
+    "nikdesk/retrieval/bundle.py",
+    "nikdesk/retrieval/normalize.py",
+    "nikdesk/retrieval/embedders.py",
+]
 
 
 def corpus_fingerprint(src: Path, embedder: str) -> str:

@@ -45,8 +45,11 @@ def test_error_code_is_matched_exactly(corpus_retriever: Retriever) -> None:
 
 
 def test_german_question_finds_english_page(corpus_retriever: Retriever) -> None:
-    hits = top(corpus_retriever, "Die Supply-LED auf der Fronius Datamanager-Karte blinkt rot. "
-               "Kann ich den Wechselrichter jetzt einfach ausschalten?")
+    hits = top(
+        corpus_retriever,
+        "Die Supply-LED auf der Fronius Datamanager-Karte blinkt rot. "
+        "Kann ich den Wechselrichter jetzt einfach ausschalten?",
+    )
     assert ("Fronius_Datamanager_Manual_EN.pdf", 21) in [(h.file, h.page) for h in hits]
 
 
@@ -81,9 +84,22 @@ def test_cli_batch_search_prints_one_json_line_per_question(
         encoding="utf-8",
     )
     out = subprocess.run(
-        [sys.executable, "-m", "nikdesk", "search", "--batch", str(questions), "--index",
-         str(corpus_index), "--k", "3", "--json"],
-        check=True, capture_output=True, text=True,
+        [
+            sys.executable,
+            "-m",
+            "nikdesk",
+            "search",
+            "--batch",
+            str(questions),
+            "--index",
+            str(corpus_index),
+            "--k",
+            "3",
+            "--json",
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
     ).stdout.splitlines()
     rows = [json.loads(line) for line in out]
     assert [r["id"] for r in rows] == ["a", "b"]

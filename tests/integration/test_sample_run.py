@@ -13,8 +13,13 @@ def run_cli(*args: str, env_index: Path, home: Path) -> subprocess.CompletedProc
     import os
 
     env = dict(os.environ, NIKDESK_INDEX_DIR=str(env_index), NIKDESK_HOME=str(home))
-    return subprocess.run([sys.executable, "-m", "nikdesk", *args], capture_output=True,
-                          text=True, env=env, timeout=600)
+    return subprocess.run(
+        [sys.executable, "-m", "nikdesk", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=600,
+    )
 
 
 def test_ask_builds_sample_index_on_first_run_and_cites_pages(tmp_path: Path) -> None:
@@ -23,19 +28,28 @@ def test_ask_builds_sample_index_on_first_run_and_cites_pages(tmp_path: Path) ->
     assert first.returncode == 0, first.stderr
     assert (index / "default" / "manifest.json").is_file()
     assert "baue ihn aus der Beispielbibliothek" in first.stdout
-    assert "[Nordlicht_NX-Hybrid_Installations-und_Servicehandbuch_DE.pdf, Seite 12]" in first.stdout
+    assert (
+        "[Nordlicht_NX-Hybrid_Installations-und_Servicehandbuch_DE.pdf, Seite 12]" in first.stdout
+    )
     assert "E050" in first.stdout
 
-    second = run_cli("ask", "Wofür ist das Modbus-Register 40069?", env_index=index,
-                     home=tmp_path / "home")
+    second = run_cli(
+        "ask", "Wofür ist das Modbus-Register 40069?", env_index=index, home=tmp_path / "home"
+    )
     assert second.returncode == 0, second.stderr
     assert "baue" not in second.stdout  # index reused, not rebuilt
     assert "Seite 9]" in second.stdout
 
 
 def test_search_without_index_says_how_to_build_one(tmp_path: Path) -> None:
-    result = run_cli("search", "E050", "--index", str(tmp_path / "nope"), env_index=tmp_path,
-                     home=tmp_path / "home")
+    result = run_cli(
+        "search",
+        "E050",
+        "--index",
+        str(tmp_path / "nope"),
+        env_index=tmp_path,
+        home=tmp_path / "home",
+    )
     assert result.returncode == 2
     assert "nikdesk index build" in result.stderr
 

@@ -11,31 +11,41 @@ def doc(*blocks: Block) -> ParsedDocument:
 
 
 def test_section_and_page_boundaries_split_chunks() -> None:
-    chunks = chunk_document(doc(
-        Block(1, BlockKind.HEADING, "1 Montage", "1 Montage"),
-        Block(1, BlockKind.TEXT, "Wandabstand 300 mm.", "1 Montage"),
-        Block(2, BlockKind.TEXT, "Montagehöhe 1,5 m.", "1 Montage"),
-        Block(2, BlockKind.HEADING, "2 Anschluss", "2 Anschluss"),
-        Block(2, BlockKind.TEXT, "Querschnitt 6 mm².", "2 Anschluss"),
-    ))
+    chunks = chunk_document(
+        doc(
+            Block(1, BlockKind.HEADING, "1 Montage", "1 Montage"),
+            Block(1, BlockKind.TEXT, "Wandabstand 300 mm.", "1 Montage"),
+            Block(2, BlockKind.TEXT, "Montagehöhe 1,5 m.", "1 Montage"),
+            Block(2, BlockKind.HEADING, "2 Anschluss", "2 Anschluss"),
+            Block(2, BlockKind.TEXT, "Querschnitt 6 mm².", "2 Anschluss"),
+        )
+    )
     assert [(c.page_start, c.page_end, c.section) for c in chunks] == [
-        (1, 1, "1 Montage"), (2, 2, "1 Montage"), (2, 2, "2 Anschluss")]
+        (1, 1, "1 Montage"),
+        (2, 2, "1 Montage"),
+        (2, 2, "2 Anschluss"),
+    ]
     assert chunks[0].text.startswith("1 Montage\nWandabstand")
 
 
 def test_heading_at_page_foot_moves_with_its_text() -> None:
-    chunks = chunk_document(doc(
-        Block(1, BlockKind.HEADING, "3 Fehler", "3 Fehler"),
-        Block(2, BlockKind.TEXT, "E050 Isolationsfehler", "3 Fehler"),
-    ))
+    chunks = chunk_document(
+        doc(
+            Block(1, BlockKind.HEADING, "3 Fehler", "3 Fehler"),
+            Block(2, BlockKind.TEXT, "E050 Isolationsfehler", "3 Fehler"),
+        )
+    )
     assert [(c.page_start, c.text) for c in chunks] == [(2, "3 Fehler\nE050 Isolationsfehler")]
 
 
 def test_table_rows_are_grouped_with_their_header() -> None:
-    rows = [Block(1, BlockKind.TABLE_ROW, f"E0{n:02d} | Fehler {n}", "Fehler", table_id=1)
-            for n in range(10)]
-    chunks = chunk_document(doc(Block(1, BlockKind.TABLE_HEADER, "Code | Bedeutung", "Fehler", 1),
-                                *rows))
+    rows = [
+        Block(1, BlockKind.TABLE_ROW, f"E0{n:02d} | Fehler {n}", "Fehler", table_id=1)
+        for n in range(10)
+    ]
+    chunks = chunk_document(
+        doc(Block(1, BlockKind.TABLE_HEADER, "Code | Bedeutung", "Fehler", 1), *rows)
+    )
     assert len(chunks) >= 2 and all(c.kind == "table" for c in chunks)
     assert all(c.text.startswith("Code | Bedeutung\n") for c in chunks)
     assert sum(c.text.count("E0") for c in chunks) == 10
