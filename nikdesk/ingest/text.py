@@ -16,16 +16,20 @@ _BULLET_START = re.compile(r"^(?:[•·▪◦‣\-–*]\s|\(?\d{1,2}[.)]\s|\(?[a
 _CONJUNCTIONS = frozenset({"und", "oder", "bis", "bzw", "sowie", "and", "or", "to", "nor"})
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 
-_STOPWORDS = {
-    "de": frozenset(
-        "der die das und ist nicht mit den dem des ein eine einer eines für auf wird werden "
-        "sie sich von zu im bei oder auch wenn nur über nach kann können muss sind wie".split()
-    ),
-    "en": frozenset(
-        "the and is are not with of to for on in be this that it by or from can must when "
-        "if an as at will should which you your".split()
-    ),
-}
+_DE_STOPWORDS = (
+    "der die das und ist nicht mit den dem des ein eine einer eines für auf wird werden "
+    "sie sich von zu im bei oder auch wenn nur über nach kann können muss sind wie"
+)
+_EN_STOPWORDS = (
+    "the and is are not with of to for on in be this that it by or from can must when "
+    "if an as at will should which you your"
+)
+_STOPWORDS = {"de": frozenset(_DE_STOPWORDS.split()), "en": frozenset(_EN_STOPWORDS.split())}
+_GENERIC_TITLES = frozenset(
+    {"untitled", "unbenannt", "document", "dokument", "manual", "handbuch", "user manual"}
+)
+_OFFICE_PREFIX = re.compile(r"^(?:microsoft\s+\w+|word|excel|powerpoint)\s*-\s*", re.IGNORECASE)
+_FILE_SUFFIX = re.compile(r"\.(?:docx?|xlsx?|pptx?|odt|pdf|indd|md|mdx)$", re.IGNORECASE)
 
 
 def normalize_text(text: str) -> str:
@@ -101,3 +105,18 @@ def detect_language(text: str) -> str:
             if word in stops:
                 counts[lang] += 1
     return "de" if counts["de"] > counts["en"] else "en"
+
+
+def meaningful_title(title: str) -> str:
+    """Clean a candidate title; return "" when it says nothing ("Untitled", a template name).
+
+    Office export prefixes ("Microsoft Word - ") and file suffixes go; titles that are
+    mostly non-Latin (a Chinese template name on an English manual) or generic are rejected.
+    """
+    title = _FILE_SUFFIX.sub("", _OFFICE_PREFIX.sub("", clean_inline(title)))
+    title = title.replace("_", " ").strip()
+    letters = [c for c in title if c.isalpha()]
+    latin = sum(1 for c in letters if c.isascii() or "À" <= c <= "ž")
+    if len(letters) < 3 or latin < 0.8 * len(letters) or title.lower() in _GENERIC_TITLES:
+        return ""
+    return title

@@ -58,7 +58,7 @@ def test_model_copied_into_models_dir_is_preferred(
 
 
 def test_sentence_transformers_dir_must_hold_a_model(tmp_path: Path) -> None:
-    with pytest.raises(ModelMissing, match="config.json"):
+    with pytest.raises(ModelMissing, match=r"config\.json"):
         create_embedder(f"st:{tmp_path}")
 
 
