@@ -114,6 +114,8 @@ def format_eval(result: dict[str, dict[str, Scores]]) -> str:
 
 def format_answer(question: str, hits: list[Hit]) -> str:
     """Return the extractive answer shown without a language model: cited passages."""
+    from nikdesk.retrieval.excerpt import excerpt
+
     lines = [f"Frage: {question}", ""]
     if not hits:
         lines.append("In den Handbüchern habe ich dazu nichts gefunden.")
@@ -128,6 +130,6 @@ def format_answer(question: str, hits: list[Hit]) -> str:
         lines.append(
             f"{n}) [{c.file}, Seite {c.page_start}]" + (f" – {c.section}" if c.section else "")
         )
-        body = textwrap.shorten(" ".join(c.text.split()), 600, placeholder=" …")
-        lines += ["   " + line for line in textwrap.wrap(body, 96)]
+        for line in excerpt(c, question).splitlines():
+            lines += ["   " + part for part in textwrap.wrap(line, 96)]
     return "\n".join(lines)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -10,6 +11,7 @@ from nikdesk.retrieval.bundle import IndexManifest, open_sqlite_readonly, read_m
 from nikdesk.retrieval.dense import DenseIndex
 from nikdesk.retrieval.embedders import Embedder
 from nikdesk.retrieval.lexical import lexical_search
+from nikdesk.retrieval.normalize import raw_tokens
 from nikdesk.retrieval.rerank import Reranker
 from nikdesk.retrieval.routing import DocumentRouter
 from nikdesk.retrieval.types import Chunk, Hit, SearchFilters, SearchOptions
@@ -18,6 +20,7 @@ CANDIDATES = 40  # per retriever and scope, before fusion
 RRF_K = 60
 RERANK_DEPTH = 30
 ROUTE_SHARE = 0.5  # documents scoring at least this share of the best-named one are "routed"
+CODE_BOOST = 0.01  # for a chunk quoting all exact codes of the question (E050, 40069, 0x1A2B)
 ROUTE_BOOST = 0.01  # added to the fused score of chunks in the routed documents (RRF ~ 0.016)
 
 
@@ -81,9 +84,9 @@ class Retriever:
         dense = lists[0] if vector is not None else []
         lexical = lists[1 if vector is not None else 0] if use_lexical else []
         fused = _rrf(*lists)
-        if routed:
-            fused = _boost(fused, routed)
-        hits = self._collapse_pages(fused, dense, lexical)
+        chunks = self.chunks([cid for cid, _ in fused])
+        fused = _boost(fused, chunks, routed, code_tokens(query))
+        hits = self._collapse_pages(fused, chunks, dense, lexical)
         if options.rerank and self.reranker is not None and hits:
             head = self.reranker.rerank(query, hits[:RERANK_DEPTH])
             hits = head + hits[RERANK_DEPTH:]
@@ -126,11 +129,11 @@ class Retriever:
     def _collapse_pages(
         self,
         fused: list[tuple[int, float]],
+        chunks: dict[int, Chunk],
         dense: list[tuple[int, float]],
         lexical: list[tuple[int, float]],
     ) -> list[Hit]:
         """Keep the best chunk per (document, page): a page is what a citation points at."""
-        chunks = self.chunks([cid for cid, _ in fused])
         dense_rank = {cid: r for r, (cid, _) in enumerate(dense, 1)}
         lexical_rank = {cid: r for r, (cid, _) in enumerate(lexical, 1)}
         seen: set[tuple[str, int]] = set()
@@ -162,14 +165,55 @@ class Retriever:
         self._db.close()
 
 
+_DECIMAL_TOKEN = re.compile(r"^\d+p\d+$")
+
+
+def code_tokens(query: str) -> set[str]:
+    """Return the exact identifiers in a question: error codes, registers, model numbers."""
+    return {
+        t
+        for t in raw_tokens(query)
+        if (_has_digit(t) and any(ch.isalpha() for ch in t)) or (t.isdigit() and len(t) >= 3)
+    }
+
+
+def _has_digit(token: str) -> bool:
+    return any(ch.isdigit() for ch in token) and not _DECIMAL_TOKEN.match(token)
+
+
+def _code_match(text: str, codes: set[str]) -> float:
+    """Score 0..1: share of the codes quoted, doubled where a line starts with one.
+
+    A line (or table row) that starts with the code defines it ("E050 | Isolationsfehler"),
+    whereas "see E050" only refers to it.
+    """
+    found: set[str] = set()
+    defined = False
+    for line in text.splitlines():
+        tokens = raw_tokens(line)
+        hits = codes.intersection(tokens)
+        if hits:
+            found |= hits
+            defined = defined or tokens[0] in codes
+    return (len(found) / len(codes)) * (1.0 if defined else 0.5)
+
+
 def _boost(
-    fused: list[tuple[int, float]], ranges: list[tuple[int, int]]
+    fused: list[tuple[int, float]],
+    chunks: dict[int, Chunk],
+    routed: list[tuple[int, int]],
+    codes: set[str],
 ) -> list[tuple[int, float]]:
-    """Lift chunks of the routed documents and re-sort."""
-    lifted = [
-        (cid, score + (ROUTE_BOOST if any(a <= cid <= b for a, b in ranges) else 0.0))
-        for cid, score in fused
-    ]
+    """Lift chunks of the documents the question names and chunks quoting its exact codes."""
+    if not routed and not codes:
+        return fused
+    lifted = []
+    for cid, score in fused:
+        if any(a <= cid <= b for a, b in routed):
+            score += ROUTE_BOOST
+        if codes:
+            score += CODE_BOOST * _code_match(chunks[cid].text, codes)
+        lifted.append((cid, score))
     return sorted(lifted, key=lambda item: -item[1])
 
 
