@@ -6,11 +6,13 @@ import re
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
+from itertools import groupby
 from pathlib import Path
 
 import pymupdf
 
 from nikdesk.errors import BadDocument
+from nikdesk.ingest.pdf_tables import Box, Line, Table, contains, find_tables
 from nikdesk.ingest.text import (
     clean_inline,
     detect_language,
@@ -20,26 +22,15 @@ from nikdesk.ingest.text import (
 )
 from nikdesk.ingest.types import Block, BlockKind, ParsedDocument
 
-Box = tuple[float, float, float, float]
-
 # Running headers/footers sit within this share of the page height; measured on the corpus,
 # some footers (GoodWe, AlphaESS) start 11 % above the bottom edge.
 MARGIN_SHARE = 0.12
 REPEAT_SHARE = 0.5  # a margin line on at least half the pages is a running header/footer
 MIN_PAGES_FOR_REPEATS = 4
-MIN_RULES = 4  # drawn lines/rectangles a page needs before the ruling-line table search
-MIN_CODE_LINES = 4  # code-like lines a page without rules needs before the layout model runs
 
 _PAGE_NUMBER = re.compile(
     r"^(?:(?:seite|page|s\.|p\.|no\.)\s*)?\d{1,4}\s*"
     r"(?:(?:/|von|of|de|page|seite|total pages)\s*\d{0,4})?$",
-    re.IGNORECASE,
-)
-# "Error: 202", "E07", "0x3A", a bare register number: many of these on a page without
-# ruling lines hint at a borderless error-code or register table.
-_CODE_LINE = re.compile(
-    r"^(?:(?:error|fehler|warning|warnung|fault|alarm|code)\s*[:#]?\s*\d{1,4}"
-    r"|[EFWA]\s?\d{2,3}|0x[0-9a-f]{2,4}|\d{1,5})$",
     re.IGNORECASE,
 )
 _NUMBERED = re.compile(r"^\d{1,2}(?:\.\d{1,2}){0,3}\.?\s+\S")
@@ -53,27 +44,7 @@ _LABELS = frozenset(
 )
 
 
-@dataclass(frozen=True)
-class _Line:
-    """One text line of a page with the style cues used for headings."""
-
-    text: str
-    bbox: Box
-    size: float
-    bold: bool
-
-
-@dataclass(frozen=True)
-class _Table:
-    """A table found on a page, its cells already filled with normalised text."""
-
-    bbox: Box
-    rows: tuple[tuple[str, ...], ...]  # non-empty cells of each row; row 0 is the header
-    columns: int  # non-empty columns, to recognise a table continued on the next page
-    header_bold: bool
-
-
-_Item = _Table | tuple[_Line, ...]  # what a page is read as, in reading order
+_Item = Table | tuple[Line, ...]  # what a page is read as, in reading order
 
 
 @dataclass(frozen=True)
@@ -83,8 +54,8 @@ class _Page:
     number: int  # 1-based physical page
     width: float
     height: float
-    paras: tuple[tuple[_Line, ...], ...] = ()  # pymupdf text blocks
-    tables: tuple[_Table, ...] = ()
+    paras: tuple[tuple[Line, ...], ...] = ()  # pymupdf text blocks
+    tables: tuple[Table, ...] = ()
     has_text: bool = False
 
 
@@ -153,12 +124,12 @@ def _read_page(page: pymupdf.Page) -> _Page:
     if not paras:
         return empty
     lines = [line for para in paras for line in para]
-    tables = _find_tables(page, page.get_text("words", textpage=textpage), lines)
+    tables = find_tables(page, page.get_text("words", textpage=textpage), lines)
     return replace(empty, paras=tuple(paras), tables=tables, has_text=True)
 
 
-def _line(raw: dict) -> _Line | None:
-    """Turn a pymupdf line dict into a _Line, mapping symbol-font bullets to "•"."""
+def _line(raw: dict) -> Line | None:
+    """Turn a pymupdf line dict into a Line, mapping symbol-font bullets to "•"."""
     parts: list[str] = []
     sizes: Counter[float] = Counter()
     bold_chars = 0
@@ -175,10 +146,10 @@ def _line(raw: dict) -> _Line | None:
     if total == 0:
         return None
     size = sizes.most_common(1)[0][0]
-    return _Line("".join(parts), tuple(raw["bbox"]), size, bold_chars >= 0.6 * total)
+    return Line("".join(parts), tuple(raw["bbox"]), size, bold_chars >= 0.6 * total)
 
 
-def _margin_key(line: _Line, page: _Page) -> str | None:
+def _margin_key(line: Line, page: _Page) -> str | None:
     """Return the digit-free comparison key of a line in the top/bottom margin, else None."""
     centre = (line.bbox[1] + line.bbox[3]) / 2
     if MARGIN_SHARE * page.height < centre < (1 - MARGIN_SHARE) * page.height:
@@ -200,95 +171,14 @@ def _repeated_margin_keys(pages: Sequence[_Page]) -> frozenset[str]:
 def _strip_margins(page: _Page, repeated: frozenset[str]) -> _Page:
     """Drop running headers/footers, margin page numbers and text already inside tables."""
 
-    def keep(line: _Line) -> bool:
+    def keep(line: Line) -> bool:
         key = _margin_key(line, page)
         if key is not None and (key in repeated or _PAGE_NUMBER.match(clean_inline(line.text))):
             return False
-        return not any(_contains(t.bbox, line.bbox) for t in page.tables)
+        return not any(contains(t.bbox, line.bbox) for t in page.tables)
 
     paras = (tuple(filter(keep, para)) for para in page.paras)
     return replace(page, paras=tuple(para for para in paras if para))
-
-
-def _find_tables(page: pymupdf.Page, words: list, lines: Sequence[_Line]) -> tuple[_Table, ...]:
-    """Find the tables of a page cheaply enough for a whole corpus.
-
-    pymupdf's default search runs a layout model first (~0.25 s a page); the ruling-line
-    search alone is ~5x cheaper, so it runs on pages with drawn lines. The model runs only
-    on pages without lines that look like a borderless code table.
-    """
-    drawings = page.get_cdrawings()
-    rules = sum(1 for d in drawings for item in d.get("items", ()) if item[0] in ("l", "re", "qu"))
-    if rules >= MIN_RULES:
-        found, borderless = page.find_tables(use_layout=False).tables, False
-    elif sum(bool(_CODE_LINE.match(line.text.strip())) for line in lines) >= MIN_CODE_LINES:
-        found, borderless = page.find_tables().tables, True
-    else:
-        return ()
-    tables = []
-    for table in found:
-        inside = [w for w in words if _contains(table.bbox, w[:4])]
-        grid = [[_cell_text(cell, inside) for cell in row.cells] for row in table.rows]
-        if borderless:
-            grid = _merge_wrapped_rows(grid, [row.bbox for row in table.rows], inside)
-        cols = [j for j in range(table.col_count) if any(j < len(r) and r[j] for r in grid)]
-        rows = tuple(
-            cells for r in grid if (cells := tuple(r[j] for j in cols if j < len(r) and r[j]))
-        )
-        if len(cols) < 2 or sum(len(r) >= 2 for r in rows) < max(2, len(rows) / 2):
-            continue  # a framed paragraph, a list or a wiring diagram: its text stays TEXT
-        in_first = [line.bold for line in lines if _contains(table.rows[0].bbox, line.bbox)]
-        bold = sum(in_first) > 0.5 * len(in_first)
-        tables.append(_Table(tuple(table.bbox), rows, len(cols), bold))
-    return tuple(tables)
-
-
-def _cell_text(cell: Sequence[float] | None, words: list) -> str:
-    """Join the words whose centre lies in a cell, line by line, into one line of text.
-
-    Words, not pymupdf's own cell text: that glues words together in PDFs without
-    space characters ("Noerror") and scrambles "0.1VA" into "01VA\n.".
-    """
-    if cell is None:
-        return ""
-    lines: dict[tuple[int, int], list[str]] = {}
-    for w in sorted((w for w in words if _contains(cell, w[:4])), key=lambda w: w[5:8]):
-        lines.setdefault((w[5], w[6]), []).append(w[4])
-    return clean_inline(join_lines([" ".join(ws) for ws in lines.values()]))
-
-
-def _merge_wrapped_rows(grid: list[list[str]], boxes: list, words: list) -> list[list[str]]:
-    """Merge the text lines of one borderless table row that the grid split into rows.
-
-    Lines of one entry sit closer together than entries do, and only one of them carries
-    the key cell (first column); tight neighbours with an empty key cell join it.
-    """
-    extents: list[tuple[float, float] | None] = []
-    for box in boxes:
-        ys = [(w[1], w[3]) for w in words if _contains(box, w[:4])]
-        extents.append((min(y[0] for y in ys), max(y[1] for y in ys)) if ys else None)
-    heights = sorted(e[1] - e[0] for e in extents if e)
-    if not heights:
-        return grid
-    tight = 0.5 * heights[len(heights) // 2]  # a gap under half a line height is line spacing
-    merged: list[list[str]] = []
-    last_bottom = float("-inf")
-    for cells, ext in zip(grid, extents, strict=True):
-        if ext is None:
-            continue
-        if merged and ext[0] - last_bottom < tight and (not cells[0] or not merged[-1][0]):
-            pairs = zip(merged[-1], cells, strict=False)
-            merged[-1] = [" ".join(filter(None, pair)) for pair in pairs]
-        else:
-            merged.append(list(cells))
-        last_bottom = ext[1]
-    return merged
-
-
-def _contains(outer: Sequence[float], inner: Sequence[float]) -> bool:
-    """Tell whether the centre of box ``inner`` lies inside box ``outer``."""
-    cx, cy = (inner[0] + inner[2]) / 2, (inner[1] + inner[3]) / 2
-    return outer[0] - 1 <= cx <= outer[2] + 1 and outer[1] - 1 <= cy <= outer[3] + 1
 
 
 def _key(text: str) -> str:
@@ -307,7 +197,7 @@ class _Assembler:
         self.section = ""
         self.body_size = _body_font_size(pages)
         self.table_count = 0
-        self.open_table: tuple[int, int, _Table] | None = None  # page, id, first part
+        self.open_table: tuple[int, int, Table] | None = None  # page, id, first part
 
     def blocks(self) -> Iterator[Block]:
         """Yield all blocks of the document in reading order."""
@@ -315,6 +205,7 @@ class _Assembler:
             yield from self._page_blocks(page)
 
     def _page_blocks(self, page: _Page) -> Iterator[Block]:
+        """Yield the blocks of one page, placing outline titles where they are printed."""
         items: list[tuple[Box, _Item]] = [(_union(p), p) for p in page.paras]
         items += [(t.bbox, t) for t in page.tables]
         ordered = [item for _, item in _reading_order(items, page.width)]
@@ -325,7 +216,7 @@ class _Assembler:
             if title not in found.values():
                 self.section = title
         for item in ordered:
-            if isinstance(item, _Table):
+            if isinstance(item, Table):
                 yield from self._table_blocks(item, page.number)
                 continue
             # a chapter title repeated in the page margin is a running header
@@ -340,7 +231,7 @@ class _Assembler:
                 self.open_table = None  # text after a table ends it
                 yield from self._para_blocks(para, page.number, found)
 
-    def _table_blocks(self, table: _Table, page: int) -> Iterator[Block]:
+    def _table_blocks(self, table: Table, page: int) -> Iterator[Block]:
         """Emit header and rows; a table running on from the previous page keeps its id."""
         prev = self.open_table
         if (
@@ -360,42 +251,59 @@ class _Assembler:
             text = " | ".join(cells)
             yield Block(page=page, kind=kind, text=text, section=self.section, table_id=table_id)
 
-    def _para_blocks(self, para: list[_Line], page: int, found: dict[int, str]) -> Iterator[Block]:
+    def _para_blocks(self, para: list[Line], page: int, found: dict[int, str]) -> Iterator[Block]:
         """Split a paragraph into heading and text blocks."""
-        text: list[str] = []
-        heading: list[str] = []
-        for line in para:
-            title = found.get(id(line))
-            if title is not None or self._looks_like_heading(line, len(para)):
-                yield from self._text_block(text, page)
-                text = []
-                if title is None:
-                    heading.append(line.text)
-                elif title not in heading:
-                    heading = [title]  # the outline's spelling of a title split over lines
-                continue
-            if heading:
-                yield self._heading_block(heading, page)
-                heading = []
-            text.append(line.text)
-        if heading:
-            yield self._heading_block(heading, page)
-        yield from self._text_block(text, page)
+        if len(para) <= 3 and not any(id(ln) in found for ln in para):
+            text = join_lines([ln.text for ln in para], self.vocab)  # "Applicable DAT-/COM"
+            whole = Line(
+                text, _union(para), min(ln.size for ln in para), all(ln.bold for ln in para)
+            )
+            if self._looks_like_heading(whole, 1):
+                yield self._heading_block([text], page)
+                return
+        # per line: the outline title it prints, "" for a layout heading, None for text
+        keys = [
+            found.get(id(ln), "" if self._looks_like_heading(ln, len(para)) else None)
+            for ln in para
+        ]
+        for i in range(len(para) - 1):  # a line continued in lower case is a sentence
+            if keys[i] == "" and para[i + 1].text.lstrip()[:1].islower():
+                keys[i] = None
+        runs: list[tuple[str | None, list[Line]]] = []
+        for key, group in groupby(zip(keys, para, strict=True), key=lambda kl: kl[0]):
+            lines = [line for _, line in group]
+            if key == "" and len(lines) > 3:
+                key = None  # a bold or large paragraph is emphasis, not a title
+            if runs and key is None and runs[-1][0] is None:
+                runs[-1][1].extend(lines)
+            else:
+                runs.append((key, lines))
+        for key, lines in runs:
+            if key is None:
+                yield from self._text_block([line.text for line in lines], page)
+            else:  # an outline title keeps the outline's spelling, even when split over lines
+                yield self._heading_block([key] if key else [line.text for line in lines], page)
 
     def _heading_block(self, lines: list[str], page: int) -> Block:
+        """Start a new section with a heading block."""
         self.section = clean_inline(join_lines(lines, self.vocab))
         return Block(page=page, kind=BlockKind.HEADING, text=self.section, section=self.section)
 
     def _text_block(self, lines: list[str], page: int) -> Iterator[Block]:
+        """Yield one paragraph as a TEXT block unless it holds no words."""
         text = join_lines(lines, self.vocab)
         if sum(c.isalnum() for c in text) >= 2:  # lone bullets and stray glyphs say nothing
             yield Block(page=page, kind=BlockKind.TEXT, text=text, section=self.section)
 
-    def _looks_like_heading(self, line: _Line, para_lines: int) -> bool:
+    def _looks_like_heading(self, line: Line, para_lines: int) -> bool:
         """Tell a layout heading: larger font, or a short bold or numbered line on its own."""
         text = clean_inline(line.text)
         words = text.split()
-        if not 3 <= len(text) <= 100 or len(words) > 12 or not text[0].isalnum():
+        if (
+            not 3 <= len(text) <= 100
+            or len(words) > 12
+            or not text[0].isupper() | text[0].isdigit()
+        ):
             return False
         if text[-1] in ".,;:" or _PAGE_NUMBER.match(text) or not any(map(str.isalpha, text)):
             return False
@@ -412,7 +320,7 @@ class _Assembler:
         return numbered and para_lines == 1
 
 
-def _locate_titles(titles: Sequence[str], lines: Sequence[_Line]) -> dict[int, str]:
+def _locate_titles(titles: Sequence[str], lines: Sequence[Line]) -> dict[int, str]:
     """Map outline titles to the lines (by id) where they are printed, in outline order.
 
     Where a title matches several lines (a running chapter header and the heading itself),
@@ -445,7 +353,8 @@ def _body_font_size(pages: Sequence[_Page]) -> float:
     return sizes.most_common(1)[0][0] if sizes else 10.0
 
 
-def _union(lines: Sequence[_Line]) -> Box:
+def _union(lines: Sequence[Line]) -> Box:
+    """Return the bounding box of some lines."""
     boxes = [line.bbox for line in lines]
     return (
         min(b[0] for b in boxes),
@@ -481,7 +390,7 @@ def _title(meta_title: str, first: _Page, path: Path) -> str:
     if title := meaningful_title(meta_title):
         return title
     lines = [line for para in first.paras for line in para if meaningful_title(line.text)]
-    picked: list[_Line] = []
+    picked: list[Line] = []
     for size in sorted({line.size for line in lines}, reverse=True)[:2]:
         picked += [line for line in lines if line.size == size][:3]
         if meaningful_title(" ".join(line.text for line in picked)):

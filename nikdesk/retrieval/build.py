@@ -91,7 +91,7 @@ def build_index(
     report = BuildReport(out=out, embedder=embedder.name)
     old_manifest, old_entries = _previous(out, embedder)
 
-    groups: list[Group] = []
+    reused: list[DocumentEntry] = []
     pending: list[tuple[DocumentEntry, list[DraftChunk], ParsedDocument]] = []
     files = list(discover(src))
     seen: set[str] = set()
@@ -104,7 +104,7 @@ def build_index(
             sha = file_sha256(path)
             old = old_entries.get(relpath)
             if old and old.sha256 == sha and old.chunker_version == CHUNKER_VERSION:
-                groups.append(read_group(out, old))
+                reused.append(old)
                 report.reused.append(relpath)
                 continue
             doc = parse_document(path)
@@ -133,13 +133,25 @@ def build_index(
         pending.append((entry, drafts, doc))
     report.removed = sorted(set(old_entries) - seen)
 
-    if not groups and not pending:
+    if not reused and not pending:
         raise NothingIndexed(
             f"Nothing could be indexed in {src}: "
             + ("; ".join(f"{s.relpath}: {s.reason}" for s in report.skipped) or "no PDF/Markdown")
         )
 
+    if old_manifest and not pending and not report.removed and set(report.skipped) == set(
+        old_manifest.skipped
+    ):
+        # nothing changed: keep the bundle (and its version) as it is, don't rewrite it
+        report.reused = [d.relpath for d in old_manifest.documents]
+        report.bundle_version = old_manifest.bundle_version
+        report.pages = sum(d.pages_with_text for d in old_manifest.documents)
+        report.chunks = old_manifest.total_chunks
+        report.seconds = time.perf_counter() - started
+        return report
+
     embed_started = time.perf_counter()
+    groups = [read_group(out, entry) for entry in reused]
     groups.extend(_embed(pending, embedder, progress))
     report.embed_seconds = time.perf_counter() - embed_started
     groups.sort(key=lambda g: g.entry.relpath)

@@ -112,6 +112,7 @@ def test_incremental_rebuild_embeds_only_the_changed_document(
     counting = CountingEmbedder(e5)
     unchanged = build_index(src, out, counting)
     assert counting.passages == 0 and unchanged.indexed == []
+    assert unchanged.bundle_version == first.bundle_version  # nothing changed, nothing rewritten
 
     # change one manual, remove another, add a third: only the new content is embedded
     shutil.copy(require_manuals() / "Victron_VE.Direct_Protocol_3.33.pdf", src / SMALL_PDFS[1])
