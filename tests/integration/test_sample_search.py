@@ -1,0 +1,63 @@
+"""Search behaviour on the generated sample library (fast, no shared corpus needed)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from nikdesk.retrieval.build import build_index
+from nikdesk.retrieval.embedders import create_embedder
+from nikdesk.retrieval.excerpt import excerpt
+from nikdesk.retrieval.hybrid import Retriever
+from nikdesk.retrieval.types import Hit, SearchFilters, SearchOptions
+from nikdesk.sample import ensure_sample_library
+
+MANUAL = "Nordlicht_NX-Hybrid_Installations-und_Servicehandbuch_DE.pdf"
+BULLETIN = "Servicemitteilung_SM-2026-04_NX-Hybrid_Firmware.md"
+
+
+@pytest.fixture(scope="module")
+def retriever(tmp_path_factory: pytest.TempPathFactory) -> Retriever:
+    docs = ensure_sample_library(lambda _msg: None)
+    out = tmp_path_factory.mktemp("sample") / "index"
+    build_index(docs, out, create_embedder("e5-small"))
+    return Retriever(out, create_embedder("e5-small"))
+
+
+def search(r: Retriever, q: str, mode: str = "hybrid", **filters: tuple[str, ...]) -> list[Hit]:
+    return r.search(q, SearchOptions(k=5, mode=mode, filters=SearchFilters(**filters)))
+
+
+def where(hits: list[Hit]) -> list[tuple[str, int]]:
+    return [(h.file, h.page) for h in hits]
+
+
+def test_error_code_definition_ranks_first(retriever: Retriever) -> None:
+    hits = search(retriever, "Der Wechselrichter zeigt E050 an. Was tun?")
+    assert where(hits)[0] == (MANUAL, 12)
+    assert "Isolationsfehler PV" in excerpt(hits[0].chunk, "E050")
+
+
+@pytest.mark.parametrize(
+    ("query", "page"),
+    [
+        ("Register 40069", 9),  # register number
+        ("0x0044", 9),  # hex address
+        ("Kuehlrippen reinigen", 13),  # ae/oe/ue spelling finds umlauts
+        ("Wirkungsgrad 97.8", 15),  # decimal point finds decimal comma
+    ],
+)
+def test_exact_tokens_match_lexically(retriever: Retriever, query: str, page: int) -> None:
+    assert (MANUAL, page) in where(search(retriever, query, mode="lexical"))
+
+
+def test_markdown_bulletin_is_searchable(retriever: Retriever) -> None:
+    hits = search(retriever, "W-103 nach dem Aufwachen der Batterie – gibt es ein Firmware-Update?")
+    assert BULLETIN in [h.file for h in hits[:2]]
+    assert all(h.page == 1 for h in hits if h.file == BULLETIN)
+
+
+def test_document_filter_restricts_hits(retriever: Retriever) -> None:
+    hits = search(retriever, "Firmware", files=(BULLETIN,))
+    assert hits and {h.file for h in hits} == {BULLETIN}
