@@ -10,18 +10,20 @@ from nikdesk.errors import IndexMismatch
 from nikdesk.retrieval.bundle import IndexManifest, open_sqlite_readonly, read_manifest
 from nikdesk.retrieval.dense import DenseIndex
 from nikdesk.retrieval.embedders import Embedder
-from nikdesk.retrieval.lexical import lexical_search
-from nikdesk.retrieval.normalize import raw_tokens
+from nikdesk.retrieval.lexical import lexical_search, load_vocabulary
+from nikdesk.retrieval.normalize import fold, raw_tokens
 from nikdesk.retrieval.rerank import Reranker
 from nikdesk.retrieval.routing import DocumentRouter
 from nikdesk.retrieval.types import Chunk, Hit, SearchFilters, SearchOptions
 
 CANDIDATES = 40  # per retriever and scope, before fusion
-RRF_K = 60
+RRF_K = 10  # small k: a retriever's top ranks count (measured on the dev set: k=10 > 20, 60)
+DENSE_WEIGHT = 1.0
+TOC_FACTOR = 1.0  # multiplies the fused score of table-of-contents chunks
 RERANK_DEPTH = 30
 ROUTE_SHARE = 0.5  # documents scoring at least this share of the best-named one are "routed"
-CODE_BOOST = 0.01  # for a chunk quoting all exact codes of the question (E050, 40069, 0x1A2B)
-ROUTE_BOOST = 0.01  # added to the fused score of chunks in the routed documents (RRF ~ 0.016)
+CODE_BOOST = 1.0  # in units of a first rank: chunk quoting all exact codes (E050, 40069)
+ROUTE_BOOST = 0.5  # in units of a first rank: chunks of the documents the question names
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,7 @@ class Retriever:
                 "SELECT doc_id, file, title, manufacturer, first_chunk, last_chunk FROM documents"
             )
         ]
+        self._vocabulary = load_vocabulary(self._db)
         self.router = DocumentRouter((d.doc_id, d.file, d.title) for d in self.documents)
 
     def search(self, query: str, options: SearchOptions | None = None) -> list[Hit]:
@@ -75,15 +78,15 @@ class Retriever:
         routed = self._routed_ranges(query, ranges)
         dense: list[tuple[int, float]] = []
         lexical: list[tuple[int, float]] = []
-        lists = []
+        lists: list[tuple[float, list[tuple[int, float]]]] = []
         for scope in [ranges] + ([routed] if routed else []):
             if vector is not None:
-                lists.append(self._dense.search(vector, CANDIDATES, scope))
+                lists.append((DENSE_WEIGHT, self._dense.search(vector, CANDIDATES, scope)))
             if use_lexical:
-                lists.append(lexical_search(self._db, query, CANDIDATES, scope))
-        dense = lists[0] if vector is not None else []
-        lexical = lists[1 if vector is not None else 0] if use_lexical else []
-        fused = _rrf(*lists)
+                lists.append((1.0, lexical_search(self._db, query, CANDIDATES, scope, self._vocabulary)))
+        dense = lists[0][1] if vector is not None else []
+        lexical = lists[1 if vector is not None else 0][1] if use_lexical else []
+        fused = _rrf(lists)
         chunks = self.chunks([cid for cid, _ in fused])
         fused = _boost(fused, chunks, routed, code_tokens(query))
         hits = self._collapse_pages(fused, chunks, dense, lexical)
@@ -166,15 +169,22 @@ class Retriever:
 
 
 _DECIMAL_TOKEN = re.compile(r"^\d+p\d+$")
+_TOC_LINE = re.compile(r"(?:\.\s?){4,}\s*\d+\s*$|…{2,}\s*\d+\s*$", re.MULTILINE)
+_ERROR_WORD = re.compile(
+    r"\b(?:err(?:or)?|fehler(?:code)?|code|alarm|warn(?:ing|ung)?|fault|st(?:oe|ö)rung)\s*[:#]?\s*(\d{1,4})\b",
+    re.IGNORECASE,
+)
 
 
 def code_tokens(query: str) -> set[str]:
     """Return the exact identifiers in a question: error codes, registers, model numbers."""
-    return {
+    codes = {
         t
         for t in raw_tokens(query)
         if (_has_digit(t) and any(ch.isalpha() for ch in t)) or (t.isdigit() and len(t) >= 3)
     }
+    codes.update(m.group(1) for m in _ERROR_WORD.finditer(query))  # "ERR 33", "Fehler 2"
+    return codes
 
 
 def _has_digit(token: str) -> bool:
@@ -194,7 +204,8 @@ def _code_match(text: str, codes: set[str]) -> float:
         hits = codes.intersection(tokens)
         if hits:
             found |= hits
-            defined = defined or tokens[0] in codes
+            cells = [c.strip() for c in line.split(" | ")] if " | " in line else []
+            defined = defined or tokens[0] in codes or any(fold(c) in codes for c in cells)
     return (len(found) / len(codes)) * (1.0 if defined else 0.5)
 
 
@@ -205,22 +216,22 @@ def _boost(
     codes: set[str],
 ) -> list[tuple[int, float]]:
     """Lift chunks of the documents the question names and chunks quoting its exact codes."""
-    if not routed and not codes:
-        return fused
     lifted = []
     for cid, score in fused:
         if any(a <= cid <= b for a, b in routed):
-            score += ROUTE_BOOST
+            score += ROUTE_BOOST / (RRF_K + 1)
         if codes:
-            score += CODE_BOOST * _code_match(chunks[cid].text, codes)
+            score += CODE_BOOST / (RRF_K + 1) * _code_match(chunks[cid].text, codes)
+        if _TOC_LINE.search(chunks[cid].text) and len(_TOC_LINE.findall(chunks[cid].text)) >= 3:
+            score *= TOC_FACTOR
         lifted.append((cid, score))
     return sorted(lifted, key=lambda item: -item[1])
 
 
-def _rrf(*ranked: list[tuple[int, float]]) -> list[tuple[int, float]]:
-    """Fuse ranked lists with reciprocal rank fusion."""
+def _rrf(ranked: list[tuple[float, list[tuple[int, float]]]]) -> list[tuple[int, float]]:
+    """Fuse weighted ranked lists with reciprocal rank fusion."""
     scores: dict[int, float] = {}
-    for results in ranked:
+    for weight, results in ranked:
         for rank, (cid, _) in enumerate(results, 1):
-            scores[cid] = scores.get(cid, 0.0) + 1.0 / (RRF_K + rank)
+            scores[cid] = scores.get(cid, 0.0) + weight / (RRF_K + rank)
     return sorted(scores.items(), key=lambda item: -item[1])

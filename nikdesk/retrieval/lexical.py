@@ -5,14 +5,49 @@ from __future__ import annotations
 import sqlite3
 
 from nikdesk.retrieval.glossary import expand
-from nikdesk.retrieval.normalize import terms
+from nikdesk.retrieval.normalize import raw_tokens, terms
 
 MAX_TERMS = 48  # FTS5 cost grows with OR-terms; long questions rarely need more
 
 
-def query_terms(query: str, *, use_glossary: bool = True) -> list[str]:
-    """Return the distinct terms of ``query`` (+ English glossary terms), in order."""
+COMPOUND_MIN = 9  # German compounds at least this long are split against the vocabulary
+HEAD_MIN = 5
+
+
+def load_vocabulary(conn: sqlite3.Connection) -> frozenset[str]:
+    """Return the index terms that occur in at least two chunks."""
+    try:
+        rows = conn.execute("SELECT term FROM chunks_vocab WHERE doc >= 2")
+        return frozenset(r[0] for r in rows)
+    except sqlite3.OperationalError:  # bundle written before the vocabulary table existed
+        return frozenset()
+
+
+def compound_heads(query: str, vocabulary: frozenset[str]) -> list[str]:
+    """Return index terms that end a long German word of the question.
+
+    "Bemessungsfehlerstrom" finds pages saying "Fehlerstrom", "FI-Schutzschalter" pages
+    saying "Schutzschalter": the head of a German compound carries its meaning.
+    """
+    heads: list[str] = []
+    for token in raw_tokens(query):
+        if not token.isalpha() or len(token) < COMPOUND_MIN:
+            continue
+        for start in range(2, len(token) - HEAD_MIN + 1):
+            head_terms = terms(token[start:])
+            if any(t in vocabulary for t in head_terms):
+                heads += [t for t in head_terms if t in vocabulary]
+                break
+    return heads
+
+
+def query_terms(
+    query: str, *, use_glossary: bool = True, vocabulary: frozenset[str] = frozenset()
+) -> list[str]:
+    """Return the distinct terms of ``query`` (+ compound heads, English glossary terms)."""
     found = terms(query, drop_stopwords=True)
+    if vocabulary:
+        found += compound_heads(query, vocabulary)
     if use_glossary:
         found += expand(query)
     return list(dict.fromkeys(found))[:MAX_TERMS]
@@ -23,9 +58,10 @@ def lexical_search(
     query: str,
     limit: int,
     id_ranges: list[tuple[int, int]] | None = None,
+    vocabulary: frozenset[str] = frozenset(),
 ) -> list[tuple[int, float]]:
     """Return (chunk id, bm25 score; higher is better) for the best-matching chunks."""
-    words = query_terms(query)
+    words = query_terms(query, vocabulary=vocabulary)
     if not words:
         return []
     match = " OR ".join('"' + w.replace('"', "") + '"' for w in words)
