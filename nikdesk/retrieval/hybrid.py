@@ -83,7 +83,9 @@ class Retriever:
             if vector is not None:
                 lists.append((DENSE_WEIGHT, self._dense.search(vector, CANDIDATES, scope)))
             if use_lexical:
-                lists.append((1.0, lexical_search(self._db, query, CANDIDATES, scope, self._vocabulary)))
+                lists.append(
+                    (1.0, lexical_search(self._db, query, CANDIDATES, scope, self._vocabulary))
+                )
         dense = lists[0][1] if vector is not None else []
         lexical = lists[1 if vector is not None else 0][1] if use_lexical else []
         fused = _rrf(lists)
