@@ -139,8 +139,11 @@ def build_index(
             + ("; ".join(f"{s.relpath}: {s.reason}" for s in report.skipped) or "no PDF/Markdown")
         )
 
-    if old_manifest and not pending and not report.removed and set(report.skipped) == set(
-        old_manifest.skipped
+    if (
+        old_manifest
+        and not pending
+        and not report.removed
+        and set(report.skipped) == set(old_manifest.skipped)
     ):
         # nothing changed: keep the bundle (and its version) as it is, don't rewrite it
         report.reused = [d.relpath for d in old_manifest.documents]

@@ -21,6 +21,7 @@ RRF_K = 10  # small k: a retriever's top ranks count (measured on the dev set: k
 DENSE_WEIGHT = 1.0
 TOC_FACTOR = 1.0  # multiplies the fused score of table-of-contents chunks
 RERANK_DEPTH = 30
+PER_DOC_CAP = 3  # pages per document in the top k for questions that name no device
 ROUTE_SHARE = 0.5  # documents scoring at least this share of the best-named one are "routed"
 CODE_BOOST = 1.0  # in units of a first rank: chunk quoting all exact codes (E050, 40069)
 ROUTE_BOOST = 0.5  # in units of a first rank: chunks of the documents the question names
@@ -95,6 +96,8 @@ class Retriever:
         if options.rerank and self.reranker is not None and hits:
             head = self.reranker.rerank(query, hits[:RERANK_DEPTH])
             hits = head + hits[RERANK_DEPTH:]
+        if not routed and not options.filters.active:
+            hits = _spread(hits, options.k)
         return hits[: options.k]
 
     def _routed_ranges(
@@ -178,6 +181,27 @@ _ERROR_WORD = re.compile(
 )
 
 
+def _spread(hits: list[Hit], k: int) -> list[Hit]:
+    """Cap pages per document in the top k when the question names no device.
+
+    "Where do I set the feed-in limit?" fits several manuals; the technician should see
+    candidates from more than one of them rather than five pages of the first.
+    """
+    if PER_DOC_CAP <= 0:
+        return hits
+    top: list[Hit] = []
+    rest: list[Hit] = []
+    per_doc: dict[str, int] = {}
+    for hit in hits:
+        n = per_doc.get(hit.chunk.doc_id, 0)
+        if len(top) < k and n < PER_DOC_CAP:
+            top.append(hit)
+            per_doc[hit.chunk.doc_id] = n + 1
+        else:
+            rest.append(hit)
+    return top + rest
+
+
 def code_tokens(query: str) -> set[str]:
     """Return the exact identifiers in a question: error codes, registers, model numbers."""
     codes = {
@@ -207,7 +231,13 @@ def _code_match(text: str, codes: set[str]) -> float:
         if hits:
             found |= hits
             cells = [c.strip() for c in line.split(" | ")] if " | " in line else []
-            defined = defined or tokens[0] in codes or any(fold(c) in codes for c in cells)
+            named = {m.group(1) for m in _ERROR_WORD.finditer(line)}  # "Error: 203"
+            defined = (
+                defined
+                or tokens[0] in codes
+                or any(fold(c) in codes for c in cells)
+                or bool(named & codes)
+            )
     return (len(found) / len(codes)) * (1.0 if defined else 0.5)
 
 

@@ -46,7 +46,9 @@ class DocumentRouter:
         self._names: dict[str, set[str]] = {}
         for doc_id, file, title in documents:
             stem = file.rsplit(".", 1)[0]
-            self._names[doc_id] = names_of(stem, title)
+            # titles are noisy ("Modbus register address list"): only their model numbers count
+            model_numbers = {n for n in names_of(title) if any(ch.isdigit() for ch in n)}
+            self._names[doc_id] = names_of(stem) | model_numbers
         df = Counter(n for names in self._names.values() for n in names)
         total = max(len(self._names), 1)
         self._idf = {n: math.log(1 + total / c) for n, c in df.items() if c <= MAX_SHARED}
