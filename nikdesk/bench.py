@@ -216,9 +216,10 @@ from nikdesk.retrieval.open import open_retriever
 r = open_retriever(Path(sys.argv[1]))
 for q in sys.argv[2:]:
     r.search(q)
-import resource
-print(json.dumps({"baseline": base, "rss": p.memory_info().rss,
-                  "peak": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024}))
+# VmHWM, not ru_maxrss: ru_maxrss keeps the high-water mark of the forking parent
+hwm = next(int(line.split()[1]) * 1024 for line in open("/proc/self/status")
+           if line.startswith("VmHWM:"))
+print(json.dumps({"baseline": base, "rss": p.memory_info().rss, "peak": hwm}))
 """
 
 
