@@ -86,7 +86,7 @@ def _index_args(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--embedder", default=None, help="default: the embedder the index was built with"
     )
-    p.add_argument("--rerank", default="none", help="none | local | cohere")
+    p.add_argument("--rerank", default="none", help="none (default) | local | cohere | auto")
 
 
 def _cmd_build(args: argparse.Namespace) -> int:

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from nikdesk.errors import ModelMissing
+from nikdesk.models import model_entry
 from nikdesk.paths import bundled_index_dir
 from nikdesk.retrieval.bundle import read_manifest
 from nikdesk.retrieval.embedders import create_embedder
 from nikdesk.retrieval.hybrid import Retriever
-from nikdesk.retrieval.rerank import Reranker, create_reranker
+from nikdesk.retrieval.rerank import FallbackReranker, NoReranker, Reranker, create_reranker
+from nikdesk.storage.secrets import get_secret
 
 
 def default_index_path() -> Path:
@@ -17,17 +20,29 @@ def default_index_path() -> Path:
 
 
 def make_reranker(name: str) -> Reranker | None:
-    """Create the reranker ``name`` ("none", "local", "cohere"), resolving keys and paths."""
+    """Create the reranker ``name``: "none", "local", "cohere" or "auto".
+
+    "auto" is the product setting: Cohere when a key is configured (falling back to the
+    local cross-encoder, or to no reranking, whenever Cohere is unreachable), else the local
+    cross-encoder if one is in models/, else none.
+    """
     if name in ("", "none"):
         return None
-    if name == "cohere":
-        from nikdesk.storage.secrets import get_secret
-
-        return create_reranker("cohere", api_key=get_secret("cohere"))
     if name == "local":
-        from nikdesk.models import model_entry
-
         return create_reranker("local", model_dir=model_entry("cross-encoder").locate())
+    if name == "cohere":
+        return create_reranker("cohere", api_key=get_secret("cohere"))
+    if name == "auto":
+        try:
+            local: Reranker = create_reranker(
+                "local", model_dir=model_entry("cross-encoder").locate()
+            )
+        except ModelMissing:
+            local = create_reranker("none")
+        key = get_secret("cohere")
+        if key:
+            return FallbackReranker(create_reranker("cohere", api_key=key), local)
+        return None if isinstance(local, NoReranker) else local
     return create_reranker(name)
 
 

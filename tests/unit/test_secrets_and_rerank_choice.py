@@ -1,0 +1,72 @@
+"""Secrets come from the OS keyring first, then the environment; reranker choice follows."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import keyring
+import pytest
+from keyring.backend import KeyringBackend
+
+from nikdesk.errors import ModelMissing
+from nikdesk.retrieval.open import make_reranker
+from nikdesk.retrieval.rerank import CohereReranker, FallbackReranker
+from nikdesk.storage.secrets import SERVICE, get_secret
+
+
+class MemoryKeyring(KeyringBackend):
+    """An in-memory keyring backend for unit tests (no D-Bus session here)."""
+
+    priority = 1  # type: ignore[assignment]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.store: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.store.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.store[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        self.store.pop((service, username), None)
+
+
+@pytest.fixture
+def ring(monkeypatch: pytest.MonkeyPatch) -> Iterator[MemoryKeyring]:
+    previous = keyring.get_keyring()
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    monkeypatch.delenv("COHERE_API_KEY", raising=False)
+    yield backend
+    keyring.set_keyring(previous)
+
+
+def test_keyring_wins_over_environment(
+    ring: MemoryKeyring, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COHERE_API_KEY", "from-env")
+    assert get_secret("cohere") == "from-env"
+    ring.set_password(SERVICE, "cohere", "from-keyring")
+    assert get_secret("cohere") == "from-keyring"
+
+
+def test_no_secret_anywhere_is_none(ring: MemoryKeyring) -> None:
+    assert get_secret("cohere") is None
+
+
+def test_auto_rerank_uses_cohere_with_local_fallback_when_a_key_exists(ring: MemoryKeyring) -> None:
+    ring.set_password(SERVICE, "cohere", "k-123")
+    reranker = make_reranker("auto")
+    assert isinstance(reranker, FallbackReranker)
+    assert isinstance(reranker.primary, CohereReranker)
+
+
+def test_auto_rerank_without_key_or_local_model_is_off(ring: MemoryKeyring) -> None:
+    assert make_reranker("auto") is None
+
+
+def test_local_rerank_without_model_says_where_to_put_it(ring: MemoryKeyring) -> None:
+    with pytest.raises(ModelMissing, match="cross-encoder"):
+        make_reranker("local")
