@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 from nikdesk.errors import NikDeskError, NothingIndexed
-from nikdesk.paths import bundled_index_dir
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -50,6 +49,7 @@ def _parser() -> argparse.ArgumentParser:
     build.set_defaults(func=_cmd_build)
     info = index.add_parser("info", help="show a bundle's manifest")
     info.add_argument("path", type=Path, nargs="?", default=None)
+    info.add_argument("--json", action="store_true", help="print the raw manifest")
     info.set_defaults(func=_cmd_info)
 
     search = sub.add_parser("search", help="search an index")
@@ -102,10 +102,12 @@ def _cmd_build(args: argparse.Namespace) -> int:
 
 
 def _cmd_info(args: argparse.Namespace) -> int:
+    from nikdesk.console import format_manifest
     from nikdesk.retrieval.bundle import read_manifest
+    from nikdesk.retrieval.open import default_index_path
 
-    manifest = read_manifest(args.path or bundled_index_dir())
-    print(manifest.to_json())
+    manifest = read_manifest(args.path or default_index_path())
+    print(manifest.to_json() if args.json else format_manifest(manifest))
     return 0
 
 

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # keep `nikdesk search` from importing the ingest stack
     from nikdesk.retrieval.build import BuildReport
+    from nikdesk.retrieval.bundle import IndexManifest
     from nikdesk.retrieval.evaluate import Scores
     from nikdesk.retrieval.types import Hit
 
@@ -132,4 +133,23 @@ def format_answer(question: str, hits: list[Hit]) -> str:
         )
         for line in excerpt(c, question).splitlines():
             lines += ["   " + part for part in textwrap.wrap(line, 96)]
+    return "\n".join(lines)
+
+
+def format_manifest(manifest: IndexManifest) -> str:
+    """Return a bundle summary: version, embedder, one line per document, skipped files."""
+    docs = manifest.documents
+    lines = [
+        f"Index-Version {manifest.bundle_version} vom {manifest.created}, Format "
+        f"{manifest.format} v{manifest.format_version}",
+        f"Embedder {manifest.embedder.name} ({manifest.embedder.dim} Dim.), "
+        f"{len(docs)} Dokumente, {sum(d.pages_with_text for d in docs)} Seiten mit Text, "
+        f"{manifest.total_chunks} Abschnitte",
+        "",
+        f"{'Datei':58} {'Spr.':4} {'Seiten':>6} {'Abschn.':>7}  Titel",
+    ]
+    for d in docs:
+        lines.append(f"{d.file[:58]:58} {d.language:4} {d.pages:>6} {d.chunks:>7}  {d.title[:50]}")
+    if manifest.skipped:
+        lines += ["", "Übersprungen:"] + [f"  - {s.relpath}: {s.reason}" for s in manifest.skipped]
     return "\n".join(lines)
