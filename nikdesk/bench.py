@@ -172,39 +172,19 @@ def make_synthetic_index(source: Path, out: Path, total: int = 100_000) -> Path:
     return out
 
 
-def make_random_cross_encoder(folder: Path) -> Path:
-    """Write a MiniLM-L6-sized BERT cross-encoder with random weights (latency, not quality)."""
-    from tokenizers import Tokenizer, models, pre_tokenizers, processors
-    from transformers import BertConfig, BertForSequenceClassification, PreTrainedTokenizerFast
+def make_random_cross_encoder(folder: Path, corpus_index: Path) -> Path:
+    """Write a MiniLM-L6-sized cross-encoder with random weights (latency, not quality)."""
+    from tests.fakes import write_random_cross_encoder  # run from the repo root (make bench)
 
-    config = BertConfig(
-        vocab_size=30522,
-        hidden_size=384,
-        num_hidden_layers=6,
-        num_attention_heads=12,
-        intermediate_size=1536,
-        num_labels=1,
-    )  # type: ignore[call-arg]
-    BertForSequenceClassification(config).save_pretrained(folder)
-    vocab = {t: i for i, t in enumerate(["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"])}
-    tok = Tokenizer(models.WordLevel(vocab, unk_token="[UNK]"))
-    tok.pre_tokenizer = pre_tokenizers.Whitespace()
-    tok.post_processor = processors.TemplateProcessing(
-        single="[CLS] $A [SEP]",
-        pair="[CLS] $A [SEP] $B [SEP]",
-        special_tokens=[("[CLS]", 2), ("[SEP]", 3)],
-    )
-    fast = PreTrainedTokenizerFast(
-        tokenizer_object=tok,
-        unk_token="[UNK]",
-        pad_token="[PAD]",
-        cls_token="[CLS]",
-        sep_token="[SEP]",
-        mask_token="[MASK]",
-        model_max_length=512,
-    )
-    fast.save_pretrained(folder)
-    return folder
+    manifest = read_manifest(corpus_index)
+    words = {
+        w.lower()
+        for e in manifest.documents[:5]
+        for c in read_group(corpus_index, e).chunks
+        for w in c.text.split()
+        if w.isalpha()
+    }
+    return write_random_cross_encoder(folder, words, layers=6, hidden=384, heads=12, max_len=512)
 
 
 _RSS_PROBE = """
@@ -250,7 +230,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="nikdesk-bench-") as tmp:
         work = Path(tmp)
         index = args.index or bench_build(args.corpus, work)
-        reranker_dir = make_random_cross_encoder(work / "cross-encoder")
+        reranker_dir = make_random_cross_encoder(work / "cross-encoder", index)
         bench_search("corpus", index, reranker_dir)
         bench_memory("corpus", index)
         synthetic = make_synthetic_index(index, work / "synthetic", args.synthetic)

@@ -25,6 +25,7 @@ from nikdesk.retrieval.rerank import (
     create_reranker,
 )
 from nikdesk.retrieval.types import Chunk, Hit
+from tests.fakes import write_random_cross_encoder
 
 KEY = "test-key-123"
 QUERY = "inverter error code after firmware update"
@@ -251,46 +252,8 @@ WORDS = sorted({w for t in [QUERY, *TEXTS] for w in t.split()})
 
 
 def build_tiny_cross_encoder(model_dir: Path) -> None:
-    """Write a 1-layer BERT cross-encoder with RANDOM weights and a WordPiece tokenizer."""
-    import torch
-    from tokenizers import Tokenizer, models, normalizers, pre_tokenizers, processors
-    from transformers import BertConfig, BertForSequenceClassification, PreTrainedTokenizerFast
-
-    special = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
-    vocab = {token: i for i, token in enumerate(special + WORDS)}
-    # Built with `tokenizers` directly: transformers 5 silently ignores
-    # BertTokenizerFast(vocab_file=...) and would map every word to [UNK].
-    backend = Tokenizer(models.WordPiece(vocab, unk_token="[UNK]"))
-    backend.normalizer = normalizers.BertNormalizer(lowercase=True)
-    backend.pre_tokenizer = pre_tokenizers.BertPreTokenizer()
-    backend.post_processor = processors.TemplateProcessing(
-        single="[CLS] $A [SEP]",
-        pair="[CLS] $A [SEP] $B:1 [SEP]:1",
-        special_tokens=[("[CLS]", vocab["[CLS]"]), ("[SEP]", vocab["[SEP]"])],
-    )
-    tokenizer = PreTrainedTokenizerFast(
-        tokenizer_object=backend,
-        unk_token="[UNK]",
-        pad_token="[PAD]",
-        cls_token="[CLS]",
-        sep_token="[SEP]",
-        mask_token="[MASK]",
-        model_max_length=64,
-        model_input_names=["input_ids", "token_type_ids", "attention_mask"],
-    )
-    torch.manual_seed(0)
-    config = BertConfig(
-        vocab_size=len(vocab),
-        hidden_size=32,
-        num_hidden_layers=1,
-        num_attention_heads=2,
-        intermediate_size=37,
-        max_position_embeddings=64,
-        initializer_range=0.5,  # large random weights: different texts get clearly different scores
-    )
-    config.num_labels = 1  # one relevance logit, like a real cross-encoder
-    BertForSequenceClassification(config).save_pretrained(model_dir)
-    tokenizer.save_pretrained(model_dir)
+    """Write a 1-layer BERT cross-encoder with RANDOM weights (see tests/fakes.py)."""
+    write_random_cross_encoder(model_dir, WORDS)
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,62 @@
+"""Test doubles and generated test assets shared by tests and benchmarks."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+
+def write_random_cross_encoder(
+    model_dir: Path,
+    words: Iterable[str],
+    *,
+    layers: int = 1,
+    hidden: int = 32,
+    heads: int = 2,
+    max_len: int = 64,
+) -> Path:
+    """Write a BERT cross-encoder with RANDOM weights and a WordPiece tokenizer over ``words``.
+
+    No cross-encoder weights are installable here: this proves the reranking plumbing
+    (tests, tiny size) and measures its latency (benchmark, MiniLM-L6 size), never quality.
+    """
+    import torch
+    from tokenizers import Tokenizer, models, normalizers, pre_tokenizers, processors
+    from transformers import BertConfig, BertForSequenceClassification, PreTrainedTokenizerFast
+
+    special = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
+    vocab = {token: i for i, token in enumerate(special + sorted(set(words) - set(special)))}
+    # Built with `tokenizers` directly: transformers 5 silently ignores
+    # BertTokenizerFast(vocab_file=...) and would map every word to [UNK].
+    backend = Tokenizer(models.WordPiece(vocab, unk_token="[UNK]"))
+    backend.normalizer = normalizers.BertNormalizer(lowercase=True)
+    backend.pre_tokenizer = pre_tokenizers.BertPreTokenizer()
+    backend.post_processor = processors.TemplateProcessing(
+        single="[CLS] $A [SEP]",
+        pair="[CLS] $A [SEP] $B:1 [SEP]:1",
+        special_tokens=[("[CLS]", vocab["[CLS]"]), ("[SEP]", vocab["[SEP]"])],
+    )
+    tokenizer = PreTrainedTokenizerFast(
+        tokenizer_object=backend,
+        unk_token="[UNK]",
+        pad_token="[PAD]",
+        cls_token="[CLS]",
+        sep_token="[SEP]",
+        mask_token="[MASK]",
+        model_max_length=max_len,
+        model_input_names=["input_ids", "token_type_ids", "attention_mask"],
+    )
+    torch.manual_seed(0)
+    config = BertConfig(
+        vocab_size=len(vocab),
+        hidden_size=hidden,
+        num_hidden_layers=layers,
+        num_attention_heads=heads,
+        intermediate_size=4 * hidden + 5,
+        max_position_embeddings=max_len,
+        initializer_range=0.5,  # large random weights: different texts get clearly different scores
+    )
+    config.num_labels = 1  # one relevance logit, like a real cross-encoder
+    BertForSequenceClassification(config).save_pretrained(model_dir)
+    tokenizer.save_pretrained(model_dir)
+    return model_dir
