@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -12,7 +14,6 @@ import numpy as np
 from nikdesk.errors import BadDocument, IndexMismatch, IndexNotFound, NothingIndexed
 from nikdesk.ingest import SUPPORTED_SUFFIXES, parse_document
 from nikdesk.ingest.chunking import CHUNKER_VERSION, DraftChunk, chunk_document
-from nikdesk.ingest.types import ParsedDocument
 from nikdesk.retrieval.bundle import (
     DocumentEntry,
     EmbedderInfo,
@@ -29,6 +30,7 @@ from nikdesk.retrieval.bundle import (
 from nikdesk.retrieval.embedders import Embedder
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
+PARALLEL_MIN_FILES = 4  # below this a worker pool costs more than it saves
 
 
 @dataclass
@@ -92,45 +94,44 @@ def build_index(
     old_manifest, old_entries = _previous(out, embedder)
 
     reused: list[DocumentEntry] = []
-    pending: list[tuple[DocumentEntry, list[DraftChunk], ParsedDocument]] = []
+    to_parse: list[tuple[Path, str, str]] = []  # path, relpath, sha256
     files = list(discover(src))
-    seen: set[str] = set()
-    for n, path in enumerate(files, 1):
+    for path in files:
         relpath = path.relative_to(src).as_posix()
-        seen.add(relpath)
-        if progress:
-            progress("parse", n, len(files))
         try:
             sha = file_sha256(path)
-            old = old_entries.get(relpath)
-            if old and old.sha256 == sha and old.chunker_version == CHUNKER_VERSION:
-                reused.append(old)
-                report.reused.append(relpath)
-                continue
-            doc = parse_document(path)
-            drafts = chunk_document(doc)
-            if not drafts:
-                raise BadDocument(path, "no indexable text")
-        except BadDocument as exc:
-            report.skipped.append(SkippedFile(relpath, exc.reason))
-            continue
         except OSError as exc:
             report.skipped.append(SkippedFile(relpath, f"cannot read file: {exc}"))
+            continue
+        old = old_entries.get(relpath)
+        if old and old.sha256 == sha and old.chunker_version == CHUNKER_VERSION:
+            reused.append(old)
+            report.reused.append(relpath)
+        else:
+            to_parse.append((path, relpath, sha))
+
+    pending: list[tuple[DocumentEntry, list[DraftChunk]]] = []
+    for (path, relpath, sha), result in zip(
+        to_parse, _parse_all([p for p, _, _ in to_parse], progress), strict=True
+    ):
+        if isinstance(result, str):
+            report.skipped.append(SkippedFile(relpath, result))
             continue
         entry = DocumentEntry(
             doc_id=doc_key(relpath),
             file=path.name,
             relpath=relpath,
-            title=doc.title,
+            title=result.title,
             sha256=sha,
-            pages=doc.page_count,
-            pages_with_text=doc.pages_with_text,
-            chunks=len(drafts),
-            language=doc.language,
+            pages=result.page_count,
+            pages_with_text=result.pages_with_text,
+            chunks=len(result.drafts),
+            language=result.language,
             manufacturer=manufacturer_of(relpath),
             chunker_version=CHUNKER_VERSION,
         )
-        pending.append((entry, drafts, doc))
+        pending.append((entry, result.drafts))
+    seen = {path.relative_to(src).as_posix() for path in files}
     report.removed = sorted(set(old_entries) - seen)
 
     if not reused and not pending:
@@ -159,9 +160,9 @@ def build_index(
     report.embed_seconds = time.perf_counter() - embed_started
     groups.sort(key=lambda g: g.entry.relpath)
 
-    report.indexed = [e.relpath for e, _, _ in pending]
-    report.pages_embedded = sum(e.pages_with_text for e, _, _ in pending)
-    report.chunks_embedded = sum(len(d) for _, d, _ in pending)
+    report.indexed = [e.relpath for e, _ in pending]
+    report.pages_embedded = sum(e.pages_with_text for e, _ in pending)
+    report.chunks_embedded = sum(len(d) for _, d in pending)
     report.pages = sum(g.entry.pages_with_text for g in groups)
     report.chunks = sum(len(g.chunks) for g in groups)
     report.bundle_version = (old_manifest.bundle_version + 1) if old_manifest else 1
@@ -180,6 +181,49 @@ def build_index(
     return report
 
 
+@dataclass(frozen=True)
+class _Parsed:
+    """What the build keeps of a parsed document (small enough to return from a worker)."""
+
+    title: str
+    language: str
+    page_count: int
+    pages_with_text: int
+    drafts: list[DraftChunk]
+
+
+def _parse_one(path: Path) -> _Parsed | str:
+    """Parse and chunk one file; return the reason as a string if it cannot be indexed."""
+    try:
+        doc = parse_document(path)
+    except BadDocument as exc:
+        return exc.reason
+    except OSError as exc:
+        return f"cannot read file: {exc}"
+    drafts = chunk_document(doc)
+    if not drafts:
+        return "no indexable text"
+    return _Parsed(doc.title, doc.language, doc.page_count, doc.pages_with_text, drafts)
+
+
+def _parse_all(paths: list[Path], progress: Progress | None) -> list[_Parsed | str]:
+    """Parse files on all cores (parsing is single-threaded; embedding waits for it anyway)."""
+    workers = min(os.cpu_count() or 1, len(paths))
+    if workers < 2 or len(paths) < PARALLEL_MIN_FILES:
+        results = []
+        for n, path in enumerate(paths, 1):
+            results.append(_parse_one(path))
+            if progress:
+                progress("parse", n, len(paths))
+        return results
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        futures = [pool.submit(_parse_one, path) for path in paths]
+        for n, _ in enumerate(as_completed(futures), 1):
+            if progress:
+                progress("parse", n, len(paths))
+        return [f.result() for f in futures]
+
+
 def _previous(
     out: Path, embedder: Embedder
 ) -> tuple[IndexManifest | None, dict[str, DocumentEntry]]:
@@ -194,12 +238,12 @@ def _previous(
 
 
 def _embed(
-    pending: list[tuple[DocumentEntry, list[DraftChunk], ParsedDocument]],
+    pending: list[tuple[DocumentEntry, list[DraftChunk]]],
     embedder: Embedder,
     progress: Progress | None,
 ) -> list[Group]:
     """Embed all new chunks in one stream (batches span documents) and split per document."""
-    texts = [passage_text(entry, c) for entry, drafts, _ in pending for c in drafts]
+    texts = [passage_text(entry, c) for entry, drafts in pending for c in drafts]
     done = 0
 
     def step(n: int) -> None:
@@ -210,7 +254,7 @@ def _embed(
 
     vectors = embedder.embed_passages(texts, progress=step) if texts else np.zeros((0, 1))
     groups, start = [], 0
-    for entry, drafts, _ in pending:
+    for entry, drafts in pending:
         groups.append(Group(entry, drafts, vectors[start : start + len(drafts)]))
         start += len(drafts)
     return groups

@@ -91,7 +91,9 @@ class Retriever:
         lexical = lists[1 if vector is not None else 0][1] if use_lexical else []
         fused = _rrf(lists)
         chunks = self.chunks([cid for cid, _ in fused])
-        fused = _boost(fused, chunks, routed, code_tokens(query))
+        # model numbers ("3000TL-X", "DDSU666") are routing's business, not codes to quote
+        codes = code_tokens(query) - self.router.names
+        fused = _boost(fused, chunks, routed, codes)
         hits = self._collapse_pages(fused, chunks, dense, lexical)
         if options.rerank and self.reranker is not None and hits:
             head = self.reranker.rerank(query, hits[:RERANK_DEPTH])
@@ -176,7 +178,8 @@ class Retriever:
 _DECIMAL_TOKEN = re.compile(r"^\d+p\d+$")
 _TOC_LINE = re.compile(r"(?:\.\s?){4,}\s*\d+\s*$|…{2,}\s*\d+\s*$", re.MULTILINE)
 _ERROR_WORD = re.compile(
-    r"\b(?:err(?:or)?|fehler(?:code)?|code|alarm|warn(?:ing|ung)?|fault|st(?:oe|ö)rung)\s*[:#]?\s*(\d{1,4})\b",
+    r"\b(?:err(?:or)?|fehler(?:code)?|code|alarm|warn(?:ing|ung)?|fault|st(?:oe|ö)rung)"
+    r"\s*[:#=]?\s*(\d{1,4})\b",
     re.IGNORECASE,
 )
 

@@ -18,6 +18,7 @@ _DECIMAL_COMMA = re.compile(r"(?<=\d),(?=\d)")
 _TOKEN = re.compile(r"[0-9a-z]+(?:[-_./:][0-9a-z]+)*")
 _SPLIT = re.compile(r"[-_./:]")
 _DECIMAL = re.compile(r"^\d+\.\d+$")
+_RUNS = re.compile(r"[a-z]+|[0-9]+")
 
 _STOPWORDS_DE = [
     "aber",
@@ -287,12 +288,17 @@ def raw_tokens(text: str) -> list[str]:
     """Split folded text into tokens; compound codes also yield their joined and split forms."""
     out: list[str] = []
     for token in _TOKEN.findall(fold(text)):
-        if _SPLIT.search(token) and not _DECIMAL.match(token):
-            parts = [p for p in _SPLIT.split(token) if p]
+        if _DECIMAL.match(token):
+            out.append(token.replace(".", "p"))
+            continue
+        parts = [p for p in _SPLIT.split(token) if p] if _SPLIT.search(token) else [token]
+        if len(parts) > 1:
             out.append("".join(parts))  # F-012 -> f012, so "F012" and "F-012" meet
-            out.extend(parts)
-        else:
-            out.append(token.replace(".", "p") if _DECIMAL.match(token) else token)
+        out.extend(parts)
+        for part in parts:
+            # "VDE4105" meets "VDE-AR-N 4105", "S1256" meets "1256"; hex stays whole
+            if not part.startswith("0x") and not part.isalpha() and not part.isdigit():
+                out.extend(run for run in _RUNS.findall(part) if len(run) >= 2)
     return out
 
 

@@ -50,6 +50,7 @@ class DocumentRouter:
             model_numbers = {n for n in names_of(title) if any(ch.isdigit() for ch in n)}
             self._names[doc_id] = names_of(stem) | model_numbers
         df = Counter(n for names in self._names.values() for n in names)
+        self.names = frozenset(df)  # every product/maker name of the library
         total = max(len(self._names), 1)
         self._idf = {n: math.log(1 + total / c) for n, c in df.items() if c <= MAX_SHARED}
 
