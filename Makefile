@@ -35,8 +35,10 @@ lint: setup
 bench: setup
 	$(BIN)/python -m nikdesk.bench --corpus $(SHARED)/corpus/manuals
 
+## retrieval quality on the corpus index that `make test` caches (build it first with make test)
 eval: setup
 	$(BIN)/nikdesk eval $(SHARED)/eval/dev-questions.jsonl --index .cache/corpus-index
+	$(BIN)/nikdesk eval tests/data/team-questions.jsonl --index .cache/corpus-index
 
 clean-index:
 	rm -rf index/default
