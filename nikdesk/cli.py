@@ -60,7 +60,9 @@ def _parser() -> argparse.ArgumentParser:
     search.add_argument("--file", action="append", default=[], help="only this document")
     search.add_argument("--manufacturer", action="append", default=[])
     search.add_argument("--product", action="append", default=[])
-    search.add_argument("--mode", choices=["hybrid", "dense", "lexical"], default="hybrid")
+    search.add_argument(
+        "--mode", choices=["hybrid", "hybrid-rrf", "dense", "lexical"], default="hybrid"
+    )
     search.set_defaults(func=_cmd_search)
 
     ev = sub.add_parser("eval", help="hit@1/hit@5/MRR of hybrid vs dense vs lexical")

@@ -87,7 +87,7 @@ def first_correct_rank(question: Question, hits: Iterable[Hit]) -> int | None:
 def evaluate(
     retriever: Retriever,
     questions: list[Question],
-    modes: tuple[str, ...] = ("hybrid", "dense", "lexical"),
+    modes: tuple[str, ...] = ("hybrid", "hybrid-rrf", "dense", "lexical"),
     k: int = 5,
 ) -> dict[str, dict[str, Scores]]:
     """Return mode -> kind (and "ALL") -> Scores over the answerable questions."""

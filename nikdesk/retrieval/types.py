@@ -64,5 +64,5 @@ class SearchOptions:
 
     k: int = 5
     filters: SearchFilters = field(default_factory=SearchFilters)
-    mode: str = "hybrid"  # "hybrid" | "dense" | "lexical"
+    mode: str = "hybrid"  # "hybrid" | "hybrid-rrf" (fusion baseline) | "dense" | "lexical"
     rerank: bool = True  # use the configured reranker if any
