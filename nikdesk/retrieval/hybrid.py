@@ -22,7 +22,6 @@ CANDIDATES = 40  # per retriever and scope, before fusion
 FUSION = "relative"  # "relative" (normalised scores) or "rrf"
 RRF_K = 10  # only for FUSION = "rrf"
 DENSE_WEIGHT = 1.0  # lexical lists weigh 1.0
-TOC_FACTOR = 1.0  # multiplies the fused score of table-of-contents chunks
 RERANK_DEPTH = 30
 PER_DOC_CAP = 3  # pages per document in the top k for questions that name no device
 ROUTE_SHARE = 0.5  # documents scoring at least this share of the best-named one are "routed"
@@ -180,7 +179,6 @@ class Retriever:
 
 
 _DECIMAL_TOKEN = re.compile(r"^\d+p\d+$")
-_TOC_LINE = re.compile(r"(?:\.\s?){4,}\s*\d+\s*$|…{2,}\s*\d+\s*$", re.MULTILINE)
 _ERROR_WORD = re.compile(
     r"\b(?:err(?:or)?|fehler(?:code)?|code|alarm|warn(?:ing|ung)?|fault|st(?:oe|ö)rung)"
     r"\s*[:#=]?\s*(\d{1,4})\b",
@@ -261,8 +259,6 @@ def _boost(
             score += ROUTE_BOOST
         if codes:
             score += CODE_BOOST * _code_match(chunks[cid].text, codes)
-        if _TOC_LINE.search(chunks[cid].text) and len(_TOC_LINE.findall(chunks[cid].text)) >= 3:
-            score *= TOC_FACTOR
         lifted.append((cid, score))
     return sorted(lifted, key=lambda item: -item[1])
 
