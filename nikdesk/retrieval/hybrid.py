@@ -97,7 +97,7 @@ class Retriever:
         # model numbers ("3000TL-X", "DDSU666") are routing's business, not codes to quote
         codes = code_tokens(query) - self.router.names
         fused = _boost(fused, chunks, routed, codes)
-        hits = self._collapse_pages(fused, chunks, dense, lexical)
+        hits = self._collapse_pages(fused, chunks, dense, lexical, codes)
         if options.rerank and self.reranker is not None and hits:
             head = self.reranker.rerank(query, hits[:RERANK_DEPTH])
             hits = head + hits[RERANK_DEPTH:]
@@ -145,19 +145,26 @@ class Retriever:
         chunks: dict[int, Chunk],
         dense: list[tuple[int, float]],
         lexical: list[tuple[int, float]],
+        codes: set[str],
     ) -> list[Hit]:
-        """Keep the best chunk per (document, page): a page is what a citation points at."""
+        """Return one hit per (document, page): a page is what a citation points at.
+
+        The page ranks by its best chunk; the chunk shown is the one quoting the question's
+        codes if any (the "Error: 203" row rather than its neighbour on the same page).
+        """
         dense_rank = {cid: r for r, (cid, _) in enumerate(dense, 1)}
         lexical_rank = {cid: r for r, (cid, _) in enumerate(lexical, 1)}
-        seen: set[tuple[str, int]] = set()
-        hits = []
+        pages: dict[tuple[str, int], list[tuple[int, float]]] = {}
         for cid, score in fused:
             chunk = chunks[cid]
-            key = (chunk.doc_id, chunk.page_start)
-            if key in seen:
-                continue
-            seen.add(key)
-            hits.append(Hit(chunk, score, dense_rank.get(cid), lexical_rank.get(cid)))
+            pages.setdefault((chunk.doc_id, chunk.page_start), []).append((cid, score))
+        hits = []
+        for members in pages.values():  # dicts keep insertion order: best page first
+            best_score = members[0][1]
+            cid = members[0][0]
+            if codes and len(members) > 1:
+                cid = max(members, key=lambda m: (_code_match(chunks[m[0]].text, codes), m[1]))[0]
+            hits.append(Hit(chunks[cid], best_score, dense_rank.get(cid), lexical_rank.get(cid)))
         return hits
 
     def chunks(self, ids: list[int]) -> dict[int, Chunk]:
