@@ -79,8 +79,6 @@ class Retriever:
         use_lexical = options.mode != "dense" or self.embedder is None
         vector = self.embedder.embed_query(query) if use_dense and self.embedder else None
         routed = self._routed_ranges(query, ranges)
-        dense: list[tuple[int, float]] = []
-        lexical: list[tuple[int, float]] = []
         lists: list[tuple[float, list[tuple[int, float]]]] = []
         for scope in [ranges] + ([routed] if routed else []):
             if vector is not None:
