@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -37,3 +38,14 @@ def require_manuals() -> Path:
     if not MANUALS.is_dir():
         pytest.skip(f"real corpus not found at {MANUALS} (set NIKDESK_SHARED)")
     return MANUALS
+
+
+def e5_or_skip() -> Any:
+    """Return the e5-small embedder, or skip the test naming what to install."""
+    from nikdesk.errors import MissingExtra, ModelMissing
+    from nikdesk.retrieval.embedders import create_embedder
+
+    try:
+        return create_embedder("e5-small")
+    except (MissingExtra, ModelMissing) as exc:  # CI installs it: these tests run there
+        pytest.skip(f"e5-small embedder unavailable: {exc}")

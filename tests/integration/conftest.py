@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import MANUALS, ROOT, require_manuals
+from tests.conftest import MANUALS, ROOT, e5_or_skip, require_manuals
 
 CACHE = Path(os.environ.get("NIKDESK_TEST_CACHE", ROOT / ".cache"))
 _CODE = [
@@ -38,11 +38,10 @@ def corpus_index() -> Path:
     """Return a full index of ../shared/corpus/manuals (e5-small), building it if needed."""
     src = require_manuals()
     from nikdesk.retrieval.build import build_index
-    from nikdesk.retrieval.embedders import create_embedder
 
     out = CACHE / f"corpus-index-{corpus_fingerprint(src, 'e5-small')}"
     if not (out / "manifest.json").is_file():
-        build_index(MANUALS, out, create_embedder("e5-small"))
+        build_index(MANUALS, out, e5_or_skip())
         link = CACHE / "corpus-index"  # stable name for `make eval` and the benchmark
         if link.is_symlink() or link.exists():
             link.unlink()

@@ -15,10 +15,10 @@ from nikdesk.errors import IndexMismatch, NothingIndexed
 from nikdesk.paths import resources_dir
 from nikdesk.retrieval.build import build_index
 from nikdesk.retrieval.bundle import read_manifest
-from nikdesk.retrieval.embedders import Embedder, create_embedder
+from nikdesk.retrieval.embedders import Embedder
 from nikdesk.retrieval.hybrid import Retriever
 from nikdesk.retrieval.types import SearchOptions
-from tests.conftest import require_manuals
+from tests.conftest import e5_or_skip, require_manuals
 
 SMALL_PDFS = ["SmartEVSE_v3_Installation_Manual_v3.0_EN.pdf", "go-e_Charger_Modbus_TCP_API.pdf"]
 
@@ -38,7 +38,7 @@ class CountingEmbedder(Embedder):
 
 @pytest.fixture(scope="module")
 def e5() -> Embedder:
-    return create_embedder("e5-small")
+    return e5_or_skip()
 
 
 @pytest.fixture(scope="module")

@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 
 from nikdesk.retrieval.build import build_index
-from nikdesk.retrieval.embedders import create_embedder
 from nikdesk.retrieval.excerpt import excerpt
 from nikdesk.retrieval.hybrid import Retriever
 from nikdesk.retrieval.types import Hit, SearchFilters, SearchOptions
 from nikdesk.sample import ensure_sample_library
+from tests.conftest import e5_or_skip
 
 MANUAL = "Nordlicht_NX-Hybrid_Installations-und_Servicehandbuch_DE.pdf"
 BULLETIN = "Servicemitteilung_SM-2026-04_NX-Hybrid_Firmware.md"
@@ -19,8 +19,9 @@ BULLETIN = "Servicemitteilung_SM-2026-04_NX-Hybrid_Firmware.md"
 def retriever(tmp_path_factory: pytest.TempPathFactory) -> Retriever:
     docs = ensure_sample_library(lambda _msg: None)
     out = tmp_path_factory.mktemp("sample") / "index"
-    build_index(docs, out, create_embedder("e5-small"))
-    return Retriever(out, create_embedder("e5-small"))
+    embedder = e5_or_skip()
+    build_index(docs, out, embedder)
+    return Retriever(out, embedder)
 
 
 def search(r: Retriever, q: str, mode: str = "hybrid", **filters: tuple[str, ...]) -> list[Hit]:
