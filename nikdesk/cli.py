@@ -131,14 +131,18 @@ def _cmd_search(args: argparse.Namespace) -> int:
         filters=SearchFilters(tuple(args.file), tuple(args.manufacturer), tuple(args.product)),
     )
     if args.batch:
-        from nikdesk.retrieval.evaluate import load_questions
+        from nikdesk.retrieval.evaluate import read_questions
 
-        for q in load_questions(args.batch):
+        bad = 0
+        for q in read_questions(args.batch):
+            if isinstance(q, NikDeskError):  # report, skip, go on: one bad line loses nothing else
+                print(f"Fehler: {q}", file=sys.stderr)
+                bad += 1
+                continue
             hits = retriever.search(q.question, options)
-            print(
-                json.dumps({"id": q.id, "hits": [_hit_json(h) for h in hits]}, ensure_ascii=False)
-            )
-        return 0
+            row = {"id": q.id, "hits": [_hit_json(h) for h in hits]}
+            print(json.dumps(row, ensure_ascii=False), flush=True)
+        return 2 if bad else 0
     hits = retriever.search(args.question, options)
     if args.json:
         print(json.dumps([_hit_json(h) for h in hits], ensure_ascii=False, indent=1))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -49,10 +49,13 @@ class Scores:
         return {"n": self.n, "hit@1": self.hit1 / n, "hit@5": self.hit5 / n, "mrr": self.mrr / n}
 
 
-def load_questions(path: Path) -> list[Question]:
-    """Read a JSONL question file (dev-questions format); bad lines are an error with a line no."""
-    questions = []
-    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+def read_questions(path: Path) -> Iterator[Question | NikDeskError]:
+    """Yield the questions of a JSONL file, or an error (with line number) for a bad line."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise NikDeskError(f"Cannot read questions file {path}: {exc}") from exc
+    for n, line in enumerate(text.splitlines(), 1):
         if not line.strip():
             continue
         try:
@@ -61,13 +64,18 @@ def load_questions(path: Path) -> list[Question]:
                 (a["file"], tuple(int(p) for p in a.get("pages", ())))
                 for a in raw.get("answers", ())
             )
-            questions.append(
-                Question(str(raw["id"]), raw["question"], raw.get("kind", "other"), answers)
-            )
-        except (ValueError, KeyError, TypeError) as exc:
-            raise NikDeskError(
-                f"{path}:{n}: not a question object with id and question ({exc})"
-            ) from exc
+            yield Question(str(raw["id"]), str(raw["question"]), raw.get("kind", "other"), answers)
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+            yield NikDeskError(f"{path}:{n}: not a question object with id and question ({exc})")
+
+
+def load_questions(path: Path) -> list[Question]:
+    """Read a whole JSONL question file; the first bad line is an error naming its number."""
+    questions = []
+    for item in read_questions(path):
+        if isinstance(item, NikDeskError):
+            raise item
+        questions.append(item)
     return questions
 
 

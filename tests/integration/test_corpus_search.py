@@ -121,3 +121,28 @@ def test_cli_batch_search_prints_one_json_line_per_question(
         for hit in row["hits"]:
             assert {"file", "page", "score", "text", "section"} <= set(hit)
             assert isinstance(hit["page"], int) and hit["page"] >= 1
+
+
+def test_cli_batch_search_reports_bad_lines_and_answers_the_rest(
+    corpus_index: Path, tmp_path: Path
+) -> None:
+    questions = tmp_path / "q.jsonl"
+    questions.write_text('{"id": "a", "question": "Victron ERR 33"}\nnot json\n{"id": "c"}\n')
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "nikdesk",
+            "search",
+            "--batch",
+            str(questions),
+            "--index",
+            str(corpus_index),
+            "--json",
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 2
+    assert [json.loads(line)["id"] for line in result.stdout.splitlines()] == ["a"]
+    assert ":2:" in result.stderr and ":3:" in result.stderr
