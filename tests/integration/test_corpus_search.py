@@ -88,33 +88,24 @@ def test_team_set_hybrid_holds_up(corpus_retriever: Retriever) -> None:
     assert hit5["hybrid"] >= max(hit5["dense"], hit5["lexical"])
 
 
+def batch(index: Path, lines: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    """Run `nikdesk search --batch ... --k 3 --json` on a JSONL text, as the acceptance check does."""
+    questions = tmp_path / "q.jsonl"
+    questions.write_text(lines, encoding="utf-8")
+    cmd = ["search", "--batch", str(questions), "--index", str(index), "--k", "3", "--json"]
+    return subprocess.run([sys.executable, "-m", "nikdesk", *cmd], capture_output=True, text=True)
+
+
 def test_cli_batch_search_prints_one_json_line_per_question(
     corpus_index: Path, tmp_path: Path
 ) -> None:
-    questions = tmp_path / "q.jsonl"
-    questions.write_text(
+    result = batch(
+        corpus_index,
         '{"id": "a", "question": "Victron ERR 33"}\n{"id": "b", "question": "Norwegen-Modus"}\n',
-        encoding="utf-8",
+        tmp_path,
     )
-    out = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "nikdesk",
-            "search",
-            "--batch",
-            str(questions),
-            "--index",
-            str(corpus_index),
-            "--k",
-            "3",
-            "--json",
-        ],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout.splitlines()
-    rows = [json.loads(line) for line in out]
+    assert result.returncode == 0, result.stderr
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
     assert [r["id"] for r in rows] == ["a", "b"]
     for row in rows:
         assert len(row["hits"]) == 3
@@ -126,23 +117,8 @@ def test_cli_batch_search_prints_one_json_line_per_question(
 def test_cli_batch_search_reports_bad_lines_and_answers_the_rest(
     corpus_index: Path, tmp_path: Path
 ) -> None:
-    questions = tmp_path / "q.jsonl"
-    questions.write_text('{"id": "a", "question": "Victron ERR 33"}\nnot json\n{"id": "c"}\n')
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "nikdesk",
-            "search",
-            "--batch",
-            str(questions),
-            "--index",
-            str(corpus_index),
-            "--json",
-        ],
-        capture_output=True,
-        text=True,
-    )
+    lines = '{"id": "a", "question": "Victron ERR 33"}\nnot json\n{"id": "c"}\n'
+    result = batch(corpus_index, lines, tmp_path)
     assert result.returncode == 2
     assert [json.loads(line)["id"] for line in result.stdout.splitlines()] == ["a"]
     assert ":2:" in result.stderr and ":3:" in result.stderr
