@@ -89,7 +89,7 @@ def test_team_set_hybrid_holds_up(corpus_retriever: Retriever) -> None:
 
 
 def batch(index: Path, lines: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
-    """Run `nikdesk search --batch ... --k 3 --json` on a JSONL text, as the acceptance check does."""
+    """Run `nikdesk search --batch ... --k 3 --json` on JSONL text, as the acceptance check does."""
     questions = tmp_path / "q.jsonl"
     questions.write_text(lines, encoding="utf-8")
     cmd = ["search", "--batch", str(questions), "--index", str(index), "--k", "3", "--json"]
