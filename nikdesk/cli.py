@@ -165,6 +165,7 @@ def _hit_json(hit: Any) -> dict[str, Any]:
         "text": c.text,
         "dense_rank": hit.dense_rank,
         "lexical_rank": hit.lexical_rank,
+        "dense_score": hit.dense_score,
     }
 
 

@@ -79,16 +79,14 @@ class Retriever:
         use_lexical = options.mode != "dense" or self.embedder is None
         vector = self.embedder.embed_query(query) if use_dense and self.embedder else None
         routed = self._routed_ranges(query, ranges)
-        lists: list[tuple[float, list[tuple[int, float]]]] = []
+        dense: list[list[tuple[int, float]]] = []  # whole library first, then named documents
+        lexical: list[list[tuple[int, float]]] = []
         for scope in [ranges] + ([routed] if routed else []):
             if vector is not None:
-                lists.append((DENSE_WEIGHT, self._dense.search(vector, CANDIDATES, scope)))
+                dense.append(self._dense.search(vector, CANDIDATES, scope))
             if use_lexical:
-                lists.append(
-                    (1.0, lexical_search(self._db, query, CANDIDATES, scope, self._vocabulary))
-                )
-        dense = lists[0][1] if vector is not None else []
-        lexical = lists[1 if vector is not None else 0][1] if use_lexical else []
+                lexical.append(lexical_search(self._db, query, CANDIDATES, scope, self._vocabulary))
+        lists = [(DENSE_WEIGHT, found) for found in dense] + [(1.0, found) for found in lexical]
         fusion = "rrf" if options.mode == "hybrid-rrf" else FUSION
         fused = _rrf(lists) if fusion == "rrf" else _relative(lists)
         chunks = self.chunks([cid for cid, _ in fused])
@@ -141,8 +139,8 @@ class Retriever:
         self,
         fused: list[tuple[int, float]],
         chunks: dict[int, Chunk],
-        dense: list[tuple[int, float]],
-        lexical: list[tuple[int, float]],
+        dense: list[list[tuple[int, float]]],
+        lexical: list[list[tuple[int, float]]],
         codes: set[str],
     ) -> list[Hit]:
         """Return one hit per (document, page): a page is what a citation points at.
@@ -150,8 +148,7 @@ class Retriever:
         The page ranks by its best chunk; the chunk shown is the one quoting the question's
         codes if any (the "Error: 203" row rather than its neighbour on the same page).
         """
-        dense_rank = {cid: r for r, (cid, _) in enumerate(dense, 1)}
-        lexical_rank = {cid: r for r, (cid, _) in enumerate(lexical, 1)}
+        dense_rank, lexical_rank = _ranks(dense), _ranks(lexical)
         pages: dict[tuple[str, int], list[tuple[int, float]]] = {}
         for cid, score in fused:
             chunk = chunks[cid]
@@ -162,7 +159,18 @@ class Retriever:
             cid = members[0][0]
             if codes and len(members) > 1:
                 cid = max(members, key=lambda m: (_code_match(chunks[m[0]].text, codes), m[1]))[0]
-            hits.append(Hit(chunks[cid], best_score, dense_rank.get(cid), lexical_rank.get(cid)))
+            d_rank, d_score = dense_rank.get(cid, (None, None))
+            l_rank, l_score = lexical_rank.get(cid, (None, None))
+            hits.append(
+                Hit(
+                    chunks[cid],
+                    best_score,
+                    d_rank,
+                    l_rank,
+                    dense_score=d_score,
+                    lexical_score=l_score,
+                )
+            )
         return hits
 
     def chunks(self, ids: list[int]) -> dict[int, Chunk]:
@@ -189,6 +197,15 @@ _ERROR_WORD = re.compile(
     r"\s*[:#=]?\s*(\d{1,4})\b",
     re.IGNORECASE,
 )
+
+
+def _ranks(lists: list[list[tuple[int, float]]]) -> dict[int, tuple[int, float]]:
+    """Map chunk id -> (1-based rank, raw score) from the first list that holds it."""
+    out: dict[int, tuple[int, float]] = {}
+    for found in lists:
+        for rank, (cid, value) in enumerate(found, 1):
+            out.setdefault(cid, (rank, value))
+    return out
 
 
 def _spread(hits: list[Hit], k: int) -> list[Hit]:

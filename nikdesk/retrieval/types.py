@@ -28,6 +28,8 @@ class Hit:
     dense_rank: int | None = None  # 1-based rank in the dense list, None if absent
     lexical_rank: int | None = None
     rerank_score: float | None = None
+    dense_score: float | None = None  # cosine to the question: evidence for "not in the manuals"
+    lexical_score: float | None = None  # BM25 (not comparable across questions)
 
     @property
     def file(self) -> str:

@@ -60,3 +60,11 @@ def test_markdown_bulletin_is_searchable(retriever: Retriever) -> None:
 def test_document_filter_restricts_hits(retriever: Retriever) -> None:
     hits = search(retriever, "Firmware", files=(BULLETIN,))
     assert hits and {h.file for h in hits} == {BULLETIN}
+
+
+def test_hits_carry_raw_evidence_for_not_found_decisions(retriever: Retriever) -> None:
+    (hit,) = search(retriever, "Isolationsfehler PV E050")[:1]
+    assert hit.dense_score is not None and 0.5 < hit.dense_score <= 1.0
+    assert hit.lexical_score is not None and hit.lexical_score > 0
+    off_topic = search(retriever, "Rezept für Apfelkuchen mit Zimt")[0]
+    assert off_topic.dense_score is None or off_topic.dense_score < hit.dense_score
