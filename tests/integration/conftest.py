@@ -42,10 +42,10 @@ def corpus_index() -> Path:
     out = CACHE / f"corpus-index-{corpus_fingerprint(src, 'e5-small')}"
     if not (out / "manifest.json").is_file():
         build_index(MANUALS, out, e5_or_skip())
-        link = CACHE / "corpus-index"  # stable name for `make eval` and the benchmark
-        if link.is_symlink() or link.exists():
-            link.unlink()
-        link.symlink_to(out.name)
+    link = CACHE / "corpus-index"  # stable name for `make eval`: always the current code's index
+    if link.is_symlink() or link.exists():
+        link.unlink()
+    link.symlink_to(out.name)
     return out
 
 
