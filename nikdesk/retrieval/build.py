@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import time
 from collections.abc import Callable, Iterator
@@ -20,6 +21,7 @@ from nikdesk.retrieval.bundle import (
     Group,
     IndexManifest,
     SkippedFile,
+    check_out_dir,
     doc_key,
     file_sha256,
     now_iso,
@@ -29,6 +31,7 @@ from nikdesk.retrieval.bundle import (
 )
 from nikdesk.retrieval.embedders import Embedder
 
+log = logging.getLogger(__name__)
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 PARALLEL_MIN_FILES = 4  # below this a worker pool costs more than it saves
 
@@ -90,6 +93,7 @@ def build_index(
     src = src.resolve()
     if not src.is_dir():
         raise NothingIndexed(f"Source folder not found: {src}")
+    check_out_dir(out, src)
     report = BuildReport(out=out, embedder=embedder.name)
     old_manifest, old_entries = _previous(out, embedder)
 
@@ -99,12 +103,26 @@ def build_index(
     for path in files:
         relpath = path.relative_to(src).as_posix()
         try:
+            relpath.encode("utf-8")
+        except UnicodeEncodeError:
+            shown = relpath.encode("utf-8", "replace").decode("utf-8")
+            report.skipped.append(SkippedFile(shown, "file name is not valid UTF-8: rename it"))
+            continue
+        try:
             sha = file_sha256(path)
         except OSError as exc:
             report.skipped.append(SkippedFile(relpath, f"cannot read file: {exc}"))
             continue
         old = old_entries.get(relpath)
-        if old and old.sha256 == sha and old.chunker_version == CHUNKER_VERSION:
+        group = out / "groups" / old.doc_id if old else None
+        if (
+            old
+            and group is not None
+            and old.sha256 == sha
+            and old.chunker_version == CHUNKER_VERSION
+            and (group / "chunks.json").is_file()
+            and (group / "vectors.npy").is_file()
+        ):
             reused.append(old)
             report.reused.append(relpath)
         else:
@@ -132,6 +150,7 @@ def build_index(
         )
         pending.append((entry, result.drafts))
     seen = {path.relative_to(src).as_posix() for path in files}
+    seen |= {s.relpath for s in report.skipped}
     report.removed = sorted(set(old_entries) - seen)
 
     if not reused and not pending:
@@ -200,6 +219,9 @@ def _parse_one(path: Path) -> _Parsed | str:
         return exc.reason
     except OSError as exc:
         return f"cannot read file: {exc}"
+    except Exception as exc:  # a parser bug on one odd file must not stop the whole build
+        log.exception("parser failed on %s", path)
+        return f"parser error ({type(exc).__name__}: {exc}); please report this file"
     drafts = chunk_document(doc)
     if not drafts:
         return "no indexable text"

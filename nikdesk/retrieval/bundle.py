@@ -115,7 +115,7 @@ class Group:
 def doc_key(relpath: str) -> str:
     """Return a stable, file-system-safe id for a document path."""
     stem = re.sub(r"[^A-Za-z0-9]+", "-", Path(relpath).stem).strip("-")[:48]
-    digest = hashlib.sha1(relpath.encode("utf-8")).hexdigest()[:8]
+    digest = hashlib.sha1(os.fsencode(relpath)).hexdigest()[:8]
     return f"{stem}-{digest}"
 
 
@@ -180,6 +180,7 @@ def write_bundle(out: Path, manifest: IndexManifest, groups: list[Group]) -> Non
         _write_groups(tmp, groups)
         _write_chunk_store(tmp / "chunks.sqlite", groups)
         _write_vectors(tmp / "vectors.faiss", groups, manifest.embedder.dim)
+        _sync_tree(tmp)  # data on disk before the manifest says the bundle is complete
         _write_text_synced(tmp / MANIFEST, manifest.to_json())  # last: marks the bundle valid
         _swap(tmp, out)
     except BaseException:
@@ -230,6 +231,8 @@ def _write_chunk_store(path: Path, groups: list[Group]) -> None:
     db.execute(
         "CREATE VIRTUAL TABLE chunks_fts USING fts5(terms, content='', tokenize='unicode61')"
     )
+    # the index vocabulary, read by lexical search to split German compounds in questions
+    db.execute("CREATE VIRTUAL TABLE chunks_vocab USING fts5vocab(chunks_fts, 'row')")
     next_id = 0
     for group in groups:
         e = group.entry
@@ -278,22 +281,56 @@ def _write_text_synced(path: Path, text: str) -> None:
         os.fsync(fh.fileno())
 
 
+def _sync_tree(root: Path) -> None:
+    """Flush every file below ``root`` to disk."""
+    for path in root.rglob("*"):
+        if path.is_file():
+            with path.open("rb+") as fh:
+                os.fsync(fh.fileno())
+
+
 def _swap(tmp: Path, out: Path) -> None:
     """Replace ``out`` by ``tmp`` with two renames; recover_interrupted_swap heals the gap."""
     old = out.with_name(f".{out.name}.old-{os.getpid()}")
     if out.exists():
         os.replace(out, old)
     os.replace(tmp, out)
+    if hasattr(os, "O_DIRECTORY"):  # make the renames themselves durable (POSIX)
+        fd = os.open(out.parent, os.O_RDONLY | os.O_DIRECTORY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
     shutil.rmtree(old, ignore_errors=True)
 
 
+def _owner_alive(path: Path) -> bool:
+    """Tell whether the process that made a .tmp-<pid>/.old-<pid> dir is still running."""
+    try:
+        pid = int(path.name.rsplit("-", 1)[1])
+    except (IndexError, ValueError):
+        return False
+    if pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # exists but not ours (PermissionError) or platform quirk: assume alive
+        return True
+    return True
+
+
 def recover_interrupted_swap(out: Path) -> None:
-    """Put back the previous bundle if a crash hit between the two renames of a swap."""
+    """Put back the previous bundle if a build died between the two renames of a swap.
+
+    Only leftovers of dead processes are touched: a build that is swapping right now is not.
+    """
     if (out / MANIFEST).exists() or not out.parent.is_dir():
         return
     olds = sorted(out.parent.glob(f".{out.name}.old-*"), key=lambda p: p.stat().st_mtime)
     for old in reversed(olds):
-        if (old / MANIFEST).is_file():
+        if (old / MANIFEST).is_file() and not _owner_alive(old):
             if out.exists():
                 shutil.rmtree(out)
             os.replace(old, out)
@@ -301,11 +338,30 @@ def recover_interrupted_swap(out: Path) -> None:
 
 
 def remove_stale_temp_dirs(out: Path) -> None:
-    """Delete leftovers of interrupted builds (never the live bundle)."""
+    """Delete leftovers of builds that died (never the live bundle or a running build's)."""
     recover_interrupted_swap(out)
     for pattern in (f".{out.name}.tmp-*", f".{out.name}.old-*"):
         for stale in out.parent.glob(pattern):
-            shutil.rmtree(stale, ignore_errors=True)
+            if not _owner_alive(stale):
+                shutil.rmtree(stale, ignore_errors=True)
+
+
+def check_out_dir(out: Path, src: Path | None = None) -> None:
+    """Refuse an output folder that holds something other than a bundle (it gets replaced)."""
+    out = out.resolve()
+    if src is not None:
+        src = src.resolve()
+        if out == src or src.is_relative_to(out) or out.is_relative_to(src):
+            raise IndexNotFound(
+                f"The index folder {out} must lie outside the manuals folder {src} "
+                "(it is replaced as a whole on every build)."
+            )
+    recover_interrupted_swap(out)
+    if out.is_dir() and any(out.iterdir()) and not (out / MANIFEST).is_file():
+        raise IndexNotFound(
+            f"{out} is not empty and holds no index. Choose an empty or new folder for "
+            "--out: the index folder is replaced as a whole on every build."
+        )
 
 
 def open_sqlite_readonly(path: Path) -> sqlite3.Connection:

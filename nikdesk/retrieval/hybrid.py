@@ -296,9 +296,11 @@ def _relative(ranked: list[tuple[float, list[tuple[int, float]]]]) -> list[tuple
         if not results:
             continue
         values = [v for _, v in results]
-        low, span = min(values), (max(values) - min(values)) or 1.0
+        low, span = min(values), max(values) - min(values)
         for cid, value in results:
-            scores[cid] = scores.get(cid, 0.0) + weight * (value - low) / span
+            # a list's only (or all-equal) hits count fully: they are its best
+            norm = (value - low) / span if span else 1.0
+            scores[cid] = scores.get(cid, 0.0) + weight * norm
     return sorted(scores.items(), key=lambda item: -item[1])
 
 

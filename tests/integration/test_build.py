@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from nikdesk.errors import IndexMismatch, NothingIndexed
+from nikdesk.errors import IndexMismatch, IndexNotFound, NothingIndexed
 from nikdesk.paths import resources_dir
 from nikdesk.retrieval.build import build_index
 from nikdesk.retrieval.bundle import read_manifest
@@ -92,6 +92,20 @@ def test_bad_files_are_reported_and_the_rest_is_indexed(
     entry = next(d for d in manifest.documents if d.file == SMALL_PDFS[0])
     assert entry.pages == 2 and entry.chunks > 0 and entry.language == "en"
     assert len(entry.sha256) == 64 and manifest.embedder.name == "e5-small"
+
+
+def test_out_folder_holding_other_files_is_refused_and_kept(
+    src: Path, tmp_path: Path, e5: Embedder
+) -> None:
+    documents = tmp_path / "Dokumente"
+    documents.mkdir()
+    (documents / "Angebot.txt").write_text("nicht löschen", encoding="utf-8")
+    with pytest.raises(IndexNotFound, match="not empty"):
+        build_index(src, documents, e5)
+    assert (documents / "Angebot.txt").read_text(encoding="utf-8") == "nicht löschen"
+    with pytest.raises(IndexNotFound, match="outside"):
+        build_index(src, src, e5)
+    assert (src / SMALL_PDFS[0]).is_file()
 
 
 def test_nothing_indexable_is_an_error(tmp_path: Path, e5: Embedder) -> None:

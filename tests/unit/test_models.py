@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -73,12 +74,15 @@ def test_minilm_loads_from_its_package_offline() -> None:
     assert vectors.shape == (2, 384)
 
 
-def test_models_command_reports_presence() -> None:
+def test_models_command_reports_presence(tmp_path: Path) -> None:
+    shutil.copy(models_dir() / "manifest.toml", tmp_path / "manifest.toml")  # no cross-encoder
+    env = dict(os.environ, NIKDESK_MODELS_DIR=str(tmp_path))
     out = subprocess.run(
         [sys.executable, "-m", "nikdesk", "models", "--verify"],
         capture_output=True,
         text=True,
         check=True,
+        env=env,
     ).stdout
     assert "e5-small" in out and "sha256 ok" in out
     assert "cross-encoder" in out and "FEHLT" in out

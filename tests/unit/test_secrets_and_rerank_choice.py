@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 
 import keyring
@@ -9,6 +10,7 @@ import pytest
 from keyring.backend import KeyringBackend
 
 from nikdesk.errors import ModelMissing
+from nikdesk.paths import models_dir
 from nikdesk.retrieval.open import make_reranker
 from nikdesk.retrieval.rerank import CohereReranker, FallbackReranker
 from nikdesk.storage.secrets import SERVICE, get_secret
@@ -34,11 +36,17 @@ class MemoryKeyring(KeyringBackend):
 
 
 @pytest.fixture
-def ring(monkeypatch: pytest.MonkeyPatch) -> Iterator[MemoryKeyring]:
+def ring(
+    monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[MemoryKeyring]:
     previous = keyring.get_keyring()
     backend = MemoryKeyring()
     keyring.set_keyring(backend)
     monkeypatch.delenv("COHERE_API_KEY", raising=False)
+    # a models/ without a local cross-encoder, whatever the checkout holds
+    models = tmp_path_factory.mktemp("models")
+    shutil.copy(models_dir() / "manifest.toml", models / "manifest.toml")
+    monkeypatch.setenv("NIKDESK_MODELS_DIR", str(models))
     yield backend
     keyring.set_keyring(previous)
 
