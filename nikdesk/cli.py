@@ -166,6 +166,7 @@ def _hit_json(hit: Any) -> dict[str, Any]:
         "dense_rank": hit.dense_rank,
         "lexical_rank": hit.lexical_rank,
         "dense_score": hit.dense_score,
+        "lexical_score": hit.lexical_score,
     }
 
 

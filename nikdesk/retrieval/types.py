@@ -15,7 +15,7 @@ class Chunk:
     page_start: int  # 1-based
     page_end: int  # 1-based, inclusive
     section: str
-    kind: str  # "text" | "table_row"
+    kind: str  # "text" | "table" (a group of table rows under their header row)
     text: str  # display text (what the user reads and the LLM quotes)
 
 
