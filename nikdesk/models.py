@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import hashlib
 import importlib.util
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
 from nikdesk.errors import ModelMissing, NikDeskError
+from nikdesk.hashing import file_sha256
 from nikdesk.paths import models_dir
 
 
@@ -54,12 +54,13 @@ class ModelEntry:
             return True
         path = self.locate()
         if path.is_dir():
-            path = path / (self.sha256_file or "")
-        digest = hashlib.sha256()
-        with path.open("rb") as fh:
-            for block in iter(lambda: fh.read(1 << 20), b""):
-                digest.update(block)
-        return digest.hexdigest() == self.sha256
+            if not self.sha256_file:
+                raise NikDeskError(
+                    f"Model '{self.name}' is a folder: its manifest entry needs sha256_file, "
+                    "the file the hash covers."
+                )
+            path = path / self.sha256_file
+        return file_sha256(path) == self.sha256
 
 
 def load_manifest(path: Path | None = None) -> dict[str, ModelEntry]:

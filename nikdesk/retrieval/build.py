@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from nikdesk.errors import BadDocument, IndexMismatch, IndexNotFound, NothingIndexed
+from nikdesk.hashing import file_sha256
 from nikdesk.ingest import SUPPORTED_SUFFIXES, parse_document
 from nikdesk.ingest.chunking import CHUNKER_VERSION, DraftChunk, chunk_document
 from nikdesk.retrieval.bundle import (
@@ -23,7 +24,6 @@ from nikdesk.retrieval.bundle import (
     SkippedFile,
     check_out_dir,
     doc_key,
-    file_sha256,
     now_iso,
     read_group,
     read_manifest,

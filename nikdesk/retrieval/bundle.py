@@ -119,15 +119,6 @@ def doc_key(relpath: str) -> str:
     return f"{stem}-{digest}"
 
 
-def file_sha256(path: Path) -> str:
-    """Hash a file's content."""
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def now_iso() -> str:
     """Return the current UTC time as ISO-8601."""
     return datetime.now(UTC).replace(microsecond=0).isoformat()

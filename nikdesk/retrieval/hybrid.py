@@ -44,9 +44,15 @@ class DocumentInfo:
 class Retriever:
     """Search one index bundle. Load once, query many times (thread-safe for reads)."""
 
-    def __init__(self, bundle: Path, embedder: Embedder | None, reranker: Reranker | None = None):
+    def __init__(
+        self,
+        bundle: Path,
+        embedder: Embedder | None,
+        reranker: Reranker | None = None,
+        manifest: IndexManifest | None = None,
+    ):
         self.path = bundle
-        self.manifest: IndexManifest = read_manifest(bundle)
+        self.manifest: IndexManifest = manifest or read_manifest(bundle)
         if embedder is not None and (
             embedder.name != self.manifest.embedder.name
             or embedder.dim != self.manifest.embedder.dim
@@ -59,7 +65,11 @@ class Retriever:
         self.embedder = embedder
         self.reranker = reranker
         self._db = open_sqlite_readonly(bundle / "chunks.sqlite")
-        self._dense = DenseIndex(bundle / "vectors.faiss")
+        try:
+            self._dense = DenseIndex(bundle / "vectors.faiss")
+        except BaseException:
+            self._db.close()
+            raise
         self.documents = [
             DocumentInfo(**dict(r))
             for r in self._db.execute(

@@ -53,5 +53,8 @@ def open_retriever(
     path = index or default_index_path()
     manifest = read_manifest(path)
     return Retriever(
-        path, create_embedder(embedder or manifest.embedder.name), make_reranker(reranker)
+        path,
+        create_embedder(embedder or manifest.embedder.name),
+        make_reranker(reranker),
+        manifest=manifest,  # read once
     )
