@@ -1,0 +1,6 @@
+"""Nik, the agent: a ReAct loop over the manuals that yields typed events (no Qt here)."""
+
+from nikdesk.agent.events import Event, Outcome, Source
+from nikdesk.agent.loop import Agent, AgentSettings
+
+__all__ = ["Agent", "AgentSettings", "Event", "Outcome", "Source"]

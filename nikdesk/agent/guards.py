@@ -1,0 +1,101 @@
+"""Refusal guards that do not depend on a model: unsafe requests and devices we have no manual for.
+
+Both read their patterns from ``resources/agent/`` (``safety.toml``, ``catalog.toml``) so the
+field team can extend them without a release of the code.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from nikdesk.paths import resources_dir
+from nikdesk.retrieval.normalize import fold
+
+_SENTENCE = re.compile(r"(?<=[.!?;])\s+|\n+")
+
+
+def _fold_text(text: str) -> str:
+    # normalize.fold also strips punctuation in places; keep spaces and hyphens for the regexes
+    return fold(text).replace("\u00a0", " ").replace("_", " ")
+
+
+@dataclass(frozen=True)
+class SafetyRules:
+    """Patterns of requests that ask to defeat a protective function."""
+
+    defeat: tuple[re.Pattern[str], ...]
+    protection: tuple[re.Pattern[str], ...]
+    always: tuple[re.Pattern[str], ...]
+
+    @classmethod
+    def load(cls, path: Path | None = None) -> SafetyRules:
+        """Read ``resources/agent/safety.toml``."""
+        path = path or resources_dir() / "agent" / "safety.toml"
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+
+        def compiled(key: str) -> tuple[re.Pattern[str], ...]:
+            return tuple(re.compile(p) for p in raw.get(key, []))
+
+        return cls(compiled("defeat"), compiled("protection"), compiled("always"))
+
+    def is_unsafe(self, question: str) -> bool:
+        """Tell whether ``question`` asks how to defeat a protection or work on live parts."""
+        for sentence in _SENTENCE.split(_fold_text(question)):
+            if any(p.search(sentence) for p in self.always):
+                return True
+            if any(p.search(sentence) for p in self.defeat) and any(
+                p.search(sentence) for p in self.protection
+            ):
+                return True
+        return False
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """Brands and product lines of the trade, and which of them the library covers."""
+
+    brands: dict[str, re.Pattern[str]]
+    products: dict[str, re.Pattern[str]]
+
+    @classmethod
+    def load(cls, path: Path | None = None) -> Catalog:
+        """Read ``resources/agent/catalog.toml``."""
+        path = path or resources_dir() / "agent" / "catalog.toml"
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        return cls(
+            {k: re.compile(v) for k, v in raw.get("brands", {}).items()},
+            {k: re.compile(v) for k, v in raw.get("products", {}).items()},
+        )
+
+    def uncovered(self, question: str, library: list[str]) -> list[str]:
+        """Return the devices ``question`` names when the library has a manual for none of them.
+
+        ``library`` holds one text per document (file name, title, manufacturer, first page).
+        Products are checked before brands: "SMA Sunny Tripower" is uncovered even though the
+        library has an SMA manual (for the Home Manager).
+        """
+        text = _fold_text(question)
+        haystacks = [_fold_text(doc) for doc in library]
+        for kind in (self.products, self.brands):
+            named = [name for name, pattern in kind.items() if pattern.search(text)]
+            if not named:
+                continue
+            covered = [n for n in named if any(kind[n].search(h) for h in haystacks)]
+            return [] if covered else named
+        return []
+
+
+@lru_cache(maxsize=1)
+def safety_rules() -> SafetyRules:
+    """Return the bundled safety rules (read once)."""
+    return SafetyRules.load()
+
+
+@lru_cache(maxsize=1)
+def catalog() -> Catalog:
+    """Return the bundled device catalogue (read once)."""
+    return Catalog.load()

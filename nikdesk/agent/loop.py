@@ -1,0 +1,497 @@
+"""Nik's ReAct loop: a generator of typed events over a chain of providers.
+
+``Agent.run`` and ``Agent.resume`` yield :mod:`nikdesk.agent.events`; the CLI, the desktop
+app and the tests only consume them. A clarification saves the run state and ends the
+generator; ``resume`` picks the run up again, also in a new process.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import shutil
+from collections.abc import Generator, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from nikdesk.agent.citations import CitationFilter
+from nikdesk.agent.compose import compose_answer, with_highlight
+from nikdesk.agent.events import (
+    Clarification,
+    Done,
+    Event,
+    Metadata,
+    Outcome,
+    ProviderSwitch,
+    Sources,
+    Token,
+    ToolResult,
+    ToolStart,
+)
+from nikdesk.agent.policy import EvidencePolicy, Verdict
+from nikdesk.agent.providers import ChatModel, ProviderFailure, ToolCall, create_provider
+from nikdesk.agent.state import RunState
+from nikdesk.agent.texts import system_prompt, templates
+from nikdesk.agent.tools import TOOL_SPECS, Toolbox
+from nikdesk.errors import NikDeskError
+from nikdesk.hashing import file_sha256
+from nikdesk.paths import data_dir
+from nikdesk.retrieval.hybrid import Retriever
+from nikdesk.storage.runs import RunStore
+
+log = logging.getLogger(__name__)
+
+PROVIDERS = ("openai", "local")  # model providers in order of preference; "none" always last
+MAX_STEPS = 6  # model turns per run (tool calls included)
+MAX_REPEATS = 2  # identical searches tolerated before the model must answer
+_NOT_COVERED = re.compile(
+    r"nichts in den (vorliegenden )?handb|nicht in den (vorliegenden )?(handb|unterlagen)|"
+    r"manuals do not cover|not covered by the",
+    re.IGNORECASE,
+)
+
+Events = Generator[Event, None, Any]
+
+
+@dataclass(frozen=True)
+class AgentSettings:
+    """How the agent picks and configures providers."""
+
+    provider: str = "auto"  # auto | openai | local | none
+    language: str = "de"
+    openai_model: str = "gpt-4o"
+    openai_base_url: str | None = None
+    local_model: Path | None = None
+
+
+class Agent:
+    """Answer technicians' questions from one index, through the best provider available."""
+
+    def __init__(
+        self,
+        retriever: Retriever,
+        settings: AgentSettings | None = None,
+        store: RunStore | None = None,
+        documents_dirs: tuple[Path, ...] = (),
+    ) -> None:
+        self.settings = settings or AgentSettings()
+        self.toolbox = Toolbox(retriever, documents_dirs)
+        self.policy = EvidencePolicy(retriever)
+        self._store = store
+        self._providers: dict[str, ChatModel] = {}
+        self._broken: dict[str, str] = {}  # provider -> why it cannot be created
+
+    @property
+    def store(self) -> RunStore:
+        """Return the run store (opened on first use: one-shot questions never need it)."""
+        if self._store is None:
+            self._store = RunStore()
+        return self._store
+
+    # -- public API ---------------------------------------------------------------------
+
+    def run(
+        self, question: str, session_id: str | None = None, image: Path | None = None
+    ) -> Iterator[Event]:
+        """Answer ``question`` (optionally with a photo of the display); yield events."""
+        state = RunState(question=(question or "").strip(), language=self.settings.language)
+        if session_id:
+            state.session_id = session_id
+        state.chain = self.chain()
+        try:
+            if image is not None:
+                state.image = str(self._keep_photo(image))
+            if not state.question and not state.image:
+                raise NikDeskError("Bitte eine Frage eingeben oder ein Foto des Displays anhängen.")
+        except NikDeskError as exc:
+            yield from self._fail(state, str(exc))
+            return
+        yield Metadata(state.session_id, state.run_id, state.chain[0])
+        yield from self._drive(state)
+
+    def resume(self, run_id: str, reply: str) -> Iterator[Event]:
+        """Continue a run paused for clarification with the technician's ``reply``."""
+        state = RunState.from_json(self.store.load_paused(run_id))
+        self.store.finish_paused(run_id)
+        state.reply = (reply or "").strip()
+        state.clarified = True
+        if state.pending and state.pending.get("tool_call_id"):
+            state.messages.append(
+                {
+                    "role": "tool",
+                    "tool_call_id": state.pending["tool_call_id"],
+                    "content": f"Antwort des Technikers: {state.reply}",
+                }
+            )
+        state.pending = None
+        # providers may have come or gone since the pause (network, model file)
+        state.chain = self.chain()
+        state.position = 0
+        yield Metadata(state.session_id, state.run_id, state.chain[0], resumed=True)
+        yield from self._drive(state)
+
+    def chain(self) -> list[str]:
+        """Return the providers to try now, best first; "none" (no LLM) always ends it."""
+        wanted = self.settings.provider
+        names = list(PROVIDERS) if wanted == "auto" else [wanted] if wanted != "none" else []
+        chain = [n for n in names if self._usable(n, explicit=wanted != "auto")]
+        return [*chain, "none"]
+
+    def escalate(self, handoff_id: str) -> None:
+        """Confirm that the technician wants support to take the case."""
+        self.store.request_handoff(handoff_id)
+
+    def close(self) -> None:
+        """Release providers."""
+        for provider in self._providers.values():
+            provider.close()
+
+    # -- providers ----------------------------------------------------------------------
+
+    def _usable(self, name: str, explicit: bool) -> bool:
+        provider = self._provider(name)
+        if provider is None:
+            return explicit  # an explicit choice is tried and fails visibly into "none"
+        try:
+            return provider.available() or explicit
+        except NikDeskError as exc:
+            self._broken[name] = str(exc)
+            return explicit
+
+    def _provider(self, name: str) -> ChatModel | None:
+        if name in self._providers:
+            return self._providers[name]
+        if name in self._broken:
+            return None
+        try:
+            provider = create_provider(name, **self._provider_settings(name))
+        except NikDeskError as exc:
+            self._broken[name] = str(exc)
+            log.info("provider %s unusable: %s", name, exc)
+            return None
+        self._providers[name] = provider
+        return provider
+
+    def _provider_settings(self, name: str) -> dict[str, Any]:
+        if name == "openai":
+            return {"model": self.settings.openai_model, "base_url": self.settings.openai_base_url}
+        if name == "local" and self.settings.local_model:
+            return {"model_path": self.settings.local_model}
+        return {}
+
+    def register(self, name: str, provider: ChatModel) -> None:
+        """Use ``provider`` under ``name`` (tests, the app's settings dialog)."""
+        self._providers[name] = provider
+        self._broken.pop(name, None)
+
+    # -- the run ------------------------------------------------------------------------
+
+    def _drive(self, state: RunState) -> Events:
+        screen = self.policy.screen(f"{state.question} {state.reply or ''}")
+        if screen is not None:
+            yield from self._finish_without_answer(state, screen, state.chain[state.position])
+            return
+        while True:
+            name = state.chain[state.position]
+            try:
+                if name == "none":
+                    yield from self._policy_run(state)
+                else:
+                    provider = self._provider(name)
+                    if provider is None:
+                        raise ProviderFailure(self._broken.get(name, f"{name} nicht verfügbar"))
+                    yield from self._model_run(state, provider)
+                return
+            except ProviderFailure as exc:
+                state.position += 1
+                following = state.chain[state.position]
+                log.warning("provider %s failed (%s); falling back to %s", name, exc, following)
+                yield ProviderSwitch(name, following, str(exc))
+                state.messages = []  # the next provider starts over; the ledger stays
+                state.steps = 0
+
+    def _policy_run(self, state: RunState) -> Events:
+        """Answer without a language model: search, judge the evidence, quote it."""
+        if state.image and state.photo_text is None:
+            yield from self._read_photo(state)
+        if not state.query:
+            yield from self._finish_without_answer(state, Verdict("not_found", "empty"), "none")
+            return
+        result = yield from self._search(state, state.query, None)
+        verdict = self.policy.judge(state.query, list(result.hits), may_clarify=not state.clarified)
+        if verdict.outcome == Outcome.CLARIFY:
+            options = [*verdict.devices, templates(state.language)["clarify_other"]]
+            yield from self._pause(state, templates(state.language)["clarify"], options, None)
+            return
+        if verdict.outcome != Outcome.ANSWER:
+            yield from self._finish_without_answer(state, verdict, "none")
+            return
+        refs = {state.ledger.chunk_of[s.ref]: s for s in result.sources}
+        sources = [with_highlight(refs[h.chunk.id], state.query) for h in verdict.hits]
+        text = compose_answer(sources, state.language)
+        for piece in _pieces(text):
+            yield Token(piece)
+        yield Sources(tuple(sources))
+        yield Done(Outcome.ANSWER, "none", text)
+
+    def _model_run(self, state: RunState, provider: ChatModel) -> Events:
+        """Run the ReAct loop with a chat model; the policy still referees the evidence."""
+        if not state.messages:
+            state.messages = [
+                {"role": "system", "content": system_prompt(state.language)},
+                self._user_message(state, provider),
+            ]
+            if state.image and not provider.supports_vision and state.photo_text is None:
+                yield from self._read_photo(state)
+                state.messages[-1] = self._user_message(state, provider)
+        while True:
+            force_answer = state.steps >= MAX_STEPS or state.repeats >= MAX_REPEATS
+            tools = [] if force_answer else self._tools_for(state)
+            if force_answer and state.messages[-1]["role"] != "user":
+                state.messages.append(
+                    {"role": "user", "content": "Antworte jetzt mit den gefundenen Stellen."}
+                )
+            state.steps += 1
+            filt = CitationFilter(state.ledger.sources)
+            text: list[str] = []
+            calls: list[ToolCall] = []
+            for delta in provider.stream_chat(state.messages, tools):
+                if delta.text:
+                    text.append(delta.text)
+                    shown = filt.feed(delta.text)
+                    if shown:
+                        yield Token(shown)
+                calls.extend(delta.tool_calls)
+            tail = filt.flush()
+            if tail:
+                yield Token(tail)
+            if not calls or force_answer:
+                yield from self._finish_model_answer(state, provider, "".join(text), filt)
+                return
+            state.messages.append(_assistant_calls("".join(text), calls))
+            for call in calls:
+                if call.name == "ask_user_clarification" and not state.clarified:
+                    args = call.arguments
+                    question = str(args.get("question") or templates(state.language)["clarify"])
+                    options = [str(o) for o in args.get("options") or []][:6]
+                    yield from self._pause(state, question[:300], options, call.id)
+                    return
+                observation = yield from self._execute(state, call)
+                state.messages.append(
+                    {"role": "tool", "tool_call_id": call.id, "content": observation}
+                )
+
+    def _tools_for(self, state: RunState) -> list[dict[str, Any]]:
+        if state.clarified:
+            return [t for t in TOOL_SPECS if t["function"]["name"] != "ask_user_clarification"]
+        return TOOL_SPECS
+
+    def _execute(self, state: RunState, call: ToolCall) -> Generator[Event, None, str]:
+        """Run one tool call of the model; model mistakes go back to it as observations."""
+        args = call.arguments
+        if "_error" in args:
+            return f"Fehler: Argumente sind kein gültiges JSON ({args['_error']}). Bitte neu."
+        if call.name == "search_knowledge":
+            query = str(args.get("query") or "").strip()
+            if not query:
+                return "Fehler: 'query' fehlt."
+            filters = args.get("filters") if isinstance(args.get("filters"), dict) else None
+            result = yield from self._search(state, query, filters)
+            if result is None:
+                return "Diese Suche wurde schon ausgeführt. Nutze die Stellen oben oder antworte."
+            return result.for_model()
+        if call.name == "get_full_document":
+            doc = str(args.get("doc") or "")
+            yield ToolStart("get_full_document", {"doc": doc})
+            found = self.toolbox.get_full_document(state.ledger, doc, state.question)
+            ok = "error" not in found
+            summary = f"{found['title']} geöffnet" if ok else "Handbuch nicht gefunden"
+            yield ToolResult("get_full_document", summary, ok)
+            return json.dumps(found, ensure_ascii=False)
+        if call.name == "ask_user_clarification":
+            return f"Schon nachgefragt; Antwort des Technikers: {state.reply}. Antworte jetzt."
+        return f"Fehler: unbekanntes Werkzeug '{call.name}'."
+
+    def _search(
+        self, state: RunState, query: str, filters: dict[str, str] | None
+    ) -> Generator[Event, None, Any]:
+        key = json.dumps([query.lower().split(), filters or {}], sort_keys=True)
+        if key in state.searches:
+            state.repeats += 1
+            return None
+        state.searches.append(key)
+        arguments: dict[str, Any] = {"query": query}
+        if filters:
+            arguments["filters"] = filters
+        yield ToolStart("search_knowledge", arguments)
+        result = self.toolbox.search_knowledge(state.ledger, query, filters)
+        dense = [h.dense_score or 0.0 for h in result.hits]
+        state.best_dense = max([state.best_dense, *dense])
+        yield ToolResult("search_knowledge", result.summary(), bool(result.sources))
+        return result
+
+    def _finish_model_answer(
+        self, state: RunState, provider: ChatModel, text: str, filt: CitationFilter
+    ) -> Events:
+        """Apply the answer contract to a model's final text."""
+        final, _ = _filtered(text, filt)
+        # the referee: evidence too weak for an answer, whatever the model wrote
+        if state.searches and not filt.cited:
+            last = self._first_hits(state)
+            verdict = self.policy.judge(state.query, last, may_clarify=False)
+            if verdict.outcome != Outcome.ANSWER or _NOT_COVERED.search(final):
+                yield from self._finish_without_answer(
+                    state,
+                    verdict
+                    if verdict.outcome != Outcome.ANSWER
+                    else Verdict("not_found", "model says not covered"),
+                    provider.label,
+                    streamed=True,
+                )
+                return
+        if not filt.cited:
+            # an answer without a valid citation is not shown as fact: add the evidence
+            if not state.searches:
+                yield from self._search(state, state.query, None)
+            hits = self._first_hits(state)
+            verdict = self.policy.judge(state.query, hits, may_clarify=False)
+            if verdict.outcome != Outcome.ANSWER:
+                yield from self._finish_without_answer(state, verdict, provider.label, True)
+                return
+            by_chunk = {
+                cid: state.ledger.sources[ref] for ref, cid in state.ledger.chunk_of.items()
+            }
+            sources = [with_highlight(by_chunk[h.chunk.id], state.query) for h in verdict.hits]
+            extra = "\n\n" + compose_answer(sources, state.language)
+            for piece in _pieces(extra):
+                yield Token(piece)
+            final += extra
+        else:
+            sources = [with_highlight(state.ledger.sources[ref], state.query) for ref in filt.cited]
+        notes = tuple(f"Quelle {ref} entfernt (nicht abgerufen)" for ref in filt.dropped)
+        yield Sources(tuple(sources))
+        yield Done(Outcome.ANSWER, provider.label, final, notes)
+
+    def _first_hits(self, state: RunState) -> list[Any]:
+        """Return the hits of a fresh search for the question (cheap: models stay loaded)."""
+        result = self.toolbox.search_knowledge(state.ledger, state.query)
+        return list(result.hits)
+
+    def _read_photo(self, state: RunState) -> Events:
+        from nikdesk.agent.photo import read_display
+
+        yield ToolStart("read_photo", {"image": Path(state.image or "").name})
+        try:
+            reading = read_display(Path(state.image or ""))
+        except NikDeskError as exc:
+            state.photo_text = ""
+            yield ToolResult("read_photo", str(exc), ok=False)
+            return
+        state.photo_text = reading.query()
+        t = templates(state.language)
+        summary = (
+            t["photo_read"].format(text=state.photo_text) if state.photo_text else t["photo_unread"]
+        )
+        yield ToolResult("read_photo", summary, ok=bool(state.photo_text))
+
+    def _user_message(self, state: RunState, provider: ChatModel) -> dict[str, Any]:
+        text = state.question or "Was zeigt das Display auf dem Foto, und was ist zu tun?"
+        if state.photo_text:
+            text += f"\n(Text auf dem Display-Foto: {state.photo_text})"
+        if state.image and provider.supports_vision:
+            from nikdesk.agent.providers.openai_chat import image_message
+
+            return image_message(text, Path(state.image))
+        return {"role": "user", "content": text}
+
+    def _pause(
+        self, state: RunState, question: str, options: list[str], tool_call_id: str | None
+    ) -> Events:
+        state.pending = {"question": question, "options": options, "tool_call_id": tool_call_id}
+        self.store.save_paused(state.run_id, state.session_id, state.question, state.to_json())
+        yield Clarification(state.run_id, question, tuple(options))
+        yield Done(Outcome.CLARIFY, state.chain[state.position], question)
+
+    def _finish_without_answer(
+        self, state: RunState, verdict: Verdict, provider: str, streamed: bool = False
+    ) -> Events:
+        t = templates(state.language)
+        if verdict.outcome == Outcome.REFUSED:
+            outcome, text = Outcome.REFUSED, t["refused"]
+        elif verdict.devices:
+            outcome = Outcome.NOT_FOUND
+            text = t["not_found_devices"].format(devices=", ".join(verdict.devices))
+        else:
+            outcome, text = Outcome.NOT_FOUND, t["not_found"]
+        text = f"{text}\n\n{t['handoff_offer']}"
+        handoff_id = self._offer_handoff(state, outcome, verdict.reason, text)
+        if streamed:
+            text = "\n\n" + text  # after whatever the model already streamed
+        for piece in _pieces(text):
+            yield Token(piece)
+        yield Sources(())
+        yield Done(outcome, provider, text.strip(), handoff_id=handoff_id)
+
+    def _offer_handoff(self, state: RunState, outcome: str, reason: str, text: str) -> str | None:
+        record = {
+            "question": state.question,
+            "reply": state.reply,
+            "photos": [state.image] if state.image else [],
+            "photo_text": state.photo_text,
+            "answer": text,
+            "outcome": outcome,
+            "searches": [json.loads(s)[0] for s in state.searches],
+            "transcript": [m for m in state.messages if m.get("role") != "system"],
+        }
+        try:
+            return self.store.create_handoff(state.session_id, state.run_id, reason, record)
+        except Exception as exc:  # a full disk must not hide the answer itself
+            log.error("hand-off not recorded: %s", exc)
+            return None
+
+    def _keep_photo(self, image: Path) -> Path:
+        """Copy the photo into the attachments folder, named by its hash (kept with the message)."""
+        if not image.is_file():
+            raise NikDeskError(f"Foto nicht gefunden: {image}")
+        folder = data_dir() / "attachments"
+        folder.mkdir(parents=True, exist_ok=True)
+        target = folder / f"{file_sha256(image)}{image.suffix.lower()}"
+        if not target.exists():
+            shutil.copyfile(image, target)
+        return target
+
+    def _fail(self, state: RunState, message: str) -> Events:
+        from nikdesk.agent.events import Error
+
+        yield Error(message)
+
+
+def _filtered(text: str, filt: CitationFilter) -> tuple[str, list[str]]:
+    again = CitationFilter(filt.known)
+    out = again.feed(text) + again.flush()
+    return out, again.cited
+
+
+def _assistant_calls(text: str, calls: list[ToolCall]) -> dict[str, Any]:
+    return {
+        "role": "assistant",
+        "content": text or None,
+        "tool_calls": [
+            {
+                "id": c.id,
+                "type": "function",
+                "function": {
+                    "name": c.name,
+                    "arguments": json.dumps(c.arguments, ensure_ascii=False),
+                },
+            }
+            for c in calls
+        ],
+    }
+
+
+def _pieces(text: str) -> Iterator[str]:
+    """Split composed text into word-sized tokens (the UI streams them like model output)."""
+    yield from re.findall(r"\S+\s*|\s+", text)
