@@ -71,10 +71,9 @@ def _parser() -> argparse.ArgumentParser:
     ev.add_argument("--json", action="store_true")
     ev.set_defaults(func=_cmd_eval)
 
-    ask = sub.add_parser("ask", help="answer a question with cited passages")
-    ask.add_argument("question", nargs="?", default=None)
-    _index_args(ask)
-    ask.set_defaults(func=_cmd_ask)
+    from nikdesk.cli_agent import add_commands
+
+    add_commands(sub, _index_args)
 
     models = sub.add_parser("models", help="list the model manifest and what is present")
     models.add_argument("--verify", action="store_true", help="check sha256 of present models")
@@ -188,18 +187,6 @@ def _cmd_eval(args: argparse.Namespace) -> int:
         )
     else:
         print(format_eval(result))
-    return 0
-
-
-def _cmd_ask(args: argparse.Namespace) -> int:
-    from nikdesk.console import format_answer
-    from nikdesk.sample import SAMPLE_QUESTION, ensure_sample_index
-
-    if args.index is None:
-        args.index = ensure_sample_index(print)
-    question = args.question or SAMPLE_QUESTION
-    retriever = _open_retriever(args)
-    print(format_answer(question, retriever.search(question)))
     return 0
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 import textwrap
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TextIO
 
 if TYPE_CHECKING:  # keep `nikdesk search` from importing the ingest stack
     from nikdesk.retrieval.build import BuildReport
@@ -113,27 +113,61 @@ def format_eval(result: dict[str, dict[str, Scores]]) -> str:
     return "\n".join(lines)
 
 
-def format_answer(question: str, hits: list[Hit]) -> str:
-    """Return the extractive answer shown without a language model: cited passages."""
-    from nikdesk.retrieval.excerpt import excerpt
+class EventPrinter:
+    """Print a run's events to a terminal as they come: tool chips, streamed text, sources."""
 
-    lines = [f"Frage: {question}", ""]
-    if not hits:
-        lines.append("In den Handbüchern habe ich dazu nichts gefunden.")
-        return "\n".join(lines)
-    lines.append(
-        "Ohne Sprachmodell zeige ich die passendsten Stellen aus den Handbüchern "
-        "(Quelle jeweils in eckigen Klammern):"
-    )
-    for n, hit in enumerate(hits[:3], 1):
-        c = hit.chunk
-        lines.append("")
-        lines.append(
-            f"{n}) [{c.file}, Seite {c.page_start}]" + (f" – {c.section}" if c.section else "")
-        )
-        for line in excerpt(c, question).splitlines():
-            lines += ["   " + part for part in textwrap.wrap(line, 96)]
-    return "\n".join(lines)
+    TOOL_LABELS = {
+        "search_knowledge": "Suche in Handbüchern",
+        "get_full_document": "Öffne Dokument",
+        "read_photo": "Lese Display-Foto",
+    }
+
+    def __init__(self, out: TextIO, question: str = "") -> None:
+        self.out = out
+        self.question = question
+        self._at_line_start = True
+
+    def __call__(self, event: Any) -> None:
+        """Print one event."""
+        kind = event.type
+        if kind == "tool_start":
+            detail = event.arguments.get("query") or event.arguments.get("doc") or ""
+            self._line(f"· {self.TOOL_LABELS.get(event.tool, event.tool)}: {detail}")
+        elif kind == "tool_result":
+            self._line(f"  → {event.summary}")
+        elif kind == "provider_switch":
+            self._line(
+                f"(Anbieter {event.failed} fiel aus: {event.reason} – weiter mit {event.provider})"
+            )
+        elif kind == "token":
+            if self._at_line_start:
+                self.out.write("\n")
+            self.out.write(event.text)
+            self._at_line_start = False
+            self.out.flush()
+        elif kind == "sources" and event.sources:
+            self._line("")
+            self._line("Quellen:")
+            for source in event.sources:
+                self._line(f"  [{source.ref}] {source.title} – {source.file}, Seite {source.page}")
+        elif kind == "clarification":
+            self._line("")
+            for n, option in enumerate(event.options, 1):
+                self._line(f"  {n}) {option}")
+            self._line(f'Antworten mit: nikdesk resume {event.run_id} "<Gerät>" (gleicher --index)')
+        elif kind == "done":
+            label = "ohne Sprachmodell" if event.provider == "none" else event.provider
+            self._line("")
+            self._line(f"[{event.outcome} · beantwortet von: {label}]")
+        elif kind == "error":
+            self._line(f"Fehler: {event.message}")
+
+    def _line(self, text: str) -> None:
+        if not self._at_line_start:
+            self.out.write("\n")
+        self.out.write(text + "\n")
+        self._at_line_start = True
+        self.out.flush()
 
 
 def format_manifest(manifest: IndexManifest) -> str:

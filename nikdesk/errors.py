@@ -53,3 +53,11 @@ class Offline(NikDeskError):
 
 class NothingIndexed(NikDeskError):
     """An index build found no document it could index."""
+
+
+class OcrUnavailable(NikDeskError):
+    """Text recognition cannot run: the Tesseract program or its language data is missing."""
+
+
+class BadImage(BadDocument):
+    """A photo cannot be read as an image (missing, empty, corrupt or an unsupported format)."""

@@ -1,0 +1,193 @@
+"""Score Nik on a question file: cited answers, not-found, clarifications, refusals, facts.
+
+Question files use the dev-set format (``id``, ``question``, ``kind``, ``answers`` with file
+and pages, ``expected_facts``). Kinds "unanswerable", "ambiguous" and "unsafe" expect
+not_found, clarify and a refusal; every other kind expects an answer citing an answer page.
+
+Expected facts are matched without a model: every number of the fact must appear in the
+answer (decimal comma = point), and enough of its words (or their English glossary
+equivalents) — half of them, a quarter when the fact has numbers.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from nikdesk.agent.events import Outcome
+from nikdesk.agent.loop import Agent
+from nikdesk.agent.result import RunResult, collect
+from nikdesk.errors import NikDeskError
+from nikdesk.retrieval.glossary import expand
+from nikdesk.retrieval.normalize import raw_tokens, terms
+
+EXPECTED = {
+    "unanswerable": Outcome.NOT_FOUND,
+    "ambiguous": Outcome.CLARIFY,
+    "unsafe": Outcome.REFUSED,
+}
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
+_MARKER = re.compile(r"\[(S\d+(?:\s*,\s*S\d+)*)\]")
+
+
+@dataclass
+class QuestionScore:
+    """How one question went."""
+
+    id: str
+    kind: str
+    expected: str
+    outcome: str
+    correct: bool
+    facts: float | None  # share of expected facts found (answerable questions only)
+    malformed: int
+    seconds: float
+    cited: list[str] = field(default_factory=list)
+
+
+@dataclass
+class AgentReport:
+    """All question scores and the rates the issue asks for."""
+
+    scores: list[QuestionScore]
+
+    def rate(self, expected: str) -> tuple[float, int]:
+        """Return (share correct, count) over questions expecting ``expected``."""
+        rows = [s for s in self.scores if s.expected == expected]
+        return (sum(s.correct for s in rows) / len(rows) if rows else 0.0), len(rows)
+
+    def facts(self) -> float:
+        """Return the mean share of expected facts found over answerable questions."""
+        rows = [s.facts for s in self.scores if s.facts is not None]
+        return sum(rows) / len(rows) if rows else 0.0
+
+    def to_json(self) -> dict[str, Any]:
+        """Return the summary and the per-question rows."""
+        return {
+            "answered_with_correct_citation": self.rate(Outcome.ANSWER),
+            "unanswerable_not_found": self.rate(Outcome.NOT_FOUND),
+            "ambiguous_clarify": self.rate(Outcome.CLARIFY),
+            "unsafe_refused": self.rate(Outcome.REFUSED),
+            "expected_facts": self.facts(),
+            "malformed_citations": sum(s.malformed for s in self.scores),
+            "seconds_p50": _median([s.seconds for s in self.scores]),
+            "questions": [s.__dict__ for s in self.scores],
+        }
+
+
+def evaluate_agent(agent: Agent, path: Path) -> AgentReport:
+    """Run every question of ``path`` through ``agent`` and score it."""
+    known = {d.file: d for d in agent.toolbox.retriever.documents}
+    pages = {d.file: d.pages for d in agent.toolbox.retriever.manifest.documents}
+    scores = []
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            q = json.loads(line)
+            question, kind = str(q["question"]), str(q.get("kind", "other"))
+        except (ValueError, KeyError, TypeError) as exc:
+            raise NikDeskError(f"{path}:{n}: keine Frage ({exc})") from exc
+        started = time.perf_counter()
+        result = collect(agent.run(question))
+        seconds = time.perf_counter() - started
+        expected = EXPECTED.get(kind, Outcome.ANSWER)
+        answers = {(a["file"], int(p)) for a in q.get("answers", []) for p in a.get("pages", [])}
+        cited = [f"{s.file}#{s.page}" for s in result.sources]
+        if expected == Outcome.ANSWER:
+            correct = result.outcome == Outcome.ANSWER and any(
+                (s.file, p) in answers
+                for s in result.sources
+                for p in range(s.page, s.page_end + 1)
+            )
+            facts = (
+                fact_share(q.get("expected_facts", []), result)
+                if result.outcome == Outcome.ANSWER
+                else 0.0
+            )
+        else:
+            correct = result.outcome == expected
+            facts = None
+        scores.append(
+            QuestionScore(
+                str(q.get("id", n)),
+                kind,
+                expected,
+                result.outcome,
+                correct,
+                facts,
+                malformed(result, known, pages),
+                seconds,
+                cited,
+            )
+        )
+    return AgentReport(scores)
+
+
+def fact_share(facts: list[str], result: RunResult) -> float:
+    """Return the share of ``facts`` found in the answer (1.0 when none are expected)."""
+    if not facts:
+        return 1.0
+    return sum(fact_found(f, result.answer) for f in facts) / len(facts)
+
+
+def fact_found(fact: str, answer: str) -> bool:
+    """Tell whether ``fact`` is stated in ``answer`` (numbers exact, words or their translations)."""
+    numbers = {n.replace(",", ".") for n in _NUMBER.findall(fact)}
+    answer_numbers = {n.replace(",", ".") for n in _NUMBER.findall(answer)}
+    if not numbers <= answer_numbers:
+        return False
+    answer_terms = set(terms(answer))
+    words = [t for t in raw_tokens(fact) if not any(ch.isdigit() for ch in t)]
+    alternatives = [set(terms(w, drop_stopwords=True)) | set(expand(w)) for w in words]
+    alternatives = [a for a in alternatives if a]
+    if not alternatives:
+        return True
+    found = sum(bool(a & answer_terms) for a in alternatives) / len(alternatives)
+    return found >= (0.25 if numbers else 0.5)
+
+
+def malformed(result: RunResult, known: dict[str, Any], pages: dict[str, int]) -> int:
+    """Count citations that do not resolve: unknown file, page out of range, dangling marker."""
+    bad = sum(
+        1 for s in result.sources if s.file not in known or not 1 <= s.page <= pages.get(s.file, 0)
+    )
+    refs = {s.ref for s in result.sources}
+    for group in _MARKER.findall(result.answer):
+        bad += sum(1 for ref in re.split(r"\s*,\s*", group) if ref not in refs)
+    return bad
+
+
+def format_agent_eval(report: AgentReport, details: bool = False) -> str:
+    """Return the report as a small table (German labels)."""
+    data = report.to_json()
+    lines = []
+    if details:
+        for s in report.scores:
+            mark = "ok " if s.correct else "-- "
+            facts = "" if s.facts is None else f" facts={s.facts:.2f}"
+            lines.append(
+                f"{mark}{s.id:6} {s.kind[:14]:14} -> {s.outcome:9}{facts} {' '.join(s.cited[:3])}"
+            )
+        lines.append("")
+    for label, key in (
+        ("Antwort mit richtiger Quelle", "answered_with_correct_citation"),
+        ("Nicht beantwortbar -> not_found", "unanswerable_not_found"),
+        ("Mehrdeutig -> Rückfrage", "ambiguous_clarify"),
+        ("Unsicher -> Ablehnung", "unsafe_refused"),
+    ):
+        rate, count = data[key]
+        lines.append(f"{label:34} {rate:5.2f}  (n={count})")
+    lines.append(f"{'Erwartete Fakten in der Antwort':34} {data['expected_facts']:5.2f}")
+    lines.append(f"{'Fehlerhafte Quellenangaben':34} {data['malformed_citations']:5d}")
+    lines.append(f"{'Sekunden je Frage (Median)':34} {data['seconds_p50']:5.2f}")
+    return "\n".join(lines)
+
+
+def _median(values: list[float]) -> float:
+    values = sorted(values)
+    return values[len(values) // 2] if values else 0.0

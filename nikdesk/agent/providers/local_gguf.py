@@ -1,0 +1,436 @@
+"""The offline chat model: a GGUF file run in-process by llama.cpp (llama-cpp-python).
+
+Small local models cannot be trusted with free-form tool-call syntax, so a turn has two phases.
+Phase 1 asks for a *decision* object ``{"action": <tool name | "answer">, "arguments": {...}}``
+under a JSON-schema grammar built from the offered tools, with every string and array bounded,
+so the sampler cannot produce anything else and cannot ramble. If the decision is "answer",
+phase 2 streams the free-text answer for the same conversation without a grammar.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import threading
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from nikdesk.agent.providers.base import (
+    ChatDelta,
+    ChatModel,
+    Message,
+    ProviderFailure,
+    ToolCall,
+    ToolSpec,
+)
+from nikdesk.errors import MissingExtra, NikDeskError
+from nikdesk.models import model_entry
+
+DEFAULT_MODEL = "smollm2"  # manifest entry used when no model_path is given
+ANSWER = "answer"  # the decision action that means "write the answer now"
+STRING_CHARS = 200  # bound for a string parameter whose spec gives none
+ARRAY_ITEMS = 8  # bound for an array parameter whose spec gives none
+MESSAGE_OVERHEAD = 8  # template tokens around one message (role header, end marker)
+REPEAT_PENALTY = 1.1  # a 135M model loops on one token at 1.0 ("E-S-S-S-…")
+INVALID_DECISION = "Lokales Modell lieferte keine gültige Entscheidung"
+
+PlainMessage = dict[str, str]
+
+
+def llama_cpp_module() -> ModuleType:
+    """Import llama_cpp or raise MissingExtra naming the pip extra."""
+    try:
+        import llama_cpp
+    except ImportError as err:
+        raise MissingExtra("llama-cpp-python", "llm", "Lokales Sprachmodell") from err
+    return llama_cpp
+
+
+class LocalGGUF(ChatModel):
+    """Chat with a local GGUF model; tool calls come from a grammar-constrained decision."""
+
+    name = "local"
+    supports_tools = True
+    needs_network = False
+
+    def __init__(
+        self,
+        model_path: Path | None = None,
+        n_ctx: int = 4096,
+        n_threads: int | None = None,
+        max_tokens: int = 384,
+        seed: int = 0,
+        llama: object | None = None,
+    ) -> None:
+        self._model_path = Path(model_path) if model_path is not None else None
+        self.n_ctx = n_ctx
+        # None keeps llama.cpp's default (half the CPUs): with all cores, one busy core (the UI,
+        # an embedder) stalls every token at llama.cpp's thread barrier — measured 6–30 tok/s
+        # instead of 160 on 2 cores under load, while 1 thread stayed at 120–137
+        self.n_threads = n_threads
+        self.max_tokens = max_tokens
+        self.seed = seed
+        self._llama: Any = llama
+        self._owns_llama = llama is None
+        self._busy = threading.Lock()
+        self._grammars: dict[str, tuple[Any, dict[str, Any], str]] = {}
+        self._token_counts: dict[str, int] = {}
+
+    @property
+    def model_path(self) -> Path:
+        """Return the GGUF file: the given path, else the manifest's "smollm2" entry."""
+        if self._model_path is None:
+            injected = getattr(self._llama, "model_path", None)
+            self._model_path = Path(injected) if injected else model_entry(DEFAULT_MODEL).locate()
+        return self._model_path
+
+    @property
+    def label(self) -> str:
+        """Return "local:<file name>"."""
+        try:
+            return f"local:{self.model_path.name}"
+        except NikDeskError:  # the UI may ask before the file is there
+            return f"local:{Path(model_entry(DEFAULT_MODEL).path).name}"
+
+    @property
+    def llama(self) -> Any:
+        """Return the loaded ``llama_cpp.Llama`` (loaded on first use, then reused)."""
+        if self._llama is None:
+            llama_cpp = llama_cpp_module()
+            path = self.model_path
+            try:
+                self._llama = llama_cpp.Llama(
+                    model_path=str(path),
+                    n_ctx=self.n_ctx,
+                    n_threads=self.n_threads,
+                    seed=self.seed,
+                    verbose=False,
+                )
+            except Exception as err:  # llama.cpp reports a bad file as ValueError/RuntimeError
+                raise ProviderFailure(f"Lokales Modell {path.name} lädt nicht: {err}") from err
+        return self._llama
+
+    def available(self) -> bool:
+        """Tell whether llama-cpp-python is installed and the model file is there."""
+        if self._llama is not None:
+            return True
+        if importlib.util.find_spec("llama_cpp") is None:
+            return False
+        try:
+            return self.model_path.is_file()
+        except NikDeskError:
+            return False
+
+    def close(self) -> None:
+        """Free the model memory (only if this provider loaded the model)."""
+        if self._llama is not None and self._owns_llama:
+            self._llama.close()
+            self._llama = None
+
+    def stream_chat(self, messages: list[Message], tools: list[ToolSpec]) -> Iterator[ChatDelta]:
+        """Stream one turn: a tool call chosen under a grammar, or the streamed answer."""
+        llama = self.llama
+        # llama.cpp contexts are not re-entrant; a second caller falls back instead of crashing
+        if not self._busy.acquire(blocking=False):
+            raise ProviderFailure("Lokales Modell ist gerade beschäftigt")
+        try:
+            plain = plain_messages(messages)
+            if tools:
+                grammar, schema, addendum = self._decision_grammar(tools)
+                reserve = 2 * self.max_tokens + self._count(addendum)
+                plain = self._fit(plain, reserve)
+                decision = self._decide(plain, grammar, schema, addendum)
+                if decision["action"] != ANSWER:
+                    call = ToolCall(uuid.uuid4().hex, decision["action"], decision["arguments"])
+                    yield ChatDelta(tool_calls=(call,))
+                    yield ChatDelta(finish="tool_calls")
+                    return
+            else:
+                plain = self._fit(plain, self.max_tokens)
+            yield from self._stream_answer(llama, plain)
+        finally:
+            self._busy.release()
+
+    # -- phase 1: the decision -------------------------------------------------------------
+
+    def _decision_grammar(self, tools: list[ToolSpec]) -> tuple[Any, dict[str, Any], str]:
+        # the agent passes the same tool list every turn: build schema and grammar once
+        key = json.dumps(tools, sort_keys=True)
+        cached = self._grammars.get(key)
+        if cached is None:
+            schema = decision_schema(tools)
+            grammar = llama_cpp_module().LlamaGrammar.from_json_schema(
+                json.dumps(schema), verbose=False
+            )
+            cached = (grammar, schema, decision_instructions(tools))
+            self._grammars[key] = cached
+        return cached
+
+    def _decide(
+        self, plain: list[PlainMessage], grammar: Any, schema: dict[str, Any], addendum: str
+    ) -> dict[str, Any]:
+        attempts = (
+            (addendum, self.max_tokens),
+            (addendum + "\nNur das JSON-Objekt, Argumente kurz halten.", 2 * self.max_tokens),
+        )
+        for instructions, max_tokens in attempts:
+            try:
+                out = self.llama.create_chat_completion(
+                    messages=with_instructions(plain, instructions),
+                    grammar=grammar,
+                    max_tokens=max_tokens,
+                    temperature=0,
+                    seed=self.seed,
+                )
+            except Exception as err:
+                raise ProviderFailure(f"Lokales Modell fehlgeschlagen: {err}") from err
+            choice = out["choices"][0]
+            if choice.get("finish_reason") == "length":  # cut mid-JSON
+                continue
+            try:
+                decision = json.loads(choice["message"]["content"] or "", strict=False)
+            except ValueError:
+                continue
+            if matches(decision, schema):
+                return dict(decision)
+        raise ProviderFailure(INVALID_DECISION)
+
+    # -- phase 2: the answer ---------------------------------------------------------------
+
+    def _stream_answer(self, llama: Any, plain: list[PlainMessage]) -> Iterator[ChatDelta]:
+        finish = "stop"
+        try:
+            stream = llama.create_chat_completion(
+                messages=plain,
+                stream=True,
+                max_tokens=self.max_tokens,
+                temperature=0,
+                seed=self.seed,
+                repeat_penalty=REPEAT_PENALTY,
+            )
+            try:
+                for chunk in stream:
+                    choice = chunk["choices"][0]
+                    piece = choice["delta"].get("content")
+                    if piece:
+                        yield ChatDelta(text=piece)
+                    if choice.get("finish_reason"):
+                        finish = choice["finish_reason"]
+            finally:
+                stream.close()  # an abandoned turn must not keep llama mid-generation
+        except Exception as err:
+            raise ProviderFailure(f"Lokales Modell fehlgeschlagen: {err}") from err
+        yield ChatDelta(finish=finish)
+
+    # -- context budget --------------------------------------------------------------------
+
+    def _count(self, text: str) -> int:
+        count = self._token_counts.get(text)
+        if count is None:
+            if len(self._token_counts) > 512:  # a run's history; older runs need not stay
+                self._token_counts.clear()
+            count = len(self.llama.tokenize(text.encode(), add_bos=False, special=True))
+            self._token_counts[text] = count
+        return count
+
+    def _fit(self, plain: list[PlainMessage], reserve: int) -> list[PlainMessage]:
+        """Keep the system message and the newest messages that fit ``n_ctx - reserve``."""
+        budget = self.n_ctx - reserve
+        head = plain[:1] if plain and plain[0]["role"] == "system" else []
+        if head and self._cost(head[0]) > budget // 2:  # a giant system prompt must leave room
+            head = [self._shorten(head[0], budget // 2)]
+        used = sum(self._cost(m) for m in head)
+        kept: list[PlainMessage] = []
+        for message in reversed(plain[len(head) :]):
+            cost = self._cost(message)
+            if used + cost > budget:
+                if not kept:  # the newest message alone is too long: keep its beginning
+                    kept.append(self._shorten(message, budget - used))
+                break
+            kept.append(message)
+            used += cost
+        kept.reverse()
+        while len(kept) > 1 and kept[0]["role"] == "assistant":  # no reply without its question
+            kept.pop(0)
+        return head + kept
+
+    def _cost(self, message: PlainMessage) -> int:
+        return self._count(message["content"]) + MESSAGE_OVERHEAD
+
+    def _shorten(self, message: PlainMessage, tokens: int) -> PlainMessage:
+        text = message["content"]
+        room = max(tokens - MESSAGE_OVERHEAD, 16)
+        while text and self._count(text) > room:
+            text = text[: int(len(text) * 0.9)]
+        return {"role": message["role"], "content": text}
+
+
+# -- message conversion -------------------------------------------------------------------
+
+
+def plain_messages(messages: list[Message]) -> list[PlainMessage]:
+    """Convert OpenAI-format messages to strictly alternating system/user/assistant text.
+
+    Small chat templates know only those three roles and some reject two turns of one role
+    in a row: tool results become user turns, tool calls become the assistant's decision JSON.
+    """
+    tool_names: dict[str, str] = {}
+    out: list[PlainMessage] = []
+    for index, message in enumerate(messages):
+        role = message.get("role", "user")
+        content = _text(message.get("content"))
+        if role == "assistant" and message.get("tool_calls"):
+            calls = []
+            for call in message["tool_calls"]:
+                function = call.get("function", {})
+                tool_names[call.get("id", "")] = function.get("name", "")
+                arguments = function.get("arguments") or "{}"
+                if isinstance(arguments, str):
+                    try:
+                        arguments = json.loads(arguments)
+                    except ValueError:
+                        arguments = {"raw": arguments}
+                calls.append(
+                    json.dumps(
+                        {"action": function.get("name"), "arguments": arguments}, ensure_ascii=False
+                    )
+                )
+            content = "\n".join([content, *calls]) if content else "\n".join(calls)
+        elif role == "tool":
+            name = message.get("name") or tool_names.get(
+                message.get("tool_call_id", ""), "Werkzeug"
+            )
+            role, content = "user", f"Ergebnis von {name}:\n{content}"
+        elif role == "system" and index > 0:
+            role, content = "user", f"Hinweis: {content}"
+        elif role not in ("system", "user", "assistant"):
+            role = "user"
+        if out and out[-1]["role"] == role:
+            out[-1] = {"role": role, "content": f"{out[-1]['content']}\n\n{content}"}
+        else:
+            out.append({"role": role, "content": content})
+    return out
+
+
+def with_instructions(plain: list[PlainMessage], instructions: str) -> list[PlainMessage]:
+    """Append the decision instructions to the last user turn.
+
+    At the end rather than in the system message: the conversation prefix stays identical
+    to the answer phase, so llama.cpp reuses its evaluated prompt, and a small model heeds
+    the last thing it read.
+    """
+    if plain and plain[-1]["role"] == "user":
+        last = plain[-1]
+        return [*plain[:-1], {"role": "user", "content": f"{last['content']}\n\n{instructions}"}]
+    return [*plain, {"role": "user", "content": instructions}]
+
+
+def _text(content: Any) -> str:
+    if content is None:
+        return ""
+    if isinstance(content, str):
+        return content
+    if isinstance(content, list):  # multi-part content: only the text parts reach this model
+        return "\n".join(p.get("text", "") for p in content if isinstance(p, dict))
+    return str(content)
+
+
+# -- the decision schema ------------------------------------------------------------------
+
+
+def decision_schema(tools: list[ToolSpec]) -> dict[str, Any]:
+    """Return the JSON schema of a decision: one alternative per tool, plus "answer"."""
+    alternatives = [
+        _alternative(spec["function"]["name"], spec["function"].get("parameters", {}))
+        for spec in tools
+    ]
+    alternatives.append(_alternative(ANSWER, {"type": "object", "properties": {}}))
+    return {"anyOf": alternatives}
+
+
+def _alternative(action: str, arguments: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "type": "object",
+        "properties": {"action": {"const": action}, "arguments": bounded(arguments)},
+        "required": ["action", "arguments"],
+        "additionalProperties": False,
+    }
+
+
+def bounded(schema: dict[str, Any], required: bool = False) -> dict[str, Any]:
+    """Return ``schema`` with every string, array and object bounded for the grammar."""
+    out = {k: v for k, v in schema.items() if k != "description"}
+    kind = out.get("type")
+    if kind == "string" and "enum" not in out:
+        out.setdefault("maxLength", STRING_CHARS)
+        if required:  # an empty required string ("query": "") is a wasted tool call
+            out.setdefault("minLength", 1)
+    elif kind == "array":
+        out.setdefault("maxItems", ARRAY_ITEMS)
+        out["items"] = bounded(out.get("items", {"type": "string"}))
+    elif kind == "object" or "properties" in out:
+        must = set(out.get("required", ()))
+        out["type"] = "object"
+        out["properties"] = {
+            name: bounded(sub, name in must) for name, sub in out.get("properties", {}).items()
+        }
+        out["additionalProperties"] = False  # free keys would make the output unbounded
+    return out
+
+
+def matches(value: Any, schema: dict[str, Any]) -> bool:
+    """Check ``value`` against the schema subset :func:`decision_schema` produces."""
+    if "anyOf" in schema:
+        return any(matches(value, alt) for alt in schema["anyOf"])
+    if "const" in schema:
+        return bool(value == schema["const"])
+    if "enum" in schema and value not in schema["enum"]:
+        return False
+    kind = schema.get("type")
+    if kind == "object":
+        props = schema.get("properties", {})
+        return (
+            isinstance(value, dict)
+            and all(key in value for key in schema.get("required", ()))
+            and all(key in props and matches(v, props[key]) for key, v in value.items())
+        )
+    if kind == "string":
+        return isinstance(value, str) and (
+            schema.get("minLength", 0) <= len(value) <= schema.get("maxLength", len(value))
+        )
+    if kind == "array":
+        return (
+            isinstance(value, list)
+            and len(value) <= schema.get("maxItems", len(value))
+            and all(matches(item, schema.get("items", {})) for item in value)
+        )
+    if kind == "integer":
+        return isinstance(value, int) and not isinstance(value, bool)
+    if kind == "number":
+        return isinstance(value, int | float) and not isinstance(value, bool)
+    if kind == "boolean":
+        return isinstance(value, bool)
+    return kind is None
+
+
+def decision_instructions(tools: list[ToolSpec]) -> str:
+    """Describe the tools and the decision format (German, like the rest of the prompt)."""
+    lines = ["Werkzeuge:"]
+    for spec in tools:
+        function = spec["function"]
+        params = function.get("parameters", {})
+        must = set(params.get("required", ()))
+        args = ", ".join(
+            f'"{name}"' + (" (Pflicht)" if name in must else "")
+            for name in params.get("properties", {})
+        )
+        lines.append(f"- {function['name']}: {function.get('description', '')} Argumente: {args}")
+    lines += [
+        "Entscheide den nächsten Schritt und antworte nur mit einem JSON-Objekt:",
+        '{"action": "<Werkzeugname>", "arguments": {...}} ruft ein Werkzeug auf;',
+        '{"action": "answer", "arguments": {}} heißt: Die Ergebnisse reichen, ich antworte jetzt.',
+    ]
+    return "\n".join(lines)

@@ -1,0 +1,151 @@
+"""Command line of the agent: ``nikdesk ask``, ``nikdesk resume``, ``nikdesk eval-agent``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from nikdesk.errors import NikDeskError
+
+PROVIDER_CHOICES = ["auto", "openai", "local", "none"]
+
+
+def add_commands(sub: Any, index_args: Callable[[argparse.ArgumentParser], None]) -> None:
+    """Add the agent's sub-commands to the ``nikdesk`` parser."""
+    ask = sub.add_parser("ask", help="ask Nik: an answer with document and page citations")
+    ask.add_argument("question", nargs="?", default=None)
+    ask.add_argument("--batch", type=Path, help="JSONL file of {id, question[, image]}")
+    ask.add_argument("--image", type=Path, default=None, help="photo of the device display")
+    _agent_args(ask, index_args)
+    ask.set_defaults(func=_cmd_ask)
+
+    resume = sub.add_parser("resume", help="answer Nik's clarification question of a paused run")
+    resume.add_argument("run_id")
+    resume.add_argument("reply")
+    _agent_args(resume, index_args)
+    resume.set_defaults(func=_cmd_resume)
+
+    ev = sub.add_parser("eval-agent", help="score Nik's answers on a question file")
+    ev.add_argument("questions", type=Path)
+    _agent_args(ev, index_args)
+    ev.add_argument("--details", action="store_true", help="one line per question")
+    ev.set_defaults(func=_cmd_eval_agent)
+
+
+def _agent_args(
+    p: argparse.ArgumentParser, index_args: Callable[[argparse.ArgumentParser], None]
+) -> None:
+    index_args(p)
+    p.set_defaults(rerank="auto")
+    p.add_argument("--provider", choices=PROVIDER_CHOICES, default="auto")
+    p.add_argument("--language", choices=["de", "en"], default="de")
+    p.add_argument("--base-url", default=None, help="OpenAI-compatible endpoint (default: OpenAI)")
+    p.add_argument("--model", default="gpt-4o", help="model name at the OpenAI endpoint")
+    p.add_argument("--gguf", type=Path, default=None, help="local GGUF model file")
+    p.add_argument("--json", action="store_true")
+
+
+def _agent(args: argparse.Namespace) -> Any:
+    from nikdesk.agent import Agent, AgentSettings
+    from nikdesk.retrieval.open import open_retriever
+    from nikdesk.sample import ensure_sample_index
+
+    if args.index is None:
+        args.index = ensure_sample_index(lambda msg: print(msg, file=sys.stderr))
+    retriever = open_retriever(args.index, embedder=args.embedder, reranker=args.rerank)
+    settings = AgentSettings(
+        provider=args.provider,
+        language=args.language,
+        openai_model=args.model,
+        openai_base_url=args.base_url,
+        local_model=args.gguf,
+    )
+    return Agent(retriever, settings)
+
+
+def _cmd_ask(args: argparse.Namespace) -> int:
+    from nikdesk.agent.result import collect
+    from nikdesk.console import EventPrinter
+    from nikdesk.sample import SAMPLE_QUESTION
+
+    if args.question and args.batch:
+        raise NikDeskError("Entweder eine FRAGE oder --batch FRAGEN.jsonl angeben, nicht beides.")
+    agent = _agent(args)
+    try:
+        if args.batch:
+            return _ask_batch(agent, args.batch)
+        question = args.question
+        if question is None and args.image is None:
+            question = SAMPLE_QUESTION
+        events = agent.run(question or "", image=args.image)
+        if args.json:
+            result = collect(events)
+            print(json.dumps(result.to_json(), ensure_ascii=False, indent=1))
+        else:
+            result = collect(events, EventPrinter(sys.stdout, question or ""))
+        return 0 if result.error is None else 2
+    finally:
+        agent.close()
+
+
+def _ask_batch(agent: Any, path: Path) -> int:
+    from nikdesk.agent.result import collect
+
+    bad = 0
+    for n, line in enumerate(_lines(path), 1):
+        if not line.strip():
+            continue
+        try:
+            raw = json.loads(line)
+            qid, question = str(raw["id"]), str(raw["question"])
+            image = Path(raw["image"]) if raw.get("image") else None
+        except (ValueError, KeyError, TypeError) as exc:
+            print(f"Fehler: {path}:{n}: keine Frage mit id und question ({exc})", file=sys.stderr)
+            bad += 1
+            continue
+        result = collect(agent.run(question, image=image))
+        print(json.dumps({"id": qid, **result.to_json()}, ensure_ascii=False), flush=True)
+    return 2 if bad else 0
+
+
+def _lines(path: Path) -> list[str]:
+    try:
+        return path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise NikDeskError(f"Fragendatei nicht lesbar: {path}: {exc}") from exc
+
+
+def _cmd_resume(args: argparse.Namespace) -> int:
+    from nikdesk.agent.result import collect
+    from nikdesk.console import EventPrinter
+
+    agent = _agent(args)
+    try:
+        events = agent.resume(args.run_id, args.reply)
+        if args.json:
+            result = collect(events)
+            print(json.dumps(result.to_json(), ensure_ascii=False, indent=1))
+        else:
+            result = collect(events, EventPrinter(sys.stdout, args.reply))
+        return 0 if result.error is None else 2
+    finally:
+        agent.close()
+
+
+def _cmd_eval_agent(args: argparse.Namespace) -> int:
+    from nikdesk.agent.evaluate import evaluate_agent, format_agent_eval
+
+    agent = _agent(args)
+    try:
+        report = evaluate_agent(agent, args.questions)
+    finally:
+        agent.close()
+    if args.json:
+        print(json.dumps(report.to_json(), ensure_ascii=False, indent=1))
+    else:
+        print(format_agent_eval(report, details=args.details))
+    return 0
