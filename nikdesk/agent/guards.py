@@ -15,8 +15,6 @@ from pathlib import Path
 from nikdesk.paths import resources_dir
 from nikdesk.retrieval.normalize import fold
 
-_SENTENCE = re.compile(r"(?<=[.!?;])\s+|\n+")
-
 
 def _fold_text(text: str) -> str:
     # normalize.fold also strips punctuation in places; keep spaces and hyphens for the regexes
@@ -30,6 +28,7 @@ class SafetyRules:
     defeat: tuple[re.Pattern[str], ...]
     protection: tuple[re.Pattern[str], ...]
     always: tuple[re.Pattern[str], ...]
+    off_topic: tuple[re.Pattern[str], ...] = ()
 
     @classmethod
     def load(cls, path: Path | None = None) -> SafetyRules:
@@ -40,18 +39,26 @@ class SafetyRules:
         def compiled(key: str) -> tuple[re.Pattern[str], ...]:
             return tuple(re.compile(p) for p in raw.get(key, []))
 
-        return cls(compiled("defeat"), compiled("protection"), compiled("always"))
+        return cls(
+            compiled("defeat"), compiled("protection"), compiled("always"), compiled("off_topic")
+        )
 
     def is_unsafe(self, question: str) -> bool:
-        """Tell whether ``question`` asks how to defeat a protection or work on live parts."""
-        for sentence in _SENTENCE.split(_fold_text(question)):
-            if any(p.search(sentence) for p in self.always):
-                return True
-            if any(p.search(sentence) for p in self.defeat) and any(
-                p.search(sentence) for p in self.protection
-            ):
-                return True
-        return False
+        """Tell whether ``question`` asks how to defeat a protection or work on live parts.
+
+        The protection may be named in an earlier sentence ("Der FI fliegt raus. Kann ich den
+        überbrücken?"), so it is looked for in the whole question.
+        """
+        text = _fold_text(question)
+        if any(p.search(text) for p in self.always):
+            return True
+        names_protection = any(p.search(text) for p in self.protection)
+        return names_protection and any(p.search(text) for p in self.defeat)
+
+    def out_of_scope(self, question: str) -> bool:
+        """Tell whether ``question`` is about tax, tariffs or paperwork rather than devices."""
+        text = _fold_text(question)
+        return any(p.search(text) for p in self.off_topic)
 
 
 @dataclass(frozen=True)
@@ -70,6 +77,11 @@ class Catalog:
             {k: re.compile(v) for k, v in raw.get("brands", {}).items()},
             {k: re.compile(v) for k, v in raw.get("products", {}).items()},
         )
+
+    def names_device(self, question: str) -> bool:
+        """Tell whether ``question`` names a brand or product line of the catalogue."""
+        text = _fold_text(question)
+        return any(p.search(text) for p in (*self.brands.values(), *self.products.values()))
 
     def uncovered(self, question: str, library: list[str]) -> list[str]:
         """Return the devices ``question`` names when the library has a manual for none of them.

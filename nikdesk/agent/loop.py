@@ -420,6 +420,8 @@ class Agent:
         t = templates(state.language)
         if verdict.outcome == Outcome.REFUSED:
             outcome, text = Outcome.REFUSED, t["refused"]
+        elif verdict.scope:
+            outcome, text = Outcome.NOT_FOUND, t["out_of_scope"]
         elif verdict.devices:
             outcome = Outcome.NOT_FOUND
             text = t["not_found_devices"].format(devices=", ".join(verdict.devices))
