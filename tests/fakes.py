@@ -60,3 +60,57 @@ def write_random_cross_encoder(
     BertForSequenceClassification(config).save_pretrained(model_dir)
     tokenizer.save_pretrained(model_dir)
     return model_dir
+
+
+def make_fake_chat_model(name: str = "fake", vision: bool = False) -> object:
+    """Return a scripted chat model for agent-logic tests (registered via the real registry).
+
+    ``enqueue`` one turn at a time: a text answer, tool calls, or an exception to raise after
+    the text (a provider dying mid-answer). Every call's messages and tools are recorded.
+    """
+    from nikdesk.agent.providers.base import ChatDelta, ChatModel, ToolCall
+
+    class _Fake(ChatModel):
+        supports_vision = vision
+
+        def __init__(self) -> None:
+            self.name = name  # type: ignore[misc]
+            self.turns: list[tuple[str, list[tuple[str, dict[str, object]]], Exception | None]] = []
+            self.calls: list[tuple[list[dict[str, object]], list[dict[str, object]]]] = []
+            self.up = True
+
+        def enqueue(
+            self,
+            text: str = "",
+            tool_calls: list[tuple[str, dict[str, object]]] | None = None,
+            fail: Exception | None = None,
+        ) -> _Fake:
+            self.turns.append((text, tool_calls or [], fail))
+            return self
+
+        def available(self) -> bool:
+            return self.up
+
+        def stream_chat(self, messages, tools):  # type: ignore[no-untyped-def]
+            import copy
+
+            self.calls.append((copy.deepcopy(messages), tools))
+            if not self.turns:
+                raise AssertionError("FakeChatModel: no scripted turn left")
+            text, calls, fail = self.turns.pop(0)
+            for word in text.split(" "):
+                yield ChatDelta(text=word + " ")
+            if fail is not None:
+                raise fail
+            if calls:
+                yield ChatDelta(
+                    tool_calls=tuple(
+                        ToolCall(f"call_{len(self.calls)}_{i}", n, dict(a))
+                        for i, (n, a) in enumerate(calls)
+                    )
+                )
+                yield ChatDelta(finish="tool_calls")
+            else:
+                yield ChatDelta(finish="stop")
+
+    return _Fake()

@@ -35,24 +35,24 @@ INSTALL_HINT = (
     "macOS: brew install tesseract tesseract-lang)"
 )
 
-# Tesseract reads best with capitals some 30-60 px tall. A phone photo of a display shows the
-# text at a few percent of the frame height, so ~2000 px keeps it readable; more only costs time.
-OVERVIEW_SIDE = 1200  # the whole frame, to find the display
-MAX_SIDE = 1600  # the display crop
+# Sizes in pixels. A phone photo shows the display text at a few percent of the frame height:
+# 2400 px keep it sharp enough to zoom into, 1200 px are enough to find it.
+WORK_SIDE = 2400
+OVERVIEW_SIDE = 1200
 MIN_SIDE = 1000  # smaller images (screenshots, crops) are upscaled to this
-DARK_MEAN = 110  # below this mean brightness a display shows light text on dark ground
-AGREEMENT_BONUS = 0.1  # per other pass reading the same code
-# The display crop is zoomed so its words are this tall (Tesseract's sweet spot), at most 4x.
-TARGET_WORD_HEIGHT = 44
-MAX_ZOOM = 4.0
-# Around the found words, keep this many word heights: missed characters and lines.
-REGION_MARGIN_X = 3.0
-REGION_MARGIN_Y = 1.2
+DETAIL_SIDE = 1600  # the zoomed display crop
+TARGET_WORD_HEIGHT = 44  # the crop is zoomed to words this tall, Tesseract's sweet spot...
+MAX_ZOOM = 4.0  # ...but never more than this
+REGION_MARGIN_X = 3.0  # word heights kept around the display text: missed characters
+REGION_MARGIN_Y = 1.2  # ...and missed lines
 NEIGHBOUR_LINES = 2.5  # words this many word heights above or below a code line belong to it
-TESSERACT_TIMEOUT_S = 15.0
+MAX_SKEW_DEGREES = 12.0
+DARK_MEAN = 110  # a region darker than this on average shows light text on dark ground
+TESSERACT_TIMEOUT_S = 6.0  # a pass that takes longer is reading noise, not a display
+MIN_WORD_CONFIDENCE = 0.30  # words below this are noise (display frame, reflections)
 GOOD_ENOUGH = 0.85  # a reading with a code and this mean confidence ends the search early
 CODE_BONUS = 0.25  # a plausible code outweighs a few points of confidence
-MIN_WORD_CONFIDENCE = 0.30  # words below this are OCR noise (display frame, reflections)
+AGREEMENT_BONUS = 0.1  # per other pass that read the same code
 QUERY_MAX_CHARS = 120
 
 
@@ -69,46 +69,38 @@ class DisplayReading:
         """Return the search text: the codes first, then the rest of the display text."""
         words: list[str] = []
         seen: set[str] = set()
-
-        def add(word: str) -> None:
-            key = word.casefold()
-            if key not in seen:
-                seen.add(key)
+        for word in [part for code in self.codes for part in code.split()]:
+            if word.casefold() not in seen:
+                seen.add(word.casefold())
                 words.append(word)
-
-        for code in self.codes:
-            for part in code.split():
-                add(part)
         for token in _clean_tokens(self.text):
             found = extract_codes(token)
-            if found and set(found) <= set(self.codes):
-                continue  # "Err33" is already in the query as "ERR 33"
-            add(token)
+            if (found and set(found) <= set(self.codes)) or token.casefold() in seen:
+                continue  # "Err33" is in the query already, as "ERR 33"
+            seen.add(token.casefold())
+            words.append(token)
         query = ""
         for word in words:
-            candidate = f"{query} {word}" if query else word
-            if len(candidate) > max_chars:
+            if len(query) + 1 + len(word) > max_chars:
                 break
-            query = candidate
+            query = f"{query} {word}" if query else word
         return query
 
 
 # --- codes -----------------------------------------------------------------------------------
 
-# Inside a code OCR confuses digits with look-alike letters; a code must still hold one real digit.
+# OCR confuses digits with look-alike letters; a code must still hold one real digit.
 _DIGITISH = "0-9OoDQIl|SBZ"
 _CONFUSIONS = str.maketrans(
     {"O": "0", "o": "0", "D": "0", "Q": "0", "I": "1", "l": "1", "|": "1"}
     | {"S": "5", "B": "8", "Z": "2"}
 )
 _LETTERS = "A-Za-zÄÖÜäöüß"
-
-# "E050", "E-050", "F012", "W 102". A letter after a number is a unit ("3000 W 230 V"), not a code.
+# "E050", "E-050", "F012", "W 102". A letter right after a number is a unit ("3000 W 230 V").
 _LETTER_CODE = re.compile(
-    rf"(?<![{_LETTERS}0-9])(?<!\d )(?<!\d)([EFW])(?:[-‐–]|[ ]?)([{_DIGITISH}]{{2,4}})"
+    rf"(?<![{_LETTERS}0-9])(?<!\d )([EFW])(?:[-‐–]|[ ]?)([{_DIGITISH}]{{2,4}})"
     rf"(?![{_LETTERS}0-9])"
 )
-# "Error 203", "Error: 203", "ERR 33", "Err33", "Fehler 2", "Warnung 401", "Code 12", ...
 _KEYWORDS = {
     "fehlercode": "Code",
     "errorcode": "Code",
@@ -123,15 +115,15 @@ _KEYWORDS = {
     "warning": "Warning",
     "störung": "Störung",
 }
+# "Error 203", "Error: 203", "ERR 33", "Err33", "Fehler 2", "Störung Nr. 7": on one line only.
 _KEYWORD_CODE = re.compile(
-    rf"(?<![{_LETTERS}])(?i:(fehlercode|error\s?code|code|error|err|fehler|fault|alarm"
-    rf"|warnung|warning|störung))"
-    rf"\s*[:#.\-]?\s*(?i:no\.?\s*|nr\.?\s*)?([{_DIGITISH}]{{1,5}})(?![{_LETTERS}0-9])"
+    rf"(?<![{_LETTERS}])(?i:({'|'.join(sorted(_KEYWORDS, key=len, reverse=True))}))"
+    rf"[ \t]*[:#.\-]?[ \t]*(?i:n[or]\.?[ \t]*)?([{_DIGITISH}]{{1,5}})(?![{_LETTERS}0-9])"
 )
-# "ERROR NO CURRENT": a status word code in capitals after the keyword, on the same line.
+# "ERROR NO CURRENT": status words after a keyword in capitals, on the same line.
 _WORD_CODE = re.compile(
     r"(?<![A-Za-z])(ERROR|FAULT|FEHLER|ALARM|WARNING|WARNUNG)[ \t]*:?[ \t]*"
-    r"([A-ZÄÖÜ][A-ZÄÖÜ \t]*)"
+    r"([A-ZÄÖÜ][A-Za-zÄÖÜäöü \t]*)"
 )
 _MAX_CODE_WORDS = 4
 
@@ -140,22 +132,28 @@ def extract_codes(text: str) -> tuple[str, ...]:
     """Return the error/warning/status codes in ``text`` in canonical form, in reading order.
 
     ``"Error: 203"`` -> ``"Error 203"``, ``"E-05O"`` -> ``"E050"``, ``"Err33"`` -> ``"ERR 33"``,
-    ``"W 102"`` -> ``"W102"``, ``"ERROR NO CURRENT"`` -> ``"ERROR NO CURRENT"``.
+    ``"W 102"`` -> ``"W102"``, ``"ERROR No CURRENT"`` -> ``"ERROR NO CURRENT"``.
     """
     found: list[tuple[int, str]] = []
     for m in _LETTER_CODE.finditer(text):
-        digits = _as_digits(m.group(2))
-        if digits is not None:
+        if (digits := _as_digits(m.group(2))) is not None:
             found.append((m.start(), f"{m.group(1)}{digits}"))
     for m in _KEYWORD_CODE.finditer(text):
-        digits = _as_digits(m.group(2))
-        if digits is not None:
-            label = _KEYWORDS[re.sub(r"\s+", " ", m.group(1).casefold())]
+        if (digits := _as_digits(m.group(2))) is not None:
+            label = _KEYWORDS[" ".join(m.group(1).casefold().split())]
             found.append((m.start(), f"{label} {digits}"))
     for m in _WORD_CODE.finditer(text):
-        words = [w for w in m.group(2).split() if len(w) >= 2][:_MAX_CODE_WORDS]
-        rest = text[m.end(2) :].lstrip(" \t.:#-")
-        if words and not rest[:1].isdigit():  # "ERROR CODE 12" is a number code
+        words: list[str] = []
+        end = m.start(2)
+        for token in list(re.finditer(r"\S+", m.group(2)))[:_MAX_CODE_WORDS]:
+            word = token.group()
+            # Capitals, or a short word OCR read in mixed case ("No"); prose ends the code
+            if len(word) < 2 or not (word.isupper() or (len(word) <= 3 and word[0].isupper())):
+                break
+            words.append(word.upper())
+            end = m.start(2) + token.end()
+        followed_by_number = text[end:].lstrip(" \t.:#-")[:1].isdigit()  # "ERROR CODE 12"
+        if any(w.isupper() for w in words) and not followed_by_number:
             found.append((m.start(), " ".join([m.group(1), *words])))
     codes: list[str] = []
     for _, code in sorted(found, key=lambda item: item[0]):
@@ -166,9 +164,7 @@ def extract_codes(text: str) -> tuple[str, ...]:
 
 def _as_digits(raw: str) -> str | None:
     """Return ``raw`` with OCR look-alikes mapped to digits, or None if it holds no real digit."""
-    if not any(ch.isdigit() for ch in raw):
-        return None
-    return raw.translate(_CONFUSIONS)
+    return raw.translate(_CONFUSIONS) if any(ch.isdigit() for ch in raw) else None
 
 
 _TOKEN_EDGE = re.compile(r"^[^\wÄÖÜäöüß]+|[^\wÄÖÜäöüß]+$")
@@ -179,11 +175,13 @@ def _clean_tokens(text: str) -> Iterator[str]:
     for raw in text.split():
         token = _TOKEN_EDGE.sub("", raw)
         alnum = _alnum(token)
-        if not token or alnum < len(token) * 0.6:
-            continue
-        if alnum < 2 and not token.isdigit():
-            continue  # single letters are mostly segment fragments and frame edges
-        yield token
+        if token and alnum >= len(token) * 0.6 and (alnum >= 2 or token.isdigit()):
+            yield token  # single letters are mostly segment fragments and frame edges
+
+
+def _alnum(text: str) -> int:
+    """Return how many letters and digits ``text`` holds."""
+    return sum(ch.isalnum() for ch in text)
 
 
 # --- OCR -------------------------------------------------------------------------------------
@@ -229,11 +227,11 @@ class _Tesseract:
 
     @classmethod
     def find(cls, languages: str) -> _Tesseract:
-        """Return the installed Tesseract reading ``languages`` (those of them installed)."""
+        """Return the installed Tesseract, reading those of ``languages`` that are installed."""
         module = _pytesseract()
         engine, installed = _probe(module.pytesseract.tesseract_cmd)
-        # OpenMP in Tesseract spins on every core; with two passes running side by side one
-        # thread each is twice as fast. Only the Tesseract subprocesses see this variable.
+        # Tesseract's OpenMP threads spin on every core: with two passes side by side, one
+        # thread each is twice as fast. Only the Tesseract subprocesses see this environment.
         if "OMP_THREAD_LIMIT" not in module.pytesseract.environ:
             module.pytesseract.environ = {**os.environ, "OMP_THREAD_LIMIT": "1"}
         return cls(module, _usable_languages(installed, languages), engine)
@@ -246,71 +244,68 @@ class _Tesseract:
                 image,
                 lang=self.languages,
                 # Sauvola thresholds locally: backlight falloff and glare defeat a global Otsu.
-                # Inversion is ours to try: Tesseract's own per-line retry costs time.
+                # Polarity is ours to try: Tesseract's own per-line retry costs time.
                 config=f"--psm {psm} -c thresholding_method=2 -c tessedit_do_invert=0",
                 output_type=self.module.Output.DICT,
                 timeout=TESSERACT_TIMEOUT_S,
             )
         except RuntimeError as exc:  # pytesseract reports its timeout as a bare RuntimeError
-            log.warning("Tesseract psm %d gave up: %s", psm, exc)
+            log.info("Tesseract psm %d on %dx%d gave up: %s", psm, *image.size, exc)
             return _Pass(DisplayReading("", (), self.engine, None), ())
         words = []
         for i, raw in enumerate(data["text"]):
-            text = raw.strip()
             confidence = float(data["conf"][i]) / 100.0
-            if not text or confidence < MIN_WORD_CONFIDENCE:
+            if not raw.strip() or confidence < MIN_WORD_CONFIDENCE:
                 continue
             left, top = int(data["left"][i]), int(data["top"][i])
             box = (left, top, left + int(data["width"][i]), top + int(data["height"][i]))
             line = (int(data["block_num"][i]), int(data["par_num"][i]), int(data["line_num"][i]))
-            words.append(_Word(text, confidence, box, line))
+            words.append(_Word(raw.strip(), confidence, box, line))
         lines: dict[tuple[int, int, int], list[str]] = {}
         for word in words:
             lines.setdefault(word.line, []).append(word.text)
         text = "\n".join(" ".join(line) for _, line in sorted(lines.items()))
         mean = sum(w.confidence for w in words) / len(words) if words else None
-        log.debug(
-            "psm %d on %dx%d: %.2f s, %r", psm, *image.size, time.perf_counter() - started, text
-        )
+        took = time.perf_counter() - started
+        log.debug("psm %d on %dx%d: %.2f s, %r", psm, *image.size, took, text)
         return _Pass(DisplayReading(text, extract_codes(text), self.engine, mean), tuple(words))
 
 
 def read_display(path: Path, languages: str = "deu+eng") -> DisplayReading:
     """Read the text and error codes from a photo of a device display.
 
+    Find the display text in the whole frame, zoom into it, straighten it and read it as a
+    block and as a line, in both polarities where the display may be light-on-dark.
     Raise :class:`BadImage` if ``path`` is not a readable image and :class:`OcrUnavailable`
     if Tesseract or all requested language packs are missing.
     """
-    from PIL import ImageOps
-
     tesseract = _Tesseract.find(languages)
-    source = _open_image(path).convert("L")
-    overview, scale = _resized(source, MIN_SIDE, OVERVIEW_SIDE)
+    work, _ = _resized(_open_image(path).convert("L"), MIN_SIDE, WORK_SIDE)
+    work = _straightened(work)
+    overview, scale = _resized(work, 0, OVERVIEW_SIDE)
 
-    with ThreadPoolExecutor(max_workers=2) as pool:  # two Tesseract processes, two cores
+    with ThreadPoolExecutor(max_workers=2) as pool:  # two Tesseract processes for two cores
 
-        def read(images: list[Image.Image], psm: int) -> list[_Pass]:
-            return list(pool.map(lambda image: tesseract.run(image, psm), images))
+        def read(jobs: list[tuple[Image.Image, int]]) -> list[_Pass]:
+            return list(pool.map(lambda job: tesseract.run(*job), jobs))
 
-        # 1. Sparse text over the whole frame finds the display wherever it is
-        passes = read(_overview_variants(overview), 11)
-        # 2. Zoom into the display text and read it as one block, then as one line
+        passes = read([(image, 11) for image in _polarities(overview)])  # sparse text
         region = _display_region(passes, overview.size)
-        if region is None:
-            detail = overview
-        else:
+        if region is None and _best(passes).good_enough:
+            return _best(passes).reading  # a clean display filling the frame
+        detail = overview
+        if region is not None:
             left, top, right, bottom, word_height = (v / scale for v in region)
-            crop = source.crop((round(left), round(top), round(right), round(bottom)))
+            crop = work.crop((round(left), round(top), round(right), round(bottom)))
             zoom = min(TARGET_WORD_HEIGHT / max(word_height, 1.0), MAX_ZOOM)
-            detail, _ = _resized(crop, 0, MAX_SIDE, zoom)
-        inverted = ImageOps.invert(detail)
-        polarities = [inverted, detail] if _mean(detail) < DARK_MEAN else [detail, inverted]
-        for psm in (6, 7):
-            passes += read(polarities, psm)
+            detail = _straightened(_resized(crop, 0, DETAIL_SIDE, zoom)[0])
+        jobs = [(image, psm) for psm in (6, 7) for image in _polarities(detail)]
+        for start in range(0, len(jobs), 2):
+            passes += read(jobs[start : start + 2])
             if _best(passes).good_enough:
                 break
     best = _best(passes)
-    log.debug("read %s: %r (%.2f)", path, best.reading.text, best.score)
+    log.debug("read %s: %r (score %.2f)", path, best.reading.text, best.score)
     return best.reading
 
 
@@ -325,34 +320,13 @@ def _best(passes: list[_Pass]) -> _Pass:
     return max(passes, key=support)
 
 
-def _overview_variants(image: Image.Image) -> list[Image.Image]:
-    """Return the overview twice: as it is and with light-on-dark parts flipped to dark-on-light.
-
-    Tesseract reads dark text on light ground. A dark LCD in a light housing needs flipping
-    only where it is dark, so flip by the local mean rather than the whole frame.
-    """
-    from PIL import Image as PILImage
-    from PIL import ImageFilter, ImageOps
-
-    inverted = ImageOps.invert(image)
-    local = image.filter(ImageFilter.BoxBlur(max(8, max(image.size) // 30)))
-    low, high = DARK_MEAN - 20, DARK_MEAN + 20
-    keep = local.point(lambda v: 0 if v < low else 255 if v > high else (v - low) * 255 // 40)
-    dark_share = keep.histogram()[0] / (image.width * image.height)
-    if dark_share < 0.05:
-        return [image, inverted]  # light display filling the frame; inverted is the long shot
-    if dark_share > 0.95:
-        return [inverted, image]
-    return [image, PILImage.composite(image, inverted, keep)]
-
-
 def _display_region(
     passes: Sequence[_Pass], size: tuple[int, int]
 ) -> tuple[int, int, int, int, float] | None:
-    """Return the box around the display text (and its word height), or None to read it all.
+    """Return the box around the display text and its word height, or None to read it all.
 
-    Anchor on the lines holding a code, else on all confident words; widen the box by a few
-    lines and characters since the overview often misses a neighbouring line of the display.
+    Anchor on the lines holding a code (and the lines next to them), else on all confident
+    words; keep a margin since the sparse overview misses characters and lines.
     """
     sure: list[_Word] = []
     coded: list[_Word] = []
@@ -367,9 +341,8 @@ def _display_region(
     anchor = coded or sure
     if not anchor:
         return None
-    heights = sorted(w.box[3] - w.box[1] for w in anchor)
-    height = float(heights[len(heights) // 2])
-    if coded:  # take in the display lines just above and below the code
+    height = float(sorted(w.box[3] - w.box[1] for w in anchor)[len(anchor) // 2])
+    if coded:
         top = min(w.box[1] for w in coded) - NEIGHBOUR_LINES * height
         bottom = max(w.box[3] for w in coded) + NEIGHBOUR_LINES * height
         anchor += [w for w in sure if w.box[1] >= top and w.box[3] <= bottom]
@@ -385,9 +358,111 @@ def _display_region(
     return (*box, height)
 
 
-def _alnum(text: str) -> int:
-    """Return how many letters and digits ``text`` holds."""
-    return sum(ch.isalnum() for ch in text)
+# --- pixels ----------------------------------------------------------------------------------
+
+
+def _open_image(path: Path) -> Image.Image:
+    """Open ``path`` as an upright image, or raise BadImage saying what is wrong."""
+    from PIL import Image, ImageOps, UnidentifiedImageError
+
+    if not path.is_file():
+        raise BadImage(path, "Datei nicht gefunden. Bitte das Foto erneut anhängen.")
+    try:
+        with Image.open(path) as opened:
+            opened.draft("L", (WORK_SIDE, WORK_SIDE))  # JPEG: decode a 48 MP photo at 1/2 or 1/4
+            upright = ImageOps.exif_transpose(opened)
+            upright.load()
+            return upright
+    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError,
+            ValueError) as exc:  # fmt: skip
+        hint = ""
+        if path.suffix.lower() in {".heic", ".heif"}:
+            hint = (
+                " iPhone-Fotos (HEIC) bitte als JPEG senden: Einstellungen > Kamera > "
+                "Formate > „Maximale Kompatibilität“."
+            )
+        raise BadImage(
+            path,
+            f"keine lesbare Bilddatei ({type(exc).__name__}). "
+            f"Unterstützte Formate: {SUPPORTED_FORMATS}.{hint}",
+        ) from exc
+
+
+def _resized(
+    image: Image.Image, min_side: int, max_side: int, zoom: float = 1.0
+) -> tuple[Image.Image, float]:
+    """Scale a grayscale image by ``zoom`` within [min_side, max_side], stretch its contrast.
+
+    Return the image and the scale factor applied.
+    """
+    from PIL import Image as PILImage
+    from PIL import ImageOps
+
+    side = max(image.size) * zoom
+    if side > max_side:
+        zoom *= max_side / side
+    elif side < min_side:
+        zoom *= min_side / side
+    if abs(zoom - 1.0) > 0.02:
+        size = (max(1, round(image.width * zoom)), max(1, round(image.height * zoom)))
+        image = image.resize(size, PILImage.Resampling.LANCZOS)
+    else:
+        zoom = 1.0
+    return ImageOps.autocontrast(image, cutoff=1), zoom
+
+
+def _polarities(image: Image.Image) -> list[Image.Image]:
+    """Return the image as Tesseract needs it, dark text on light ground: one or two variants.
+
+    A light display needs nothing, a dark one inverting. A dark LCD in a light housing needs
+    flipping only where it is dark, so flip by the local mean rather than the whole frame.
+    """
+    from PIL import Image as PILImage
+    from PIL import ImageFilter, ImageOps
+
+    local = image.filter(ImageFilter.BoxBlur(max(8, max(image.size) // 30)))
+    low, high = DARK_MEAN - 20, DARK_MEAN + 20
+    light = local.point(lambda v: 0 if v < low else 255 if v > high else (v - low) * 255 // 40)
+    dark_share = light.histogram()[0] / (image.width * image.height)
+    if dark_share < 0.05:
+        return [image]
+    inverted = ImageOps.invert(image)
+    if dark_share > 0.95:
+        return [inverted]
+    return [image, PILImage.composite(image, inverted, light)]
+
+
+def _straightened(image: Image.Image) -> Image.Image:
+    """Return the image rotated so text lines run level (phone photos are a few degrees off).
+
+    Pick the angle whose row profile of ink is the most peaked: level lines of text put
+    their ink into few rows.
+    """
+    import numpy as np
+    from PIL import Image as PILImage
+    from PIL import ImageFilter
+
+    small, _ = _resized(image, 0, 400)
+    polar = _polarities(small)[-1]
+    local = polar.filter(ImageFilter.BoxBlur(6))
+    ink = PILImage.fromarray(
+        ((np.asarray(polar, dtype=np.int16) < np.asarray(local, dtype=np.int16) - 20) * 255)
+        .astype(np.uint8)
+    )
+
+    def peakedness(angle: float) -> float:
+        rows = np.asarray(ink.rotate(angle, PILImage.Resampling.NEAREST), dtype=np.float32)
+        return float(np.var(rows.sum(axis=1)))
+
+    coarse = max(np.arange(-MAX_SKEW_DEGREES, MAX_SKEW_DEGREES + 0.1, 1.0), key=peakedness)
+    angle = max(np.arange(coarse - 0.75, coarse + 0.8, 0.25), key=peakedness)
+    if abs(angle) < 0.75:
+        return image
+    background = int(np.median(np.asarray(image)))
+    return image.rotate(float(angle), PILImage.Resampling.BICUBIC, fillcolor=background)
+
+
+# --- Tesseract installation ------------------------------------------------------------------
 
 
 def _pytesseract() -> Any:
@@ -403,8 +478,8 @@ def _pytesseract() -> Any:
 def _probe(cmd: str) -> tuple[str, frozenset[str]]:
     """Return Tesseract's version line and installed languages, or raise OcrUnavailable.
 
-    Ask the binary directly: pytesseract caches its own answers process-wide (and exits the
-    process on an old version), which hides a Tesseract installed or moved meanwhile.
+    Ask the binary itself: pytesseract caches its answers process-wide (and exits the
+    process on an old version), which would hide a Tesseract installed or moved meanwhile.
     """
     missing = OcrUnavailable(
         f"Texterkennung nicht verfügbar: Tesseract fehlt ({cmd}). {INSTALL_HINT}"
@@ -433,79 +508,12 @@ def _usable_languages(installed: frozenset[str], languages: str) -> str:
     usable = [lang for lang in wanted if lang in installed]
     missing = [lang for lang in wanted if lang not in installed]
     if not usable:
-        packages = " ".join(f"tesseract-ocr-{lang}" for lang in missing)
+        packages = " ".join(f"tesseract-ocr-{lang}" for lang in missing) or "tesseract-ocr-deu"
         raise OcrUnavailable(
             f"Texterkennung nicht verfügbar: Sprachdaten {'+'.join(missing) or '(keine)'} "
-            f"fehlen. Installieren: apt install {packages or 'tesseract-ocr-deu'} "
+            f"fehlen. Installieren: apt install {packages} "
             "(Windows: Tesseract-Installer erneut ausführen und die Sprachpakete wählen)"
         )
     if missing:
-        log.warning(
-            "Tesseract language data missing, reading with %s only: %s",
-            "+".join(usable),
-            ", ".join(missing),
-        )
+        log.warning("Tesseract reads with %s only, missing: %s", "+".join(usable), missing)
     return "+".join(usable)
-
-
-def _open_image(path: Path) -> Image.Image:
-    """Open ``path`` as an upright image, or raise BadImage saying what is wrong."""
-    from PIL import Image, ImageOps, UnidentifiedImageError
-
-    if not path.is_file():
-        raise BadImage(path, "Datei nicht gefunden. Bitte das Foto erneut anhängen.")
-    try:
-        with Image.open(path) as opened:
-            # JPEG decodes at 1/2, 1/4 or 1/8 scale for free: a 12 MP photo in a fraction of the time
-            opened.draft("L", (2 * MAX_SIDE, 2 * MAX_SIDE))
-            upright = ImageOps.exif_transpose(opened)
-            upright.load()
-            return upright
-    except (
-        UnidentifiedImageError,
-        Image.DecompressionBombError,
-        OSError,
-        SyntaxError,
-        ValueError,
-    ) as exc:
-        hint = ""
-        if path.suffix.lower() in {".heic", ".heif"}:
-            hint = (
-                " iPhone-Fotos (HEIC) bitte als JPEG senden: Einstellungen > Kamera > "
-                "Formate > „Maximale Kompatibilität“."
-            )
-        raise BadImage(
-            path,
-            f"keine lesbare Bilddatei ({type(exc).__name__}). "
-            f"Unterstützte Formate: {SUPPORTED_FORMATS}.{hint}",
-        ) from exc
-
-
-def _resized(
-    image: Image.Image, min_side: int, max_side: int, zoom: float = 1.0
-) -> tuple[Image.Image, float]:
-    """Scale ``image`` by ``zoom`` within [min_side, max_side] and stretch its contrast.
-
-    Return the image and the scale factor applied.
-    """
-    from PIL import Image as PILImage
-    from PIL import ImageOps
-
-    side = max(image.size) * zoom
-    if side > max_side:
-        zoom *= max_side / side
-    elif side < min_side:
-        zoom *= min_side / side
-    if abs(zoom - 1.0) > 0.02:
-        size = (max(1, round(image.width * zoom)), max(1, round(image.height * zoom)))
-        image = image.resize(size, PILImage.Resampling.LANCZOS)
-    else:
-        zoom = 1.0
-    return ImageOps.autocontrast(image, cutoff=1), zoom
-
-
-def _mean(image: Image.Image) -> float:
-    """Return the mean brightness 0..255 of a grayscale image."""
-    histogram = image.histogram()
-    total = sum(histogram)
-    return sum(i * n for i, n in enumerate(histogram)) / total if total else 0.0

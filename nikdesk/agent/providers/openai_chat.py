@@ -139,13 +139,13 @@ class OpenAIChat(ChatModel):
         try:
             stream = self._chat_client().chat.completions.create(**request)
             for chunk in stream:
+                started = True
                 for choice in chunk.choices or ():  # a usage-only chunk has no choices
                     if choice.index:  # only one answer is asked for; skip stray extras
                         continue
                     delta = choice.delta
                     if delta is not None:
                         if delta.content:
-                            started = True
                             yield ChatDelta(text=delta.content)
                         for call in delta.tool_calls or ():
                             pending.add(call)
@@ -174,8 +174,12 @@ class OpenAIChat(ChatModel):
         except (openai.BadRequestError, openai.UnprocessableEntityError):
             raise  # we sent a malformed request: a bug, not an outage
         except openai.APIStatusError as exc:
+            if exc.status_code >= 500:
+                raise ProviderFailure(
+                    f"{self._where}: Serverfehler {exc.status_code} – später erneut versuchen"
+                ) from exc
             raise ProviderFailure(
-                f"{self._where}: Serverfehler {exc.status_code} – später erneut versuchen"
+                f"{self._where} lehnt die Anfrage ab ({exc.status_code}: {exc.message})"
             ) from exc
         except openai.APIError as exc:  # an error event inside the stream
             raise ProviderFailure(f"{self._where}: Fehler während der Antwort ({exc})") from exc
