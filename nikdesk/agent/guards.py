@@ -83,22 +83,34 @@ class Catalog:
         text = _fold_text(question)
         return any(p.search(text) for p in (*self.brands.values(), *self.products.values()))
 
-    def uncovered(self, question: str, library: list[str]) -> list[str]:
+    def uncovered(self, question: str, library: list[tuple[str, str]]) -> list[str]:
         """Return the devices ``question`` names when the library has a manual for none of them.
 
-        ``library`` holds one text per document (file name, title, manufacturer, first page).
+        ``library`` holds per document its label (file name, title, manufacturer) and its
+        opening pages. A label match covers a device. A mention on the opening pages covers it
+        only when the label names no other product line of the catalogue: the Home Manager
+        manual lists "Sunny Boy" among compatible devices, yet it is no Sunny Boy manual.
         Products are checked before brands: "SMA Sunny Tripower" is uncovered even though the
-        library has an SMA manual (for the Home Manager).
+        library has an SMA manual.
         """
         text = _fold_text(question)
-        haystacks = [_fold_text(doc) for doc in library]
+        docs = [(_fold_text(label), _fold_text(opening)) for label, opening in library]
         for kind in (self.products, self.brands):
             named = [name for name, pattern in kind.items() if pattern.search(text)]
             if not named:
                 continue
-            covered = [n for n in named if any(kind[n].search(h) for h in haystacks)]
-            return [] if covered else named
+            for name in named:
+                pattern = kind[name]
+                for label, opening in docs:
+                    if pattern.search(label):
+                        return []
+                    if pattern.search(opening) and not self._names_product(label):
+                        return []
+            return named
         return []
+
+    def _names_product(self, label: str) -> bool:
+        return any(p.search(label) for p in self.products.values())
 
 
 @lru_cache(maxsize=1)

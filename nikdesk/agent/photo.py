@@ -38,7 +38,7 @@ INSTALL_HINT = (
 # Sizes in pixels. A phone photo shows the display text at a few percent of the frame height:
 # 2400 px keep it sharp enough to zoom into, 1200 px are enough to find it.
 WORK_SIDE = 2400
-OVERVIEW_SIDE = 1200
+OVERVIEW_SIDE = 1600
 MIN_SIDE = 1000  # smaller images (screenshots, crops) are upscaled to this
 DETAIL_SIDE = 1600  # the zoomed display crop
 TARGET_WORD_HEIGHT = 44  # the crop is zoomed to words this tall, Tesseract's sweet spot...
@@ -47,6 +47,7 @@ REGION_MARGIN_X = 3.0  # word heights kept around the display text: missed chara
 REGION_MARGIN_Y = 1.2  # ...and missed lines
 NEIGHBOUR_LINES = 2.5  # words this many word heights above or below a code line belong to it
 MAX_SKEW_DEGREES = 12.0
+STROKE_WIDTH = 15  # thicker strokes than this are frame, not text (at OVERVIEW/DETAIL sizes)
 DARK_MEAN = 110  # a region darker than this on average shows light text on dark ground
 TESSERACT_TIMEOUT_S = 6.0  # a pass that takes longer is reading noise, not a display
 MIN_WORD_CONFIDENCE = 0.30  # words below this are noise (display frame, reflections)
@@ -289,7 +290,9 @@ def read_display(path: Path, languages: str = "deu+eng") -> DisplayReading:
         def read(jobs: list[tuple[Image.Image, int]]) -> list[_Pass]:
             return list(pool.map(lambda job: tesseract.run(*job), jobs))
 
-        passes = read([(image, 11) for image in _polarities(overview)])  # sparse text
+        # Sparse text in the whole frame: the strokes alone, and the picture in case the text
+        # is too big for the stroke filter (a display filling the frame)
+        passes = read([(_strokes(overview), 11), (_polarities(overview)[-1], 11)])
         region = _display_region(passes, overview.size)
         if region is None and _best(passes).good_enough:
             return _best(passes).reading  # a clean display filling the frame
@@ -299,7 +302,8 @@ def read_display(path: Path, languages: str = "deu+eng") -> DisplayReading:
             crop = work.crop((round(left), round(top), round(right), round(bottom)))
             zoom = min(TARGET_WORD_HEIGHT / max(word_height, 1.0), MAX_ZOOM)
             detail = _straightened(_resized(crop, 0, DETAIL_SIDE, zoom)[0])
-        jobs = [(image, psm) for psm in (6, 7) for image in _polarities(detail)]
+        variants = [_strokes(detail), *_polarities(detail)]
+        jobs = [(image, psm) for psm in (6, 7) for image in variants]
         for start in range(0, len(jobs), 2):
             passes += read(jobs[start : start + 2])
             if _best(passes).good_enough:
@@ -418,11 +422,9 @@ def _polarities(image: Image.Image) -> list[Image.Image]:
     flipping only where it is dark, so flip by the local mean rather than the whole frame.
     """
     from PIL import Image as PILImage
-    from PIL import ImageFilter, ImageOps
+    from PIL import ImageOps
 
-    local = image.filter(ImageFilter.BoxBlur(max(8, max(image.size) // 30)))
-    low, high = DARK_MEAN - 20, DARK_MEAN + 20
-    light = local.point(lambda v: 0 if v < low else 255 if v > high else (v - low) * 255 // 40)
+    light = _light_ground(image)
     dark_share = light.histogram()[0] / (image.width * image.height)
     if dark_share < 0.05:
         return [image]
@@ -430,6 +432,69 @@ def _polarities(image: Image.Image) -> list[Image.Image]:
     if dark_share > 0.95:
         return [inverted]
     return [image, PILImage.composite(image, inverted, light)]
+
+
+def _light_ground(image: Image.Image) -> Image.Image:
+    """Return a mask: 255 where the surroundings are light (dark text), 0 where dark."""
+    from PIL import ImageFilter
+
+    local = image.filter(ImageFilter.BoxBlur(max(8, max(image.size) // 30)))
+    low, high = DARK_MEAN - 20, DARK_MEAN + 20
+    return local.point(lambda v: 0 if v < low else 255 if v > high else (v - low) * 255 // 40)
+
+
+def _strokes(image: Image.Image, width: int = STROKE_WIDTH) -> Image.Image:
+    """Return only the thin strokes of an image, dark on white, whatever their polarity.
+
+    A morphological top-hat: what a ``width`` wide max/min filter wipes out is text; the bezel,
+    buttons, glare and backlight falloff are wider and vanish. Tesseract's layout analysis
+    then sees the display text on a blank page instead of a box inside a photo.
+    """
+    import numpy as np
+    from PIL import Image as PILImage
+
+    a = np.asarray(image, dtype=np.int16)
+    dark = _rank_filter(_rank_filter(a, width, np.max), width, np.min) - a  # dark strokes
+    light = a - _rank_filter(_rank_filter(a, width, np.min), width, np.max)  # light strokes
+    weight = np.asarray(_text_is_dark(image), dtype=np.float32) / 255.0
+    strength = weight * dark + (1.0 - weight) * light
+    top = max(float(np.percentile(strength, 99.5)), 30.0)
+    ink = np.clip((strength - 0.1 * top) * (255.0 / (0.9 * top)), 0, 255)
+    return PILImage.fromarray((255 - ink).astype(np.uint8))
+
+
+def _text_is_dark(image: Image.Image, window: int = 28) -> Image.Image:
+    """Return a mask: 255 where the text is darker than its ground, 0 where it is lighter.
+
+    Around text, the ground is the majority: where the local median lies above the middle
+    of the local range, the ground is light and the text dark.
+    """
+    from PIL import Image as PILImage
+    from PIL import ImageChops, ImageFilter
+
+    step = 4
+    small = image.reduce(step).filter(ImageFilter.MedianFilter(3))
+    size = window // step | 1
+    median = small.filter(ImageFilter.MedianFilter(size))
+    middle = ImageChops.add(
+        small.filter(ImageFilter.MaxFilter(size)), small.filter(ImageFilter.MinFilter(size)),
+        scale=2.0,
+    )
+    # 128 + (median - middle) * 4, clipped: a soft edge between the two kinds of ground
+    mask = ImageChops.subtract(median, middle, scale=0.25, offset=128)
+    return mask.resize(image.size, PILImage.Resampling.BILINEAR)
+
+
+def _rank_filter(a: Any, size: int, reduce: Any) -> Any:
+    """Return the max or min over a ``size`` square around each pixel (separable, fast)."""
+    import numpy as np
+    from numpy.lib.stride_tricks import sliding_window_view
+
+    pad = size // 2
+    rows = sliding_window_view(np.pad(a, ((0, 0), (pad, pad)), mode="edge"), size, axis=1)
+    a = reduce(rows, axis=-1)
+    cols = sliding_window_view(np.pad(a, ((pad, pad), (0, 0)), mode="edge"), size, axis=0)
+    return reduce(cols, axis=-1)
 
 
 def _straightened(image: Image.Image) -> Image.Image:

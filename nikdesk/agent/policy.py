@@ -43,9 +43,9 @@ class EvidencePolicy:
 
     def __init__(self, retriever: Retriever) -> None:
         self.retriever = retriever
-        opening = retriever.opening_text(pages=2)
+        opening = retriever.opening_text(pages=10_000)  # whole text: mentions anywhere count
         self.library = [
-            f"{d.file} {d.title} {d.manufacturer} {opening.get(d.doc_id, '')}"
+            (f"{d.file} {d.title} {d.manufacturer}", opening.get(d.doc_id, ""))
             for d in retriever.documents
         ]
         self.docs = {d.doc_id: d for d in retriever.documents}

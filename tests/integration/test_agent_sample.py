@@ -124,9 +124,16 @@ def test_repeated_identical_searches_are_stopped(retriever: Any) -> None:
 def test_model_clarification_pauses_and_resumes_in_a_new_agent(retriever: Any) -> None:
     fake = make_fake_chat_model()
     fake.enqueue(
-        tool_calls=[("ask_user_clarification", {"question": "Welches Gerät?", "options": ["NX-Hybrid", "Anderes"]})]
+        tool_calls=[
+            (
+                "ask_user_clarification",
+                {"question": "Welches Gerät?", "options": ["NX-Hybrid", "Anderes"]},
+            )
+        ]
     )
-    first = collect(agent_with(retriever, fake, "openai").run("Welche Modbus-Adresse ist Standard?"))
+    first = collect(
+        agent_with(retriever, fake, "openai").run("Welche Modbus-Adresse ist Standard?")
+    )
     assert first.outcome == "clarify" and first.options == ("NX-Hybrid", "Anderes")
     assert RunStore().paused_runs()[0]["run_id"] == first.run_id
 

@@ -82,14 +82,22 @@ def phone_photo(
     width, height = size
     housing = Image.new("RGB", size, (205, 208, 212))
     draw = ImageDraw.Draw(housing)
-    draw.rounded_rectangle((width // 10, height // 10, width * 9 // 10, height * 9 // 10),
-                           radius=width // 60, fill=(232, 234, 236), outline=(120, 120, 125),
-                           width=max(2, width // 400))
+    draw.rounded_rectangle(
+        (width // 10, height // 10, width * 9 // 10, height * 9 // 10),
+        radius=width // 60,
+        fill=(232, 234, 236),
+        outline=(120, 120, 125),
+        width=max(2, width // 400),
+    )
     for x in range(4):  # buttons below the display
         cx, cy, r = width // 2 + (x - 1.5) * width // 10, height * 3 // 4, width // 60
         draw.ellipse((cx - r, cy - r, cx + r, cy + r), fill=(90, 90, 95))
-    draw.text((width * 0.13, height * 0.13), "SolarMax 5000 SP", fill=(70, 70, 80),
-              font=_font(width // 70))
+    draw.text(
+        (width * 0.13, height * 0.13),
+        "SolarMax 5000 SP",
+        fill=(70, 70, 80),
+        font=_font(width // 70),
+    )
     shown_width = int(width * display_share)
     scaled = display.resize((shown_width, shown_width * display.height // display.width))
     housing.paste(scaled, ((width - scaled.width) // 2, height // 4))
@@ -101,10 +109,14 @@ def phone_photo(
     photo = photo.filter(ImageFilter.GaussianBlur(width / 1200))
     photo = Image.blend(photo, Image.effect_noise(size, 24).convert("RGB"), 0.15)
     glare = Image.new("L", size, 0)
-    ImageDraw.Draw(glare).ellipse((width * 0.6, height * 0.2, width * 0.9, height * 0.45),
-                                  fill=rng.randint(50, 70))
-    return Image.composite(Image.new("RGB", size, (255, 255, 255)), photo,
-                           glare.filter(ImageFilter.GaussianBlur(width / 40)))
+    ImageDraw.Draw(glare).ellipse(
+        (width * 0.6, height * 0.2, width * 0.9, height * 0.45), fill=rng.randint(50, 70)
+    )
+    return Image.composite(
+        Image.new("RGB", size, (255, 255, 255)),
+        photo,
+        glare.filter(ImageFilter.GaussianBlur(width / 40)),
+    )
 
 
 def save(image: Image.Image, path: Path, quality: int = 80) -> Path:
@@ -120,13 +132,16 @@ def sample_images(folder: Path) -> dict[str, tuple[Path, str]]:
     """Write the sample photos; return name -> (path, code that must be found)."""
     cases = {
         "green_error_203": (draw_display(["Error 203"], LCD_GREEN), "Error 203"),
-        "grey_e050_two_words": (draw_display(["E050  Isolationsfehler"], LCD_GREY, (760, 200)),
-                                "E050"),
+        "grey_e050_two_words": (
+            draw_display(["E050  Isolationsfehler"], LCD_GREY, (760, 200)),
+            "E050",
+        ),
         "blue_err_33_inverted": (draw_display(["ERR 33"], LCD_BLUE), "ERR 33"),
-        "amber_error_no_current": (draw_display(["ERROR NO CURRENT"], LCD_AMBER, (700, 200)),
-                                   "ERROR NO CURRENT"),
-        "grey_fehler_two_lines": (draw_display(["Status: Fehler", "F012  Netz"], LCD_GREY),
-                                  "F012"),
+        "amber_error_no_current": (
+            draw_display(["ERROR NO CURRENT"], LCD_AMBER, (700, 200)),
+            "ERROR NO CURRENT",
+        ),
+        "grey_fehler_two_lines": (draw_display(["Status: Fehler", "F012  Netz"], LCD_GREY), "F012"),
     }
     out = {name: (save(img, folder / f"{name}.png"), code) for name, (img, code) in cases.items()}
     photos = {
@@ -140,8 +155,13 @@ def sample_images(folder: Path) -> dict[str, tuple[Path, str]]:
         ),
         # 12 MP, the display a third of the frame wide: the usual shot from arm's length
         "phone_photo_12mp_fehler_f012": (
-            phone_photo(draw_display(["Fehler F012", "Netz getrennt"], LCD_GREY, (640, 240)),
-                        size=(4032, 3024), display_share=0.34, tilt=-6, seed=11),
+            phone_photo(
+                draw_display(["Fehler F012", "Netz getrennt"], LCD_GREY, (640, 240)),
+                size=(4032, 3024),
+                display_share=0.34,
+                tilt=-6,
+                seed=11,
+            ),
             "F012",
         ),
     }
@@ -224,17 +244,27 @@ def test_error_code_words_followed_by_number_give_the_number_code() -> None:
 
 def test_query_puts_codes_first_and_drops_duplicates_and_noise() -> None:
     reading = DisplayReading(
-        text="| Isolationsfehler E05O ~\nErr33 ; :: x", codes=("E050", "ERR 33"),
-        engine="tesseract 5", confidence=0.9,
+        text="| Isolationsfehler E05O ~\nErr33 ; :: x",
+        codes=("E050", "ERR 33"),
+        engine="tesseract 5",
+        confidence=0.9,
     )
     assert reading.query() == "E050 ERR 33 Isolationsfehler"
 
 
 def test_query_is_short() -> None:
-    reading = DisplayReading(text=" ".join(["Netzspannung"] * 40), codes=("Error 203",),
-                             engine="tesseract 5", confidence=0.9)
-    long = DisplayReading(text=" ".join(f"Wort{i}" for i in range(100)), codes=(),
-                          engine="tesseract 5", confidence=0.9)
+    reading = DisplayReading(
+        text=" ".join(["Netzspannung"] * 40),
+        codes=("Error 203",),
+        engine="tesseract 5",
+        confidence=0.9,
+    )
+    long = DisplayReading(
+        text=" ".join(f"Wort{i}" for i in range(100)),
+        codes=(),
+        engine="tesseract 5",
+        confidence=0.9,
+    )
     assert reading.query() == "Error 203 Netzspannung"
     assert 0 < len(long.query()) <= 120
 
@@ -266,8 +296,9 @@ def test_heic_photo_names_the_iphone_setting(tmp_path: Path) -> None:
         read_display(heic)
 
 
-def test_missing_tesseract_says_how_to_install(tmp_path: Path,
-                                               monkeypatch: pytest.MonkeyPatch) -> None:
+def test_missing_tesseract_says_how_to_install(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import pytesseract
 
     image = save(draw_display(["E050"], LCD_GREY), tmp_path / "e050.png")
