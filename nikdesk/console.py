@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 import textwrap
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any, ClassVar, TextIO
 
 if TYPE_CHECKING:  # keep `nikdesk search` from importing the ingest stack
     from nikdesk.retrieval.build import BuildReport
@@ -116,7 +116,7 @@ def format_eval(result: dict[str, dict[str, Scores]]) -> str:
 class EventPrinter:
     """Print a run's events to a terminal as they come: tool chips, streamed text, sources."""
 
-    TOOL_LABELS = {
+    TOOL_LABELS: ClassVar[dict[str, str]] = {
         "search_knowledge": "Suche in Handbüchern",
         "get_full_document": "Öffne Dokument",
         "read_photo": "Lese Display-Foto",

@@ -91,7 +91,7 @@ def make_fake_chat_model(name: str = "fake", vision: bool = False) -> object:
         def available(self) -> bool:
             return self.up
 
-        def stream_chat(self, messages, tools):  # type: ignore[no-untyped-def]
+        def stream_chat(self, messages, tools):  # type: ignore[no-untyped-def,unused-ignore]
             import copy
 
             self.calls.append((copy.deepcopy(messages), tools))

@@ -136,7 +136,7 @@ def fact_share(facts: list[str], result: RunResult) -> float:
 
 
 def fact_found(fact: str, answer: str) -> bool:
-    """Tell whether ``fact`` is stated in ``answer`` (numbers exact, words or their translations)."""
+    """Tell whether ``fact`` is stated in ``answer`` (numbers exact; words or translations)."""
     numbers = {n.replace(",", ".") for n in _NUMBER.findall(fact)}
     answer_numbers = {n.replace(",", ".") for n in _NUMBER.findall(answer)}
     if not numbers <= answer_numbers:

@@ -38,13 +38,14 @@ INSTALL_HINT = (
 # Sizes in pixels. A phone photo shows the display text at a few percent of the frame height:
 # 2400 px keep it sharp enough to zoom into, 1200 px are enough to find it.
 WORK_SIDE = 2400
-OVERVIEW_SIDE = 1600
+OVERVIEW_SIDE = 1200
 MIN_SIDE = 1000  # smaller images (screenshots, crops) are upscaled to this
 DETAIL_SIDE = 1600  # the zoomed display crop
 TARGET_WORD_HEIGHT = 44  # the crop is zoomed to words this tall, Tesseract's sweet spot...
 MAX_ZOOM = 4.0  # ...but never more than this
 REGION_MARGIN_X = 3.0  # word heights kept around the display text: missed characters
 REGION_MARGIN_Y = 1.2  # ...and missed lines
+MAX_REGIONS = 2  # zoom into at most this many places
 NEIGHBOUR_LINES = 2.5  # words this many word heights above or below a code line belong to it
 MAX_SKEW_DEGREES = 12.0
 STROKE_WIDTH = 15  # thicker strokes than this are frame, not text (at OVERVIEW/DETAIL sizes)
@@ -188,6 +189,9 @@ def _alnum(text: str) -> int:
 # --- OCR -------------------------------------------------------------------------------------
 
 
+_Region = tuple[int, int, int, int, float]  # left, top, right, bottom, text height
+
+
 @dataclass(frozen=True)
 class _Word:
     """One word Tesseract is reasonably sure of, with its box in the image it read."""
@@ -292,20 +296,25 @@ def read_display(path: Path, languages: str = "deu+eng") -> DisplayReading:
 
         # Sparse text in the whole frame: the strokes alone, and the picture in case the text
         # is too big for the stroke filter (a display filling the frame)
-        passes = read([(_strokes(overview), 11), (_polarities(overview)[-1], 11)])
+        strokes = _strokes(overview)
+        passes = read([(strokes, 11), (_polarities(overview)[-1], 11)])
         region = _display_region(passes, overview.size)
         if region is None and _best(passes).good_enough:
             return _best(passes).reading  # a clean display filling the frame
-        detail = overview
-        if region is not None:
-            left, top, right, bottom, word_height = (v / scale for v in region)
-            crop = work.crop((round(left), round(top), round(right), round(bottom)))
-            zoom = min(TARGET_WORD_HEIGHT / max(word_height, 1.0), MAX_ZOOM)
-            detail = _straightened(_resized(crop, 0, DETAIL_SIDE, zoom)[0])
-        variants = [_strokes(detail), *_polarities(detail)]
-        jobs = [(image, psm) for psm in (6, 7) for image in variants]
-        for start in range(0, len(jobs), 2):
-            passes += read(jobs[start : start + 2])
+        regions = [region] if region is not None else []
+        if not any(p.reading.codes for p in passes):  # display text missed: where is ink?
+            regions = _text_blobs(strokes, passes) + regions
+        details = [overview]
+        if regions:
+            details = []
+            for left, top, right, bottom, word_height in regions[:MAX_REGIONS]:
+                crop = work.crop((round(left / scale), round(top / scale),
+                                  round(right / scale), round(bottom / scale)))  # fmt: skip
+                zoom = min(TARGET_WORD_HEIGHT * scale / max(word_height, 1.0), MAX_ZOOM)
+                details.append(_straightened(_resized(crop, 0, DETAIL_SIDE, zoom)[0]))
+        for psm in (6, 7):  # as a block, then as a single line
+            jobs = [(v, psm) for d in details for v in [_strokes(d), *_polarities(d)]]
+            passes += read(jobs)
             if _best(passes).good_enough:
                 break
     best = _best(passes)
@@ -324,9 +333,7 @@ def _best(passes: list[_Pass]) -> _Pass:
     return max(passes, key=support)
 
 
-def _display_region(
-    passes: Sequence[_Pass], size: tuple[int, int]
-) -> tuple[int, int, int, int, float] | None:
+def _display_region(passes: Sequence[_Pass], size: tuple[int, int]) -> _Region | None:
     """Return the box around the display text and its word height, or None to read it all.
 
     Anchor on the lines holding a code (and the lines next to them), else on all confident
@@ -360,6 +367,84 @@ def _display_region(
     if (box[2] - box[0]) * (box[3] - box[1]) > 0.6 * width * full_height:
         return None  # the display fills the frame: nothing to zoom into
     return (*box, height)
+
+
+def _text_blobs(strokes: Image.Image, passes: Sequence[_Pass]) -> list[_Region]:
+    """Return where the stroke image holds text-like ink no pass has read, biggest first.
+
+    The sparse overview misses small or low-contrast display text; ink in clusters of the
+    shape of text lines shows where to zoom in. Clusters a pass has read already (a type
+    label without a code) and long lines (housing edges) are left out.
+    """
+    import numpy as np
+
+    cell = 8
+    ink = np.asarray(strokes) < 128
+    rows, cols = ink.shape[0] // cell, ink.shape[1] // cell
+    counts = ink[: rows * cell, : cols * cell].reshape(rows, cell, cols, cell).sum(axis=(1, 3))
+    on = counts >= 4
+    joined = on.copy()  # bridge the gaps between letters and words of one line
+    for shift in (1, 2):
+        joined[:, shift:] |= on[:, :-shift]
+        joined[:, :-shift] |= on[:, shift:]
+    read = np.zeros_like(on)
+    for found in passes:
+        for w in found.words:
+            if w.confidence >= 0.5:
+                read[
+                    w.box[1] // cell : w.box[3] // cell + 1, w.box[0] // cell : w.box[2] // cell + 1
+                ] = True
+    blobs: list[tuple[int, _Region]] = []
+    seen = np.zeros_like(on)
+    for r0, c0 in zip(*np.nonzero(joined), strict=True):
+        if seen[r0, c0]:
+            continue
+        seen[r0, c0] = True
+        stack, members = [(r0, c0)], []
+        while stack:
+            r, c = stack.pop()
+            members.append((r, c))
+            for nr, nc in ((r + 1, c), (r - 1, c), (r, c + 1), (r, c - 1)):
+                if 0 <= nr < rows and 0 <= nc < cols and joined[nr, nc] and not seen[nr, nc]:
+                    seen[nr, nc] = True
+                    stack.append((nr, nc))
+        rs = [m[0] for m in members]
+        cs = [m[1] for m in members]
+        height, width = max(rs) - min(rs) + 1, max(cs) - min(cs) + 1
+        mass = int(sum(counts[m] for m in members))
+        unread = sum(1 for m in members if on[m] and not read[m])
+        if height < 2 or width < 4 or width > 30 * height or len(members) < 0.35 * height * width:
+            continue  # a dot, a line or a frame, not text
+        if unread < 0.5 * sum(1 for m in members if on[m]):
+            continue  # read already
+        line = _text_height(
+            ink[min(rs) * cell : (max(rs) + 1) * cell, min(cs) * cell : (max(cs) + 1) * cell]
+        )
+        margin = line * REGION_MARGIN_Y
+        box = (
+            max(0, int(min(cs) * cell - margin)),
+            max(0, int(min(rs) * cell - margin)),
+            min(ink.shape[1], int((max(cs) + 1) * cell + margin)),
+            min(ink.shape[0], int((max(rs) + 1) * cell + margin)),
+            line,
+        )
+        blobs.append((mass, box))
+    return [box for _, box in sorted(blobs, key=lambda b: -b[0])]
+
+
+def _text_height(ink: Any) -> float:
+    """Return the typical height of the text lines in a boolean ink array (rows of ink)."""
+    import numpy as np
+
+    profile = ink.sum(axis=1) > max(1, 0.05 * ink.shape[1])
+    runs, run = [], 0
+    for filled in np.append(profile, False):
+        if filled:
+            run += 1
+        elif run:
+            runs.append(run)
+            run = 0
+    return float(sorted(runs)[len(runs) // 2]) if runs else float(ink.shape[0])
 
 
 # --- pixels ----------------------------------------------------------------------------------
@@ -477,7 +562,8 @@ def _text_is_dark(image: Image.Image, window: int = 28) -> Image.Image:
     size = window // step | 1
     median = small.filter(ImageFilter.MedianFilter(size))
     middle = ImageChops.add(
-        small.filter(ImageFilter.MaxFilter(size)), small.filter(ImageFilter.MinFilter(size)),
+        small.filter(ImageFilter.MaxFilter(size)),
+        small.filter(ImageFilter.MinFilter(size)),
         scale=2.0,
     )
     # 128 + (median - middle) * 4, clipped: a soft edge between the two kinds of ground
@@ -511,8 +597,9 @@ def _straightened(image: Image.Image) -> Image.Image:
     polar = _polarities(small)[-1]
     local = polar.filter(ImageFilter.BoxBlur(6))
     ink = PILImage.fromarray(
-        ((np.asarray(polar, dtype=np.int16) < np.asarray(local, dtype=np.int16) - 20) * 255)
-        .astype(np.uint8)
+        ((np.asarray(polar, dtype=np.int16) < np.asarray(local, dtype=np.int16) - 20) * 255).astype(
+            np.uint8
+        )
     )
 
     def peakedness(angle: float) -> float:

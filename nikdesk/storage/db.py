@@ -26,7 +26,7 @@ _lock = threading.Lock()
 @migrations()
 def m001_agent_runs(db: sqlite_utils.Database) -> None:
     """Create paused agent runs (clarification resume) and support hand-offs."""
-    db["paused_runs"].create(
+    db.table("paused_runs").create(
         {
             "run_id": str,
             "session_id": str,
@@ -38,8 +38,8 @@ def m001_agent_runs(db: sqlite_utils.Database) -> None:
         },
         pk="run_id",
     )
-    db["paused_runs"].create_index(["session_id"])
-    db["handoffs"].create(
+    db.table("paused_runs").create_index(["session_id"])
+    db.table("handoffs").create(
         {
             "id": str,
             "session_id": str,

@@ -27,7 +27,7 @@ class RunStore:
     ) -> None:
         """Persist the state of a run waiting for the technician's reply."""
         now = now_iso()
-        self.db["paused_runs"].upsert(
+        self.db.table("paused_runs").upsert(
             {
                 "run_id": run_id,
                 "session_id": session_id,
@@ -43,7 +43,7 @@ class RunStore:
     def load_paused(self, run_id: str) -> dict[str, Any]:
         """Return a paused run's state, or raise :class:`RunNotFound`."""
         rows = list(
-            self.db["paused_runs"].rows_where("run_id = ? AND deleted = 0", [run_id], limit=1)
+            self.db.table("paused_runs").rows_where("run_id = ? AND deleted = 0", [run_id], limit=1)
         )
         if not rows:
             raise RunNotFound(
@@ -55,7 +55,7 @@ class RunStore:
 
     def finish_paused(self, run_id: str) -> None:
         """Mark a paused run as resumed (soft delete: the sync sees it)."""
-        self.db["paused_runs"].update(run_id, {"deleted": 1, "updated": now_iso()})
+        self.db.table("paused_runs").update(run_id, {"deleted": 1, "updated": now_iso()})
 
     def paused_runs(self, session_id: str | None = None) -> list[dict[str, Any]]:
         """Return the runs still waiting for a reply (newest first)."""
@@ -63,7 +63,7 @@ class RunStore:
         if session_id:
             where += " AND session_id = ?"
             args.append(session_id)
-        return list(self.db["paused_runs"].rows_where(where, args, order_by="updated desc"))
+        return list(self.db.table("paused_runs").rows_where(where, args, order_by="updated desc"))
 
     def create_handoff(
         self,
@@ -76,7 +76,7 @@ class RunStore:
         """Record a case for human support (the sync delivers it); return its id."""
         handoff_id = str(uuid.uuid4())
         now = now_iso()
-        self.db["handoffs"].insert(
+        self.db.table("handoffs").insert(
             {
                 "id": handoff_id,
                 "session_id": session_id,
@@ -93,7 +93,7 @@ class RunStore:
 
     def request_handoff(self, handoff_id: str) -> None:
         """Confirm an offered hand-off: the technician wants support to take the case."""
-        self.db["handoffs"].update(handoff_id, {"status": "requested", "updated": now_iso()})
+        self.db.table("handoffs").update(handoff_id, {"status": "requested", "updated": now_iso()})
 
     def handoffs(self, status: str | None = None) -> list[dict[str, Any]]:
         """Return hand-off records (newest first)."""
@@ -101,4 +101,4 @@ class RunStore:
         if status:
             where += " AND status = ?"
             args.append(status)
-        return list(self.db["handoffs"].rows_where(where, args, order_by="created desc"))
+        return list(self.db.table("handoffs").rows_where(where, args, order_by="created desc"))

@@ -84,7 +84,7 @@ def test_batch_answers_every_good_line_and_reports_bad_ones(
 ) -> None:
     batch = tmp_path / "q.jsonl"
     batch.write_text(
-        '{"id": "a", "question": "Victron MPPT reports ERR 33 over VE.Direct. What does that mean?"}\n'
+        '{"id": "a", "question": "Victron MPPT reports ERR 33 over VE.Direct. What is it?"}\n'
         "not json\n"
         '{"id": "b", "question": "Welche Mindestabstände brauche ich beim SMA Sunny Boy 5.0?"}\n',
         encoding="utf-8",
