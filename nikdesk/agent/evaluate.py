@@ -23,7 +23,7 @@ from nikdesk.agent.loop import Agent
 from nikdesk.agent.result import RunResult, collect
 from nikdesk.errors import NikDeskError
 from nikdesk.retrieval.glossary import expand
-from nikdesk.retrieval.normalize import raw_tokens, terms
+from nikdesk.retrieval.normalize import fold, raw_tokens, terms
 
 EXPECTED = {
     "unanswerable": Outcome.NOT_FOUND,
@@ -143,11 +143,19 @@ def fact_found(fact: str, answer: str) -> bool:
         return False
     answer_terms = set(terms(answer))
     words = [t for t in raw_tokens(fact) if not any(ch.isdigit() for ch in t)]
+    folded = fold(answer)
+    units = [w for w in words if len(w) <= 3]  # "15 m", "2,0 Nm", "3,6kW": glued or spaced
+    words = [w for w in words if len(w) > 3]
     alternatives = [set(terms(w, drop_stopwords=True)) | set(expand(w)) for w in words]
     alternatives = [a for a in alternatives if a]
-    if not alternatives:
+    hits = sum(bool(a & answer_terms) for a in alternatives)
+    hits += sum(
+        bool(re.search(rf"\d\s*{re.escape(u)}", folded)) or u in answer_terms for u in units
+    )
+    total = len(alternatives) + len(units)
+    if not total:
         return True
-    found = sum(bool(a & answer_terms) for a in alternatives) / len(alternatives)
+    found = hits / total
     return found >= (0.25 if numbers else 0.5)
 
 
