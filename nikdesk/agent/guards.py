@@ -87,14 +87,15 @@ class Catalog:
         """Return the devices ``question`` names when the library has a manual for none of them.
 
         ``library`` holds per document its label (file name, title, manufacturer) and its
-        opening pages. A label match covers a device. A mention on the opening pages covers it
-        only when the label names no other product line of the catalogue: the Home Manager
-        manual lists "Sunny Boy" among compatible devices, yet it is no Sunny Boy manual.
+        text, both folded with :func:`fold_library` (once per index: folding is the slow
+        part). A label match covers a device. A mention in the text covers it only when the
+        label names no other product line of the catalogue: the Home Manager manual lists
+        "Sunny Boy" among compatible devices, yet it is no Sunny Boy manual.
         Products are checked before brands: "SMA Sunny Tripower" is uncovered even though the
         library has an SMA manual.
         """
         text = _fold_text(question)
-        docs = [(_fold_text(label), _fold_text(opening)) for label, opening in library]
+        docs = library
         for kind in (self.products, self.brands):
             named = [name for name, pattern in kind.items() if pattern.search(text)]
             if not named:
@@ -111,6 +112,11 @@ class Catalog:
 
     def _names_product(self, label: str) -> bool:
         return any(p.search(label) for p in self.products.values())
+
+
+def fold_library(library: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Return (label, text) pairs folded the way :meth:`Catalog.uncovered` matches them."""
+    return [(_fold_text(label), _fold_text(text)) for label, text in library]
 
 
 @lru_cache(maxsize=1)

@@ -43,9 +43,11 @@ MIN_SIDE = 1000  # smaller images (screenshots, crops) are upscaled to this
 DETAIL_SIDE = 1600  # the zoomed display crop
 TARGET_WORD_HEIGHT = 44  # the crop is zoomed to words this tall, Tesseract's sweet spot...
 MAX_ZOOM = 4.0  # ...but never more than this
-REGION_MARGIN_X = 3.0  # word heights kept around the display text: missed characters
+REGION_MARGIN_X = 5.0  # word heights kept around the display text: missed characters
 REGION_MARGIN_Y = 1.2  # ...and missed lines
 MAX_REGIONS = 2  # zoom into at most this many places
+MIN_TEXT_HEIGHT = 8  # px in the overview: smaller ink is no readable display text
+MIN_CROSSINGS = 4  # strokes across a line of text: "ERR 33" has 12
 NEIGHBOUR_LINES = 2.5  # words this many word heights above or below a code line belong to it
 MAX_SKEW_DEGREES = 12.0
 STROKE_WIDTH = 15  # thicker strokes than this are frame, not text (at OVERVIEW/DETAIL sizes)
@@ -136,6 +138,7 @@ def extract_codes(text: str) -> tuple[str, ...]:
     ``"Error: 203"`` -> ``"Error 203"``, ``"E-05O"`` -> ``"E050"``, ``"Err33"`` -> ``"ERR 33"``,
     ``"W 102"`` -> ``"W102"``, ``"ERROR No CURRENT"`` -> ``"ERROR NO CURRENT"``.
     """
+    text = _NEAR_KEYWORD.sub(_repaired_keyword, text)
     found: list[tuple[int, str]] = []
     for m in _LETTER_CODE.finditer(text):
         if (digits := _as_digits(m.group(2))) is not None:
@@ -162,6 +165,22 @@ def extract_codes(text: str) -> tuple[str, ...]:
         if code not in codes:
             codes.append(code)
     return tuple(codes)
+
+
+# A word of 4-8 letters right before a number may be a keyword with one letter misread
+_NEAR_KEYWORD = re.compile(rf"(?<![{_LETTERS}])([{_LETTERS}]{{4,8}})(?=[ \t]*[:#.\-]?[ \t]*\d)")
+_LONG_KEYWORDS = tuple(key for key in _KEYWORDS if len(key) >= 5 and " " not in key)
+
+
+def _repaired_keyword(match: re.Match[str]) -> str:
+    """Return the keyword that ``match`` is a misreading of ("Errer" -> "Error"), or the word."""
+    word = match.group(1)
+    if word.casefold() in _KEYWORDS:
+        return word
+    for key in _LONG_KEYWORDS:  # the first letter must match: "Terror 5" is no "Error 5"
+        if word[0].casefold() == key[0] and _one_edit(word.casefold(), key):
+            return key.upper() if word.isupper() else key.capitalize()
+    return word
 
 
 def _as_digits(raw: str) -> str | None:
@@ -279,8 +298,8 @@ class _Tesseract:
 def read_display(path: Path, languages: str = "deu+eng") -> DisplayReading:
     """Read the text and error codes from a photo of a device display.
 
-    Find the display text in the whole frame, zoom into it, straighten it and read it as a
-    block and as a line, in both polarities where the display may be light-on-dark.
+    Straighten the photo, find the display text in the whole frame, zoom into it and read it
+    as a block, then as a line; keep the most confident reading, preferring one with a code.
     Raise :class:`BadImage` if ``path`` is not a readable image and :class:`OcrUnavailable`
     if Tesseract or all requested language packs are missing.
     """
@@ -294,26 +313,24 @@ def read_display(path: Path, languages: str = "deu+eng") -> DisplayReading:
         def read(jobs: list[tuple[Image.Image, int]]) -> list[_Pass]:
             return list(pool.map(lambda job: tesseract.run(*job), jobs))
 
-        # Sparse text in the whole frame: the strokes alone, and the picture in case the text
-        # is too big for the stroke filter (a display filling the frame)
+        # The whole frame: its strokes as sparse text finds a display anywhere in a photo;
+        # the picture as one block reads a display that fills the frame (text too big for
+        # the stroke filter, and inside a bezel that sparse layout analysis takes for a figure)
         strokes = _strokes(overview)
-        passes = read([(strokes, 11), (_polarities(overview)[-1], 11)])
-        region = _display_region(passes, overview.size)
-        if region is None and _best(passes).good_enough:
+        passes = read([(strokes, 11), (_polarities(overview)[-1], 6)])
+        regions = _regions(passes, strokes)
+        if not regions and _best(passes).good_enough:
             return _best(passes).reading  # a clean display filling the frame
-        regions = [region] if region is not None else []
-        if not any(p.reading.codes for p in passes):  # display text missed: where is ink?
-            regions = _text_blobs(strokes, passes) + regions
         details = [overview]
         if regions:
             details = []
-            for left, top, right, bottom, word_height in regions[:MAX_REGIONS]:
-                crop = work.crop((round(left / scale), round(top / scale),
-                                  round(right / scale), round(bottom / scale)))  # fmt: skip
+            for *box, word_height in regions[:MAX_REGIONS]:
+                left, top, right, bottom = (round(v / scale) for v in box)
+                crop = work.crop((left, top, right, bottom))
                 zoom = min(TARGET_WORD_HEIGHT * scale / max(word_height, 1.0), MAX_ZOOM)
                 details.append(_straightened(_resized(crop, 0, DETAIL_SIDE, zoom)[0]))
         for psm in (6, 7):  # as a block, then as a single line
-            jobs = [(v, psm) for d in details for v in [_strokes(d), *_polarities(d)]]
+            jobs = [(v, psm) for d in details for v in (_strokes(d), _polarities(d)[-1])]
             passes += read(jobs)
             if _best(passes).good_enough:
                 break
@@ -333,39 +350,78 @@ def _best(passes: list[_Pass]) -> _Pass:
     return max(passes, key=support)
 
 
-def _display_region(passes: Sequence[_Pass], size: tuple[int, int]) -> _Region | None:
-    """Return the box around the display text and its word height, or None to read it all.
+def _regions(passes: Sequence[_Pass], strokes: Image.Image) -> list[_Region]:
+    """Return where to zoom in for the display text, most promising first; [] to read it all.
 
-    Anchor on the lines holding a code (and the lines next to them), else on all confident
-    words; keep a margin since the sparse overview misses characters and lines.
+    With a code in the overview: around the code lines and the display lines next to them.
+    Without: where text-like ink went unread, then around lines holding a digit, least
+    confident first (a cleanly printed type label is read well already).
     """
-    sure: list[_Word] = []
-    coded: list[_Word] = []
-    for found in passes:
-        words = [w for w in found.words if w.confidence >= 0.5 and _alnum(w.text) >= 2]
-        texts: dict[tuple[int, int, int], str] = {}
-        for w in words:
-            texts[w.line] = f"{texts.get(w.line, '')} {w.text}"
-        lines = {line for line, text in texts.items() if extract_codes(text)}
-        sure += words
-        coded += [w for w in words if w.line in lines]
-    anchor = coded or sure
-    if not anchor:
-        return None
-    height = float(sorted(w.box[3] - w.box[1] for w in anchor)[len(anchor) // 2])
+    lines: dict[tuple[int, tuple[int, int, int]], list[_Word]] = {}
+    for i, found in enumerate(passes):
+        for w in found.words:
+            if w.confidence >= 0.5 and _alnum(w.text) >= 2:
+                lines.setdefault((i, w.line), []).append(w)
+    sure = [w for words in lines.values() for w in words]
+    coded = [
+        w for words in lines.values() if extract_codes(" ".join(w.text for w in words))
+        for w in words
+    ]  # fmt: skip
     if coded:
-        top = min(w.box[1] for w in coded) - NEIGHBOUR_LINES * height
-        bottom = max(w.box[3] for w in coded) + NEIGHBOUR_LINES * height
-        anchor += [w for w in sure if w.box[1] >= top and w.box[3] <= bottom]
+        region = _around(coded, sure, strokes.size)
+        return [region] if region is not None else []
+
+    def promise(words: list[_Word]) -> tuple[bool, bool, float]:
+        text = " ".join(w.text for w in words)
+        return (
+            not any(_near_keyword(t) for t in text.split()),
+            not any(ch.isdigit() for ch in text),
+            sum(w.confidence for w in words) / len(words),  # a clean type label reads well
+        )
+
+    ranked = sorted(lines.values(), key=promise)
+    keyworded = [words for words in ranked if not promise(words)[0]]
+    others = [words for words in ranked if promise(words)[0]]
+    around = [_around(words, sure, strokes.size) for words in keyworded]
+    around += _text_blobs(strokes, passes)
+    around += [_around(words, sure, strokes.size) for words in others]
+    return [r for r in around if r is not None]
+
+
+def _near_keyword(token: str) -> bool:
+    """Tell whether ``token`` is a code keyword misread by at most one letter ("ERRER")."""
+    token = token.casefold()
+    return len(token) >= 3 and any(_one_edit(token, key) for key in _KEYWORDS if " " not in key)
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """Tell whether ``a`` and ``b`` differ by at most one inserted, deleted or changed letter."""
+    if abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b, strict=True)) <= 1
+    short, long = sorted((a, b), key=len)
+    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
+
+
+def _around(anchor: list[_Word], sure: list[_Word], size: tuple[int, int]) -> _Region | None:
+    """Return the box around the ``anchor`` words, their neighbour lines and a margin.
+
+    None if that is most of the frame: a display filling the frame needs no zooming.
+    """
+    height = float(sorted(w.box[3] - w.box[1] for w in anchor)[len(anchor) // 2])
+    top = min(w.box[1] for w in anchor) - NEIGHBOUR_LINES * height
+    bottom = max(w.box[3] for w in anchor) + NEIGHBOUR_LINES * height
+    words = anchor + [w for w in sure if w.box[1] >= top and w.box[3] <= bottom]
     width, full_height = size
     box = (
-        max(0, int(min(w.box[0] for w in anchor) - REGION_MARGIN_X * height)),
-        max(0, int(min(w.box[1] for w in anchor) - REGION_MARGIN_Y * height)),
-        min(width, int(max(w.box[2] for w in anchor) + REGION_MARGIN_X * height)),
-        min(full_height, int(max(w.box[3] for w in anchor) + REGION_MARGIN_Y * height)),
+        max(0, int(min(w.box[0] for w in words) - REGION_MARGIN_X * height)),
+        max(0, int(min(w.box[1] for w in words) - REGION_MARGIN_Y * height)),
+        min(width, int(max(w.box[2] for w in words) + REGION_MARGIN_X * height)),
+        min(full_height, int(max(w.box[3] for w in words) + REGION_MARGIN_Y * height)),
     )
     if (box[2] - box[0]) * (box[3] - box[1]) > 0.6 * width * full_height:
-        return None  # the display fills the frame: nothing to zoom into
+        return None
     return (*box, height)
 
 
@@ -413,13 +469,16 @@ def _text_blobs(strokes: Image.Image, passes: Sequence[_Pass]) -> list[_Region]:
         height, width = max(rs) - min(rs) + 1, max(cs) - min(cs) + 1
         mass = int(sum(counts[m] for m in members))
         unread = sum(1 for m in members if on[m] and not read[m])
-        if height < 2 or width < 4 or width > 30 * height or len(members) < 0.35 * height * width:
-            continue  # a dot, a line or a frame, not text
+        if height < 2 or not 1.5 * height <= width <= 30 * height:
+            continue  # a dot, a line or a frame: text lines are wider than tall
+        if len(members) < 0.35 * height * width:
+            continue  # the outline of something
         if unread < 0.5 * sum(1 for m in members if on[m]):
             continue  # read already
-        line = _text_height(
-            ink[min(rs) * cell : (max(rs) + 1) * cell, min(cs) * cell : (max(cs) + 1) * cell]
-        )
+        patch = ink[min(rs) * cell : (max(rs) + 1) * cell, min(cs) * cell : (max(cs) + 1) * cell]
+        if _text_height(patch) < MIN_TEXT_HEIGHT or _crossings(patch) < MIN_CROSSINGS:
+            continue  # too small to read, or a ring or frame fragment rather than letters
+        line = _text_height(patch)
         margin = line * REGION_MARGIN_Y
         box = (
             max(0, int(min(cs) * cell - margin)),
@@ -430,6 +489,13 @@ def _text_blobs(strokes: Image.Image, passes: Sequence[_Pass]) -> list[_Region]:
         )
         blobs.append((mass, box))
     return [box for _, box in sorted(blobs, key=lambda b: -b[0])]
+
+
+def _crossings(ink: Any) -> int:
+    """Return how many strokes the busiest row of a boolean ink array crosses."""
+    import numpy as np
+
+    return int(np.abs(np.diff(ink.astype(np.int8), axis=1)).sum(axis=1).max()) // 2
 
 
 def _text_height(ink: Any) -> float:
@@ -444,6 +510,7 @@ def _text_height(ink: Any) -> float:
         elif run:
             runs.append(run)
             run = 0
+    runs = [run for run in runs if run >= 4] or runs  # frame edges are a few rows thin
     return float(sorted(runs)[len(runs) // 2]) if runs else float(ink.shape[0])
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from nikdesk.agent.compose import device_label
-from nikdesk.agent.guards import catalog, safety_rules
+from nikdesk.agent.guards import catalog, fold_library, safety_rules
 from nikdesk.retrieval.hybrid import Retriever, code_tokens
 from nikdesk.retrieval.types import Hit
 
@@ -44,10 +44,12 @@ class EvidencePolicy:
     def __init__(self, retriever: Retriever) -> None:
         self.retriever = retriever
         opening = retriever.opening_text(pages=10_000)  # whole text: mentions anywhere count
-        self.library = [
-            (f"{d.file} {d.title} {d.manufacturer}", opening.get(d.doc_id, ""))
-            for d in retriever.documents
-        ]
+        self.library = fold_library(
+            [
+                (f"{d.file} {d.title} {d.manufacturer}", opening.get(d.doc_id, ""))
+                for d in retriever.documents
+            ]
+        )
         self.docs = {d.doc_id: d for d in retriever.documents}
 
     def screen(self, question: str) -> Verdict | None:

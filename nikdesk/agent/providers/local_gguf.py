@@ -92,8 +92,11 @@ class LocalGGUF(ChatModel):
         """Return "local:<file name>"."""
         try:
             return f"local:{self.model_path.name}"
-        except NikDeskError:  # the UI may ask before the file is there
-            return f"local:{Path(model_entry(DEFAULT_MODEL).path).name}"
+        except NikDeskError:  # the UI may ask before the file is there: name the expected one
+            try:
+                return f"local:{Path(model_entry(DEFAULT_MODEL).path).name}"
+            except NikDeskError:
+                return f"local:{DEFAULT_MODEL}"
 
     @property
     def llama(self) -> Any:
@@ -162,9 +165,12 @@ class LocalGGUF(ChatModel):
         cached = self._grammars.get(key)
         if cached is None:
             schema = decision_schema(tools)
-            grammar = llama_cpp_module().LlamaGrammar.from_json_schema(
-                json.dumps(schema), verbose=False
-            )
+            try:
+                grammar = llama_cpp_module().LlamaGrammar.from_json_schema(
+                    json.dumps(schema), verbose=False
+                )
+            except Exception as err:  # a tool schema llama.cpp's converter cannot express
+                raise ProviderFailure(f"Werkzeuge für das lokale Modell: {err}") from err
             cached = (grammar, schema, decision_instructions(tools))
             self._grammars[key] = cached
         return cached
@@ -220,7 +226,9 @@ class LocalGGUF(ChatModel):
                     if choice.get("finish_reason"):
                         finish = choice["finish_reason"]
             finally:
-                stream.close()  # an abandoned turn must not keep llama mid-generation
+                close = getattr(stream, "close", None)  # an injected llama may return a list
+                if close is not None:
+                    close()  # an abandoned turn must not leave llama mid-generation
         except Exception as err:
             raise ProviderFailure(f"Lokales Modell fehlgeschlagen: {err}") from err
         yield ChatDelta(finish=finish)
@@ -232,7 +240,10 @@ class LocalGGUF(ChatModel):
         if count is None:
             if len(self._token_counts) > 512:  # a run's history; older runs need not stay
                 self._token_counts.clear()
-            count = len(self.llama.tokenize(text.encode(), add_bos=False, special=True))
+            try:
+                count = len(self.llama.tokenize(text.encode(), add_bos=False, special=True))
+            except Exception as err:
+                raise ProviderFailure(f"Lokales Modell fehlgeschlagen: {err}") from err
             self._token_counts[text] = count
         return count
 
@@ -261,10 +272,12 @@ class LocalGGUF(ChatModel):
         return self._count(message["content"]) + MESSAGE_OVERHEAD
 
     def _shorten(self, message: PlainMessage, tokens: int) -> PlainMessage:
-        text = message["content"]
         room = max(tokens - MESSAGE_OVERHEAD, 16)
-        while text and self._count(text) > room:
-            text = text[: int(len(text) * 0.9)]
+        try:
+            ids = self.llama.tokenize(message["content"].encode(), add_bos=False, special=True)
+            text = self.llama.detokenize(ids[:room]).decode("utf-8", errors="ignore")
+        except Exception as err:
+            raise ProviderFailure(f"Lokales Modell fehlgeschlagen: {err}") from err
         return {"role": message["role"], "content": text}
 
 
