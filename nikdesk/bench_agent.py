@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from nikdesk.agent import Agent, AgentSettings
+from nikdesk.agent.events import Done, Token
 from nikdesk.agent.providers.base import ChatDelta, ChatModel, Message, ToolSpec
 from nikdesk.retrieval.open import open_retriever
 from nikdesk.retrieval.types import SearchOptions
@@ -106,10 +107,10 @@ def bench_local_llm(index: Path, model: Path | None, max_tokens: int, rounds: in
         text: list[str] = []
         provider_used = ""
         for event in agent.run(LLM_QUESTION):
-            if event.type == "token":
+            if isinstance(event, Token):
                 first_token = first_token or time.perf_counter()
                 text.append(event.text)
-            if event.type == "done":
+            if isinstance(event, Done):
                 provider_used = event.provider
         if not provider_used.startswith("local") or first_token is None:
             print(f"  (run {n}: the local model did not answer; provider {provider_used})")
