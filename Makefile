@@ -37,10 +37,14 @@ lint: setup
 
 bench: setup
 	$(BIN)/python -m nikdesk.bench --corpus $(SHARED)/corpus/manuals
+	# agent: no-LLM latency per question, local GGUF tokens/s vs raw llama-cpp (needs the
+	# corpus index that `make test` caches)
+	$(BIN)/python -m nikdesk.bench_agent --index .cache/corpus-index --questions $(SHARED)/eval/dev-questions.jsonl
 
 ## retrieval quality on the corpus index that `make test` caches (build it first with make test)
 eval: setup
 	$(BIN)/nikdesk eval $(SHARED)/eval/dev-questions.jsonl --index .cache/corpus-index
+	$(BIN)/nikdesk eval-agent $(SHARED)/eval/dev-questions.jsonl --index .cache/corpus-index --provider none
 	$(BIN)/nikdesk eval tests/data/team-questions.jsonl --index .cache/corpus-index
 
 clean-index:
