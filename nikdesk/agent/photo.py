@@ -43,7 +43,7 @@ MIN_SIDE = 1000  # smaller images (screenshots, crops) are upscaled to this
 DETAIL_SIDE = 1600  # the zoomed display crop
 TARGET_WORD_HEIGHT = 44  # the crop is zoomed to words this tall, Tesseract's sweet spot...
 MAX_ZOOM = 4.0  # ...but never more than this
-REGION_MARGIN_X = 5.0  # word heights kept around the display text: missed characters
+REGION_MARGIN_X = 3.0  # word heights kept around the display text: missed characters
 REGION_MARGIN_Y = 1.2  # ...and missed lines
 MAX_REGIONS = 2  # zoom into at most this many places
 MIN_TEXT_HEIGHT = 8  # px in the overview: smaller ink is no readable display text
@@ -303,8 +303,9 @@ def read_display(path: Path, languages: str = "deu+eng") -> DisplayReading:
     Raise :class:`BadImage` if ``path`` is not a readable image and :class:`OcrUnavailable`
     if Tesseract or all requested language packs are missing.
     """
+    image = _open_image(path)  # a bad file is the user's to fix, whatever is installed
     tesseract = _Tesseract.find(languages)
-    work, _ = _resized(_open_image(path).convert("L"), MIN_SIDE, WORK_SIDE)
+    work, _ = _resized(image.convert("L"), MIN_SIDE, WORK_SIDE)
     work = _straightened(work)
     overview, scale = _resized(work, 0, OVERVIEW_SIDE)
 
