@@ -73,7 +73,10 @@ def key_line(passage: str, question: str) -> str:
         if not line.strip() or line.strip() == "…":
             continue
         line_terms = set(terms(line))
-        score = len(wanted & line_terms) + 2.0 * len(codes & set(raw_tokens(line)))
+        tokens = raw_tokens(line)
+        score = len(wanted & line_terms) + 2.0 * len(codes & set(tokens))
+        if tokens and tokens[0] in codes:
+            score += 3.0  # the row that defines the code, not the one saying "see E050"
         if score > best_score:
             best, best_score = line, score
     return best.strip()

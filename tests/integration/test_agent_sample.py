@@ -171,3 +171,34 @@ def test_full_document_tool_lists_sections_with_pages(retriever: Any) -> None:
 def test_empty_question_is_a_clear_error(retriever: Any) -> None:
     result = collect(agent_with(retriever).run("   "))
     assert result.error and "Frage" in result.error
+
+
+def test_display_photo_becomes_the_search_offline(retriever: Any, tmp_path: Path) -> None:
+    import shutil
+
+    if shutil.which("tesseract") is None:
+        pytest.skip("tesseract not installed (CI installs tesseract-ocr)")
+    from PIL import Image, ImageDraw, ImageFont
+
+    photo = tmp_path / "display.png"
+    image = Image.new("RGB", (640, 240), (150, 170, 140))
+    font_path = "/usr/share/fonts/truetype/dejavu/DejaVuSansMono-Bold.ttf"
+    font = ImageFont.truetype(font_path, 56) if Path(font_path).exists() else None
+    ImageDraw.Draw(image).text((40, 80), "E050", fill=(20, 30, 20), font=font)
+    image.save(photo)
+
+    events = list(agent_with(retriever).run("", image=photo))
+    read = next(e for e in events if e.type == "tool_result" and e.tool == "read_photo")
+    assert "E050" in read.summary
+    result = collect(events)
+    assert result.outcome == "answer" and result.sources[0].page == 12
+    assert result.sources[0].highlight.startswith("E050")  # the defining row, not "siehe E050"
+    from nikdesk.paths import data_dir
+
+    kept = list((data_dir() / "attachments").glob("*.png"))
+    assert len(kept) == 1 and kept[0].read_bytes() == photo.read_bytes()  # kept with the message
+
+
+def test_missing_photo_is_a_clear_error(retriever: Any, tmp_path: Path) -> None:
+    result = collect(agent_with(retriever).run("Was ist das?", image=tmp_path / "nope.jpg"))
+    assert result.error and "Foto nicht gefunden" in result.error
