@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib.util
 import json
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
@@ -112,39 +113,50 @@ def test_decision_is_a_valid_tool_call_or_text(provider: LocalGGUF, question: st
     _assert_valid_turn(_turn(provider, [SYSTEM, {"role": "user", "content": question}], TOOL_SPECS))
 
 
-def test_each_decision_respects_the_schema(provider: LocalGGUF) -> None:
-    seen: list[dict[str, Any]] = []
-    original = provider.llama.create_chat_completion
+@contextmanager
+def _decisions(llama: Any) -> Iterator[list[tuple[str, str]]]:
+    """Record (content, finish_reason) of every grammar-bound completion on ``llama``."""
+    seen: list[tuple[str, str]] = []
+    original = llama.create_chat_completion
 
     def spy(**kwargs: Any) -> Any:
         out = original(**kwargs)
         if kwargs.get("grammar") is not None:
-            seen.append(json.loads(out["choices"][0]["message"]["content"], strict=False))
+            choice = out["choices"][0]
+            seen.append((choice["message"]["content"], choice["finish_reason"]))
         return out
 
-    provider.llama.create_chat_completion = spy
+    llama.create_chat_completion = spy
     try:
-        history = _history("Register 40069 Einspeisebegrenzung")
-        _assert_valid_turn(_turn(provider, history, TOOL_SPECS))
+        yield seen
     finally:
-        del provider.llama.create_chat_completion  # back to the class method
+        del llama.create_chat_completion  # back to the class method
+
+
+def test_each_decision_respects_the_schema(provider: LocalGGUF) -> None:
+    with _decisions(provider.llama) as seen:
+        _assert_valid_turn(_turn(provider, _history("Register 40069"), TOOL_SPECS))
     assert seen
-    for decision in seen:
-        _assert_decision(decision)
+    for content, finish in seen:
+        assert finish == "stop"
+        _assert_decision(json.loads(content, strict=False))
 
 
-def test_truncated_decision_fails_cleanly_or_recovers(provider: LocalGGUF) -> None:
-    # the shortest legal decision ({"action": "answer", "arguments": {}}) needs ~14 tokens
-    tiny = LocalGGUF(llama=provider.llama, max_tokens=4)
-    for question in ("Fehler E050?", "Modbus-Adresse ändern"):
-        messages = [SYSTEM, {"role": "user", "content": question}]
+@pytest.mark.parametrize("max_tokens", [4, 8])
+def test_truncated_decision_is_retried_once(provider: LocalGGUF, max_tokens: int) -> None:
+    # the shortest decision ({"action": "answer", "arguments": {}}) takes 14 SmolLM2 tokens:
+    # 4 (retry 8) can never fit it, 8 (retry 16) may fit it on the retry
+    tiny = LocalGGUF(llama=provider.llama, max_tokens=max_tokens)
+    messages = [SYSTEM, {"role": "user", "content": "Fehler E050?"}]
+    with _decisions(provider.llama) as seen:
         try:
             deltas = _turn(tiny, messages, TOOL_SPECS)
         except ProviderFailure as exc:
             assert "keine gültige Entscheidung" in str(exc)
-        else:  # the retry (twice the tokens) may fit a short decision; never an invalid call
-            calls = [c for d in deltas for c in d.tool_calls]
-            assert all(c.name in TOOL_NAMES and isinstance(c.arguments, dict) for c in calls)
+            assert [finish for _, finish in seen] == ["length", "length"]
+        else:
+            assert [finish for _, finish in seen] == ["length", "stop"]
+            _assert_valid_turn(deltas)  # no invalid tool call escapes
     tiny.close()  # must not free the shared model
     assert provider.available()
 
@@ -186,3 +198,13 @@ def test_long_history_is_trimmed_to_the_context(provider: LocalGGUF) -> None:
     turns.append({"role": "user", "content": "Und was bedeutet E050?"})
     deltas = _turn(provider, turns, [])
     assert "".join(d.text for d in deltas).strip()
+
+
+def test_abandoned_stream_frees_the_model(provider: LocalGGUF) -> None:
+    question = [SYSTEM, {"role": "user", "content": "Was ist ein Wechselrichter?"}]
+    stream = provider.stream_chat(question, [])
+    assert next(iter(stream)).text
+    with pytest.raises(ProviderFailure, match="beschäftigt"):  # one generation at a time
+        next(iter(provider.stream_chat(question, [])))
+    stream.close()  # type: ignore[attr-defined]  # the UI's "stop" button
+    assert "".join(d.text for d in provider.stream_chat(question, [])).strip()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import os
 import threading
 import uuid
 from collections.abc import Iterator
@@ -67,10 +68,12 @@ class LocalGGUF(ChatModel):
     ) -> None:
         self._model_path = Path(model_path) if model_path is not None else None
         self.n_ctx = n_ctx
-        # None keeps llama.cpp's default (half the CPUs): with all cores, one busy core (the UI,
-        # an embedder) stalls every token at llama.cpp's thread barrier — measured 6–30 tok/s
-        # instead of 160 on 2 cores under load, while 1 thread stayed at 120–137
-        self.n_threads = n_threads
+        # Half the CPUs, for generation AND prompt reading (llama.cpp reads prompts on all
+        # cores by default): when one of the model's cores is busy (the UI, an embedder,
+        # another app) every step waits at llama.cpp's thread barrier. Measured on 2 busy
+        # cores: 2 threads 6–30 tok/s and 5–6 s to read a 314-token prompt, 1 thread 120–137
+        # tok/s; on an idle machine 2 threads read prompts twice as fast, not 10x.
+        self.n_threads = n_threads or max(1, (os.cpu_count() or 2) // 2)
         self.max_tokens = max_tokens
         self.seed = seed
         self._llama: Any = llama
@@ -109,6 +112,7 @@ class LocalGGUF(ChatModel):
                     model_path=str(path),
                     n_ctx=self.n_ctx,
                     n_threads=self.n_threads,
+                    n_threads_batch=self.n_threads,
                     seed=self.seed,
                     verbose=False,
                 )
