@@ -12,10 +12,10 @@ import logging
 import re
 import shutil
 from collections.abc import Generator, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from nikdesk.agent.chain import AgentSettings, ProviderChain
 from nikdesk.agent.citations import CitationFilter
 from nikdesk.agent.compose import compose_answer, with_highlight
 from nikdesk.agent.events import (
@@ -31,7 +31,7 @@ from nikdesk.agent.events import (
     ToolStart,
 )
 from nikdesk.agent.policy import EvidencePolicy, Verdict
-from nikdesk.agent.providers import ChatModel, ProviderFailure, ToolCall, create_provider
+from nikdesk.agent.providers import ChatModel, ProviderFailure, ToolCall
 from nikdesk.agent.state import RunState
 from nikdesk.agent.texts import system_prompt, templates
 from nikdesk.agent.tools import TOOL_SPECS, Toolbox
@@ -43,7 +43,6 @@ from nikdesk.storage.runs import RunStore
 
 log = logging.getLogger(__name__)
 
-PROVIDERS = ("openai", "local")  # model providers in order of preference; "none" always last
 MAX_STEPS = 6  # model turns per run (tool calls included)
 MAX_REPEATS = 2  # identical searches tolerated before the model must answer
 _NOT_COVERED = re.compile(
@@ -53,17 +52,6 @@ _NOT_COVERED = re.compile(
 )
 
 Events = Generator[Event, None, Any]
-
-
-@dataclass(frozen=True)
-class AgentSettings:
-    """How the agent picks and configures providers."""
-
-    provider: str = "auto"  # auto | openai | local | none
-    language: str = "de"
-    openai_model: str = "gpt-4o"
-    openai_base_url: str | None = None
-    local_model: Path | None = None
 
 
 class Agent:
@@ -80,8 +68,7 @@ class Agent:
         self.toolbox = Toolbox(retriever, documents_dirs)
         self.policy = EvidencePolicy(retriever)
         self._store = store
-        self._providers: dict[str, ChatModel] = {}
-        self._broken: dict[str, str] = {}  # provider -> why it cannot be created
+        self.providers = ProviderChain(self.settings)
 
     @property
     def store(self) -> RunStore:
@@ -134,10 +121,11 @@ class Agent:
 
     def chain(self) -> list[str]:
         """Return the providers to try now, best first; "none" (no LLM) always ends it."""
-        wanted = self.settings.provider
-        names = list(PROVIDERS) if wanted == "auto" else [wanted] if wanted != "none" else []
-        chain = [n for n in names if self._usable(n, explicit=wanted != "auto")]
-        return [*chain, "none"]
+        return self.providers.names()
+
+    def register(self, name: str, provider: ChatModel) -> None:
+        """Use ``provider`` under ``name`` (tests, the app's settings dialog)."""
+        self.providers.register(name, provider)
 
     def escalate(self, handoff_id: str) -> None:
         """Confirm that the technician wants support to take the case."""
@@ -145,46 +133,7 @@ class Agent:
 
     def close(self) -> None:
         """Release providers."""
-        for provider in self._providers.values():
-            provider.close()
-
-    # -- providers ----------------------------------------------------------------------
-
-    def _usable(self, name: str, explicit: bool) -> bool:
-        provider = self._provider(name)
-        if provider is None:
-            return explicit  # an explicit choice is tried and fails visibly into "none"
-        try:
-            return provider.available() or explicit
-        except NikDeskError as exc:
-            self._broken[name] = str(exc)
-            return explicit
-
-    def _provider(self, name: str) -> ChatModel | None:
-        if name in self._providers:
-            return self._providers[name]
-        if name in self._broken:
-            return None
-        try:
-            provider = create_provider(name, **self._provider_settings(name))
-        except NikDeskError as exc:
-            self._broken[name] = str(exc)
-            log.info("provider %s unusable: %s", name, exc)
-            return None
-        self._providers[name] = provider
-        return provider
-
-    def _provider_settings(self, name: str) -> dict[str, Any]:
-        if name == "openai":
-            return {"model": self.settings.openai_model, "base_url": self.settings.openai_base_url}
-        if name == "local" and self.settings.local_model:
-            return {"model_path": self.settings.local_model}
-        return {}
-
-    def register(self, name: str, provider: ChatModel) -> None:
-        """Use ``provider`` under ``name`` (tests, the app's settings dialog)."""
-        self._providers[name] = provider
-        self._broken.pop(name, None)
+        self.providers.close()
 
     # -- the run ------------------------------------------------------------------------
 
@@ -199,9 +148,9 @@ class Agent:
                 if name == "none":
                     yield from self._policy_run(state)
                 else:
-                    provider = self._provider(name)
+                    provider = self.providers.get(name)
                     if provider is None:
-                        raise ProviderFailure(self._broken.get(name, f"{name} nicht verfügbar"))
+                        raise ProviderFailure(self.providers.why_unusable(name))
                     yield from self._model_run(state, provider)
                 return
             except ProviderFailure as exc:

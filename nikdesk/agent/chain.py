@@ -1,0 +1,92 @@
+"""Which providers answer now: created lazily through the registry, probed, cached.
+
+An explicit choice (``--provider openai``) is tried even when it looks unavailable, so the run
+shows why it failed before "none" takes over; ``auto`` skips what is unavailable right now.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from nikdesk.agent.providers import ChatModel, create_provider
+from nikdesk.errors import NikDeskError
+
+log = logging.getLogger(__name__)
+
+PROVIDERS = ("openai", "local")  # model providers in order of preference; "none" always last
+
+
+@dataclass(frozen=True)
+class AgentSettings:
+    """How the agent picks and configures providers."""
+
+    provider: str = "auto"  # auto | openai | local | none
+    language: str = "de"
+    openai_model: str = "gpt-4o"
+    openai_base_url: str | None = None
+    local_model: Path | None = None
+
+
+class ProviderChain:
+    """Create, probe and hand out the chat-model providers for one agent."""
+
+    def __init__(self, settings: AgentSettings) -> None:
+        self.settings = settings
+        self._providers: dict[str, ChatModel] = {}
+        self._broken: dict[str, str] = {}  # provider -> why it cannot be created
+
+    def names(self) -> list[str]:
+        """Return the providers to try now, best first; "none" (no LLM) always ends it."""
+        wanted = self.settings.provider
+        names = list(PROVIDERS) if wanted == "auto" else [wanted] if wanted != "none" else []
+        chain = [n for n in names if self._usable(n, explicit=wanted != "auto")]
+        return [*chain, "none"]
+
+    def get(self, name: str) -> ChatModel | None:
+        """Return provider ``name``, created on first use (None if it cannot be created)."""
+        if name in self._providers:
+            return self._providers[name]
+        if name in self._broken:
+            return None
+        try:
+            provider = create_provider(name, **self._provider_settings(name))
+        except NikDeskError as exc:
+            self._broken[name] = str(exc)
+            log.info("provider %s unusable: %s", name, exc)
+            return None
+        self._providers[name] = provider
+        return provider
+
+    def why_unusable(self, name: str) -> str:
+        """Return why provider ``name`` could not be created or used (German)."""
+        return self._broken.get(name, f"{name} nicht verfügbar")
+
+    def register(self, name: str, provider: ChatModel) -> None:
+        """Use ``provider`` under ``name`` (tests, the app's settings dialog)."""
+        self._providers[name] = provider
+        self._broken.pop(name, None)
+
+    def close(self) -> None:
+        """Release providers."""
+        for provider in self._providers.values():
+            provider.close()
+
+    def _usable(self, name: str, explicit: bool) -> bool:
+        provider = self.get(name)
+        if provider is None:
+            return explicit  # an explicit choice is tried and fails visibly into "none"
+        try:
+            return provider.available() or explicit
+        except NikDeskError as exc:
+            self._broken[name] = str(exc)
+            return explicit
+
+    def _provider_settings(self, name: str) -> dict[str, Any]:
+        if name == "openai":
+            return {"model": self.settings.openai_model, "base_url": self.settings.openai_base_url}
+        if name == "local" and self.settings.local_model:
+            return {"model_path": self.settings.local_model}
+        return {}
