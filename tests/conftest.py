@@ -49,3 +49,14 @@ def e5_or_skip() -> Any:
         return create_embedder("e5-small")
     except (MissingExtra, ModelMissing) as exc:  # CI installs it: these tests run there
         pytest.skip(f"e5-small embedder unavailable: {exc}")
+
+
+@pytest.fixture(scope="session")
+def sample_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Return an index of the generated sample library (one fictional German manual)."""
+    from nikdesk.retrieval.build import build_index
+    from nikdesk.sample import ensure_sample_library
+
+    out = tmp_path_factory.mktemp("sample-index") / "index"
+    build_index(ensure_sample_library(lambda _msg: None), out, e5_or_skip())
+    return out

@@ -1,1 +1,1 @@
-"""The desktop app (PySide6): the ONLY package that imports Qt. Arrives with the app issue."""
+"""The desktop app (PySide6): the ONLY package that imports Qt."""

@@ -56,13 +56,3 @@ def corpus_retriever(corpus_index: Path):  # type: ignore[no-untyped-def]
 
     return open_retriever(corpus_index)
 
-
-@pytest.fixture(scope="session")
-def sample_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Return an index of the generated sample library (one fictional German manual)."""
-    from nikdesk.retrieval.build import build_index
-    from nikdesk.sample import ensure_sample_library
-
-    out = tmp_path_factory.mktemp("sample-index") / "index"
-    build_index(ensure_sample_library(lambda _msg: None), out, e5_or_skip())
-    return out

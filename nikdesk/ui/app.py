@@ -1,0 +1,82 @@
+"""Composition root of the desktop app: settings, stores, window, then models in the background.
+
+``python -m nikdesk.ui`` (or the ``nikdesk-app`` script) starts it. The window is shown first;
+the index and models load behind it so the technician can read old sessions at once.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtWidgets import QApplication
+
+from nikdesk.paths import resources_dir
+from nikdesk.settings import AppSettings
+from nikdesk.storage.chats import ChatStore
+from nikdesk.ui.main_window import MainWindow
+from nikdesk.ui.worker import Operation
+
+log = logging.getLogger(__name__)
+
+
+def stylesheet(settings: AppSettings) -> str:
+    """Return the Qt stylesheet for the chosen theme and text size."""
+    name = "sunlight.qss" if settings.sunlight else "theme.qss"
+    text = (resources_dir() / "ui" / name).read_text(encoding="utf-8")
+    return text.replace("{size}", str(settings.text_size))
+
+
+def load_agent(settings: AppSettings, report: Any = None) -> Any:
+    """Open the index and create the agent (runs in the background; may build the sample)."""
+    from nikdesk.agent import Agent, AgentSettings
+    from nikdesk.retrieval.open import open_retriever
+    from nikdesk.sample import ensure_sample_index, ensure_sample_library
+
+    index = Path(settings.index_path) if settings.index_path else None
+    if index is None:
+        index = ensure_sample_index(lambda msg: report(msg) if report else None)
+    dirs = [Path(d) for d in settings.library_dirs]
+    if not settings.index_path:
+        dirs.append(ensure_sample_library(lambda _msg: None))
+    retriever = open_retriever(index, reranker="auto")
+    agent_settings = AgentSettings(
+        provider=settings.provider,
+        language=settings.language,
+        openai_model=settings.openai_model,
+        openai_base_url=settings.openai_base_url or None,
+        local_model=Path(settings.local_model) if settings.local_model else None,
+    )
+    return Agent(retriever, agent_settings, documents_dirs=tuple(dirs))
+
+
+def create_window(settings: AppSettings | None = None) -> MainWindow:
+    """Build the window and start loading the agent behind it."""
+    settings = settings or AppSettings.load()
+    app = QApplication.instance()
+    if isinstance(app, QApplication):
+        app.setStyleSheet(stylesheet(settings))
+    window = MainWindow(ChatStore(), settings)
+    Operation(lambda report: load_agent(settings, report)).with_progress(
+        lambda msg: window.statusBar().showMessage(str(msg))
+    ).on_success(window.set_agent).on_failure(window.agent_failed).run()
+    return window
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Start the desktop app."""
+    started = time.perf_counter()
+    logging.basicConfig(level=logging.INFO)
+    app = QApplication(argv if argv is not None else sys.argv)
+    app.setApplicationName("NikDesk")
+    window = create_window()
+    window.show()
+    log.info("window shown after %.2f s", time.perf_counter() - started)
+    return app.exec()
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

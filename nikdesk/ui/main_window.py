@@ -1,0 +1,288 @@
+"""The main window: sessions sidebar, chat with the live agent, PDF viewer, status bar."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QLabel, QMainWindow, QPushButton, QSplitter, QWidget
+
+from nikdesk.agent.events import Event, Source
+from nikdesk.errors import NikDeskError
+from nikdesk.settings import AppSettings
+from nikdesk.storage.chats import ChatStore
+from nikdesk.ui.chat_view import TOOL_LABELS, Bubble, ChatView
+from nikdesk.ui.sessions import SessionList
+from nikdesk.ui.worker import EventStream, Operation
+
+log = logging.getLogger(__name__)
+UNDO_SECONDS = 8
+
+
+class MainWindow(QMainWindow):
+    """What the technician holds: ask, read cited answers, open the cited page.
+
+    The agent is attached later (``set_agent``): the window is usable at once, the models
+    load in the background.
+    """
+
+    def __init__(self, store: ChatStore, settings: AppSettings) -> None:
+        super().__init__()
+        self.setWindowTitle("NikDesk – Servicehandbücher")
+        self.resize(1280, 820)
+        self.store = store
+        self.settings = settings
+        self.agent: Any = None
+        self.stream: EventStream | None = None
+        self.session_id: str | None = None
+        self._run: dict[str, Any] = {}
+        self._viewer: Any = None
+
+        self.sessions = SessionList(store)
+        self.sessions.sessionChosen.connect(self.open_session)
+        self.sessions.newRequested.connect(self.new_session)
+        self.sessions.deleted.connect(self._offer_undo)
+        self.chat = ChatView()
+        self.chat.send.connect(self.ask)
+        self.chat.optionChosen.connect(self.answer_clarification)
+        self.chat.citationClicked.connect(self.open_citation)
+        self.chat.feedbackGiven.connect(self._feedback)
+        self.chat.cancelRequested.connect(self.cancel)
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(self.sessions)
+        self.splitter.addWidget(self.chat)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([260, 1020])
+        self.setCentralWidget(self.splitter)
+
+        self.status_net = QLabel("Prüfe Verbindung…")
+        self.status_provider = QLabel("Lade Modelle…")
+        self.status_index = QLabel("")
+        for label in (self.status_net, self.status_provider, self.status_index):
+            self.statusBar().addPermanentWidget(label)
+        self._undo_button: QPushButton | None = None
+        self._shortcuts()
+        self.sessions.refresh()
+        self.chat.input.setFocus()
+
+    # -- setup ---------------------------------------------------------------------------
+
+    def _shortcuts(self) -> None:
+        for keys, slot in (
+            (QKeySequence.StandardKey.New, self.new_session),
+            (QKeySequence.StandardKey.Find, self.sessions.search.setFocus),
+            (QKeySequence(Qt.Key.Key_Escape), self.cancel),
+        ):
+            action = QAction(self)
+            action.setShortcut(keys)
+            action.triggered.connect(slot)
+            self.addAction(action)
+
+    def set_agent(self, agent: Any) -> None:
+        """Attach the agent once models and index are loaded (from a background operation)."""
+        self.agent = agent
+        manifest = agent.toolbox.retriever.manifest
+        self.status_index.setText(
+            f"Index v{manifest.bundle_version} · {len(manifest.documents)} Handbücher"
+        )
+        self.refresh_status()
+
+    def agent_failed(self, error: BaseException) -> None:
+        """Show why the agent could not start (German, never a traceback)."""
+        message = str(error) if isinstance(error, NikDeskError) else "Interner Fehler beim Start"
+        self.status_provider.setText("Nicht bereit")
+        self.statusBar().showMessage(f"Fehler: {message}")
+
+    def refresh_status(self) -> None:
+        """Probe providers off the UI thread; show online/offline and who answers now."""
+        agent = self.agent
+        if agent is None:
+            return
+        Operation(agent.chain).on_success(self._show_chain).run()
+
+    def _show_chain(self, chain: list[str]) -> None:
+        online = "openai" in chain
+        self.status_net.setText("● Online" if online else "○ Offline")
+        names = {"openai": "GPT-4o", "local": "Lokales Modell", "none": "ohne Sprachmodell"}
+        self.status_provider.setText(f"Antwortet: {names.get(chain[0], chain[0])}")
+
+    # -- sessions ------------------------------------------------------------------------
+
+    def new_session(self) -> None:
+        """Start a fresh conversation (Ctrl+N)."""
+        session = self.store.create_session()
+        self.session_id = session.id
+        self.chat.clear()
+        self.sessions.select(session.id)
+        self.chat.input.setFocus()
+
+    def open_session(self, session_id: str) -> None:
+        """Show a stored conversation."""
+        self.session_id = session_id
+        self.chat.clear()
+        for message in self.store.messages(session_id):
+            photo = None
+            for attachment in self.store.attachments(message.id):
+                photo = attachment.file()
+            bubble = self.chat.add_bubble(message.role, message.text, photo)
+            if message.role == "assistant":
+                self.chat.show_sources(message.sources, bubble)
+                self.chat.add_feedback(message.id, bubble)
+
+    def _offer_undo(self, session_id: str) -> None:
+        if self.session_id == session_id:
+            self.session_id = None
+            self.chat.clear()
+        button = QPushButton("Rückgängig")
+        button.clicked.connect(lambda: self._undo(session_id, button))
+        self.statusBar().showMessage("Unterhaltung gelöscht", UNDO_SECONDS * 1000)
+        self.statusBar().addWidget(button)
+        self._undo_button = button
+        QTimer.singleShot(UNDO_SECONDS * 1000, lambda: self._drop_undo(button))
+
+    def _undo(self, session_id: str, button: QPushButton) -> None:
+        self.sessions.undelete(session_id)
+        self._drop_undo(button)
+        self.statusBar().showMessage("Wiederhergestellt", 3000)
+
+    def _drop_undo(self, button: QPushButton) -> None:
+        if self._undo_button is button:
+            self.statusBar().removeWidget(button)
+            button.deleteLater()
+            self._undo_button = None
+
+    # -- asking --------------------------------------------------------------------------
+
+    def ask(self, text: str, photo: Path | None) -> None:
+        """Send a question (and photo) to Nik; the answer streams into the chat."""
+        if self.agent is None:
+            self.statusBar().showMessage("Modelle laden noch – bitte einen Moment.", 4000)
+            return
+        if self.session_id is None:
+            self.new_session()
+        assert self.session_id is not None
+        message = self.store.add_message(self.session_id, "user", text or "(Foto)")
+        if photo is not None:
+            try:
+                photo = self.store.attach(message.id, photo).file()
+            except NikDeskError as exc:
+                self.statusBar().showMessage(str(exc), 6000)
+                photo = None
+        self.chat.add_bubble("user", text or "(Foto)", photo)
+        session_id = self.session_id
+        self._start(lambda: self.agent.run(text, session_id=session_id, image=photo))
+
+    def answer_clarification(self, run_id: str, option: str) -> None:
+        """Resume a paused run with the technician's choice."""
+        if self.agent is None or self.session_id is None:
+            return
+        self.store.add_message(self.session_id, "user", option)
+        self.chat.add_bubble("user", option)
+        self._start(lambda: self.agent.resume(run_id, option))
+
+    def _start(self, make: Any) -> None:
+        self.chat.start_answer()
+        self._run = {"session": self.session_id, "sources": (), "run_id": None}
+        stream = EventStream(make).on_item(self._on_event)
+        stream.on_failure(self._on_failure).on_finished(self._on_finished)
+        self.stream = stream
+        stream.run()
+
+    def cancel(self) -> None:
+        """Stop the running answer (Esc)."""
+        if self.stream is not None and self.chat.busy:
+            self.stream.cancel()
+            self.chat.finish_answer(self.chat._pending_text + "\n\n*(abgebrochen)*")
+
+    def _on_event(self, event: Event) -> None:
+        kind = event.type
+        if kind == "metadata":
+            self._run["run_id"] = getattr(event, "run_id", None)
+        elif kind == "tool_start":
+            self.chat.show_chip(TOOL_LABELS.get(getattr(event, "tool", ""), "Arbeite…"))
+        elif kind == "tool_result":
+            self.chat.show_chip(getattr(event, "summary", ""))
+        elif kind == "token":
+            self.chat.append_token(getattr(event, "text", ""))
+        elif kind == "provider_switch":
+            self.chat.restart_answer(
+                f"{getattr(event, 'failed', '')} nicht erreichbar – weiter mit "
+                f"{getattr(event, 'provider', '')}"
+            )
+        elif kind == "sources":
+            self._run["sources"] = getattr(event, "sources", ())
+        elif kind == "clarification":
+            self._run["clarification"] = event
+        elif kind == "done":
+            self._finish(event)
+        elif kind == "error":
+            self.chat.finish_answer(f"**Fehler:** {getattr(event, 'message', '')}")
+
+    def _finish(self, done: Any) -> None:
+        bubble: Bubble | None = self.chat.finish_answer(done.text)
+        sources: tuple[Source, ...] = self._run.get("sources", ())
+        session_id = self._run.get("session")
+        if bubble is None or session_id is None:
+            return
+        message = self.store.add_message(
+            session_id,
+            "assistant",
+            done.text,
+            provider=done.provider,
+            outcome=done.outcome,
+            sources=sources,
+            run_id=self._run.get("run_id"),
+        )
+        self.chat.show_sources(sources, bubble)
+        clarification = self._run.get("clarification")
+        if clarification is not None:
+            self.chat.add_options(clarification.run_id, clarification.options, bubble)
+        else:
+            self.chat.add_feedback(message.id, bubble)
+        names = {"none": "ohne Sprachmodell"}
+        self.status_provider.setText(f"Antwortete: {names.get(done.provider, done.provider)}")
+        self.sessions.refresh()
+
+    def _on_failure(self, error: BaseException) -> None:
+        message = (
+            str(error)
+            if isinstance(error, NikDeskError)
+            else "Interner Fehler – bitte erneut versuchen."
+        )
+        self.chat.finish_answer(f"**Fehler:** {message}")
+
+    def _on_finished(self) -> None:
+        if self.chat.busy:  # cancelled or ended without "done"
+            self.chat.finish_answer(self.chat._pending_text)
+
+    def _feedback(self, message_id: str, rating: int) -> None:
+        self.store.set_feedback(message_id, rating)
+        self.statusBar().showMessage("Danke für die Rückmeldung", 2000)
+
+    # -- citations -----------------------------------------------------------------------
+
+    def open_citation(self, source: Source) -> None:
+        """Open the built-in viewer at the cited page, the passage highlighted."""
+        from nikdesk.ui.pdf_viewer import PdfViewer
+
+        if self._viewer is None:
+            self._viewer = PdfViewer()
+            self.splitter.addWidget(self._viewer)
+            self.splitter.setSizes([220, 560, 620])
+        path = self.agent.toolbox.locate_pdf(source.file) if self.agent else None
+        self._viewer.open(
+            path or Path(source.file),
+            source.page,
+            highlight=source.highlight,
+            passage=source.passage,
+        )
+        self._viewer.show()
+
+    @property
+    def viewer(self) -> QWidget | None:
+        """Return the PDF viewer if a citation was opened."""
+        return self._viewer

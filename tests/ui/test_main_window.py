@@ -1,0 +1,160 @@
+"""The desktop window with the real agent (no-LLM path) on the sample library, offscreen."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QEvent, Qt, QTimer
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QApplication, QWidget
+
+from nikdesk.agent import Agent, AgentSettings
+from nikdesk.retrieval.open import open_retriever
+from nikdesk.sample import ensure_sample_library
+from nikdesk.settings import AppSettings
+from nikdesk.storage.chats import ChatStore
+from nikdesk.ui.main_window import MainWindow
+from tests.fakes import make_fake_chat_model
+
+E050 = "Der Wechselrichter zeigt E050 – was tun?"  # non-ASCII on purpose (–)
+
+
+@pytest.fixture(scope="module")
+def retriever(sample_index: Path) -> Any:
+    return open_retriever(sample_index)
+
+
+@pytest.fixture
+def window(qtbot: Any, retriever: Any) -> MainWindow:
+    win = MainWindow(ChatStore(), AppSettings())
+    qtbot.addWidget(win)
+    docs = ensure_sample_library(lambda _msg: None)
+    win.set_agent(Agent(retriever, AgentSettings(provider="none"), documents_dirs=(docs,)))
+    win.show()
+    return win
+
+
+def type_text(widget: QWidget, text: str) -> None:
+    """Type per character (qtbot.keyClicks crashes on non-ASCII)."""
+    for ch in text:
+        for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+            QApplication.sendEvent(widget, QKeyEvent(kind, 0, Qt.KeyboardModifier.NoModifier, ch))
+
+
+def press_enter(widget: QWidget) -> None:
+    for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+        QApplication.sendEvent(
+            widget, QKeyEvent(kind, Qt.Key.Key_Return, Qt.KeyboardModifier.NoModifier)
+        )
+
+
+def ask(qtbot: Any, window: MainWindow, text: str) -> None:
+    type_text(window.chat.input, text)
+    assert window.chat.input.toPlainText() == text
+    press_enter(window.chat.input)
+    qtbot.waitUntil(lambda: not window.chat.busy, timeout=60_000)
+
+
+def bubbles(window: MainWindow) -> list[Any]:
+    layout = window.chat.messages
+    return [layout.itemAt(i).widget() for i in range(layout.count() - 1)]
+
+
+def test_question_streams_tokens_and_sources_into_the_chat(qtbot: Any, window: MainWindow) -> None:
+    seen: list[str] = []
+    original = window._on_event
+    window._on_event = lambda e: (seen.append(e.type), original(e))[1]  # type: ignore[method-assign]
+    ask(qtbot, window, E050)
+    assert seen.count("token") > 10 and seen[-1] == "done"
+    user, answer = bubbles(window)
+    assert user.text() == E050
+    assert "E050" in answer.text() and "[S1]" in answer.text()
+    assert answer.sources["S1"].page == 12
+    stored = window.store.messages(window.session_id or "")
+    assert [m.role for m in stored] == ["user", "assistant"]
+    assert stored[1].sources[0].page == 12 and stored[1].provider == "none"
+
+
+def test_event_loop_keeps_running_while_an_answer_streams(qtbot: Any, window: MainWindow) -> None:
+    ticks: list[int] = []
+    timer = QTimer()
+    timer.setInterval(10)
+    timer.timeout.connect(lambda: ticks.append(1))
+    timer.start()
+    type_text(window.chat.input, E050)
+    press_enter(window.chat.input)
+    assert window.chat.busy  # the answer runs in the background...
+    qtbot.waitUntil(lambda: not window.chat.busy, timeout=60_000)
+    timer.stop()
+    assert len(ticks) >= 5  # ...while the UI thread kept serving its timers
+
+
+def test_citation_click_opens_the_viewer_at_the_page(qtbot: Any, window: MainWindow) -> None:
+    pytest.importorskip("nikdesk.ui.pdf_viewer")
+    ask(qtbot, window, E050)
+    answer = bubbles(window)[-1]
+    answer.label.linkActivated.emit("cite:S1")
+    viewer: Any = window.viewer
+    assert viewer is not None and viewer.isVisible()
+    qtbot.waitUntil(lambda: viewer.current_page() == 12, timeout=10_000)
+
+
+def test_clarification_buttons_resume_the_run(qtbot: Any, window: MainWindow) -> None:
+    fake = make_fake_chat_model()
+    fake.enqueue(
+        tool_calls=[
+            ("ask_user_clarification", {"question": "Welches Gerät?", "options": ["NX-Hybrid"]})
+        ]
+    )
+    fake.enqueue(tool_calls=[("search_knowledge", {"query": "E050 NX-Hybrid"})])
+    fake.enqueue("Isolationsfehler PV [S1].")
+    window.agent.settings = AgentSettings(provider="openai")
+    window.agent.providers.settings = window.agent.settings
+    window.agent.register("openai", fake)
+    ask(qtbot, window, "Was bedeutet E050?")
+    from PySide6.QtWidgets import QPushButton
+
+    buttons = [b for b in window.chat.findChildren(QPushButton) if b.objectName() == "option"]
+    assert [b.text() for b in buttons] == ["NX-Hybrid"]
+    buttons[0].click()
+    qtbot.waitUntil(lambda: not window.chat.busy, timeout=60_000)
+    last = bubbles(window)[-1]
+    assert "[S1]" in last.text() and last.sources["S1"].file.startswith("Nordlicht")
+    assert fake.calls[1][0][-1]["role"] == "tool"  # the reply went back to the model
+
+
+def test_sessions_search_pin_delete_and_undo(qtbot: Any, window: MainWindow) -> None:
+    ask(qtbot, window, E050)
+    first = window.session_id
+    window.new_session()
+    ask(qtbot, window, "Wofür ist das Modbus-Register 40069?")
+    sidebar = window.sessions
+    assert len(sidebar.titles()) == 2
+    sidebar.search.setText("Isolationsfehler")  # found by answer content, not title
+    qtbot.waitUntil(lambda: len(sidebar.titles()) == 1, timeout=3000)
+    sidebar.search.setText("")
+    qtbot.waitUntil(lambda: len(sidebar.titles()) == 2, timeout=3000)
+    sidebar.toggle_pin(window.store.session(first or ""))
+    assert sidebar.titles()[0].startswith("📌")
+    sidebar.delete(first or "")
+    assert len(sidebar.titles()) == 1
+    sidebar.undelete(first or "")
+    assert len(sidebar.titles()) == 2
+
+
+def test_photo_is_attached_shown_and_stored(qtbot: Any, window: MainWindow, tmp_path: Path) -> None:
+    from PIL import Image
+
+    photo = tmp_path / "display.png"
+    Image.new("RGB", (320, 120), (150, 170, 140)).save(photo)
+    window.chat.set_photo(photo)
+    ask(qtbot, window, E050)
+    user = bubbles(window)[0]
+    from PySide6.QtWidgets import QLabel
+
+    assert any(lbl.objectName() == "thumbnail" for lbl in user.findChildren(QLabel))
+    message = window.store.messages(window.session_id or "")[0]
+    attachments = window.store.attachments(message.id)
+    assert len(attachments) == 1 and attachments[0].file().read_bytes() == photo.read_bytes()
