@@ -70,3 +70,105 @@ def open_db(path: Path | None = None) -> sqlite_utils.Database:
     with _lock:
         migrations.apply(db)
     return db
+
+
+@migrations()
+def m002_chats(db: sqlite_utils.Database) -> None:
+    """Create chat sessions, messages, attachments, feedback, their search text and the outbox.
+
+    The four synced tables carry client UUIDs, ``updated`` and ``deleted``; every change to
+    them appends an ``outbox`` row in the same transaction (the later sync sends these in
+    ``seq`` order). ``chat_search`` is local and derived (folded text, rebuildable), never synced.
+    No foreign keys: a sync may deliver a message before its session.
+    """
+    db.table("sessions").create(
+        {
+            "id": str,
+            "title": str,
+            "pinned": int,
+            "deleted": int,
+            "created": str,
+            "updated": str,
+        },
+        pk="id",
+        not_null={"title", "pinned", "deleted", "created", "updated"},
+        defaults={"pinned": 0, "deleted": 0},
+    )
+    # the sidebar: live sessions, pinned first, newest first
+    db.table("sessions").create_index(["deleted", "pinned", "updated"])
+    db.table("messages").create(
+        {
+            "id": str,
+            "session_id": str,
+            "role": str,  # user | assistant
+            "text": str,
+            "provider": str,
+            "outcome": str,
+            "sources": str,  # JSON list of Source fields
+            "run_id": str,
+            "created": str,
+            "updated": str,
+            "deleted": int,
+        },
+        pk="id",
+        not_null={"session_id", "role", "text", "created", "updated", "deleted"},
+        defaults={"deleted": 0, "sources": "[]"},
+    )
+    db.table("messages").create_index(["session_id", "created"])
+    db.table("messages").create_index(["updated"])
+    db.table("attachments").create(
+        {
+            "id": str,
+            "message_id": str,
+            "sha256": str,
+            "path": str,  # relative to the data dir: attachments/<sha256><suffix>
+            "mime": str,
+            "created": str,
+            "updated": str,
+            "deleted": int,
+        },
+        pk="id",
+        not_null={"message_id", "sha256", "path", "mime", "created", "updated", "deleted"},
+        defaults={"deleted": 0},
+    )
+    db.table("attachments").create_index(["message_id"])
+    db.table("attachments").create_index(["sha256"])
+    db.table("feedback").create(
+        {
+            "id": str,
+            "message_id": str,
+            "rating": int,  # +1 | -1
+            "comment": str,
+            "created": str,
+            "updated": str,
+            "deleted": int,
+        },
+        pk="id",
+        not_null={"message_id", "rating", "created", "updated", "deleted"},
+        defaults={"deleted": 0, "comment": ""},
+    )
+    # one feedback per answer (its id is derived from the message id, so devices agree)
+    db.table("feedback").create_index(["message_id"], unique=True)
+    # sqlite-utils cannot declare AUTOINCREMENT: seq must never be reused after sent rows
+    # are purged, or the server could mistake a new change for one it has already applied
+    db.execute(
+        """
+        CREATE TABLE outbox (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            table_name TEXT NOT NULL,
+            row_id TEXT NOT NULL,
+            op TEXT NOT NULL CHECK (op IN ('insert', 'update', 'delete')),
+            payload TEXT NOT NULL,
+            created TEXT NOT NULL,
+            sent INTEGER NOT NULL DEFAULT 0
+        )
+        """
+    )
+    db.table("outbox").create_index(["sent", "seq"])
+    # folded (ä->ae, ß->ss, lower-case) title/message text for the sidebar search
+    db.table("chat_search").create(
+        {"row_id": str, "session_id": str, "kind": str, "text": str},
+        pk="row_id",
+        not_null={"session_id", "kind", "text"},
+    )
+    db.table("chat_search").create_index(["session_id"])

@@ -1,0 +1,497 @@
+"""Chat sessions, messages, photo attachments and answer feedback in the local store.
+
+Every change to a synced table (sessions, messages, attachments, feedback) writes the whole
+row and appends it to the ``outbox`` in one transaction, so a later two-way sync can send the
+changes in order and merge rows by ``updated`` (last writer wins). Deletes are soft.
+The sidebar search matches folded text (``Schütz`` finds ``Schuetz``, ``Straße`` finds
+``Strasse``) kept in the local, rebuildable ``chat_search`` table.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import threading
+import uuid
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, fields
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any, TypeVar
+
+import sqlite_utils
+
+from nikdesk.agent.events import Source
+from nikdesk.errors import BadImage, NikDeskError
+from nikdesk.paths import data_dir
+from nikdesk.retrieval.normalize import fold
+from nikdesk.storage.db import open_db
+
+DEFAULT_TITLE = "Neue Unterhaltung"
+TITLE_CHARS = 60
+ROLES = ("user", "assistant")
+ATTACHMENTS_DIR = "attachments"
+# feedback ids derive from the message id: two devices rating one answer write the same row
+_FEEDBACK_NAMESPACE = uuid.UUID("5b0f1d0e-7c1a-4b8e-9a61-3f0c2d9e4a10")
+# what the photo path (OCR, vision models) reads; sniffed from the bytes, not the file name
+_IMAGE_MAGIC = (
+    (b"\xff\xd8\xff", "image/jpeg", ".jpg"),
+    (b"\x89PNG\r\n\x1a\n", "image/png", ".png"),
+    (b"GIF87a", "image/gif", ".gif"),
+    (b"GIF89a", "image/gif", ".gif"),
+)
+_SOURCE_FIELDS = frozenset(f.name for f in fields(Source))
+_Row = TypeVar("_Row")
+
+
+class ChatNotFound(NikDeskError):
+    """No session or message with this id (deleted for good, or from another device)."""
+
+
+@dataclass(frozen=True)
+class Session:
+    """A conversation in the sidebar."""
+
+    id: str
+    title: str
+    pinned: bool
+    deleted: bool
+    created: str
+    updated: str
+
+
+@dataclass(frozen=True)
+class Message:
+    """One turn of a conversation; an answer carries its provider, outcome and sources."""
+
+    id: str
+    session_id: str
+    role: str
+    text: str
+    provider: str
+    outcome: str
+    sources: tuple[Source, ...]
+    run_id: str | None
+    created: str
+    updated: str
+    deleted: bool
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A photo attached to a message, stored once per content hash under the data dir."""
+
+    id: str
+    message_id: str
+    sha256: str
+    path: str  # relative to the data dir, so a moved or synced data dir still resolves
+    mime: str
+    created: str
+    updated: str
+    deleted: bool
+
+    def file(self) -> Path:
+        """Return the photo's absolute path in the current data dir."""
+        return data_dir() / self.path
+
+
+@dataclass(frozen=True)
+class Feedback:
+    """The technician's thumbs up (+1) or down (-1) on an answer, with an optional comment."""
+
+    id: str
+    message_id: str
+    rating: int
+    comment: str
+    created: str
+    updated: str
+    deleted: bool
+
+
+@dataclass(frozen=True)
+class OutboxEntry:
+    """One recorded change waiting for the sync: the whole row after the change."""
+
+    seq: int
+    table_name: str
+    row_id: str
+    op: str  # insert | update | delete
+    payload: dict[str, Any]
+    created: str
+
+
+class ChatStore:
+    """Keep sessions, messages, attachments and feedback; record every change for the sync."""
+
+    def __init__(self, db: sqlite_utils.Database | None = None) -> None:
+        self.db = db if db is not None else open_db()
+        # one connection serves the UI thread and workers: serialise our transactions on it
+        self._write = threading.RLock()
+        self._last_stamp: datetime | None = None
+
+    # sessions
+
+    def create_session(self, title: str = DEFAULT_TITLE) -> Session:
+        """Start a conversation and return it."""
+        with self._write, self.db.atomic():
+            now, session_id = self._stamp(), str(uuid.uuid4())
+            row: dict[str, Any] = {
+                "id": session_id,
+                "title": _clean_title(title),
+                "pinned": 0,
+                "deleted": 0,
+                "created": now,
+                "updated": now,
+            }
+            self._put("sessions", row, "insert")
+            self._index(session_id, session_id, "title", row["title"])
+        return _session(row)
+
+    def session(self, session_id: str) -> Session:
+        """Return one session (also a deleted one), or raise :class:`ChatNotFound`."""
+        return _session(self._row("sessions", session_id))
+
+    def sessions(self, query: str = "", include_deleted: bool = False) -> list[Session]:
+        """Return sessions, pinned first, then the most recently updated first.
+
+        ``query`` keeps sessions whose title or any message contains every word of it,
+        compared folded (case, umlauts, ß, accents).
+        """
+        where: list[str] = [] if include_deleted else ["deleted = 0"]
+        args: list[str] = []
+        for word in fold(query).split():
+            where.append("id IN (SELECT session_id FROM chat_search WHERE text LIKE ? ESCAPE '\\')")
+            args.append(f"%{_escape_like(word)}%")
+        sql = "SELECT * FROM sessions"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY pinned DESC, updated DESC, rowid DESC"
+        return [_session(row) for row in self.db.query(sql, args)]
+
+    def rename(self, session_id: str, title: str) -> Session:
+        """Give a session a new title (an empty one restores the default)."""
+        return self._change_session(session_id, {"title": _clean_title(title)})
+
+    def pin(self, session_id: str, pinned: bool = True) -> Session:
+        """Pin a session to the top of the sidebar, or unpin it."""
+        return self._change_session(session_id, {"pinned": int(pinned)})
+
+    def delete(self, session_id: str) -> Session:
+        """Hide a session (soft delete: :meth:`undelete` brings it back, the sync sees it)."""
+        return self._change_session(session_id, {"deleted": 1}, op="delete")
+
+    def undelete(self, session_id: str) -> Session:
+        """Bring back a deleted session (the undo of :meth:`delete`)."""
+        return self._change_session(session_id, {"deleted": 0})
+
+    def _change_session(
+        self, session_id: str, changes: dict[str, Any], op: str = "update"
+    ) -> Session:
+        with self._write, self.db.atomic():
+            row = {**self._row("sessions", session_id), **changes, "updated": self._stamp()}
+            self._put("sessions", row, op)
+            if "title" in changes:
+                self._index(session_id, session_id, "title", row["title"])
+        return _session(row)
+
+    # messages
+
+    def add_message(
+        self,
+        session_id: str,
+        role: str,
+        text: str,
+        provider: str = "",
+        outcome: str = "",
+        sources: tuple[Source, ...] = (),
+        run_id: str | None = None,
+    ) -> Message:
+        """Append a message to a session and return it.
+
+        The session moves to the top (its ``updated`` is touched); the first user message
+        titles a session that still has the default title.
+        """
+        if role not in ROLES:
+            raise ValueError(f"role must be one of {ROLES}, not {role!r}")
+        with self._write, self.db.atomic():
+            session = self._row("sessions", session_id)
+            now, message_id = self._stamp(), str(uuid.uuid4())
+            row: dict[str, Any] = {
+                "id": message_id,
+                "session_id": session_id,
+                "role": role,
+                "text": text,
+                "provider": provider,
+                "outcome": outcome,
+                "sources": json.dumps([asdict(s) for s in sources], ensure_ascii=False),
+                "run_id": run_id,
+                "created": now,
+                "updated": now,
+                "deleted": 0,
+            }
+            self._put("messages", row, "insert")
+            self._index(message_id, session_id, "message", text)
+            session["updated"] = now
+            if role == "user" and session["title"] == DEFAULT_TITLE and text.strip():
+                session["title"] = short_title(text)
+                self._index(session_id, session_id, "title", session["title"])
+            self._put("sessions", session, "update")
+        return _message(row)
+
+    def messages(self, session_id: str) -> list[Message]:
+        """Return a session's messages, oldest first."""
+        rows = self.db.query(
+            "SELECT * FROM messages WHERE session_id = ? AND deleted = 0 ORDER BY created, rowid",
+            [session_id],
+        )
+        return [_message(row) for row in rows]
+
+    # attachments
+
+    def attach(self, message_id: str, path: Path | str) -> Attachment:
+        """Copy a photo into the data dir (once per content hash) and attach it to a message.
+
+        Raise :class:`~nikdesk.errors.BadImage` (German reason) for a missing, unreadable,
+        empty or non-image file, :class:`ChatNotFound` for an unknown message.
+        """
+        source = Path(path)
+        data = _read_photo(source)
+        sniffed = next((m for m in _IMAGE_MAGIC if data.startswith(m[0])), None)
+        if sniffed is None and data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+            sniffed = (b"RIFF", "image/webp", ".webp")
+        if sniffed is None:
+            raise BadImage(
+                source,
+                "Die Datei ist kein Foto – bitte ein JPEG-, PNG-, WebP- oder GIF-Bild anhängen",
+            )
+        _, mime, suffix = sniffed
+        sha = hashlib.sha256(data).hexdigest()
+        relative = f"{ATTACHMENTS_DIR}/{sha}{suffix}"
+        _store_once(data_dir() / relative, data)
+        with self._write, self.db.atomic():
+            self._row("messages", message_id)
+            for existing in self.db.table("attachments").rows_where(
+                "message_id = ? AND sha256 = ? AND deleted = 0", [message_id, sha], limit=1
+            ):
+                return _attachment(existing)  # the same photo twice on one message: once
+            now = self._stamp()
+            row = {
+                "id": str(uuid.uuid4()),
+                "message_id": message_id,
+                "sha256": sha,
+                "path": relative,
+                "mime": mime,
+                "created": now,
+                "updated": now,
+                "deleted": 0,
+            }
+            self._put("attachments", row, "insert")
+        return _attachment(row)
+
+    def attachments(self, message_id: str) -> list[Attachment]:
+        """Return a message's photos in the order they were attached."""
+        rows = self.db.table("attachments").rows_where(
+            "message_id = ? AND deleted = 0", [message_id], order_by="created, rowid"
+        )
+        return [_attachment(row) for row in rows]
+
+    # feedback
+
+    def set_feedback(self, message_id: str, rating: int, comment: str = "") -> Feedback:
+        """Rate an answer +1 or -1; rating it again replaces the earlier feedback."""
+        if rating not in (1, -1):
+            raise ValueError(f"rating must be +1 or -1, not {rating!r}")
+        feedback_id = str(uuid.uuid5(_FEEDBACK_NAMESPACE, message_id))
+        with self._write, self.db.atomic():
+            if self._row("messages", message_id)["role"] != "assistant":
+                raise ValueError("feedback is for answers (assistant messages) only")
+            now = self._stamp()
+            changes = {"rating": rating, "comment": comment, "updated": now, "deleted": 0}
+            try:
+                row = {**self._row("feedback", feedback_id), **changes}
+                op = "update"
+            except ChatNotFound:
+                row = {"id": feedback_id, "message_id": message_id, "created": now, **changes}
+                op = "insert"
+            self._put("feedback", row, op)
+        return _feedback(row)
+
+    def clear_feedback(self, message_id: str) -> None:
+        """Withdraw the feedback on an answer (soft delete), if there is any."""
+        feedback_id = str(uuid.uuid5(_FEEDBACK_NAMESPACE, message_id))
+        with self._write, self.db.atomic():
+            try:
+                row = self._row("feedback", feedback_id)
+            except ChatNotFound:
+                return
+            if not row["deleted"]:
+                self._put("feedback", {**row, "deleted": 1, "updated": self._stamp()}, "delete")
+
+    def feedback(self, message_id: str) -> Feedback | None:
+        """Return the current feedback on an answer, if any."""
+        feedback_id = str(uuid.uuid5(_FEEDBACK_NAMESPACE, message_id))
+        try:
+            row = self._row("feedback", feedback_id)
+        except ChatNotFound:
+            return None
+        return None if row["deleted"] else _feedback(row)
+
+    # outbox
+
+    def pending_outbox(self, limit: int = 100) -> list[OutboxEntry]:
+        """Return the oldest changes not yet sent, in the order they happened."""
+        rows = self.db.query("SELECT * FROM outbox WHERE sent = 0 ORDER BY seq LIMIT ?", [limit])
+        return [
+            OutboxEntry(
+                seq=row["seq"],
+                table_name=row["table_name"],
+                row_id=row["row_id"],
+                op=row["op"],
+                payload=json.loads(row["payload"]),
+                created=row["created"],
+            )
+            for row in rows
+        ]
+
+    def mark_sent(self, seqs: Iterable[int]) -> None:
+        """Mark outbox entries as delivered to the server."""
+        seqs = list(seqs)
+        with self._write, self.db.atomic():
+            for start in range(0, len(seqs), 500):  # stay under SQLite's variable limit
+                batch = seqs[start : start + 500]
+                marks = ",".join("?" * len(batch))
+                self.db.execute(f"UPDATE outbox SET sent = 1 WHERE seq IN ({marks})", batch)
+
+    # search index
+
+    def rebuild_search(self) -> None:
+        """Recompute the folded search text of every title and message (e.g. after a sync)."""
+        with self._write, self.db.atomic():
+            self.db.execute("DELETE FROM chat_search")
+            for row in self.db.query("SELECT id, title FROM sessions"):
+                self._index(row["id"], row["id"], "title", row["title"])
+            for row in self.db.query("SELECT id, session_id, text FROM messages WHERE deleted = 0"):
+                self._index(row["id"], row["session_id"], "message", row["text"])
+
+    # internals
+
+    def _stamp(self) -> str:
+        """Return a UTC ISO timestamp, strictly increasing within this store.
+
+        Two changes in the same millisecond still sort in the order they happened, which the
+        sidebar order and a last-writer-wins merge both rely on.
+        """
+        now = datetime.now(UTC)
+        now = now.replace(microsecond=now.microsecond // 1000 * 1000)  # what is stored
+        if self._last_stamp is not None and now <= self._last_stamp:
+            now = self._last_stamp + timedelta(milliseconds=1)
+        self._last_stamp = now
+        return now.isoformat(timespec="milliseconds")
+
+    def _row(self, table: str, row_id: str) -> dict[str, Any]:
+        for row in self.db.table(table).rows_where("id = ?", [row_id], limit=1):
+            return row
+        what = {"sessions": "Unterhaltung", "messages": "Nachricht"}.get(table, "Eintrag")
+        raise ChatNotFound(
+            f"{what} {row_id} gibt es nicht (mehr) – sie wurde endgültig gelöscht "
+            "oder stammt von einem anderen Gerät."
+        )
+
+    def _put(self, table: str, row: dict[str, Any], op: str) -> None:
+        """Write the whole row and record it in the outbox (inside the caller's transaction)."""
+        self.db.table(table).upsert(row, pk="id")
+        self.db.table("outbox").insert(
+            {
+                "table_name": table,
+                "row_id": row["id"],
+                "op": op,
+                "payload": json.dumps(row, ensure_ascii=False),
+                "created": row["updated"],
+                "sent": 0,
+            }
+        )
+
+    def _index(self, row_id: str, session_id: str, kind: str, text: str) -> None:
+        self.db.table("chat_search").upsert(
+            {"row_id": row_id, "session_id": session_id, "kind": kind, "text": fold(text)},
+            pk="row_id",
+        )
+
+
+def short_title(text: str, limit: int = TITLE_CHARS) -> str:
+    """Return ``text`` on one line, cut at a word boundary to at most ``limit`` characters."""
+    flat = " ".join(text.split())
+    if len(flat) <= limit:
+        return flat
+    cut = flat[: limit - 1]
+    space = cut.rfind(" ")
+    if space > limit // 2:
+        cut = cut[:space]
+    return cut.rstrip(" ,.;:-–") + "…"
+
+
+def _clean_title(title: str) -> str:
+    return " ".join(title.split()) or DEFAULT_TITLE
+
+
+def _escape_like(word: str) -> str:
+    return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _read_photo(source: Path) -> bytes:
+    try:
+        data = source.read_bytes()
+    except FileNotFoundError as exc:
+        raise BadImage(source, "Foto nicht gefunden – wurde es verschoben oder gelöscht?") from exc
+    except IsADirectoryError as exc:
+        raise BadImage(source, "Das ist ein Ordner, kein Foto") from exc
+    except OSError as exc:
+        raise BadImage(source, f"Foto nicht lesbar ({exc.strerror or exc})") from exc
+    if not data:
+        raise BadImage(source, "Die Bilddatei ist leer")
+    return data
+
+
+def _store_once(target: Path, data: bytes) -> None:
+    """Write ``data`` to ``target`` unless it is there already (content-addressed, atomic)."""
+    if target.is_file() and target.stat().st_size == len(data):
+        return
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(f".{target.name}.{uuid.uuid4().hex}.part")
+    partial.write_bytes(data)
+    os.replace(partial, target)  # a crash never leaves a half photo under the final name
+
+
+def _from_row(cls: type[_Row], row: dict[str, Any], **extra: Any) -> _Row:
+    """Build a frozen value from a table row: 0/1 flags become bools, NULL text ""."""
+    values: dict[str, Any] = {}
+    for f in fields(cls):  # type: ignore[arg-type]
+        value = extra[f.name] if f.name in extra else row[f.name]
+        if f.name in ("pinned", "deleted"):
+            value = bool(value)
+        elif value is None and f.name in ("provider", "outcome", "comment"):
+            value = ""
+        values[f.name] = value
+    return cls(**values)
+
+
+def _session(row: dict[str, Any]) -> Session:
+    return _from_row(Session, row)
+
+
+def _message(row: dict[str, Any]) -> Message:
+    sources = tuple(
+        # a newer app version may sync fields this one does not know: keep what fits
+        Source(**{k: v for k, v in item.items() if k in _SOURCE_FIELDS})
+        for item in json.loads(row["sources"] or "[]")
+    )
+    return _from_row(Message, row, sources=sources)
+
+
+def _attachment(row: dict[str, Any]) -> Attachment:
+    return _from_row(Attachment, row)
+
+
+def _feedback(row: dict[str, Any]) -> Feedback:
+    return _from_row(Feedback, row)
