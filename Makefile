@@ -5,7 +5,7 @@ BIN     := $(VENV)/bin
 SHARED  ?= $(abspath ../shared)
 STAMP   := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 
-.PHONY: setup run test test-fast lint bench eval clean-index
+.PHONY: setup run test test-fast lint bench eval clean-index app screenshots
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -49,3 +49,11 @@ eval: setup
 
 clean-index:
 	rm -rf index/default
+
+## the desktop app (sample library until an index is configured in the settings)
+app: setup
+	$(BIN)/python -m nikdesk.ui
+
+## PNGs of the real app under Xvfb: chat, chat with the PDF viewer, viewer, sunlight theme
+screenshots: setup
+	xvfb-run -a -s "-screen 0 1600x1000x24" $(BIN)/python -m nikdesk.ui.screenshot --out build/screenshots

@@ -103,7 +103,7 @@ def compose_answer(sources: list[Source], language: str = "de") -> str:
                 shown = f"**{_escape(shown)}**"
             else:
                 shown = _escape(shown)
-            parts.append(f"> {shown}")
+            parts.append(f"> {shown}  ")  # two spaces: a Markdown line break inside the quote
         parts.append("")
     parts.append(t["outro"])
     return "\n".join(parts)

@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from PySide6.QtCore import QCoreApplication, QEvent, QThreadPool
 from PySide6.QtWidgets import QApplication
 
 from nikdesk.paths import resources_dir
@@ -66,6 +67,18 @@ def create_window(settings: AppSettings | None = None) -> MainWindow:
     return window
 
 
+def shutdown(window: MainWindow) -> None:
+    """Stop background work and delete the window before Qt goes away (clean exit code)."""
+    if window.stream is not None:
+        window.stream.cancel()
+    QThreadPool.globalInstance().waitForDone(10_000)
+    if window.agent is not None:
+        window.agent.close()
+    window.close()
+    window.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Start the desktop app."""
     started = time.perf_counter()
@@ -75,7 +88,11 @@ def main(argv: list[str] | None = None) -> int:
     window = create_window()
     window.show()
     log.info("window shown after %.2f s", time.perf_counter() - started)
-    return app.exec()
+    code = app.exec()
+    shutdown(window)
+    del window
+    app.shutdown()  # delete Qt's app before Python finalises the wrappers (else: abort at exit)
+    return code
 
 
 if __name__ == "__main__":

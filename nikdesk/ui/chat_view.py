@@ -338,7 +338,7 @@ class ChatView(QWidget):
         """Add thumbs up/down buttons under an answer."""
         row = QHBoxLayout()
         row.addStretch(1)
-        for label, rating in (("👍 Hilfreich", 1), ("👎 Nicht hilfreich", -1)):
+        for label, rating in (("✔ Hilfreich", 1), ("✘ Nicht hilfreich", -1)):
             button = QPushButton(label)
             button.setObjectName("feedback")
             button.setCheckable(True)

@@ -82,7 +82,7 @@ class SessionList(QWidget):
                 header.setData(Qt.ItemDataRole.AccessibleDescriptionRole, "group")
                 self.list.addItem(header)
                 group = label
-            item = QListWidgetItem(("📌 " if session.pinned else "") + session.title)
+            item = QListWidgetItem(("★ " if session.pinned else "") + session.title)
             item.setData(ID_ROLE, session.id)
             self.list.addItem(item)
             if session.id == self.current_id:

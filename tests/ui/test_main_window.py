@@ -137,7 +137,7 @@ def test_sessions_search_pin_delete_and_undo(qtbot: Any, window: MainWindow) -> 
     sidebar.search.setText("")
     qtbot.waitUntil(lambda: len(sidebar.titles()) == 2, timeout=3000)
     sidebar.toggle_pin(window.store.session(first or ""))
-    assert sidebar.titles()[0].startswith("📌")
+    assert sidebar.titles()[0].startswith("★")
     sidebar.delete(first or "")
     assert len(sidebar.titles()) == 1
     sidebar.undelete(first or "")
