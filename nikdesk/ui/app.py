@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QEvent, QThreadPool
+from PySide6.QtCore import QCoreApplication, QEvent, QThreadPool, QTimer
 from PySide6.QtWidgets import QApplication
 
 from nikdesk.paths import resources_dir
@@ -67,6 +67,38 @@ def create_window(settings: AppSettings | None = None) -> MainWindow:
     return window
 
 
+def _smoke(window: MainWindow, question: str, timeout_ms: int = 300_000) -> None:
+    """Ask ``question`` once the agent is ready, print the outcome, quit (exit 0 on answer)."""
+    app = QApplication.instance()
+    state = {"asked": False}
+
+    def step() -> None:
+        if window.agent is not None and not state["asked"]:
+            state["asked"] = True
+            window.chat.input.setPlainText(question)
+            window.chat.input.submitted.emit()
+            return
+        if state["asked"] and not window.chat.busy:
+            timer.stop()
+            messages = window.store.messages(window.session_id or "")
+            answer = messages[-1] if messages else None
+            ok = answer is not None and answer.outcome == "answer" and bool(answer.sources)
+            first = answer.sources[0] if answer and answer.sources else None
+            print(
+                f"SMOKE {'OK' if ok else 'FAILED'}: {answer.outcome if answer else 'none'} "
+                f"{first.file if first else ''} S. {first.page if first else ''}",
+                flush=True,
+            )
+            if app is not None:
+                app.exit(0 if ok else 1)
+
+    timer = QTimer(window)
+    timer.setInterval(100)
+    timer.timeout.connect(step)
+    timer.start()
+    QTimer.singleShot(timeout_ms, lambda: app.exit(2) if app is not None else None)
+
+
 def shutdown(window: MainWindow) -> None:
     """Stop background work and delete the window before Qt goes away (clean exit code)."""
     if window.stream is not None:
@@ -80,14 +112,22 @@ def shutdown(window: MainWindow) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Start the desktop app."""
+    """Start the desktop app; ``--smoke-test "FRAGE"`` answers once and exits (packaging check)."""
     started = time.perf_counter()
     logging.basicConfig(level=logging.INFO)
-    app = QApplication(argv if argv is not None else sys.argv)
+    args = list(argv if argv is not None else sys.argv)
+    smoke = None
+    if "--smoke-test" in args:
+        at = args.index("--smoke-test")
+        smoke = args[at + 1] if len(args) > at + 1 else "Was bedeutet Fehler E050?"
+        del args[at : at + 2]
+    app = QApplication(args)
     app.setApplicationName("NikDesk")
     window = create_window()
     window.show()
     log.info("window shown after %.2f s", time.perf_counter() - started)
+    if smoke is not None:
+        _smoke(window, smoke)
     code = app.exec()
     shutdown(window)
     del window
