@@ -243,9 +243,23 @@ class MainWindow(QMainWindow):
             self.chat.add_options(clarification.run_id, clarification.options, bubble)
         else:
             self.chat.add_feedback(message.id, bubble)
+        if getattr(done, "handoff_id", None):
+            self._offer_handoff(done.handoff_id, bubble)
         names = {"none": "ohne Sprachmodell"}
         self.status_provider.setText(f"Antwortete: {names.get(done.provider, done.provider)}")
         self.sessions.refresh()
+
+    def _offer_handoff(self, handoff_id: str, bubble: Bubble) -> None:
+        button = QPushButton("An den Support übergeben")
+        button.setObjectName("handoff")
+
+        def request() -> None:
+            self.agent.escalate(handoff_id)
+            button.setEnabled(False)
+            button.setText("Übergabe vorgemerkt – wird beim nächsten Sync gesendet")
+
+        button.clicked.connect(request)
+        bubble.extras.addWidget(button)
 
     def _on_failure(self, error: BaseException) -> None:
         message = (

@@ -158,3 +158,15 @@ def test_photo_is_attached_shown_and_stored(qtbot: Any, window: MainWindow, tmp_
     message = window.store.messages(window.session_id or "")[0]
     attachments = window.store.attachments(message.id)
     assert len(attachments) == 1 and attachments[0].file().read_bytes() == photo.read_bytes()
+
+
+def test_not_found_offers_a_handoff_to_support(qtbot: Any, window: MainWindow) -> None:
+    from PySide6.QtWidgets import QPushButton
+
+    from nikdesk.storage.runs import RunStore
+
+    ask(qtbot, window, "Wie überbrücke ich den FI-Schutzschalter?")
+    buttons = [b for b in window.chat.findChildren(QPushButton) if b.objectName() == "handoff"]
+    assert len(buttons) == 1
+    buttons[0].click()
+    assert RunStore().handoffs(status="requested")[0]["reason"] == "unsafe"
