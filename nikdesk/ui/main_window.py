@@ -65,7 +65,9 @@ class MainWindow(QMainWindow):
         for label in (self.status_net, self.status_provider, self.status_index):
             self.statusBar().addPermanentWidget(label)
         self._undo_button: QPushButton | None = None
+        self._library: Any = None
         self._shortcuts()
+        self._menus()
         self.sessions.refresh()
         self.chat.input.setFocus()
 
@@ -82,6 +84,79 @@ class MainWindow(QMainWindow):
             action.triggered.connect(slot)
             self.addAction(action)
 
+    def _menus(self) -> None:
+        menu = self.menuBar().addMenu("&Datei")
+        menu.addAction("Neue Unterhaltung", QKeySequence.StandardKey.New, self.new_session)
+        menu.addAction("Bibliothek…", self.show_library)
+        menu.addAction("Einstellungen…", self.show_settings)
+        menu.addSeparator()
+        menu.addAction("Beenden", QKeySequence.StandardKey.Quit, self.close)
+
+    def show_settings(self) -> None:
+        """Open the settings; apply theme and provider choices when saved."""
+        from nikdesk.ui.settings_dialog import SettingsDialog
+
+        dialog = SettingsDialog(self.settings, self)
+        dialog.settingsChanged.connect(self.apply_settings)
+        dialog.open()
+
+    def apply_settings(self, settings: AppSettings) -> None:
+        """Save ``settings``, restyle, and reload the agent if what it uses changed."""
+        from PySide6.QtWidgets import QApplication
+
+        from nikdesk.ui.app import load_agent, stylesheet
+
+        old, self.settings = self.settings, settings
+        settings.save()
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            app.setStyleSheet(stylesheet(settings))
+        agent_fields = (
+            "provider",
+            "language",
+            "openai_base_url",
+            "openai_model",
+            "local_model",
+            "index_path",
+            "library_dirs",
+        )
+        if any(getattr(old, f) != getattr(settings, f) for f in agent_fields):
+            self.status_provider.setText("Lade Modelle…")
+            Operation(lambda: load_agent(settings)).on_success(self.set_agent).on_failure(
+                self.agent_failed
+            ).run()
+
+    def show_library(self) -> None:
+        """Show the documents of the index; add a folder of manuals (background build)."""
+        from nikdesk.paths import data_dir
+        from nikdesk.ui.library_view import LibraryView
+
+        if self._library is None:
+            manifest = self.agent.toolbox.retriever.manifest if self.agent else None
+            self._library = LibraryView(manifest, index_path=data_dir() / "index")
+            self._library.setWindowTitle("Bibliothek – Handbücher im Index")
+            self._library.resize(900, 600)
+            self._library.openDocument.connect(self.open_document)
+            self._library.indexBuilt.connect(self._index_built)
+        self._library.show()
+        self._library.raise_()
+
+    def _index_built(self, out: Path) -> None:
+        dirs = list(self.settings.library_dirs)
+        source = getattr(self._library, "last_source", None)
+        if source is not None and str(source) not in dirs:
+            dirs.append(str(source))
+        self.apply_settings(
+            self.settings.with_changes(index_path=str(out), library_dirs=tuple(dirs))
+        )
+
+    def open_document(self, file: str) -> None:
+        """Open a whole manual in the viewer at page 1."""
+        name = Path(file).name
+        self.open_citation(
+            Source(ref="", doc_id="", file=name, title=name, page=1, page_end=1, passage="")
+        )
+
     def set_agent(self, agent: Any) -> None:
         """Attach the agent once models and index are loaded (from a background operation)."""
         self.agent = agent
@@ -89,6 +164,8 @@ class MainWindow(QMainWindow):
         self.status_index.setText(
             f"Index v{manifest.bundle_version} · {len(manifest.documents)} Handbücher"
         )
+        if self._library is not None:
+            self._library.set_manifest(manifest)
         self.refresh_status()
 
     def agent_failed(self, error: BaseException) -> None:

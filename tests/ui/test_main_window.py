@@ -170,3 +170,22 @@ def test_not_found_offers_a_handoff_to_support(qtbot: Any, window: MainWindow) -
     assert len(buttons) == 1
     buttons[0].click()
     assert RunStore().handoffs(status="requested")[0]["reason"] == "unsafe"
+
+
+def test_library_lists_documents_and_opens_one(qtbot: Any, window: MainWindow) -> None:
+    pytest.importorskip("nikdesk.ui.pdf_viewer")
+    window.show_library()
+    library: Any = window._library
+    assert library is not None and library.isVisible()
+    assert any(f.endswith(".pdf") for f in library.visible_files())
+    pdf = next(f for f in library.visible_files() if f.endswith(".pdf"))
+    library.openDocument.emit(pdf)
+    viewer: Any = window.viewer
+    qtbot.waitUntil(lambda: viewer.current_page() == 1, timeout=10_000)
+    library.close()
+
+
+def test_settings_change_restyles_and_is_saved(qtbot: Any, window: MainWindow) -> None:
+    window.apply_settings(window.settings.with_changes(sunlight=True, text_size=16))
+    assert "16pt" in QApplication.instance().styleSheet()  # type: ignore[union-attr]
+    assert AppSettings.load().sunlight
