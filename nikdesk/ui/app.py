@@ -61,6 +61,9 @@ def create_window(settings: AppSettings | None = None) -> MainWindow:
     if isinstance(app, QApplication):
         app.setStyleSheet(stylesheet(settings))
     window = MainWindow(ChatStore(), settings)
+    from nikdesk.ui import master_password
+
+    master_password.install(window)  # asked only when no OS keyring exists
     Operation(lambda report: load_agent(settings, report)).with_progress(
         lambda msg: window.statusBar().showMessage(str(msg))
     ).on_success(window.set_agent).on_failure(window.agent_failed).run()
