@@ -9,7 +9,6 @@ asks a question, waits for the streamed answer, opens the first citation, and sa
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import time
 from pathlib import Path
@@ -77,11 +76,7 @@ def main(argv: list[str] | None = None) -> int:
     window.grab().save(str(args.out / "sunlight.png"))
     print(f"Screenshots in {args.out.resolve()}")
     shutdown(window)
-    sys.stdout.flush()
-    # PySide6 6.12 aborts in this script's interpreter finalisation (bool refcount in a
-    # wrapper, not reproducible in the app's own exit path, which tests cover): the PNGs are
-    # written, so leave without finalising.
-    os._exit(0)
+    return 0
 
 
 if __name__ == "__main__":
