@@ -66,7 +66,9 @@ class Bubble(QFrame):
         self.label.setOpenExternalLinks(False)
         self.label.setTextFormat(Qt.TextFormat.MarkdownText)
         self.label.linkActivated.connect(self._link)
-        self.label.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Minimum)
+        # Ignored: let the label wrap to the viewport instead of widening the scroll area
+        self.label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Minimum)
+        self.label.setMinimumWidth(120)
         layout.addWidget(self.label)
         self.extras = QVBoxLayout()
         layout.addLayout(self.extras)
@@ -280,6 +282,8 @@ class ChatView(QWidget):
         lines = [f"[\\[{s.ref}\\]](cite:{s.ref}) {s.title}, S. {s.page}" for s in sources]
         box = QLabel("**Quellen:**  \n" + "  \n".join(lines))
         box.setTextFormat(Qt.TextFormat.MarkdownText)
+        box.setWordWrap(True)
+        box.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Minimum)
         box.setObjectName("sources")
         box.linkActivated.connect(lambda href, b=target: self._cite(b, href.removeprefix("cite:")))
         target.extras.addWidget(box)

@@ -50,7 +50,8 @@ class SessionList(QWidget):
         self.store = store
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        self.new_button = QPushButton("+ Neue Unterhaltung")
+        self.new_button = QPushButton("+ Neu")
+        self.new_button.setToolTip("Neue Unterhaltung (Strg+N)")
         self.new_button.clicked.connect(self.newRequested.emit)
         self.search = QLineEdit()
         self.search.setPlaceholderText("Suchen (Titel und Inhalt)…")
