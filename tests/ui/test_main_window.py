@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 from typing import Any
 
@@ -94,7 +95,7 @@ def test_event_loop_keeps_running_while_an_answer_streams(qtbot: Any, window: Ma
     timer.stop()
     # ...while the UI thread kept serving its timers: no gap longer than a blink
     points = [started, *[t for t in stamps if started <= t <= ended], ended]
-    gaps = [b - a for a, b in zip(points, points[1:], strict=False)]
+    gaps = [b - a for a, b in itertools.pairwise(points)]
     assert max(gaps) < 0.3, f"UI blocked for {max(gaps):.2f} s"
 
 
