@@ -28,6 +28,11 @@ class ModelEntry:
     sha256: str | None = None
     sha256_file: str | None = None  # for directories: which file the hash covers
     dim: int | None = None
+    auto: bool = True  # False: never chosen automatically from its package fallback
+
+    def in_models_dir(self) -> bool:
+        """Tell whether the model was placed in models/ (not only found in a package)."""
+        return (models_dir() / self.path).exists()
 
     def candidates(self) -> list[Path]:
         """Return the places the model is looked for, in order."""

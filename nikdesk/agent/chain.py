@@ -75,6 +75,8 @@ class ProviderChain:
             provider.close()
 
     def _usable(self, name: str, explicit: bool) -> bool:
+        if name == "local" and not explicit and not self._local_chosen():
+            return False
         provider = self.get(name)
         if provider is None:
             return explicit  # an explicit choice is tried and fails visibly into "none"
@@ -83,6 +85,19 @@ class ProviderChain:
         except NikDeskError as exc:
             self._broken[name] = str(exc)
             return explicit
+
+    def _local_chosen(self) -> bool:
+        """Tell whether a local model was chosen (settings, models/) rather than a test package."""
+        if self.settings.local_model:
+            return True
+        from nikdesk.agent.providers.local_gguf import DEFAULT_MODEL
+        from nikdesk.models import model_entry
+
+        try:
+            entry = model_entry(DEFAULT_MODEL)
+        except NikDeskError:
+            return False
+        return entry.auto or entry.in_models_dir()
 
     def _provider_settings(self, name: str) -> dict[str, Any]:
         if name == "openai":
