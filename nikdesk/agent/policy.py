@@ -72,7 +72,7 @@ class EvidencePolicy:
         codes = code_tokens(question) - self.retriever.router.names
         if best_dense < MIN_DENSE and not codes and not routed:
             return Verdict("not_found", f"weak evidence (cosine {best_dense:.3f})")
-        if may_clarify and not codes and not catalog().names_device(question):
+        if may_clarify and not catalog().names_device(question):
             close = [h for h in hits[:CLARIFY_TOP] if h.score >= CLARIFY_SHARE * hits[0].score]
             options = self.device_options(close)
             if len(options) >= 2:
