@@ -5,7 +5,7 @@ BIN     := $(VENV)/bin
 SHARED  ?= $(abspath ../shared)
 STAMP   := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 
-.PHONY: setup run test test-fast lint bench eval clean-index app screenshots
+.PHONY: setup run test test-fast lint bench eval clean-index app app-bundle screenshots
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -40,6 +40,8 @@ bench: setup
 	# agent: no-LLM latency per question, local GGUF tokens/s vs raw llama-cpp (needs the
 	# corpus index that `make test` caches)
 	$(BIN)/python -m nikdesk.bench_agent --index .cache/corpus-index --questions $(SHARED)/eval/dev-questions.jsonl
+	# desktop app: start-up to a usable window vs a bare Qt window, idle memory
+	$(BIN)/python -m nikdesk.bench_app
 
 ## retrieval quality on the corpus index that `make test` caches (build it first with make test)
 eval: setup
@@ -53,6 +55,10 @@ clean-index:
 ## the desktop app (sample library until an index is configured in the settings)
 app: setup
 	$(BIN)/python -m nikdesk.ui
+
+## one-folder desktop app with PyInstaller -> build/dist/NikDesk/ (work dir: .cache/pyinstaller)
+app-bundle: setup
+	$(BIN)/python build/build_app.py --smoke
 
 ## PNGs of the real app under Xvfb: chat, chat with the PDF viewer, viewer, sunlight theme
 screenshots: setup

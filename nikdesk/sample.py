@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import importlib.util
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
 from nikdesk.errors import IndexNotFound
-from nikdesk.paths import resources_dir
+from nikdesk.paths import data_dir, resources_dir
 from nikdesk.retrieval.bundle import read_manifest
 from nikdesk.retrieval.open import default_index_path
 
@@ -42,6 +43,14 @@ def ensure_sample_index(log: Callable[[str], None] = print) -> Path:
         return path
     except IndexNotFound:
         pass
+    if getattr(sys, "frozen", False):
+        # the app folder may be read-only: build the fallback index in the user data dir
+        path = data_dir() / "index" / "sample"
+        try:
+            read_manifest(path)
+            return path
+        except IndexNotFound:
+            pass
     from nikdesk.console import BuildProgress, format_report
     from nikdesk.retrieval.build import build_index
     from nikdesk.retrieval.embedders import create_embedder
