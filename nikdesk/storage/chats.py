@@ -3,122 +3,62 @@
 Every change to a synced table (sessions, messages, attachments, feedback) writes the whole
 row and appends it to the ``outbox`` in one transaction, so a later two-way sync can send the
 changes in order and merge rows by ``updated`` (last writer wins). Deletes are soft.
-The sidebar search matches folded text (``Schütz`` finds ``Schuetz``, ``Straße`` finds
-``Strasse``) kept in the local, rebuildable ``chat_search`` table.
+
+The values handed out live in :mod:`nikdesk.storage.chat_records`, the photo files in
+:mod:`nikdesk.storage.photos`, the sidebar's folded search in :mod:`nikdesk.storage.chat_search`;
+all of them stay importable from here.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
-import os
 import threading
 import uuid
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import sqlite_utils
 
 from nikdesk.agent.events import Source
-from nikdesk.errors import BadImage, NikDeskError
-from nikdesk.paths import data_dir
-from nikdesk.retrieval.normalize import fold
+from nikdesk.storage.chat_records import (
+    Attachment,
+    ChatNotFound,
+    Feedback,
+    Message,
+    OutboxEntry,
+    Session,
+    attachment_from_row,
+    feedback_from_row,
+    message_from_row,
+    session_from_row,
+)
+from nikdesk.storage.chat_search import index_text, rebuild_index, session_filter
 from nikdesk.storage.db import open_db
+from nikdesk.storage.photos import ATTACHMENTS_DIR, store_photo
+
+__all__ = [
+    "ATTACHMENTS_DIR",
+    "DEFAULT_TITLE",
+    "ROLES",
+    "TITLE_CHARS",
+    "Attachment",
+    "ChatNotFound",
+    "ChatStore",
+    "Feedback",
+    "Message",
+    "OutboxEntry",
+    "Session",
+    "short_title",
+]
 
 DEFAULT_TITLE = "Neue Unterhaltung"
 TITLE_CHARS = 60
 ROLES = ("user", "assistant")
-ATTACHMENTS_DIR = "attachments"
 # feedback ids derive from the message id: two devices rating one answer write the same row
 _FEEDBACK_NAMESPACE = uuid.UUID("5b0f1d0e-7c1a-4b8e-9a61-3f0c2d9e4a10")
-# what the photo path (OCR, vision models) reads; sniffed from the bytes, not the file name
-_IMAGE_MAGIC = (
-    (b"\xff\xd8\xff", "image/jpeg", ".jpg"),
-    (b"\x89PNG\r\n\x1a\n", "image/png", ".png"),
-    (b"GIF87a", "image/gif", ".gif"),
-    (b"GIF89a", "image/gif", ".gif"),
-)
-_SOURCE_FIELDS = frozenset(f.name for f in fields(Source))
-_Row = TypeVar("_Row")
-
-
-class ChatNotFound(NikDeskError):
-    """No session or message with this id (deleted for good, or from another device)."""
-
-
-@dataclass(frozen=True)
-class Session:
-    """A conversation in the sidebar."""
-
-    id: str
-    title: str
-    pinned: bool
-    deleted: bool
-    created: str
-    updated: str
-
-
-@dataclass(frozen=True)
-class Message:
-    """One turn of a conversation; an answer carries its provider, outcome and sources."""
-
-    id: str
-    session_id: str
-    role: str
-    text: str
-    provider: str
-    outcome: str
-    sources: tuple[Source, ...]
-    run_id: str | None
-    created: str
-    updated: str
-    deleted: bool
-
-
-@dataclass(frozen=True)
-class Attachment:
-    """A photo attached to a message, stored once per content hash under the data dir."""
-
-    id: str
-    message_id: str
-    sha256: str
-    path: str  # relative to the data dir, so a moved or synced data dir still resolves
-    mime: str
-    created: str
-    updated: str
-    deleted: bool
-
-    def file(self) -> Path:
-        """Return the photo's absolute path in the current data dir."""
-        return data_dir() / self.path
-
-
-@dataclass(frozen=True)
-class Feedback:
-    """The technician's thumbs up (+1) or down (-1) on an answer, with an optional comment."""
-
-    id: str
-    message_id: str
-    rating: int
-    comment: str
-    created: str
-    updated: str
-    deleted: bool
-
-
-@dataclass(frozen=True)
-class OutboxEntry:
-    """One recorded change waiting for the sync: the whole row after the change."""
-
-    seq: int
-    table_name: str
-    row_id: str
-    op: str  # insert | update | delete
-    payload: dict[str, Any]
-    created: str
 
 
 class ChatStore:
@@ -146,11 +86,11 @@ class ChatStore:
             }
             self._put("sessions", row, "insert")
             self._index(session_id, session_id, "title", row["title"])
-        return _session(row)
+        return session_from_row(row)
 
     def session(self, session_id: str) -> Session:
         """Return one session (also a deleted one), or raise :class:`ChatNotFound`."""
-        return _session(self._row("sessions", session_id))
+        return session_from_row(self._row("sessions", session_id))
 
     def sessions(self, query: str = "", include_deleted: bool = False) -> list[Session]:
         """Return sessions, pinned first, then the most recently updated first.
@@ -159,15 +99,13 @@ class ChatStore:
         compared folded (case, umlauts, ß, accents).
         """
         where: list[str] = [] if include_deleted else ["deleted = 0"]
-        args: list[str] = []
-        for word in fold(query).split():
-            where.append("id IN (SELECT session_id FROM chat_search WHERE text LIKE ? ESCAPE '\\')")
-            args.append(f"%{_escape_like(word)}%")
+        search, args = session_filter(query)
+        where += search
         sql = "SELECT * FROM sessions"
         if where:
             sql += " WHERE " + " AND ".join(where)
         sql += " ORDER BY pinned DESC, updated DESC, rowid DESC"
-        return [_session(row) for row in self.db.query(sql, args)]
+        return [session_from_row(row) for row in self.db.query(sql, args)]
 
     def rename(self, session_id: str, title: str) -> Session:
         """Give a session a new title (an empty one restores the default)."""
@@ -193,7 +131,7 @@ class ChatStore:
             self._put("sessions", row, op)
             if "title" in changes:
                 self._index(session_id, session_id, "title", row["title"])
-        return _session(row)
+        return session_from_row(row)
 
     # messages
 
@@ -237,7 +175,7 @@ class ChatStore:
                 session["title"] = short_title(text)
                 self._index(session_id, session_id, "title", session["title"])
             self._put("sessions", session, "update")
-        return _message(row)
+        return message_from_row(row)
 
     def messages(self, session_id: str) -> list[Message]:
         """Return a session's messages, oldest first."""
@@ -245,7 +183,7 @@ class ChatStore:
             "SELECT * FROM messages WHERE session_id = ? AND deleted = 0 ORDER BY created, rowid",
             [session_id],
         )
-        return [_message(row) for row in rows]
+        return [message_from_row(row) for row in rows]
 
     # attachments
 
@@ -255,46 +193,33 @@ class ChatStore:
         Raise :class:`~nikdesk.errors.BadImage` (German reason) for a missing, unreadable,
         empty or non-image file, :class:`ChatNotFound` for an unknown message.
         """
-        source = Path(path)
-        data = _read_photo(source)
-        sniffed = next((m for m in _IMAGE_MAGIC if data.startswith(m[0])), None)
-        if sniffed is None and data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-            sniffed = (b"RIFF", "image/webp", ".webp")
-        if sniffed is None:
-            raise BadImage(
-                source,
-                "Die Datei ist kein Foto – bitte ein JPEG-, PNG-, WebP- oder GIF-Bild anhängen",
-            )
-        _, mime, suffix = sniffed
-        sha = hashlib.sha256(data).hexdigest()
-        relative = f"{ATTACHMENTS_DIR}/{sha}{suffix}"
-        _store_once(data_dir() / relative, data)
+        photo = store_photo(Path(path))
         with self._write, self.db.atomic():
             self._row("messages", message_id)
             for existing in self.db.table("attachments").rows_where(
-                "message_id = ? AND sha256 = ? AND deleted = 0", [message_id, sha], limit=1
+                "message_id = ? AND sha256 = ? AND deleted = 0", [message_id, photo.sha256], limit=1
             ):
-                return _attachment(existing)  # the same photo twice on one message: once
+                return attachment_from_row(existing)  # the same photo twice on one message: once
             now = self._stamp()
             row = {
                 "id": str(uuid.uuid4()),
                 "message_id": message_id,
-                "sha256": sha,
-                "path": relative,
-                "mime": mime,
+                "sha256": photo.sha256,
+                "path": photo.path,
+                "mime": photo.mime,
                 "created": now,
                 "updated": now,
                 "deleted": 0,
             }
             self._put("attachments", row, "insert")
-        return _attachment(row)
+        return attachment_from_row(row)
 
     def attachments(self, message_id: str) -> list[Attachment]:
         """Return a message's photos in the order they were attached."""
         rows = self.db.table("attachments").rows_where(
             "message_id = ? AND deleted = 0", [message_id], order_by="created, rowid"
         )
-        return [_attachment(row) for row in rows]
+        return [attachment_from_row(row) for row in rows]
 
     # feedback
 
@@ -315,7 +240,7 @@ class ChatStore:
                 row = {"id": feedback_id, "message_id": message_id, "created": now, **changes}
                 op = "insert"
             self._put("feedback", row, op)
-        return _feedback(row)
+        return feedback_from_row(row)
 
     def clear_feedback(self, message_id: str) -> None:
         """Withdraw the feedback on an answer (soft delete), if there is any."""
@@ -335,7 +260,7 @@ class ChatStore:
             row = self._row("feedback", feedback_id)
         except ChatNotFound:
             return None
-        return None if row["deleted"] else _feedback(row)
+        return None if row["deleted"] else feedback_from_row(row)
 
     # outbox
 
@@ -368,11 +293,7 @@ class ChatStore:
     def rebuild_search(self) -> None:
         """Recompute the folded search text of every title and message (e.g. after a sync)."""
         with self._write, self.db.atomic():
-            self.db.execute("DELETE FROM chat_search")
-            for row in self.db.query("SELECT id, title FROM sessions"):
-                self._index(row["id"], row["id"], "title", row["title"])
-            for row in self.db.query("SELECT id, session_id, text FROM messages WHERE deleted = 0"):
-                self._index(row["id"], row["session_id"], "message", row["text"])
+            rebuild_index(self.db)
 
     # internals
 
@@ -413,10 +334,7 @@ class ChatStore:
         )
 
     def _index(self, row_id: str, session_id: str, kind: str, text: str) -> None:
-        self.db.table("chat_search").upsert(
-            {"row_id": row_id, "session_id": session_id, "kind": kind, "text": fold(text)},
-            pk="row_id",
-        )
+        index_text(self.db, row_id, session_id, kind, text)
 
 
 def short_title(text: str, limit: int = TITLE_CHARS) -> str:
@@ -433,65 +351,3 @@ def short_title(text: str, limit: int = TITLE_CHARS) -> str:
 
 def _clean_title(title: str) -> str:
     return " ".join(title.split()) or DEFAULT_TITLE
-
-
-def _escape_like(word: str) -> str:
-    return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
-def _read_photo(source: Path) -> bytes:
-    try:
-        data = source.read_bytes()
-    except FileNotFoundError as exc:
-        raise BadImage(source, "Foto nicht gefunden – wurde es verschoben oder gelöscht?") from exc
-    except IsADirectoryError as exc:
-        raise BadImage(source, "Das ist ein Ordner, kein Foto") from exc
-    except OSError as exc:
-        raise BadImage(source, f"Foto nicht lesbar ({exc.strerror or exc})") from exc
-    if not data:
-        raise BadImage(source, "Die Bilddatei ist leer")
-    return data
-
-
-def _store_once(target: Path, data: bytes) -> None:
-    """Write ``data`` to ``target`` unless it is there already (content-addressed, atomic)."""
-    if target.is_file() and target.stat().st_size == len(data):
-        return
-    target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_name(f".{target.name}.{uuid.uuid4().hex}.part")
-    partial.write_bytes(data)
-    os.replace(partial, target)  # a crash never leaves a half photo under the final name
-
-
-def _from_row(cls: type[_Row], row: dict[str, Any], **extra: Any) -> _Row:
-    """Build a frozen value from a table row: 0/1 flags become bools, NULL text ""."""
-    values: dict[str, Any] = {}
-    for f in fields(cls):  # type: ignore[arg-type]
-        value = extra[f.name] if f.name in extra else row[f.name]
-        if f.name in ("pinned", "deleted"):
-            value = bool(value)
-        elif value is None and f.name in ("provider", "outcome", "comment"):
-            value = ""
-        values[f.name] = value
-    return cls(**values)
-
-
-def _session(row: dict[str, Any]) -> Session:
-    return _from_row(Session, row)
-
-
-def _message(row: dict[str, Any]) -> Message:
-    sources = tuple(
-        # a newer app version may sync fields this one does not know: keep what fits
-        Source(**{k: v for k, v in item.items() if k in _SOURCE_FIELDS})
-        for item in json.loads(row["sources"] or "[]")
-    )
-    return _from_row(Message, row, sources=sources)
-
-
-def _attachment(row: dict[str, Any]) -> Attachment:
-    return _from_row(Attachment, row)
-
-
-def _feedback(row: dict[str, Any]) -> Feedback:
-    return _from_row(Feedback, row)
