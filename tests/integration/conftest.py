@@ -55,4 +55,3 @@ def corpus_retriever(corpus_index: Path):  # type: ignore[no-untyped-def]
     from nikdesk.retrieval.open import open_retriever
 
     return open_retriever(corpus_index)
-
