@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import logging
 import re
-import shutil
 from collections.abc import Generator, Iterator
 from pathlib import Path
 from typing import Any
@@ -30,13 +29,13 @@ from nikdesk.agent.events import (
     ToolResult,
     ToolStart,
 )
+from nikdesk.agent.outcomes import finish_without_answer, pieces
 from nikdesk.agent.policy import EvidencePolicy, Verdict
 from nikdesk.agent.providers import ChatModel, ProviderFailure, ToolCall
 from nikdesk.agent.state import RunState
 from nikdesk.agent.texts import system_prompt, templates
 from nikdesk.agent.tools import TOOL_SPECS, Toolbox
 from nikdesk.errors import NikDeskError
-from nikdesk.hashing import file_sha256
 from nikdesk.paths import data_dir
 from nikdesk.retrieval.hybrid import Retriever
 from nikdesk.storage.runs import RunStore
@@ -180,7 +179,7 @@ class Agent:
         refs = {state.ledger.chunk_of[s.ref]: s for s in result.sources}
         sources = [with_highlight(refs[h.chunk.id], state.query) for h in verdict.hits]
         text = compose_answer(sources, state.language)
-        for piece in _pieces(text):
+        for piece in pieces(text):
             yield Token(piece)
         yield Sources(tuple(sources))
         yield Done(Outcome.ANSWER, "none", text)
@@ -314,7 +313,7 @@ class Agent:
             }
             sources = [with_highlight(by_chunk[h.chunk.id], state.query) for h in verdict.hits]
             extra = "\n\n" + compose_answer(sources, state.language)
-            for piece in _pieces(extra):
+            for piece in pieces(extra):
                 yield Token(piece)
             final += extra
         else:
@@ -366,52 +365,13 @@ class Agent:
     def _finish_without_answer(
         self, state: RunState, verdict: Verdict, provider: str, streamed: bool = False
     ) -> Events:
-        t = templates(state.language)
-        if verdict.outcome == Outcome.REFUSED:
-            outcome, text = Outcome.REFUSED, t["refused"]
-        elif verdict.scope:
-            outcome, text = Outcome.NOT_FOUND, t["out_of_scope"]
-        elif verdict.devices:
-            outcome = Outcome.NOT_FOUND
-            text = t["not_found_devices"].format(devices=", ".join(verdict.devices))
-        else:
-            outcome, text = Outcome.NOT_FOUND, t["not_found"]
-        text = f"{text}\n\n{t['handoff_offer']}"
-        handoff_id = self._offer_handoff(state, outcome, verdict.reason, text)
-        if streamed:
-            text = "\n\n" + text  # after whatever the model already streamed
-        for piece in _pieces(text):
-            yield Token(piece)
-        yield Sources(())
-        yield Done(outcome, provider, text.strip(), handoff_id=handoff_id)
-
-    def _offer_handoff(self, state: RunState, outcome: str, reason: str, text: str) -> str | None:
-        record = {
-            "question": state.question,
-            "reply": state.reply,
-            "photos": [state.image] if state.image else [],
-            "photo_text": state.photo_text,
-            "answer": text,
-            "outcome": outcome,
-            "searches": [json.loads(s)[0] for s in state.searches],
-            "transcript": [m for m in state.messages if m.get("role") != "system"],
-        }
-        try:
-            return self.store.create_handoff(state.session_id, state.run_id, reason, record)
-        except Exception as exc:  # a full disk must not hide the answer itself
-            log.error("hand-off not recorded: %s", exc)
-            return None
+        yield from finish_without_answer(self.store, state, verdict, provider, streamed)
 
     def _keep_photo(self, image: Path) -> Path:
-        """Copy the photo into the attachments folder, named by its hash (kept with the message)."""
-        if not image.is_file():
-            raise NikDeskError(f"Foto nicht gefunden: {image}")
-        folder = data_dir() / "attachments"
-        folder.mkdir(parents=True, exist_ok=True)
-        target = folder / f"{file_sha256(image)}{image.suffix.lower()}"
-        if not target.exists():
-            shutil.copyfile(image, target)
-        return target
+        """Store the photo by content hash with the attachments (kept with the message)."""
+        from nikdesk.storage.photos import store_photo
+
+        return data_dir() / store_photo(image).path
 
     def _fail(self, state: RunState, message: str) -> Events:
         from nikdesk.agent.events import Error
@@ -441,8 +401,3 @@ def _assistant_calls(text: str, calls: list[ToolCall]) -> dict[str, Any]:
             for c in calls
         ],
     }
-
-
-def _pieces(text: str) -> Iterator[str]:
-    """Split composed text into word-sized tokens (the UI streams them like model output)."""
-    yield from re.findall(r"\S+\s*|\s+", text)

@@ -201,4 +201,4 @@ def test_display_photo_becomes_the_search_offline(retriever: Any, tmp_path: Path
 
 def test_missing_photo_is_a_clear_error(retriever: Any, tmp_path: Path) -> None:
     result = collect(agent_with(retriever).run("Was ist das?", image=tmp_path / "nope.jpg"))
-    assert result.error and "Foto nicht gefunden" in result.error
+    assert result.error and "nope.jpg" in result.error

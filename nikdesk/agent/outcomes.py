@@ -1,0 +1,67 @@
+"""How a run ends without an answer: refusal, not found, out of scope — and the hand-off offer."""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections.abc import Generator, Iterator
+from typing import Any
+
+from nikdesk.agent.events import Done, Event, Outcome, Sources, Token
+from nikdesk.agent.policy import Verdict
+from nikdesk.agent.state import RunState
+from nikdesk.agent.texts import templates
+from nikdesk.storage.runs import RunStore
+
+log = logging.getLogger(__name__)
+
+
+def finish_without_answer(
+    store: RunStore, state: RunState, verdict: Verdict, provider: str, streamed: bool = False
+) -> Generator[Event, None, None]:
+    """Yield the German no-answer text, empty sources and ``done`` (with a hand-off offer)."""
+    t = templates(state.language)
+    if verdict.outcome == Outcome.REFUSED:
+        outcome, text = Outcome.REFUSED, t["refused"]
+    elif verdict.scope:
+        outcome, text = Outcome.NOT_FOUND, t["out_of_scope"]
+    elif verdict.devices:
+        outcome = Outcome.NOT_FOUND
+        text = t["not_found_devices"].format(devices=", ".join(verdict.devices))
+    else:
+        outcome, text = Outcome.NOT_FOUND, t["not_found"]
+    text = f"{text}\n\n{t['handoff_offer']}"
+    handoff_id = offer_handoff(store, state, outcome, verdict.reason, text)
+    if streamed:
+        text = "\n\n" + text  # after whatever the model already streamed
+    for piece in pieces(text):
+        yield Token(piece)
+    yield Sources(())
+    yield Done(outcome, provider, text.strip(), handoff_id=handoff_id)
+
+
+def offer_handoff(
+    store: RunStore, state: RunState, outcome: str, reason: str, text: str
+) -> str | None:
+    """Record the case for human support (status "offered"); return its id."""
+    record: dict[str, Any] = {
+        "question": state.question,
+        "reply": state.reply,
+        "photos": [state.image] if state.image else [],
+        "photo_text": state.photo_text,
+        "answer": text,
+        "outcome": outcome,
+        "searches": [json.loads(s)[0] for s in state.searches],
+        "transcript": [m for m in state.messages if m.get("role") != "system"],
+    }
+    try:
+        return store.create_handoff(state.session_id, state.run_id, reason, record)
+    except Exception as exc:  # a full disk must not hide the answer itself
+        log.error("hand-off not recorded: %s", exc)
+        return None
+
+
+def pieces(text: str) -> Iterator[str]:
+    """Split composed text into word-sized tokens (the UI streams them like model output)."""
+    yield from re.findall(r"\S+\s*|\s+", text)
