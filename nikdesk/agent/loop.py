@@ -86,22 +86,35 @@ class Agent:
         if session_id:
             state.session_id = session_id
         state.chain = self.chain()
-        try:
-            if image is not None:
+        photo_problem = None
+        if image is not None:
+            try:
                 state.image = str(self._keep_photo(image))
-            if not state.question and not state.image:
-                raise NikDeskError("Bitte eine Frage eingeben oder ein Foto des Displays anhängen.")
-        except NikDeskError as exc:
-            yield from self._fail(state, str(exc))
+            except NikDeskError as exc:
+                photo_problem = str(exc)
+        if not state.question and not state.image:
+            message = photo_problem or "Bitte eine Frage eingeben oder ein Foto anhängen."
+            yield from self._fail(state, message)
             return
         yield Metadata(state.session_id, state.run_id, state.chain[0])
+        if photo_problem:  # the text question is still answered; the photo problem is shown
+            yield ToolStart("read_photo", {"image": Path(image or "").name})
+            yield ToolResult("read_photo", photo_problem, ok=False)
         yield from self._drive(state)
 
     def resume(self, run_id: str, reply: str) -> Iterator[Event]:
         """Continue a run paused for clarification with the technician's ``reply``."""
         state = RunState.from_json(self.store.load_paused(run_id))
-        self.store.finish_paused(run_id)
-        state.reply = (reply or "").strip()
+        reply = (reply or "").strip()
+        t = templates(state.language)
+        if not reply or reply.casefold() == t["clarify_other"].casefold():
+            # no device given: ask for it by name instead of guessing from the offered ones
+            state.chain = self.chain()
+            state.position = 0
+            yield Metadata(state.session_id, state.run_id, state.chain[0], resumed=True)
+            yield from self._pause(state, t["clarify_name"], [], None)
+            return
+        state.reply = reply
         state.clarified = True
         if state.pending and state.pending.get("tool_call_id"):
             state.messages.append(
@@ -116,7 +129,14 @@ class Agent:
         state.chain = self.chain()
         state.position = 0
         yield Metadata(state.session_id, state.run_id, state.chain[0], resumed=True)
-        yield from self._drive(state)
+        outcome = None
+        for event in self._drive(state):
+            if isinstance(event, Done):
+                outcome = event.outcome
+            yield event
+        if outcome is not None and outcome != Outcome.CLARIFY:
+            # only now: a crash or a cancelled answer leaves the run resumable
+            self.store.finish_paused(run_id)
 
     def chain(self) -> list[str]:
         """Return the providers to try now, best first; "none" (no LLM) always ends it."""
@@ -168,6 +188,8 @@ class Agent:
             yield from self._finish_without_answer(state, Verdict("not_found", "empty"), "none")
             return
         result = yield from self._search(state, state.query, None)
+        if result is None:  # searched before the provider switch: same query, same hits
+            result = self.toolbox.search_knowledge(state.ledger, state.query)
         verdict = self.policy.judge(state.query, list(result.hits), may_clarify=not state.clarified)
         if verdict.outcome == Outcome.CLARIFY:
             options = [*verdict.devices, templates(state.language)["clarify_other"]]
@@ -346,6 +368,8 @@ class Agent:
 
     def _user_message(self, state: RunState, provider: ChatModel) -> dict[str, Any]:
         text = state.question or "Was zeigt das Display auf dem Foto, und was ist zu tun?"
+        if state.reply:  # the technician's answer to a clarification, for any provider
+            text += f"\n(Gemeintes Gerät laut Techniker: {state.reply})"
         if state.photo_text:
             text += f"\n(Text auf dem Display-Foto: {state.photo_text})"
         if state.image and provider.supports_vision:

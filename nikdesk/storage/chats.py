@@ -36,7 +36,7 @@ from nikdesk.storage.chat_records import (
     session_from_row,
 )
 from nikdesk.storage.chat_search import index_text, rebuild_index, session_filter
-from nikdesk.storage.db import open_db
+from nikdesk.storage.db import open_db, write_transaction
 from nikdesk.storage.photos import ATTACHMENTS_DIR, store_photo
 
 __all__ = [
@@ -74,7 +74,7 @@ class ChatStore:
 
     def create_session(self, title: str = DEFAULT_TITLE) -> Session:
         """Start a conversation and return it."""
-        with self._write, self.db.atomic():
+        with self._write, write_transaction(self.db):
             now, session_id = self._stamp(), str(uuid.uuid4())
             row: dict[str, Any] = {
                 "id": session_id,
@@ -126,7 +126,7 @@ class ChatStore:
     def _change_session(
         self, session_id: str, changes: dict[str, Any], op: str = "update"
     ) -> Session:
-        with self._write, self.db.atomic():
+        with self._write, write_transaction(self.db):
             row = {**self._row("sessions", session_id), **changes, "updated": self._stamp()}
             self._put("sessions", row, op)
             if "title" in changes:
@@ -152,7 +152,7 @@ class ChatStore:
         """
         if role not in ROLES:
             raise ValueError(f"role must be one of {ROLES}, not {role!r}")
-        with self._write, self.db.atomic():
+        with self._write, write_transaction(self.db):
             session = self._row("sessions", session_id)
             now, message_id = self._stamp(), str(uuid.uuid4())
             row: dict[str, Any] = {
@@ -194,7 +194,7 @@ class ChatStore:
         empty or non-image file, :class:`ChatNotFound` for an unknown message.
         """
         photo = store_photo(Path(path))
-        with self._write, self.db.atomic():
+        with self._write, write_transaction(self.db):
             self._row("messages", message_id)
             for existing in self.db.table("attachments").rows_where(
                 "message_id = ? AND sha256 = ? AND deleted = 0", [message_id, photo.sha256], limit=1
@@ -228,7 +228,7 @@ class ChatStore:
         if rating not in (1, -1):
             raise ValueError(f"rating must be +1 or -1, not {rating!r}")
         feedback_id = str(uuid.uuid5(_FEEDBACK_NAMESPACE, message_id))
-        with self._write, self.db.atomic():
+        with self._write, write_transaction(self.db):
             if self._row("messages", message_id)["role"] != "assistant":
                 raise ValueError("feedback is for answers (assistant messages) only")
             now = self._stamp()
@@ -245,7 +245,7 @@ class ChatStore:
     def clear_feedback(self, message_id: str) -> None:
         """Withdraw the feedback on an answer (soft delete), if there is any."""
         feedback_id = str(uuid.uuid5(_FEEDBACK_NAMESPACE, message_id))
-        with self._write, self.db.atomic():
+        with self._write, write_transaction(self.db):
             try:
                 row = self._row("feedback", feedback_id)
             except ChatNotFound:
@@ -282,7 +282,7 @@ class ChatStore:
     def mark_sent(self, seqs: Iterable[int]) -> None:
         """Mark outbox entries as delivered to the server."""
         seqs = list(seqs)
-        with self._write, self.db.atomic():
+        with self._write, write_transaction(self.db):
             for start in range(0, len(seqs), 500):  # stay under SQLite's variable limit
                 batch = seqs[start : start + 500]
                 marks = ",".join("?" * len(batch))
@@ -292,7 +292,7 @@ class ChatStore:
 
     def rebuild_search(self) -> None:
         """Recompute the folded search text of every title and message (e.g. after a sync)."""
-        with self._write, self.db.atomic():
+        with self._write, write_transaction(self.db):
             rebuild_index(self.db)
 
     # internals

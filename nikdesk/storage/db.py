@@ -8,8 +8,10 @@ two-way sync can merge them.
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 import threading
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -53,6 +55,27 @@ def m001_agent_runs(db: sqlite_utils.Database) -> None:
         },
         pk="id",
     )
+
+
+@contextlib.contextmanager
+def write_transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
+    """Run a read-then-write block holding SQLite's write lock from the start.
+
+    A plain (deferred) BEGIN reads a snapshot first; if another connection (the agent worker)
+    commits meanwhile, the later write fails at once with "database is locked" — busy_timeout
+    does not help there. BEGIN IMMEDIATE waits for the lock up front instead.
+    """
+    if db.conn.in_transaction:
+        with db.atomic():  # nested: a savepoint inside the caller's transaction
+            yield db
+        return
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        db.conn.rollback()
+        raise
+    db.execute("COMMIT")
 
 
 def now_iso() -> str:

@@ -31,7 +31,7 @@ TOOL_LABELS = {
     "get_full_document": "Öffne Dokument…",
     "read_photo": "Lese Display-Foto…",
 }
-IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".gif", ".bmp"}
+IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".gif"}  # what storage.photos accepts
 
 
 def linkify(markdown: str) -> str:
@@ -232,7 +232,7 @@ class ChatView(QWidget):
 
     def _choose_photo(self) -> None:
         name, _ = QFileDialog.getOpenFileName(
-            self, "Foto anhängen", "", "Bilder (*.jpg *.jpeg *.png *.webp *.bmp)"
+            self, "Foto anhängen", "", "Bilder (*.jpg *.jpeg *.png *.webp *.gif)"
         )
         if name:
             self.set_photo(Path(name))

@@ -22,6 +22,29 @@ log = logging.getLogger(__name__)
 UNDO_SECONDS = 8
 
 
+def provider_name(label: str) -> str:
+    """Return the German name of a provider label ("openai:gpt-4o" -> "GPT-4o (online)")."""
+    kind, _, model = label.partition(":")
+    if kind == "openai":
+        return f"{model or 'GPT-4o'} (online)"
+    if kind == "local":
+        return "Lokales Modell" + (f" ({model})" if model else "")
+    if kind == "none":
+        return "ohne Sprachmodell"
+    return label or "?"
+
+
+def network_up(host: str = "api.openai.com", port: int = 443, timeout: float = 1.5) -> bool:
+    """Tell whether the internet answers (a TCP connect; runs off the UI thread)."""
+    import socket
+
+    try:
+        with socket.create_connection((host, port), timeout=timeout):
+            return True
+    except OSError:
+        return False
+
+
 class MainWindow(QMainWindow):
     """What the technician holds: ask, read cited answers, open the cited page.
 
@@ -39,6 +62,7 @@ class MainWindow(QMainWindow):
         self.stream: EventStream | None = None
         self.session_id: str | None = None
         self._run: dict[str, Any] = {}
+        self.paused_run_id: str | None = None  # a clarification waiting for the technician
         self._viewer: Any = None
 
         self.sessions = SessionList(store)
@@ -101,30 +125,21 @@ class MainWindow(QMainWindow):
         dialog.open()
 
     def apply_settings(self, settings: AppSettings) -> None:
-        """Save ``settings``, restyle, and reload the agent if what it uses changed."""
+        """Save ``settings``, restyle, and reload the agent in the background."""
         from PySide6.QtWidgets import QApplication
 
         from nikdesk.ui.app import load_agent, stylesheet
 
-        old, self.settings = self.settings, settings
+        self.settings = settings
         settings.save()
         app = QApplication.instance()
         if isinstance(app, QApplication):
             app.setStyleSheet(stylesheet(settings))
-        agent_fields = (
-            "provider",
-            "language",
-            "openai_base_url",
-            "openai_model",
-            "local_model",
-            "index_path",
-            "library_dirs",
-        )
-        if any(getattr(old, f) != getattr(settings, f) for f in agent_fields):
-            self.status_provider.setText("Lade Modelle…")
-            Operation(lambda: load_agent(settings)).on_success(self.set_agent).on_failure(
-                self.agent_failed
-            ).run()
+        # always reload: keys live in the keyring, not in settings, and may have changed
+        self.status_provider.setText("Lade Modelle…")
+        Operation(lambda: load_agent(settings)).on_success(self.set_agent).on_failure(
+            self.agent_failed
+        ).run()
 
     def show_library(self) -> None:
         """Show the documents of the index; add a folder of manuals (background build)."""
@@ -182,10 +197,10 @@ class MainWindow(QMainWindow):
         Operation(agent.chain).on_success(self._show_chain).run()
 
     def _show_chain(self, chain: list[str]) -> None:
-        online = "openai" in chain
-        self.status_net.setText("● Online" if online else "○ Offline")
-        names = {"openai": "GPT-4o", "local": "Lokales Modell", "none": "ohne Sprachmodell"}
-        self.status_provider.setText(f"Antwortet: {names.get(chain[0], chain[0])}")
+        self.status_provider.setText(f"Antworten: {provider_name(chain[0])}")
+        Operation(network_up).on_success(
+            lambda up: self.status_net.setText("● Online" if up else "○ Offline")
+        ).run()
 
     # -- sessions ------------------------------------------------------------------------
 
@@ -193,6 +208,7 @@ class MainWindow(QMainWindow):
         """Start a fresh conversation (Ctrl+N)."""
         session = self.store.create_session()
         self.session_id = session.id
+        self.paused_run_id = None
         self.chat.clear()
         self.sessions.select(session.id)
         self.chat.input.setFocus()
@@ -200,6 +216,7 @@ class MainWindow(QMainWindow):
     def open_session(self, session_id: str) -> None:
         """Show a stored conversation."""
         self.session_id = session_id
+        self.paused_run_id = None
         self.chat.clear()
         for message in self.store.messages(session_id):
             photo = None
@@ -208,7 +225,25 @@ class MainWindow(QMainWindow):
             bubble = self.chat.add_bubble(message.role, message.text, photo)
             if message.role == "assistant":
                 self.chat.show_sources(message.sources, bubble)
-                self.chat.add_feedback(message.id, bubble)
+                if message.outcome == "clarify" and message.run_id:
+                    self._restore_pause(message.run_id, bubble)
+                else:
+                    self.chat.add_feedback(message.id, bubble)
+
+    def _restore_pause(self, run_id: str, bubble: Bubble) -> None:
+        """Offer a still-paused clarification again (the app was closed meanwhile)."""
+        from nikdesk.storage.runs import RunStore
+
+        paused = {row["run_id"]: row for row in RunStore(self.store.db).paused_runs()}
+        if run_id not in paused:
+            return
+        import json
+
+        state = json.loads(paused[run_id]["state"])
+        options = tuple((state.get("pending") or {}).get("options") or ())
+        self.paused_run_id = run_id
+        if options:
+            self.chat.add_options(run_id, options, bubble)
 
     def _offer_undo(self, session_id: str) -> None:
         if self.session_id == session_id:
@@ -237,7 +272,13 @@ class MainWindow(QMainWindow):
     def ask(self, text: str, photo: Path | None) -> None:
         """Send a question (and photo) to Nik; the answer streams into the chat."""
         if self.agent is None:
-            self.statusBar().showMessage("Modelle laden noch – bitte einen Moment.", 4000)
+            self.statusBar().showMessage("Modelle laden noch – bitte gleich erneut senden.", 4000)
+            self.chat.input.setPlainText(text)  # nothing typed is lost
+            if photo is not None:
+                self.chat.set_photo(photo)
+            return
+        if self.paused_run_id is not None and text:
+            self.answer_clarification(self.paused_run_id, text)
             return
         if self.session_id is None:
             self.new_session()
@@ -257,6 +298,7 @@ class MainWindow(QMainWindow):
         """Resume a paused run with the technician's choice."""
         if self.agent is None or self.session_id is None:
             return
+        self.paused_run_id = None
         self.store.add_message(self.session_id, "user", option)
         self.chat.add_bubble("user", option)
         self._start(lambda: self.agent.resume(run_id, option))
@@ -264,8 +306,14 @@ class MainWindow(QMainWindow):
     def _start(self, make: Any) -> None:
         self.chat.start_answer()
         self._run = {"session": self.session_id, "sources": (), "run_id": None}
-        stream = EventStream(make).on_item(self._on_event)
-        stream.on_failure(self._on_failure).on_finished(self._on_finished)
+        stream = EventStream(make)
+
+        def current(handler: Any) -> Any:
+            # after Esc and a new question, the old worker may still deliver: ignore it
+            return lambda *args: handler(*args) if self.stream is stream else None
+
+        stream.on_item(current(self._on_event))
+        stream.on_failure(current(self._on_failure)).on_finished(current(self._on_finished))
         self.stream = stream
         stream.run()
 
@@ -287,8 +335,8 @@ class MainWindow(QMainWindow):
             self.chat.append_token(getattr(event, "text", ""))
         elif kind == "provider_switch":
             self.chat.restart_answer(
-                f"{getattr(event, 'failed', '')} nicht erreichbar – weiter mit "
-                f"{getattr(event, 'provider', '')}"
+                f"{provider_name(getattr(event, 'failed', ''))}: {getattr(event, 'reason', '')} – "
+                f"weiter mit {provider_name(getattr(event, 'provider', ''))}"
             )
         elif kind == "sources":
             self._run["sources"] = getattr(event, "sources", ())
@@ -317,13 +365,13 @@ class MainWindow(QMainWindow):
         self.chat.show_sources(sources, bubble)
         clarification = self._run.get("clarification")
         if clarification is not None:
+            self.paused_run_id = clarification.run_id  # typed text answers it too
             self.chat.add_options(clarification.run_id, clarification.options, bubble)
         else:
             self.chat.add_feedback(message.id, bubble)
         if getattr(done, "handoff_id", None):
             self._offer_handoff(done.handoff_id, bubble)
-        names = {"none": "ohne Sprachmodell"}
-        self.status_provider.setText(f"Antwortete: {names.get(done.provider, done.provider)}")
+        self.status_provider.setText(f"Letzte Antwort: {provider_name(done.provider)}")
         self.sessions.refresh()
 
     def _offer_handoff(self, handoff_id: str, bubble: Bubble) -> None:

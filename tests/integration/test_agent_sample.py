@@ -199,6 +199,57 @@ def test_display_photo_becomes_the_search_offline(retriever: Any, tmp_path: Path
     assert len(kept) == 1 and kept[0].read_bytes() == photo.read_bytes()  # kept with the message
 
 
-def test_missing_photo_is_a_clear_error(retriever: Any, tmp_path: Path) -> None:
-    result = collect(agent_with(retriever).run("Was ist das?", image=tmp_path / "nope.jpg"))
+def test_photo_alone_that_cannot_be_read_is_a_clear_error(retriever: Any, tmp_path: Path) -> None:
+    result = collect(agent_with(retriever).run("", image=tmp_path / "nope.jpg"))
     assert result.error and "nope.jpg" in result.error
+
+
+def test_fallback_after_the_model_searched_the_question_verbatim(retriever: Any) -> None:
+    fake = make_fake_chat_model()
+    fake.enqueue(tool_calls=[("search_knowledge", {"query": E050})])
+    fake.enqueue("E050", fail=ProviderFailure("Verbindung weg"))
+    result = collect(agent_with(retriever, fake, "openai").run(E050))
+    assert result.outcome == "answer" and result.provider == "none"  # the question is not lost
+    assert result.sources[0].page == 12
+
+
+def test_failed_resume_leaves_the_run_resumable(retriever: Any) -> None:
+    fake = make_fake_chat_model()
+    fake.enqueue(tool_calls=[("ask_user_clarification", {"question": "Welches Gerät?"})])
+    paused = collect(agent_with(retriever, fake, "openai").run("Welche Adresse?"))
+    broken = make_fake_chat_model().enqueue("x", fail=RuntimeError("bug"))
+    with pytest.raises(RuntimeError):
+        collect(agent_with(retriever, broken, "openai").resume(paused.run_id, "NX-Hybrid"))
+    assert [r["run_id"] for r in RunStore().paused_runs()] == [paused.run_id]
+    done = collect(agent_with(retriever).resume(paused.run_id, "NX-Hybrid"))
+    assert done.outcome == "answer" and RunStore().paused_runs() == []
+
+
+def test_reply_reaches_a_model_that_takes_over_after_the_pause(retriever: Any) -> None:
+    from nikdesk.agent.state import RunState
+
+    state = RunState(question="Welche Baudrate hat RS485?", chain=["none"])
+    state.pending = {"question": "Welches Gerät?", "options": ["A", "B"], "tool_call_id": None}
+    RunStore().save_paused(state.run_id, state.session_id, state.question, state.to_json())
+    fake = make_fake_chat_model().enqueue("Siehe Tabelle [S1].")
+    collect(agent_with(retriever, fake, "openai").resume(state.run_id, "NX-Hybrid 10"))
+    first_user = next(m for m in fake.calls[0][0] if m["role"] == "user")
+    assert "NX-Hybrid 10" in first_user["content"]
+
+
+def test_other_device_asks_for_the_name_instead_of_guessing(retriever: Any) -> None:
+    from nikdesk.agent.state import RunState
+
+    state = RunState(question="Welche Baudrate hat RS485?", chain=["none"])
+    RunStore().save_paused(state.run_id, state.session_id, state.question, state.to_json())
+    result = collect(agent_with(retriever).resume(state.run_id, "Anderes Gerät"))
+    assert result.outcome == "clarify" and not result.sources and result.options == ()
+    assert "Hersteller und Typ" in (result.clarification or "")
+    assert RunStore().paused_runs()[0]["run_id"] == state.run_id  # still waiting
+
+
+def test_unreadable_photo_does_not_cancel_the_text_question(retriever: Any, tmp_path: Path) -> None:
+    events = list(agent_with(retriever).run(E050, image=tmp_path / "weg.jpg"))
+    warning = next(e for e in events if e.type == "tool_result")
+    assert not warning.ok and "weg.jpg" in warning.summary
+    assert collect(events).outcome == "answer"

@@ -197,3 +197,42 @@ def test_settings_change_restyles_and_is_saved(qtbot: Any, window: MainWindow) -
     window.apply_settings(window.settings.with_changes(sunlight=True, text_size=16))
     assert "16pt" in QApplication.instance().styleSheet()  # type: ignore[union-attr]
     assert AppSettings.load().sunlight
+
+
+def test_question_typed_while_models_load_is_kept(qtbot: Any) -> None:
+    win = MainWindow(ChatStore(), AppSettings())
+    qtbot.addWidget(win)
+    type_text(win.chat.input, E050)
+    press_enter(win.chat.input)  # no agent yet
+    assert win.chat.input.toPlainText() == E050
+    assert win.store.sessions() == []
+
+
+def test_paused_clarification_survives_reopening_the_session(
+    qtbot: Any, window: MainWindow, retriever: Any
+) -> None:
+    fake = make_fake_chat_model()
+    fake.enqueue(
+        tool_calls=[("ask_user_clarification", {"question": "Welches Gerät?", "options": ["NX"]})]
+    )
+    window.agent.settings = AgentSettings(provider="openai")
+    window.agent.providers.settings = window.agent.settings
+    window.agent.register("openai", fake)
+    ask(qtbot, window, "Was bedeutet E050?")
+    session = window.session_id or ""
+
+    # "the app was closed": a new window on the same store, the agent without a model
+    later = MainWindow(ChatStore(), AppSettings())
+    qtbot.addWidget(later)
+    docs = ensure_sample_library(lambda _msg: None)
+    later.set_agent(Agent(retriever, AgentSettings(provider="none"), documents_dirs=(docs,)))
+    later.show()
+    later.open_session(session)
+    from PySide6.QtWidgets import QPushButton
+
+    buttons = [b for b in later.chat.findChildren(QPushButton) if b.objectName() == "option"]
+    assert [b.text() for b in buttons] == ["NX"]
+    type_text(later.chat.input, "NX-Hybrid")  # typing answers the waiting question as well
+    press_enter(later.chat.input)
+    qtbot.waitUntil(lambda: not later.chat.busy, timeout=60_000)
+    assert later.store.messages(session)[-1].outcome == "answer"

@@ -12,6 +12,7 @@ import base64
 import importlib
 import ipaddress
 import json
+import logging
 import socket
 import threading
 import time
@@ -55,6 +56,8 @@ _MAGIC: dict[str, tuple[bytes, ...]] = {
     "image/gif": (b"GIF87a", b"GIF89a"),
     "image/webp": (b"RIFF",),  # plus "WEBP" at offset 8, checked below
 }
+
+log = logging.getLogger(__name__)
 
 
 class KeyProblem(ProviderFailure, NeedsKey):
@@ -171,8 +174,13 @@ class OpenAIChat(ChatModel):
             raise ProviderFailure(
                 f"{self._where} verweigert den Zugriff auf '{self.model}' – Konto prüfen"
             ) from exc
-        except (openai.BadRequestError, openai.UnprocessableEntityError):
-            raise  # we sent a malformed request: a bug, not an outage
+        except (openai.BadRequestError, openai.UnprocessableEntityError) as exc:
+            # context too long (a whole manual opened), photo rejected, endpoint quirks: the
+            # next provider still answers; the log keeps the detail for a bug report
+            log.warning("request rejected by %s: %s", self._where, exc)
+            raise ProviderFailure(
+                f"{self._where} hat die Anfrage abgelehnt (zu lang oder Foto nicht lesbar)"
+            ) from exc
         except openai.APIStatusError as exc:
             if exc.status_code >= 500:
                 raise ProviderFailure(
