@@ -254,7 +254,10 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage("Unterhaltung gelöscht", UNDO_SECONDS * 1000)
         self.statusBar().addWidget(button)
         self._undo_button = button
-        QTimer.singleShot(UNDO_SECONDS * 1000, lambda: self._drop_undo(button))
+        timer = QTimer(button)  # dies with the button (and the window): no stale callback
+        timer.setSingleShot(True)
+        timer.timeout.connect(lambda: self._drop_undo(button))
+        timer.start(UNDO_SECONDS * 1000)
 
     def _undo(self, session_id: str, button: QPushButton) -> None:
         self.sessions.undelete(session_id)

@@ -49,6 +49,14 @@ class _Task(QRunnable):
 _live: set[Any] = set()  # keep running operations (and their relays) alive until they finish
 
 
+def _deliver(signal: Any, *args: Any) -> None:
+    """Emit from the worker; if the app already tore the receiver down, nobody is listening."""
+    try:
+        signal.emit(*args)
+    except RuntimeError:  # "Signal source has been deleted" at shutdown
+        log.debug("result dropped: the window is gone")
+
+
 class Operation:
     """A function run off the UI thread with main-thread callbacks."""
 
@@ -94,11 +102,11 @@ class Operation:
                     result = self._fn()
             except BaseException as exc:  # delivered to on_failure, never lost in a thread
                 log.exception("background operation failed")
-                self._relay.failed.emit(exc)
+                _deliver(self._relay.failed, exc)
             else:
-                self._relay.succeeded.emit(result)
+                _deliver(self._relay.succeeded, result)
             finally:
-                self._relay.finished.emit()
+                _deliver(self._relay.finished)
 
         self._relay.finished.connect(lambda: _live.discard(self))
         (pool or QThreadPool.globalInstance()).start(_Task(body))
@@ -125,7 +133,7 @@ class EventStream(Operation):
             for item in stream:
                 if self.cancelled.is_set():
                     break
-                self._relay.item.emit(item)
+                _deliver(self._relay.item, item)
                 count += 1
         finally:
             close = getattr(stream, "close", None)

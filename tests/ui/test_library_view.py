@@ -20,7 +20,7 @@ from nikdesk.ui.library_view import LibraryView
 from tests.conftest import e5_or_skip
 
 MANUAL = "Nordlicht_NX-Hybrid_Installations-und_Servicehandbuch_DE.pdf"
-BULLETIN = "Servicemitteilung_SM-2026-04_NX-Hybrid_Firmware.md"
+BULLETIN = "Nordlicht_Servicemitteilung_SM-2026-04_NX-Hybrid_Firmware.md"
 
 
 class GatedEmbedder(Embedder):
