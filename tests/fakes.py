@@ -114,3 +114,32 @@ def make_fake_chat_model(name: str = "fake", vision: bool = False) -> object:
                 yield ChatDelta(finish="stop")
 
     return _Fake()
+
+
+def memory_keyring_class() -> type:
+    """Return an in-memory OS keyring backend class (no D-Bus session in unit tests).
+
+    Built lazily so importing tests.fakes does not import keyring.
+    """
+    from keyring.backend import KeyringBackend
+    from keyring.errors import PasswordDeleteError
+
+    class MemoryKeyring(KeyringBackend):
+        priority = 1
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.store: dict[tuple[str, str], str] = {}
+
+        def get_password(self, service: str, username: str) -> str | None:
+            return self.store.get((service, username))
+
+        def set_password(self, service: str, username: str, password: str) -> None:
+            self.store[(service, username)] = password
+
+        def delete_password(self, service: str, username: str) -> None:
+            if (service, username) not in self.store:
+                raise PasswordDeleteError("not found")
+            del self.store[(service, username)]
+
+    return MemoryKeyring

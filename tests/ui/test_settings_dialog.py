@@ -8,36 +8,18 @@ from typing import Any
 
 import keyring
 import pytest
-from keyring.backend import KeyringBackend
-from keyring.errors import KeyringLocked, PasswordDeleteError
+from keyring.errors import KeyringLocked
 
 from nikdesk.settings import AppSettings
 from nikdesk.storage.secrets import SERVICE, get_secret
 from nikdesk.ui.settings_dialog import SettingsDialog
+from tests.fakes import memory_keyring_class
 
 KEY = "sk-proj-Wechselrichter-4711-geheim"
 COHERE = "co-Ladesäule-0815"
 
 
-class MemoryKeyring(KeyringBackend):
-    """An in-memory OS keyring stand-in (no D-Bus session in unit tests)."""
-
-    priority = 1
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.store: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.store.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.store[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        if (service, username) not in self.store:
-            raise PasswordDeleteError("not found")
-        del self.store[(service, username)]
+MemoryKeyring = memory_keyring_class()
 
 
 class LockedKeyring(MemoryKeyring):

@@ -7,32 +7,15 @@ from collections.abc import Iterator
 
 import keyring
 import pytest
-from keyring.backend import KeyringBackend
 
 from nikdesk.errors import ModelMissing
 from nikdesk.paths import models_dir
 from nikdesk.retrieval.open import make_reranker
 from nikdesk.retrieval.rerank import CohereReranker, FallbackReranker
 from nikdesk.storage.secrets import SERVICE, get_secret
+from tests.fakes import memory_keyring_class
 
-
-class MemoryKeyring(KeyringBackend):
-    """An in-memory keyring backend for unit tests (no D-Bus session here)."""
-
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.store: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.store.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.store[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        self.store.pop((service, username), None)
+MemoryKeyring = memory_keyring_class()
 
 
 @pytest.fixture

@@ -33,31 +33,12 @@ from nikdesk.storage.secrets import (
     set_secret,
     uses_encrypted_file,
 )
+from tests.fakes import memory_keyring_class
 
 KEY = "sk-proj-Wechselrichter-4711"
 
 
-class MemoryKeyring(KeyringBackend):
-    """An in-memory OS keyring stand-in (no D-Bus session in unit tests)."""
-
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.store: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.store.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.store[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        from keyring.errors import PasswordDeleteError
-
-        if (service, username) not in self.store:
-            raise PasswordDeleteError("not found")
-        del self.store[(service, username)]
+MemoryKeyring = memory_keyring_class()
 
 
 class PlaintextKeyring(MemoryKeyring):
