@@ -64,7 +64,7 @@ def create_window(settings: AppSettings | None = None) -> MainWindow:
     from nikdesk.ui import master_password
 
     master_password.install(window)  # asked only when no OS keyring exists
-    Operation(lambda report: load_agent(settings, report)).with_progress(
+    Operation(lambda report: load_agent(settings, report), window).with_progress(
         lambda msg: window.statusBar().showMessage(str(msg))
     ).on_success(window.set_agent).on_failure(window.agent_failed).run()
     return window

@@ -313,7 +313,7 @@ class LibraryView(QWidget):
             embedder = create_embedder(embedder_name)
             return build_index(src, out, embedder, progress=progress)
 
-        operation = Operation(build)
+        operation = Operation(build, self)
         operation.with_progress(self._on_progress)
         operation.on_success(lambda result: self._on_success(out, result))
         operation.on_failure(self._on_failure)

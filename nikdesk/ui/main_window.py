@@ -137,7 +137,7 @@ class MainWindow(QMainWindow):
             app.setStyleSheet(stylesheet(settings))
         # always reload: keys live in the keyring, not in settings, and may have changed
         self.status_provider.setText("Lade Modelle…")
-        Operation(lambda: load_agent(settings)).on_success(self.set_agent).on_failure(
+        Operation(lambda: load_agent(settings), self).on_success(self.set_agent).on_failure(
             self.agent_failed
         ).run()
 
@@ -194,11 +194,11 @@ class MainWindow(QMainWindow):
         agent = self.agent
         if agent is None:
             return
-        Operation(agent.chain).on_success(self._show_chain).run()
+        Operation(agent.chain, self).on_success(self._show_chain).run()
 
     def _show_chain(self, chain: list[str]) -> None:
         self.status_provider.setText(f"Antworten: {provider_name(chain[0])}")
-        Operation(network_up).on_success(
+        Operation(network_up, self).on_success(
             lambda up: self.status_net.setText("● Online" if up else "○ Offline")
         ).run()
 
@@ -309,7 +309,7 @@ class MainWindow(QMainWindow):
     def _start(self, make: Any) -> None:
         self.chat.start_answer()
         self._run = {"session": self.session_id, "sources": (), "run_id": None}
-        stream = EventStream(make)
+        stream = EventStream(make, self)
 
         def current(handler: Any) -> Any:
             # after Esc and a new question, the old worker may still deliver: ignore it

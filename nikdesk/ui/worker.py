@@ -1,9 +1,10 @@
 """The one helper for background work in the UI (house style rule 2).
 
-``Operation(fn).on_success(cb).on_failure(cb).with_progress(cb).run()`` runs ``fn`` on the
-global thread pool; ``fn`` never touches widgets. Callbacks run on the main thread (queued
-signals). ``fn`` may take a ``report`` argument to send progress, and can be cancelled
-cooperatively through ``operation.cancelled``.
+``Operation(fn, owner).on_success(cb).on_failure(cb).with_progress(cb).run()`` runs ``fn`` on
+the global thread pool; ``fn`` never touches widgets. Callbacks run on the main thread (queued
+signals) and never after ``owner`` (the widget they update) is deleted. ``fn`` may take a
+``report`` argument to send progress, and can be cancelled cooperatively through
+``operation.cancelled``.
 
 ``EventStream`` runs a generator (the agent's event stream) on the pool and delivers every
 item to the main thread as it comes, so tokens stream while the UI stays responsive.
@@ -60,9 +61,12 @@ def _deliver(signal: Any, *args: Any) -> None:
 class Operation:
     """A function run off the UI thread with main-thread callbacks."""
 
-    def __init__(self, fn: Callable[..., Any]) -> None:
+    def __init__(self, fn: Callable[..., Any], owner: QObject | None = None) -> None:
         self._fn = fn
         self._relay = _Relay()
+        if owner is not None:
+            # the callbacks die with their owner: a window closed mid-operation gets no calls
+            self._relay.setParent(owner)
         self.cancelled = threading.Event()
         self._wants_report = "report" in inspect.signature(fn).parameters
 
@@ -116,8 +120,8 @@ class Operation:
 class EventStream(Operation):
     """Iterate a generator in the background; deliver each item on the main thread."""
 
-    def __init__(self, make: Callable[[], Iterator[Any]]) -> None:
-        super().__init__(self._drain)
+    def __init__(self, make: Callable[[], Iterator[Any]], owner: QObject | None = None) -> None:
+        super().__init__(self._drain, owner)
         self._make = make
         self._wants_report = False
 
