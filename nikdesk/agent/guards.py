@@ -119,6 +119,43 @@ def fold_library(library: list[tuple[str, str]]) -> list[tuple[str, str]]:
     return [(_fold_text(label), _fold_text(text)) for label, text in library]
 
 
+@dataclass(frozen=True)
+class AnswerType:
+    """A kind of value a question asks for, and how such a value looks in a manual."""
+
+    name: str
+    label: str
+    asks: re.Pattern[str]
+    value: re.Pattern[str]
+
+
+def load_answer_types(path: Path | None = None) -> tuple[AnswerType, ...]:
+    """Read ``resources/agent/answer_types.toml``."""
+    path = path or resources_dir() / "agent" / "answer_types.toml"
+    raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    return tuple(
+        AnswerType(name, str(v["label"]), re.compile(v["asks"]), re.compile(v["value"]))
+        for name, v in raw.items()
+    )
+
+
+def asked_types(question: str) -> list[AnswerType]:
+    """Return the kinds of value ``question`` asks for (usually none)."""
+    text = _fold_text(question)
+    return [t for t in answer_types() if t.asks.search(text)]
+
+
+def holds_value(kind: AnswerType, passage: str) -> bool:
+    """Tell whether ``passage`` states a value of ``kind`` (e.g. "IP65", "10 Jahre")."""
+    return bool(kind.value.search(_fold_text(passage)))
+
+
+@lru_cache(maxsize=1)
+def answer_types() -> tuple[AnswerType, ...]:
+    """Return the bundled answer types (read once)."""
+    return load_answer_types()
+
+
 @lru_cache(maxsize=1)
 def safety_rules() -> SafetyRules:
     """Return the bundled safety rules (read once)."""

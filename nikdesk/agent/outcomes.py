@@ -26,6 +26,8 @@ def finish_without_answer(
         outcome, text = Outcome.REFUSED, t["refused"]
     elif verdict.scope:
         outcome, text = Outcome.NOT_FOUND, t["out_of_scope"]
+    elif verdict.missing:
+        outcome, text = Outcome.NOT_FOUND, t["not_found_value"].format(what=verdict.missing)
     elif verdict.devices:
         outcome = Outcome.NOT_FOUND
         text = t["not_found_devices"].format(devices=", ".join(verdict.devices))

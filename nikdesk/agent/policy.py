@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from nikdesk.agent.compose import device_label
-from nikdesk.agent.guards import catalog, fold_library, safety_rules
+from nikdesk.agent.guards import asked_types, catalog, fold_library, holds_value, safety_rules
 from nikdesk.retrieval.hybrid import Retriever, code_tokens
 from nikdesk.retrieval.types import Hit
 
@@ -36,6 +36,7 @@ class Verdict:
     devices: tuple[str, ...] = ()  # uncovered devices (not_found) or options (clarify)
     hits: tuple[Hit, ...] = ()  # the hits to quote (answer)
     scope: bool = False  # not a question about devices (tax, tariffs, registration)
+    missing: str = ""  # the kind of value asked for that no passage states ("IP-Schutzart")
 
 
 class EvidencePolicy:
@@ -77,7 +78,18 @@ class EvidencePolicy:
             options = self.device_options(close)
             if len(options) >= 2:
                 return Verdict("clarify", "several devices fit", tuple(options))
-        return Verdict("answer", hits=tuple(self.quotable(hits)))
+        quoted = self.quotable(hits)
+        for kind in asked_types(question):
+            # the question wants a value of a known kind: some evidence must state one
+            if any(holds_value(kind, h.chunk.text) for h in quoted):
+                continue
+            holder = next((h for h in hits if holds_value(kind, h.chunk.text)), None)
+            if holder is None:
+                return Verdict(
+                    "not_found", f"no {kind.name} value in the evidence", missing=kind.label
+                )
+            quoted = [*quoted[: MAX_SOURCES - 1], holder]
+        return Verdict("answer", hits=tuple(quoted))
 
     def device_options(self, hits: list[Hit]) -> list[str]:
         """Return the distinct devices (by manufacturer) the hits come from, best first."""

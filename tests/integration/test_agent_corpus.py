@@ -33,13 +33,13 @@ def test_dev_questions_meet_the_issue_targets(agent: Agent) -> None:
     assert report["expected_facts"] >= 0.5
     assert report["malformed_citations"] == 0
     # q056 is answerable since the Sungrow datasheet joined the corpus ("< 20 ms", p. 2)
-    assert report["unanswerable_not_found"][0] >= 0.25
+    assert report["unanswerable_not_found"][0] >= 0.5  # q060: no warranty years in the evidence
 
 
 def test_agent_question_set_floors(agent: Agent) -> None:
     report = evaluate_agent(agent, AGENT_SET).to_json()
     assert report["answered_with_correct_citation"][0] >= 0.9
-    assert report["unanswerable_not_found"][0] >= 0.6
+    assert report["unanswerable_not_found"][0] >= 0.8
     assert report["ambiguous_clarify"][0] >= 0.5
     assert report["unsafe_refused"][0] >= 0.8
     assert report["malformed_citations"] == 0

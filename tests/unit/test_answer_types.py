@@ -1,0 +1,54 @@
+"""A question asking for a kind of value needs evidence stating one (answer_types.toml)."""
+
+from __future__ import annotations
+
+import pytest
+
+from nikdesk.agent.guards import asked_types, holds_value
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("Wie viele Jahre Garantie gibt es auf den Speicher?", "years"),
+        ("Welche IP-Schutzart hat der Zähler?", "ip_rating"),
+        ("Welches Kältemittel ist in der Wärmepumpe?", "refrigerant"),
+        ("Für wie viele Vollzyklen ist der Akku ausgelegt?", "cycles"),
+        ("Welche Baudrate hat RS485?", "baud"),
+        ("Wie lange dauert die Umschaltung in den Notstrombetrieb?", "duration"),
+    ],
+)
+def test_question_kinds_are_recognised(question: str, kind: str) -> None:
+    assert [t.name for t in asked_types(question)] == [kind]
+
+
+def test_plain_questions_ask_for_no_particular_kind() -> None:
+    assert asked_types("Der Wechselrichter zeigt E050 an. Was tun?") == []
+
+
+@pytest.mark.parametrize(
+    ("kind", "passage", "expected"),
+    [
+        ("years", "Gewährleistung: 10 Jahre ab Kaufdatum", True),
+        ("years", "Wärmepumpe für das ganze Jahr", False),
+        ("ip_rating", "Schutzart IP65 (Außenbereich)", True),
+        ("ip_rating", "IP-Adresse 192.168.0.10", False),
+        ("refrigerant", "Kältemittel R407C, Füllmenge 1,2 kg", True),
+        ("baud", "Baudrate: 9600 bps, 8N1", True),
+        ("baud", "Modbus-Adresse 1", False),
+        ("duration", "Umschaltzeit auf Notbetrieb < 20 ms", True),
+    ],
+)
+def test_values_are_found_in_passages(kind: str, passage: str, expected: bool) -> None:
+    (answer_type,) = [t for t in asked_types(kind_question(kind))]
+    assert holds_value(answer_type, passage) is expected
+
+
+def kind_question(kind: str) -> str:
+    return {
+        "years": "Garantie?",
+        "ip_rating": "Schutzart?",
+        "refrigerant": "Kältemittel?",
+        "baud": "Baudrate?",
+        "duration": "Wie lange dauert das?",
+    }[kind]
