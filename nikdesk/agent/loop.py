@@ -20,6 +20,7 @@ from nikdesk.agent.compose import compose_answer, with_highlight
 from nikdesk.agent.events import (
     Clarification,
     Done,
+    Error,
     Event,
     Metadata,
     Outcome,
@@ -225,20 +226,21 @@ class Agent:
                 )
             state.steps += 1
             filt = CitationFilter(state.ledger.sources)
-            text: list[str] = []
+            text: list[str] = []  # what the model wrote (kept in the transcript)
+            shown: list[str] = []  # what the technician saw: invented citations removed
             calls: list[ToolCall] = []
             for delta in provider.stream_chat(state.messages, tools):
                 if delta.text:
                     text.append(delta.text)
-                    shown = filt.feed(delta.text)
-                    if shown:
-                        yield Token(shown)
+                    shown.append(filt.feed(delta.text))
+                    if shown[-1]:
+                        yield Token(shown[-1])
                 calls.extend(delta.tool_calls)
-            tail = filt.flush()
-            if tail:
-                yield Token(tail)
+            shown.append(filt.flush())
+            if shown[-1]:
+                yield Token(shown[-1])
             if not calls or force_answer:
-                yield from self._finish_model_answer(state, provider, "".join(text), filt)
+                yield from self._finish_model_answer(state, provider, "".join(shown), filt)
                 return
             state.messages.append(_assistant_calls("".join(text), calls))
             for call in calls:
@@ -303,30 +305,20 @@ class Agent:
         return result
 
     def _finish_model_answer(
-        self, state: RunState, provider: ChatModel, text: str, filt: CitationFilter
+        self, state: RunState, provider: ChatModel, final: str, filt: CitationFilter
     ) -> Events:
-        """Apply the answer contract to a model's final text."""
-        final, _ = _filtered(text, filt)
-        # the referee: evidence too weak for an answer, whatever the model wrote
-        if state.searches and not filt.cited:
-            last = self._first_hits(state)
-            verdict = self.policy.judge(state.query, last, may_clarify=False)
-            if verdict.outcome != Outcome.ANSWER or _NOT_COVERED.search(final):
-                yield from self._finish_without_answer(
-                    state,
-                    verdict
-                    if verdict.outcome != Outcome.ANSWER
-                    else Verdict("not_found", "model says not covered"),
-                    provider.label,
-                    streamed=True,
-                )
-                return
-        if not filt.cited:
-            # an answer without a valid citation is not shown as fact: add the evidence
-            if not state.searches:
+        """Apply the answer contract to a model's final (already filtered) text."""
+        if filt.cited:
+            sources = [with_highlight(state.ledger.sources[ref], state.query) for ref in filt.cited]
+        else:
+            # no valid citation: the policy referees the evidence, and an answer is never shown
+            # as fact without it — the best passages are quoted under the model's text
+            searched = bool(state.searches)
+            if not searched:
                 yield from self._search(state, state.query, None)
-            hits = self._first_hits(state)
-            verdict = self.policy.judge(state.query, hits, may_clarify=False)
+            verdict = self.policy.judge(state.query, self._first_hits(state), may_clarify=False)
+            if verdict.outcome == Outcome.ANSWER and searched and _NOT_COVERED.search(final):
+                verdict = Verdict("not_found", "model says not covered")
             if verdict.outcome != Outcome.ANSWER:
                 yield from self._finish_without_answer(state, verdict, provider.label, True)
                 return
@@ -338,8 +330,6 @@ class Agent:
             for piece in pieces(extra):
                 yield Token(piece)
             final += extra
-        else:
-            sources = [with_highlight(state.ledger.sources[ref], state.query) for ref in filt.cited]
         notes = tuple(f"Quelle {ref} entfernt (nicht abgerufen)" for ref in filt.dropped)
         yield Sources(tuple(sources))
         yield Done(Outcome.ANSWER, provider.label, final, notes)
@@ -398,15 +388,7 @@ class Agent:
         return data_dir() / store_photo(image).path
 
     def _fail(self, state: RunState, message: str) -> Events:
-        from nikdesk.agent.events import Error
-
         yield Error(message)
-
-
-def _filtered(text: str, filt: CitationFilter) -> tuple[str, list[str]]:
-    again = CitationFilter(filt.known)
-    out = again.feed(text) + again.flush()
-    return out, again.cited
 
 
 def _assistant_calls(text: str, calls: list[ToolCall]) -> dict[str, Any]:
