@@ -60,3 +60,17 @@ def sample_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("sample-index") / "index"
     build_index(ensure_sample_library(lambda _msg: None), out, e5_or_skip())
     return out
+
+
+def run_nikdesk(*args: str, home: Path, **env: str) -> Any:
+    """Run the real ``nikdesk`` CLI in a new process with its own data dir (and extra env)."""
+    import subprocess
+    import sys
+
+    return subprocess.run(
+        [sys.executable, "-m", "nikdesk", *args],
+        capture_output=True,
+        text=True,
+        env=dict(os.environ, NIKDESK_HOME=str(home), **env),
+        timeout=600,
+    )

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +10,7 @@ import pytest
 
 from nikdesk.agent import Agent, AgentSettings
 from nikdesk.agent.evaluate import evaluate_agent
-from tests.conftest import SHARED
+from tests.conftest import SHARED, run_nikdesk
 
 DEV = SHARED / "eval" / "dev-questions.jsonl"
 AGENT_SET = Path(__file__).parents[1] / "data" / "agent-questions.jsonl"
@@ -45,20 +42,9 @@ def test_agent_question_set_floors(agent: Agent) -> None:
     assert report["malformed_citations"] == 0
 
 
-def cli(*args: str, home: Path) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ, NIKDESK_HOME=str(home))
-    return subprocess.run(
-        [sys.executable, "-m", "nikdesk", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=600,
-    )
-
-
 def test_clarification_survives_a_process_restart(corpus_index: Path, tmp_path: Path) -> None:
     index = ["--index", str(corpus_index), "--provider", "none", "--json"]
-    asked = cli(
+    asked = run_nikdesk(
         "ask",
         "Auf wie viel Ampere darf ich den Ladestrom an der Wallbox maximal stellen?",
         *index,
@@ -69,13 +55,15 @@ def test_clarification_survives_a_process_restart(corpus_index: Path, tmp_path: 
     assert paused["outcome"] == "clarify" and paused["clarification"]
     assert paused["sources"] == [] and len(paused["options"]) >= 2
 
-    resumed = cli("resume", paused["run_id"], "go-e Charger", *index, home=tmp_path)  # new process
+    resumed = run_nikdesk(
+        "resume", paused["run_id"], "go-e Charger", *index, home=tmp_path
+    )  # new process
     assert resumed.returncode == 0, resumed.stderr
     answer = json.loads(resumed.stdout)
     assert answer["outcome"] == "answer" and answer["provider"] == "none"
     assert answer["sources"][0]["file"].startswith("go-e_Charger")
 
-    again = cli("resume", paused["run_id"], "go-e Charger", *index, home=tmp_path)
+    again = run_nikdesk("resume", paused["run_id"], "go-e Charger", *index, home=tmp_path)
     assert again.returncode == 2 and "schon beantwortet" in again.stderr
 
 
@@ -89,7 +77,7 @@ def test_batch_answers_every_good_line_and_reports_bad_ones(
         '{"id": "b", "question": "Welche Mindestabstände brauche ich beim SMA Sunny Boy 5.0?"}\n',
         encoding="utf-8",
     )
-    run = cli(
+    run = run_nikdesk(
         "ask",
         "--batch",
         str(batch),

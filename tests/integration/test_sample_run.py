@@ -3,23 +3,18 @@
 from __future__ import annotations
 
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from tests.conftest import run_nikdesk
+
 
 def run_cli(*args: str, env_index: Path, home: Path) -> subprocess.CompletedProcess[str]:
-    import os
-
-    env = dict(os.environ, NIKDESK_INDEX_DIR=str(env_index), NIKDESK_HOME=str(home))
-    return subprocess.run(
-        [sys.executable, "-m", "nikdesk", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=600,
+    result: subprocess.CompletedProcess[str] = run_nikdesk(
+        *args, home=home, NIKDESK_INDEX_DIR=str(env_index)
     )
+    return result
 
 
 def test_ask_builds_sample_index_on_first_run_and_cites_pages(tmp_path: Path) -> None:
