@@ -44,10 +44,10 @@ class EvidencePolicy:
 
     def __init__(self, retriever: Retriever) -> None:
         self.retriever = retriever
-        opening = retriever.opening_text(pages=10_000)  # whole text: mentions anywhere count
+        texts = retriever.document_texts()  # a device mentioned anywhere counts (see guards)
         self.library = fold_library(
             [
-                (f"{d.file} {d.title} {d.manufacturer}", opening.get(d.doc_id, ""))
+                (f"{d.file} {d.title} {d.manufacturer}", texts.get(d.doc_id, ""))
                 for d in retriever.documents
             ]
         )

@@ -196,12 +196,10 @@ class Retriever:
         )
         return {r["id"]: Chunk(file=files[r["doc_id"]], **dict(r)) for r in rows}
 
-    def opening_text(self, pages: int = 1) -> dict[str, str]:
-        """Return each document's text on its first ``pages`` pages (title page, model list)."""
+    def document_texts(self) -> dict[str, str]:
+        """Return each document's whole text (chunks in reading order), by doc id."""
         out: dict[str, list[str]] = {}
-        for row in self._db.execute(
-            "SELECT doc_id, text FROM chunks WHERE page_start <= ? ORDER BY id", (pages,)
-        ):
+        for row in self._db.execute("SELECT doc_id, text FROM chunks ORDER BY id"):
             out.setdefault(row["doc_id"], []).append(row["text"])
         return {doc: "\n".join(texts) for doc, texts in out.items()}
 

@@ -301,6 +301,11 @@ class ChatView(QWidget):
         """Add streamed answer text (rendered on the next tick)."""
         self._pending_text += text
 
+    @property
+    def pending_text(self) -> str:
+        """Return the answer text streamed so far (not yet final)."""
+        return self._pending_text
+
     def restart_answer(self, note: str) -> None:
         """Drop the partial answer (a provider failed) and say why."""
         self._pending_text = ""

@@ -324,7 +324,7 @@ class MainWindow(QMainWindow):
         """Stop the running answer (Esc)."""
         if self.stream is not None and self.chat.busy:
             self.stream.cancel()
-            self.chat.finish_answer(self.chat._pending_text + "\n\n*(abgebrochen)*")
+            self.chat.finish_answer(self.chat.pending_text + "\n\n*(abgebrochen)*")
 
     def _on_event(self, event: Event) -> None:
         kind = event.type
@@ -399,7 +399,7 @@ class MainWindow(QMainWindow):
 
     def _on_finished(self) -> None:
         if self.chat.busy:  # cancelled or ended without "done"
-            self.chat.finish_answer(self.chat._pending_text)
+            self.chat.finish_answer(self.chat.pending_text)
 
     def _feedback(self, message_id: str, rating: int) -> None:
         self.store.set_feedback(message_id, rating)
