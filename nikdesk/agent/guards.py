@@ -102,10 +102,10 @@ class Catalog:
                 continue
             for name in named:
                 pattern = kind[name]
-                for label, opening in docs:
+                for label, text_of_doc in docs:
                     if pattern.search(label):
                         return []
-                    if pattern.search(opening) and not self._names_product(label):
+                    if pattern.search(text_of_doc) and not self._names_product(label):
                         return []
             return named
         return []
