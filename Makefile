@@ -36,12 +36,12 @@ lint: setup
 	$(BIN)/lint-imports
 
 bench: setup
-	$(BIN)/python -m nikdesk.bench --corpus $(SHARED)/corpus/manuals
+	$(BIN)/python -m tests.bench.bench --corpus $(SHARED)/corpus/manuals
 	# agent: no-LLM latency per question, local GGUF tokens/s vs raw llama-cpp (needs the
 	# corpus index that `make test` caches)
-	$(BIN)/python -m nikdesk.bench_agent --index .cache/corpus-index --questions $(SHARED)/eval/dev-questions.jsonl
+	$(BIN)/python -m tests.bench.bench_agent --index .cache/corpus-index --questions $(SHARED)/eval/dev-questions.jsonl
 	# desktop app: start-up to a usable window vs a bare Qt window, idle memory
-	$(BIN)/python -m nikdesk.bench_app
+	$(BIN)/python -m tests.bench.bench_app
 
 ## retrieval quality on the corpus index that `make test` caches (build it first with make test)
 eval: setup

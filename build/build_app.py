@@ -37,8 +37,8 @@ sys.path.insert(0, str(ROOT))
 
 def ensure_bundle_data() -> Path:
     """Make sure the sample PDF and index/default exist; warn if the index is stale."""
+    from nikdesk.app.sample import ensure_sample_index, ensure_sample_library
     from nikdesk.retrieval.bundle import read_manifest
-    from nikdesk.sample import ensure_sample_index, ensure_sample_library
 
     docs = ensure_sample_library()
     index = ensure_sample_index()

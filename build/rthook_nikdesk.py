@@ -36,7 +36,7 @@ def _selfcheck() -> int:
     os.environ["NIKDESK_HOME"] = str(tmp / "home")  # never touch the user's data or keyring
     os.environ["CO_API_URL"] = "http://127.0.0.1:9"  # cohere reads it when first imported
     mod = importlib.import_module
-    errors = mod("nikdesk.errors")
+    errors = mod("nikdesk.core.errors")
     results: list[tuple[str, str, str]] = []
 
     def check(name, fn, optional=False):
@@ -55,7 +55,7 @@ def _selfcheck() -> int:
 
     def embedder():
         emb = mod("nikdesk.retrieval.embedders").create_embedder("e5-small")
-        path = mod("nikdesk.models").model_entry("e5-small").locate()
+        path = mod("nikdesk.core.models").model_entry("e5-small").locate()
         inside = str(path).startswith(sys._MEIPASS)
         assert emb.embed_query("Fehler E050").shape == (384,)
         return f"{path.relative_to(sys._MEIPASS) if inside else path}"
@@ -69,7 +69,7 @@ def _selfcheck() -> int:
 
     def ingest():
         # what "add a folder of manuals" does: parse (PDF with tables, Markdown), embed, write
-        docs = mod("nikdesk.sample").sample_library_dir()
+        docs = mod("nikdesk.app.sample").sample_library_dir()
         pdf = next(docs.glob("*.pdf"))
         parsed = mod("nikdesk.ingest").parse_document(pdf)
         folder = tmp / "docs"

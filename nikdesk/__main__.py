@@ -2,6 +2,6 @@
 
 import sys
 
-from nikdesk.cli import main
+from nikdesk.cli.main import main
 
 sys.exit(main())

@@ -42,7 +42,7 @@ def require_manuals() -> Path:
 
 def e5_or_skip() -> Any:
     """Return the e5-small embedder, or skip the test naming what to install."""
-    from nikdesk.errors import MissingExtra, ModelMissing
+    from nikdesk.core.errors import MissingExtra, ModelMissing
     from nikdesk.retrieval.embedders import create_embedder
 
     try:
@@ -54,8 +54,8 @@ def e5_or_skip() -> Any:
 @pytest.fixture(scope="session")
 def sample_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Return an index of the generated sample library (one fictional German manual)."""
+    from nikdesk.app.sample import ensure_sample_library
     from nikdesk.retrieval.build import build_index
-    from nikdesk.sample import ensure_sample_library
 
     out = tmp_path_factory.mktemp("sample-index") / "index"
     build_index(ensure_sample_library(lambda _msg: None), out, e5_or_skip())

@@ -1,7 +1,7 @@
 """Nik, the agent: a ReAct loop over the manuals that yields typed events (no Qt here)."""
 
-from nikdesk.agent.chain import AgentSettings
-from nikdesk.agent.events import Event, Outcome, Source
 from nikdesk.agent.loop import Agent
+from nikdesk.core.events import Event, Outcome, Source
+from nikdesk.core.settings import Settings
 
-__all__ = ["Agent", "AgentSettings", "Event", "Outcome", "Source"]
+__all__ = ["Agent", "Event", "Outcome", "Settings", "Source"]

@@ -7,33 +7,21 @@ shows why it failed before "none" takes over; ``auto`` skips what is unavailable
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from nikdesk.agent.providers import ChatModel, create_provider
-from nikdesk.errors import NikDeskError
+from nikdesk.core.errors import NikDeskError
+from nikdesk.core.settings import Settings
 
 log = logging.getLogger(__name__)
 
 PROVIDERS = ("openai", "local")  # model providers in order of preference; "none" always last
 
 
-@dataclass(frozen=True)
-class AgentSettings:
-    """How the agent picks and configures providers."""
-
-    provider: str = "auto"  # auto | openai | local | none
-    language: str = "de"
-    openai_model: str = "gpt-4o"
-    openai_base_url: str | None = None
-    local_model: Path | None = None
-
-
 class ProviderChain:
     """Create, probe and hand out the chat-model providers for one agent."""
 
-    def __init__(self, settings: AgentSettings) -> None:
+    def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self._providers: dict[str, ChatModel] = {}
         self._broken: dict[str, str] = {}  # provider -> why it cannot be created
@@ -91,7 +79,7 @@ class ProviderChain:
         if self.settings.local_model:
             return True
         from nikdesk.agent.providers.local_gguf import DEFAULT_MODEL
-        from nikdesk.models import model_entry
+        from nikdesk.core.models import model_entry
 
         try:
             entry = model_entry(DEFAULT_MODEL)
@@ -101,7 +89,7 @@ class ProviderChain:
 
     def _provider_settings(self, name: str) -> dict[str, Any]:
         if name == "openai":
-            return {"model": self.settings.openai_model, "base_url": self.settings.openai_base_url}
+            return {"model": self.settings.openai_model, "base_url": self.settings.base_url}
         if name == "local" and self.settings.local_model:
-            return {"model_path": self.settings.local_model}
+            return {"model_path": self.settings.local_model_path}
         return {}

@@ -10,11 +10,11 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from nikdesk.agent.events import Source
 from nikdesk.agent.texts import templates
+from nikdesk.core.events import Source
+from nikdesk.core.text import raw_tokens, terms
 from nikdesk.retrieval.glossary import expand
 from nikdesk.retrieval.hybrid import code_tokens
-from nikdesk.retrieval.normalize import raw_tokens, terms
 
 _VERSION = re.compile(r"^(v?\d+([.,]\d+)*|de|en|\d{4}|rev\w*)$", re.IGNORECASE)
 _GENERIC = {

@@ -18,12 +18,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from nikdesk.agent.events import Outcome
 from nikdesk.agent.loop import Agent
 from nikdesk.agent.result import RunResult, collect
-from nikdesk.errors import NikDeskError
+from nikdesk.core.errors import NikDeskError
+from nikdesk.core.events import Outcome
+from nikdesk.core.text import fold, raw_tokens, terms
 from nikdesk.retrieval.glossary import expand
-from nikdesk.retrieval.normalize import fold, raw_tokens, terms
 
 EXPECTED = {
     "unanswerable": Outcome.NOT_FOUND,

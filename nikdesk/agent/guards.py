@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from nikdesk.paths import resources_dir
-from nikdesk.retrieval.normalize import fold
+from nikdesk.core.paths import resources_dir
+from nikdesk.core.text import fold
 
 
 def _fold_text(text: str) -> str:

@@ -1,6 +1,6 @@
 """Nik's ReAct loop: a generator of typed events over a chain of providers.
 
-``Agent.run`` and ``Agent.resume`` yield :mod:`nikdesk.agent.events`; the CLI, the desktop
+``Agent.run`` and ``Agent.resume`` yield :mod:`nikdesk.core.events`; the CLI, the desktop
 app and the tests only consume them. A clarification saves the run state and ends the
 generator; ``resume`` picks the run up again, also in a new process.
 """
@@ -14,10 +14,17 @@ from collections.abc import Generator, Iterator
 from pathlib import Path
 from typing import Any
 
-from nikdesk.agent.chain import AgentSettings, ProviderChain
+from nikdesk.agent.chain import ProviderChain
 from nikdesk.agent.citations import CitationFilter
 from nikdesk.agent.compose import compose_answer, with_highlight
-from nikdesk.agent.events import (
+from nikdesk.agent.outcomes import finish_without_answer, pieces
+from nikdesk.agent.policy import EvidencePolicy, Verdict
+from nikdesk.agent.providers import ChatModel, ProviderFailure, ToolCall
+from nikdesk.agent.state import RunState
+from nikdesk.agent.texts import system_prompt, templates
+from nikdesk.agent.tools import TOOL_SPECS, Toolbox, tool_start
+from nikdesk.core.errors import NikDeskError
+from nikdesk.core.events import (
     Clarification,
     Done,
     Error,
@@ -28,16 +35,10 @@ from nikdesk.agent.events import (
     Sources,
     Token,
     ToolResult,
-    ToolStart,
 )
-from nikdesk.agent.outcomes import finish_without_answer, pieces
-from nikdesk.agent.policy import EvidencePolicy, Verdict
-from nikdesk.agent.providers import ChatModel, ProviderFailure, ToolCall
-from nikdesk.agent.state import RunState
-from nikdesk.agent.texts import system_prompt, templates
-from nikdesk.agent.tools import TOOL_SPECS, Toolbox
-from nikdesk.errors import NikDeskError
-from nikdesk.paths import data_dir
+from nikdesk.core.paths import data_dir
+from nikdesk.core.settings import Settings
+from nikdesk.retrieval.bundle import IndexManifest
 from nikdesk.retrieval.hybrid import Retriever
 from nikdesk.storage.runs import RunStore
 
@@ -60,11 +61,11 @@ class Agent:
     def __init__(
         self,
         retriever: Retriever,
-        settings: AgentSettings | None = None,
+        settings: Settings | None = None,
         store: RunStore | None = None,
         documents_dirs: tuple[Path, ...] = (),
     ) -> None:
-        self.settings = settings or AgentSettings()
+        self.settings = settings or Settings()
         self.toolbox = Toolbox(retriever, documents_dirs)
         self.policy = EvidencePolicy(retriever)
         self._store = store
@@ -99,7 +100,7 @@ class Agent:
             return
         yield Metadata(state.session_id, state.run_id, state.chain[0])
         if photo_problem:  # the text question is still answered; the photo problem is shown
-            yield ToolStart("read_photo", {"image": Path(image or "").name})
+            yield tool_start("read_photo", {"image": Path(image or "").name})
             yield ToolResult("read_photo", photo_problem, ok=False)
         yield from self._drive(state)
 
@@ -138,6 +139,23 @@ class Agent:
         if outcome is not None and outcome != Outcome.CLARIFY:
             # only now: a crash or a cancelled answer leaves the run resumable
             self.store.finish_paused(run_id)
+
+    @property
+    def manifest(self) -> IndexManifest:
+        """Return the manifest of the index the agent answers from."""
+        return self.toolbox.retriever.manifest
+
+    def locate_pdf(self, file: str) -> Path | None:
+        """Return the local path of a manual of the index (for the viewer), or None."""
+        return self.toolbox.locate_pdf(file)
+
+    def paused_options(self, run_id: str) -> tuple[str, ...] | None:
+        """Return the options of a still-paused clarification, or None when it is not paused."""
+        for row in self.store.paused_runs():
+            if row["run_id"] == run_id:
+                state = json.loads(row["state"])
+                return tuple((state.get("pending") or {}).get("options") or ())
+        return None
 
     def chain(self) -> list[str]:
         """Return the providers to try now, best first; "none" (no LLM) always ends it."""
@@ -276,7 +294,7 @@ class Agent:
             return result.for_model()
         if call.name == "get_full_document":
             doc = str(args.get("doc") or "")
-            yield ToolStart("get_full_document", {"doc": doc})
+            yield tool_start("get_full_document", {"doc": doc})
             found = self.toolbox.get_full_document(state.ledger, doc, state.question)
             ok = "error" not in found
             summary = f"{found['title']} geöffnet" if ok else "Handbuch nicht gefunden"
@@ -297,7 +315,7 @@ class Agent:
         arguments: dict[str, Any] = {"query": query}
         if filters:
             arguments["filters"] = filters
-        yield ToolStart("search_knowledge", arguments)
+        yield tool_start("search_knowledge", arguments)
         result = self.toolbox.search_knowledge(state.ledger, query, filters)
         dense = [h.dense_score or 0.0 for h in result.hits]
         state.best_dense = max([state.best_dense, *dense])
@@ -342,7 +360,7 @@ class Agent:
     def _read_photo(self, state: RunState) -> Events:
         from nikdesk.agent.photo import read_display
 
-        yield ToolStart("read_photo", {"image": Path(state.image or "").name})
+        yield tool_start("read_photo", {"image": Path(state.image or "").name})
         try:
             reading = read_display(Path(state.image or ""))
         except NikDeskError as exc:

@@ -8,10 +8,10 @@ import re
 from collections.abc import Generator, Iterator
 from typing import Any
 
-from nikdesk.agent.events import Done, Event, Outcome, Sources, Token
 from nikdesk.agent.policy import Verdict
 from nikdesk.agent.state import RunState
 from nikdesk.agent.texts import templates
+from nikdesk.core.events import Done, Event, Outcome, Sources, Token
 from nikdesk.storage.runs import RunStore
 
 log = logging.getLogger(__name__)

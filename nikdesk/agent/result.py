@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from nikdesk.agent.events import (
+from nikdesk.core.events import (
     Clarification,
     Done,
     Error,
@@ -17,6 +17,7 @@ from nikdesk.agent.events import (
     Source,
     Sources,
     Token,
+    ToolStart,
 )
 
 # ``ask --json`` keeps to three outcomes; a refusal is "not_found" with ``refused: true``
@@ -86,6 +87,6 @@ def collect(events: Iterable[Event], on_event: Callable[[Event], None] | None = 
         elif isinstance(event, Error):
             result.outcome, result.error = Outcome.ERROR, event.message
             result.answer = event.message
-        elif event.type == "tool_start":
-            result.tools.append(getattr(event, "tool", ""))
+        elif isinstance(event, ToolStart):
+            result.tools.append(event.tool)
     return result

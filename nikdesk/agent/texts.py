@@ -5,8 +5,8 @@ from __future__ import annotations
 import tomllib
 from functools import lru_cache
 
-from nikdesk.errors import NikDeskError
-from nikdesk.paths import resources_dir
+from nikdesk.core.errors import NikDeskError
+from nikdesk.core.paths import resources_dir
 
 LANGUAGES = ("de", "en")
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from nikdesk.agent.events import Source
+from nikdesk.core.events import Source, ToolStart
 from nikdesk.retrieval.excerpt import excerpt
 from nikdesk.retrieval.hybrid import Retriever
 from nikdesk.retrieval.types import Chunk, Hit, SearchFilters, SearchOptions
@@ -18,6 +18,20 @@ from nikdesk.retrieval.types import Chunk, Hit, SearchFilters, SearchOptions
 SEARCH_K = 6
 FULL_DOCUMENT_CHARS = 6000  # what a model sees of a whole manual (all section titles + text)
 PASSAGE_CHARS = 700
+
+# what the window's chip and the terminal say while a tool runs (one place for every consumer)
+TOOL_LABELS: dict[str, str] = {
+    "search_knowledge": "Suche in Handbüchern",
+    "get_full_document": "Öffne Dokument",
+    "read_photo": "Lese Display-Foto",
+    "ask_user_clarification": "Frage nach",
+}
+
+
+def tool_start(tool: str, arguments: dict[str, Any]) -> ToolStart:
+    """Return the ToolStart event of ``tool`` with its label."""
+    return ToolStart(tool, arguments, TOOL_LABELS.get(tool, tool))
+
 
 TOOL_SPECS: list[dict[str, Any]] = [
     {

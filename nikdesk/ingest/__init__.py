@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from nikdesk.errors import BadDocument
+from nikdesk.core.errors import BadDocument
 from nikdesk.ingest.types import ParsedDocument
 
 SUPPORTED_SUFFIXES = frozenset({".pdf", ".md", ".mdx", ".markdown"})

@@ -9,7 +9,7 @@ from pathlib import Path
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from nikdesk.errors import BadDocument
+from nikdesk.core.errors import BadDocument
 from nikdesk.ingest.text import clean_inline, detect_language, meaningful_title, normalize_text
 from nikdesk.ingest.types import Block, BlockKind, ParsedDocument
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pymupdf
 
-from nikdesk.errors import BadDocument
+from nikdesk.core.errors import BadDocument
 from nikdesk.ingest.pdf_tables import Box, Line, Table, contains, find_tables
 from nikdesk.ingest.text import (
     clean_inline,

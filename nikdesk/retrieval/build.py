@@ -12,8 +12,8 @@ from pathlib import Path
 
 import numpy as np
 
-from nikdesk.errors import BadDocument, IndexMismatch, IndexNotFound, NothingIndexed
-from nikdesk.hashing import file_sha256
+from nikdesk.core.errors import BadDocument, IndexMismatch, IndexNotFound, NothingIndexed
+from nikdesk.core.hashing import file_sha256
 from nikdesk.ingest import SUPPORTED_SUFFIXES, parse_document
 from nikdesk.ingest.chunking import CHUNKER_VERSION, DraftChunk, chunk_document
 from nikdesk.retrieval.bundle import (

@@ -28,9 +28,9 @@ from typing import Any
 
 import numpy as np
 
-from nikdesk.errors import IndexMismatch, IndexNotFound
+from nikdesk.core.errors import IndexMismatch, IndexNotFound
+from nikdesk.core.text import index_text
 from nikdesk.ingest.chunking import DraftChunk
-from nikdesk.retrieval.normalize import index_text
 
 FORMAT = "nikdesk-index"
 FORMAT_VERSION = 1

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import numpy as np
 
-from nikdesk.errors import MissingExtra, ModelMissing, NikDeskError
-from nikdesk.models import model_entry
+from nikdesk.core.errors import MissingExtra, ModelMissing, NikDeskError
+from nikdesk.core.models import model_entry
 
 
 class Embedder(ABC):

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from nikdesk.errors import NikDeskError
+from nikdesk.core.errors import NikDeskError
 from nikdesk.retrieval.hybrid import Retriever
 from nikdesk.retrieval.types import Hit, SearchOptions
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from nikdesk.retrieval.normalize import terms
+from nikdesk.core.text import terms
 from nikdesk.retrieval.types import Chunk
 
 

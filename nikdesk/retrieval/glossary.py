@@ -5,8 +5,8 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from nikdesk.paths import resources_dir
-from nikdesk.retrieval.normalize import fold, raw_tokens, terms
+from nikdesk.core.paths import resources_dir
+from nikdesk.core.text import fold, raw_tokens, terms
 
 MIN_SUFFIX = 5  # shortest glossary key matched as the head of a German compound
 

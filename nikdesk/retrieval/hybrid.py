@@ -6,12 +6,12 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from nikdesk.errors import IndexMismatch
+from nikdesk.core.errors import IndexMismatch
+from nikdesk.core.text import fold, raw_tokens
 from nikdesk.retrieval.bundle import IndexManifest, open_sqlite_readonly, read_manifest
 from nikdesk.retrieval.dense import DenseIndex
 from nikdesk.retrieval.embedders import Embedder
 from nikdesk.retrieval.lexical import lexical_search, load_vocabulary
-from nikdesk.retrieval.normalize import fold, raw_tokens
 from nikdesk.retrieval.rerank import Reranker
 from nikdesk.retrieval.routing import DocumentRouter
 from nikdesk.retrieval.types import Chunk, Hit, SearchFilters, SearchOptions

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import sqlite3
 
+from nikdesk.core.text import raw_tokens, terms
 from nikdesk.retrieval.glossary import expand
-from nikdesk.retrieval.normalize import raw_tokens, terms
 
 MAX_TERMS = 48  # FTS5 cost grows with OR-terms; long questions rarely need more
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from nikdesk.errors import ModelMissing
-from nikdesk.models import model_entry
-from nikdesk.paths import bundled_index_dir
+from nikdesk.core.errors import ModelMissing
+from nikdesk.core.models import model_entry
+from nikdesk.core.paths import bundled_index_dir
 from nikdesk.retrieval.bundle import read_manifest
 from nikdesk.retrieval.embedders import create_embedder
 from nikdesk.retrieval.hybrid import Retriever

@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from nikdesk.errors import MissingExtra, ModelMissing, NeedsKey, NikDeskError, Offline
+from nikdesk.core.errors import MissingExtra, ModelMissing, NeedsKey, NikDeskError, Offline
 from nikdesk.retrieval.types import Hit
 
 if TYPE_CHECKING:

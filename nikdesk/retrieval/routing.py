@@ -12,7 +12,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 
-from nikdesk.retrieval.normalize import STOPWORDS, fold, raw_tokens
+from nikdesk.core.text import STOPWORDS, fold, raw_tokens
 
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Za-z])(?=\d{2,})")
 _SQUASH = re.compile(r"[^0-9a-z]+")

@@ -7,9 +7,9 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any, TypeVar
 
-from nikdesk.agent.events import Source
-from nikdesk.errors import NikDeskError
-from nikdesk.paths import data_dir
+from nikdesk.core.errors import NikDeskError
+from nikdesk.core.events import Source
+from nikdesk.core.paths import data_dir
 
 _SOURCE_FIELDS = frozenset(f.name for f in fields(Source))
 _Row = TypeVar("_Row")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sqlite_utils
 
-from nikdesk.retrieval.normalize import fold
+from nikdesk.core.text import fold
 
 
 def index_text(

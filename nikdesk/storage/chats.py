@@ -22,7 +22,7 @@ from typing import Any
 
 import sqlite_utils
 
-from nikdesk.agent.events import Source
+from nikdesk.core.events import Source
 from nikdesk.storage.chat_records import (
     Attachment,
     ChatNotFound,
@@ -190,7 +190,7 @@ class ChatStore:
     def attach(self, message_id: str, path: Path | str) -> Attachment:
         """Copy a photo into the data dir (once per content hash) and attach it to a message.
 
-        Raise :class:`~nikdesk.errors.BadImage` (German reason) for a missing, unreadable,
+        Raise :class:`~nikdesk.core.errors.BadImage` (German reason) for a missing, unreadable,
         empty or non-image file, :class:`ChatNotFound` for an unknown message.
         """
         photo = store_photo(Path(path))

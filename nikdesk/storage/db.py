@@ -18,7 +18,7 @@ from pathlib import Path
 import sqlite_utils
 from sqlite_migrate import Migrations
 
-from nikdesk.paths import data_dir
+from nikdesk.core.paths import data_dir
 
 DB_NAME = "nikdesk.db"
 migrations = Migrations("nikdesk")

@@ -8,8 +8,8 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-from nikdesk.errors import BadImage
-from nikdesk.paths import data_dir
+from nikdesk.core.errors import BadImage
+from nikdesk.core.paths import data_dir
 
 ATTACHMENTS_DIR = "attachments"
 # what the photo path (OCR, vision models) reads; sniffed from the bytes, not the file name
@@ -33,7 +33,7 @@ class StoredPhoto:
 def store_photo(source: Path) -> StoredPhoto:
     """Copy the photo at ``source`` into the data dir, unless its content is there already.
 
-    Raise :class:`~nikdesk.errors.BadImage` (German reason) for a missing, unreadable, empty
+    Raise :class:`~nikdesk.core.errors.BadImage` (German reason) for a missing, unreadable, empty
     or non-image file.
     """
     data = _read_photo(source)

@@ -8,7 +8,7 @@ from typing import Any
 
 import sqlite_utils
 
-from nikdesk.errors import NikDeskError
+from nikdesk.core.errors import NikDeskError
 from nikdesk.storage.db import now_iso, open_db
 
 

@@ -21,8 +21,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from nikdesk.errors import MissingExtra, NikDeskError
-from nikdesk.paths import data_dir
+from nikdesk.core.errors import MissingExtra, NikDeskError
+from nikdesk.core.paths import data_dir
 
 if TYPE_CHECKING:
     from keyring.backend import KeyringBackend

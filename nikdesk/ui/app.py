@@ -9,14 +9,14 @@ from __future__ import annotations
 import logging
 import sys
 import time
-from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QEvent, QThreadPool, QTimer
 from PySide6.QtWidgets import QApplication
 
-from nikdesk.paths import resources_dir
-from nikdesk.settings import AppSettings
+from nikdesk.agent import Agent
+from nikdesk.core.paths import resources_dir
+from nikdesk.core.settings import Settings
 from nikdesk.storage.chats import ChatStore
 from nikdesk.ui.main_window import MainWindow
 from nikdesk.ui.worker import Operation
@@ -24,39 +24,23 @@ from nikdesk.ui.worker import Operation
 log = logging.getLogger(__name__)
 
 
-def stylesheet(settings: AppSettings) -> str:
+def stylesheet(settings: Settings) -> str:
     """Return the Qt stylesheet for the chosen theme and text size."""
     name = "sunlight.qss" if settings.sunlight else "theme.qss"
     text = (resources_dir() / "ui" / name).read_text(encoding="utf-8")
     return text.replace("{size}", str(settings.text_size))
 
 
-def load_agent(settings: AppSettings, report: Any = None) -> Any:
+def load_agent(settings: Settings, report: Any = None) -> Agent:
     """Open the index and create the agent (runs in the background; may build the sample)."""
-    from nikdesk.agent import Agent, AgentSettings
-    from nikdesk.retrieval.open import open_retriever
-    from nikdesk.sample import ensure_sample_index, ensure_sample_library
+    from nikdesk.app.engine import open_agent
 
-    index = Path(settings.index_path) if settings.index_path else None
-    if index is None:
-        index = ensure_sample_index(lambda msg: report(msg) if report else None)
-    dirs = [Path(d) for d in settings.library_dirs]
-    if not settings.index_path:
-        dirs.append(ensure_sample_library(lambda _msg: None))
-    retriever = open_retriever(index, reranker="auto")
-    agent_settings = AgentSettings(
-        provider=settings.provider,
-        language=settings.language,
-        openai_model=settings.openai_model,
-        openai_base_url=settings.openai_base_url or None,
-        local_model=Path(settings.local_model) if settings.local_model else None,
-    )
-    return Agent(retriever, agent_settings, documents_dirs=tuple(dirs))
+    return open_agent(settings, log=lambda msg: report(msg) if report else None)
 
 
-def create_window(settings: AppSettings | None = None) -> MainWindow:
+def create_window(settings: Settings | None = None) -> MainWindow:
     """Build the window and start loading the agent behind it."""
-    settings = settings or AppSettings.load()
+    settings = settings or Settings.load()
     app = QApplication.instance()
     if isinstance(app, QApplication):
         app.setStyleSheet(stylesheet(settings))

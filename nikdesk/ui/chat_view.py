@@ -23,14 +23,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from nikdesk.agent.events import Source
+from nikdesk.core.events import Source
 
 _MARKER = re.compile(r"\[(S\d+(?:\s*,\s*S\d+)*)\]")
-TOOL_LABELS = {
-    "search_knowledge": "Suche in Handbüchern…",
-    "get_full_document": "Öffne Dokument…",
-    "read_photo": "Lese Display-Foto…",
-}
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".gif"}  # what storage.photos accepts
 
 
@@ -238,7 +233,7 @@ class ChatView(QWidget):
             self.set_photo(Path(name))
 
     def _pasted(self, image: QImage) -> None:
-        from nikdesk.paths import data_dir
+        from nikdesk.core.paths import data_dir
 
         folder = data_dir() / "pasted"
         folder.mkdir(parents=True, exist_ok=True)

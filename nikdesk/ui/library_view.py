@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from nikdesk.errors import (
+from nikdesk.core.errors import (
     IndexMismatch,
     IndexNotFound,
     MissingExtra,

@@ -10,11 +10,24 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QPushButton, QSplitter, QWidget
 
-from nikdesk.agent.events import Event, Source
-from nikdesk.errors import NikDeskError
-from nikdesk.settings import AppSettings
+from nikdesk.agent import Agent
+from nikdesk.core.errors import NikDeskError
+from nikdesk.core.events import (
+    Clarification,
+    Done,
+    Error,
+    Event,
+    Metadata,
+    ProviderSwitch,
+    Source,
+    Sources,
+    Token,
+    ToolResult,
+    ToolStart,
+)
+from nikdesk.core.settings import Settings
 from nikdesk.storage.chats import ChatStore
-from nikdesk.ui.chat_view import TOOL_LABELS, Bubble, ChatView
+from nikdesk.ui.chat_view import Bubble, ChatView
 from nikdesk.ui.sessions import SessionList
 from nikdesk.ui.worker import EventStream, Operation
 
@@ -52,13 +65,13 @@ class MainWindow(QMainWindow):
     load in the background.
     """
 
-    def __init__(self, store: ChatStore, settings: AppSettings) -> None:
+    def __init__(self, store: ChatStore, settings: Settings) -> None:
         super().__init__()
         self.setWindowTitle("NikDesk – Servicehandbücher")
         self.resize(1280, 820)
         self.store = store
         self.settings = settings
-        self.agent: Any = None
+        self.agent: Agent | None = None
         self.stream: EventStream | None = None
         self.session_id: str | None = None
         self._run: dict[str, Any] = {}
@@ -124,7 +137,7 @@ class MainWindow(QMainWindow):
         dialog.settingsChanged.connect(self.apply_settings)
         dialog.open()
 
-    def apply_settings(self, settings: AppSettings) -> None:
+    def apply_settings(self, settings: Settings) -> None:
         """Save ``settings``, restyle, and reload the agent in the background."""
         from PySide6.QtWidgets import QApplication
 
@@ -143,11 +156,11 @@ class MainWindow(QMainWindow):
 
     def show_library(self) -> None:
         """Show the documents of the index; add a folder of manuals (background build)."""
-        from nikdesk.paths import data_dir
+        from nikdesk.core.paths import data_dir
         from nikdesk.ui.library_view import LibraryView
 
         if self._library is None:
-            manifest = self.agent.toolbox.retriever.manifest if self.agent else None
+            manifest = self.agent.manifest if self.agent else None
             self._library = LibraryView(manifest, index_path=data_dir() / "index")
             self._library.setWindowTitle("Bibliothek – Handbücher im Index")
             self._library.resize(900, 600)
@@ -172,10 +185,10 @@ class MainWindow(QMainWindow):
             Source(ref="", doc_id="", file=name, title=name, page=1, page_end=1, passage="")
         )
 
-    def set_agent(self, agent: Any) -> None:
+    def set_agent(self, agent: Agent) -> None:
         """Attach the agent once models and index are loaded (from a background operation)."""
         self.agent = agent
-        manifest = agent.toolbox.retriever.manifest
+        manifest = agent.manifest
         self.status_index.setText(
             f"Index v{manifest.bundle_version} · {len(manifest.documents)} Handbücher"
         )
@@ -232,15 +245,9 @@ class MainWindow(QMainWindow):
 
     def _restore_pause(self, run_id: str, bubble: Bubble) -> None:
         """Offer a still-paused clarification again (the app was closed meanwhile)."""
-        from nikdesk.storage.runs import RunStore
-
-        paused = {row["run_id"]: row for row in RunStore(self.store.db).paused_runs()}
-        if run_id not in paused:
+        options = self.agent.paused_options(run_id) if self.agent else None
+        if options is None:
             return
-        import json
-
-        state = json.loads(paused[run_id]["state"])
-        options = tuple((state.get("pending") or {}).get("options") or ())
         self.paused_run_id = run_id
         if options:
             self.chat.add_options(run_id, options, bubble)
@@ -327,30 +334,30 @@ class MainWindow(QMainWindow):
             self.chat.finish_answer(self.chat.pending_text + "\n\n*(abgebrochen)*")
 
     def _on_event(self, event: Event) -> None:
-        kind = event.type
-        if kind == "metadata":
-            self._run["run_id"] = getattr(event, "run_id", None)
-        elif kind == "tool_start":
-            self.chat.show_chip(TOOL_LABELS.get(getattr(event, "tool", ""), "Arbeite…"))
-        elif kind == "tool_result":
-            self.chat.show_chip(getattr(event, "summary", ""))
-        elif kind == "token":
-            self.chat.append_token(getattr(event, "text", ""))
-        elif kind == "provider_switch":
-            self.chat.restart_answer(
-                f"{provider_name(getattr(event, 'failed', ''))}: {getattr(event, 'reason', '')} – "
-                f"weiter mit {provider_name(getattr(event, 'provider', ''))}"
-            )
-        elif kind == "sources":
-            self._run["sources"] = getattr(event, "sources", ())
-        elif kind == "clarification":
-            self._run["clarification"] = event
-        elif kind == "done":
-            self._finish(event)
-        elif kind == "error":
-            self.chat.finish_answer(f"**Fehler:** {getattr(event, 'message', '')}")
+        match event:
+            case Metadata():
+                self._run["run_id"] = event.run_id
+            case ToolStart():
+                self.chat.show_chip(f"{event.label or event.tool}…")
+            case ToolResult():
+                self.chat.show_chip(event.summary)
+            case Token():
+                self.chat.append_token(event.text)
+            case ProviderSwitch():
+                self.chat.restart_answer(
+                    f"{provider_name(event.failed)}: {event.reason} – "
+                    f"weiter mit {provider_name(event.provider)}"
+                )
+            case Sources():
+                self._run["sources"] = event.sources
+            case Clarification():
+                self._run["clarification"] = event
+            case Done():
+                self._finish(event)
+            case Error():
+                self.chat.finish_answer(f"**Fehler:** {event.message}")
 
-    def _finish(self, done: Any) -> None:
+    def _finish(self, done: Done) -> None:
         bubble: Bubble | None = self.chat.finish_answer(done.text)
         sources: tuple[Source, ...] = self._run.get("sources", ())
         session_id = self._run.get("session")
@@ -372,7 +379,7 @@ class MainWindow(QMainWindow):
             self.chat.add_options(clarification.run_id, clarification.options, bubble)
         else:
             self.chat.add_feedback(message.id, bubble)
-        if getattr(done, "handoff_id", None):
+        if done.handoff_id:
             self._offer_handoff(done.handoff_id, bubble)
         self.status_provider.setText(f"Letzte Antwort: {provider_name(done.provider)}")
         self.sessions.refresh()
@@ -382,7 +389,8 @@ class MainWindow(QMainWindow):
         button.setObjectName("handoff")
 
         def request() -> None:
-            self.agent.escalate(handoff_id)
+            if self.agent is not None:
+                self.agent.escalate(handoff_id)
             button.setEnabled(False)
             button.setText("Übergabe vorgemerkt – wird beim nächsten Sync gesendet")
 
@@ -415,7 +423,7 @@ class MainWindow(QMainWindow):
             self._viewer = PdfViewer()
             self.splitter.addWidget(self._viewer)
             self.splitter.setSizes([220, 560, 620])
-        path = self.agent.toolbox.locate_pdf(source.file) if self.agent else None
+        path = self.agent.locate_pdf(source.file) if self.agent else None
         self._viewer.open(
             path or Path(source.file),
             source.page,

@@ -41,12 +41,12 @@ def main(argv: list[str] | None = None) -> int:
     args = p.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
 
-    from nikdesk.settings import AppSettings
+    from nikdesk.core.settings import Settings
     from nikdesk.ui.app import create_window, shutdown, stylesheet
     from nikdesk.ui.chat_view import Bubble
 
     app = QApplication(sys.argv[:1])
-    settings = AppSettings(provider="none")
+    settings = Settings(provider="none")
     window = create_window(settings)
     window.resize(1400, 860)
     window.show()

@@ -1,8 +1,8 @@
 """The settings dialog: provider, API keys (via the keyring function), local model, looks.
 
-API keys never enter :class:`AppSettings`: the dialog writes them straight through
+API keys never enter :class:`Settings`: the dialog writes them straight through
 ``nikdesk.storage.secrets`` (set_secret / delete_secret) and never shows a stored key.
-Everything else comes back as a new frozen ``AppSettings`` from :meth:`result_settings`;
+Everything else comes back as a new frozen ``Settings`` from :meth:`result_settings`;
 the owner (the main window) saves it and applies theme and text size.
 """
 
@@ -32,8 +32,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from nikdesk.errors import NikDeskError
-from nikdesk.settings import AppSettings
+from nikdesk.core.errors import NikDeskError
+from nikdesk.core.settings import Settings
 from nikdesk.storage.secrets import delete_secret, env_var, get_secret, set_secret
 
 log = logging.getLogger(__name__)
@@ -176,12 +176,12 @@ class SettingsDialog(QDialog):
     closes; any problem is shown in German in :attr:`error` and the dialog stays open.
 
     Signals:
-        settingsChanged(object): the new AppSettings after a successful "Speichern".
+        settingsChanged(object): the new Settings after a successful "Speichern".
     """
 
     settingsChanged = Signal(object)
 
-    def __init__(self, settings: AppSettings, parent: QWidget | None = None) -> None:
+    def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Einstellungen")
         self.setMinimumWidth(720)
@@ -257,7 +257,7 @@ class SettingsDialog(QDialog):
 
     # -- values --------------------------------------------------------------------------
 
-    def _show(self, settings: AppSettings) -> None:
+    def _show(self, settings: Settings) -> None:
         self.provider.setCurrentIndex(max(0, self.provider.findData(settings.provider)))
         self.base_url.setText(settings.openai_base_url)
         self.local_model.setText(settings.local_model)
@@ -267,7 +267,7 @@ class SettingsDialog(QDialog):
         errors = [e for e in (field.load() for field in self.keys.values()) if e]
         self.show_error("\n".join(errors))
 
-    def result_settings(self) -> AppSettings:
+    def result_settings(self) -> Settings:
         """Return the settings as edited (API keys are never part of them)."""
         return self._base.with_changes(
             provider=self.provider.currentData(),

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from nikdesk.agent import Agent, AgentSettings
+from nikdesk.agent import Agent, Settings
 from nikdesk.agent.evaluate import evaluate_agent
 from tests.conftest import SHARED, run_nikdesk
 
@@ -18,7 +18,7 @@ AGENT_SET = Path(__file__).parents[1] / "data" / "agent-questions.jsonl"
 
 @pytest.fixture(scope="module")
 def agent(corpus_retriever: Any) -> Agent:
-    return Agent(corpus_retriever, AgentSettings(provider="none"))
+    return Agent(corpus_retriever, Settings(provider="none"))
 
 
 def test_dev_questions_meet_the_issue_targets(agent: Agent) -> None:

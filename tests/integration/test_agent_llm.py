@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from nikdesk.agent import Agent, AgentSettings
+from nikdesk.agent import Agent, Settings
 from nikdesk.agent.result import collect
 from nikdesk.retrieval.open import open_retriever
 from tests.integration.llama_server import Server, run_llama_server, smollm2_or_skip
@@ -41,9 +41,7 @@ def assert_contract(result: Any) -> None:
 
 
 def test_openai_client_streams_an_answer_through_the_agent(retriever: Any, server: Server) -> None:
-    settings = AgentSettings(
-        provider="openai", openai_base_url=server.base_url, openai_model="smollm2"
-    )
+    settings = Settings(provider="openai", openai_base_url=server.base_url, openai_model="smollm2")
     agent = Agent(retriever, settings)
     assert agent.chain() == ["openai", "none"]  # detected: the endpoint answers
     events = list(agent.run(E050))
@@ -62,7 +60,7 @@ def test_server_killed_mid_answer_falls_back_and_completes(
     from nikdesk.agent.providers.openai_chat import OpenAIChat
 
     with run_llama_server(smollm2_or_skip(), chat_format=None) as doomed:
-        agent = Agent(retriever, AgentSettings(provider="openai", openai_base_url=doomed.base_url))
+        agent = Agent(retriever, Settings(provider="openai", openai_base_url=doomed.base_url))
         # a long answer, so the kill lands while it streams
         agent.register(
             "openai",
@@ -86,9 +84,7 @@ def test_server_killed_mid_answer_falls_back_and_completes(
 
 
 def test_unreachable_endpoint_is_skipped_before_asking(retriever: Any) -> None:
-    agent = Agent(
-        retriever, AgentSettings(provider="auto", openai_base_url="http://127.0.0.1:9/v1")
-    )
+    agent = Agent(retriever, Settings(provider="auto", openai_base_url="http://127.0.0.1:9/v1"))
     assert agent.chain()[0] != "openai"
 
 
@@ -96,7 +92,7 @@ def test_local_gguf_answers_through_the_agent(retriever: Any) -> None:
     pytest.importorskip("llama_cpp")
     from nikdesk.agent.providers.local_gguf import LocalGGUF
 
-    agent = Agent(retriever, AgentSettings(provider="local"))
+    agent = Agent(retriever, Settings(provider="local"))
     agent.register("local", LocalGGUF(model_path=smollm2_or_skip(), n_ctx=4096, max_tokens=96))
     events = list(agent.run(E050))
     result = collect(events)

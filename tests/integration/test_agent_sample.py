@@ -12,10 +12,10 @@ from typing import Any
 
 import pytest
 
-from nikdesk.agent import Agent, AgentSettings
-from nikdesk.agent.events import Event
+from nikdesk.agent import Agent, Settings
 from nikdesk.agent.providers import ProviderFailure, register_provider
 from nikdesk.agent.result import collect
+from nikdesk.core.events import Event
 from nikdesk.retrieval.open import open_retriever
 from nikdesk.storage.runs import RunStore
 from tests.fakes import make_fake_chat_model
@@ -30,7 +30,7 @@ def retriever(sample_index: Path) -> Any:
 
 
 def agent_with(retriever: Any, fake: Any | None = None, provider: str = "none") -> Agent:
-    agent = Agent(retriever, AgentSettings(provider=provider))
+    agent = Agent(retriever, Settings(provider=provider))
     if fake is not None:
         register_provider("fake", lambda **_: fake)  # the real registry, a scripted model
         agent.register("openai", fake)
@@ -193,7 +193,7 @@ def test_display_photo_becomes_the_search_offline(retriever: Any, tmp_path: Path
     result = collect(events)
     assert result.outcome == "answer" and result.sources[0].page == 12
     assert result.sources[0].highlight.startswith("E050")  # the defining row, not "siehe E050"
-    from nikdesk.paths import data_dir
+    from nikdesk.core.paths import data_dir
 
     kept = list((data_dir() / "attachments").glob("*.png"))
     assert len(kept) == 1 and kept[0].read_bytes() == photo.read_bytes()  # kept with the message

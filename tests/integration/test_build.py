@@ -11,8 +11,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from nikdesk.errors import IndexMismatch, IndexNotFound, NothingIndexed
-from nikdesk.paths import resources_dir
+from nikdesk.core.errors import IndexMismatch, IndexNotFound, NothingIndexed
+from nikdesk.core.paths import resources_dir
 from nikdesk.retrieval.build import build_index
 from nikdesk.retrieval.bundle import read_manifest
 from nikdesk.retrieval.embedders import Embedder

@@ -13,8 +13,8 @@ import pytest
 from nikdesk.agent.providers import ChatDelta, ProviderFailure, create_provider
 from nikdesk.agent.providers.local_gguf import LocalGGUF
 from nikdesk.agent.tools import TOOL_SPECS
-from nikdesk.errors import ModelMissing
-from nikdesk.models import model_entry
+from nikdesk.core.errors import ModelMissing
+from nikdesk.core.models import model_entry
 
 SYSTEM = {
     "role": "system",

@@ -28,7 +28,7 @@ from nikdesk.agent.providers.openai_chat import (
     parse_arguments,
 )
 from nikdesk.agent.tools import TOOL_SPECS
-from nikdesk.errors import BadImage, NeedsKey, NikDeskError
+from nikdesk.core.errors import BadImage, NeedsKey, NikDeskError
 from tests.integration.llama_server import Server, free_port, run_llama_server, smollm2_or_skip
 
 TOOL_NAMES = {spec["function"]["name"] for spec in TOOL_SPECS}

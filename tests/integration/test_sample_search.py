@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from nikdesk.app.sample import ensure_sample_library
 from nikdesk.retrieval.build import build_index
 from nikdesk.retrieval.excerpt import excerpt
 from nikdesk.retrieval.hybrid import Retriever
 from nikdesk.retrieval.types import Hit, SearchFilters, SearchOptions
-from nikdesk.sample import ensure_sample_library
 from tests.conftest import e5_or_skip
 
 MANUAL = "Nordlicht_NX-Hybrid_Installations-und_Servicehandbuch_DE.pdf"

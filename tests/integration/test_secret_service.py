@@ -20,7 +20,7 @@ CHILD = textwrap.dedent(
     """
     import sys
     from keyring.backends import SecretService
-    from nikdesk.paths import data_dir
+    from nikdesk.core.paths import data_dir
     from nikdesk.storage import secrets
 
     backend = secrets._os_keyring()

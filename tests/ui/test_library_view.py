@@ -12,10 +12,10 @@ import numpy as np
 import pytest
 from PySide6.QtCore import Qt, QTimer
 
+from nikdesk.app.sample import ensure_sample_library
 from nikdesk.retrieval import embedders
 from nikdesk.retrieval.bundle import read_manifest
 from nikdesk.retrieval.embedders import Embedder
-from nikdesk.sample import ensure_sample_library
 from nikdesk.ui.library_view import LibraryView
 from tests.conftest import e5_or_skip
 

@@ -11,10 +11,9 @@ from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QWidget
 
-from nikdesk.agent import Agent, AgentSettings
+from nikdesk.agent import Agent, Settings
+from nikdesk.app.sample import ensure_sample_library
 from nikdesk.retrieval.open import open_retriever
-from nikdesk.sample import ensure_sample_library
-from nikdesk.settings import AppSettings
 from nikdesk.storage.chats import ChatStore
 from nikdesk.ui.main_window import MainWindow
 from tests.fakes import make_fake_chat_model
@@ -29,10 +28,10 @@ def retriever(sample_index: Path) -> Any:
 
 @pytest.fixture
 def window(qtbot: Any, retriever: Any) -> MainWindow:
-    win = MainWindow(ChatStore(), AppSettings())
+    win = MainWindow(ChatStore(), Settings())
     qtbot.addWidget(win)
     docs = ensure_sample_library(lambda _msg: None)
-    win.set_agent(Agent(retriever, AgentSettings(provider="none"), documents_dirs=(docs,)))
+    win.set_agent(Agent(retriever, Settings(provider="none"), documents_dirs=(docs,)))
     win.show()
     return win
 
@@ -118,7 +117,7 @@ def test_clarification_buttons_resume_the_run(qtbot: Any, window: MainWindow) ->
     )
     fake.enqueue(tool_calls=[("search_knowledge", {"query": "E050 NX-Hybrid"})])
     fake.enqueue("Isolationsfehler PV [S1].")
-    window.agent.settings = AgentSettings(provider="openai")
+    window.agent.settings = Settings(provider="openai")
     window.agent.providers.settings = window.agent.settings
     window.agent.register("openai", fake)
     ask(qtbot, window, "Was bedeutet E050?")
@@ -196,11 +195,11 @@ def test_library_lists_documents_and_opens_one(qtbot: Any, window: MainWindow) -
 def test_settings_change_restyles_and_is_saved(qtbot: Any, window: MainWindow) -> None:
     window.apply_settings(window.settings.with_changes(sunlight=True, text_size=16))
     assert "16pt" in QApplication.instance().styleSheet()  # type: ignore[union-attr]
-    assert AppSettings.load().sunlight
+    assert Settings.load().sunlight
 
 
 def test_question_typed_while_models_load_is_kept(qtbot: Any) -> None:
-    win = MainWindow(ChatStore(), AppSettings())
+    win = MainWindow(ChatStore(), Settings())
     qtbot.addWidget(win)
     type_text(win.chat.input, E050)
     press_enter(win.chat.input)  # no agent yet
@@ -215,17 +214,17 @@ def test_paused_clarification_survives_reopening_the_session(
     fake.enqueue(
         tool_calls=[("ask_user_clarification", {"question": "Welches Gerät?", "options": ["NX"]})]
     )
-    window.agent.settings = AgentSettings(provider="openai")
+    window.agent.settings = Settings(provider="openai")
     window.agent.providers.settings = window.agent.settings
     window.agent.register("openai", fake)
     ask(qtbot, window, "Was bedeutet E050?")
     session = window.session_id or ""
 
     # "the app was closed": a new window on the same store, the agent without a model
-    later = MainWindow(ChatStore(), AppSettings())
+    later = MainWindow(ChatStore(), Settings())
     qtbot.addWidget(later)
     docs = ensure_sample_library(lambda _msg: None)
-    later.set_agent(Agent(retriever, AgentSettings(provider="none"), documents_dirs=(docs,)))
+    later.set_agent(Agent(retriever, Settings(provider="none"), documents_dirs=(docs,)))
     later.show()
     later.open_session(session)
     from PySide6.QtWidgets import QPushButton

@@ -13,7 +13,7 @@ from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QColor, QImage, QWheelEvent
 from PySide6.QtWidgets import QApplication, QPushButton
 
-from nikdesk.sample import ensure_sample_library
+from nikdesk.app.sample import ensure_sample_library
 from nikdesk.ui.highlight import Rect
 from nikdesk.ui.pdf_viewer import PdfViewer
 from tests.conftest import SHARED

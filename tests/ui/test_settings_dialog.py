@@ -10,7 +10,7 @@ import keyring
 import pytest
 from keyring.errors import KeyringLocked
 
-from nikdesk.settings import AppSettings
+from nikdesk.core.settings import Settings
 from nikdesk.storage.secrets import SERVICE, get_secret
 from nikdesk.ui.settings_dialog import SettingsDialog
 from tests.fakes import memory_keyring_class
@@ -57,18 +57,18 @@ def locked_ring() -> Iterator[LockedKeyring]:
         keyring.set_keyring(previous)
 
 
-def dialog_for(qtbot: Any, settings: AppSettings | None = None) -> SettingsDialog:
-    dialog = SettingsDialog(settings or AppSettings())
+def dialog_for(qtbot: Any, settings: Settings | None = None) -> SettingsDialog:
+    dialog = SettingsDialog(settings or Settings())
     qtbot.addWidget(dialog)
     dialog.show()
     return dialog
 
 
-def save(qtbot: Any, dialog: SettingsDialog) -> AppSettings:
+def save(qtbot: Any, dialog: SettingsDialog) -> Settings:
     with qtbot.waitSignal(dialog.settingsChanged, timeout=2000) as signal:
         dialog.save_button.click()
     assert dialog.result() == SettingsDialog.DialogCode.Accepted
-    settings: AppSettings = signal.args[0]
+    settings: Settings = signal.args[0]
     return settings
 
 
@@ -89,7 +89,7 @@ def test_key_is_stored_through_the_keyring_and_never_in_the_settings_file(
     settings.save(file)
     text = file.read_text(encoding="utf-8")
     assert KEY not in text and COHERE not in text and "Wechselrichter" not in text
-    assert AppSettings.load(file) == settings
+    assert Settings.load(file) == settings
 
     again = dialog_for(qtbot, settings)  # the stored key is never shown
     field = again.keys["openai"]
@@ -159,7 +159,7 @@ def test_language_theme_text_size_and_provider_round_trip(
 
     file = tmp_path / "settings.json"
     settings.save(file)
-    loaded = AppSettings.load(file)
+    loaded = Settings.load(file)
     assert loaded == settings
     again = dialog_for(qtbot, loaded)
     assert again.language.currentText() == "English"

@@ -20,7 +20,7 @@ def test_logic_packages_never_import_qt() -> None:
 def test_searching_does_not_load_the_pdf_stack() -> None:
     """pymupdf + its layout model cost ~110 MB RSS; a laptop that only searches skips them."""
     code = (
-        "import sys, nikdesk.retrieval.open, nikdesk.cli\n"
+        "import sys, nikdesk.retrieval.open, nikdesk.cli.main\n"
         "heavy = {'pymupdf', 'onnxruntime', 'torch', 'sentence_transformers'} & set(sys.modules)\n"
         "assert not heavy, heavy\n"
     )

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from nikdesk.agent.events import Source
-from nikdesk.errors import BadImage
-from nikdesk.paths import data_dir
+from nikdesk.core.errors import BadImage
+from nikdesk.core.events import Source
+from nikdesk.core.paths import data_dir
 from nikdesk.storage.chats import DEFAULT_TITLE, ChatNotFound, ChatStore, short_title
 from nikdesk.storage.db import open_db
 

@@ -1,7 +1,7 @@
 """German query terms expand to English manual vocabulary."""
 
+from nikdesk.core.text import terms
 from nikdesk.retrieval.glossary import expand
-from nikdesk.retrieval.normalize import terms
 
 GLOSSARY = {
     "querschnitt": ("cross section",),

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from nikdesk.errors import BadDocument
+from nikdesk.core.errors import BadDocument
 from nikdesk.ingest import parse_document
 from nikdesk.ingest.markdown import parse_markdown
 from nikdesk.ingest.types import BlockKind, ParsedDocument

@@ -10,7 +10,7 @@ from pathlib import Path
 import pymupdf
 import pytest
 
-from nikdesk.errors import BadDocument
+from nikdesk.core.errors import BadDocument
 from nikdesk.ingest import SUPPORTED_SUFFIXES, parse_document
 from nikdesk.ingest.pdf import parse_pdf
 from nikdesk.ingest.text import detect_language, join_lines, meaningful_title, normalize_text

@@ -11,9 +11,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from nikdesk.errors import ModelMissing, NikDeskError
-from nikdesk.models import load_manifest, model_entry
-from nikdesk.paths import models_dir
+from nikdesk.core.errors import ModelMissing, NikDeskError
+from nikdesk.core.models import load_manifest, model_entry
+from nikdesk.core.paths import models_dir
 from nikdesk.retrieval.embedders import create_embedder
 
 

@@ -1,6 +1,6 @@
 """German/English lexical normalisation: umlauts, ß, decimal commas, codes."""
 
-from nikdesk.retrieval.normalize import fold, raw_tokens, terms
+from nikdesk.core.text import fold, raw_tokens, terms
 
 
 def test_fold_umlauts_sharp_s_and_case() -> None:

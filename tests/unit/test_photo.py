@@ -11,7 +11,7 @@ import pytest
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
 from nikdesk.agent.photo import DisplayReading, extract_codes, read_display
-from nikdesk.errors import BadImage, NikDeskError, OcrUnavailable
+from nikdesk.core.errors import BadImage, NikDeskError, OcrUnavailable
 
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")  # CI installs fonts-dejavu-core
 

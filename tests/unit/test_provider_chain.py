@@ -7,16 +7,16 @@ from pathlib import Path
 
 import pytest
 
-from nikdesk.agent.chain import AgentSettings, ProviderChain
+from nikdesk.agent.chain import ProviderChain, Settings
 
 
 def test_auto_without_key_or_chosen_model_answers_without_llm() -> None:
-    assert ProviderChain(AgentSettings(provider="auto")).names() == ["none"]
+    assert ProviderChain(Settings(provider="auto")).names() == ["none"]
 
 
 def test_explicit_choice_is_tried_even_if_unavailable() -> None:
-    assert ProviderChain(AgentSettings(provider="local")).names() == ["local", "none"]
-    assert ProviderChain(AgentSettings(provider="none")).names() == ["none"]
+    assert ProviderChain(Settings(provider="local")).names() == ["local", "none"]
+    assert ProviderChain(Settings(provider="none")).names() == ["none"]
 
 
 def test_auto_uses_a_local_model_placed_in_models_dir(
@@ -24,7 +24,7 @@ def test_auto_uses_a_local_model_placed_in_models_dir(
 ) -> None:
     if importlib.util.find_spec("llama_cpp") is None:
         pytest.skip("llama-cpp-python not installed")
-    from nikdesk.models import model_entry
+    from nikdesk.core.models import model_entry
 
     entry = model_entry("smollm2")
     source = entry.locate()
@@ -33,4 +33,4 @@ def test_auto_uses_a_local_model_placed_in_models_dir(
     (models / entry.path).symlink_to(source)
     (models / "manifest.toml").write_bytes((Path("models") / "manifest.toml").read_bytes())
     monkeypatch.setenv("NIKDESK_MODELS_DIR", str(models))
-    assert ProviderChain(AgentSettings(provider="auto")).names() == ["local", "none"]
+    assert ProviderChain(Settings(provider="auto")).names() == ["local", "none"]

@@ -14,7 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from nikdesk.errors import ModelMissing, NeedsKey, NikDeskError, Offline
+from nikdesk.core.errors import ModelMissing, NeedsKey, NikDeskError, Offline
 from nikdesk.retrieval.rerank import (
     RERANKERS,
     CohereReranker,

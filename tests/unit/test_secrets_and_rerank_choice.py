@@ -8,8 +8,8 @@ from collections.abc import Iterator
 import keyring
 import pytest
 
-from nikdesk.errors import ModelMissing
-from nikdesk.paths import models_dir
+from nikdesk.core.errors import ModelMissing
+from nikdesk.core.paths import models_dir
 from nikdesk.retrieval.open import make_reranker
 from nikdesk.retrieval.rerank import CohereReranker, FallbackReranker
 from nikdesk.storage.secrets import SERVICE, get_secret

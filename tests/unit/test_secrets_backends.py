@@ -19,7 +19,7 @@ from keyring.backends import fail
 from keyring.backends.chainer import ChainerBackend
 from keyrings.cryptfile.file import PlaintextKeyring as CryptfilePlaintextKeyring
 
-from nikdesk.paths import data_dir
+from nikdesk.core.paths import data_dir
 from nikdesk.storage import secrets
 from nikdesk.storage.secrets import (
     SECRETS_FILE,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from nikdesk.errors import BadImage
+from nikdesk.core.errors import BadImage
 
 if TYPE_CHECKING:
     from PIL import Image

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from nikdesk.agent.photo.codes import extract_codes
 from nikdesk.agent.photo.reading import DisplayReading, _Pass, _Word
-from nikdesk.errors import MissingExtra, OcrUnavailable
+from nikdesk.core.errors import MissingExtra, OcrUnavailable
 
 if TYPE_CHECKING:
     from PIL import Image

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from nikdesk.agent.providers.base import ChatDelta, ChatModel, ProviderFailure, ToolCall
-from nikdesk.errors import NikDeskError
+from nikdesk.core.errors import NikDeskError
 
 Factory = Callable[..., ChatModel]
 _REGISTRY: dict[str, Factory] = {}

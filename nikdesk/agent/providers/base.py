@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from nikdesk.errors import NikDeskError
+from nikdesk.core.errors import NikDeskError
 
 Message = dict[str, Any]  # OpenAI chat format
 ToolSpec = dict[str, Any]  # OpenAI "function" tool format

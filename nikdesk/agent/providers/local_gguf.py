@@ -33,8 +33,8 @@ from nikdesk.agent.providers.decision import (
     decision_schema,
     matches,
 )
-from nikdesk.errors import MissingExtra, NikDeskError
-from nikdesk.models import model_entry
+from nikdesk.core.errors import MissingExtra, NikDeskError
+from nikdesk.core.models import model_entry
 
 DEFAULT_MODEL = "smollm2"  # manifest entry used when no model_path is given
 MESSAGE_OVERHEAD = 8  # template tokens around one message (role header, end marker)

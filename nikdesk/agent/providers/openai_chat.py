@@ -31,7 +31,8 @@ from nikdesk.agent.providers.base import (
     ToolCall,
     ToolSpec,
 )
-from nikdesk.errors import BadImage, MissingExtra, NeedsKey
+from nikdesk.core.errors import BadImage, MissingExtra, NeedsKey
+from nikdesk.core.settings import DEFAULT_OPENAI_MODEL
 from nikdesk.storage.secrets import get_secret
 
 DEFAULT_BASE_URL = "https://api.openai.com/v1"
@@ -79,7 +80,7 @@ class OpenAIChat(ChatModel):
 
     def __init__(
         self,
-        model: str = "gpt-4o",
+        model: str = DEFAULT_OPENAI_MODEL,
         base_url: str | None = None,
         api_key: str | None = None,
         timeout: float = 30.0,

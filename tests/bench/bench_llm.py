@@ -1,6 +1,6 @@
 """Benchmark the local chat model: raw llama.cpp streaming against the same through LocalGGUF.
 
-Run with ``python -m nikdesk.bench_llm``. Both rows stream one fixed German prompt (a question
+Run with ``python -m tests.bench.bench_llm``. Both rows stream one fixed German prompt (a question
 and three manual passages) from the same loaded model with the same ``max_tokens``, seed and
 temperature 0, so they generate the same text; the ratio is the provider's overhead. Runs are
 interleaved (raw, provider, raw, …) so a busy machine slows every row alike, and each run
@@ -220,7 +220,7 @@ def _ratio(value: float, baseline: float) -> float:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the local-LLM benchmark and print its figures."""
-    p = argparse.ArgumentParser(prog="python -m nikdesk.bench_llm")
+    p = argparse.ArgumentParser(prog="python -m tests.bench.bench_llm")
     p.add_argument("--model", type=Path, help="GGUF file (default: manifest entry smollm2)")
     p.add_argument("--max-tokens", type=int, default=128)
     p.add_argument("--runs", type=int, default=3)

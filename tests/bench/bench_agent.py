@@ -6,7 +6,7 @@
    against raw llama-cpp-python streaming on exactly the messages the agent's final turn sent
    (same model instance, max_tokens, seed, temperature 0).
 
-Run: ``python -m nikdesk.bench_agent --index DIR --questions dev-questions.jsonl``.
+Run: ``python -m tests.bench.bench_agent --index DIR --questions dev-questions.jsonl``.
 """
 
 from __future__ import annotations
@@ -18,9 +18,9 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from nikdesk.agent import Agent, AgentSettings
-from nikdesk.agent.events import Done, Token
+from nikdesk.agent import Agent, Settings
 from nikdesk.agent.providers.base import ChatDelta, ChatModel, Message, ToolSpec
+from nikdesk.core.events import Done, Token
 from nikdesk.retrieval.open import open_retriever
 from nikdesk.retrieval.types import SearchOptions
 
@@ -35,7 +35,7 @@ def _pct(values: list[float], q: float) -> float:
 def bench_no_llm(index: Path, questions: list[str], rounds: int = 3) -> None:
     """Print p50/p95 seconds per question for the no-LLM agent and for bare search."""
     retriever = open_retriever(index)
-    agent = Agent(retriever, AgentSettings(provider="none"))
+    agent = Agent(retriever, Settings(provider="none"))
     for q in questions[:2]:  # warm-up: first-use costs (glossary, stemmers) out of the figures
         list(agent.run(q))
     search, full = [], []
@@ -92,7 +92,7 @@ def bench_local_llm(index: Path, model: Path | None, max_tokens: int, rounds: in
 
     provider = LocalGGUF(model_path=model, max_tokens=max_tokens)
     llama = provider.llama
-    agent = Agent(open_retriever(index), AgentSettings(provider="local"))
+    agent = Agent(open_retriever(index), Settings(provider="local"))
     agent_rates, agent_ttft, raw_rates, raw_ttft = [], [], [], []
     for n in range(rounds + 1):
         recorder = _Recorder(provider)
@@ -153,7 +153,7 @@ def bench_local_llm(index: Path, model: Path | None, max_tokens: int, rounds: in
 
 def main(argv: list[str] | None = None) -> int:
     """Run the agent benchmarks."""
-    p = argparse.ArgumentParser(prog="python -m nikdesk.bench_agent")
+    p = argparse.ArgumentParser(prog="python -m tests.bench.bench_agent")
     p.add_argument("--index", type=Path, required=True)
     p.add_argument("--questions", type=Path, required=True)
     p.add_argument("--llm-index", type=Path, default=None, help="index for the LLM run")

@@ -16,7 +16,7 @@ Every figure comes from a fresh subprocess, timed by this process from just befo
   ``--smoke-test`` run; the window time is its "window shown" log line, memory is sampled from
   /proc while it runs.
 
-Run: ``python -m nikdesk.bench_app [--runs 3] [--cores 2]``. Targets: window <= 2 s on 2 cores,
+Run: ``python -m tests.bench.bench_app [--runs 3] [--cores 2]``. Targets: window <= 2 s on 2 cores,
 idle RSS <= 500 MB. This module imports no Qt; the measured code runs in the children.
 """
 
@@ -37,8 +37,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from nikdesk.paths import project_root
-from nikdesk.settings import AppSettings
+from nikdesk.core.paths import project_root
+from nikdesk.core.settings import Settings
 
 QUESTION = "Der Wechselrichter zeigt E050 an. Was tun?"
 TARGET_WINDOW_S = 2.0
@@ -177,7 +177,7 @@ def run_child(
     run = Run()
     with tempfile.TemporaryDirectory(prefix="nikdesk-bench-") as tmp:
         home = Path(tmp)
-        AppSettings(provider="none").save(home / "settings.json")
+        Settings(provider="none").save(home / "settings.json")
         lines: queue.Queue[tuple[float, str, str]] = queue.Queue()
         started = time.perf_counter()
         proc = subprocess.Popen(
@@ -318,7 +318,7 @@ def report(
 
 def main(argv: list[str] | None = None) -> int:
     """Run the app benchmarks and print the table (exit 1 if a target is missed)."""
-    parser = argparse.ArgumentParser(prog="python -m nikdesk.bench_app", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m tests.bench.bench_app", description=__doc__)
     parser.add_argument("--runs", type=int, default=3, help="fresh processes per row")
     parser.add_argument("--cores", type=int, default=None, help="pin children to N cores")
     parser.add_argument("--question", default=QUESTION)

@@ -9,12 +9,24 @@ from pathlib import Path
 APP_NAME = "NikDesk"
 
 
+PACKAGE_DIR = Path(__file__).resolve().parent.parent  # .../nikdesk
+
+
+def _checkout() -> Path | None:
+    """Return the source checkout holding nikdesk/, or None for an installed wheel."""
+    root = PACKAGE_DIR.parent
+    return root if (root / "pyproject.toml").is_file() and (root / "models").is_dir() else None
+
+
 def project_root() -> Path:
-    """Return the folder holding models/, index/ and resources/ (source tree or frozen app)."""
+    """Return the folder holding models/ and index/: the frozen app, the checkout, else the data dir.
+
+    An installed wheel ships no models/ or index/: they live in the user data dir then.
+    """
     frozen = getattr(sys, "_MEIPASS", None)  # PyInstaller unpacks bundled data here
     if frozen:
         return Path(frozen)
-    return Path(__file__).resolve().parent.parent
+    return _checkout() or data_dir()
 
 
 def models_dir() -> Path:
@@ -30,8 +42,15 @@ def bundled_index_dir() -> Path:
 
 
 def resources_dir() -> Path:
-    """Return the resources/ folder (prompts, glossary, sample library, styles)."""
-    return project_root() / "resources"
+    """Return the resources/ folder (prompts, glossary, sample library, styles).
+
+    It ships as the package ``nikdesk.resources`` (a link to the top-level resources/ in the
+    checkout), so a wheel finds it like the checkout does; the frozen app keeps it beside.
+    """
+    frozen = getattr(sys, "_MEIPASS", None)
+    if frozen:
+        return Path(frozen) / "resources"
+    return PACKAGE_DIR / "resources"
 
 
 def data_dir() -> Path:

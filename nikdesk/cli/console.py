@@ -5,7 +5,19 @@ from __future__ import annotations
 import sys
 import textwrap
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, ClassVar, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
+
+from nikdesk.core.events import (
+    Clarification,
+    Done,
+    Error,
+    Event,
+    ProviderSwitch,
+    Sources,
+    Token,
+    ToolResult,
+    ToolStart,
+)
 
 if TYPE_CHECKING:  # keep `nikdesk search` from importing the ingest stack
     from nikdesk.retrieval.build import BuildReport
@@ -116,51 +128,49 @@ def format_eval(result: dict[str, dict[str, Scores]]) -> str:
 class EventPrinter:
     """Print a run's events to a terminal as they come: tool chips, streamed text, sources."""
 
-    TOOL_LABELS: ClassVar[dict[str, str]] = {
-        "search_knowledge": "Suche in Handbüchern",
-        "get_full_document": "Öffne Dokument",
-        "read_photo": "Lese Display-Foto",
-    }
-
     def __init__(self, out: TextIO, question: str = "") -> None:
         self.out = out
         self.question = question
         self._at_line_start = True
 
-    def __call__(self, event: Any) -> None:
+    def __call__(self, event: Event) -> None:
         """Print one event."""
-        kind = event.type
-        if kind == "tool_start":
-            detail = event.arguments.get("query") or event.arguments.get("doc") or ""
-            self._line(f"· {self.TOOL_LABELS.get(event.tool, event.tool)}: {detail}")
-        elif kind == "tool_result":
-            self._line(f"  → {event.summary}")
-        elif kind == "provider_switch":
-            self._line(
-                f"(Anbieter {event.failed} fiel aus: {event.reason} – weiter mit {event.provider})"
-            )
-        elif kind == "token":
-            if self._at_line_start:
-                self.out.write("\n")
-            self.out.write(event.text)
-            self._at_line_start = False
-            self.out.flush()
-        elif kind == "sources" and event.sources:
-            self._line("")
-            self._line("Quellen:")
-            for source in event.sources:
-                self._line(f"  [{source.ref}] {source.title} – {source.file}, Seite {source.page}")
-        elif kind == "clarification":
-            self._line("")
-            for n, option in enumerate(event.options, 1):
-                self._line(f"  {n}) {option}")
-            self._line(f'Antworten mit: nikdesk resume {event.run_id} "<Gerät>" (gleicher --index)')
-        elif kind == "done":
-            label = "ohne Sprachmodell" if event.provider == "none" else event.provider
-            self._line("")
-            self._line(f"[{event.outcome} · beantwortet von: {label}]")
-        elif kind == "error":
-            self._line(f"Fehler: {event.message}")
+        match event:
+            case ToolStart():
+                self._line(f"· {event.label or event.tool}: {event.detail}")
+            case ToolResult():
+                self._line(f"  → {event.summary}")
+            case ProviderSwitch():
+                self._line(
+                    f"(Anbieter {event.failed} fiel aus: {event.reason} – "
+                    f"weiter mit {event.provider})"
+                )
+            case Token():
+                if self._at_line_start:
+                    self.out.write("\n")
+                self.out.write(event.text)
+                self._at_line_start = False
+                self.out.flush()
+            case Sources() if event.sources:
+                self._line("")
+                self._line("Quellen:")
+                for source in event.sources:
+                    self._line(
+                        f"  [{source.ref}] {source.title} – {source.file}, Seite {source.page}"
+                    )
+            case Clarification():
+                self._line("")
+                for n, option in enumerate(event.options, 1):
+                    self._line(f"  {n}) {option}")
+                self._line(
+                    f'Antworten mit: nikdesk resume {event.run_id} "<Gerät>" (gleicher --index)'
+                )
+            case Done():
+                label = "ohne Sprachmodell" if event.provider == "none" else event.provider
+                self._line("")
+                self._line(f"[{event.outcome} · beantwortet von: {label}]")
+            case Error():
+                self._line(f"Fehler: {event.message}")
 
     def _line(self, text: str) -> None:
         if not self._at_line_start:

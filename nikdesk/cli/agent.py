@@ -7,11 +7,13 @@ import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from nikdesk.errors import NikDeskError
+from nikdesk.core.errors import NikDeskError
+from nikdesk.core.settings import DEFAULT_OPENAI_MODEL, PROVIDER_CHOICES
 
-PROVIDER_CHOICES = ["auto", "openai", "local", "none"]
+if TYPE_CHECKING:
+    from nikdesk.agent import Agent
 
 
 def add_commands(sub: Any, index_args: Callable[[argparse.ArgumentParser], None]) -> None:
@@ -44,33 +46,40 @@ def _agent_args(
     p.add_argument("--provider", choices=PROVIDER_CHOICES, default="auto")
     p.add_argument("--language", choices=["de", "en"], default="de")
     p.add_argument("--base-url", default=None, help="OpenAI-compatible endpoint (default: OpenAI)")
-    p.add_argument("--model", default="gpt-4o", help="model name at the OpenAI endpoint")
+    p.add_argument(
+        "--model", default=DEFAULT_OPENAI_MODEL, help="model name at the OpenAI endpoint"
+    )
     p.add_argument("--gguf", type=Path, default=None, help="local GGUF model file")
     p.add_argument("--json", action="store_true")
 
 
-def _agent(args: argparse.Namespace) -> Any:
-    from nikdesk.agent import Agent, AgentSettings
-    from nikdesk.retrieval.open import open_retriever
-    from nikdesk.sample import ensure_sample_index
+def _agent(args: argparse.Namespace) -> Agent:
+    from nikdesk.app.engine import open_agent
+    from nikdesk.cli.console import BuildProgress
+    from nikdesk.core.settings import Settings
 
-    if args.index is None:
-        args.index = ensure_sample_index(lambda msg: print(msg, file=sys.stderr))
-    retriever = open_retriever(args.index, embedder=args.embedder, reranker=args.rerank)
-    settings = AgentSettings(
+    settings = Settings(
         provider=args.provider,
         language=args.language,
         openai_model=args.model,
-        openai_base_url=args.base_url,
-        local_model=args.gguf,
+        openai_base_url=args.base_url or "",
+        local_model=str(args.gguf) if args.gguf else "",
     )
-    return Agent(retriever, settings)
+    with BuildProgress() as progress:
+        return open_agent(
+            settings,
+            args.index,
+            embedder=args.embedder,
+            reranker=args.rerank,
+            log=lambda msg: print(msg, file=sys.stderr),
+            progress=progress,
+        )
 
 
 def _cmd_ask(args: argparse.Namespace) -> int:
     from nikdesk.agent.result import collect
-    from nikdesk.console import EventPrinter
-    from nikdesk.sample import SAMPLE_QUESTION
+    from nikdesk.app.sample import SAMPLE_QUESTION
+    from nikdesk.cli.console import EventPrinter
 
     if args.question and args.batch:
         raise NikDeskError("Entweder eine FRAGE oder --batch FRAGEN.jsonl angeben, nicht beides.")
@@ -121,7 +130,7 @@ def _lines(path: Path) -> list[str]:
 
 def _cmd_resume(args: argparse.Namespace) -> int:
     from nikdesk.agent.result import collect
-    from nikdesk.console import EventPrinter
+    from nikdesk.cli.console import EventPrinter
 
     agent = _agent(args)
     try:

@@ -1,6 +1,8 @@
-"""App settings (no secrets): a JSON file in the user data dir.
+"""The one settings model of the app, the CLI and the agent (no secrets): JSON in the data dir.
 
-API keys never go here; they go through ``nikdesk.storage.secrets`` (OS keyring).
+API keys never go here; they go through ``nikdesk.storage.secrets`` (OS keyring). The CLI builds
+a ``Settings`` from its flags, the window loads and saves the file; the agent reads the same
+object (``provider``, ``language``, the model fields).
 """
 
 from __future__ import annotations
@@ -10,15 +12,19 @@ import logging
 from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 
-from nikdesk.paths import data_dir
+from nikdesk.core.paths import data_dir
+
+# default model names, one place (the CLI's --model default, the settings dialog, providers)
+DEFAULT_OPENAI_MODEL = "gpt-4o"
+PROVIDER_CHOICES = ("auto", "openai", "local", "none")
 
 log = logging.getLogger(__name__)
 FILE = "settings.json"
 
 
 @dataclass(frozen=True)
-class AppSettings:
-    """What the technician can set in the settings dialog."""
+class Settings:
+    """What the technician can set in the settings dialog (and the CLI with flags)."""
 
     provider: str = "auto"  # auto | openai | local | none
     language: str = "de"  # de | en (answers and UI)
@@ -26,12 +32,22 @@ class AppSettings:
     sunlight: bool = False  # high-contrast theme, large touch targets
     local_model: str = ""  # GGUF file ("" = the bundled default)
     openai_base_url: str = ""  # "" = OpenAI; any OpenAI-compatible endpoint otherwise
-    openai_model: str = "gpt-4o"
+    openai_model: str = DEFAULT_OPENAI_MODEL
     index_path: str = ""  # "" = bundled index/default (built from the sample library if absent)
     library_dirs: tuple[str, ...] = field(default_factory=tuple)  # where the PDFs live
 
+    @property
+    def local_model_path(self) -> Path | None:
+        """Return the chosen GGUF file, or None for the default."""
+        return Path(self.local_model) if self.local_model else None
+
+    @property
+    def base_url(self) -> str | None:
+        """Return the OpenAI-compatible endpoint, or None for OpenAI itself."""
+        return self.openai_base_url or None
+
     @classmethod
-    def load(cls, path: Path | None = None) -> AppSettings:
+    def load(cls, path: Path | None = None) -> Settings:
         """Read the settings; a missing or broken file gives the defaults (and is logged)."""
         path = path or data_dir() / FILE
         try:
@@ -54,6 +70,6 @@ class AppSettings:
         tmp.write_text(json.dumps(asdict(self), indent=1, ensure_ascii=False), encoding="utf-8")
         tmp.replace(path)
 
-    def with_changes(self, **changes: object) -> AppSettings:
+    def with_changes(self, **changes: object) -> Settings:
         """Return a copy with ``changes``."""
         return replace(self, **changes)  # type: ignore[arg-type]

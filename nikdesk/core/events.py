@@ -74,6 +74,13 @@ class ToolStart(Event):
     type: ClassVar[str] = "tool_start"
     tool: str
     arguments: dict[str, Any]
+    label: str = ""  # the German chip text ("Suche in Handbüchern"), defined beside the tool
+
+    @property
+    def detail(self) -> str:
+        """Return what the tool works on (the query, the document, the photo)."""
+        args = self.arguments
+        return str(args.get("query") or args.get("doc") or args.get("image") or "")
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """Benchmarks that print figures: build throughput, search latency, memory.
 
-Run with ``make bench`` (or ``python -m nikdesk.bench --corpus DIR``). Every figure comes with
+Run with ``make bench`` (or ``python -m tests.bench.bench --corpus DIR``). Every figure comes with
 a baseline measured in the same process, so ratios survive a slower or busier machine.
 """
 
@@ -222,7 +222,7 @@ def bench_memory(label: str, index: Path) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """Run all benchmarks and print their figures."""
-    p = argparse.ArgumentParser(prog="python -m nikdesk.bench")
+    p = argparse.ArgumentParser(prog="python -m tests.bench.bench")
     p.add_argument("--corpus", type=Path, required=True, help="folder of real manuals")
     p.add_argument("--index", type=Path, help="reuse an existing corpus index (skips build bench)")
     p.add_argument("--synthetic", type=int, default=100_000, help="chunks in the synthetic index")

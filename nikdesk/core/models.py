@@ -7,9 +7,9 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from nikdesk.errors import ModelMissing, NikDeskError
-from nikdesk.hashing import file_sha256
-from nikdesk.paths import models_dir
+from nikdesk.core.errors import ModelMissing, NikDeskError
+from nikdesk.core.hashing import file_sha256
+from nikdesk.core.paths import models_dir
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from nikdesk.errors import NikDeskError, NothingIndexed
+from nikdesk.core.errors import NikDeskError, NothingIndexed
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -71,7 +71,7 @@ def _parser() -> argparse.ArgumentParser:
     ev.add_argument("--json", action="store_true")
     ev.set_defaults(func=_cmd_eval)
 
-    from nikdesk.cli_agent import add_commands
+    from nikdesk.cli.agent import add_commands
 
     add_commands(sub, _index_args)
 
@@ -91,7 +91,7 @@ def _index_args(p: argparse.ArgumentParser) -> None:
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
-    from nikdesk.console import BuildProgress, format_report
+    from nikdesk.cli.console import BuildProgress, format_report
     from nikdesk.retrieval.build import build_index
     from nikdesk.retrieval.embedders import DEFAULT_EMBEDDER, create_embedder
 
@@ -103,7 +103,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
 
 
 def _cmd_info(args: argparse.Namespace) -> int:
-    from nikdesk.console import format_manifest
+    from nikdesk.cli.console import format_manifest
     from nikdesk.retrieval.bundle import read_manifest
     from nikdesk.retrieval.open import default_index_path
 
@@ -113,9 +113,13 @@ def _cmd_info(args: argparse.Namespace) -> int:
 
 
 def _open_retriever(args: argparse.Namespace) -> Any:
-    from nikdesk.retrieval.open import open_retriever
+    from nikdesk.app.engine import open_search
+    from nikdesk.core.settings import Settings
+    from nikdesk.retrieval.open import default_index_path
 
-    return open_retriever(args.index, embedder=args.embedder, reranker=args.rerank)
+    # `nikdesk search` never builds the sample: no --index means the installed/bundled index
+    index = args.index or default_index_path()
+    return open_search(Settings(), index, embedder=args.embedder, reranker=args.rerank)
 
 
 def _cmd_search(args: argparse.Namespace) -> int:
@@ -146,7 +150,7 @@ def _cmd_search(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps([_hit_json(h) for h in hits], ensure_ascii=False, indent=1))
     else:
-        from nikdesk.console import format_hits
+        from nikdesk.cli.console import format_hits
 
         print(format_hits(hits))
     return 0
@@ -170,7 +174,7 @@ def _hit_json(hit: Any) -> dict[str, Any]:
 
 
 def _cmd_eval(args: argparse.Namespace) -> int:
-    from nikdesk.console import format_eval
+    from nikdesk.cli.console import format_eval
     from nikdesk.retrieval.evaluate import evaluate, load_questions
 
     retriever = _open_retriever(args)
@@ -191,8 +195,8 @@ def _cmd_eval(args: argparse.Namespace) -> int:
 
 
 def _cmd_models(args: argparse.Namespace) -> int:
-    from nikdesk.errors import ModelMissing
-    from nikdesk.models import load_manifest
+    from nikdesk.core.errors import ModelMissing
+    from nikdesk.core.models import load_manifest
 
     for entry in load_manifest().values():
         try:

@@ -6,9 +6,10 @@ import importlib.util
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
-from nikdesk.errors import IndexNotFound
-from nikdesk.paths import data_dir, resources_dir
+from nikdesk.core.errors import IndexNotFound
+from nikdesk.core.paths import data_dir, resources_dir
 from nikdesk.retrieval.bundle import read_manifest
 from nikdesk.retrieval.open import default_index_path
 
@@ -35,8 +36,11 @@ def ensure_sample_library(log: Callable[[str], None] = print) -> Path:
     return docs
 
 
-def ensure_sample_index(log: Callable[[str], None] = print) -> Path:
-    """Return the bundled index, building it from the sample library on first run."""
+def ensure_sample_index(log: Callable[[str], None] = print, progress: Any = None) -> Path:
+    """Return the bundled index, building it from the sample library on first run.
+
+    ``progress`` is build_index's progress callback (the CLI passes its tqdm bars).
+    """
     path = default_index_path()
     try:
         read_manifest(path)
@@ -51,13 +55,11 @@ def ensure_sample_index(log: Callable[[str], None] = print) -> Path:
             return path
         except IndexNotFound:
             pass
-    from nikdesk.console import BuildProgress, format_report
     from nikdesk.retrieval.build import build_index
     from nikdesk.retrieval.embedders import create_embedder
 
     docs = ensure_sample_library(log)
     log(f"Kein Index unter {path} – baue ihn aus der Beispielbibliothek {docs} …")
-    with BuildProgress() as progress:
-        report = build_index(docs, path, create_embedder(), progress=progress)
-    log(format_report(report))
+    report = build_index(docs, path, create_embedder(), progress=progress)
+    log(f"Index geschrieben: {report.out} ({len(report.indexed) + len(report.reused)} Dokumente)")
     return path
