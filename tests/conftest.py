@@ -26,6 +26,18 @@ def _tmp_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Monk
     return home
 
 
+@pytest.fixture(autouse=True)
+def _clean_registries() -> Any:
+    """Remove test doubles registered in a backend registry once the test is over."""
+    yield
+    from nikdesk.agent.providers import PROVIDERS
+    from nikdesk.retrieval.embedders import EMBEDDERS
+    from nikdesk.retrieval.rerank import RERANKERS
+
+    for registry in (PROVIDERS, EMBEDDERS, RERANKERS):
+        registry.clear_overrides()
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Auto-mark GUI tests so ``-m "not gui"`` runs headless."""
     for item in items:

@@ -9,13 +9,13 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from nikdesk.agent.providers import ChatModel, create_provider
+from nikdesk.agent.providers import ChatModel, Extractive, create_provider
 from nikdesk.core.errors import NikDeskError
 from nikdesk.core.settings import Settings
 
 log = logging.getLogger(__name__)
 
-PROVIDERS = ("openai", "local")  # model providers in order of preference; "none" always last
+PREFERENCE = ("openai", "local")  # model providers, best first; "none" (no LLM) always last
 
 
 class ProviderChain:
@@ -29,9 +29,9 @@ class ProviderChain:
     def names(self) -> list[str]:
         """Return the providers to try now, best first; "none" (no LLM) always ends it."""
         wanted = self.settings.provider
-        names = list(PROVIDERS) if wanted == "auto" else [wanted] if wanted != "none" else []
+        names = list(PREFERENCE) if wanted == "auto" else [wanted] if wanted != "none" else []
         chain = [n for n in names if self._usable(n, explicit=wanted != "auto")]
-        return [*chain, "none"]
+        return [*chain, Extractive.name]
 
     def get(self, name: str) -> ChatModel | None:
         """Return provider ``name``, created on first use (None if it cannot be created)."""

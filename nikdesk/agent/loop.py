@@ -183,13 +183,13 @@ class Agent:
         while True:
             name = state.chain[state.position]
             try:
-                if name == "none":
-                    yield from self._policy_run(state)
-                else:
-                    provider = self.providers.get(name)
-                    if provider is None:
-                        raise ProviderFailure(self.providers.why_unusable(name))
+                provider = self.providers.get(name)
+                if provider is None:
+                    raise ProviderFailure(self.providers.why_unusable(name))
+                if provider.writes_text:
                     yield from self._model_run(state, provider)
+                else:  # the "none" provider: the deterministic policy quotes the evidence
+                    yield from self._policy_run(state)
                 return
             except ProviderFailure as exc:
                 state.position += 1

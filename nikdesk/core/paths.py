@@ -19,7 +19,7 @@ def _checkout() -> Path | None:
 
 
 def project_root() -> Path:
-    """Return the folder holding models/ and index/: the frozen app, the checkout, else the data dir.
+    """Return the folder holding models/ and index/: frozen app, checkout, else the data dir.
 
     An installed wheel ships no models/ or index/: they live in the user data dir then.
     """

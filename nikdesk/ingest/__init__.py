@@ -30,4 +30,4 @@ def parse_document(path: Path) -> ParsedDocument:
         return parse_markdown(path)
     supported = ", ".join(sorted(SUPPORTED_SUFFIXES))
     reason = f"unsupported file type '{suffix or path.name}' (supported: {supported})"
-    raise BadDocument(path, reason)
+    raise BadDocument(path, reason, "unsupported")

@@ -51,15 +51,17 @@ def parse_markdown(path: Path) -> ParsedDocument:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise BadDocument(path, f"cannot read file: {exc}") from exc
+        raise BadDocument(path, f"cannot read file: {exc}", "unreadable") from exc
     if not raw:
-        raise BadDocument(path, "zero-byte file")
+        raise BadDocument(path, "zero-byte file", "empty")
     source = raw.decode("utf-8-sig", errors="replace")
     fm_title, body = _split_front_matter(source)
     walker = _Walker()
     blocks = tuple(walker.walk(_MD.parse(strip_markup(body, mdx=path.suffix.lower() == ".mdx"))))
     if not blocks:
-        raise BadDocument(path, "no text: the page holds only markup, images or front matter")
+        raise BadDocument(
+            path, "no text: the page holds only markup, images or front matter", "no_text"
+        )
     title = meaningful_title(fm_title) or walker.first_h1 or path.stem.replace("_", " ")
     return ParsedDocument(
         path=path,

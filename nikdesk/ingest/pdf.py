@@ -67,7 +67,9 @@ def parse_pdf(path: Path) -> ParsedDocument:
         toc = [(clean_inline(title), page) for _, title, page in doc.get_toc() if page >= 1]
         meta_title = (doc.metadata or {}).get("title") or ""
     if not any(p.has_text for p in pages):
-        raise BadDocument(path, "no extractable text: scanned/image-only PDF — run OCR first")
+        raise BadDocument(
+            path, "no extractable text: scanned/image-only PDF — run OCR first", "scanned"
+        )
     repeated = _repeated_margin_keys(pages)
     kept = [_strip_margins(page, repeated) for page in pages]
     vocab = vocabulary_of(line.text for page in kept for para in page.paras for line in para)
@@ -85,10 +87,10 @@ def parse_pdf(path: Path) -> ParsedDocument:
 def _open(path: Path) -> pymupdf.Document:
     """Open a PDF or raise BadDocument saying why it cannot be indexed."""
     if not path.is_file():
-        raise BadDocument(path, "file not found")
+        raise BadDocument(path, "file not found", "missing")
     size = path.stat().st_size
     if size == 0:
-        raise BadDocument(path, "zero-byte file")
+        raise BadDocument(path, "zero-byte file", "empty")
     with path.open("rb") as fh:
         head = fh.read(1024)
         fh.seek(max(0, size - 2048))
@@ -102,12 +104,12 @@ def _open(path: Path) -> pymupdf.Document:
         doc = pymupdf.open(path, filetype="pdf")
     except (RuntimeError, ValueError) as exc:  # pymupdf.FileDataError is a RuntimeError
         raise BadDocument(path, f"not a PDF or corrupt: {exc}") from exc
-    reason = "encrypted (password required)" if doc.needs_pass else ""
-    if not reason and doc.page_count == 0:
-        reason = "not a PDF or corrupt: no pages"
-    if reason:
+    if doc.needs_pass:
         doc.close()
-        raise BadDocument(path, reason)
+        raise BadDocument(path, "encrypted (password required)", "encrypted")
+    if doc.page_count == 0:
+        doc.close()
+        raise BadDocument(path, "not a PDF or corrupt: no pages")
     return doc
 
 

@@ -106,12 +106,14 @@ def build_index(
             relpath.encode("utf-8")
         except UnicodeEncodeError:
             shown = relpath.encode("utf-8", "replace").decode("utf-8")
-            report.skipped.append(SkippedFile(shown, "file name is not valid UTF-8: rename it"))
+            report.skipped.append(
+                SkippedFile(shown, "file name is not valid UTF-8: rename it", "bad_name")
+            )
             continue
         try:
             sha = file_sha256(path)
         except OSError as exc:
-            report.skipped.append(SkippedFile(relpath, f"cannot read file: {exc}"))
+            report.skipped.append(SkippedFile(relpath, f"cannot read file: {exc}", "unreadable"))
             continue
         old = old_entries.get(relpath)
         group = out / "groups" / old.doc_id if old else None
@@ -132,8 +134,8 @@ def build_index(
     for (path, relpath, sha), result in zip(
         to_parse, _parse_all([p for p, _, _ in to_parse], progress), strict=True
     ):
-        if isinstance(result, str):
-            report.skipped.append(SkippedFile(relpath, result))
+        if isinstance(result, SkippedFile):
+            report.skipped.append(SkippedFile(relpath, result.reason, result.code))
             continue
         entry = DocumentEntry(
             doc_id=doc_key(relpath),
@@ -211,24 +213,25 @@ class _Parsed:
     drafts: list[DraftChunk]
 
 
-def _parse_one(path: Path) -> _Parsed | str:
+def _parse_one(path: Path) -> _Parsed | SkippedFile:
     """Parse and chunk one file; return the reason as a string if it cannot be indexed."""
     try:
         doc = parse_document(path)
     except BadDocument as exc:
-        return exc.reason
+        return SkippedFile(str(path), exc.reason, exc.reason_code)
     except OSError as exc:
-        return f"cannot read file: {exc}"
+        return SkippedFile(str(path), f"cannot read file: {exc}", "unreadable")
     except Exception as exc:  # a parser bug on one odd file must not stop the whole build
         log.exception("parser failed on %s", path)
-        return f"parser error ({type(exc).__name__}: {exc}); please report this file"
+        detail = f"parser error ({type(exc).__name__}: {exc}); please report this file"
+        return SkippedFile(str(path), detail, "parser_error")
     drafts = chunk_document(doc)
     if not drafts:
-        return "no indexable text"
+        return SkippedFile(str(path), "no indexable text", "no_text")
     return _Parsed(doc.title, doc.language, doc.page_count, doc.pages_with_text, drafts)
 
 
-def _parse_all(paths: list[Path], progress: Progress | None) -> list[_Parsed | str]:
+def _parse_all(paths: list[Path], progress: Progress | None) -> list[_Parsed | SkippedFile]:
     """Parse files on all cores (parsing is single-threaded; embedding waits for it anyway)."""
     workers = min(os.cpu_count() or 1, len(paths))
     if workers < 2 or len(paths) < PARALLEL_MIN_FILES:

@@ -59,7 +59,8 @@ class SkippedFile:
     """A source file the build could not index, with the reason."""
 
     relpath: str
-    reason: str
+    reason: str  # the technical detail (English, for the admin's log)
+    code: str = ""  # errors.SKIP_REASONS: what the UI words in its language
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ import numpy as np
 
 from nikdesk.core.errors import MissingExtra, ModelMissing, NikDeskError
 from nikdesk.core.models import model_entry
+from nikdesk.core.registry import Factory, Registry
 
 
 class Embedder(ABC):
@@ -132,11 +133,16 @@ def _manifest_embedder(name: str) -> Embedder:
 
 DEFAULT_EMBEDDER = "e5-small"
 
+
+def _builtins() -> dict[str, Factory[Embedder]]:
+    return {
+        "e5-small": lambda: _manifest_embedder("e5-small"),
+        "minilm": lambda: _manifest_embedder("minilm"),
+    }
+
+
 # name -> factory; "st:/some/dir" loads any local sentence-transformers directory
-EMBEDDERS: dict[str, Callable[[], Embedder]] = {
-    "e5-small": lambda: _manifest_embedder("e5-small"),
-    "minilm": lambda: _manifest_embedder("minilm"),
-}
+EMBEDDERS: Registry[Embedder] = Registry("Embedder", _builtins)
 
 
 def create_embedder(name: str = DEFAULT_EMBEDDER) -> Embedder:
@@ -144,7 +150,4 @@ def create_embedder(name: str = DEFAULT_EMBEDDER) -> Embedder:
     if name.startswith("st:"):
         path = Path(name[3:]).expanduser()
         return SentenceTransformerEmbedder(path, name=f"st:{path.name}")
-    if name not in EMBEDDERS:
-        known = ", ".join(sorted(EMBEDDERS))
-        raise NikDeskError(f"Unknown embedder '{name}'. Known: {known}, or st:<model directory>")
-    return EMBEDDERS[name]()
+    return EMBEDDERS.create(name)

@@ -57,10 +57,14 @@ class Retriever:
             embedder.name != self.manifest.embedder.name
             or embedder.dim != self.manifest.embedder.dim
         ):
+            built, wanted = self.manifest.embedder, embedder
             raise IndexMismatch(
-                f"The index at {bundle} was built with embedder '{self.manifest.embedder.name}' "
-                f"({self.manifest.embedder.dim} dims) but '{embedder.name}' ({embedder.dim} dims) "
-                f"is configured. Use --embedder {self.manifest.embedder.name} or rebuild the index."
+                en=f"The index at {bundle} was built with embedder '{built.name}' "
+                f"({built.dim} dims) but '{wanted.name}' ({wanted.dim} dims) "
+                f"is configured. Use --embedder {built.name} or rebuild the index.",
+                de=f"Der Index unter {bundle} wurde mit dem Modell „{built.name}“ gebaut, "
+                f"eingestellt ist „{wanted.name}“. Bitte den Index in der Bibliothek neu aufbauen "
+                "oder das passende Modell wählen.",
             )
         self.embedder = embedder
         self.reranker = reranker

@@ -10,11 +10,12 @@ import logging
 import math
 import os
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from nikdesk.core.errors import MissingExtra, ModelMissing, NeedsKey, NikDeskError, Offline
+from nikdesk.core.registry import Factory, Registry
 from nikdesk.retrieval.types import Hit
 
 if TYPE_CHECKING:
@@ -236,18 +237,17 @@ class FallbackReranker(Reranker):
             return self.fallback.rerank(query, hits, top_n)
 
 
-RERANKERS: dict[str, Callable[..., Reranker]] = {
-    NoReranker.name: NoReranker,
-    LocalCrossEncoderReranker.name: LocalCrossEncoderReranker,
-    CohereReranker.name: CohereReranker,
-}
+def _builtins() -> dict[str, Factory[Reranker]]:
+    return {
+        NoReranker.name: NoReranker,
+        LocalCrossEncoderReranker.name: LocalCrossEncoderReranker,
+        CohereReranker.name: CohereReranker,
+    }
+
+
+RERANKERS: Registry[Reranker] = Registry("Reranker", _builtins)
 
 
 def create_reranker(name: str, **kwargs: Any) -> Reranker:
     """Build the reranker registered under ``name`` with the given constructor arguments."""
-    try:
-        factory = RERANKERS[name]
-    except KeyError:
-        valid = ", ".join(sorted(RERANKERS))
-        raise NikDeskError(f"Unknown reranker {name!r}. Valid names: {valid}.") from None
-    return factory(**kwargs)
+    return RERANKERS.create(name, **kwargs)

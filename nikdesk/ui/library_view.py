@@ -37,6 +37,7 @@ from nikdesk.core.errors import (
     ModelMissing,
     NikDeskError,
     NothingIndexed,
+    skip_reason_text,
 )
 from nikdesk.retrieval.build import BuildReport, build_index
 from nikdesk.retrieval.bundle import IndexManifest, read_manifest
@@ -56,30 +57,10 @@ STAGES = {
     "embed-start": "Berechne Vektoren…",
     "write": "Schreibe Index…",
 }
-# build_index's skip reasons are English (they also go to the admin's CLI log)
-REASONS = (
-    ("zero-byte file", "leere Datei (0 Byte)"),
-    ("file not found", "Datei nicht gefunden"),
-    ("cannot read file", "Datei nicht lesbar"),
-    ("not a PDF or corrupt", "kein PDF oder beschädigt"),
-    ("no extractable text", "kein Text (gescanntes PDF – erst Texterkennung ausführen)"),
-    ("no indexable text", "kein verwertbarer Text"),
-    ("no text", "kein Text"),
-    ("file name is not valid UTF-8", "Dateiname ist kein gültiges UTF-8 – bitte umbenennen"),
-    ("parser error", "Lesefehler (bitte die Datei melden)"),
-)
 
 
 class BuildCancelled(Exception):
     """Raised from the build's progress callback to stop a build the user cancelled."""
-
-
-def german_reason(reason: str) -> str:
-    """Return a German skip reason (the English detail kept in brackets)."""
-    for prefix, german in REASONS:
-        if reason.startswith(prefix):
-            return german if reason == prefix else f"{german} ({reason})"
-    return reason
 
 
 def format_build_report(report: BuildReport) -> str:
@@ -93,7 +74,7 @@ def format_build_report(report: BuildReport) -> str:
     ]
     if report.skipped:
         lines.append("Übersprungene Dateien:")
-        lines += [f"  • {s.relpath}: {german_reason(s.reason)}" for s in report.skipped]
+        lines += [f"  • {s.relpath}: {skip_reason_text(s.code, s.reason)}" for s in report.skipped]
     lines.append(f"Dauer: {report.seconds:.1f} s")
     return "\n".join(lines)
 

@@ -198,7 +198,11 @@ class MainWindow(QMainWindow):
 
     def agent_failed(self, error: BaseException) -> None:
         """Show why the agent could not start (German, never a traceback)."""
-        message = str(error) if isinstance(error, NikDeskError) else "Interner Fehler beim Start"
+        message = (
+            error.text(self.settings.language)
+            if isinstance(error, NikDeskError)
+            else "Interner Fehler beim Start"
+        )
         self.status_provider.setText("Nicht bereit")
         self.statusBar().showMessage(f"Fehler: {message}")
 

@@ -15,7 +15,7 @@ _CODE = [
     "nikdesk/ingest",
     "nikdesk/retrieval/build.py",
     "nikdesk/retrieval/bundle.py",
-    "nikdesk/retrieval/normalize.py",
+    "nikdesk/core/text.py",
     "nikdesk/retrieval/embedders.py",
 ]
 

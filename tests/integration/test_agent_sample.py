@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from nikdesk.agent import Agent, Settings
-from nikdesk.agent.providers import ProviderFailure, register_provider
+from nikdesk.agent.providers import PROVIDERS, ProviderFailure
 from nikdesk.agent.result import collect
 from nikdesk.core.events import Event
 from nikdesk.retrieval.open import open_retriever
@@ -32,8 +32,8 @@ def retriever(sample_index: Path) -> Any:
 def agent_with(retriever: Any, fake: Any | None = None, provider: str = "none") -> Agent:
     agent = Agent(retriever, Settings(provider=provider))
     if fake is not None:
-        register_provider("fake", lambda **_: fake)  # the real registry, a scripted model
-        agent.register("openai", fake)
+        # through the real registry (tests/conftest.py removes it after the test)
+        PROVIDERS.register("openai", lambda **_: fake)
     return agent
 
 

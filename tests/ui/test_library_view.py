@@ -42,7 +42,7 @@ class GatedEmbedder(Embedder):
 @pytest.fixture
 def gated(monkeypatch: pytest.MonkeyPatch) -> Iterator[GatedEmbedder]:
     embedder = GatedEmbedder(e5_or_skip())
-    monkeypatch.setitem(embedders.EMBEDDERS, "gated-e5", lambda: embedder)
+    embedders.EMBEDDERS.register("gated-e5", lambda: embedder)  # removed after the test
     yield embedder
     embedder.gate.set()  # never leave a worker waiting
 

@@ -334,8 +334,8 @@ def test_local_dir_without_weights_is_model_missing(tmp_path: Path) -> None:
 
 
 def test_registry_names_and_create() -> None:
-    assert set(RERANKERS) == {"none", "local", "cohere"}
-    assert all(RERANKERS[name].name == name for name in RERANKERS)  # type: ignore[attr-defined]
+    assert set(RERANKERS.names()) == {"none", "local", "cohere"}
+    assert all(RERANKERS.factory(n).name == n for n in RERANKERS.names())  # type: ignore[attr-defined]
     assert isinstance(create_reranker("none"), NoReranker)
     with pytest.raises(NeedsKey):
         create_reranker("cohere", api_key=None)

@@ -2,53 +2,29 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
-from nikdesk.agent.providers.base import ChatDelta, ChatModel, ProviderFailure, ToolCall
-from nikdesk.core.errors import NikDeskError
-
-Factory = Callable[..., ChatModel]
-_REGISTRY: dict[str, Factory] = {}
+from nikdesk.agent.providers.base import (
+    ChatDelta,
+    ChatModel,
+    Extractive,
+    ProviderFailure,
+    ToolCall,
+)
+from nikdesk.core.registry import Factory, Registry
 
 __all__ = [
+    "PROVIDERS",
     "ChatDelta",
     "ChatModel",
+    "Extractive",
     "ProviderFailure",
     "ToolCall",
     "create_provider",
-    "provider_names",
-    "register_provider",
 ]
 
 
-def register_provider(name: str, factory: Factory) -> None:
-    """Register ``factory`` (called with settings keywords) under ``name``."""
-    _REGISTRY[name] = factory
-
-
-def provider_names() -> list[str]:
-    """Return the registered provider names."""
-    _register_builtin()
-    return sorted(_REGISTRY)
-
-
-def create_provider(name: str, **settings: Any) -> ChatModel:
-    """Create provider ``name``; unknown names raise a NikDeskError listing the known ones."""
-    _register_builtin()
-    try:
-        factory = _REGISTRY[name]
-    except KeyError:
-        raise NikDeskError(
-            f"Unbekannter Anbieter '{name}'. Verfügbar: {', '.join(sorted(_REGISTRY))}"
-        ) from None
-    return factory(**settings)
-
-
-def _register_builtin() -> None:
-    if "openai" in _REGISTRY:
-        return
-
+def _builtins() -> dict[str, Factory[ChatModel]]:
     def openai(**settings: Any) -> ChatModel:
         from nikdesk.agent.providers.openai_chat import OpenAIChat
 
@@ -59,5 +35,12 @@ def _register_builtin() -> None:
 
         return LocalGGUF(**settings)
 
-    _REGISTRY.setdefault("openai", openai)
-    _REGISTRY.setdefault("local", local)
+    return {"openai": openai, "local": local, "none": lambda **_: Extractive()}
+
+
+PROVIDERS: Registry[ChatModel] = Registry("Anbieter", _builtins)
+
+
+def create_provider(name: str, **settings: Any) -> ChatModel:
+    """Create provider ``name``; unknown names raise a NikDeskError listing the known ones."""
+    return PROVIDERS.create(name, **settings)

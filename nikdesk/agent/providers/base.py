@@ -50,6 +50,7 @@ class ChatModel:
     supports_tools: ClassVar[bool] = True
     supports_vision: ClassVar[bool] = False
     needs_network: ClassVar[bool] = False
+    writes_text: ClassVar[bool] = True  # False: the extractive "none" provider (no language model)
 
     @property
     def label(self) -> str:
@@ -69,3 +70,19 @@ class ChatModel:
 
     def close(self) -> None:
         """Release resources (HTTP clients, model memory)."""
+
+
+class Extractive(ChatModel):
+    """The "none" provider: no language model; the agent quotes the evidence (policy.py).
+
+    It is a provider like the others so the chain, the registry and the UI treat it alike; the
+    loop sees ``writes_text = False`` and runs the deterministic policy instead of a model turn.
+    """
+
+    name: ClassVar[str] = "none"
+    supports_tools: ClassVar[bool] = False
+    writes_text: ClassVar[bool] = False
+
+    def stream_chat(self, messages: list[Message], tools: list[ToolSpec]) -> Iterator[ChatDelta]:
+        """Never called: the agent answers without a model."""
+        raise ProviderFailure("Ohne Sprachmodell gibt es keinen Modell-Zug.")
