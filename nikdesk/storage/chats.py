@@ -36,7 +36,7 @@ from nikdesk.storage.chat_records import (
     session_from_row,
 )
 from nikdesk.storage.chat_search import index_text, rebuild_index, session_filter
-from nikdesk.storage.db import open_db, write_transaction
+from nikdesk.storage.db import open_db, put_with_outbox, write_transaction
 from nikdesk.storage.photos import ATTACHMENTS_DIR, store_photo
 
 __all__ = [
@@ -321,17 +321,7 @@ class ChatStore:
 
     def _put(self, table: str, row: dict[str, Any], op: str) -> None:
         """Write the whole row and record it in the outbox (inside the caller's transaction)."""
-        self.db.table(table).upsert(row, pk="id")
-        self.db.table("outbox").insert(
-            {
-                "table_name": table,
-                "row_id": row["id"],
-                "op": op,
-                "payload": json.dumps(row, ensure_ascii=False),
-                "created": row["updated"],
-                "sent": 0,
-            }
-        )
+        put_with_outbox(self.db, table, row, op)
 
     def _index(self, row_id: str, session_id: str, kind: str, text: str) -> None:
         index_text(self.db, row_id, session_id, kind, text)

@@ -9,11 +9,13 @@ two-way sync can merge them.
 from __future__ import annotations
 
 import contextlib
+import json
 import sqlite3
 import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import sqlite_utils
 from sqlite_migrate import Migrations
@@ -54,6 +56,27 @@ def m001_agent_runs(db: sqlite_utils.Database) -> None:
             "deleted": int,
         },
         pk="id",
+    )
+
+
+def put_with_outbox(
+    db: sqlite_utils.Database, table: str, row: dict[str, Any], op: str, pk: str = "id"
+) -> None:
+    """Write the whole row and append it to the outbox (call inside ``write_transaction``).
+
+    Every synced table goes through here: chats, messages, attachments, feedback, paused runs
+    and hand-offs, so the sync sends what the UI promised ("geht mit dem nächsten Sync").
+    """
+    db.table(table).upsert(row, pk=pk)
+    db.table("outbox").insert(
+        {
+            "table_name": table,
+            "row_id": row[pk],
+            "op": op,
+            "payload": json.dumps(row, ensure_ascii=False),
+            "created": row["updated"],
+            "sent": 0,
+        }
     )
 
 

@@ -9,7 +9,7 @@ from typing import Any
 import sqlite_utils
 
 from nikdesk.core.errors import NikDeskError
-from nikdesk.storage.db import now_iso, open_db
+from nikdesk.storage.db import now_iso, open_db, put_with_outbox, write_transaction
 
 
 class RunNotFound(NikDeskError):
@@ -27,18 +27,17 @@ class RunStore:
     ) -> None:
         """Persist the state of a run waiting for the technician's reply."""
         now = now_iso()
-        self.db.table("paused_runs").upsert(
-            {
-                "run_id": run_id,
-                "session_id": session_id,
-                "question": question,
-                "state": json.dumps(state, ensure_ascii=False),
-                "created": now,
-                "updated": now,
-                "deleted": 0,
-            },
-            pk="run_id",
-        )
+        row = {
+            "run_id": run_id,
+            "session_id": session_id,
+            "question": question,
+            "state": json.dumps(state, ensure_ascii=False),
+            "created": now,
+            "updated": now,
+            "deleted": 0,
+        }
+        with write_transaction(self.db):
+            put_with_outbox(self.db, "paused_runs", row, "insert", pk="run_id")
 
     def load_paused(self, run_id: str) -> dict[str, Any]:
         """Return a paused run's state, or raise :class:`RunNotFound`."""
@@ -55,7 +54,7 @@ class RunStore:
 
     def finish_paused(self, run_id: str) -> None:
         """Mark a paused run as resumed (soft delete: the sync sees it)."""
-        self.db.table("paused_runs").update(run_id, {"deleted": 1, "updated": now_iso()})
+        self._change("paused_runs", "run_id", run_id, {"deleted": 1}, "delete")
 
     def paused_runs(self, session_id: str | None = None) -> list[dict[str, Any]]:
         """Return the runs still waiting for a reply (newest first)."""
@@ -76,24 +75,32 @@ class RunStore:
         """Record a case for human support (the sync delivers it); return its id."""
         handoff_id = str(uuid.uuid4())
         now = now_iso()
-        self.db.table("handoffs").insert(
-            {
-                "id": handoff_id,
-                "session_id": session_id,
-                "run_id": run_id,
-                "status": status,
-                "reason": reason,
-                "record": json.dumps(record, ensure_ascii=False),
-                "created": now,
-                "updated": now,
-                "deleted": 0,
-            }
-        )
+        row = {
+            "id": handoff_id,
+            "session_id": session_id,
+            "run_id": run_id,
+            "status": status,
+            "reason": reason,
+            "record": json.dumps(record, ensure_ascii=False),
+            "created": now,
+            "updated": now,
+            "deleted": 0,
+        }
+        with write_transaction(self.db):
+            put_with_outbox(self.db, "handoffs", row, "insert")
         return handoff_id
 
     def request_handoff(self, handoff_id: str) -> None:
         """Confirm an offered hand-off: the technician wants support to take the case."""
-        self.db.table("handoffs").update(handoff_id, {"status": "requested", "updated": now_iso()})
+        self._change("handoffs", "id", handoff_id, {"status": "requested"}, "update")
+
+    def _change(self, table: str, pk: str, row_id: str, changes: dict[str, Any], op: str) -> None:
+        """Update one row and record the whole new row in the outbox, in one transaction."""
+        with write_transaction(self.db):
+            rows = list(self.db.table(table).rows_where(f"{pk} = ?", [row_id], limit=1))
+            if not rows:
+                return
+            put_with_outbox(self.db, table, {**rows[0], **changes, "updated": now_iso()}, op, pk)
 
     def handoffs(self, status: str | None = None) -> list[dict[str, Any]]:
         """Return hand-off records (newest first)."""
