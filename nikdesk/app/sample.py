@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import importlib.util
+import shutil
 import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from nikdesk.core.errors import IndexNotFound
-from nikdesk.core.paths import data_dir, resources_dir
+from nikdesk.core.paths import data_dir, is_installed_wheel, resources_dir
 from nikdesk.retrieval.bundle import read_manifest
 from nikdesk.retrieval.open import default_index_path
 
@@ -17,8 +18,20 @@ SAMPLE_QUESTION = "Der Wechselrichter zeigt E050 an. Was bedeutet das und was mu
 
 
 def sample_library_dir() -> Path:
-    """Return the folder whose documents form the sample library."""
-    return resources_dir() / "sample_library" / "docs"
+    """Return the folder whose documents form the sample library.
+
+    The checkout and the frozen app keep it in resources/; an installed wheel must not write
+    into site-packages, so it copies the shipped documents to the user data dir.
+    """
+    shipped = resources_dir() / "sample_library" / "docs"
+    if not is_installed_wheel():
+        return shipped
+    local = data_dir() / "sample_library"
+    local.mkdir(parents=True, exist_ok=True)
+    for doc in shipped.glob("*.md"):
+        if not (local / doc.name).is_file():
+            shutil.copy2(doc, local / doc.name)
+    return local
 
 
 def ensure_sample_library(log: Callable[[str], None] = print) -> Path:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from nikdesk.core.errors import ModelMissing, NikDeskError
 from nikdesk.core.hashing import file_sha256
-from nikdesk.core.paths import models_dir
+from nikdesk.core.paths import models_dir, resources_dir
 
 
 @dataclass(frozen=True)
@@ -70,7 +70,10 @@ class ModelEntry:
 
 def load_manifest(path: Path | None = None) -> dict[str, ModelEntry]:
     """Read models/manifest.toml into entries keyed by name."""
-    path = path or models_dir() / "manifest.toml"
+    if path is None:
+        path = models_dir() / "manifest.toml"
+        if not path.is_file():  # an installed wheel: the manifest ships with the resources
+            path = resources_dir() / "models_manifest.toml"
     if not path.exists():
         raise NikDeskError(f"Model manifest missing: {path}. Restore models/manifest.toml.")
     with path.open("rb") as fh:

@@ -12,6 +12,11 @@ APP_NAME = "NikDesk"
 PACKAGE_DIR = Path(__file__).resolve().parent.parent  # .../nikdesk
 
 
+def is_installed_wheel() -> bool:
+    """Tell whether nikdesk runs from an installed wheel (not the checkout, not frozen)."""
+    return getattr(sys, "_MEIPASS", None) is None and _checkout() is None
+
+
 def _checkout() -> Path | None:
     """Return the source checkout holding nikdesk/, or None for an installed wheel."""
     root = PACKAGE_DIR.parent

@@ -1,4 +1,4 @@
-"""Hand-offs and paused runs are sync-ready: every change writes an outbox row in its transaction."""
+"""Hand-offs and paused runs are sync-ready: each change writes an outbox row in its transaction."""
 
 from __future__ import annotations
 
