@@ -81,7 +81,10 @@ class MissingExtra(NikDeskError):
     def __init__(self, package: str, extra: str, purpose: str) -> None:
         super().__init__(
             f"{purpose} needs the Python package '{package}'. "
-            f"Install it with: pip install 'nikdesk[{extra}]'"
+            f"Install it with: pip install 'nikdesk[{extra}]'",
+            de=f"Für diese Funktion fehlt das Programmpaket „{package}“ "
+            f"(Zusatz „{extra}“). Bitte die vollständige NikDesk-Installation verwenden "
+            "oder den Administrator fragen.",
         )
         self.package = package
         self.extra = extra

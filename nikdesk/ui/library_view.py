@@ -84,13 +84,13 @@ def failure_message(error: BaseException) -> str:
     if isinstance(error, BuildCancelled):
         return "Abgebrochen – der bisherige Index bleibt unverändert."
     if isinstance(error, NothingIndexed):
-        return f"Keine Datei konnte indexiert werden. Details: {error}"
+        return f"Keine Datei konnte indexiert werden. Details: {error.text()}"
     if isinstance(error, IndexNotFound | IndexMismatch):
-        return f"Der Index kann nicht an diesem Ort geschrieben werden. Details: {error}"
+        return f"Der Index kann nicht an diesem Ort geschrieben werden. Details: {error.text()}"
     if isinstance(error, MissingExtra | ModelMissing):
-        return f"Das Embedding-Modell ist nicht verfügbar. Details: {error}"
+        return f"Das Embedding-Modell ist nicht verfügbar. Details: {error.text()}"
     if isinstance(error, NikDeskError):
-        return f"Indexaufbau fehlgeschlagen: {error}"
+        return f"Indexaufbau fehlgeschlagen: {error.text()}"
     if isinstance(error, OSError):
         return (
             f"Indexaufbau fehlgeschlagen: Datei- oder Speicherproblem ({error.strerror or error})."

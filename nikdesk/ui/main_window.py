@@ -302,7 +302,7 @@ class MainWindow(QMainWindow):
             try:
                 photo = self.store.attach(message.id, photo).file()
             except NikDeskError as exc:
-                self.statusBar().showMessage(str(exc), 6000)
+                self.statusBar().showMessage(exc.text(self.settings.language), 6000)
                 photo = None
         self.chat.add_bubble("user", text or "(Foto)", photo)
         session_id = self.session_id
@@ -403,7 +403,7 @@ class MainWindow(QMainWindow):
 
     def _on_failure(self, error: BaseException) -> None:
         message = (
-            str(error)
+            error.text(self.settings.language)
             if isinstance(error, NikDeskError)
             else "Interner Fehler – bitte erneut versuchen."
         )
