@@ -63,16 +63,16 @@ def setup_logging(level: str = "INFO", stream: Any = None) -> None:
     handler.setFormatter(JsonFormatter())
     handler.set_name("nikdesk-json")
     root = logging.getLogger()
-    if any(isinstance(h.formatter, JsonFormatter) for h in root.handlers):
-        root.setLevel(level.upper())  # uvicorn's log_config (uvicorn_log_config) did it already
-        return
-    root.handlers = [*root.handlers, handler]
+    if not any(isinstance(h.formatter, JsonFormatter) for h in root.handlers):
+        root.handlers = [*root.handlers, handler]  # else uvicorn_log_config installed it
     root.setLevel(level.upper())
     for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
         lg = logging.getLogger(name)
         lg.handlers = []
         lg.propagate = True
     logging.getLogger("uvicorn.access").disabled = True  # our middleware logs requests
+    for name in ("alembic", "httpx", "httpx2", "sqladmin"):
+        logging.getLogger(name).setLevel(max(logging.WARNING, root.level))
 
 
 def uvicorn_log_config(level: str = "INFO") -> dict[str, Any]:

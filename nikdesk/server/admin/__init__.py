@@ -10,3 +10,6 @@ def mount_admin(app: FastAPI) -> None:
     from nikdesk.server.admin.routes import router
 
     app.include_router(router)
+    from nikdesk.server.admin.panel import mount_panel
+
+    mount_panel(app)
