@@ -1,0 +1,1 @@
+"""Alembic migrations of the server schema (named revisions, one transaction each)."""
