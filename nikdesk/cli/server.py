@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from nikdesk.errors import MissingExtra
+from nikdesk.core.errors import MissingExtra
 
 
 def add_commands(sub: Any) -> None:
