@@ -74,6 +74,7 @@ def _parser() -> argparse.ArgumentParser:
     from nikdesk.cli_agent import add_commands
 
     add_commands(sub, _index_args)
+    __import__("nikdesk.cli_release", fromlist=["add_commands"]).add_commands(sub)
 
     models = sub.add_parser("models", help="list the model manifest and what is present")
     models.add_argument("--verify", action="store_true", help="check sha256 of present models")

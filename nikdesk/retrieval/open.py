@@ -15,8 +15,10 @@ from nikdesk.storage.secrets import get_secret
 
 
 def default_index_path() -> Path:
-    """Return the bundled index bundle (index/default)."""
-    return bundled_index_dir() / "default"
+    """Return the installed signed release if there is one, else the bundled index."""
+    from nikdesk.updates.installed import installed_release_path
+
+    return installed_release_path() or bundled_index_dir() / "default"
 
 
 def make_reranker(name: str) -> Reranker | None:
