@@ -147,7 +147,7 @@ def _release_status(args: argparse.Namespace) -> int:
         "root_version": root.signed.version if root else None,
     }
     if args.keys:
-        info["keys"] = [k.__dict__ for k in KeyRing(args.keys).keys()]
+        info["keys"] = [k.__dict__ for k in KeyRing(args.keys).key_infos()]
     if args.json:
         print(json.dumps(info, ensure_ascii=False, indent=1))
     elif release is None:

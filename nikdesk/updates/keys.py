@@ -139,7 +139,7 @@ class KeyRing:
         files = list((self.keydir / "roots").glob("*.root.json"))
         return sorted(files, key=lambda p: int(p.name.split(".")[0]))
 
-    def keys(self) -> list[KeyInfo]:
+    def key_infos(self) -> list[KeyInfo]:
         """Return every key of every role under the current root."""
         return [
             KeyInfo(role, keyid, keyid in self._private)

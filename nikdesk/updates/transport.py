@@ -114,30 +114,23 @@ class FileSource(Source):
         self.path = path
         self.label = str(path)
         try:
-            self._tar = tarfile.open(path, "r:")
-            self._members = {m.name: m for m in self._tar.getmembers() if m.isfile()}
+            with tarfile.open(path, "r:") as tar:
+                # where each member's bytes lie in the file: read in place, never unpacked
+                self._members = {
+                    m.name: (m.offset_data, m.size) for m in tar.getmembers() if m.isfile()
+                }
         except (OSError, tarfile.TarError) as exc:
             raise UpdateUnavailable(
                 f"Die Update-Datei {path} ist nicht lesbar oder keine NikDesk-Update-Datei ({exc})."
             ) from exc
-        self._lock = threading.Lock()
 
     def fetch_from(self, url: str, offset: int) -> Iterator[bytes]:
         """Yield a member of the file (``usb:/metadata/x`` -> ``metadata/x``)."""
         name = url.removeprefix(self.base).lstrip("/")
-        member = self._members.get(name)
-        if member is None:
+        if name not in self._members:
             raise exceptions.DownloadHTTPError(f"{name} is not in {self.path}", 404)
-        with self._lock:
-            fh = self._tar.extractfile(member)
-            if fh is None:
-                raise exceptions.DownloadHTTPError(f"{name} unreadable", 404)
-            data_offset = member.offset_data + offset
-        return _read_file(self.path, data_offset, member.size - offset)
-
-    def close(self) -> None:
-        """Close the file."""
-        self._tar.close()
+        start, size = self._members[name]
+        return _read_file(self.path, start + offset, size - offset)
 
 
 def _read_file(path: Path, start: int, size: int) -> Iterator[bytes]:
