@@ -199,6 +199,8 @@ def download_target(
                 f"Die Datei {target} fehlt an der Update-Quelle ({exc.status_code}). "
                 "Die installierte Version bleibt unverändert."
             ) from exc
+        except OSError as exc:  # the buffered tail of a full disk surfaces at close
+            raise disk_error(exc) from exc
         except exceptions.DownloadError as exc:
             if attempt == RETRIES:
                 raise UpdateUnavailable(

@@ -36,7 +36,9 @@ def _refused(client: UpdateClient, url: str, error: type[UpdateError] = UpdateRe
 def _newest_target(repo: Repository, suffix: str) -> Path:
     md = repo.targets_md()
     assert md is not None
-    name = next(t for t in md.signed.targets if t.endswith("/" + suffix.lstrip(".")) and "SW-Akku" in t)
+    name = next(
+        t for t in md.signed.targets if t.endswith("/" + suffix.lstrip(".")) and "SW-Akku" in t
+    )
     return repo.target_path(name, md.signed.targets[name])
 
 
@@ -123,7 +125,9 @@ def test_too_few_signatures(tmp_path: Path) -> None:
         assert "zu wenige" in _refused(laptop, server.url)
 
 
-def test_rollback_to_an_older_release(admin: Admin, server, laptop: UpdateClient, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_rollback_to_an_older_release(
+    admin: Admin, server, laptop: UpdateClient, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
     old_repo = tmp_path / "repo-v1"
     shutil.copytree(admin.repo.path, old_repo)
     admin.publish(**CHANGE)
@@ -138,7 +142,9 @@ def test_expired_timestamp(admin: Admin, server, laptop: UpdateClient) -> None: 
     assert "abgelaufen" in _refused(laptop, server.url)
 
 
-def test_frozen_metadata_below_the_proven_time(admin: Admin, server, laptop: UpdateClient, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_frozen_metadata_below_the_proven_time(
+    admin: Admin, server, laptop: UpdateClient, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
     """Metadata that expired before the newest signed time the laptop saw stays refused,
     even when the laptop clock is wrong: the floor, not the clock, decides."""
     from datetime import UTC, datetime, timedelta

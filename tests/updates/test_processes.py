@@ -62,7 +62,9 @@ def _apply_process(url: str, **env: str) -> subprocess.Popen[str]:
 
 
 def test_kill_9_at_the_switch_leaves_old_or_new_never_a_mix(
-    admin: Admin, server, laptop: UpdateClient  # type: ignore[no-untyped-def]
+    admin: Admin,
+    server,
+    laptop: UpdateClient,  # type: ignore[no-untyped-def]
 ) -> None:
     admin.publish(**{"Sonnwerk__SW-Akku.md": "# SW-Akku Handbuch\n\nA13 neu."})
     for point, expected in (("before-switch", 1), ("after-switch", 2)):
@@ -115,7 +117,9 @@ def test_usb_stick_end_to_end(tmp_path: Path) -> None:
 
     assert cli("release", "keys", "init", str(keys)).returncode == 0
     docs = str(tmp_path / "admin" / "docs")
-    r = cli("release", "publish", str(index), "--repo", str(repo), "--keys", str(keys), "--docs", docs)
+    r = cli(
+        "release", "publish", str(index), "--repo", str(repo), "--keys", str(keys), "--docs", docs
+    )
     assert r.returncode == 0, r.stderr
     stick1 = tmp_path / "stick1.nikdesk"
     assert cli("release", "export", "--repo", str(repo), "--out", str(stick1)).returncode == 0
@@ -127,7 +131,9 @@ def test_usb_stick_end_to_end(tmp_path: Path) -> None:
     index = make_index(
         tmp_path / "admin", dict(MANUALS, **{"Ladefix/Wallbox.md": "# Wallbox\n\nF9 neu."})
     )
-    r = cli("release", "publish", str(index), "--repo", str(repo), "--keys", str(keys), "--docs", docs)
+    r = cli(
+        "release", "publish", str(index), "--repo", str(repo), "--keys", str(keys), "--docs", docs
+    )
     assert r.returncode == 0, r.stderr
     stick2 = tmp_path / "stick2.nikdesk"
     assert cli("release", "export", "--repo", str(repo), "--out", str(stick2)).returncode == 0
@@ -185,7 +191,11 @@ def test_search_and_ask_use_the_installed_release(sample_index: Path, tmp_path: 
 
 
 def test_a_stick_weeks_old_installs_when_newest_seen(
-    admin: Admin, server, laptop: UpdateClient, tmp_path: Path, monkeypatch  # type: ignore[no-untyped-def]
+    admin: Admin,
+    server,
+    laptop: UpdateClient,
+    tmp_path: Path,
+    monkeypatch,  # type: ignore[no-untyped-def]
 ) -> None:
     """Ten weeks later (laptop clock), online metadata counts as expired, but a stick that is
     newer than anything the laptop verified installs: the clock decides nothing offline."""
