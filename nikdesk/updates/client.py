@@ -169,6 +169,7 @@ class UpdateClient:
             staged = self.install.stage(session.release, files)
             self._commit(session, staged.name)
             self._clear_downloads(plan)
+            self._report(session.source)
             return offer
 
     def rollback(self) -> Status:
@@ -317,6 +318,20 @@ class UpdateClient:
             removed,
             installed.index.embedder != release.index.embedder,
         )
+
+    def _report(self, source: Source) -> None:
+        """Tell an HTTP source which release runs here (the admin's overview)."""
+        from nikdesk.updates.transport import HttpSource
+
+        if isinstance(source, HttpSource):
+            status = self.status()
+            source.report(
+                {
+                    "device_id": self.device_id(),
+                    "version": status.installed,
+                    "root_version": status.root_version,
+                }
+            )
 
     def _commit(self, session: _Session, release_name: str | None) -> None:
         trust_name = self.install.commit_trust(session.work)

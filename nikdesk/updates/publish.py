@@ -81,7 +81,10 @@ def publish(
         ):
             if not local.is_file():
                 raise PublishError(f"{local} fehlt: der Index ist unvollständig.")
-            targets[target] = (TargetFile.from_file(target, str(local)), local)
+            info = TargetFile.from_file(target, str(local))
+            known = old_infos.get(target)
+            same = known is not None and known.hashes == info.hashes
+            targets[target] = (info, None if same else local)  # None: already published
 
     changes = _changes(manifest.documents, old, targets, old_infos)
     full = old is not None and old.index.embedder != manifest.embedder
@@ -108,11 +111,7 @@ def publish(
             TargetFile.from_file(RELEASE_TARGET, str(release_file)),
             release_file,
         )
-        bytes_new = sum(
-            info.length
-            for info, _ in targets.values()
-            if not repo.target_path(info.path, info).is_file()
-        )
+        bytes_new = sum(info.length for info, local in targets.values() if local is not None)
         commit = repo.commit(targets, keys, days)
     return PublishReport(
         version=release.version,

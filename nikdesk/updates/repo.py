@@ -59,8 +59,11 @@ class CommitReport:
 class Repository:
     """A TUF repository folder (``--repo REPO_DIR``)."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, partial: bool = False) -> None:
         self.path = path
+        # a metadata-only mirror of a server's repository (release publish --server):
+        # unchanged targets stay on the server and are neither copied nor pruned here
+        self.partial = partial
         self.metadata = path / "metadata"
         self.targets = path / "targets"
 
@@ -125,7 +128,7 @@ class Repository:
 
         for target, (info, local) in sorted(targets.items()):
             dest = self.target_path(target, info)
-            if dest.is_file():
+            if dest.is_file() or (local is None and self.partial):
                 continue
             if local is None:
                 raise PublishError(f"Zieldatei {target} fehlt im Repository und lokal.")
