@@ -14,6 +14,7 @@ the signatures, not the server, so any static mirror of ``repo_dir`` serves as w
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import sqlite3
@@ -68,6 +69,7 @@ def release_router(
     db_path = devices_db or repo_dir.parent / "release-devices.sqlite"
     lock = threading.Lock()  # one upload at a time: files of two publishes never interleave
     router = APIRouter(prefix="/releases", tags=["releases"])
+    admin_only = [Depends(require_admin)]
 
     def _file(rel: str) -> FileResponse:
         path = (repo_dir / rel).resolve()
@@ -87,8 +89,8 @@ def release_router(
             raise HTTPException(404, "not found")
         return _file(f"targets/{path}")
 
-    @router.post("/upload", response_model=UploadResult)
-    async def upload(request: Request, _admin: Any = Depends(require_admin)) -> UploadResult:
+    @router.post("/upload", response_model=UploadResult, dependencies=admin_only)
+    async def upload(request: Request) -> UploadResult:
         with tempfile.TemporaryFile() as spool:
             size = 0
             async for block in request.stream():
@@ -111,8 +113,8 @@ def release_router(
                 (body.device_id, body.version, body.root_version, _now()),
             )
 
-    @router.get("/devices", response_model=list[DeviceRow])
-    def devices(_admin: Any = Depends(require_admin)) -> list[DeviceRow]:
+    @router.get("/devices", response_model=list[DeviceRow], dependencies=admin_only)
+    def devices() -> list[DeviceRow]:
         with _devices(db_path) as conn:
             rows = conn.execute(
                 "SELECT device_id, version, root_version, last_seen FROM devices "
@@ -126,39 +128,41 @@ def release_router(
 def _store(spool: Any, repo_dir: Path) -> UploadResult:
     """Unpack an upload: targets first, then metadata, ``timestamp.json`` last (atomic each)."""
     try:
-        tar = tarfile.open(fileobj=spool, mode="r:")
-        members = tar.getmembers()
+        with tarfile.open(fileobj=spool, mode="r:") as tar:
+            return _unpack(tar, repo_dir)
     except tarfile.TarError as exc:
         raise HTTPException(400, f"not a tar archive: {exc}") from exc
-    with tar:
-        for m in members:
-            if not m.isfile() or not (_METADATA.match(m.name) or _TARGET.match(m.name)):
-                raise HTTPException(400, f"refused member {m.name!r}")
-        order = sorted(
-            members,
-            key=lambda m: (
-                m.name == "metadata/timestamp.json",
-                m.name.startswith("metadata/"),
-                m.name,
-            ),
-        )
-        version = None
-        for m in order:
-            dest = repo_dir / m.name
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            tmp = dest.with_name(f".{dest.name}.upload-{os.getpid()}")
-            src = tar.extractfile(m)
-            assert src is not None
-            with tmp.open("wb") as out:
-                while block := src.read(1 << 20):
-                    out.write(block)
-                out.flush()
-                os.fsync(out.fileno())
-            os.replace(tmp, dest)
-            if m.name == "metadata/timestamp.json":
-                import json
 
-                version = int(json.loads(dest.read_bytes())["signed"]["version"])
+
+def _unpack(tar: tarfile.TarFile, repo_dir: Path) -> UploadResult:
+    members = tar.getmembers()
+    for m in members:
+        safe = not {".", ".."} & set(m.name.split("/"))
+        if not m.isfile() or not safe or not (_METADATA.match(m.name) or _TARGET.match(m.name)):
+            raise HTTPException(400, f"refused member {m.name!r}")
+    order = sorted(
+        members,
+        key=lambda m: (
+            m.name == "metadata/timestamp.json",
+            m.name.startswith("metadata/"),
+            m.name,
+        ),
+    )
+    version = None
+    for m in order:
+        dest = repo_dir / m.name
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        tmp = dest.with_name(f".{dest.name}.upload-{os.getpid()}")
+        src = tar.extractfile(m)
+        assert src is not None
+        with tmp.open("wb") as out:
+            while block := src.read(1 << 20):
+                out.write(block)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(tmp, dest)
+        if m.name == "metadata/timestamp.json":
+            version = int(json.loads(dest.read_bytes())["signed"]["version"])
     return UploadResult(files=len(members), timestamp_version=version)
 
 

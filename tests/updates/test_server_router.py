@@ -7,6 +7,7 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Annotated
 
 import pytest
 
@@ -30,13 +31,13 @@ def _app(repo: Path, db: Path) -> FastAPI:
     app = FastAPI()
     bearer = HTTPBearer()
 
-    def require_admin(cred: HTTPAuthorizationCredentials = Depends(bearer)) -> str:
+    def require_admin(cred: Annotated[HTTPAuthorizationCredentials, Depends(bearer)]) -> str:
         if cred.credentials != TOKEN:
             raise HTTPException(403, "not an admin")
         return "admin"
 
     @app.post("/auth/login")
-    def login(username: str = Form(...), password: str = Form(...)) -> dict[str, str]:
+    def login(username: Annotated[str, Form()], password: Annotated[str, Form()]) -> dict[str, str]:
         if (username, password) != ("chefin", "geheim"):
             raise HTTPException(401, "wrong")
         return {"access_token": TOKEN, "token_type": "bearer"}
