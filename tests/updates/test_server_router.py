@@ -27,14 +27,18 @@ from tests.updates.kit import MANUALS, make_index  # noqa: E402
 TOKEN = "admin-token-for-tests"
 
 
+bearer = HTTPBearer()
+
+
+def require_admin(cred: Annotated[HTTPAuthorizationCredentials, Depends(bearer)]) -> str:
+    """Stand-in for the server's admin dependency (the real one checks a signed token)."""
+    if cred.credentials != TOKEN:
+        raise HTTPException(403, "not an admin")
+    return "admin"
+
+
 def _app(repo: Path, db: Path) -> FastAPI:
     app = FastAPI()
-    bearer = HTTPBearer()
-
-    def require_admin(cred: Annotated[HTTPAuthorizationCredentials, Depends(bearer)]) -> str:
-        if cred.credentials != TOKEN:
-            raise HTTPException(403, "not an admin")
-        return "admin"
 
     @app.post("/auth/login")
     def login(username: Annotated[str, Form()], password: Annotated[str, Form()]) -> dict[str, str]:
