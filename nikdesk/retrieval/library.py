@@ -14,13 +14,16 @@ import json
 import logging
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from nikdesk.errors import NikDeskError
 from nikdesk.paths import data_dir
-from nikdesk.retrieval.build import BuildReport, Progress, build_index
 from nikdesk.retrieval.bundle import doc_key, read_manifest
-from nikdesk.retrieval.embedders import Embedder
 from nikdesk.retrieval.hybrid import Retriever
+
+if TYPE_CHECKING:  # building pulls in the PDF stack; searching must not (see test_architecture)
+    from nikdesk.retrieval.build import BuildReport, Progress
+    from nikdesk.retrieval.embedders import Embedder
 
 log = logging.getLogger(__name__)
 SOURCES = "sources.json"
@@ -53,6 +56,8 @@ class LocalLibrary:
         self, src: Path, embedder: Embedder, progress: Progress | None = None
     ) -> BuildReport:
         """Index ``src`` into its own bundle (incremental if it was added before)."""
+        from nikdesk.retrieval.build import build_index
+
         src = src.resolve()
         key = doc_key(str(src))
         report = build_index(src, self.root / key, embedder, progress=progress)

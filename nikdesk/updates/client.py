@@ -8,7 +8,6 @@ write that switches the release. A refused update therefore changes nothing at a
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import threading
@@ -16,6 +15,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 from tuf.api import exceptions
@@ -344,9 +344,7 @@ class UpdateClient:
             (self.install.downloads / sha).unlink(missing_ok=True)
 
 
-def _parse_time(raw: str | None):  # type: ignore[no-untyped-def]
-    from datetime import UTC, datetime
-
+def _parse_time(raw: str | None) -> datetime | None:
     if not raw:
         return None
     value = datetime.fromisoformat(raw)
@@ -402,8 +400,3 @@ def _refusal(exc: Exception) -> UpdateError:
     return UpdateUnavailable(
         f"Die Update-Quelle ist nicht erreichbar ({exc}). Die installierte Version bleibt."
     )
-
-
-def read_json(path: Path) -> dict:  # type: ignore[type-arg]
-    """Read a small JSON file."""
-    return json.loads(path.read_text(encoding="utf-8"))  # type: ignore[no-any-return]

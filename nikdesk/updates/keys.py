@@ -112,7 +112,7 @@ class KeyRing:
             from cryptography.hazmat.primitives.serialization import load_pem_private_key
 
             key = load_pem_private_key(pem.read_bytes(), password=None)
-            signer = CryptoSigner(key)  # type: ignore[arg-type]
+            signer = CryptoSigner(key)
             self._private[signer.public_key.keyid] = signer
 
     def signers(self, role: str) -> list[Signer]:
@@ -191,7 +191,7 @@ def rotate(
     if role == "root":
         # ... and it must satisfy itself; avoid signing twice with keys kept from the old root
         have = {s.keyid for s in new.signatures.values()}
-        for signer in ring.signers("root"):
-            if signer.public_key.keyid not in have:
-                new.sign(signer, append=True)
+        for root_signer in ring.signers("root"):
+            if root_signer.public_key.keyid not in have:
+                new.sign(root_signer, append=True)
     return _write_root(keydir, new)

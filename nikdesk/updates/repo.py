@@ -13,7 +13,6 @@ never a mix. Files of releases older than the previous one are pruned.
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 from dataclasses import dataclass
@@ -231,8 +230,3 @@ def _write_bytes(path: Path, data: bytes) -> None:
         fh.flush()
         os.fsync(fh.fileno())
     os.replace(tmp, path)
-
-
-def read_json(path: Path) -> dict:  # type: ignore[type-arg]
-    """Read a JSON file."""
-    return json.loads(path.read_text(encoding="utf-8"))  # type: ignore[no-any-return]
