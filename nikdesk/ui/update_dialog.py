@@ -183,6 +183,8 @@ class UpdateDialog(QDialog):
             self, "Update-Datei wählen", "", "NikDesk-Update (*.nikdesk *.tar);;Alle Dateien (*)"
         )
         if name:
+            self.offer.setText(f"Update aus Datei: {Path(name).name}")
+            self.details.clear()
             self.install(str(Path(name)))
 
     def _on_progress(self, value: tuple[int, int, str]) -> None:

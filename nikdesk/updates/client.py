@@ -155,14 +155,19 @@ class UpdateClient:
             self.install.downloads.mkdir(parents=True, exist_ok=True)
             files: dict[str, tuple[TargetFile, Path]] = {}
             known = self.install.known_files()
+            titles = {f"doc/{d.doc_id}": d.title or d.file for d in session.release.index.documents}
             for target, info in plan.items():
                 sha = info.hashes["sha256"]
                 if sha in known:
                     files[target] = (info, known[sha])
                     continue
-                path = download_target(
-                    session.source, target, info, self.install.downloads, step, cancel
-                )
+                try:
+                    path = download_target(
+                        session.source, target, info, self.install.downloads, step, cancel
+                    )
+                except UpdateRefused as exc:  # name the manual, not the file inside the release
+                    title = titles.get(target.rsplit("/", 1)[0], target)
+                    raise UpdateRefused(exc.reason.replace(target, f"»{title}«")) from exc
                 files[target] = (info, path)
             if progress:
                 progress(offer.download_bytes, offer.download_bytes, "index")

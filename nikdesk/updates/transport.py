@@ -300,5 +300,5 @@ def _verify(path: Path, target: str, info: TargetFile) -> None:
             info.verify_length_and_hashes(fh)
     except exceptions.LengthOrHashMismatchError as exc:
         raise UpdateRefused(
-            f"Die Datei {target} stimmt nicht mit der Signatur überein (verändert)."
+            f"Die Daten zu {target} stimmen nicht mit der Signatur überein (verändert)."
         ) from exc

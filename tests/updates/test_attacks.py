@@ -48,7 +48,8 @@ def test_tampered_target(admin: Admin, server, laptop: UpdateClient) -> None:  #
     data = bytearray(target.read_bytes())
     data[-2] ^= 0xFF  # same length, one byte flipped
     target.write_bytes(bytes(data))
-    assert "verändert" in _refused(laptop, server.url)
+    message = _refused(laptop, server.url)
+    assert "»SW-Akku Handbuch«" in message and "Signatur" in message
 
 
 def test_tampered_metadata(admin: Admin, server, laptop: UpdateClient) -> None:  # type: ignore[no-untyped-def]

@@ -146,7 +146,7 @@ def test_usb_stick_end_to_end(tmp_path: Path) -> None:
     data[at] = ord("G")  # someone edited the manual on the stick
     tampered.write_bytes(bytes(data))
     r = cli("update", "apply", "--from", str(tampered))
-    assert r.returncode != 0 and "verändert" in r.stderr
+    assert r.returncode != 0 and "stimmen nicht mit der Signatur" in r.stderr
     assert installed_digest(home / "updates") == before
     assert cli("update", "apply", "--from", str(stick2)).returncode == 0
     status = json.loads(cli("update", "status", "--json").stdout)
