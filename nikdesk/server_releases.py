@@ -63,8 +63,14 @@ def release_router(
     repo_dir: Path,
     require_admin: Callable[..., Any],
     devices_db: Path | None = None,
+    on_release: Callable[[Path], None] | None = None,
 ) -> APIRouter:
-    """Return the release routes serving and storing the repository in ``repo_dir``."""
+    """Return the release routes serving and storing the repository in ``repo_dir``.
+
+    ``on_release(repo_dir)`` runs after every upload: the server hooks its own agent there so
+    it answers from the current release too (e.g. ``UpdateClient(root).apply(str(repo_dir))``
+    then reopen the retriever: the server verifies the release like any laptop).
+    """
     repo_dir = repo_dir.resolve()
     db_path = devices_db or repo_dir.parent / "release-devices.sqlite"
     lock = threading.Lock()  # one upload at a time: files of two publishes never interleave
@@ -100,7 +106,10 @@ def release_router(
                 spool.write(block)
             spool.seek(0)
             with lock:
-                return _store(spool, repo_dir)
+                result = _store(spool, repo_dir)
+                if on_release is not None:
+                    on_release(repo_dir)
+                return result
 
     @router.post("/report", status_code=204)
     def report(body: DeviceReport) -> None:

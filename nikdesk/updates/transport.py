@@ -155,6 +155,25 @@ class FileSource(Source):
         return _read_file(self.path, start + offset, size - offset)
 
 
+class DirSource(Source):
+    """A repository folder on this machine (the server installing what it serves)."""
+
+    offline = False  # the folder is live: judge expiry like an online source
+
+    def __init__(self, path: Path) -> None:
+        self.path = path.resolve()
+        self.label = str(self.path)
+        self.base = "repo:"
+
+    def fetch_from(self, url: str, offset: int) -> Iterator[bytes]:
+        """Yield a file of the repository (``repo:/metadata/x`` -> ``<path>/metadata/x``)."""
+        rel = url.removeprefix(self.base).lstrip("/")
+        path = (self.path / rel).resolve()
+        if not path.is_relative_to(self.path) or not path.is_file():
+            raise exceptions.DownloadHTTPError(f"{rel} is not in {self.path}", 404)
+        return _read_file(path, offset, path.stat().st_size - offset)
+
+
 def _read_file(path: Path, start: int, size: int) -> Iterator[bytes]:
     with path.open("rb") as fh:
         fh.seek(start)
@@ -168,10 +187,12 @@ def _read_file(path: Path, start: int, size: int) -> Iterator[bytes]:
 
 
 def open_source(where: str) -> Source:
-    """Return the source for a URL or a file path."""
+    """Return the source for a URL, an exported file or a repository folder."""
     if where.startswith(("http://", "https://")):
         return HttpSource(where)
     path = Path(where)
+    if (path / "metadata" / "timestamp.json").is_file():
+        return DirSource(path)
     if not path.is_file():
         raise UpdateUnavailable(f"Update-Datei nicht gefunden: {path}")
     return FileSource(path)

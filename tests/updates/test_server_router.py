@@ -37,6 +37,17 @@ def require_admin(cred: Annotated[HTTPAuthorizationCredentials, Depends(bearer)]
     return "admin"
 
 
+SERVER_AGENT: list[int] = []  # release versions the server's own agent switched to
+
+
+def _server_installs(repo: Path) -> None:
+    """The server's agent answers from the current release: it installs what it serves."""
+    client = UpdateClient(repo.parent / "server-data" / "updates")
+    if not client.provisioned():
+        client.trust(repo / "metadata" / "1.root.json")
+    SERVER_AGENT.append(client.apply(str(repo)).version)
+
+
 def _app(repo: Path, db: Path) -> FastAPI:
     app = FastAPI()
 
@@ -46,7 +57,7 @@ def _app(repo: Path, db: Path) -> FastAPI:
             raise HTTPException(401, "wrong")
         return {"access_token": TOKEN, "token_type": "bearer"}
 
-    app.include_router(release_router(repo, require_admin, db))
+    app.include_router(release_router(repo, require_admin, db, _server_installs))
     return app
 
 
@@ -96,6 +107,7 @@ def test_publish_to_server_then_laptop_updates_and_reports(server: str, tmp_path
     offer = laptop.apply(f"{server}/releases")
     assert offer.version == 2 and [d.file for d in offer.changes.updated] == ["Wallbox.md"]
 
+    assert SERVER_AGENT[-2:] == [1, 2]
     rows = httpx.get(
         f"{server}/releases/devices", headers={"Authorization": f"Bearer {TOKEN}"}
     ).json()
