@@ -42,6 +42,8 @@ bench: setup
 	$(BIN)/python -m nikdesk.bench_agent --index .cache/corpus-index --questions $(SHARED)/eval/dev-questions.jsonl
 	# desktop app: start-up to a usable window vs a bare Qt window, idle memory
 	$(BIN)/python -m nikdesk.bench_app
+	# signed releases: first install, one-manual delta (bytes ratio), apply-to-answer time
+	NIKDESK_TEST_CACHE=$(CURDIR)/.cache $(BIN)/python -m tests.bench.bench_updates
 
 ## retrieval quality on the corpus index that `make test` caches (build it first with make test)
 eval: setup
