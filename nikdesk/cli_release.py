@@ -58,6 +58,7 @@ def add_commands(sub: Any) -> None:
     usub = update.add_subparsers(dest="sub")
     trust = usub.add_parser("trust", help="provision the trust anchor (root.json)")
     trust.add_argument("root_json", type=Path)
+    trust.add_argument("--force", action="store_true", help="replace an existing trust anchor")
     trust.set_defaults(func=_trust)
     for name, func, text in (
         ("check", _check, "is a newer release available?"),
@@ -175,7 +176,7 @@ def _export(args: argparse.Namespace) -> int:
 def _trust(args: argparse.Namespace) -> int:
     from nikdesk.updates.client import UpdateClient
 
-    version = UpdateClient().trust(args.root_json)
+    version = UpdateClient().trust(args.root_json, force=args.force)
     print(f"Vertrauensanker eingerichtet (root-Version {version}).")
     return 0
 

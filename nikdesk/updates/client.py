@@ -101,8 +101,18 @@ class UpdateClient:
 
     # -- provisioning ----------------------------------------------------------------------
 
-    def trust(self, root_json: Path) -> int:
-        """Make ``root_json`` the trust anchor (first start); return its root version."""
+    def trust(self, root_json: Path, force: bool = False) -> int:
+        """Make ``root_json`` the trust anchor (first start); return its root version.
+
+        A provisioned laptop refuses (unless ``force``): starting over from a root file would
+        forget the metadata versions it has seen, i.e. its rollback protection. New keys reach
+        it by root rotation with the next update.
+        """
+        if self.provisioned() and not force:
+            raise UpdateError(
+                "Dieser Laptop hat bereits einen Vertrauensanker. Neue Schlüssel kommen mit dem "
+                "nächsten Update (root-Rotation); neu einrichten nur mit --force."
+            )
         try:
             data = root_json.read_bytes()
             root = Metadata[Root].from_bytes(data)
@@ -112,6 +122,10 @@ class UpdateClient:
         work = self.root / f".staging-{os.getpid()}-trust"
         shutil.rmtree(work, ignore_errors=True)
         work.mkdir(parents=True)
+        with self._lock():
+            return self._trust(work, data, root)
+
+    def _trust(self, work: Path, data: bytes, root: Metadata[Root]) -> int:
         Updater(str(work), "file:///unused/", fetcher=None, bootstrap=data)  # writes root
         name = self.install.commit_trust(work)
         state = self.install.state()
@@ -179,8 +193,30 @@ class UpdateClient:
 
     def rollback(self) -> Status:
         """Go back to the previous release (and forward again with a second rollback)."""
-        self.install.rollback()
+        with self._lock():
+            self.install.rollback()
         return self.status()
+
+    @contextmanager
+    def _lock(self) -> Iterator[None]:
+        """Let one process at a time change the installation (the app and the CLI may race)."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        with (self.root / ".lock").open("a+") as fh:
+            try:
+                import fcntl
+            except ImportError:  # Windows: no advisory locks; the pointer stays atomic anyway
+                yield
+                return
+            try:
+                fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError as exc:
+                raise UpdateError(
+                    "Es läuft bereits ein Update in einem anderen NikDesk-Fenster oder Befehl."
+                ) from exc
+            try:
+                yield
+            finally:
+                fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
 
     def status(self) -> Status:
         """Return what is installed."""
@@ -215,6 +251,10 @@ class UpdateClient:
 
     @contextmanager
     def _session(self, where: str | None) -> Iterator[_Session]:
+        with self._lock():
+            yield from self._open_session(where)
+
+    def _open_session(self, where: str | None) -> Iterator[_Session]:
         trust = self.install.trust_dir()
         if trust is None or not (trust / "root.json").exists():
             raise NotProvisioned

@@ -162,3 +162,20 @@ def test_unprovisioned_laptop_and_nothing_to_roll_back(admin: Admin, server: Ser
     client.trust(admin.keydir / "root.json")
     with pytest.raises(NoRollback):
         client.rollback()
+
+
+def test_trust_twice_is_refused_and_one_update_at_a_time(
+    admin: Admin, server: Server, laptop: UpdateClient
+) -> None:
+    import fcntl
+
+    from nikdesk.updates.errors import UpdateError
+
+    with pytest.raises(UpdateError, match="bereits einen Vertrauensanker"):
+        laptop.trust(admin.keydir / "root.json")
+    with (laptop.root / ".lock").open("a+") as fh:  # another process is applying
+        fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
+        with pytest.raises(UpdateError, match="läuft bereits ein Update"):
+            laptop.apply(server.url)
+        fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+    assert laptop.apply(server.url).up_to_date
