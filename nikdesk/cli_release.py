@@ -10,6 +10,20 @@ from pathlib import Path
 from typing import Any
 
 
+def _needs_tuf(func: Any) -> Any:
+    """Turn a missing python-tuf into the typed error naming the pip extra."""
+
+    def run(args: argparse.Namespace) -> int:
+        try:
+            return int(func(args))
+        except ImportError as exc:
+            from nikdesk.updates import missing_extra
+
+            raise missing_extra(exc) from exc
+
+    return run
+
+
 def add_commands(sub: Any) -> None:
     """Add ``release`` and ``update`` to the ``nikdesk`` parser."""
     release = sub.add_parser("release", help="publish signed manual releases (admin)")
@@ -21,7 +35,7 @@ def add_commands(sub: Any) -> None:
     init.add_argument("--root-threshold", type=int, default=1)
     init.add_argument("--targets-keys", type=int, default=1)
     init.add_argument("--targets-threshold", type=int, default=1)
-    init.set_defaults(func=_keys_init)
+    init.set_defaults(func=_needs_tuf(_keys_init))
     rotate = keys.add_parser("rotate", help="replace or revoke keys (new root version)")
     rotate.add_argument("keydir", type=Path)
     rotate.add_argument(
@@ -30,7 +44,7 @@ def add_commands(sub: Any) -> None:
     rotate.add_argument("--revoke", action="append", default=[], help="key id (prefix) to remove")
     rotate.add_argument("--add", type=int, default=1, help="new keys to create (default 1)")
     rotate.add_argument("--threshold", type=int, default=None)
-    rotate.set_defaults(func=_keys_rotate)
+    rotate.set_defaults(func=_needs_tuf(_keys_rotate))
 
     pub = rsub.add_parser("publish", help="sign and publish an index bundle as a release")
     pub.add_argument("index_dir", type=Path)
@@ -41,25 +55,25 @@ def add_commands(sub: Any) -> None:
     pub.add_argument("--docs", type=Path, default=None, help="folder the index was built from")
     pub.add_argument("--user", default=None, help="admin account for --server")
     pub.add_argument("--expires-days", type=float, default=None, help="metadata lifetime")
-    pub.set_defaults(func=_publish)
+    pub.set_defaults(func=_needs_tuf(_publish))
 
     status = rsub.add_parser("status", help="the published release, expiry and keys")
     status.add_argument("--repo", type=Path, required=True)
     status.add_argument("--keys", type=Path, default=None)
     status.add_argument("--json", action="store_true")
-    status.set_defaults(func=_release_status)
+    status.set_defaults(func=_needs_tuf(_release_status))
 
     export = rsub.add_parser("export", help="one file with the current release (USB stick)")
     export.add_argument("--repo", type=Path, required=True)
     export.add_argument("--out", type=Path, required=True)
-    export.set_defaults(func=_export)
+    export.set_defaults(func=_needs_tuf(_export))
 
     update = sub.add_parser("update", help="install signed manual releases on this laptop")
     usub = update.add_subparsers(dest="sub")
     trust = usub.add_parser("trust", help="provision the trust anchor (root.json)")
     trust.add_argument("root_json", type=Path)
     trust.add_argument("--force", action="store_true", help="replace an existing trust anchor")
-    trust.set_defaults(func=_trust)
+    trust.set_defaults(func=_needs_tuf(_trust))
     for name, func, text in (
         ("check", _check, "is a newer release available?"),
         ("apply", _apply, "download, verify and install the newest release"),
@@ -69,12 +83,12 @@ def add_commands(sub: Any) -> None:
         p.add_argument("--json", action="store_true")
         if name == "apply":
             p.add_argument("--quiet", action="store_true", help="no progress bar")
-        p.set_defaults(func=func)
+        p.set_defaults(func=_needs_tuf(func))
     back = usub.add_parser("rollback", help="go back to the previous release")
-    back.set_defaults(func=_rollback)
+    back.set_defaults(func=_needs_tuf(_rollback))
     ustatus = usub.add_parser("status", help="installed release")
     ustatus.add_argument("--json", action="store_true")
-    ustatus.set_defaults(func=_update_status)
+    ustatus.set_defaults(func=_needs_tuf(_update_status))
 
 
 def _keys_init(args: argparse.Namespace) -> int:

@@ -230,10 +230,13 @@ class LibraryView(QWidget):
     def show_release(self) -> None:
         """Show which signed manual release is installed (version and date)."""
         from nikdesk.ui.update_dialog import release_text
-        from nikdesk.updates.client import UpdateClient
 
         try:
+            from nikdesk.updates.client import UpdateClient
+
             self.release.setText(release_text(UpdateClient().status()))
+        except ImportError:
+            self.release.hide()  # the updates extra is not installed
         except (NikDeskError, OSError, ValueError) as exc:
             self.release.setText(f"Handbuch-Version unbekannt ({exc})")
 
@@ -338,7 +341,7 @@ class LibraryView(QWidget):
             progress("load", 0, 0)
             embedder = create_embedder(embedder_name)
             if library is not None:
-                return library.add_folder(src, embedder, progress)  # type: ignore[no-any-return]
+                return library.add_folder(src, embedder, progress)
             return build_index(src, out, embedder, progress=progress)
 
         operation = Operation(build, self)

@@ -152,7 +152,13 @@ class MainWindow(QMainWindow):
         """Open the manual updates (check, install, from file, previous version)."""
         from nikdesk.ui.update_dialog import UpdateDialog
 
-        dialog = UpdateDialog(parent=self)
+        try:
+            dialog = UpdateDialog(parent=self)
+        except ImportError as exc:
+            from nikdesk.updates import missing_extra
+
+            self.statusBar().showMessage(str(missing_extra(exc)), 8000)
+            return None
         dialog.releaseChanged.connect(lambda: self.apply_settings(self.settings))
         dialog.releaseChanged.connect(self.update_notice.hide)
         dialog.show()
@@ -219,8 +225,10 @@ class MainWindow(QMainWindow):
 
     def check_updates(self) -> None:
         """Look for a manual update in the background; show a notice if there is one."""
-        from nikdesk.updates.client import UpdateClient
-
+        try:
+            from nikdesk.updates.client import UpdateClient
+        except ImportError:  # the updates extra is not installed: no notice
+            return
         client = UpdateClient()
         if not client.provisioned() or not client.install.state().source:
             return  # not set up for online updates (USB only, or a developer machine)

@@ -7,3 +7,10 @@ resumable target downloads), :mod:`install` (staging, the one atomic switch, rol
 :mod:`installed` (which release is installed; tiny, imported by the retriever's composition).
 Wire types shared by both: :mod:`release`. Expiry and the clock: see :mod:`clock`.
 """
+
+
+def missing_extra(exc: ImportError) -> Exception:
+    """Return the typed error for a missing python-tuf (the ``updates`` extra)."""
+    from nikdesk.errors import MissingExtra
+
+    return MissingExtra(exc.name or "tuf", "updates", "Handbuch-Updates (signierte Versionen)")
