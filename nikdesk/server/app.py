@@ -31,9 +31,12 @@ ROUTERS: tuple[str, ...] = (
     "nikdesk.server.auth.routes:router",
     "nikdesk.server.auth.reset_routes:router",
     "nikdesk.server.auth.signin_routes:router",
+    "nikdesk.server.chat:router",
+    "nikdesk.server.support:router",
     # more routers: one line each, e.g. "nikdesk.server.chat.routes:router",
 )
-STARTUP: tuple[str, ...] = ()  # "module:function(app) -> cleanup | None", run in order
+# "module:function(app) -> cleanup | None", run in order
+STARTUP: tuple[str, ...] = ("nikdesk.server.engine:start",)
 
 
 def _load(spec: str) -> Any:
