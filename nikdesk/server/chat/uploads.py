@@ -69,7 +69,7 @@ def sniff_image(data: bytes) -> str:
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(io.BytesIO(data)) as img:
                 kind = img.format or ""
-                if kind not in FORMATS or img.width * img.height > MAX_PIXELS:
+                if kind not in FORMATS or not 0 < img.width * img.height <= MAX_PIXELS:
                     raise refused
                 img.verify()  # structure and checksums, without decoding all pixels
     except ApiError:
