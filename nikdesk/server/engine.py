@@ -64,6 +64,7 @@ from nikdesk.server.nik import (
 log = logging.getLogger("nikdesk.server.engine")
 
 PROVIDERS = ("auto", "openai", "local", "none")
+IDLE = object()  # what ChatEngine.stream yields when a run has been quiet for a while
 LOCAL_WAIT_S = 300.0  # a run waits this long for the local model before falling back
 
 
@@ -77,6 +78,7 @@ class EngineSettings(BaseSettings):
     server_documents: str = ""  # folders holding the indexed PDFs (os.pathsep separated)
     server_openai_model: str = "gpt-4o"
     server_openai_base_url: str = ""  # any OpenAI-compatible endpoint ("" = OpenAI)
+    server_openai_max_tokens: int | None = None  # cap per model turn (cost, latency)
     server_local_model: Path | None = None  # GGUF file for the local provider
     server_rerank: str = "auto"  # auto | cohere | local | none
     openai_api_key: SecretStr | None = Field(
@@ -275,10 +277,12 @@ class ChatEngine:
             base = s.server_openai_base_url or None
             loopback = bool(base) and any(h in (base or "") for h in ("127.0.0.1", "localhost"))
             if key or loopback or wanted == "openai":
+                options = {"max_tokens": s.server_openai_max_tokens}
                 out["openai"] = openai_provider(
                     model=s.server_openai_model,
                     base_url=base,
                     api_key=key or (LOOPBACK_KEY if loopback else ""),
+                    options=options if s.server_openai_max_tokens else None,
                 )
         if wanted == "local" or (wanted == "auto" and _local_chosen(s)):
             try:
@@ -291,8 +295,14 @@ class ChatEngine:
                 log.info("no local model: %s", exc)
         return out
 
-    async def stream(self, work: Callable[[Callable[[Any], None]], None]) -> AsyncIterator[Any]:
-        """Run ``work(emit)`` on a worker thread; yield what it emits, as it emits it."""
+    async def stream(
+        self, work: Callable[[Callable[[Any], None]], None], idle_s: float | None = None
+    ) -> AsyncIterator[Any]:
+        """Run ``work(emit)`` on a worker thread; yield what it emits, as it emits it.
+
+        With ``idle_s``, :data:`IDLE` is yielded whenever nothing came for that long (the SSE
+        route sends a keep-alive then); waiting is cancelled, never the worker.
+        """
         loop = asyncio.get_running_loop()
         queue: asyncio.Queue[Any] = asyncio.Queue()
         end = object()
@@ -312,7 +322,11 @@ class ChatEngine:
 
         loop.run_in_executor(self.executor, run)
         while True:
-            item = await queue.get()
+            try:
+                item = await asyncio.wait_for(queue.get(), idle_s)
+            except TimeoutError:
+                yield IDLE
+                continue
             if item is end:
                 return
             yield item

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 from collections.abc import AsyncIterator
@@ -14,7 +13,7 @@ from starlette.concurrency import run_in_threadpool
 
 from nikdesk.server.auth.deps import ReadDB, require_verified
 from nikdesk.server.db import transaction
-from nikdesk.server.engine import ChatEngine
+from nikdesk.server.engine import IDLE, ChatEngine
 from nikdesk.server.models import User
 from nikdesk.server.ratelimit import rate_limit
 
@@ -89,20 +88,15 @@ def sse(event: str, data: dict[str, Any]) -> str:
 
 
 async def _events(engine: ChatEngine, request: Request, turn: turns.Turn) -> AsyncIterator[str]:
-    items = engine.stream(turns.work(engine, request.app.state.db, turn)).__aiter__()
-    while True:
-        try:
-            item = await asyncio.wait_for(anext(items), PING_S)
-        except StopAsyncIteration:
-            return
-        except TimeoutError:
+    async for item in engine.stream(turns.work(engine, request.app.state.db, turn), PING_S):
+        if item is IDLE:
             yield ": ping\n\n"  # a comment line: keeps proxies from closing a quiet stream
-            continue
-        if isinstance(item, BaseException):
+        elif isinstance(item, BaseException):
             log.error("chat stream failed", exc_info=item)
             yield sse("error", {"type": "error", "message": turns.INTERNAL})
             return
-        yield sse(*turns.sse_data(item))
+        else:
+            yield sse(*turns.sse_data(item))
 
 
 @router.post("/agent/ask")
