@@ -57,9 +57,19 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(data, ensure_ascii=False, default=str)
 
 
-def setup_logging(level: str = "INFO", stream: Any = None) -> None:
+class StderrHandler(logging.Handler):
+    """Write to whatever ``sys.stderr`` is at the time (test runners swap it)."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            sys.stderr.write(self.format(record) + "\n")
+        except Exception:
+            self.handleError(record)
+
+
+def setup_logging(level: str = "INFO") -> None:
     """Send the root, uvicorn and nikdesk loggers as JSON to stderr (idempotent)."""
-    handler = logging.StreamHandler(stream or sys.stderr)
+    handler = StderrHandler()
     handler.setFormatter(JsonFormatter())
     handler.set_name("nikdesk-json")
     root = logging.getLogger()

@@ -1,9 +1,12 @@
 """Per-user / per-client rate limits with the ``limits`` library: 429 + Retry-After.
 
 Memory storage by default (one process); with NIKDESK_REDIS_URL all workers share one Redis
-storage. Use as a route dependency::
+storage. Use as a route dependency (per signed-in user)::
 
     @router.post("/chat", dependencies=[Depends(rate_limit("chat"))])
+    def chat(body: ChatIn, user: VerifiedUser) -> ...
+
+or, for anonymous routes, ``hit_for(request, "login", email)`` (per client IP + email).
 
 Kinds and their settings: chat -> RATE_LIMIT_CHAT, upload -> RATE_LIMIT_UPLOAD,
 login -> RATE_LIMIT_LOGIN, mail -> RATE_LIMIT_MAIL (keys: user id when signed in, else client
@@ -21,6 +24,7 @@ from limits import RateLimitItem, parse
 from limits.storage import MemoryStorage, Storage, storage_from_string
 from limits.strategies import MovingWindowRateLimiter
 
+from nikdesk.server.auth.deps import Claims
 from nikdesk.server.config import ServerSettings
 from nikdesk.server.errors import ApiError
 
@@ -76,19 +80,18 @@ def client_ip(request: Request, trusted_proxies: int = 0) -> str:
     return request.client.host if request.client else "unknown"
 
 
-def rate_limit(kind: str) -> Callable[[Request], None]:
-    """Return a dependency limiting ``kind`` per signed-in user (else per client IP).
+def rate_limit(kind: str) -> Callable[..., None]:
+    """Return a dependency limiting ``kind`` per signed-in user (no token: 401).
 
-    Put it after the auth dependency in the route's dependencies so the user is known.
+    The bearer token is decoded once per request (FastAPI caches ``access_claims``), so the
+    dependency can sit in ``dependencies=[...]`` next to ``VerifiedUser`` in any order.
     """
     if kind not in KINDS:
         raise ValueError(f"unknown rate-limit kind {kind!r}; known: {sorted(KINDS)}")
 
-    def dependency(request: Request) -> None:
+    def dependency(request: Request, claims: Claims) -> None:
         limits: RateLimits = request.app.state.rate_limits
-        user_id = getattr(request.state, "user_id", None)
-        key = f"u:{user_id}" if user_id else f"ip:{client_ip(request, limits.trusted_proxies)}"
-        limits.hit(kind, key)
+        limits.hit(kind, f"u:{claims.user_id}")
 
     dependency.__name__ = f"rate_limit_{kind}"
     return dependency

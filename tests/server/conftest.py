@@ -26,8 +26,10 @@ from tests.server.helpers import signup as _signup
 from tests.server.services import (
     LiveServer,
     PgServer,
+    RedisServer,
     SmtpCapture,
     start_postgres,
+    start_redis,
     start_server,
 )
 
@@ -43,6 +45,18 @@ def postgres() -> Iterator[PgServer]:
             "PostgreSQL binaries not found under /usr/lib/postgresql/*/bin "
             "(Debian: apt-get install postgresql; or set NIKDESK_PG_BIN)"
         )
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def redis_server() -> Iterator[RedisServer]:
+    """A real redis-server on loopback (shared rate limits across workers)."""
+    server = start_redis()
+    if server is None:
+        pytest.skip("redis-server not found (Debian: apt-get install redis-server)")
     try:
         yield server
     finally:

@@ -267,3 +267,64 @@ def start_server(
         time.sleep(0.2)
     server.stop()
     raise RuntimeError(f"server did not answer /health within {timeout}s:\n{server.logs()[-3000:]}")
+
+
+# --- Redis ------------------------------------------------------------------------------------
+
+
+@dataclass
+class RedisServer:
+    """A throw-away redis-server on 127.0.0.1 (no persistence)."""
+
+    proc: subprocess.Popen[bytes]
+    port: int
+    base: Path
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+        shutil.rmtree(self.base, ignore_errors=True)
+
+
+def start_redis() -> RedisServer | None:
+    """Start redis-server on a free loopback port; None when the binary is absent."""
+    exe = shutil.which("redis-server")
+    if exe is None:
+        return None
+    base = Path(tempfile.mkdtemp(prefix="nikdesk-redis-"))
+    port = free_port()
+    proc = subprocess.Popen(
+        [
+            exe,
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(base),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1) as s:
+                s.sendall(b"PING\r\n")
+                if s.recv(16).startswith(b"+PONG"):
+                    return RedisServer(proc, port, base)
+        except OSError:
+            time.sleep(0.1)
+    proc.kill()
+    raise RuntimeError("redis-server did not start")

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import exists, select, update
+from sqlalchemy import Exists, exists, select, update
 from sqlalchemy.orm import Session
 
 from nikdesk.server.auth import tokens
@@ -142,18 +142,20 @@ def revoke_all(db: Session, user: User) -> None:
     user.token_epoch += 1
 
 
-def family_alive(db: Session, user_id: str, family_id: str) -> bool:
-    """Tell whether the sign-in still has an unrevoked token (checked on every request)."""
-    q = select(
-        exists().where(
-            RefreshToken.family_id == family_id,
-            RefreshToken.user_id == user_id,
-            RefreshToken.revoked_at.is_(None),
-            RefreshToken.replaced_by.is_(None),
-            RefreshToken.expires_at > utcnow(),
-        )
+def family_alive_clause(user_id: str, family_id: str) -> Exists:
+    """Return the SQL test "the sign-in still has a live token" (checked on every request)."""
+    return exists().where(
+        RefreshToken.family_id == family_id,
+        RefreshToken.user_id == user_id,
+        RefreshToken.revoked_at.is_(None),
+        RefreshToken.replaced_by.is_(None),
+        RefreshToken.expires_at > utcnow(),
     )
-    return bool(db.scalar(q))
+
+
+def family_alive(db: Session, user_id: str, family_id: str) -> bool:
+    """Tell whether the sign-in still has a live (unrevoked, unexpired) token."""
+    return bool(db.scalar(select(family_alive_clause(user_id, family_id))))
 
 
 def active(db: Session, user_id: str) -> list[RefreshToken]:
