@@ -374,11 +374,43 @@ def _local_chosen(settings: EngineSettings) -> bool:
     return bool(entry.auto or entry.in_models_dir())
 
 
-def start(app: Any) -> Callable[[], None]:
-    """Load the engine once per process at server start (``app.py`` STARTUP hook)."""
+def start(app: Any) -> Callable[[], None] | None:
+    """Load the engine once per process at server start (``app.py`` STARTUP hook).
+
+    An engine that cannot load (no index, a missing model) does not stop the server: accounts,
+    sync and support keep working, the chat routes answer 503 with the reason, /health shows it.
+    """
     from nikdesk.server.chat.runs import ServerRunStore
 
-    engine = ChatEngine(EngineSettings(), ServerRunStore(app.state.db, app.state.read_db))
+    try:
+        engine = ChatEngine(EngineSettings(), ServerRunStore(app.state.db, app.state.read_db))
+    except NikDeskError as exc:
+        log.error("chat engine not loaded: %s", exc)
+        app.state.chat_engine = EngineUnavailable(str(exc))
+        app.state.extra_health["engine"] = app.state.chat_engine.health
+        return None
     app.state.chat_engine = engine
     app.state.extra_health["engine"] = engine.health
     return engine.close
+
+
+class EngineUnavailable:
+    """Stands in for the engine when it could not load; says why."""
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+
+    def health(self) -> dict[str, Any]:
+        """Return the engine's part of /health: not ok, and why."""
+        return {"ok": False, "detail": self.reason}
+
+
+def engine_of(app: Any) -> ChatEngine:
+    """Return the app's loaded engine, else raise 503 with the reason (German)."""
+    from nikdesk.server.errors import ApiError
+
+    engine = getattr(app.state, "chat_engine", None)
+    if isinstance(engine, ChatEngine):
+        return engine
+    reason = engine.reason if isinstance(engine, EngineUnavailable) else "nicht gestartet"
+    raise ApiError(503, "ENGINE_UNAVAILABLE", f"Nik ist auf diesem Server nicht bereit: {reason}")

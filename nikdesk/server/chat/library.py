@@ -12,7 +12,7 @@ from fastapi.responses import FileResponse
 from starlette.concurrency import run_in_threadpool
 
 from nikdesk.server.auth.deps import require_verified
-from nikdesk.server.engine import ChatEngine
+from nikdesk.server.engine import ChatEngine, engine_of
 from nikdesk.server.errors import not_found
 from nikdesk.server.models import User
 from nikdesk.server.nik import DocumentEntry, SearchFilters, SearchOptions
@@ -26,8 +26,7 @@ _checked_lock = threading.Lock()
 
 
 def _engine(request: Request) -> ChatEngine:
-    engine: ChatEngine = request.app.state.chat_engine
-    return engine
+    return engine_of(request.app)
 
 
 @router.get("/search", response_model=list[SearchHitOut])

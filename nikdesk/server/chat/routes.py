@@ -13,7 +13,7 @@ from starlette.concurrency import run_in_threadpool
 
 from nikdesk.server.auth.deps import ReadDB, require_verified
 from nikdesk.server.db import transaction
-from nikdesk.server.engine import IDLE, ChatEngine
+from nikdesk.server.engine import IDLE, ChatEngine, engine_of
 from nikdesk.server.models import User
 from nikdesk.server.ratelimit import rate_limit
 
@@ -43,10 +43,9 @@ ChatUser = Annotated[User, Depends(chat_user)]
 Verified = Annotated[User, Depends(require_verified)]
 
 
-def engine_of(request: Request) -> ChatEngine:
-    """Return the process's chat engine (loaded at start)."""
-    engine: ChatEngine = request.app.state.chat_engine
-    return engine
+def engine_for(request: Request) -> ChatEngine:
+    """Return the process's chat engine (loaded at start), else 503."""
+    return engine_of(request.app)
 
 
 async def _prepare(request: Request, user: User, body: ChatRequest) -> turns.Turn:
@@ -60,8 +59,9 @@ async def chat(body: ChatRequest, request: Request, user: ChatUser) -> ChatRespo
 
     After a clarification (``outcome: clarify``) the next question in the session is the reply.
     """
+    engine = engine_for(request)
     turn = await _prepare(request, user, body)
-    finished = await turns.answer(engine_of(request), request.app.state.db, turn)
+    finished = await turns.answer(engine, request.app.state.db, turn)
     return finished.response()
 
 
@@ -73,8 +73,8 @@ async def chat_stream(body: ChatRequest, request: Request, user: ChatUser) -> St
     ``sources``, ``clarification``, then ``done`` (or ``error``); each ``data`` is the agent's
     event as JSON, ``done`` adds ``message_id`` and an offered ``handoff``.
     """
+    engine = engine_for(request)
     turn = await _prepare(request, user, body)
-    engine = engine_of(request)
     return StreamingResponse(
         _events(engine, request, turn),
         media_type="text/event-stream",
@@ -103,7 +103,7 @@ async def _events(engine: ChatEngine, request: Request, turn: turns.Turn) -> Asy
 async def agent_ask(body: AskRequest, request: Request, user: ChatUser) -> dict[str, Any]:
     """Ask Nik once: the answer with sources; nothing is stored (no session, no hand-off)."""
     turn = turns.Turn(user.id, "", None, body.question.strip(), persist=False)
-    finished = await turns.answer(engine_of(request), request.app.state.db, turn)
+    finished = await turns.answer(engine_for(request), request.app.state.db, turn)
     out = finished.result.to_json()
     out["sources"] = finished.sources
     out["session_id"] = None

@@ -13,6 +13,7 @@ from starlette.concurrency import run_in_threadpool
 
 from nikdesk.server.auth.deps import ReadDB, require_verified
 from nikdesk.server.db import transaction
+from nikdesk.server.engine import engine_of
 from nikdesk.server.errors import ApiError, not_found
 from nikdesk.server.models import Attachment, User
 from nikdesk.server.ratelimit import rate_limit
@@ -88,7 +89,7 @@ async def upload_photo(
     file: Annotated[UploadFile, File(description="photo of the device or its display")],
 ) -> UploadOut:
     """Store a photo by content hash; attach its ``sha256`` to the next question."""
-    limit = request.app.state.chat_engine.settings.upload_max_bytes
+    limit = engine_of(request.app).settings.upload_max_bytes
     data = await _read_capped(file, limit)
     mime = await run_in_threadpool(sniff_image, data)
     return await run_in_threadpool(_store, request, user, data, mime)
