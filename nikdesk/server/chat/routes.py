@@ -29,13 +29,14 @@ from .schemas import (
 
 log = logging.getLogger("nikdesk.server.chat")
 router = APIRouter(tags=["chat"])
-_chat_limit = rate_limit("chat")
 PING_S = 15.0  # seconds without an event before a keep-alive comment
 
 
-def chat_user(request: Request, user: Annotated[User, Depends(require_verified)]) -> User:
-    """Return the verified caller after counting the request against their chat limit."""
-    _chat_limit(request)
+def chat_user(
+    user: Annotated[User, Depends(require_verified)],
+    _limit: Annotated[None, Depends(rate_limit("chat"))],
+) -> User:
+    """Return the verified caller, counted against their chat limit (403 comes before 429)."""
     return user
 
 

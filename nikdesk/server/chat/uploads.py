@@ -22,7 +22,6 @@ from .records import image_url
 from .schemas import UploadOut
 
 router = APIRouter(tags=["chat"])
-_upload_limit = rate_limit("upload")
 # what the photo path (OCR, vision models) reads; decided by PIL from the bytes, never the name
 FORMATS = {
     "JPEG": "image/jpeg",
@@ -34,9 +33,11 @@ MAX_PIXELS = 40_000_000  # larger images are refused before they are decoded (bo
 CHUNK = 64 * 1024
 
 
-def upload_user(request: Request, user: Annotated[User, Depends(require_verified)]) -> User:
-    """Return the verified caller after counting the request against their upload limit."""
-    _upload_limit(request)
+def upload_user(
+    user: Annotated[User, Depends(require_verified)],
+    _limit: Annotated[None, Depends(rate_limit("upload"))],
+) -> User:
+    """Return the verified caller, counted against their upload limit."""
     return user
 
 
