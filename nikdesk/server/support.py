@@ -14,14 +14,14 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from nikdesk.server.audit import audit
 from nikdesk.server.auth.deps import ReadDB, SupportUser, require_verified
 from nikdesk.server.chat import records
-from nikdesk.server.chat.schemas import AttachmentRef, MessageOut
+from nikdesk.server.chat.schemas import AttachmentRef, MessageOut, without_nul
 from nikdesk.server.chat.uploads import photo_response
 from nikdesk.server.db import transaction, utcnow
 from nikdesk.server.errors import ApiError, not_found
@@ -64,6 +64,11 @@ class SupportAnswer(BaseModel):
     """Support's answer to a case."""
 
     text: str = Field(..., min_length=1, max_length=8000)
+
+    @field_validator("text")
+    @classmethod
+    def _no_nul(cls, value: str) -> str:
+        return without_nul(value)
 
 
 def _out(row: Handoff, user: User | None = None) -> HandoffOut:

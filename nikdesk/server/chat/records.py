@@ -134,6 +134,12 @@ def session_messages(db: Session, session_id: str) -> list[Message]:
     return list(db.scalars(stmt))
 
 
+def message_count(db: Session, session_id: str) -> int:
+    """Return how many messages a session holds."""
+    stmt = select(func.count(Message.id)).where(Message.session_id == session_id)
+    return int(db.scalar(stmt) or 0)
+
+
 def list_sessions(
     db: Session, user_id: str, query: str = "", limit: int = 50, offset: int = 0
 ) -> list[SessionOut]:
@@ -152,7 +158,7 @@ def list_sessions(
         .outerjoin(counts, counts.c.session_id == ChatSession.id)
         .where(ChatSession.user_id == user_id, ChatSession.deleted.is_(False))
     )
-    words = query.strip()
+    words = query.replace("\x00", "").strip()
     if words:
         pattern = f"%{_escape_like(words)}%"
         in_messages = (

@@ -128,7 +128,9 @@ def patch_session(
     with transaction(request.app.state.db) as db:
         row = records.owned_session(db, user.id, session_id)
         records.touch_session(db, row, **changes)
-        return SessionOut.model_validate(row, from_attributes=True)
+        out = SessionOut.model_validate(row, from_attributes=True)
+        out.messages = records.message_count(db, row.id)
+        return out
 
 
 @router.delete("/chat/{session_id}", status_code=204)

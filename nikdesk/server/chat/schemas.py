@@ -6,13 +6,18 @@ from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
 from nikdesk.server.nik import Source
 
 MAX_QUESTION = 4000
 MAX_ATTACHMENTS = 4
 SHA256 = r"^[0-9a-f]{64}$"
+
+
+def without_nul(text: str) -> str:
+    """Drop NUL characters (PostgreSQL text cannot hold them; no person types one)."""
+    return text.replace("\x00", "")
 
 
 class ChatRequest(BaseModel):
@@ -26,11 +31,21 @@ class ChatRequest(BaseModel):
         description="sha256 of photos uploaded with POST /chat/upload (the first is read)",
     )
 
+    @field_validator("question")
+    @classmethod
+    def _no_nul(cls, value: str) -> str:
+        return without_nul(value)
+
 
 class AskRequest(BaseModel):
     """A one-shot question: answered, nothing stored."""
 
     question: str = Field(..., min_length=1, max_length=MAX_QUESTION)
+
+    @field_validator("question")
+    @classmethod
+    def _no_nul(cls, value: str) -> str:
+        return without_nul(value)
 
 
 class Clarification(BaseModel):
@@ -106,6 +121,11 @@ class SessionPatch(BaseModel):
 
     title: str | None = Field(None, min_length=1, max_length=300)
     pinned: bool | None = None
+
+    @field_validator("title")
+    @classmethod
+    def _no_nul(cls, value: str | None) -> str | None:
+        return without_nul(value) if value is not None else None
 
 
 class UploadOut(BaseModel):
