@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import random
 import statistics
 import sys
@@ -86,26 +87,40 @@ async def _client(
             roll -= share
         auth = {"Authorization": f"Bearer {access}"}
         t0 = time.perf_counter()
-        if kind == "login":
-            route = "POST /auth/login"
-            r = await http.post("/auth/login", data={"username": email, "password": PASSWORD})
-        elif kind == "ask":
-            route = "POST /agent/ask"
-            r = await http.post(
-                "/agent/ask", json={"question": rng.choice(QUESTIONS)}, headers=auth
-            )
-        elif kind == "search":
-            route = "GET /search"
-            r = await http.get("/search", params={"q": rng.choice(SEARCHES)}, headers=auth)
-        elif kind == "history":
-            route = "GET /chat/{id}/messages"
-            r = await http.get(f"/chat/{session_id}/messages", headers=auth)
-        else:
-            route = "GET /users/me/sessions"
-            r = await http.get("/users/me/sessions", headers=auth)
+        try:
+            route, r = await _request(http, kind, email, auth, session_id, rng)
+        except httpx.TransportError as exc:  # counted, not fatal: the run goes on
+            errors[f"{kind} {type(exc).__name__}"] += 1
+            continue
         lat[route].append(time.perf_counter() - t0)
         if r.status_code != 200:
             errors[f"{route} {r.status_code}"] += 1
+
+
+async def _request(
+    http: httpx.AsyncClient,
+    kind: str,
+    email: str,
+    auth: dict[str, str],
+    session_id: str,
+    rng: random.Random,
+) -> tuple[str, httpx.Response]:
+    if kind == "login":
+        route = "POST /auth/login"
+        r = await http.post("/auth/login", data={"username": email, "password": PASSWORD})
+    elif kind == "ask":
+        route = "POST /agent/ask"
+        r = await http.post("/agent/ask", json={"question": rng.choice(QUESTIONS)}, headers=auth)
+    elif kind == "search":
+        route = "GET /search"
+        r = await http.get("/search", params={"q": rng.choice(SEARCHES)}, headers=auth)
+    elif kind == "history":
+        route = "GET /chat/{id}/messages"
+        r = await http.get(f"/chat/{session_id}/messages", headers=auth)
+    else:
+        route = "GET /users/me/sessions"
+        r = await http.get("/users/me/sessions", headers=auth)
+    return route, r
 
 
 async def _run(
@@ -184,7 +199,7 @@ def main() -> int:
         "NIKDESK_JWT_SECRET": SECRET,
         "NIKDESK_RATE_LIMIT_LOGIN": "100000/minute",
         "NIKDESK_RATE_LIMIT_CHAT": "100000/minute",
-        "NIKDESK_LOG_LEVEL": "WARNING",
+        "NIKDESK_LOG_LEVEL": os.environ.get("NIKDESK_LOG_LEVEL", "WARNING"),
         "NIKDESK_SERVER_PROVIDER": "none",
     }
     if args.index is None:  # built once here, not by two workers at the same time
