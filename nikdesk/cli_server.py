@@ -147,6 +147,7 @@ def _cmd_serve(args: argparse.Namespace) -> int:
         log_config=uvicorn_log_config(settings.log_level),
         access_log=False,
         timeout_graceful_shutdown=10,
+        timeout_keep_alive=65,  # longer than a load balancer's usual 60 s idle timeout
         proxy_headers=False,
     )
     return 0

@@ -82,27 +82,47 @@ async def _client(
     errors: dict[str, int],
 ) -> None:
     for _ in range(n):
-        roll = rng.random()
-        t0 = time.perf_counter()
-        if roll < login_share:
-            route = "POST /auth/login"
-            r = await http.post("/auth/login", data={"username": email, "password": PASSWORD})
-            if r.status_code == 200:
-                access, refresh = r.json()["access_token"], r.json()["refresh_token"]
-        elif roll < login_share + 0.08:
-            route = "POST /auth/refresh"
-            r = await http.post("/auth/refresh", json={"refresh_token": refresh})
-            if r.status_code == 200:
-                access, refresh = r.json()["access_token"], r.json()["refresh_token"]
-        elif roll < login_share + 0.23:
-            route = "GET /auth/devices"
-            r = await http.get("/auth/devices", headers={"Authorization": f"Bearer {access}"})
-        else:
-            route = "GET /auth/me"
-            r = await http.get("/auth/me", headers={"Authorization": f"Bearer {access}"})
-        lat[route].append(time.perf_counter() - t0)
-        if r.status_code != 200:
-            errors[f"{route} {r.status_code}"] += 1
+        try:
+            access, refresh = await _one(
+                http, email, access, refresh, login_share, rng, lat, errors
+            )
+        except httpx.TransportError as exc:
+            errors[type(exc).__name__] += 1
+
+
+async def _one(
+    http: httpx.AsyncClient,
+    email: str,
+    access: str,
+    refresh: str,
+    login_share: float,
+    rng: random.Random,
+    lat: dict[str, list[float]],
+    errors: dict[str, int],
+) -> tuple[str, str]:
+    """Send one request of the mix; return the (possibly rotated) token pair."""
+    roll = rng.random()
+    t0 = time.perf_counter()
+    if roll < login_share:
+        route = "POST /auth/login"
+        r = await http.post("/auth/login", data={"username": email, "password": PASSWORD})
+        if r.status_code == 200:
+            access, refresh = r.json()["access_token"], r.json()["refresh_token"]
+    elif roll < login_share + 0.08:
+        route = "POST /auth/refresh"
+        r = await http.post("/auth/refresh", json={"refresh_token": refresh})
+        if r.status_code == 200:
+            access, refresh = r.json()["access_token"], r.json()["refresh_token"]
+    elif roll < login_share + 0.23:
+        route = "GET /auth/devices"
+        r = await http.get("/auth/devices", headers={"Authorization": f"Bearer {access}"})
+    else:
+        route = "GET /auth/me"
+        r = await http.get("/auth/me", headers={"Authorization": f"Bearer {access}"})
+    lat[route].append(time.perf_counter() - t0)
+    if r.status_code != 200:
+        errors[f"{route} {r.status_code}"] += 1
+    return access, refresh
 
 
 async def _baseline(http: httpx.AsyncClient, n: int) -> list[float]:
@@ -161,6 +181,7 @@ async def _run(url: str, accounts: list[tuple[str, str, str]], args: argparse.Na
         f"GET /auth/me p50 under load / baseline = {_pct(me, 0.5) / b50:.1f}x"
     )
     print(f"errors: {dict(errors) or 'none'}")
+    print(f"machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} (shared host)")
 
 
 def main() -> int:
