@@ -134,13 +134,36 @@ async def _baseline(http: httpx.AsyncClient, n: int) -> list[float]:
     return out
 
 
-async def _run(url: str, accounts: list[tuple[str, str, str]], args: argparse.Namespace) -> None:
+def _cpu_seconds(pids: list[int]) -> float:
+    """Return user+system CPU seconds of the processes ``pids`` and all their children."""
+    import psutil
+
+    total = 0.0
+    for pid in pids:
+        try:
+            root = psutil.Process(pid)
+            for proc in [root, *root.children(recursive=True)]:
+                t = proc.cpu_times()
+                total += t.user + t.system
+        except psutil.NoSuchProcess:
+            continue
+    return total
+
+
+async def _run(
+    url: str,
+    accounts: list[tuple[str, str, str]],
+    args: argparse.Namespace,
+    server_pids: list[int],
+    pg_pids: list[int],
+) -> None:
     limits = httpx.Limits(max_connections=args.clients, max_keepalive_connections=args.clients)
     async with httpx.AsyncClient(base_url=url, limits=limits, timeout=60) as http:
         base_idle = await _baseline(http, 50)  # one client, idle server
         lat: dict[str, list[float]] = defaultdict(list)
         errors: dict[str, int] = defaultdict(int)
         rng = random.Random(42)
+        cpu0 = _cpu_seconds(server_pids), _cpu_seconds(pg_pids), time.process_time()
         t0 = time.perf_counter()
         await asyncio.gather(
             *(
@@ -159,6 +182,7 @@ async def _run(url: str, accounts: list[tuple[str, str, str]], args: argparse.Na
             )
         )
         wall = time.perf_counter() - t0
+        cpu1 = _cpu_seconds(server_pids), _cpu_seconds(pg_pids), time.process_time()
     total = sum(len(v) for v in lat.values())
     non_login = [x for k, v in lat.items() if k != "POST /auth/login" for x in v]
     print(
@@ -181,7 +205,19 @@ async def _run(url: str, accounts: list[tuple[str, str, str]], args: argparse.Na
         f"GET /auth/me p50 under load / baseline = {_pct(me, 0.5) / b50:.1f}x"
     )
     print(f"errors: {dict(errors) or 'none'}")
+    srv, pgc, cli = (b - a for a, b in zip(cpu0, cpu1, strict=True))
+    print(
+        f"CPU per request: server workers {srv / total * 1000:.2f} ms, PostgreSQL "
+        f"{pgc / total * 1000:.2f} ms, load client {cli / total * 1000:.2f} ms; "
+        f"server+PostgreSQL capacity on {os.cpu_count()} idle cores ~ "
+        f"{(os.cpu_count() or 1) / ((srv + pgc) / total):.0f} requests/s"
+    )
     print(f"machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} (shared host)")
+
+
+def _postmaster_pid(base: Path) -> int:
+    """Return the PostgreSQL postmaster's pid (first line of postmaster.pid)."""
+    return int((base / "data" / "postmaster.pid").read_text().split()[0])
 
 
 def main() -> int:
@@ -211,7 +247,8 @@ def main() -> int:
     server = start_server(tmp / "data", env, workers=args.workers)
     try:
         accounts = _seed(url, args.clients)
-        asyncio.run(_run(server.url, accounts, args))
+        pg_pids = [_postmaster_pid(pg.base)] if pg is not None else []
+        asyncio.run(_run(server.url, accounts, args, [server.proc.pid], pg_pids))
     finally:
         code = server.stop()
         if pg is not None:
