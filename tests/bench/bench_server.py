@@ -6,6 +6,10 @@ refresh (rotation), GET /auth/me, GET /auth/devices — and prints p50/p99 laten
 and the throughput. Baseline in the same run: GET /health (no auth, one SELECT 1).
 
     python tests/bench/bench_server.py [--clients 200] [--requests 40] [--workers 2] [--sqlite]
+                                      [--think SECONDS] [--login-share 0.02]
+
+With ``--think 0`` (default) every client sends back to back, so latency = clients/throughput
+(Little's law); ``--think 1`` models apps that send about one request a second.
 
 Tokens for the clients are minted before the clock starts (a login is a deliberately slow
 argon2 hash; ``--login-share`` sets how many measured requests are logins).
@@ -80,8 +84,13 @@ async def _client(
     rng: random.Random,
     lat: dict[str, list[float]],
     errors: dict[str, int],
+    think: float,
 ) -> None:
+    if think:
+        await asyncio.sleep(rng.uniform(0, think))  # clients do not start in lockstep
     for _ in range(n):
+        if think:
+            await asyncio.sleep(rng.uniform(0.5 * think, 1.5 * think))
         try:
             access, refresh = await _one(
                 http, email, access, refresh, login_share, rng, lat, errors
@@ -177,6 +186,7 @@ async def _run(
                     random.Random(rng.random()),
                     lat,
                     errors,
+                    args.think,
                 )
                 for e, a, r in accounts
             )
@@ -186,7 +196,8 @@ async def _run(
     total = sum(len(v) for v in lat.values())
     non_login = [x for k, v in lat.items() if k != "POST /auth/login" for x in v]
     print(
-        f"\n{args.clients} clients x {args.requests} requests, {args.workers} workers, "
+        f"\n{args.clients} clients x {args.requests} requests (think {args.think:g} s), "
+        f"{args.workers} workers, "
         f"{'SQLite' if args.sqlite else 'PostgreSQL'}, loopback"
     )
     print(f"{'route':22} {'n':>6} {'p50 ms':>8} {'p99 ms':>8}")
@@ -226,6 +237,12 @@ def main() -> int:
     p.add_argument("--requests", type=int, default=40, help="requests per client")
     p.add_argument("--workers", type=int, default=2)
     p.add_argument("--login-share", type=float, default=0.02)
+    p.add_argument(
+        "--think",
+        type=float,
+        default=0.0,
+        help="mean seconds a client waits between requests (0: back to back, closed loop)",
+    )
     p.add_argument("--sqlite", action="store_true", help="SQLite instead of PostgreSQL")
     args = p.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="nikdesk-bench-"))
