@@ -88,12 +88,12 @@ def _checks(request: Request) -> dict[str, dict[str, Any]]:
         checks["database"] = {"ok": False, "error": type(exc).__name__}
     ok, detail = state.blobs.check()
     checks["blobs"] = {"ok": ok, "detail": detail}
-    index = settings.server_index
-    if index is not None:
-        present = (index / "manifest.json").is_file()
-        checks["index"] = {"ok": present, "path": str(index)}
-    else:
-        checks["index"] = {"ok": True, "path": "bundled"}
+    index, kind = settings.server_index, "configured"
+    if index is None:
+        from nikdesk.paths import bundled_index_dir
+
+        index, kind = bundled_index_dir(), "bundled"
+    checks["index"] = {"ok": (index / "manifest.json").is_file(), "path": str(index), "kind": kind}
     checks["mail"] = {"ok": True, "transport": state.mailer.transport}
     checks["providers"] = {
         "ok": True,

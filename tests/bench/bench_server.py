@@ -6,6 +6,10 @@ refresh (rotation), GET /auth/me, GET /auth/devices — and prints p50/p99 laten
 and the throughput. Baseline in the same run: GET /health (no auth, one SELECT 1).
 
     python tests/bench/bench_server.py [--clients 200] [--requests 40] [--workers 2] [--sqlite]
+                                      [--think SECONDS] [--login-share 0.02]
+
+With ``--think 0`` (default) every client sends back to back, so latency = clients/throughput
+(Little's law); ``--think 1`` models apps that send about one request a second.
 
 Tokens for the clients are minted before the clock starts (a login is a deliberately slow
 argon2 hash; ``--login-share`` sets how many measured requests are logins).
@@ -80,29 +84,54 @@ async def _client(
     rng: random.Random,
     lat: dict[str, list[float]],
     errors: dict[str, int],
+    think: float,
 ) -> None:
+    if think:
+        await asyncio.sleep(rng.uniform(0, think))  # clients do not start in lockstep
     for _ in range(n):
-        roll = rng.random()
-        t0 = time.perf_counter()
-        if roll < login_share:
-            route = "POST /auth/login"
-            r = await http.post("/auth/login", data={"username": email, "password": PASSWORD})
-            if r.status_code == 200:
-                access, refresh = r.json()["access_token"], r.json()["refresh_token"]
-        elif roll < login_share + 0.08:
-            route = "POST /auth/refresh"
-            r = await http.post("/auth/refresh", json={"refresh_token": refresh})
-            if r.status_code == 200:
-                access, refresh = r.json()["access_token"], r.json()["refresh_token"]
-        elif roll < login_share + 0.23:
-            route = "GET /auth/devices"
-            r = await http.get("/auth/devices", headers={"Authorization": f"Bearer {access}"})
-        else:
-            route = "GET /auth/me"
-            r = await http.get("/auth/me", headers={"Authorization": f"Bearer {access}"})
-        lat[route].append(time.perf_counter() - t0)
-        if r.status_code != 200:
-            errors[f"{route} {r.status_code}"] += 1
+        if think:
+            await asyncio.sleep(rng.uniform(0.5 * think, 1.5 * think))
+        try:
+            access, refresh = await _one(
+                http, email, access, refresh, login_share, rng, lat, errors
+            )
+        except httpx.TransportError as exc:
+            errors[type(exc).__name__] += 1
+
+
+async def _one(
+    http: httpx.AsyncClient,
+    email: str,
+    access: str,
+    refresh: str,
+    login_share: float,
+    rng: random.Random,
+    lat: dict[str, list[float]],
+    errors: dict[str, int],
+) -> tuple[str, str]:
+    """Send one request of the mix; return the (possibly rotated) token pair."""
+    roll = rng.random()
+    t0 = time.perf_counter()
+    if roll < login_share:
+        route = "POST /auth/login"
+        r = await http.post("/auth/login", data={"username": email, "password": PASSWORD})
+        if r.status_code == 200:
+            access, refresh = r.json()["access_token"], r.json()["refresh_token"]
+    elif roll < login_share + 0.08:
+        route = "POST /auth/refresh"
+        r = await http.post("/auth/refresh", json={"refresh_token": refresh})
+        if r.status_code == 200:
+            access, refresh = r.json()["access_token"], r.json()["refresh_token"]
+    elif roll < login_share + 0.23:
+        route = "GET /auth/devices"
+        r = await http.get("/auth/devices", headers={"Authorization": f"Bearer {access}"})
+    else:
+        route = "GET /auth/me"
+        r = await http.get("/auth/me", headers={"Authorization": f"Bearer {access}"})
+    lat[route].append(time.perf_counter() - t0)
+    if r.status_code != 200:
+        errors[f"{route} {r.status_code}"] += 1
+    return access, refresh
 
 
 async def _baseline(http: httpx.AsyncClient, n: int) -> list[float]:
@@ -114,13 +143,36 @@ async def _baseline(http: httpx.AsyncClient, n: int) -> list[float]:
     return out
 
 
-async def _run(url: str, accounts: list[tuple[str, str, str]], args: argparse.Namespace) -> None:
+def _cpu_seconds(pids: list[int]) -> float:
+    """Return user+system CPU seconds of the processes ``pids`` and all their children."""
+    import psutil
+
+    total = 0.0
+    for pid in pids:
+        try:
+            root = psutil.Process(pid)
+            for proc in [root, *root.children(recursive=True)]:
+                t = proc.cpu_times()
+                total += t.user + t.system
+        except psutil.NoSuchProcess:
+            continue
+    return total
+
+
+async def _run(
+    url: str,
+    accounts: list[tuple[str, str, str]],
+    args: argparse.Namespace,
+    server_pids: list[int],
+    pg_pids: list[int],
+) -> None:
     limits = httpx.Limits(max_connections=args.clients, max_keepalive_connections=args.clients)
     async with httpx.AsyncClient(base_url=url, limits=limits, timeout=60) as http:
         base_idle = await _baseline(http, 50)  # one client, idle server
         lat: dict[str, list[float]] = defaultdict(list)
         errors: dict[str, int] = defaultdict(int)
         rng = random.Random(42)
+        cpu0 = _cpu_seconds(server_pids), _cpu_seconds(pg_pids), time.process_time()
         t0 = time.perf_counter()
         await asyncio.gather(
             *(
@@ -134,15 +186,18 @@ async def _run(url: str, accounts: list[tuple[str, str, str]], args: argparse.Na
                     random.Random(rng.random()),
                     lat,
                     errors,
+                    args.think,
                 )
                 for e, a, r in accounts
             )
         )
         wall = time.perf_counter() - t0
+        cpu1 = _cpu_seconds(server_pids), _cpu_seconds(pg_pids), time.process_time()
     total = sum(len(v) for v in lat.values())
     non_login = [x for k, v in lat.items() if k != "POST /auth/login" for x in v]
     print(
-        f"\n{args.clients} clients x {args.requests} requests, {args.workers} workers, "
+        f"\n{args.clients} clients x {args.requests} requests (think {args.think:g} s), "
+        f"{args.workers} workers, "
         f"{'SQLite' if args.sqlite else 'PostgreSQL'}, loopback"
     )
     print(f"{'route':22} {'n':>6} {'p50 ms':>8} {'p99 ms':>8}")
@@ -161,6 +216,19 @@ async def _run(url: str, accounts: list[tuple[str, str, str]], args: argparse.Na
         f"GET /auth/me p50 under load / baseline = {_pct(me, 0.5) / b50:.1f}x"
     )
     print(f"errors: {dict(errors) or 'none'}")
+    srv, pgc, cli = (b - a for a, b in zip(cpu0, cpu1, strict=True))
+    print(
+        f"CPU per request: server workers {srv / total * 1000:.2f} ms, PostgreSQL "
+        f"{pgc / total * 1000:.2f} ms, load client {cli / total * 1000:.2f} ms; "
+        f"server+PostgreSQL capacity on {os.cpu_count()} idle cores ~ "
+        f"{(os.cpu_count() or 1) / ((srv + pgc) / total):.0f} requests/s"
+    )
+    print(f"machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} (shared host)")
+
+
+def _postmaster_pid(base: Path) -> int:
+    """Return the PostgreSQL postmaster's pid (first line of postmaster.pid)."""
+    return int((base / "data" / "postmaster.pid").read_text().split()[0])
 
 
 def main() -> int:
@@ -169,6 +237,12 @@ def main() -> int:
     p.add_argument("--requests", type=int, default=40, help="requests per client")
     p.add_argument("--workers", type=int, default=2)
     p.add_argument("--login-share", type=float, default=0.02)
+    p.add_argument(
+        "--think",
+        type=float,
+        default=0.0,
+        help="mean seconds a client waits between requests (0: back to back, closed loop)",
+    )
     p.add_argument("--sqlite", action="store_true", help="SQLite instead of PostgreSQL")
     args = p.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="nikdesk-bench-"))
@@ -190,7 +264,8 @@ def main() -> int:
     server = start_server(tmp / "data", env, workers=args.workers)
     try:
         accounts = _seed(url, args.clients)
-        asyncio.run(_run(server.url, accounts, args))
+        pg_pids = [_postmaster_pid(pg.base)] if pg is not None else []
+        asyncio.run(_run(server.url, accounts, args, [server.proc.pid], pg_pids))
     finally:
         code = server.stop()
         if pg is not None:

@@ -9,7 +9,7 @@ stop working at once because :func:`family_alive` is checked on every request.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import Exists, exists, select, update
 from sqlalchemy.orm import Session
@@ -36,7 +36,7 @@ class TokenPair:
             "token_type": "bearer",
             "refresh_token": self.refresh_token,
             "expires_in": self.expires_in,
-            "session_id": self.family_id,
+            "signin_id": self.family_id,
         }
 
 
@@ -99,12 +99,15 @@ def rotate(db: Session, settings: ServerSettings, refresh_token: str) -> TokenPa
     now = utcnow()
     if row.revoked_at is not None or row.expires_at <= now:
         raise RefreshRejected("revoked or expired")
-    if row.replaced_by is not None:
-        revoke_family(db, row.family_id)  # reuse: the token leaked; the caller must commit this
-        raise RefreshRejected("reused")
     user = db.get(User, row.user_id)
     if user is None or not user.is_active or claims.get("sid") != row.family_id:
         raise RefreshRejected("user gone")
+    if row.replaced_by is not None:
+        successor = _retry_successor(db, settings, row, now)
+        if successor is not None:  # a client retrying a refresh whose answer it never got
+            return _pair(settings, user, successor)
+        revoke_family(db, row.family_id)  # reuse: the token leaked; the caller must commit this
+        raise RefreshRejected("reused")
     new = RefreshToken(
         id=new_id(),
         user_id=row.user_id,
@@ -121,6 +124,23 @@ def rotate(db: Session, settings: ServerSettings, refresh_token: str) -> TokenPa
     row.last_used_at = now
     db.flush()
     return _pair(settings, user, new)
+
+
+def _retry_successor(
+    db: Session, settings: ServerSettings, row: RefreshToken, now: datetime
+) -> RefreshToken | None:
+    """Return the unused successor of ``row`` when it was replaced within the grace period.
+
+    NIKDESK_REFRESH_REUSE_GRACE_SECONDS (default 0 = strict) lets a laptop on a flaky link
+    repeat a refresh whose answer was lost without losing its sign-in.
+    """
+    grace = settings.refresh_reuse_grace_seconds
+    if grace <= 0 or row.last_used_at is None or now - row.last_used_at > timedelta(seconds=grace):
+        return None
+    successor = db.get(RefreshToken, row.replaced_by, with_for_update=True)
+    if successor is None or successor.replaced_by is not None or successor.revoked_at is not None:
+        return None
+    return successor
 
 
 def revoke_family(db: Session, family_id: str) -> None:
