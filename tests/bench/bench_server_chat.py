@@ -7,7 +7,12 @@ GET /chat/{id}/messages (history), GET /search, POST /agent/ask (one-shot, no LL
 p50/p99 per route and the throughput. Baseline in the same run: GET /health/ready, one client,
 idle server. Target: p99 < 200 ms for the non-agent routes (all but login and /agent/ask).
 
-    python tests/bench/bench_server_chat.py [--clients 200] [--requests 20] [--workers 2] [--sqlite]
+    python tests/bench/bench_server_chat.py [--clients 200] [--requests 20] [--workers 2]
+                                           [--think SECONDS] [--sqlite]
+
+With ``--think 0`` (default) every client sends back to back: latency = clients/throughput
+(Little's law), so the p99 shows saturation; ``--think 5`` models technicians' apps that ask
+about once every few seconds.
 
 Users, their tokens and a session with history per user are created before the clock starts
 (the account routes are measured by bench_server.py, whose helpers this reuses).
@@ -31,7 +36,14 @@ sys.path.insert(0, str(ROOT))
 
 import httpx  # noqa: E402
 
-from tests.bench.bench_server import PASSWORD, SECRET, _pct, _seed  # noqa: E402
+from tests.bench.bench_server import (  # noqa: E402
+    PASSWORD,
+    SECRET,
+    _cpu_seconds,
+    _pct,
+    _postmaster_pid,
+    _seed,
+)
 from tests.server.services import start_postgres, start_server  # noqa: E402
 
 QUESTIONS = [
@@ -77,8 +89,13 @@ async def _client(
     rng: random.Random,
     lat: dict[str, list[float]],
     errors: dict[str, int],
+    think: float = 0.0,
 ) -> None:
-    for _ in range(n):
+    if think:
+        await asyncio.sleep(rng.uniform(0, think))  # clients do not start in lockstep
+    for i in range(n):
+        if think and i:
+            await asyncio.sleep(rng.uniform(0.5 * think, 1.5 * think))
         roll, kind = rng.random(), "sessions"
         for name, share in MIX:
             if roll < share:
@@ -128,6 +145,7 @@ async def _run(
     accounts: list[tuple[str, str, str]],
     sessions: dict[str, str],
     args: argparse.Namespace,
+    pids: tuple[list[int], list[int]],
 ) -> None:
     limits = httpx.Limits(max_connections=args.clients, max_keepalive_connections=args.clients)
     async with httpx.AsyncClient(base_url=url, limits=limits, timeout=120) as http:
@@ -139,20 +157,31 @@ async def _run(
         lat: dict[str, list[float]] = defaultdict(list)
         errors: dict[str, int] = defaultdict(int)
         rng = random.Random(42)
+        cpu0 = _cpu_seconds(pids[0]), _cpu_seconds(pids[1])
         t0 = time.perf_counter()
         await asyncio.gather(
             *(
                 _client(
-                    http, e, a, sessions[e], args.requests, random.Random(rng.random()), lat, errors
+                    http,
+                    e,
+                    a,
+                    sessions[e],
+                    args.requests,
+                    random.Random(rng.random()),
+                    lat,
+                    errors,
+                    args.think,
                 )
                 for e, a, _r in accounts
             )
         )
         wall = time.perf_counter() - t0
+        cpu1 = _cpu_seconds(pids[0]), _cpu_seconds(pids[1])
     total = sum(len(v) for v in lat.values())
     non_agent = [x for k in NON_AGENT for x in lat.get(k, [])]
     print(
-        f"\n{args.clients} clients x {args.requests} requests, {args.workers} workers, "
+        f"\n{args.clients} clients x {args.requests} requests (think {args.think:g} s), "
+        f"{args.workers} workers, "
         f"{'SQLite' if args.sqlite else 'PostgreSQL'}, loopback, provider none"
     )
     print(f"{'route':26} {'n':>6} {'p50 ms':>8} {'p99 ms':>8}")
@@ -172,6 +201,14 @@ async def _run(
         f"history p50 under load / baseline = {_pct(hist, 0.5) / b50:.1f}x"
     )
     print(f"errors: {dict(errors) or 'none'}")
+    srv, pgc = cpu1[0] - cpu0[0], cpu1[1] - cpu0[1]
+    cores = os.cpu_count() or 1
+    print(
+        f"CPU per request (mix): server workers {srv / total * 1000:.1f} ms, PostgreSQL "
+        f"{pgc / total * 1000:.1f} ms; capacity on {cores} idle cores ~ "
+        f"{cores / ((srv + pgc) / total):.0f} requests/s"
+    )
+    print(f"machine: {cores} CPUs, load average {os.getloadavg()[0]:.1f} (shared host)")
 
 
 def main() -> int:
@@ -179,6 +216,12 @@ def main() -> int:
     p.add_argument("--clients", type=int, default=200)
     p.add_argument("--requests", type=int, default=20, help="requests per client")
     p.add_argument("--workers", type=int, default=2)
+    p.add_argument(
+        "--think",
+        type=float,
+        default=0.0,
+        help="mean seconds a client waits between requests (0: back to back, closed loop)",
+    )
     p.add_argument("--sqlite", action="store_true", help="SQLite instead of PostgreSQL")
     p.add_argument(
         "--index", type=Path, default=None, help="index bundle (default: bundled sample)"
@@ -211,7 +254,8 @@ def main() -> int:
     try:
         accounts = _seed(url, args.clients)
         sessions = _seed_history(url, [e for e, _a, _r in accounts])
-        asyncio.run(_run(server.url, accounts, sessions, args))
+        pg_pids = [_postmaster_pid(pg.base)] if pg is not None else []
+        asyncio.run(_run(server.url, accounts, sessions, args, ([server.proc.pid], pg_pids)))
     finally:
         code = server.stop()
         if pg is not None:
