@@ -28,11 +28,17 @@ import asyncio
 import contextlib
 import logging
 import os
+import tempfile
 import threading
 from collections.abc import AsyncIterator, Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, ClassVar
+
+try:
+    import fcntl
+except ImportError:  # Windows: one worker there
+    fcntl = None  # type: ignore[assignment]
 
 from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -145,7 +151,12 @@ def index_path(settings: EngineSettings) -> Path:
     """Return the index the server answers from: configured, else the bundled sample index."""
     if settings.server_index is not None:
         return settings.server_index
-    return ensure_sample_index(lambda msg: log.info(msg))
+    # several workers start at once: one builds the sample index, the others wait for it
+    lock = Path(tempfile.gettempdir()) / "nikdesk-sample-index.lock"
+    with lock.open("a") as fh:
+        if fcntl is not None:
+            fcntl.flock(fh, fcntl.LOCK_EX)
+        return ensure_sample_index(lambda msg: log.info(msg))
 
 
 def shared_retriever(path: Path, rerank: str, cohere_key: str | None) -> Retriever:
