@@ -127,6 +127,8 @@ def _cmd_create_admin(args: argparse.Namespace) -> int:
 
 def _cmd_serve(args: argparse.Namespace) -> int:
     settings = _settings(args)
+    if args.workers > 1 and not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        _metrics_dir(settings.data / "prometheus")  # /metrics sums all workers
     import uvicorn
 
     from nikdesk.server.db import make_engine
@@ -156,6 +158,15 @@ def _cmd_serve(args: argparse.Namespace) -> int:
         proxy_headers=False,
     )
     return 0
+
+
+def _metrics_dir(path: Path) -> None:
+    """Give the workers an empty shared prometheus_client multiprocess directory."""
+    import shutil
+
+    shutil.rmtree(path, ignore_errors=True)
+    path.mkdir(parents=True)
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(path)
 
 
 def _stopped(_signum: int, _frame: Any) -> None:

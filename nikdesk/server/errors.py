@@ -63,9 +63,7 @@ def not_found(what: str = "Eintrag") -> ApiError:
 
 async def internal_error_handler(request: Request, exc: Exception) -> JSONResponse:
     """Answer an unexpected error with JSON naming the request id (the traceback is logged)."""
-    from nikdesk.server.logs import request_id
-
-    rid = request_id.get()
+    rid = str(request.scope.get("nikdesk.request_id", "-"))
     return JSONResponse(
         {
             "detail": "INTERNAL_ERROR",

@@ -43,6 +43,7 @@ class RequestContext:
         incoming = dict(scope.get("headers") or []).get(b"x-request-id", b"").decode("latin-1")
         rid = incoming if _RID.match(incoming) else uuid.uuid4().hex
         token = logs.request_id.set(rid)
+        scope["nikdesk.request_id"] = rid  # for the 500 handler, which runs outside this
         start = time.perf_counter()
         status = 500
 
@@ -132,5 +133,11 @@ def ready(request: Request) -> JSONResponse:
 
 @router.get("/metrics", include_in_schema=False)
 def metrics() -> Response:
-    """Prometheus metrics of this process."""
+    """Prometheus metrics: of all workers when PROMETHEUS_MULTIPROC_DIR is set, else this one."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import CollectorRegistry, multiprocess
+
+        registry = CollectorRegistry()
+        multiprocess.MultiProcessCollector(registry)
+        return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
     return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)

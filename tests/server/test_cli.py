@@ -124,6 +124,13 @@ def test_two_workers_on_postgresql_share_everything(
             for _ in range(40):  # new connections land on either worker
                 r = httpx.get(server.url + "/auth/me", headers=account.headers, timeout=30)
                 assert r.status_code == 200
+            metrics = httpx.get(server.url + "/metrics", timeout=30).text  # any worker: all
+            me = [
+                line
+                for line in metrics.splitlines()
+                if line.startswith('nikdesk_http_requests_total{method="GET",route="/auth/me"')
+            ]
+            assert me and sum(float(line.rsplit(" ", 1)[1]) for line in me) >= 40
             assert c.post("/auth/logout", headers=account.headers).status_code == 204
             for _ in range(10):  # logged out on every worker at once
                 r = httpx.get(server.url + "/auth/me", headers=account.headers, timeout=30)
