@@ -33,6 +33,7 @@ from nikdesk.updates.errors import (
 from nikdesk.updates.install import Installation
 from nikdesk.updates.release import RELEASE_TARGET, ChangedDoc, Changes, ReleaseManifest
 from nikdesk.updates.transport import Source, download_target, open_source
+from nikdesk.updates.verify import refresh, targetinfo
 
 SOURCE_ENV = "NIKDESK_UPDATE_URL"
 Progress = Callable[[int, int, str], None]  # bytes done, bytes total, stage/target
@@ -280,7 +281,7 @@ class UpdateClient:
             floor = _parse_time(state.floor)
             # see clock.py: the laptop clock never overrides what signed data proves
             updater._trusted_set.reference_time = reference_time(floor, source.offline)
-            _refresh(updater)
+            refresh(updater)
             issued = issued_at((work / "timestamp.json").read_bytes())
             newest = max(t for t in (floor, issued) if t is not None) if (floor or issued) else None
             session = _Session(updater, source, work, newest.isoformat() if newest else None)
@@ -291,7 +292,7 @@ class UpdateClient:
             shutil.rmtree(work, ignore_errors=True)
 
     def _release(self, session: _Session) -> ReleaseManifest:
-        info = _targetinfo(session.updater, RELEASE_TARGET)
+        info = targetinfo(session.updater, RELEASE_TARGET)
         self.install.downloads.mkdir(parents=True, exist_ok=True)
         path = download_target(session.source, RELEASE_TARGET, info, self.install.downloads)
         try:
@@ -304,7 +305,7 @@ class UpdateClient:
         assert release is not None
         installed = self.install.release_of(self.install.state().current)
         plan = {
-            target: _targetinfo(session.updater, target)
+            target: targetinfo(session.updater, target)
             for t in release.targets
             for target in t.paths()
         }
@@ -394,54 +395,3 @@ def _parse_time(raw: str | None) -> datetime | None:
         return None
     value = datetime.fromisoformat(raw)
     return value if value.tzinfo else value.replace(tzinfo=UTC)
-
-
-def _targetinfo(updater: Updater, target: str) -> TargetFile:
-    try:
-        info = updater.get_targetinfo(target)
-    except (exceptions.RepositoryError, exceptions.DownloadError) as exc:
-        raise _refusal(exc) from exc
-    if info is None:
-        raise UpdateRefused(f"Die signierte Freigabe enthält {target} nicht.")
-    return info
-
-
-def _refresh(updater: Updater) -> None:
-    try:
-        updater.refresh()
-    except (exceptions.RepositoryError, exceptions.DownloadError) as exc:
-        raise _refusal(exc) from exc
-    except OSError as exc:
-        from nikdesk.updates.transport import disk_error
-
-        raise disk_error(exc) from exc
-
-
-def _refusal(exc: Exception) -> UpdateError:
-    """Translate a TUF error into a German reason."""
-    if isinstance(exc, exceptions.UnsignedMetadataError):
-        return UpdateRefused(
-            "Die Signaturen reichen nicht aus (falscher Schlüssel oder zu wenige Unterschriften)."
-        )
-    if isinstance(exc, exceptions.BadVersionNumberError):
-        return UpdateRefused(
-            "Die angebotene Version ist älter als die bereits bekannte (Rollback)."
-        )
-    if isinstance(exc, exceptions.ExpiredMetadataError):
-        return UpdateRefused(
-            "Die Freigabe ist abgelaufen (veralteter Zeitstempel). Der Administrator muss neu "
-            "veröffentlichen."
-        )
-    if isinstance(exc, exceptions.LengthOrHashMismatchError):
-        return UpdateRefused("Die Metadaten passen nicht zusammen (verändert oder vermischt).")
-    if isinstance(exc, exceptions.DownloadLengthMismatchError):
-        return UpdateRefused("Die Quelle liefert mehr Daten als erlaubt (endlose Daten).")
-    if isinstance(exc, exceptions.RepositoryError):
-        return UpdateRefused(f"Die Metadaten sind ungültig ({exc}).")
-    if isinstance(exc, exceptions.DownloadHTTPError):
-        return UpdateUnavailable(
-            f"Die Update-Quelle ist unvollständig ({exc}). Die installierte Version bleibt."
-        )
-    return UpdateUnavailable(
-        f"Die Update-Quelle ist nicht erreichbar ({exc}). Die installierte Version bleibt."
-    )
