@@ -11,6 +11,7 @@ import importlib
 import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI
@@ -66,6 +67,44 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.engine.dispose()
 
 
+def _release_routes(app: FastAPI, settings: ServerSettings) -> Any:
+    """Serve the signed manual releases from the blob store (``/releases/...``).
+
+    With ``NIKDESK_RELEASE_ROOT`` set, every upload is verified and installed into the
+    server's own update channel (``DATA/updates``), exactly as a laptop would, and the chat
+    engine of this worker switches to it; other workers pick it up at their next start.
+    """
+    from nikdesk.server.auth.deps import current_user, require_admin
+    from nikdesk.server.releases import release_router
+
+    repo = settings.blobs / "releases"
+    repo.mkdir(parents=True, exist_ok=True)
+
+    def installed(repo_dir: Path) -> None:
+        if settings.release_root is None:
+            return
+        from nikdesk.updates.client import UpdateClient
+
+        from nikdesk.core.errors import NikDeskError
+        from nikdesk.server.errors import ApiError
+
+        client = UpdateClient(settings.data / "updates")
+        try:
+            if not client.provisioned():
+                client.trust(settings.release_root)
+            client.apply(str(repo_dir))  # refused (signatures, rollback): nothing changes
+        except NikDeskError as exc:
+            raise ApiError(422, "RELEASE_REFUSED", exc.text("de")) from exc
+        from nikdesk.server.engine import reload_engine
+
+        try:
+            reload_engine(app)
+        except NikDeskError as exc:  # the old engine keeps answering; /health says why
+            log.error("chat engine kept on the previous index: %s", exc)
+
+    return release_router(repo, require_admin, current_user, on_release=installed)
+
+
 def create_app(settings: ServerSettings | None = None) -> FastAPI:
     """Build the FastAPI app for ``settings`` (default: from the environment)."""
     settings = settings or ServerSettings()
@@ -90,6 +129,7 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
     app.add_exception_handler(Exception, internal_error_handler)
     for spec in ROUTERS:
         app.include_router(_load(spec))
+    app.include_router(_release_routes(app, settings))
     from nikdesk.server.admin import mount_admin  # after the REST routes: /admin/users wins
 
     mount_admin(app)

@@ -48,6 +48,9 @@ class ServerSettings(BaseSettings):
 
     server_index: Path | None = None  # index bundle the server answers from (default: bundled)
     blob_dir: Path | None = None  # default DATA/blobs
+    # trust anchor of the signed manual releases (root.json from `nikdesk release keys init`):
+    # set, the server verifies every uploaded release like a laptop and answers from it
+    release_root: Path | None = None
 
     jwt_secret: SecretStr | None = None
     jwt_secret_file: Path | None = None

@@ -356,7 +356,7 @@ def start(app: Any) -> Callable[[], None] | None:
     from nikdesk.server.chat.runs import ServerRunStore
 
     try:
-        engine = ChatEngine(EngineSettings(), ServerRunStore(app.state.db, app.state.read_db))
+        engine = ChatEngine(_engine_settings(app), ServerRunStore(app.state.db, app.state.read_db))
     except NikDeskError as exc:
         log.error("chat engine not loaded: %s", exc)
         app.state.chat_engine = EngineUnavailable(str(exc))
@@ -365,6 +365,34 @@ def start(app: Any) -> Callable[[], None] | None:
     app.state.chat_engine = engine
     app.state.extra_health["engine"] = engine.health
     return engine.close
+
+
+def _engine_settings(app: Any) -> EngineSettings:
+    """Return the engine's settings; without NIKDESK_SERVER_INDEX, the installed release wins."""
+    from nikdesk.storage.installed_release import installed_release_path
+
+    settings = EngineSettings()
+    if settings.server_index is None:
+        release = installed_release_path(app.state.settings.data / "updates")
+        if release is not None:
+            return settings.model_copy(update={"server_index": release})
+    return settings
+
+
+def reload_engine(app: Any) -> None:
+    """Switch this worker to the currently installed release (after an upload was verified).
+
+    Answers already streaming finish on the old engine; new requests get the new one.
+    """
+    from nikdesk.server.chat.runs import ServerRunStore
+
+    old = getattr(app.state, "chat_engine", None)
+    engine = ChatEngine(_engine_settings(app), ServerRunStore(app.state.db, app.state.read_db))
+    app.state.chat_engine = engine
+    app.state.extra_health["engine"] = engine.health
+    log.info("chat engine switched to %s", engine.index)
+    if isinstance(old, ChatEngine):
+        old.executor.shutdown(wait=False)  # running answers keep their threads
 
 
 class EngineUnavailable:

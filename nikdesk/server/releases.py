@@ -5,8 +5,12 @@
     GET  /releases/metadata/{name}     the TUF metadata, as static files
     GET  /releases/targets/{path}      the targets (Range requests: resumable downloads)
     POST /releases/upload              admin: a tar of new files from ``release publish --server``
-    POST /releases/report              a laptop says which release it runs
+    POST /releases/report              a signed-in laptop says which release it runs
     GET  /releases/devices             admin: which laptop runs which release
+
+Reports land in the server's ``devices`` table (the same device ids the sync binds to one
+user), so a report needs a valid access token: an anonymous caller cannot fill the admin's
+overview with invented laptops.
 
 The server holds no signing key: it stores what an admin signed and serves it. Laptops trust
 the signatures, not the server, so any static mirror of ``repo_dir`` serves as well.
@@ -17,12 +21,10 @@ from __future__ import annotations
 import json
 import os
 import re
-import sqlite3
 import tarfile
 import tempfile
 import threading
 from collections.abc import Callable
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -47,8 +49,9 @@ class DeviceRow(BaseModel):
     """One laptop in the admin's overview."""
 
     device_id: str
-    version: int | None
-    root_version: int | None
+    user: str
+    name: str
+    version: str | None
     last_seen: str
 
 
@@ -62,7 +65,7 @@ class UploadResult(BaseModel):
 def release_router(
     repo_dir: Path,
     require_admin: Callable[..., Any],
-    devices_db: Path | None = None,
+    current_user: Callable[..., Any],
     on_release: Callable[[Path], None] | None = None,
 ) -> APIRouter:
     """Return the release routes serving and storing the repository in ``repo_dir``.
@@ -72,7 +75,6 @@ def release_router(
     then reopen the retriever: the server verifies the release like any laptop).
     """
     repo_dir = repo_dir.resolve()
-    db_path = devices_db or repo_dir.parent / "release-devices.sqlite"
     lock = threading.Lock()  # one upload at a time: files of two publishes never interleave
     router = APIRouter(prefix="/releases", tags=["releases"])
     admin_only = [Depends(require_admin)]
@@ -112,24 +114,37 @@ def release_router(
                 return result
 
     @router.post("/report", status_code=204)
-    def report(body: DeviceReport) -> None:
-        with _devices(db_path) as conn:
-            conn.execute(
-                "INSERT INTO devices(device_id, version, root_version, last_seen) "
-                "VALUES (?, ?, ?, ?) ON CONFLICT(device_id) DO UPDATE SET "
-                "version=excluded.version, root_version=excluded.root_version, "
-                "last_seen=excluded.last_seen",
-                (body.device_id, body.version, body.root_version, _now()),
-            )
+    # a plain default, not Annotated: annotations are strings here and current_user is local
+    def report(body: DeviceReport, request: Request, user: Any = Depends(current_user)) -> None:  # noqa: B008
+        from nikdesk.server.db import transaction
+        from nikdesk.server.devices import bind_device
+
+        with transaction(request.app.state.db) as db:
+            device = bind_device(db, user.id, body.device_id)  # 403: another user's device
+            device.release_version = None if body.version is None else str(body.version)
 
     @router.get("/devices", response_model=list[DeviceRow], dependencies=admin_only)
-    def devices() -> list[DeviceRow]:
-        with _devices(db_path) as conn:
-            rows = conn.execute(
-                "SELECT device_id, version, root_version, last_seen FROM devices "
-                "ORDER BY last_seen DESC"
-            ).fetchall()
-        return [DeviceRow(**dict(r)) for r in rows]
+    def devices(request: Request) -> list[DeviceRow]:
+        from sqlalchemy import select
+
+        from nikdesk.server.models import Device, User
+
+        with request.app.state.read_db() as db, db.begin():
+            rows = db.execute(
+                select(Device, User.email)
+                .join(User, User.id == Device.user_id)
+                .order_by(Device.last_seen.desc())
+            ).all()
+        return [
+            DeviceRow(
+                device_id=d.id,
+                user=email,
+                name=d.name,
+                version=d.release_version,
+                last_seen=d.last_seen.isoformat(),
+            )
+            for d, email in rows
+        ]
 
     return router
 
@@ -173,28 +188,3 @@ def _unpack(tar: tarfile.TarFile, repo_dir: Path) -> UploadResult:
         if m.name == "metadata/timestamp.json":
             version = int(json.loads(dest.read_bytes())["signed"]["version"])
     return UploadResult(files=len(members), timestamp_version=version)
-
-
-class _devices:
-    """A short-lived connection to the device table (created on first use)."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-
-    def __enter__(self) -> sqlite3.Connection:
-        self.conn = sqlite3.connect(self.path)
-        self.conn.row_factory = sqlite3.Row
-        self.conn.execute(
-            "CREATE TABLE IF NOT EXISTS devices (device_id TEXT PRIMARY KEY, version INTEGER, "
-            "root_version INTEGER, last_seen TEXT NOT NULL)"
-        )
-        return self.conn
-
-    def __exit__(self, *exc: object) -> None:
-        if exc[0] is None:
-            self.conn.commit()
-        self.conn.close()
-
-
-def _now() -> str:
-    return datetime.now(UTC).replace(microsecond=0).isoformat()
