@@ -83,10 +83,9 @@ def _release_routes(app: FastAPI, settings: ServerSettings) -> Any:
     def installed(repo_dir: Path) -> None:
         if settings.release_root is None:
             return
-        from nikdesk.updates.client import UpdateClient
-
         from nikdesk.core.errors import NikDeskError
         from nikdesk.server.errors import ApiError
+        from nikdesk.updates.client import UpdateClient
 
         client = UpdateClient(settings.data / "updates")
         try:

@@ -12,9 +12,8 @@ from pathlib import Path
 import httpx
 
 from tests.conftest import run_nikdesk
-from tests.server.services import SmtpCapture
 from tests.server.helpers import PASSWORD, signup
-from tests.server.services import start_server
+from tests.server.services import SmtpCapture, start_server
 from tests.updates.kit import MANUALS, make_index
 
 
