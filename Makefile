@@ -63,6 +63,9 @@ bench: setup
 	$(BIN)/python -m tests.bench.bench_app
 	# signed releases: first install, one-manual delta (bytes ratio), apply-to-answer time
 	NIKDESK_TEST_CACHE=$(CURDIR)/.cache $(BIN)/python -m tests.bench.bench_updates
+	# central server: 200 clients on loopback against 2 workers on PostgreSQL (accounts, then chat)
+	$(BIN)/python tests/bench/bench_server.py
+	$(BIN)/python tests/bench/bench_server_chat.py
 
 ## retrieval quality on the corpus index that `make test` caches (build it first with make test)
 eval: setup
