@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
-CODE_RE = re.compile(r"(?<!\d)(\d{8})(?!\d)")
+CODE_RE = re.compile(r"^\s+(\d{8})\s*$", re.MULTILINE)  # the code stands on its own line
 
 
 def free_port() -> int:
