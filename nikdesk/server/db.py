@@ -98,10 +98,15 @@ def make_sessionmaker(engine: Engine, *, read_only: bool = False) -> sessionmake
     """Return a session factory (objects stay readable after commit).
 
     ``read_only=True`` sessions start SQLite transactions deferred (readers never wait for the
-    write lock); use them only for transactions that never write.
+    write lock) and run in autocommit on PostgreSQL; use them only for reads.
     """
-    bind = engine.execution_options(**{READ_ONLY: True}) if read_only else engine
-    return sessionmaker(bind, expire_on_commit=False)
+    if not read_only:
+        return sessionmaker(engine, expire_on_commit=False)
+    options: dict[str, Any] = {READ_ONLY: True}
+    if engine.dialect.name == "postgresql":
+        # no BEGIN/COMMIT round trips around a read; each statement sees committed data
+        options["isolation_level"] = "AUTOCOMMIT"
+    return sessionmaker(engine.execution_options(**options), expire_on_commit=False)
 
 
 @contextmanager

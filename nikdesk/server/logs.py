@@ -18,6 +18,7 @@ from typing import Any
 request_id: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
 
 _STD = set(logging.makeLogRecord({}).__dict__) | {"message", "asctime", "taskName"}
+_IDS = {"user_id", "request_id", "method", "status", "ms"}  # ids: a digit run is no code
 _SECRETS = [
     (re.compile(r"eyJ[\w-]{5,}\.[\w-]{5,}\.[\w-]{5,}"), "<jwt>"),
     (re.compile(r"(?i)(bearer\s+)\S+"), r"\1<token>"),
@@ -51,7 +52,8 @@ class JsonFormatter(logging.Formatter):
         }
         for key, value in record.__dict__.items():
             if key not in _STD and key not in data:
-                data[key] = scrub(value) if isinstance(value, str) else value
+                plain = key in _IDS or not isinstance(value, str)
+                data[key] = value if plain else scrub(value)
         if record.exc_info:
             data["exc"] = scrub(self.formatException(record.exc_info))
         return json.dumps(data, ensure_ascii=False, default=str)

@@ -99,10 +99,15 @@ class Mailer:
             smtp.send_message(msg)
 
 
+def _greeting(name: str) -> str:
+    # never the address: its digits could be mistaken for the code
+    return f"Hallo {name}," if name else "Hallo,"
+
+
 def verify_mail(to: str, name: str, code: str, token: str, minutes: int) -> Mail:
     """Return the German verification mail carrying the 8-digit code."""
     body = (
-        f"Hallo {name or to},\n\n"
+        f"{_greeting(name)}\n\n"
         f"Ihr Bestätigungscode für NikDesk lautet:\n\n    {code}\n\n"
         f"Geben Sie ihn in der App ein. Der Code ist {minutes} Minuten gültig und kann nur "
         "einmal verwendet werden.\n\n"
@@ -116,7 +121,7 @@ def verify_mail(to: str, name: str, code: str, token: str, minutes: int) -> Mail
 def reset_mail(to: str, name: str, code: str, token: str, minutes: int) -> Mail:
     """Return the German password-reset mail carrying the 8-digit code."""
     body = (
-        f"Hallo {name or to},\n\n"
+        f"{_greeting(name)}\n\n"
         "für Ihr NikDesk-Konto wurde ein neues Passwort angefordert. Ihr Code lautet:\n\n"
         f"    {code}\n\n"
         f"Der Code ist {minutes} Minuten gültig und kann nur einmal verwendet werden.\n\n"

@@ -41,6 +41,8 @@ SECRET = "bench-jwt-secret-" + "b" * 40
 
 def _seed(url: str, clients: int) -> list[tuple[str, str, str]]:
     """Create verified users (one shared argon2 hash) and mint a token pair for each."""
+    from pydantic import SecretStr
+
     from nikdesk.server.auth import signins
     from nikdesk.server.auth.passwords import hash_password
     from nikdesk.server.config import ServerSettings
@@ -48,7 +50,9 @@ def _seed(url: str, clients: int) -> list[tuple[str, str, str]]:
     from nikdesk.server.models import User
     from nikdesk.server.versions import ensure_version_row
 
-    settings = ServerSettings(data=Path(tempfile.mkdtemp()), database_url=url, jwt_secret=SECRET)
+    settings = ServerSettings(
+        data=Path(tempfile.mkdtemp()), database_url=url, jwt_secret=SecretStr(SECRET)
+    )
     engine = make_engine(url, pool_size=2)
     hashed = hash_password(PASSWORD)
     out = []

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
-CODE_RE = re.compile(r"(?<!\d)(\d{8})(?!\d)")
+CODE_RE = re.compile(r"^\s+(\d{8})\s*$", re.MULTILINE)  # the code stands on its own line
 
 
 def free_port() -> int:
@@ -45,11 +45,10 @@ def pg_bin_dir() -> Path | None:
     override = os.environ.get("NIKDESK_PG_BIN")
     if override:
         return Path(override)
-    return (
-        found[-1]
-        if found
-        else (Path(shutil.which("initdb")).parent if shutil.which("initdb") else None)
-    )
+    if found:
+        return found[-1]
+    initdb = shutil.which("initdb")
+    return Path(initdb).parent if initdb else None
 
 
 @dataclass
@@ -192,7 +191,7 @@ class SmtpCapture:
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         msg = email.message_from_bytes(envelope.content, policy=email.policy.default)
         with self._cond:
-            self.messages.append(([r.lower() for r in envelope.rcpt_tos], msg))  # type: ignore[arg-type]
+            self.messages.append(([r.lower() for r in envelope.rcpt_tos], msg))
             self._cond.notify_all()
         return "250 Message accepted for delivery"
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from pydantic import SecretStr
 
 schemathesis = pytest.importorskip("schemathesis", reason="pip install 'nikdesk[dev]'")
 
@@ -91,7 +92,7 @@ def fuzz_env(
 def _openapi() -> dict[str, Any]:
     """Return the app's OpenAPI document (built without touching a database)."""
     with tempfile.TemporaryDirectory() as tmp:
-        return create_app(ServerSettings(data=Path(tmp), jwt_secret="x" * 40)).openapi()
+        return create_app(ServerSettings(data=Path(tmp), jwt_secret=SecretStr("x" * 40))).openapi()
 
 
 schema = schemathesis.openapi.from_dict(_openapi())

@@ -125,3 +125,18 @@ def test_unexpected_errors_answer_json_with_the_request_id(
     r = no_raise.get("/test/boom", headers={"X-Request-ID": "rid-500"})
     assert r.status_code == 500
     assert r.json()["detail"] == "INTERNAL_ERROR" and "rid-500" in r.json()["message"]
+
+
+def test_client_ip_behind_trusted_proxies() -> None:
+    from starlette.requests import Request
+
+    from nikdesk.server.ratelimit import client_ip
+
+    def request(xff: str) -> Request:
+        headers = [(b"x-forwarded-for", xff.encode())] if xff else []
+        return Request({"type": "http", "headers": headers, "client": ("10.0.0.9", 1)})
+
+    assert client_ip(request("1.2.3.4"), 0) == "10.0.0.9"  # no proxy trusted: the peer
+    assert client_ip(request("6.6.6.6, 1.2.3.4"), 1) == "1.2.3.4"  # spoofed first hop ignored
+    assert client_ip(request("1.2.3.4, 10.0.0.2"), 2) == "1.2.3.4"
+    assert client_ip(request(""), 1) == "10.0.0.9"

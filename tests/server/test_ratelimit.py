@@ -72,3 +72,24 @@ def test_two_workers_share_limits_through_redis(
     assert codes == [400, 400, 400, 429]
     health = worker1.get("/health").json()["checks"]["rate_limits"]
     assert health == {"ok": True, "storage": "redis"}
+
+
+def test_admin_panel_login_is_rate_limited_too(
+    make_client: Callable[..., TestClient], mailbox: SmtpCapture
+) -> None:
+    from tests.server.helpers import PASSWORD, set_role
+
+    client = make_client(rate_limit_login="4/minute")
+    admin = signup(client, mailbox)  # verify-code + login: 2 of 4
+    set_role(client, admin.user_id, "admin")
+    for _ in range(2):
+        r = client.post(
+            "/admin/login",
+            data={"username": admin.email, "password": "falsch"},
+            follow_redirects=False,
+        )
+        assert r.status_code == 400
+    r = client.post(
+        "/admin/login", data={"username": admin.email, "password": PASSWORD}, follow_redirects=False
+    )
+    assert r.status_code == 400  # limited: even the right password is refused for now

@@ -24,6 +24,7 @@ from nikdesk.server.admin.routes import blob_keys_of, remove_unused_blobs
 from nikdesk.server.audit import audit
 from nikdesk.server.auth.passwords import verify_password
 from nikdesk.server.db import transaction
+from nikdesk.server.errors import ApiError
 from nikdesk.server.models import (
     AgentRun,
     AuditLog,
@@ -35,6 +36,7 @@ from nikdesk.server.models import (
     RefreshToken,
     User,
 )
+from nikdesk.server.ratelimit import RateLimits, client_ip
 from nikdesk.server.users import by_email
 
 
@@ -72,6 +74,11 @@ class PanelAuth(AuthenticationBackend):
     async def login(self, request: Request) -> bool:
         form = await request.form()
         email, password = str(form.get("username", "")), str(form.get("password", ""))
+        limits: RateLimits = self.app.state.rate_limits
+        try:  # the same brute-force limit as /auth/login
+            limits.hit("login", f"{client_ip(request, limits.trusted_proxies)}:{email.lower()}")
+        except ApiError:
+            return False
         found = await anyio.to_thread.run_sync(self._lookup, email, password)
         if found is None:
             return False

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from nikdesk.server.audit import audit
 from nikdesk.server.auth import signins
-from nikdesk.server.auth.deps import DB, AdminUser
+from nikdesk.server.auth.deps import DB, AdminUser, ReadDB
 from nikdesk.server.auth.schemas import UserRead
 from nikdesk.server.errors import ApiError, not_found, responses
 from nikdesk.server.models import Attachment, AuditLog, ChatSession, User
@@ -81,7 +81,7 @@ def _read(user: User, sessions: dict[str, int], signin_counts: dict[str, int]) -
 
 @router.get("/users", response_model=list[AdminUserRead], responses=ERRORS)
 def list_users(
-    db: DB,
+    db: ReadDB,
     admin: AdminUser,
     q: Annotated[str | None, Query(max_length=200, description="part of email/name")] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
@@ -100,7 +100,7 @@ def list_users(
 
 
 @router.get("/users/{user_id}", response_model=AdminUserRead, responses=ERRORS)
-def get_user(user_id: str, db: DB, admin: AdminUser) -> AdminUserRead:
+def get_user(user_id: str, db: ReadDB, admin: AdminUser) -> AdminUserRead:
     """Return one user with counts."""
     user = db.get(User, user_id)
     if user is None:
@@ -186,7 +186,7 @@ def remove_unused_blobs(db: Session, blobs: Any, keys: list[str]) -> None:
 
 @router.get("/audit", response_model=list[AuditRead], responses=ERRORS)
 def audit_log(
-    db: DB,
+    db: ReadDB,
     admin: AdminUser,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     offset: Annotated[int, Query(ge=0)] = 0,

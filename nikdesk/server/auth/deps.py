@@ -15,13 +15,14 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.security import OAuth2PasswordBearer
-from sqlalchemy import select
+from sqlalchemy import bindparam, exists, select
 from sqlalchemy.orm import Session
 
-from nikdesk.server.auth import signins, tokens
+from nikdesk.server.auth import tokens
 from nikdesk.server.config import ServerSettings
+from nikdesk.server.db import UTCDateTime, utcnow
 from nikdesk.server.errors import forbidden, unauthorized
-from nikdesk.server.models import User
+from nikdesk.server.models import RefreshToken, User
 
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/auth/login", auto_error=False)
 
@@ -58,16 +59,26 @@ async def access_claims(
     return claims
 
 
+# Built once: constructing the expression per request costs more than running it.
+_USER_AND_SIGNIN = select(
+    User,
+    exists().where(
+        RefreshToken.family_id == bindparam("fid"),
+        RefreshToken.user_id == bindparam("uid"),
+        RefreshToken.revoked_at.is_(None),
+        RefreshToken.replaced_by.is_(None),
+        RefreshToken.expires_at > bindparam("now", type_=UTCDateTime()),
+    ),
+).where(User.id == bindparam("uid"))
+
+
 def current_user(
     request: Request, claims: Annotated[tokens.AccessClaims, Depends(access_claims)]
 ) -> User:
     """Return the signed-in, active user of a live token, else 401."""
+    params = {"uid": claims.user_id, "fid": claims.family_id, "now": utcnow()}
     with request.app.state.read_db() as db, db.begin():
-        row = db.execute(
-            select(User, signins.family_alive_clause(claims.user_id, claims.family_id)).where(
-                User.id == claims.user_id
-            )
-        ).first()
+        row = db.execute(_USER_AND_SIGNIN, params).first()
         if row is None or not row[1]:
             raise unauthorized()
         user = row[0]

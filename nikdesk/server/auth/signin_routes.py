@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Response
 
 from nikdesk.server.auth import signins
-from nikdesk.server.auth.deps import DB, Claims, CurrentUser, Settings
+from nikdesk.server.auth.deps import DB, Claims, CurrentUser, ReadDB, Settings
 from nikdesk.server.auth.schemas import RefreshIn, SignInRead, TokenOut
 from nikdesk.server.errors import not_found, responses, unauthorized
 from nikdesk.server.models import RefreshToken, User
@@ -39,10 +39,9 @@ def logout_all(db: DB, user: CurrentUser) -> Response:
 
 
 @router.get("/devices", response_model=list[SignInRead], responses=ERRORS)
-def list_signins(db: DB, user: CurrentUser, claims: Claims) -> list[SignInRead]:
+def list_signins(db: ReadDB, user: CurrentUser, claims: Claims) -> list[SignInRead]:
     """List the user's active sign-ins (one per device/browser), the current one marked."""
     rows = signins.active(db, user.id)
-    db.rollback()
     return [
         SignInRead(
             id=r.family_id,
