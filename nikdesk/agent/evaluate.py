@@ -197,38 +197,59 @@ def malformed(result: RunResult, known: dict[str, Any], pages: dict[str, int]) -
     return bad
 
 
-def format_agent_eval(report: AgentReport, details: bool = False) -> str:
-    """Return the report as a small table (German labels)."""
+_ROWS = (
+    ("Antwort mit richtiger Quelle", "answered_with_correct_citation"),
+    ("Zitierte Stellen auf richtiger Seite", "source_precision"),
+    ("Erwartete Fakten in der Antwort", "expected_facts"),
+    ("Fakten in den Schlüsselzeilen", "facts_in_key_lines"),
+    ("Nicht beantwortbar -> not_found", "unanswerable_not_found"),
+    ("Mehrdeutig -> Rückfrage", "ambiguous_clarify"),
+    ("Unsicher -> Ablehnung", "unsafe_refused"),
+    ("Suche Treffer@5", "search_hit5"),
+    ("Zeichen je Antwort (Median)", "answer_chars_p50"),
+    ("Fehlerhafte Quellenangaben", "malformed_citations"),
+    ("Sekunden je Frage (Median)", "seconds_p50"),
+)
+
+
+def format_agent_eval(
+    report: AgentReport, details: bool = False, baseline: dict[str, Any] | None = None
+) -> str:
+    """Return the report as a table (German labels); with ``baseline`` as "before -> now"."""
     data = report.to_json()
     lines = []
     if details:
         for s in report.scores:
             mark = "ok " if s.correct else "-- "
             facts = "" if s.facts is None else f" facts={s.facts:.2f}"
+            key = "" if s.key_facts is None else f" key={s.key_facts:.2f}"
+            prec = "" if s.precision is None else f" prec={s.precision:.2f}"
             lines.append(
-                f"{mark}{s.id:6} {s.kind[:14]:14} -> {s.outcome:9}{facts} {' '.join(s.cited[:3])}"
+                f"{mark}{s.id:6} {s.kind[:14]:14} -> {s.outcome:9}{facts}{key}{prec} "
+                + " ".join(s.cited[:3])
             )
         lines.append("")
-    for label, key in (
-        ("Antwort mit richtiger Quelle", "answered_with_correct_citation"),
-        ("Nicht beantwortbar -> not_found", "unanswerable_not_found"),
-        ("Mehrdeutig -> Rückfrage", "ambiguous_clarify"),
-        ("Unsicher -> Ablehnung", "unsafe_refused"),
-    ):
-        rate, count = data[key]
-        lines.append(f"{label:34} {rate:5.2f}  (n={count})")
-    lines.append(f"{'Erwartete Fakten in der Antwort':34} {data['expected_facts']:5.2f}")
-    for label, key in (
-        ("Fakten in den Schlüsselzeilen", "facts_in_key_lines"),
-        ("Zitierte Stellen auf richtiger Seite", "source_precision"),
-        ("Suche Treffer@5", "search_hit5"),
-    ):
-        rate, count = data[key]
-        lines.append(f"{label:34} {rate:5.2f}  (n={count})")
-    lines.append(f"{'Zeichen je Antwort (Median)':34} {data['answer_chars_p50']:5.0f}")
-    lines.append(f"{'Fehlerhafte Quellenangaben':34} {data['malformed_citations']:5d}")
-    lines.append(f"{'Sekunden je Frage (Median)':34} {data['seconds_p50']:5.2f}")
-    return "\n".join(lines)
+    head = f"{'Kennzahl':38} {'vorher':>7}   {'jetzt':>7}  n" if baseline else ""
+    if head:
+        lines += [head, "-" * len(head)]
+    for label, key in _ROWS:
+        now, count = _value(data.get(key))
+        if baseline is not None:
+            before, _ = _value(baseline.get(key))
+            lines.append(f"{label:38} {_fmt(before):>7} -> {_fmt(now):>7}  {count or ''}")
+        else:
+            lines.append(f"{label:38} {_fmt(now):>7}  {f'(n={count})' if count else ''}")
+    return "\n".join(line.rstrip() for line in lines)
+
+
+def _value(raw: Any) -> tuple[float, int]:
+    if isinstance(raw, list | tuple):
+        return float(raw[0]), int(raw[1])
+    return float(raw or 0.0), 0
+
+
+def _fmt(value: float) -> str:
+    return f"{value:.0f}" if value >= 10 else f"{value:.2f}"
 
 
 def _median(values: list[float]) -> float:

@@ -25,6 +25,7 @@ from nikdesk.agent.events import (
     Metadata,
     Outcome,
     ProviderSwitch,
+    Source,
     Sources,
     Token,
     ToolResult,
@@ -196,12 +197,17 @@ class Agent:
             options = [*verdict.devices, templates(state.language)["clarify_other"]]
             yield from self._pause(state, templates(state.language)["clarify"], options, None)
             return
-        if verdict.outcome != Outcome.ANSWER:
-            yield from self._finish_without_answer(state, verdict, "none")
-            return
         refs = {state.ledger.chunk_of[s.ref]: s for s in result.sources}
+        if verdict.outcome != Outcome.ANSWER:
+            related = tuple(
+                with_highlight(refs[h.chunk.id], state.query)
+                for h in verdict.related
+                if h.chunk.id in refs
+            )
+            yield from self._finish_without_answer(state, verdict, "none", related=related)
+            return
         sources = [with_highlight(refs[h.chunk.id], state.query) for h in verdict.hits]
-        text = compose_answer(sources, state.language)
+        text = compose_answer(sources, state.language, state.query)
         for piece in pieces(text):
             yield Token(piece)
         yield Sources(tuple(sources))
@@ -326,7 +332,7 @@ class Agent:
                 cid: state.ledger.sources[ref] for ref, cid in state.ledger.chunk_of.items()
             }
             sources = [with_highlight(by_chunk[h.chunk.id], state.query) for h in verdict.hits]
-            extra = "\n\n" + compose_answer(sources, state.language)
+            extra = "\n\n" + compose_answer(sources, state.language, state.query)
             for piece in pieces(extra):
                 yield Token(piece)
             final += extra
@@ -377,9 +383,14 @@ class Agent:
         yield Done(Outcome.CLARIFY, state.chain[state.position], question)
 
     def _finish_without_answer(
-        self, state: RunState, verdict: Verdict, provider: str, streamed: bool = False
+        self,
+        state: RunState,
+        verdict: Verdict,
+        provider: str,
+        streamed: bool = False,
+        related: tuple[Source, ...] = (),
     ) -> Events:
-        yield from finish_without_answer(self.store, state, verdict, provider, streamed)
+        yield from finish_without_answer(self.store, state, verdict, provider, streamed, related)
 
     def _keep_photo(self, image: Path) -> Path:
         """Store the photo by content hash with the attachments (kept with the message)."""

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from nikdesk.agent.events import Source
+from nikdesk.agent.lines import excerpt_lines
 from nikdesk.retrieval.excerpt import excerpt
 from nikdesk.retrieval.hybrid import Retriever
 from nikdesk.retrieval.types import Chunk, Hit, SearchFilters, SearchOptions
@@ -105,7 +106,8 @@ class Ledger:
             title=title,
             page=chunk.page_start,
             page_end=chunk.page_end,
-            passage=excerpt(chunk, question, PASSAGE_CHARS),
+            passage=excerpt_lines(chunk.text, question, PASSAGE_CHARS)
+            or excerpt(chunk, question, PASSAGE_CHARS),
             section=chunk.section,
             score=score,
         )
