@@ -24,7 +24,7 @@ _CONTACT = re.compile(
     re.IGNORECASE,
 )
 _LEADER = re.compile(r"\.{6,}|…{3,}")
-MIN_WORDS = 6  # fewer words than this is a title or a bare heading
+MIN_WORDS = 9  # fewer words than this is a title page or a bare heading
 CONTACT_SIGNS = 3  # this many address/contact signs make a cover or contact page
 FIGURE_NUMERIC = 0.5  # share of tokens with digits in a text (not a table) of axis labels
 

@@ -55,6 +55,7 @@ class Ask:
     """What a question asks for, in the forms a line of a manual can match."""
 
     terms: frozenset[str]
+    names: frozenset[str]  # device names of the question (weigh little: see set_device_names)
     words: frozenset[str]  # plain words of 5+ letters, for compound parts
     codes: frozenset[str]
     quoted: tuple[str, ...]  # quoted display texts ("PV Isolation Low"), folded
@@ -62,6 +63,22 @@ class Ask:
     kinds: tuple[AnswerType, ...]  # asked kinds of value (units)
     quantity: bool  # asks for a number of some kind
     colours: frozenset[str]  # LED colours, in both languages
+
+
+_DEVICE_NAMES: frozenset[str] = frozenset()
+
+
+def set_device_names(names: frozenset[str]) -> None:
+    """Tell the line selection the library's product/maker names (once per opened index).
+
+    A device name ("datamanager", "sbr096", "x1") is in nearly every line of its manual and
+    in the header row of its data sheet: it says which manual, not which line.
+    """
+    global _DEVICE_NAMES
+    stemmed = frozenset(names) | frozenset(terms(" ".join(sorted(names))))
+    if stemmed != _DEVICE_NAMES:
+        _DEVICE_NAMES = stemmed
+        ask_of.cache_clear()
 
 
 @lru_cache(maxsize=256)
@@ -75,10 +92,13 @@ def ask_of(question: str) -> Ask:
     colours = {c for c in _COLOURS if re.search(rf"\b{c}", folded)}
     colours |= {_COLOURS[c] for c in colours}
     colours |= {c for c in _COLOURS.values() if re.search(rf"\b{c}\b", folded)}
+    names = _DEVICE_NAMES
+    wanted = set(terms(question, drop_stopwords=True)) | set(expand(question))
     return Ask(
-        terms=frozenset(terms(question, drop_stopwords=True)) | frozenset(expand(question)),
-        words=frozenset(t for t in raw if t.isalpha() and len(t) >= 5),
-        codes=frozenset(code_tokens(question)),
+        terms=frozenset(wanted - names),
+        names=frozenset(wanted & names),
+        words=frozenset(t for t in raw if t.isalpha() and len(t) >= 5 and t not in names),
+        codes=frozenset(code_tokens(question) - names),
         quoted=tuple(q for q in quoted if q),
         pairs=tuple(dict.fromkeys(pairs)),
         kinds=tuple(asked_types(question, strict_only=False)),
@@ -116,8 +136,9 @@ def line_score(line: str, ask: Ask) -> float:
     if not tokens:
         return 0.0
     folded = fold(line)
-    shared = ask.terms.intersection(terms(line))
-    score = float(len(shared))
+    line_terms = set(terms(line))
+    shared = ask.terms & line_terms
+    score = len(shared) + 0.25 * len(ask.names & line_terms)
     token_set = set(tokens)
     # compound parts: "batteriemodule" ~ "module", "ladeschlussspannung" ~ "spannung"
     for word in ask.words:
@@ -139,7 +160,8 @@ def line_score(line: str, ask: Ask) -> float:
     elif ask.quantity and _NUMBER.search(line) and not codes:
         score += 0.5
     if ask.colours and ask.colours & token_set:
-        score += 1.0 + (1.0 if _STATES.search(folded) else 0.0)
+        # "Flashes red: During an update process" answers "die LED blinkt rot"
+        score += 1.5 + (1.5 if _STATES.search(folded) else 0.0)
     # a long line says many things; the piece that states the fact should win
     return score / (1.0 + max(0, len(line) - 160) / 300)
 
@@ -178,11 +200,17 @@ def quote(
     if not units:
         return Quote((), "", 0.0)
     scores = [0.0 if u == "…" else line_score(u, ask) for u in units]
-    header = 0 if table and " | " in units[0] else None
+    # the first row of a table chunk is its header, unless it is the row naming the asked
+    # code (a chunk cut from a long error table starts with a data row)
+    header = (
+        0 if table and " | " in units[0] and not ask.codes & set(raw_tokens(units[0])) else None
+    )
     if header is not None:
         scores[header] *= 0.5  # the header names the columns; a data row states the value
     ranked = [i for i in range(len(units)) if units[i] != "…"]
-    best = max(ranked or [0], key=lambda i: (scores[i], i != header, -i))
+    rows_only = [i for i in ranked if i != header and scores[i] > 0]
+    # a data row that answers anything beats the header, which only names the columns
+    best = max(rows_only or ranked or [0], key=lambda i: (scores[i], -i))
     if scores[best] <= 0:
         return Quote((), "", 0.0)
     keep = {best}

@@ -192,12 +192,18 @@ class Agent:
         result = yield from self._search(state, state.query, None)
         if result is None:  # searched before the provider switch: same query, same hits
             result = self.toolbox.search_knowledge(state.ledger, state.query)
-        verdict = self.policy.judge(state.query, list(result.hits), may_clarify=not state.clarified)
+        hits = list(result.hits)
+        refs = {state.ledger.chunk_of[s.ref]: s for s in result.sources}
+        follow = self.policy.value_follow_up(state.query, hits)
+        if follow is not None:
+            more = self.toolbox.search_files(state.ledger, *follow, question=state.query)
+            hits = self.policy.merge_follow_up(state.query, hits, list(more.hits))
+            refs.update({state.ledger.chunk_of[s.ref]: s for s in more.sources})
+        verdict = self.policy.judge(state.query, hits, may_clarify=not state.clarified)
         if verdict.outcome == Outcome.CLARIFY:
             options = [*verdict.devices, templates(state.language)["clarify_other"]]
             yield from self._pause(state, templates(state.language)["clarify"], options, None)
             return
-        refs = {state.ledger.chunk_of[s.ref]: s for s in result.sources}
         if verdict.outcome != Outcome.ANSWER:
             related = tuple(
                 with_highlight(refs[h.chunk.id], state.query)

@@ -7,12 +7,12 @@ below the calibrated threshold).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from nikdesk.agent.compose import device_label
 from nikdesk.agent.coverage import asks_installation, is_filler, is_protocol_document
 from nikdesk.agent.guards import asked_types, catalog, fold_library, holds_value, safety_rules
-from nikdesk.agent.lines import quote
+from nikdesk.agent.lines import quote, set_device_names
 from nikdesk.retrieval.hybrid import Retriever, code_tokens
 from nikdesk.retrieval.types import Hit
 
@@ -23,9 +23,11 @@ MAX_SOURCES = 3
 SOURCE_SHARE = 0.5  # further passages are quoted when they score at least this share of the best
 # a further passage is quoted only when its key line answers at least this share as well as
 # the best passage's key line does (filler and near-misses stay out)
-LINE_SHARE = 0.6
+LINE_SHARE = 0.34
 MIN_LINE = 1.0  # a passage whose best line scores below this answers nothing of the question
 NAMED_SHARE = 0.5  # documents routed at least this share of the best are the named device's
+FOLLOW_UP = 2  # passages a technical-data follow-up search may add
+TECH_DATA_WORDS = "Technische Daten technical data specifications"
 RELATED = 2  # passages offered as "siehe auch" when the manuals do not answer
 # "does the question fit several devices?": the top hits scoring at least this share of the
 # best come from two or more makers (swept on 85 questions: 10 of 15 ambiguous asked back,
@@ -62,6 +64,7 @@ class EvidencePolicy:
             ]
         )
         self.docs = {d.doc_id: d for d in retriever.documents}
+        set_device_names(retriever.router.specific_names)
         self.protocol = {
             d.doc_id: is_protocol_document(d.file, d.title) for d in self.docs.values()
         }
@@ -88,6 +91,10 @@ class EvidencePolicy:
             return Verdict("not_found", f"weak evidence (cosine {best_dense:.3f})")
         if may_clarify and not catalog().names_device(question):
             close = [h for h in hits[:CLARIFY_TOP] if h.score >= CLARIFY_SHARE * hits[0].score]
+            if not routed:
+                # the question names no device at all ("die Wallbox", "the device"): any maker
+                # among the hits is a candidate, however far down
+                close = hits[:CLARIFY_TOP]
             options = self.device_options(close)
             if len(options) >= 2:
                 return Verdict("clarify", "several devices fit", tuple(options))
@@ -123,6 +130,36 @@ class EvidencePolicy:
                 )
             quoted = [*quoted[: MAX_SOURCES - 1], holder]
         return Verdict("answer", hits=tuple(quoted))
+
+    def value_follow_up(self, question: str, hits: list[Hit]) -> tuple[str, tuple[str, ...]] | None:
+        """Return (query, files) of a second search when no hit states the asked value.
+
+        Technical data sit on one page near the end of a long manual, in a table the
+        question's words hardly touch; a search within the named device's manuals for the
+        technical data finds it. None when the question asks for no kind of value, names no
+        device, or the hits already state such a value.
+        """
+        kinds = asked_types(question, strict_only=False)
+        named = self.named_documents(question)
+        if not kinds or not named:
+            return None
+        top = [h for h in hits[:MAX_SOURCES] if h.chunk.doc_id in named]
+        if any(holds_value(k, h.chunk.text) for k in kinds for h in top):
+            return None
+        files = tuple(sorted(self.docs[d].file for d in named))
+        return f"{question} {TECH_DATA_WORDS}", files
+
+    def merge_follow_up(self, question: str, hits: list[Hit], more: list[Hit]) -> list[Hit]:
+        """Add the follow-up hits that state the asked value, just inside the quoting range."""
+        kinds = asked_types(question, strict_only=False)
+        seen = {h.chunk.id for h in hits}
+        floor = SOURCE_SHARE * hits[0].score if hits else 1.0
+        extra = [
+            replace(h, score=floor)
+            for h in more
+            if h.chunk.id not in seen and any(holds_value(k, h.chunk.text) for k in kinds)
+        ][:FOLLOW_UP]
+        return [*hits[:1], *extra, *hits[1:]]
 
     def named_documents(self, question: str) -> set[str]:
         """Return the documents of the device the question names (empty: names none)."""
@@ -167,6 +204,6 @@ class EvidencePolicy:
         chosen = [
             h
             for h in useful
-            if lines[h.chunk.id] >= max(MIN_LINE, LINE_SHARE * top_line) or h is useful[0]
+            if h is useful[0] or lines[h.chunk.id] >= max(MIN_LINE, LINE_SHARE * top_line)
         ]
         return chosen[:MAX_SOURCES]

@@ -189,6 +189,21 @@ class Toolbox:
         )
         return SearchResult(query, tuple(hits), sources)
 
+    def search_files(
+        self, ledger: Ledger, query: str, files: tuple[str, ...], question: str = ""
+    ) -> SearchResult:
+        """Search only ``files`` (the named device's manuals); register the hits.
+
+        ``question``: what the passages are cut for (default: the query).
+        """
+        hits = self.retriever.search(query, SearchOptions(k=SEARCH_K, filters=SearchFilters(files)))
+        cut_for = question or query
+        sources = tuple(
+            ledger.add(h.chunk, self.titles.get(h.chunk.doc_id, h.chunk.file), cut_for, h.score)
+            for h in hits
+        )
+        return SearchResult(query, tuple(hits), sources)
+
     def find_document(self, doc: str) -> str | None:
         """Resolve a doc id, file name or (part of a) title to a doc id."""
         wanted = (doc or "").strip().lower()
