@@ -18,11 +18,16 @@ from nikdesk.retrieval.normalize import fold
 
 _WORD = re.compile(r"[a-zäöüß]{3,}", re.IGNORECASE)
 _TOKEN = re.compile(r"\S+")
-_CONTACT = re.compile(
-    r"\btel\b|\btelefon\b|\bphone\b|\bfax\b|e-?mail|www\.|https?://|@\w|\bgmbh\b|\bco\. ?kg\b"
-    r"|\bstr(asse|aße|\.)\s|\bstreet\b|\broad\b|\bpostfach\b|\bhotline\b|\b\d{5}\s+[A-ZÄÖÜ][a-zäöü]+",
-    re.IGNORECASE,
+# kinds of contact detail; a cover or contact page shows several of them
+_CONTACT = (
+    re.compile(r"\btel\b|\btelefon\b|\bphone\b|\bfax\b|\bhotline\b", re.IGNORECASE),
+    re.compile(r"e-?mail|@\w", re.IGNORECASE),
+    re.compile(r"www\.|https?://", re.IGNORECASE),
+    re.compile(r"\bgmbh\b|\bco\. ?kg\b|\bag\b|\bltd\b|\binc\b", re.IGNORECASE),
+    re.compile(r"str(asse|aße|\.)\s|\bstreet\b|\broad\b|\bpostfach\b", re.IGNORECASE),
+    re.compile(r"\b[A-Z]?-?\d{5}\s+[A-ZÄÖÜ][a-zäöü]+\b(?!\s*(?:bits?|bytes?|baud)\b)"),
 )
+CONTACT_WORDS = 80  # a contact page is short; a long passage with a URL is content
 _LEADER = re.compile(r"\.{6,}|…{3,}")
 MIN_WORDS = 9  # fewer words than this is a title page or a bare heading
 CONTACT_SIGNS = 3  # this many address/contact signs make a cover or contact page
@@ -44,9 +49,10 @@ INSTALLATION_TOPIC = re.compile(
 def is_filler(text: str) -> bool:
     """Tell whether a passage says nothing a technician can use (title, address, chart labels)."""
     words = _WORD.findall(text)
-    if len(words) < MIN_WORDS:
-        return True
-    if len({m.group(0).lower() for m in _CONTACT.finditer(text)}) >= CONTACT_SIGNS:
+    if len(words) < MIN_WORDS and " | " not in text:
+        return True  # a table row with a code and its meaning is short, yet content
+    signs = sum(bool(p.search(text)) for p in _CONTACT)
+    if signs >= CONTACT_SIGNS and len(words) < CONTACT_WORDS:
         return True
     if len(_LEADER.findall(text)) >= 2:
         return True  # a table of contents: "Serial port configuration ........ 4"

@@ -166,6 +166,14 @@ def line_score(line: str, ask: Ask) -> float:
     return score / (1.0 + max(0, len(line) - 160) / 300)
 
 
+_ERROR_CODE = re.compile(r"^(\d{1,4}|[a-z]{1,2}\d{2,4})$")
+
+
+def _names_code(line: str, ask: Ask) -> bool:
+    # an error/warning number ("202", "E050"), not a model number ("SBR128") in a header
+    return any(_ERROR_CODE.match(c) for c in ask.codes & set(raw_tokens(line)))
+
+
 def is_table(lines: list[str]) -> bool:
     """Tell whether passage lines are table rows ("cell | cell")."""
     rows = [ln for ln in lines if " | " in ln]

@@ -201,9 +201,6 @@ class EvidencePolicy:
         lines = {h.chunk.id: quote(h.chunk.text, question).score for h in close}
         useful = [h for h in close if not is_filler(h.chunk.text)] or [best]
         top_line = max(lines[h.chunk.id] for h in useful)
-        chosen = [
-            h
-            for h in useful
-            if h is useful[0] or lines[h.chunk.id] >= max(MIN_LINE, LINE_SHARE * top_line)
-        ]
+        floor = max(MIN_LINE, LINE_SHARE * top_line)
+        chosen = [h for h in useful if lines[h.chunk.id] >= floor] or useful[:1]
         return chosen[:MAX_SOURCES]
