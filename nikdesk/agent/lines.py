@@ -150,8 +150,11 @@ def line_score(line: str, ask: Ask) -> float:
         ):
             score += 0.6
     codes = ask.codes & token_set
-    score += 2.0 * len(codes)
-    if tokens[0] in ask.codes or (len(tokens) > 1 and tokens[1] in ask.codes):
+    # an error number or register ("202", "E050", "0x0FFF") pins the line down; a model
+    # number ("3000TL-X") only says which device, and stands in every header of its table
+    pins = {c for c in codes if _ERROR_CODE.match(c) or c.startswith("0x")}
+    score += 2.0 * len(pins) + 0.5 * len(codes - pins)
+    if tokens[0] in pins or (len(tokens) > 1 and tokens[1] in pins):
         score += 3.0  # the row that defines the code, not the one saying "see E050"
     score += sum(4.0 for q in ask.quoted if q in folded)
     score += sum(0.8 for p in ask.pairs if p in folded)
@@ -162,8 +165,18 @@ def line_score(line: str, ask: Ask) -> float:
     if ask.colours and ask.colours & token_set:
         # "Flashes red: During an update process" answers "die LED blinkt rot"
         score += 1.5 + (1.5 if _STATES.search(folded) else 0.0)
+    if _is_heading(line):
+        score *= 0.6  # a heading names the topic; the line under it states the fact
     # a long line says many things; the piece that states the fact should win
     return score / (1.0 + max(0, len(line) - 160) / 300)
+
+
+def _is_heading(line: str) -> bool:
+    # "7. Detail zweischieniger Stromversorgung", "Serial port configuration"
+    if " | " in line or ":" in line.rstrip(":") or len(line) > 60:
+        return False
+    body = re.sub(r"^[\d.]+\s*", "", line)
+    return not _NUMBER.search(body) and len(body.split()) <= 6
 
 
 _ERROR_CODE = re.compile(r"^(\d{1,4}|[a-z]{1,2}\d{2,4})$")
@@ -194,7 +207,7 @@ def quote(
     question: str,
     max_chars: int = QUOTE_CHARS,
     rows: int = TABLE_ROWS,
-    context: int = 2,
+    context: int = 3,
 ) -> Quote:
     """Return the key line of ``passage`` for ``question`` and the lines around it to quote.
 
@@ -234,7 +247,9 @@ def quote(
                 keep.add(i)
                 budget -= len(units[i])
     else:
-        order = [best + d for k in range(1, context + 1) for d in (k, -k)]
+        # what follows the key line usually completes it ("Baud rate: 19200" -> "Data bits")
+        order = [best + 1, best + 2, best - 1]
+        order += [best + d for k in range(2, context + 1) for d in (k + 1, -k)]
         for i in order:
             if len(keep) > context:
                 break

@@ -198,6 +198,10 @@ class EvidencePolicy:
         """
         best = hits[0]
         close = [h for h in hits if h.score >= SOURCE_SHARE * best.score]
+        named = self.named_documents(question)
+        if named:
+            # the question names the device: other devices' manuals do not answer it
+            close = [h for h in close if h.chunk.doc_id in named] or close
         lines = {h.chunk.id: quote(h.chunk.text, question).score for h in close}
         useful = [h for h in close if not is_filler(h.chunk.text)] or [best]
         top_line = max(lines[h.chunk.id] for h in useful)
