@@ -80,16 +80,16 @@ def quote_lines(sources: list[Source], question: str, t: dict[str, str]) -> str:
             t["source_heading"].format(title=source.title, page=source.page, ref=source.ref)
         )
         shown_lines = source.passage.splitlines()
+        bold = {source.highlight} if source.highlight else set()
         if question:
-            shown_lines = list(quote(source.passage, question).lines) or shown_lines
+            found = quote(source.passage, question)
+            shown_lines = list(found.lines) or shown_lines
+            bold.update(found.also)
         for line in shown_lines:
             if not line.strip():
                 continue
             shown = line.strip()
-            if source.highlight and shown == source.highlight:
-                shown = f"**{_escape(shown)}**"
-            else:
-                shown = _escape(shown)
+            shown = f"**{_escape(shown)}**" if shown in bold else _escape(shown)
             parts.append(f"> {shown}  ")  # two spaces: a Markdown line break inside the quote
         parts.append("")
     return "\n".join(parts)

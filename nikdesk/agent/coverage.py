@@ -28,6 +28,10 @@ _CONTACT = (
     re.compile(r"\b[A-Z]?-?\d{5}\s+[A-ZÄÖÜ][a-zäöü]+\b(?!\s*(?:bits?|bytes?|baud)\b)"),
 )
 CONTACT_WORDS = 80  # a contact page is short; a long passage with a URL is content
+_HISTORY = re.compile(
+    r"^(?:v?\d+(?:\.\d+)+\s*\|\s*)?(?:19|20)\d\d[-./]\d{1,2}(?:[-./]\d{1,2})?\b.*\|",
+    re.MULTILINE | re.IGNORECASE,
+)
 _LEADER = re.compile(r"\.{6,}|…{3,}")
 MIN_WORDS = 9  # fewer words than this is a title page or a bare heading
 CONTACT_SIGNS = 3  # this many address/contact signs make a cover or contact page
@@ -54,6 +58,8 @@ def is_filler(text: str) -> bool:
     signs = sum(bool(p.search(text)) for p in _CONTACT)
     if signs >= CONTACT_SIGNS and len(words) < CONTACT_WORDS:
         return True
+    if len(_HISTORY.findall(text)) >= 2:
+        return True  # a document history: "2022-1-29 | wangjia nxing | Add … | V3.19"
     if len(_LEADER.findall(text)) >= 2:
         return True  # a table of contents: "Serial port configuration ........ 4"
     if " | " not in text:

@@ -34,6 +34,7 @@ _FIELD = re.compile(r"\s+(?=(?:[A-ZÄÖÜ][\w/.-]*)(?:\s[\w/.-]+){0,2}\s?:\s)")
 _REGISTER = re.compile(r"\s+(?=0x[0-9A-Fa-f]{3,4}\b)")
 _QUOTED = re.compile(r"[\"'„“‚‘»«]([^\"'„“”‚‘’»«]{3,60})[\"'“”‘’»«]")
 _NUMBER = re.compile(r"\d")
+_URL = re.compile(r"(?:https?://|www\.)\S+(?:\s\S*_\S*)*")
 _COLOURS = {
     "rot": "red",
     "gruen": "green",
@@ -132,6 +133,7 @@ def _glue(parts: list[str]) -> list[str]:
 
 def line_score(line: str, ask: Ask) -> float:
     """Score how well ``line`` answers the question described by ``ask``."""
+    line = _URL.sub(" ", line)  # "…/vedirect_protocol:faq#what_pins_do_i_need" is no prose
     tokens = raw_tokens(line)
     if not tokens:
         return 0.0
@@ -200,6 +202,7 @@ class Quote:
     lines: tuple[str, ...]  # verbatim pieces, "…" between non-adjacent ones
     key: str
     score: float
+    also: tuple[str, ...] = ()  # further key lines: another part of the question answered
 
 
 def quote(
@@ -263,7 +266,24 @@ def quote(
             out.append("…")
         out.append(units[i])
         last = i
-    return Quote(tuple(out), units[best], scores[best])
+    also = _second_keys(units, scores, best, keep - {best} - {header}, ask)
+    return Quote(tuple(out), units[best], scores[best], also)
+
+
+ALSO_SHARE = 0.75  # a quoted line this close to the key line is a key line too ...
+
+
+def _second_keys(
+    units: list[str], scores: list[float], best: int, quoted: set[int], ask: Ask
+) -> tuple[str, ...]:
+    """Return at most one more quoted line that answers a part the key line leaves open."""
+    covered = ask.terms & set(terms(units[best]))
+    for i in sorted(quoted, key=lambda i: -scores[i]):
+        if scores[i] < ALSO_SHARE * scores[best] or not _NUMBER.search(units[i]):
+            continue
+        if (ask.terms & set(terms(units[i]))) - covered:  # ... when it adds asked terms
+            return (units[i],)
+    return ()
 
 
 def key_line(passage: str, question: str) -> str:
