@@ -99,13 +99,18 @@ def ask_of(question: str) -> Ask:
         terms=frozenset(wanted - names),
         names=frozenset(wanted & names),
         words=frozenset(t for t in raw if t.isalpha() and len(t) >= 5 and t not in names),
-        codes=frozenset(code_tokens(question) - names),
+        codes=_whole_codes(code_tokens(question) - names),
         quoted=tuple(q for q in quoted if q),
         pairs=tuple(dict.fromkeys(pairs)),
         kinds=tuple(asked_types(question, strict_only=False)),
         quantity=bool(_QUANTITY.search(folded)),
         colours=frozenset(colours),
     )
+
+
+def _whole_codes(codes: set[str]) -> frozenset[str]:
+    # "S1256" also yields the run "1256": that is part of a model number, no error number
+    return frozenset(c for c in codes if not any(c != o and c in o for o in codes))
 
 
 def pieces_of(line: str) -> list[str]:

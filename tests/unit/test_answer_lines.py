@@ -9,7 +9,8 @@ from __future__ import annotations
 import pytest
 
 from nikdesk.agent.coverage import asks_installation, is_filler, is_protocol_document
-from nikdesk.agent.lines import key_line, pieces_of, quote
+from nikdesk.agent.lines import key_line, pieces_of, quote, set_device_names
+from nikdesk.retrieval.routing import DocumentRouter
 
 # Sungrow_SBR096-256_Datenblatt_DE.pdf p. 2
 SBR_TABLE = (
@@ -120,3 +121,39 @@ def test_document_types_and_installation_questions() -> None:
     assert asks_installation("Welche Sicherung brauche ich für den go-e Charger 22 kW?")
     assert asks_installation("What type of RCD do I need upstream of the inverter?")
     assert not asks_installation("Welches Register liefert die Ladeleistung beim go-e Charger?")
+
+
+def test_a_document_history_is_filler() -> None:
+    # SolaX_Hybrid_X1-X3_G4_Modbus_TCP-RTU_V3.21.pdf p. 5
+    history = (
+        "2022-01-13 | tangyan chong | Add Read Holding Register(BMS Info) Add Read Input "
+        "Registers 0x011F wBatteryForceChargeFlag | V3.18\n"
+        "2022-1-29 | wangjia nxing | Add Read Holding Registers 0x0103 CtType(X3) | V3.19"
+    )
+    assert is_filler(history)
+
+
+def test_a_heading_yields_to_the_line_stating_the_fact() -> None:
+    # as in production: the library's device names say which manual, not which line
+    files = ["NIBE_S1256_Installationshilfe_DE.pdf", "NIBE_S1156-S1256_Benutzerhandbuch_DE.pdf"]
+    set_device_names(DocumentRouter([(f, f, "") for f in files]).specific_names)
+    # NIBE_S1256_Installationshilfe_DE.pdf p. 10
+    passage = (
+        "7. Detail zweischieniger Stromversorgung\n"
+        "!ACHTUNG! Bei der zweischienigen Stromversorgung mit Tarifsteuerung/-blockierung "
+        "MÜSSEN die Kabelbrücken auf der AA2 Platine entfernt werden!\n"
+        "S1256 (AA2-Platine)"
+    )
+    q = "S1256 mit zweischieniger Stromversorgung und EVU-Sperre: Was muss ich ändern?"
+    try:
+        assert key_line(passage, q).startswith("!ACHTUNG!")
+    finally:
+        set_device_names(frozenset())
+
+
+def test_a_second_part_of_the_question_gets_a_second_key_line() -> None:
+    q = "Welche Nennspannung und welche nutzbare Energie hat der Sungrow SBR128?"
+    found = quote(SBR_TABLE, q)
+    keys = {found.key, *found.also}
+    assert any("Nennspannung" in k for k in keys)
+    assert any("Energie (nutzbar)" in k for k in keys)
