@@ -34,7 +34,9 @@ _FIELD = re.compile(r"\s+(?=(?:[A-ZÄÖÜ][\w/.-]*)(?:\s[\w/.-]+){0,2}\s?:\s)")
 _REGISTER = re.compile(r"\s+(?=0x[0-9A-Fa-f]{3,4}\b)")
 _QUOTED = re.compile(r"[\"'„“‚‘»«]([^\"'„“”‚‘’»«]{3,60})[\"'“”‘’»«]")
 _NUMBER = re.compile(r"\d")
-_URL = re.compile(r"(?:https?://|www\.)\S+(?:\s\S*_\S*)*")
+# a link to a web page ("www.victronenergy.com/live/…#what_pins_do_i_need"), not an API
+# endpoint ("http://{ip}:8050/setMaxPower?p=600", which is the answer in an API document)
+_URL = re.compile(r"(?:https?://)?www\.\S+(?:\s\S*_\S*)*")
 _COLOURS = {
     "rot": "red",
     "gruen": "green",
@@ -216,11 +218,13 @@ def quote(
     max_chars: int = QUOTE_CHARS,
     rows: int = TABLE_ROWS,
     context: int = 3,
+    fill: bool = False,
 ) -> Quote:
     """Return the key line of ``passage`` for ``question`` and the lines around it to quote.
 
-    A table keeps its header and up to ``rows`` rows scoring close to the key row; text keeps
-    up to ``context`` neighbouring pieces (after first, then before) within ``max_chars``.
+    A table keeps its header and up to ``rows`` rows scoring close to the key row (``fill``:
+    or else the rows after it); text keeps up to ``context`` neighbouring pieces (after first,
+    then before) within ``max_chars``.
     """
     ask = ask_of(question)
     raw_lines = [ln.strip() for ln in passage.splitlines() if ln.strip()]
@@ -248,12 +252,22 @@ def quote(
         if header is not None and header != best:
             keep.add(header)
             budget -= len(units[header])
+        limit = rows + 1 + (header is not None)
         for i in sorted(ranked, key=lambda i: -scores[i]):
-            if len(keep) >= rows + 1 + (header is not None):
+            if len(keep) >= limit:
                 break
             if i not in keep and scores[i] >= 0.7 * scores[best] and len(units[i]) <= budget:
                 keep.add(i)
                 budget -= len(units[i])
+        if " | " not in units[best] or fill:
+            # the key is the table's title, not a row (or the passage is for a model): the
+            # rows under it follow in order
+            for i in range(best + 1, len(units)):
+                if len(keep) >= limit or len(units[i]) > budget:
+                    break
+                if units[i] != "…":
+                    keep.add(i)
+                    budget -= len(units[i])
     else:
         # what follows the key line usually completes it ("Baud rate: 19200" -> "Data bits")
         order = [best + 1, best + 2, best - 1]
@@ -298,5 +312,5 @@ def key_line(passage: str, question: str) -> str:
 
 def excerpt_lines(text: str, question: str, max_chars: int) -> str:
     """Return the passage of a chunk to keep for ``question``: the key line and its context."""
-    found = quote(text, question, max_chars, rows=8, context=12)
+    found = quote(text, question, max_chars, rows=12, context=12, fill=True)
     return "\n".join(found.lines)

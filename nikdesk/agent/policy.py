@@ -22,8 +22,8 @@ MIN_DENSE = 0.80
 MAX_SOURCES = 3
 SOURCE_SHARE = 0.5  # further passages are quoted when they score at least this share of the best
 # a further passage is quoted only when its key line answers at least this share as well as
-# the best passage's key line does (filler and near-misses stay out)
-LINE_SHARE = 0.34
+# the key line of the best-ranked passage does (filler and near-misses stay out)
+LINE_SHARE = 0.5
 MIN_LINE = 1.0  # a passage whose best line scores below this answers nothing of the question
 NAMED_SHARE = 0.5  # documents routed at least this share of the best are the named device's
 FOLLOW_UP = 2  # passages a technical-data follow-up search may add
@@ -204,7 +204,8 @@ class EvidencePolicy:
             close = [h for h in close if h.chunk.doc_id in named] or close
         lines = {h.chunk.id: quote(h.chunk.text, question).score for h in close}
         useful = [h for h in close if not is_filler(h.chunk.text)] or [best]
-        top_line = max(lines[h.chunk.id] for h in useful)
-        floor = max(MIN_LINE, LINE_SHARE * top_line)
+        # measured against the best-ranked passage: a passage sharing many words with the
+        # question (an overview table) must not push out the pages that answer it
+        floor = max(MIN_LINE, LINE_SHARE * lines[useful[0].chunk.id])
         chosen = [h for h in useful if lines[h.chunk.id] >= floor] or useful[:1]
         return chosen[:MAX_SOURCES]
