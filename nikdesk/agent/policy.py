@@ -91,10 +91,6 @@ class EvidencePolicy:
             return Verdict("not_found", f"weak evidence (cosine {best_dense:.3f})")
         if may_clarify and not catalog().names_device(question):
             close = [h for h in hits[:CLARIFY_TOP] if h.score >= CLARIFY_SHARE * hits[0].score]
-            if not routed:
-                # the question names no device at all ("die Wallbox", "the device"): any maker
-                # among the hits is a candidate, however far down
-                close = hits[:CLARIFY_TOP]
             options = self.device_options(close)
             if len(options) >= 2:
                 return Verdict("clarify", "several devices fit", tuple(options))
