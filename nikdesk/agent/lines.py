@@ -296,6 +296,8 @@ def _second_keys(
     units: list[str], scores: list[float], best: int, quoted: set[int], ask: Ask
 ) -> tuple[str, ...]:
     """Return at most one more quoted line that answers a part the key line leaves open."""
+    if _is_heading(units[best]) and best + 1 in quoted and _NUMBER.search(units[best + 1]):
+        return (units[best + 1],)  # the heading names the topic, the line under it the value
     covered = ask.terms & set(terms(units[best]))
     for i in sorted(quoted, key=lambda i: -scores[i]):
         if scores[i] < ALSO_SHARE * scores[best] or not _NUMBER.search(units[i]):

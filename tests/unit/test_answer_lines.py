@@ -72,6 +72,16 @@ def test_a_code_finds_the_row_defining_it() -> None:
     assert key_line(GROWATT_WARNINGS, q).startswith("PV Voltage High Error: 202")
 
 
+def test_under_a_heading_key_the_value_line_is_bold_too() -> None:
+    files = ["Victron_VE.Direct_Protocol_3.33.pdf", "Victron_BMV-7xx_HEX_Protocol.pdf"]
+    set_device_names(DocumentRouter([(f, f, "") for f in files]).specific_names)
+    try:
+        found = quote(VEDIRECT, "What serial settings do I need to read a VE.Direct port?")
+    finally:
+        set_device_names(frozenset())
+    assert "Baud rate: 19200" in (found.key, *found.also)
+
+
 def test_a_run_on_line_is_cut_and_the_asked_field_is_the_key() -> None:
     assert key_line(VEDIRECT, "Welche Baudrate nutzt VE.Direct?") == "Baud rate: 19200"
     quoted = quote(VEDIRECT, "Welche Baudrate nutzt VE.Direct?")
