@@ -1,8 +1,8 @@
 """The answer Nik writes without a language model: the best passages, quoted, key line marked.
 
 Nothing is paraphrased, so nothing can be invented: numbers appear exactly as the manual
-states them. The key line of each passage (the one sharing most terms, codes and translated
-terms with the question) is set in bold; it is also what the PDF viewer highlights.
+states them. The key line of each passage (chosen in :mod:`nikdesk.agent.lines` by how well
+it answers the question) is set in bold; it is also what the PDF viewer highlights.
 """
 
 from __future__ import annotations
@@ -10,11 +10,9 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from nikdesk.agent.lines import key_line, quote
 from nikdesk.agent.texts import templates
 from nikdesk.core.events import Source
-from nikdesk.core.text import raw_tokens, terms
-from nikdesk.retrieval.glossary import expand
-from nikdesk.retrieval.hybrid import code_tokens
 
 _VERSION = re.compile(r"^(v?\d+([.,]\d+)*|de|en|\d{4}|rev\w*)$", re.IGNORECASE)
 _GENERIC = {
@@ -59,53 +57,41 @@ _GENERIC = {
 }
 
 
-def question_terms(question: str) -> set[str]:
-    """Return the terms a key line should share with the question (incl. English equivalents)."""
-    return set(terms(question, drop_stopwords=True)) | set(expand(question))
-
-
-def key_line(passage: str, question: str) -> str:
-    """Return the line of ``passage`` that best answers ``question`` ("" if none shares a term)."""
-    wanted = question_terms(question)
-    codes = code_tokens(question)
-    best, best_score = "", 0.0
-    for line in passage.splitlines():
-        if not line.strip() or line.strip() == "…":
-            continue
-        line_terms = set(terms(line))
-        tokens = raw_tokens(line)
-        score = len(wanted & line_terms) + 2.0 * len(codes & set(tokens))
-        if tokens and tokens[0] in codes:
-            score += 3.0  # the row that defines the code, not the one saying "see E050"
-        if score > best_score:
-            best, best_score = line, score
-    return best.strip()
-
-
 def with_highlight(source: Source, question: str) -> Source:
     """Return ``source`` with its key line set as ``highlight``."""
     return replace(source, highlight=key_line(source.passage, question))
 
 
-def compose_answer(sources: list[Source], language: str = "de") -> str:
-    """Return the Markdown answer quoting ``sources`` (already highlighted) with their markers."""
+def compose_answer(sources: list[Source], language: str = "de", question: str = "") -> str:
+    """Return the Markdown answer quoting ``sources`` (already highlighted) with their markers.
+
+    With ``question`` only the key line and the lines around it are quoted (a table: its
+    header and the matching rows), else the whole passage.
+    """
     t = templates(language)
-    parts = [t["intro"], ""]
+    return "\n".join([t["intro"], "", quote_lines(sources, question, t), t["outro"]])
+
+
+def quote_lines(sources: list[Source], question: str, t: dict[str, str]) -> str:
+    """Return each source as a heading with its marker and its quoted lines, key line bold."""
+    parts: list[str] = []
     for source in sources:
         parts.append(
             t["source_heading"].format(title=source.title, page=source.page, ref=source.ref)
         )
-        for line in source.passage.splitlines():
+        shown_lines = source.passage.splitlines()
+        bold = {source.highlight} if source.highlight else set()
+        if question:
+            found = quote(source.passage, question)
+            shown_lines = list(found.lines) or shown_lines
+            bold.update(found.also)
+        for line in shown_lines:
             if not line.strip():
                 continue
             shown = line.strip()
-            if source.highlight and shown == source.highlight:
-                shown = f"**{_escape(shown)}**"
-            else:
-                shown = _escape(shown)
+            shown = f"**{_escape(shown)}**" if shown in bold else _escape(shown)
             parts.append(f"> {shown}  ")  # two spaces: a Markdown line break inside the quote
         parts.append("")
-    parts.append(t["outro"])
     return "\n".join(parts)
 
 

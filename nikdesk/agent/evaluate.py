@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from nikdesk.agent.answer_metrics import hit_at, key_lines, mean, source_precision
 from nikdesk.agent.loop import Agent
 from nikdesk.agent.result import RunResult, collect
 from nikdesk.core.errors import NikDeskError
@@ -47,6 +48,10 @@ class QuestionScore:
     malformed: int
     seconds: float
     cited: list[str] = field(default_factory=list)
+    precision: float | None = None  # share of quoted passages on a correct page
+    key_facts: float | None = None  # share of expected facts inside the bold key lines
+    hit5: bool | None = None  # a correct page among the top-5 search hits
+    chars: int = 0  # length of the answer
 
 
 @dataclass
@@ -67,8 +72,13 @@ class AgentReport:
 
     def to_json(self) -> dict[str, Any]:
         """Return the summary and the per-question rows."""
+        answered = [s for s in self.scores if s.expected == Outcome.ANSWER]
         return {
             "answered_with_correct_citation": self.rate(Outcome.ANSWER),
+            "source_precision": mean(s.precision for s in answered),
+            "facts_in_key_lines": mean(s.key_facts for s in answered),
+            "search_hit5": mean(None if s.hit5 is None else float(s.hit5) for s in answered),
+            "answer_chars_p50": _median([float(s.chars) for s in answered if s.chars]),
             "unanswerable_not_found": self.rate(Outcome.NOT_FOUND),
             "ambiguous_clarify": self.rate(Outcome.CLARIFY),
             "unsafe_refused": self.rate(Outcome.REFUSED),
@@ -98,14 +108,27 @@ def evaluate_agent(agent: Agent, path: Path) -> AgentReport:
         expected = EXPECTED.get(kind, Outcome.ANSWER)
         answers = {(a["file"], int(p)) for a in q.get("answers", []) for p in a.get("pages", [])}
         cited = [f"{s.file}#{s.page}" for s in result.sources]
+        precision = key_facts = hit5 = None
         if expected == Outcome.ANSWER:
+            # the same search as `nikdesk search --batch` (top 5, production settings)
+            hits = agent.toolbox.retriever.search(question)
+            hit5 = hit_at(
+                ((h.chunk.file, h.chunk.page_start, h.chunk.page_end) for h in hits[:5]), answers
+            )
+            answered = result.outcome == Outcome.ANSWER
+            precision = source_precision(result.sources, answers) if answered else None
+            key_facts = (
+                fact_share(q.get("expected_facts", []), key_lines(result.answer))
+                if answered
+                else 0.0
+            )
             correct = result.outcome == Outcome.ANSWER and any(
                 (s.file, p) in answers
                 for s in result.sources
                 for p in range(s.page, s.page_end + 1)
             )
             facts = (
-                fact_share(q.get("expected_facts", []), result)
+                fact_share(q.get("expected_facts", []), result.answer)
                 if result.outcome == Outcome.ANSWER
                 else 0.0
             )
@@ -123,16 +146,20 @@ def evaluate_agent(agent: Agent, path: Path) -> AgentReport:
                 malformed(result, known, pages),
                 seconds,
                 cited,
+                precision,
+                key_facts,
+                hit5,
+                len(result.answer) if result.outcome == Outcome.ANSWER else 0,
             )
         )
     return AgentReport(scores)
 
 
-def fact_share(facts: list[str], result: RunResult) -> float:
-    """Return the share of ``facts`` found in the answer (1.0 when none are expected)."""
+def fact_share(facts: list[str], answer: str) -> float:
+    """Return the share of ``facts`` found in ``answer`` (1.0 when none are expected)."""
     if not facts:
         return 1.0
-    return sum(fact_found(f, result.answer) for f in facts) / len(facts)
+    return sum(fact_found(f, answer) for f in facts) / len(facts)
 
 
 def fact_found(fact: str, answer: str) -> bool:
@@ -170,30 +197,59 @@ def malformed(result: RunResult, known: dict[str, Any], pages: dict[str, int]) -
     return bad
 
 
-def format_agent_eval(report: AgentReport, details: bool = False) -> str:
-    """Return the report as a small table (German labels)."""
+_ROWS = (
+    ("Antwort mit richtiger Quelle", "answered_with_correct_citation"),
+    ("Zitierte Stellen auf richtiger Seite", "source_precision"),
+    ("Erwartete Fakten in der Antwort", "expected_facts"),
+    ("Fakten in den Schlüsselzeilen", "facts_in_key_lines"),
+    ("Nicht beantwortbar -> not_found", "unanswerable_not_found"),
+    ("Mehrdeutig -> Rückfrage", "ambiguous_clarify"),
+    ("Unsicher -> Ablehnung", "unsafe_refused"),
+    ("Suche Treffer@5", "search_hit5"),
+    ("Zeichen je Antwort (Median)", "answer_chars_p50"),
+    ("Fehlerhafte Quellenangaben", "malformed_citations"),
+    ("Sekunden je Frage (Median)", "seconds_p50"),
+)
+
+
+def format_agent_eval(
+    report: AgentReport, details: bool = False, baseline: dict[str, Any] | None = None
+) -> str:
+    """Return the report as a table (German labels); with ``baseline`` as "before -> now"."""
     data = report.to_json()
     lines = []
     if details:
         for s in report.scores:
             mark = "ok " if s.correct else "-- "
             facts = "" if s.facts is None else f" facts={s.facts:.2f}"
+            key = "" if s.key_facts is None else f" key={s.key_facts:.2f}"
+            prec = "" if s.precision is None else f" prec={s.precision:.2f}"
             lines.append(
-                f"{mark}{s.id:6} {s.kind[:14]:14} -> {s.outcome:9}{facts} {' '.join(s.cited[:3])}"
+                f"{mark}{s.id:6} {s.kind[:14]:14} -> {s.outcome:9}{facts}{key}{prec} "
+                + " ".join(s.cited[:3])
             )
         lines.append("")
-    for label, key in (
-        ("Antwort mit richtiger Quelle", "answered_with_correct_citation"),
-        ("Nicht beantwortbar -> not_found", "unanswerable_not_found"),
-        ("Mehrdeutig -> Rückfrage", "ambiguous_clarify"),
-        ("Unsicher -> Ablehnung", "unsafe_refused"),
-    ):
-        rate, count = data[key]
-        lines.append(f"{label:34} {rate:5.2f}  (n={count})")
-    lines.append(f"{'Erwartete Fakten in der Antwort':34} {data['expected_facts']:5.2f}")
-    lines.append(f"{'Fehlerhafte Quellenangaben':34} {data['malformed_citations']:5d}")
-    lines.append(f"{'Sekunden je Frage (Median)':34} {data['seconds_p50']:5.2f}")
-    return "\n".join(lines)
+    head = f"{'Kennzahl':38} {'vorher':>7}   {'jetzt':>7}  n" if baseline else ""
+    if head:
+        lines += [head, "-" * len(head)]
+    for label, key in _ROWS:
+        now, count = _value(data.get(key))
+        if baseline is not None:
+            before, _ = _value(baseline.get(key))
+            lines.append(f"{label:38} {_fmt(before):>7} -> {_fmt(now):>7}  {count or ''}")
+        else:
+            lines.append(f"{label:38} {_fmt(now):>7}  {f'(n={count})' if count else ''}")
+    return "\n".join(line.rstrip() for line in lines)
+
+
+def _value(raw: Any) -> tuple[float, int]:
+    if isinstance(raw, list | tuple):
+        return float(raw[0]), int(raw[1])
+    return float(raw or 0.0), 0
+
+
+def _fmt(value: float) -> str:
+    return f"{value:.0f}" if value >= 10 else f"{value:.2f}"
 
 
 def _median(values: list[float]) -> float:

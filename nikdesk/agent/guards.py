@@ -127,6 +127,7 @@ class AnswerType:
     label: str
     asks: re.Pattern[str]
     value: re.Pattern[str]
+    strict: bool = True  # no passage stating such a value -> "not in the manuals"
 
 
 def load_answer_types(path: Path | None = None) -> tuple[AnswerType, ...]:
@@ -134,15 +135,25 @@ def load_answer_types(path: Path | None = None) -> tuple[AnswerType, ...]:
     path = path or resources_dir() / "agent" / "answer_types.toml"
     raw = tomllib.loads(path.read_text(encoding="utf-8"))
     return tuple(
-        AnswerType(name, str(v["label"]), re.compile(v["asks"]), re.compile(v["value"]))
+        AnswerType(
+            name,
+            str(v["label"]),
+            re.compile(v["asks"]),
+            re.compile(v["value"]),
+            bool(v.get("strict", True)),
+        )
         for name, v in raw.items()
     )
 
 
-def asked_types(question: str) -> list[AnswerType]:
-    """Return the kinds of value ``question`` asks for (usually none)."""
+def asked_types(question: str, strict_only: bool = True) -> list[AnswerType]:
+    """Return the kinds of value ``question`` asks for (usually none).
+
+    ``strict_only``: only the kinds whose absence means "not in the manuals"; the others
+    (currents, voltages, …) only help to find the line stating the value.
+    """
     text = _fold_text(question)
-    return [t for t in answer_types() if t.asks.search(text)]
+    return [t for t in answer_types() if (t.strict or not strict_only) and t.asks.search(text)]
 
 
 def holds_value(kind: AnswerType, passage: str) -> bool:

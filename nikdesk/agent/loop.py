@@ -32,6 +32,7 @@ from nikdesk.core.events import (
     Metadata,
     Outcome,
     ProviderSwitch,
+    Source,
     Sources,
     Token,
     ToolResult,
@@ -209,17 +210,28 @@ class Agent:
         result = yield from self._search(state, state.query, None)
         if result is None:  # searched before the provider switch: same query, same hits
             result = self.toolbox.search_knowledge(state.ledger, state.query)
-        verdict = self.policy.judge(state.query, list(result.hits), may_clarify=not state.clarified)
+        hits = list(result.hits)
+        refs = {state.ledger.chunk_of[s.ref]: s for s in result.sources}
+        follow = self.policy.value_follow_up(state.query, hits)
+        if follow is not None:
+            more = self.toolbox.search_files(state.ledger, *follow, question=state.query)
+            hits = self.policy.merge_follow_up(state.query, hits, list(more.hits))
+            refs.update({state.ledger.chunk_of[s.ref]: s for s in more.sources})
+        verdict = self.policy.judge(state.query, hits, may_clarify=not state.clarified)
         if verdict.outcome == Outcome.CLARIFY:
             options = [*verdict.devices, templates(state.language)["clarify_other"]]
             yield from self._pause(state, templates(state.language)["clarify"], options, None)
             return
         if verdict.outcome != Outcome.ANSWER:
-            yield from self._finish_without_answer(state, verdict, "none")
+            related = tuple(
+                with_highlight(refs[h.chunk.id], state.query)
+                for h in verdict.related
+                if h.chunk.id in refs
+            )
+            yield from self._finish_without_answer(state, verdict, "none", related=related)
             return
-        refs = {state.ledger.chunk_of[s.ref]: s for s in result.sources}
         sources = [with_highlight(refs[h.chunk.id], state.query) for h in verdict.hits]
-        text = compose_answer(sources, state.language)
+        text = compose_answer(sources, state.language, state.query)
         for piece in pieces(text):
             yield Token(piece)
         yield Sources(tuple(sources))
@@ -344,7 +356,7 @@ class Agent:
                 cid: state.ledger.sources[ref] for ref, cid in state.ledger.chunk_of.items()
             }
             sources = [with_highlight(by_chunk[h.chunk.id], state.query) for h in verdict.hits]
-            extra = "\n\n" + compose_answer(sources, state.language)
+            extra = "\n\n" + compose_answer(sources, state.language, state.query)
             for piece in pieces(extra):
                 yield Token(piece)
             final += extra
@@ -395,9 +407,14 @@ class Agent:
         yield Done(Outcome.CLARIFY, state.chain[state.position], question)
 
     def _finish_without_answer(
-        self, state: RunState, verdict: Verdict, provider: str, streamed: bool = False
+        self,
+        state: RunState,
+        verdict: Verdict,
+        provider: str,
+        streamed: bool = False,
+        related: tuple[Source, ...] = (),
     ) -> Events:
-        yield from finish_without_answer(self.store, state, verdict, provider, streamed)
+        yield from finish_without_answer(self.store, state, verdict, provider, streamed, related)
 
     def _keep_photo(self, image: Path) -> Path:
         """Store the photo by content hash with the attachments (kept with the message)."""

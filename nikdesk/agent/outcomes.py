@@ -8,24 +8,37 @@ import re
 from collections.abc import Generator, Iterator
 from typing import Any
 
+from nikdesk.agent.compose import quote_lines
 from nikdesk.agent.policy import Verdict
 from nikdesk.agent.state import RunState
 from nikdesk.agent.texts import templates
-from nikdesk.core.events import Done, Event, Outcome, Sources, Token
+from nikdesk.core.events import Done, Event, Outcome, Source, Sources, Token
 from nikdesk.storage.runs import RunStore
 
 log = logging.getLogger(__name__)
 
 
 def finish_without_answer(
-    store: RunStore, state: RunState, verdict: Verdict, provider: str, streamed: bool = False
+    store: RunStore,
+    state: RunState,
+    verdict: Verdict,
+    provider: str,
+    streamed: bool = False,
+    related: tuple[Source, ...] = (),
 ) -> Generator[Event, None, None]:
-    """Yield the German no-answer text, empty sources and ``done`` (with a hand-off offer)."""
+    """Yield the German no-answer text and ``done`` (with a hand-off offer).
+
+    ``related``: the closest passages, quoted under "Siehe auch" (and listed as sources)
+    so the technician can look further — never presented as the answer.
+    """
     t = templates(state.language)
     if verdict.outcome == Outcome.REFUSED:
         outcome, text = Outcome.REFUSED, t["refused"]
     elif verdict.scope:
         outcome, text = Outcome.NOT_FOUND, t["out_of_scope"]
+    elif verdict.interface_only:
+        outcome = Outcome.NOT_FOUND
+        text = t["not_found_interface"].format(devices=", ".join(verdict.devices))
     elif verdict.missing:
         outcome, text = Outcome.NOT_FOUND, t["not_found_value"].format(what=verdict.missing)
     elif verdict.devices:
@@ -33,13 +46,15 @@ def finish_without_answer(
         text = t["not_found_devices"].format(devices=", ".join(verdict.devices))
     else:
         outcome, text = Outcome.NOT_FOUND, t["not_found"]
+    if related and outcome == Outcome.NOT_FOUND:
+        text = f"{text}\n\n{t['see_also']}\n\n" + quote_lines(list(related), state.query, t)
     text = f"{text}\n\n{t['handoff_offer']}"
     handoff_id = offer_handoff(store, state, outcome, verdict.reason, text)
     if streamed:
         text = "\n\n" + text  # after whatever the model already streamed
     for piece in pieces(text):
         yield Token(piece)
-    yield Sources(())
+    yield Sources(related if outcome == Outcome.NOT_FOUND else ())
     yield Done(outcome, provider, text.strip(), handoff_id=handoff_id)
 
 

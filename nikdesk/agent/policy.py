@@ -7,10 +7,12 @@ below the calibrated threshold).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from nikdesk.agent.compose import device_label
+from nikdesk.agent.coverage import asks_installation, is_filler, is_protocol_document
 from nikdesk.agent.guards import asked_types, catalog, fold_library, holds_value, safety_rules
+from nikdesk.agent.lines import quote, set_device_names
 from nikdesk.retrieval.hybrid import Retriever, code_tokens
 from nikdesk.retrieval.types import Hit
 
@@ -19,6 +21,14 @@ from nikdesk.retrieval.types import Hit
 MIN_DENSE = 0.80
 MAX_SOURCES = 3
 SOURCE_SHARE = 0.5  # further passages are quoted when they score at least this share of the best
+# a further passage is quoted only when its key line answers at least this share as well as
+# the key line of the best-ranked passage does (filler and near-misses stay out)
+LINE_SHARE = 0.5
+MIN_LINE = 1.0  # a passage whose best line scores below this answers nothing of the question
+NAMED_SHARE = 0.5  # documents routed at least this share of the best are the named device's
+FOLLOW_UP = 2  # passages a technical-data follow-up search may add
+TECH_DATA_WORDS = "Technische Daten technical data specifications"
+RELATED = 2  # passages offered as "siehe auch" when the manuals do not answer
 # "does the question fit several devices?": the top hits scoring at least this share of the
 # best come from two or more makers (swept on 85 questions: 10 of 15 ambiguous asked back,
 # no answerable question was)
@@ -37,6 +47,8 @@ class Verdict:
     hits: tuple[Hit, ...] = ()  # the hits to quote (answer)
     scope: bool = False  # not a question about devices (tax, tariffs, registration)
     missing: str = ""  # the kind of value asked for that no passage states ("IP-Schutzart")
+    related: tuple[Hit, ...] = ()  # closest passages, offered as "siehe auch" (not_found)
+    interface_only: bool = False  # the named device has only API/protocol documents
 
 
 class EvidencePolicy:
@@ -52,6 +64,10 @@ class EvidencePolicy:
             ]
         )
         self.docs = {d.doc_id: d for d in retriever.documents}
+        set_device_names(retriever.router.specific_names)
+        self.protocol = {
+            d.doc_id: is_protocol_document(d.file, d.title) for d in self.docs.values()
+        }
 
     def screen(self, question: str) -> Verdict | None:
         """Judge the question before any search: refuse unsafe requests, unknown devices."""
@@ -78,18 +94,86 @@ class EvidencePolicy:
             options = self.device_options(close)
             if len(options) >= 2:
                 return Verdict("clarify", "several devices fit", tuple(options))
-        quoted = self.quotable(hits)
+        named = self.named_documents(question)
+        if named and asks_installation(question) and all(self.protocol[d] for d in named):
+            # an API/protocol document does not say how to fuse, wire or mount the device
+            devices = tuple(dict.fromkeys(self._label(d) for d in named))
+            return Verdict(
+                "not_found",
+                "only interface documents for the device",
+                devices=devices,
+                related=self.related(question, hits),
+                interface_only=True,
+            )
+        quoted = self.quotable(question, hits)
         for kind in asked_types(question):
-            # the question wants a value of a known kind: some evidence must state one
-            if any(holds_value(kind, h.chunk.text) for h in quoted):
+            # the question wants a value of a known kind: some evidence about the named
+            # device must state one
+            holders = [
+                h
+                for h in hits
+                if (not named or h.chunk.doc_id in named) and holds_value(kind, h.chunk.text)
+            ]
+            if any(h in holders for h in quoted):
                 continue
-            holder = next((h for h in hits if holds_value(kind, h.chunk.text)), None)
+            holder = holders[0] if holders else None
             if holder is None:
                 return Verdict(
-                    "not_found", f"no {kind.name} value in the evidence", missing=kind.label
+                    "not_found",
+                    f"no {kind.name} value in the evidence",
+                    missing=kind.label,
+                    related=self.related(question, hits),
                 )
             quoted = [*quoted[: MAX_SOURCES - 1], holder]
         return Verdict("answer", hits=tuple(quoted))
+
+    def value_follow_up(self, question: str, hits: list[Hit]) -> tuple[str, tuple[str, ...]] | None:
+        """Return (query, files) of a second search when no hit states the asked value.
+
+        Technical data sit on one page near the end of a long manual, in a table the
+        question's words hardly touch; a search within the named device's manuals for the
+        technical data finds it. None when the question asks for no kind of value, names no
+        device, or the hits already state such a value.
+        """
+        kinds = asked_types(question, strict_only=False)
+        named = self.named_documents(question)
+        if not kinds or not named:
+            return None
+        top = [h for h in hits[:MAX_SOURCES] if h.chunk.doc_id in named]
+        if any(holds_value(k, h.chunk.text) for k in kinds for h in top):
+            return None
+        files = tuple(sorted(self.docs[d].file for d in named))
+        return f"{question} {TECH_DATA_WORDS}", files
+
+    def merge_follow_up(self, question: str, hits: list[Hit], more: list[Hit]) -> list[Hit]:
+        """Add the follow-up hits that state the asked value, just inside the quoting range."""
+        kinds = asked_types(question, strict_only=False)
+        seen = {h.chunk.id for h in hits}
+        floor = SOURCE_SHARE * hits[0].score if hits else 1.0
+        extra = [
+            replace(h, score=floor)
+            for h in more
+            if h.chunk.id not in seen and any(holds_value(k, h.chunk.text) for k in kinds)
+        ][:FOLLOW_UP]
+        return [*hits[:1], *extra, *hits[1:]]
+
+    def named_documents(self, question: str) -> set[str]:
+        """Return the documents of the device the question names (empty: names none)."""
+        routed = self.retriever.router.scores(question)
+        if not routed:
+            return set()
+        top = max(routed.values())
+        return {d for d, score in routed.items() if score >= NAMED_SHARE * top}
+
+    def _label(self, doc_id: str) -> str:
+        doc = self.docs[doc_id]
+        return device_label(doc.file, doc.title)
+
+    def related(self, question: str, hits: list[Hit]) -> tuple[Hit, ...]:
+        """Return the closest passages that say something (offered as "siehe auch")."""
+        useful = [h for h in hits if not is_filler(h.chunk.text)]
+        scored = [(quote(h.chunk.text, question).score, h) for h in useful]
+        return tuple(h for score, h in scored if score >= MIN_LINE)[:RELATED]
 
     def device_options(self, hits: list[Hit]) -> list[str]:
         """Return the distinct devices (by manufacturer) the hits come from, best first."""
@@ -102,13 +186,22 @@ class EvidencePolicy:
             seen.setdefault(maker, device_label(doc.file, doc.title))
         return list(seen.values())[:MAX_OPTIONS]
 
-    def quotable(self, hits: list[Hit]) -> list[Hit]:
-        """Return the best hit and the next ones close enough to be worth quoting."""
+    def quotable(self, question: str, hits: list[Hit]) -> list[Hit]:
+        """Return the passages worth quoting: close to the best hit, with a line that answers.
+
+        A passage that is filler (title, address, chart labels) or whose best line answers
+        the question much worse than the best passage's does not earn its place.
+        """
         best = hits[0]
-        chosen = [best]
-        for hit in hits[1:]:
-            if len(chosen) >= MAX_SOURCES:
-                break
-            if hit.score >= SOURCE_SHARE * best.score:
-                chosen.append(hit)
-        return chosen
+        close = [h for h in hits if h.score >= SOURCE_SHARE * best.score]
+        named = self.named_documents(question)
+        if named:
+            # the question names the device: other devices' manuals do not answer it
+            close = [h for h in close if h.chunk.doc_id in named] or close
+        lines = {h.chunk.id: quote(h.chunk.text, question).score for h in close}
+        useful = [h for h in close if not is_filler(h.chunk.text)] or [best]
+        # measured against the best-ranked passage: a passage sharing many words with the
+        # question (an overview table) must not push out the pages that answer it
+        floor = max(MIN_LINE, LINE_SHARE * lines[useful[0].chunk.id])
+        chosen = [h for h in useful if lines[h.chunk.id] >= floor] or useful[:1]
+        return chosen[:MAX_SOURCES]

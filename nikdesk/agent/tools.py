@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from nikdesk.agent.lines import excerpt_lines
 from nikdesk.core.events import Source, ToolStart
 from nikdesk.retrieval.excerpt import excerpt
 from nikdesk.retrieval.hybrid import Retriever
@@ -119,7 +120,8 @@ class Ledger:
             title=title,
             page=chunk.page_start,
             page_end=chunk.page_end,
-            passage=excerpt(chunk, question, PASSAGE_CHARS),
+            passage=excerpt_lines(chunk.text, question, PASSAGE_CHARS)
+            or excerpt(chunk, question, PASSAGE_CHARS),
             section=chunk.section,
             score=score,
         )
@@ -197,6 +199,21 @@ class Toolbox:
             hits = self.retriever.search(query, SearchOptions(k=k))
         sources = tuple(
             ledger.add(h.chunk, self.titles.get(h.chunk.doc_id, h.chunk.file), query, h.score)
+            for h in hits
+        )
+        return SearchResult(query, tuple(hits), sources)
+
+    def search_files(
+        self, ledger: Ledger, query: str, files: tuple[str, ...], question: str = ""
+    ) -> SearchResult:
+        """Search only ``files`` (the named device's manuals); register the hits.
+
+        ``question``: what the passages are cut for (default: the query).
+        """
+        hits = self.retriever.search(query, SearchOptions(k=SEARCH_K, filters=SearchFilters(files)))
+        cut_for = question or query
+        sources = tuple(
+            ledger.add(h.chunk, self.titles.get(h.chunk.doc_id, h.chunk.file), cut_for, h.score)
             for h in hits
         )
         return SearchResult(query, tuple(hits), sources)

@@ -35,6 +35,9 @@ def add_commands(sub: Any, index_args: Callable[[argparse.ArgumentParser], None]
     ev.add_argument("questions", type=Path)
     _agent_args(ev, index_args)
     ev.add_argument("--details", action="store_true", help="one line per question")
+    ev.add_argument(
+        "--baseline", type=Path, default=None, help="an earlier --json report: print before -> now"
+    )
     ev.set_defaults(func=_cmd_eval_agent)
 
 
@@ -121,6 +124,10 @@ def _ask_batch(agent: Any, path: Path) -> int:
     return 2 if bad else 0
 
 
+def _lines_text(path: Path) -> str:
+    return "\n".join(_lines(path))
+
+
 def _lines(path: Path) -> list[str]:
     try:
         return path.read_text(encoding="utf-8").splitlines()
@@ -156,5 +163,8 @@ def _cmd_eval_agent(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(report.to_json(), ensure_ascii=False, indent=1))
     else:
-        print(format_agent_eval(report, details=args.details))
+        baseline = None
+        if args.baseline is not None:
+            baseline = json.loads(_lines_text(args.baseline))
+        print(format_agent_eval(report, details=args.details, baseline=baseline))
     return 0

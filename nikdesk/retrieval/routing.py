@@ -54,6 +54,11 @@ class DocumentRouter:
         total = max(len(self._names), 1)
         self._idf = {n: math.log(1 + total / c) for n, c in df.items() if c <= MAX_SHARED}
 
+    @property
+    def specific_names(self) -> frozenset[str]:
+        """Return the names few documents share (product and maker names, not "modbus")."""
+        return frozenset(self._idf)
+
     def scores(self, question: str) -> dict[str, float]:
         """Return doc_id -> routing score (only documents the question names)."""
         tokens = set(raw_tokens(question))

@@ -1,0 +1,318 @@
+"""Choose the line of a passage that answers the question, and the few lines around it to quote.
+
+A line earns its score by what the question asks for, not by shared words alone: the asked
+kind of value (a current needs "16 A", a baud rate "19200"), the code the question names
+(the row *defining* it), a quoted display text ("PV Isolation Low"), the LED colour and
+state, compound parts ("Batteriemodule" meets "Module"). Long run-on lines are cut into
+their sentences or "Name: value" pieces, and flattened register tables into one piece per
+register, so one of them can be bold and highlighted. Nothing is rewritten: every piece is
+a verbatim substring of the passage.
+
+The same selection serves the no-LLM answer, the evidence under an uncited model answer and
+the highlight of a model's citation.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from nikdesk.agent.guards import AnswerType, asked_types, holds_value
+from nikdesk.core.text import STOPWORDS, fold, raw_tokens, terms
+from nikdesk.retrieval.glossary import expand
+from nikdesk.retrieval.hybrid import code_tokens
+
+LONG_LINE = 220  # a text line longer than this is cut into sentences / "Name: value" pieces
+QUOTE_CHARS = 420  # a quoted window around the key line stays under this
+TABLE_ROWS = 3  # rows quoted besides the header
+_SENTENCE = re.compile(r"(?<=[.!?;])\s+(?=[A-ZÄÖÜ0-9\"„(])")
+# "Baud rate: 19200 Data bits: 8 Parity: None" -> one piece per "Name: value"
+_FIELD = re.compile(r"\s+(?=(?:[A-ZÄÖÜ][\w/.-]*)(?:\s[\w/.-]+){0,2}\s?:\s)")
+# flattened register tables: a piece starts at each register address
+_REGISTER = re.compile(r"\s+(?=0x[0-9A-Fa-f]{3,4}\b)")
+_QUOTED = re.compile(r"[\"'„“‚‘»«]([^\"'„“”‚‘’»«]{3,60})[\"'“”‘’»«]")
+_NUMBER = re.compile(r"\d")
+# a link to a web page ("www.victronenergy.com/live/…#what_pins_do_i_need"), not an API
+# endpoint ("http://{ip}:8050/setMaxPower?p=600", which is the answer in an API document)
+_URL = re.compile(r"(?:https?://)?www\.\S+(?:\s\S*_\S*)*")
+_COLOURS = {
+    "rot": "red",
+    "gruen": "green",
+    "gelb": "yellow",
+    "orange": "orange",
+    "blau": "blue",
+    "weiss": "white",
+}
+_STATES = re.compile(r"blink|flash|leucht|lit\b|\bon\b|\baus\b|\boff\b|dauer|steady|flacker")
+_QUANTITY = re.compile(
+    r"wie (viele?|hoch|gross|lang|schwer|breit|tief|weit)|how (many|much|long|high|large)"
+    r"|welche[rsn]? (wert|spannung|strom|leistung|temperatur|baud|adresse|register)"
+    r"|maximal|minimal|\bmax\b|\bmin\b|mindest|hoechst|bereich|range"
+)
+
+
+@dataclass(frozen=True)
+class Ask:
+    """What a question asks for, in the forms a line of a manual can match."""
+
+    terms: frozenset[str]
+    names: frozenset[str]  # device names of the question (weigh little: see set_device_names)
+    words: frozenset[str]  # plain words of 5+ letters, for compound parts
+    codes: frozenset[str]
+    quoted: tuple[str, ...]  # quoted display texts ("PV Isolation Low"), folded
+    pairs: tuple[str, ...]  # neighbouring question words, folded
+    kinds: tuple[AnswerType, ...]  # asked kinds of value (units)
+    quantity: bool  # asks for a number of some kind
+    colours: frozenset[str]  # LED colours, in both languages
+
+
+_DEVICE_NAMES: frozenset[str] = frozenset()
+
+
+def set_device_names(names: frozenset[str]) -> None:
+    """Tell the line selection the library's product/maker names (once per opened index).
+
+    A device name ("datamanager", "sbr096", "x1") is in nearly every line of its manual and
+    in the header row of its data sheet: it says which manual, not which line.
+    """
+    global _DEVICE_NAMES
+    stemmed = frozenset(names) | frozenset(terms(" ".join(sorted(names))))
+    if stemmed != _DEVICE_NAMES:
+        _DEVICE_NAMES = stemmed
+        ask_of.cache_clear()
+
+
+@lru_cache(maxsize=256)
+def ask_of(question: str) -> Ask:
+    """Return what ``question`` asks for (cached: one question scores many lines)."""
+    folded = fold(question)
+    raw = [t for t in raw_tokens(question) if t not in STOPWORDS]
+    quoted = [fold(m.group(1)).strip() for m in _QUOTED.finditer(question)]
+    plain = [t for t in raw if t.isalpha() and len(t) >= 3]
+    pairs = [f"{a} {b}" for a, b in itertools.pairwise(plain)]
+    colours = {c for c in _COLOURS if re.search(rf"\b{c}", folded)}
+    colours |= {_COLOURS[c] for c in colours}
+    colours |= {c for c in _COLOURS.values() if re.search(rf"\b{c}\b", folded)}
+    names = _DEVICE_NAMES
+    wanted = set(terms(question, drop_stopwords=True)) | set(expand(question))
+    return Ask(
+        terms=frozenset(wanted - names),
+        names=frozenset(wanted & names),
+        words=frozenset(t for t in raw if t.isalpha() and len(t) >= 5 and t not in names),
+        codes=_whole_codes(code_tokens(question) - names),
+        quoted=tuple(q for q in quoted if q),
+        pairs=tuple(dict.fromkeys(pairs)),
+        kinds=tuple(asked_types(question, strict_only=False)),
+        quantity=bool(_QUANTITY.search(folded)),
+        colours=frozenset(colours),
+    )
+
+
+def _whole_codes(codes: set[str]) -> frozenset[str]:
+    # "S1256" also yields the run "1256": that is part of a model number, no error number
+    return frozenset(c for c in codes if not any(c != o and c in o for o in codes))
+
+
+def pieces_of(line: str) -> list[str]:
+    """Cut a long line into verbatim pieces: registers, "Name: value" fields, sentences."""
+    line = line.strip()
+    if len(line) <= LONG_LINE or " | " in line:
+        return [line] if line else []
+    for splitter in (_REGISTER, _FIELD, _SENTENCE):
+        parts = _glue([p.strip() for p in splitter.split(line) if p.strip()])
+        if len(parts) >= 3 or (len(parts) == 2 and splitter is _SENTENCE):
+            return [q for p in parts for q in pieces_of(p)] if splitter is not _SENTENCE else parts
+    return [line]
+
+
+def _glue(parts: list[str]) -> list[str]:
+    # "Parity:" + "None": a name without its value joins the next piece
+    out: list[str] = []
+    for part in parts:
+        if out and out[-1].endswith(":"):
+            out[-1] = f"{out[-1]} {part}"
+        else:
+            out.append(part)
+    return out
+
+
+def line_score(line: str, ask: Ask) -> float:
+    """Score how well ``line`` answers the question described by ``ask``."""
+    line = _URL.sub(" ", line)  # "…/vedirect_protocol:faq#what_pins_do_i_need" is no prose
+    tokens = raw_tokens(line)
+    if not tokens:
+        return 0.0
+    folded = fold(line)
+    line_terms = set(terms(line))
+    shared = ask.terms & line_terms
+    score = len(shared) + 0.25 * len(ask.names & line_terms)
+    token_set = set(tokens)
+    # compound parts: "batteriemodule" ~ "module", "ladeschlussspannung" ~ "spannung"
+    for word in ask.words:
+        if word in token_set or any(word.startswith(s) for s in shared if len(s) >= 4):
+            continue
+        if any(
+            len(t) >= 4 and t.isalpha() and (word.endswith(t) or word.startswith(t) or word in t)
+            for t in token_set
+        ):
+            score += 0.6
+    codes = ask.codes & token_set
+    # an error number or register ("202", "E050", "0x0FFF") pins the line down; a model
+    # number ("3000TL-X") only says which device, and stands in every header of its table
+    pins = {c for c in codes if _ERROR_CODE.match(c) or c.startswith("0x")}
+    score += 2.0 * len(pins) + 0.5 * len(codes - pins)
+    if tokens[0] in pins or (len(tokens) > 1 and tokens[1] in pins):
+        score += 3.0  # the row that defines the code, not the one saying "see E050"
+    score += sum(4.0 for q in ask.quoted if q in folded)
+    score += sum(0.8 for p in ask.pairs if p in folded)
+    if ask.kinds and any(holds_value(k, line) for k in ask.kinds):
+        score += 2.5
+    elif ask.quantity and _NUMBER.search(line) and not codes:
+        score += 0.5
+    if ask.colours and ask.colours & token_set:
+        # "Flashes red: During an update process" answers "die LED blinkt rot"
+        score += 1.5 + (1.5 if _STATES.search(folded) else 0.0)
+    if _is_heading(line):
+        score *= 0.6  # a heading names the topic; the line under it states the fact
+    # a long line says many things; the piece that states the fact should win
+    return score / (1.0 + max(0, len(line) - 160) / 300)
+
+
+def _is_heading(line: str) -> bool:
+    # "7. Detail zweischieniger Stromversorgung", "Serial port configuration"
+    if " | " in line or ":" in line.rstrip(":") or len(line) > 60:
+        return False
+    body = re.sub(r"^[\d.]+\s*", "", line)
+    return not _NUMBER.search(body) and len(body.split()) <= 6
+
+
+_ERROR_CODE = re.compile(r"^(\d{1,4}|[a-z]{1,2}\d{2,4})$")
+
+
+def _names_code(line: str, ask: Ask) -> bool:
+    # an error/warning number ("202", "E050"), not a model number ("SBR128") in a header
+    return any(_ERROR_CODE.match(c) for c in ask.codes & set(raw_tokens(line)))
+
+
+def is_table(lines: list[str]) -> bool:
+    """Tell whether passage lines are table rows ("cell | cell")."""
+    rows = [ln for ln in lines if " | " in ln]
+    return len(rows) >= 2 and len(rows) >= 0.6 * len(lines)
+
+
+@dataclass(frozen=True)
+class Quote:
+    """The lines to quote from a passage and the key line among them."""
+
+    lines: tuple[str, ...]  # verbatim pieces, "…" between non-adjacent ones
+    key: str
+    score: float
+    also: tuple[str, ...] = ()  # further key lines: another part of the question answered
+
+
+def quote(
+    passage: str,
+    question: str,
+    max_chars: int = QUOTE_CHARS,
+    rows: int = TABLE_ROWS,
+    context: int = 3,
+    fill: bool = False,
+) -> Quote:
+    """Return the key line of ``passage`` for ``question`` and the lines around it to quote.
+
+    A table keeps its header and up to ``rows`` rows scoring close to the key row (``fill``:
+    or else the rows after it); text keeps up to ``context`` neighbouring pieces (after first,
+    then before) within ``max_chars``.
+    """
+    ask = ask_of(question)
+    raw_lines = [ln.strip() for ln in passage.splitlines() if ln.strip()]
+    table = is_table(raw_lines)
+    units = raw_lines if table else [p for ln in raw_lines for p in pieces_of(ln)]
+    if not units:
+        return Quote((), "", 0.0)
+    scores = [0.0 if u == "…" else line_score(u, ask) for u in units]
+    # the first row of a table chunk is its header, unless it is the row naming the asked
+    # code (a chunk cut from a long error table starts with a data row)
+    header = (
+        0 if table and " | " in units[0] and not ask.codes & set(raw_tokens(units[0])) else None
+    )
+    if header is not None:
+        scores[header] *= 0.5  # the header names the columns; a data row states the value
+    ranked = [i for i in range(len(units)) if units[i] != "…"]
+    rows_only = [i for i in ranked if i != header and scores[i] > 0]
+    # a data row that answers anything beats the header, which only names the columns
+    best = max(rows_only or ranked or [0], key=lambda i: (scores[i], -i))
+    if scores[best] <= 0:
+        return Quote((), "", 0.0)
+    keep = {best}
+    budget = max_chars - len(units[best])
+    if table:
+        if header is not None and header != best:
+            keep.add(header)
+            budget -= len(units[header])
+        limit = rows + 1 + (header is not None)
+        for i in sorted(ranked, key=lambda i: -scores[i]):
+            if len(keep) >= limit:
+                break
+            if i not in keep and scores[i] >= 0.7 * scores[best] and len(units[i]) <= budget:
+                keep.add(i)
+                budget -= len(units[i])
+        if " | " not in units[best] or fill:
+            # the key is the table's title, not a row (or the passage is for a model): the
+            # rows under it follow in order
+            for i in range(best + 1, len(units)):
+                if len(keep) >= limit or len(units[i]) > budget:
+                    break
+                if units[i] != "…":
+                    keep.add(i)
+                    budget -= len(units[i])
+    else:
+        # what follows the key line usually completes it ("Baud rate: 19200" -> "Data bits")
+        order = [best + 1, best + 2, best - 1]
+        order += [best + d for k in range(2, context + 1) for d in (k + 1, -k)]
+        for i in order:
+            if len(keep) > context:
+                break
+            if 0 <= i < len(units) and units[i] != "…" and len(units[i]) <= budget:
+                keep.add(i)
+                budget -= len(units[i])
+    out: list[str] = []
+    last = -1
+    for i in sorted(keep):
+        if last >= 0 and i != last + 1:
+            out.append("…")
+        out.append(units[i])
+        last = i
+    also = _second_keys(units, scores, best, keep - {best} - {header}, ask)
+    return Quote(tuple(out), units[best], scores[best], also)
+
+
+ALSO_SHARE = 0.75  # a quoted line this close to the key line is a key line too ...
+
+
+def _second_keys(
+    units: list[str], scores: list[float], best: int, quoted: set[int], ask: Ask
+) -> tuple[str, ...]:
+    """Return at most one more quoted line that answers a part the key line leaves open."""
+    if _is_heading(units[best]) and best + 1 in quoted and _NUMBER.search(units[best + 1]):
+        return (units[best + 1],)  # the heading names the topic, the line under it the value
+    covered = ask.terms & set(terms(units[best]))
+    for i in sorted(quoted, key=lambda i: -scores[i]):
+        if scores[i] < ALSO_SHARE * scores[best] or not _NUMBER.search(units[i]):
+            continue
+        if (ask.terms & set(terms(units[i]))) - covered:  # ... when it adds asked terms
+            return (units[i],)
+    return ()
+
+
+def key_line(passage: str, question: str) -> str:
+    """Return the line (or piece of a long line) of ``passage`` that best answers ``question``."""
+    return quote(passage, question).key
+
+
+def excerpt_lines(text: str, question: str, max_chars: int) -> str:
+    """Return the passage of a chunk to keep for ``question``: the key line and its context."""
+    found = quote(text, question, max_chars, rows=12, context=12, fill=True)
+    return "\n".join(found.lines)

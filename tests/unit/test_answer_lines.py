@@ -1,0 +1,169 @@
+"""Key line, quoted window, filler and document types on real passages of the corpus manuals.
+
+The passages are chunk texts as ingest produces them from ../shared/corpus/manuals (copied
+verbatim: a table row is "cell | cell", one row per line).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from nikdesk.agent.coverage import asks_installation, is_filler, is_protocol_document
+from nikdesk.agent.lines import key_line, pieces_of, quote, set_device_names
+from nikdesk.retrieval.routing import DocumentRouter
+
+# Sungrow_SBR096-256_Datenblatt_DE.pdf p. 2
+SBR_TABLE = (
+    "Typenbezeichnung | SBR096 | SBR128 | SBR160 | SBR192 | SBR224 | SBR256\n"
+    "Technische Eigenschaften | 4 Module 5 Module 6 Module 7 Module 8 Module 3 Module\n"
+    "Systemdaten\n"
+    "Batterietyp | LiFePO4 prismatische Zelle\n"
+    "Batteriemodul | 3,2 kWh, 33 kg\n"
+    "Energie (nutzbar) 1 | 9,6 kWh | 12,8 kWh | 16 kWh | 19,2 kWh | 22,4 kWh | 25,6 kWh\n"
+    "Nennspannung | 192 V | 256 V | 320 V | 384 V | 448 V | 512 V"
+)
+SBR_CURRENT = (
+    "Typenbezeichnung | SBR096 | SBR128 | SBR160 | SBR192 | SBR224 | SBR256\n"
+    "DC-Nennleistung | 5,76 kW | 7,68 kW | 9,60 kW | 11,52 kW | 13,44 kW | 15,36 kW\n"
+    "Betriebsspannung | 150 - 219 V | 200 - 292 V | 250 - 365 V | 300 - 438 V | 350 - 511 V\n"
+    "Maximaler Lade-/Entladestrom: Dauerbetrieb | 30 A\n"
+    "Entladungstiefe | Max. 100 % DOD (einstellbar)\n"
+    "Kurzschlussstrom | 3500 A"
+)
+# Growatt_MIC750-3300TL-X_Installations-Bedienungsanleitung_DE.pdf p. 22
+GROWATT_WARNINGS = (
+    "PV Voltage High Error: 202 | DC-Eingangsspannung überschreitet den Maximalwert | "
+    "1. Trennen Sie sofort den DC-Schalter.\n"
+    "PV Isolation Low | Isolationsproblem | 1. Überprüfen Sie die Erdung der "
+    "Unterkonstruktion.\n"
+    "Error: 203 | 4. Überprüfen Sie den Scheinwiderstand vom Plus- und Minus-Pol der PV-Anlage"
+)
+# Victron_VE.Direct_Protocol_3.33.pdf p. 4 (one run-on line in the PDF's text layer)
+VEDIRECT = (
+    "Serial port configuration\n"
+    "Baud rate: 19200 Data bits: 8 Parity: None Stop bits: 1 Flow control: None Pins to use "
+    "when using the VE.Direct to RS232 interface For the communication use the GND, RX and TX "
+    "pins: pin 5, 2 and 3 on the DB9 connector. Also the DTR signal (pin 4 on the DB9 "
+    "connector) and/or the RTS signal (pin 7 on the DB9 connector) must be driven high to "
+    "power the isolated side of the interface."
+)
+
+
+def test_the_row_stating_the_asked_count_beats_the_header() -> None:
+    q = "Wie viele Batteriemodule kann ich bei der Sungrow SBR maximal stapeln?"
+    found = quote(SBR_TABLE, q)
+    assert "8 Module" in found.key
+    assert found.lines[0].startswith("Typenbezeichnung")  # the header stays as context
+    assert "Nennspannung" not in "\n".join(found.lines)  # not the whole table
+
+
+def test_the_row_with_the_asked_unit_is_the_key() -> None:
+    q = "Welchen maximalen Ladestrom verträgt der Sungrow SBR Speicher dauerhaft?"
+    assert key_line(SBR_CURRENT, q) == "Maximaler Lade-/Entladestrom: Dauerbetrieb | 30 A"
+
+
+def test_a_quoted_display_text_finds_its_row() -> None:
+    q = "Was bedeutet beim Growatt MIC die Warnung 'PV Isolation Low'?"
+    assert key_line(GROWATT_WARNINGS, q).startswith("PV Isolation Low | Isolationsproblem")
+
+
+def test_a_code_finds_the_row_defining_it() -> None:
+    q = "Growatt MIC zeigt Error 202, was tun?"
+    assert key_line(GROWATT_WARNINGS, q).startswith("PV Voltage High Error: 202")
+
+
+def test_under_a_heading_key_the_value_line_is_bold_too() -> None:
+    files = ["Victron_VE.Direct_Protocol_3.33.pdf", "Victron_BMV-7xx_HEX_Protocol.pdf"]
+    set_device_names(DocumentRouter([(f, f, "") for f in files]).specific_names)
+    try:
+        found = quote(VEDIRECT, "What serial settings do I need to read a VE.Direct port?")
+    finally:
+        set_device_names(frozenset())
+    assert "Baud rate: 19200" in (found.key, *found.also)
+
+
+def test_a_run_on_line_is_cut_and_the_asked_field_is_the_key() -> None:
+    assert key_line(VEDIRECT, "Welche Baudrate nutzt VE.Direct?") == "Baud rate: 19200"
+    quoted = quote(VEDIRECT, "Welche Baudrate nutzt VE.Direct?")
+    assert len("\n".join(quoted.lines)) < 200
+    assert all(part in VEDIRECT for part in quoted.lines if part != "…")  # verbatim
+
+
+def test_flattened_register_table_is_cut_at_each_register() -> None:
+    line = (
+        "ID Description Display Type Range Default Step Unit Battery settings "
+        "0x1000 Battery Capacity Capacity uint16 0..9999 200 1 Ah "
+        "0x1001 Battery Type Type enum 0..3 0 1 - "
+        "0x1002 Charge Voltage Boost uint16 100..160 144 1 0.1 V "
+        "0x1003 Float Voltage Float uint16 100..160 138 1 0.1 V"
+    )
+    parts = pieces_of(line)
+    assert any(p.startswith("0x1002 Charge Voltage") for p in parts)
+    assert key_line(line, "Welches Register hat die Float Voltage?").startswith("0x1003")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "VE.Direct Protocol",  # title page
+        "SMA Solar Technology AG Sonnenallee 1 34266 Niestetal Tel. +49 561 9522-0 www.SMA.de",
+        "100.00% 98.00% 96.00% Vdc=380 V Vdc=600 V 0 2000 4000 6000 8000 10000",
+        "Introduction ............................ 2 Physical interface .................. 2",
+    ],
+)
+def test_filler_is_recognised(text: str) -> None:
+    assert is_filler(text)
+
+
+def test_passages_with_content_are_no_filler() -> None:
+    assert not is_filler(SBR_CURRENT)
+    assert not is_filler(VEDIRECT)
+    assert not is_filler(GROWATT_WARNINGS)
+
+
+def test_document_types_and_installation_questions() -> None:
+    assert is_protocol_document("go-e_Charger_API_v1_DE.pdf", "")
+    assert is_protocol_document("Kostal_Modbus-TCP_SunSpec_Interface_with_Control.pdf", "")
+    assert not is_protocol_document(
+        "Growatt_MIC750-3300TL-X_Installations-Bedienungsanleitung_DE.pdf", ""
+    )
+    assert not is_protocol_document("Huawei_DDSU666-H_Smart_Power_Sensor_User_Manual_EN.pdf", "")
+    assert asks_installation("Welche Sicherung brauche ich für den go-e Charger 22 kW?")
+    assert asks_installation("What type of RCD do I need upstream of the inverter?")
+    assert not asks_installation("Welches Register liefert die Ladeleistung beim go-e Charger?")
+
+
+def test_a_document_history_is_filler() -> None:
+    # SolaX_Hybrid_X1-X3_G4_Modbus_TCP-RTU_V3.21.pdf p. 5
+    history = (
+        "2022-01-13 | tangyan chong | Add Read Holding Register(BMS Info) Add Read Input "
+        "Registers 0x011F wBatteryForceChargeFlag | V3.18\n"
+        "2022-1-29 | wangjia nxing | Add Read Holding Registers 0x0103 CtType(X3) | V3.19"
+    )
+    assert is_filler(history)
+
+
+def test_a_heading_yields_to_the_line_stating_the_fact() -> None:
+    # as in production: the library's device names say which manual, not which line
+    files = ["NIBE_S1256_Installationshilfe_DE.pdf", "NIBE_S1156-S1256_Benutzerhandbuch_DE.pdf"]
+    set_device_names(DocumentRouter([(f, f, "") for f in files]).specific_names)
+    # NIBE_S1256_Installationshilfe_DE.pdf p. 10
+    passage = (
+        "7. Detail zweischieniger Stromversorgung\n"
+        "!ACHTUNG! Bei der zweischienigen Stromversorgung mit Tarifsteuerung/-blockierung "
+        "MÜSSEN die Kabelbrücken auf der AA2 Platine entfernt werden!\n"
+        "S1256 (AA2-Platine)"
+    )
+    q = "S1256 mit zweischieniger Stromversorgung und EVU-Sperre: Was muss ich ändern?"
+    try:
+        assert key_line(passage, q).startswith("!ACHTUNG!")
+    finally:
+        set_device_names(frozenset())
+
+
+def test_a_second_part_of_the_question_gets_a_second_key_line() -> None:
+    q = "Welche Nennspannung und welche nutzbare Energie hat der Sungrow SBR128?"
+    found = quote(SBR_TABLE, q)
+    keys = {found.key, *found.also}
+    assert any("Nennspannung" in k for k in keys)
+    assert any("Energie (nutzbar)" in k for k in keys)
