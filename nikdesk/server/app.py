@@ -31,6 +31,7 @@ ROUTERS: tuple[str, ...] = (
     "nikdesk.server.auth.routes:router",
     "nikdesk.server.auth.reset_routes:router",
     "nikdesk.server.auth.signin_routes:router",
+    "nikdesk.server.sync_api:router",
     # more routers: one line each, e.g. "nikdesk.server.chat.routes:router",
 )
 STARTUP: tuple[str, ...] = ()  # "module:function(app) -> cleanup | None", run in order

@@ -1,0 +1,208 @@
+"""Apply one pushed change to the server tables (the merge rules of issue 10).
+
+- sessions: title / pinned / deleted merge one field at a time in the order the server receives
+  the changes (never by laptop clocks); a deleted session is a tombstone that no later change
+  brings back. Every applied session change bumps the version, so every device — the sender
+  too — pulls the authoritative state.
+- messages: append-only; a message that exists already is left alone (idempotent).
+- attachments: the photo must have been uploaded (hash verified) before the row; it joins the
+  message's photo list.
+- feedback: one row per answer (id derived from the message id); rating 0 = withdrawn.
+- handoffs: created or moved forward (offered -> requested); support's statuses are never undone.
+- paused_runs: a paused run is resumed on the device that paused it; accepted, not stored.
+
+A change the server cannot accept raises :class:`RowRejected` (the caller parks it).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from pydantic import ValidationError
+from sqlalchemy.orm import Session
+
+from nikdesk.core.sync import (
+    SESSION_FIELDS,
+    AttachmentRow,
+    Change,
+    FeedbackRow,
+    HandoffRow,
+    MessageRow,
+    SessionRow,
+)
+from nikdesk.server.db import utcnow
+from nikdesk.server.models import (
+    MESSAGE_ROLES,
+    Attachment,
+    ChatSession,
+    Feedback,
+    Handoff,
+    Message,
+)
+from nikdesk.server.versions import next_version
+
+LAPTOP_ROLES = ("user", "assistant")  # "support" messages come from the support desk only
+_HANDOFF_RANK = {"offered": 0, "requested": 1, "answered": 2, "closed": 3}
+
+
+class RowRejected(Exception):
+    """The change is invalid; ``code`` + German ``message`` go back to the laptop."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+def apply_change(db: Session, user_id: str, device_id: str, change: Change) -> None:
+    """Apply ``change`` for ``user_id`` (inside the caller's transaction/savepoint)."""
+    handler = _HANDLERS.get(change.table)
+    if handler is None:
+        return  # paused_runs (device-local) and tables of newer clients: accepted, not stored
+    try:
+        handler(db, user_id, device_id, change)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first.get("loc", ()))
+        raise RowRejected("INVALID_ROW", f"Ungültiger Eintrag ({where}: {first['msg']}).") from None
+
+
+def _session(db: Session, user_id: str, device_id: str, change: Change) -> None:
+    row = SessionRow.model_validate(change.row)
+    current = db.get(ChatSession, row.id)
+    if current is not None and current.user_id != user_id:
+        raise RowRejected("FOREIGN_ROW", "Diese Unterhaltung gehört zu einem anderen Konto.")
+    fields = SESSION_FIELDS if change.fields is None else change.fields
+    if current is None:
+        current = ChatSession(
+            id=row.id,
+            user_id=user_id,
+            title=row.title[:300],
+            pinned=row.pinned,
+            deleted=row.deleted,
+            created_at=_time(row.created),
+        )
+        db.add(current)
+    elif not current.deleted:  # a tombstone stays a tombstone, whatever arrives later
+        for name in fields:
+            if name in SESSION_FIELDS:
+                value = getattr(row, name)
+                setattr(current, name, value[:300] if name == "title" else value)
+    current.updated_at = utcnow()
+    current.origin_device = device_id
+    current.version = next_version(db, user_id)
+    db.flush()
+
+
+def _message(db: Session, user_id: str, device_id: str, change: Change) -> None:
+    row = MessageRow.model_validate(change.row)
+    existing = db.get(Message, row.id)
+    if existing is not None:
+        if existing.user_id != user_id:
+            raise RowRejected("FOREIGN_ROW", "Diese Nachricht gehört zu einem anderen Konto.")
+        return  # append-only: the first copy stays
+    if row.role not in LAPTOP_ROLES:
+        raise RowRejected(
+            "INVALID_ROLE", f"Unbekannte Rolle „{row.role}“ (erlaubt: {', '.join(MESSAGE_ROLES)})."
+        )
+    session = db.get(ChatSession, row.session_id)
+    if session is None or session.user_id != user_id:
+        raise RowRejected(
+            "UNKNOWN_SESSION", "Die Unterhaltung dieser Nachricht ist dem Server unbekannt."
+        )
+    db.add(
+        Message(
+            id=row.id,
+            session_id=row.session_id,
+            user_id=user_id,
+            role=row.role,
+            text=row.text,
+            provider=row.provider or None,
+            outcome=(row.outcome or None) and row.outcome[:20],
+            sources=row.sources,
+            run_id=row.run_id,
+            attachments=[],
+            created_at=_time(row.created),
+            version=next_version(db, user_id),
+            origin_device=device_id,
+        )
+    )
+    db.flush()
+
+
+def _attachment(db: Session, user_id: str, device_id: str, change: Change) -> None:
+    row = AttachmentRow.model_validate(change.row)
+    if db.get(Attachment, (row.sha256, user_id)) is None:
+        raise RowRejected(
+            "PHOTO_MISSING", "Das Foto wurde noch nicht hochgeladen; es wird erneut versucht."
+        )
+    message = db.get(Message, row.message_id)
+    if message is None or message.user_id != user_id:
+        raise RowRejected("UNKNOWN_MESSAGE", "Die Nachricht zu diesem Foto ist unbekannt.")
+    if change.op == "delete" or row.sha256 in (message.attachments or []):
+        return
+    message.attachments = [*(message.attachments or []), row.sha256]
+    message.version = next_version(db, user_id)
+    db.flush()
+
+
+def _feedback(db: Session, user_id: str, device_id: str, change: Change) -> None:
+    row = FeedbackRow.model_validate(change.row)
+    message = db.get(Message, row.message_id)
+    if message is None or message.user_id != user_id:
+        raise RowRejected("UNKNOWN_MESSAGE", "Die bewertete Antwort ist dem Server unbekannt.")
+    current = db.get(Feedback, row.id)
+    if current is not None and current.user_id != user_id:
+        raise RowRejected("FOREIGN_ROW", "Diese Bewertung gehört zu einem anderen Konto.")
+    rating = 0 if row.deleted else row.rating
+    if current is None:
+        current = Feedback(
+            id=row.id, message_id=row.message_id, user_id=user_id, created_at=_time(row.created)
+        )
+        db.add(current)
+    current.rating, current.comment = rating, row.comment
+    current.version = next_version(db, user_id)
+    db.flush()
+
+
+def _handoff(db: Session, user_id: str, device_id: str, change: Change) -> None:
+    row = HandoffRow.model_validate(change.row)
+    status = "requested" if row.status in ("requested", "sent") else "offered"
+    current = db.get(Handoff, row.id)
+    if current is not None and current.user_id != user_id:
+        raise RowRejected("FOREIGN_ROW", "Diese Übergabe gehört zu einem anderen Konto.")
+    session = db.get(ChatSession, row.session_id)
+    if session is None or session.user_id != user_id:
+        raise RowRejected(
+            "UNKNOWN_SESSION", "Die Unterhaltung dieser Übergabe ist dem Server unbekannt."
+        )
+    if current is None:
+        current = Handoff(id=row.id, user_id=user_id, session_id=row.session_id)
+        current.question, current.status = row.question, status
+        db.add(current)
+    elif _HANDOFF_RANK[status] > _HANDOFF_RANK.get(current.status, 0):
+        current.status = status  # only forward: support's answered/closed stay
+    else:
+        return
+    current.updated_at = utcnow()
+    current.version = next_version(db, user_id)
+    db.flush()
+
+
+_HANDLERS: dict[str, Any] = {
+    "sessions": _session,
+    "messages": _message,
+    "attachments": _attachment,
+    "feedback": _feedback,
+    "handoffs": _handoff,
+}
+
+
+def _time(value: str) -> datetime:
+    """Parse a laptop timestamp (kept for display only, never for merging); now if absent."""
+    try:
+        parsed = datetime.fromisoformat(value)
+    except (TypeError, ValueError):
+        return utcnow()
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
