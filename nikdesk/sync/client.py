@@ -139,7 +139,7 @@ class ServerApi:
         """Run ``call`` with retries on transient failures; raise SyncOffline at the end."""
         retrying = Retrying(
             retry=retry_if_exception(_is_transient),
-            wait=wait_exponential_jitter(initial=0.2, max=5.0),
+            wait=wait_exponential_jitter(multiplier=0.2, max=5.0, jitter=0.3),
             stop=stop_after_delay(_retry_seconds()),
             reraise=True,
         )
