@@ -27,9 +27,9 @@ from tests.sync.faults import Proxy
 from tests.sync.laptops import Laptop
 
 
-def server_env(smtp: SmtpCapture, database_url: str) -> dict[str, str]:
+def server_env(smtp: SmtpCapture, url: str) -> dict[str, str]:
     return {
-        "NIKDESK_DATABASE_URL": database_url,
+        "NIKDESK_DATABASE_URL": url,
         "NIKDESK_SMTP_HOST": "127.0.0.1",
         "NIKDESK_SMTP_PORT": str(smtp.port),
         "NIKDESK_RATE_LIMIT_LOGIN": "1000/minute",
@@ -41,7 +41,9 @@ def server_env(smtp: SmtpCapture, database_url: str) -> dict[str, str]:
 
 @pytest.fixture
 def sync_server(
-    tmp_path: Path, database_url: str, smtp_server: SmtpCapture
+    tmp_path: Path,
+    database_url: str,  # noqa: F811
+    smtp_server: SmtpCapture,  # noqa: F811
 ) -> Iterator[LiveServer]:
     """The real server process on the parametrised database."""
     server = start_server(tmp_path / "server", server_env(smtp_server, database_url))
@@ -62,7 +64,10 @@ def proxy(sync_server: LiveServer) -> Iterator[Proxy]:
 
 
 @pytest.fixture
-def make_laptop(tmp_path: Path, smtp_server: SmtpCapture) -> Callable[..., Laptop]:
+def make_laptop(
+    tmp_path: Path,
+    smtp_server: SmtpCapture,  # noqa: F811
+) -> Callable[..., Laptop]:
     """Return ``make_laptop(name, **env)`` -> a laptop with its own NIKDESK_HOME."""
 
     def factory(name: str, **env: str) -> Laptop:

@@ -77,7 +77,14 @@ class Laptop:
         """Register, read the code from the real mail, verify, log in; return the email."""
         email = email or f"tech-{uuid.uuid4().hex[:10]}@example.com"
         self.run(
-            "account", "register", "--server", server, "--email", email, "--name", "Techniker",
+            "account",
+            "register",
+            "--server",
+            server,
+            "--email",
+            email,
+            "--name",
+            "Techniker",
             input=password + "\n",
         )
         code = self.mailbox.code_for(email)

@@ -23,8 +23,15 @@ def test_history_follows_the_technician_to_a_second_laptop(
     assert status["signed_in"] and status["email"] == email and status["pending"] == 0
 
     asked = one.run(
-        "ask", "Wie setze ich den Wechselrichter zurück?", "--session", "new",
-        "--index", str(sample_index), "--provider", "none", "--json",
+        "ask",
+        "Wie setze ich den Wechselrichter zurück?",
+        "--session",
+        "new",
+        "--index",
+        str(sample_index),
+        "--provider",
+        "none",
+        "--json",
     )
     result = json.loads(asked.stdout)
     session_id = result["session_id"]
@@ -47,8 +54,15 @@ def test_history_follows_the_technician_to_a_second_laptop(
 
     # a follow-up in the same session from the second laptop comes back to the first
     two.run(
-        "ask", "Und danach?", "--session", session_id,
-        "--index", str(sample_index), "--provider", "none", "--json",
+        "ask",
+        "Und danach?",
+        "--session",
+        session_id,
+        "--index",
+        str(sample_index),
+        "--provider",
+        "none",
+        "--json",
     )
     two.sync()
     again = one.sync()
@@ -151,8 +165,14 @@ def test_accounts_are_separate_on_a_shared_laptop_and_on_the_server(
             "device_id": van.status()["device_id"],
             "schema_version": 1,
             "changes": [
-                {"seq": 10**9, "table": "sessions", "op": "update", "row_id": s.id,
-                 "fields": ["title"], "row": {"id": s.id, "title": "gekapert"}},
+                {
+                    "seq": 10**9,
+                    "table": "sessions",
+                    "op": "update",
+                    "row_id": s.id,
+                    "fields": ["title"],
+                    "row": {"id": s.id, "title": "gekapert"},
+                },
             ],
         },
         headers={"Authorization": f"Bearer {token_b}"},
