@@ -24,6 +24,7 @@ from tests.server.conftest import (  # noqa: F401  (fixtures shared with the ser
 )
 from tests.server.services import LiveServer, SmtpCapture, start_server
 from tests.sync.faults import Proxy
+from tests.sync.inproc import app_client, memory_keyring  # noqa: F401  (in-process rig)
 from tests.sync.laptops import Laptop
 
 

@@ -9,18 +9,14 @@ between push and pull.
 from __future__ import annotations
 
 import os
-import uuid
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.server.helpers import signup
 from tests.server.services import SmtpCapture
+from tests.sync.inproc import Device, signed_in
 from tests.sync.laptops import store_snapshot
 
 OPS = st.one_of(
@@ -33,74 +29,6 @@ OPS = st.one_of(
     st.tuples(st.just("lossy_sync"), st.integers(0, 2)),
     st.tuples(st.just("push_only"), st.integers(0, 2)),
 )
-
-
-class LossyTransport(httpx.BaseTransport):
-    """Forward to the in-process app; when armed, drop the next push's answer after it applied.
-
-    (Starlette's TestClient speaks httpx2 here, so requests are re-issued through it.)
-    """
-
-    def __init__(self, app_client: Any) -> None:
-        self.app_client = app_client
-        self.armed = False
-
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        answer = self.app_client.request(
-            request.method,
-            request.url.raw_path.decode(),
-            content=request.read(),
-            headers={k: v for k, v in request.headers.items() if k.lower() != "host"},
-        )
-        if self.armed and request.url.path == "/sync/push":
-            self.armed = False
-            raise httpx.ReadError("connection reset after the server applied the batch")
-        return httpx.Response(
-            answer.status_code, headers=dict(answer.headers), content=answer.content
-        )
-
-
-@pytest.fixture
-def app_client(tmp_path: Path, smtp_server: SmtpCapture) -> Iterator[Any]:
-    from fastapi.testclient import TestClient
-
-    from nikdesk.server.app import create_app
-    from nikdesk.server.config import ServerSettings
-    from tests.server.conftest import settings_kwargs
-
-    kwargs = settings_kwargs(tmp_path / "srv", f"sqlite:///{tmp_path / 'srv.db'}", smtp_server)
-    with TestClient(create_app(ServerSettings(**kwargs))) as client:
-        yield client
-
-
-@pytest.fixture
-def memory_keyring() -> Iterator[None]:
-    import keyring
-
-    from tests.fakes import memory_keyring_class
-
-    previous = keyring.get_keyring()
-    keyring.set_keyring(memory_keyring_class()())
-    yield
-    keyring.set_keyring(previous)
-
-
-class Device:
-    def __init__(self, path: Path, account_id: str, app_client: Any, n: int):
-        from nikdesk.storage.chats import ChatStore
-        from nikdesk.storage.db import open_db
-        from nikdesk.sync.client import ServerApi, Tokens
-        from nikdesk.sync.engine import SyncEngine
-
-        self.lossy = LossyTransport(app_client)
-        self.store = ChatStore(open_db(path))
-        api = ServerApi("http://testserver", Tokens(account_id), transport=self.lossy)
-        self.engine = SyncEngine(
-            self.store.db, api, f"device-{n}-{uuid.uuid4()}", push_batch=7, pull_page=5
-        )
-
-    def session_ids(self) -> list[str]:
-        return sorted(s.id for s in self.store.sessions(include_deleted=True))
 
 
 @settings(
@@ -118,15 +46,10 @@ def test_random_interleavings_converge(
     ops: list[tuple[Any, ...]],
     devices: int,
 ) -> None:
-    from nikdesk.sync.client import Tokens
     from nikdesk.sync.engine import SyncReport
 
     monkeypatch.setenv("NIKDESK_SYNC_RETRY_SECONDS", "5")
-    account = signup(app_client, mailbox)
-    pair = app_client.post(
-        "/auth/login", data={"username": account.email, "password": account.password}
-    ).json()
-    Tokens(account.user_id).save(pair)
+    account = signed_in(app_client, mailbox)
     base = tmp_path_factory.mktemp("devices")
     fleet = [Device(base / f"d{n}.db", account.user_id, app_client, n) for n in range(devices)]
     written: set[str] = set()
