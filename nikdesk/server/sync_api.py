@@ -45,7 +45,7 @@ from nikdesk.server.db import transaction
 from nikdesk.server.devices import bind_device
 from nikdesk.server.errors import ApiError, not_found, responses
 from nikdesk.server.models import Attachment, ChatSession, Device, Feedback, Handoff, Message
-from nikdesk.server.sync_apply import RowRejected, apply_change
+from nikdesk.server.sync_apply import RowRejected, Versions, apply_change
 from nikdesk.server.versions import current_version
 
 router = APIRouter(prefix="/sync", tags=["sync"])
@@ -76,13 +76,15 @@ def push(body: PushRequest, request: Request, user: VerifiedUser) -> PushRespons
             db, user.id, body.device_id, body.device_name, body.app_version or None
         )
         last = int(device.last_push_seq or 0)
+        fresh = [c for c in body.changes if c.seq > last]
+        versions = Versions(db, user.id, len(fresh)) if fresh else None
         for change in sorted(body.changes, key=lambda c: c.seq):
             if change.seq <= last:
                 skipped += 1
                 continue
             try:
                 with db.begin_nested():
-                    apply_change(db, user.id, device.id, change)
+                    apply_change(db, user.id, device.id, change, versions)
                 applied += 1
             except RowRejected as exc:
                 rejected.append(Rejected(seq=change.seq, code=exc.code, message=exc.message))

@@ -42,6 +42,39 @@ from nikdesk.server.models import (
 )
 from nikdesk.server.versions import next_version
 
+
+class Versions:
+    """Hand out a push's versions from one block reserved up front (one counter UPDATE).
+
+    The block is taken under the user's counter lock, so versions still follow commit order;
+    numbers a batch does not use leave gaps, which pulls (``version > cursor``) do not mind.
+    """
+
+    def __init__(self, db: Session, user_id: str, size: int) -> None:
+        from sqlalchemy import update
+
+        from nikdesk.server.models import UserVersion
+
+        self.db, self.user_id, self.size = db, user_id, max(size, 1)
+        stmt = (
+            update(UserVersion)
+            .where(UserVersion.user_id == user_id)
+            .values(version=UserVersion.version + self.size)
+            .returning(UserVersion.version)
+        )
+        top = db.execute(stmt).scalar_one_or_none()
+        if top is None:  # no counter row yet: fall back to one bump per row
+            self.next, self.top = 1, 0
+        else:
+            self.next, self.top = int(top) - self.size + 1, int(top)
+
+    def __call__(self, db: Session, user_id: str) -> int:
+        if self.next > self.top:
+            return next_version(db, user_id)
+        value, self.next = self.next, self.next + 1
+        return value
+
+
 LAPTOP_ROLES = ("user", "assistant")  # "support" messages come from the support desk only
 _HANDOFF_RANK = {"offered": 0, "requested": 1, "answered": 2, "closed": 3}
 
@@ -55,20 +88,26 @@ class RowRejected(Exception):
         self.message = message
 
 
-def apply_change(db: Session, user_id: str, device_id: str, change: Change) -> None:
-    """Apply ``change`` for ``user_id`` (inside the caller's transaction/savepoint)."""
+def apply_change(
+    db: Session, user_id: str, device_id: str, change: Change, versions: Any = None
+) -> None:
+    """Apply ``change`` for ``user_id`` (inside the caller's transaction/savepoint).
+
+    ``versions(db, user_id) -> int`` hands out row versions (default: one counter bump each).
+    """
     handler = _HANDLERS.get(change.table)
     if handler is None:
         return  # paused_runs (device-local) and tables of newer clients: accepted, not stored
+    allot = versions or next_version
     try:
-        handler(db, user_id, device_id, change)
+        handler(db, user_id, device_id, change, lambda: allot(db, user_id))
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first.get("loc", ()))
         raise RowRejected("INVALID_ROW", f"Ungültiger Eintrag ({where}: {first['msg']}).") from None
 
 
-def _session(db: Session, user_id: str, device_id: str, change: Change) -> None:
+def _session(db: Session, user_id: str, device_id: str, change: Change, bump: Any) -> None:
     row = SessionRow.model_validate(change.row)
     current = db.get(ChatSession, row.id)
     if current is not None and current.user_id != user_id:
@@ -91,11 +130,11 @@ def _session(db: Session, user_id: str, device_id: str, change: Change) -> None:
                 setattr(current, name, value[:300] if name == "title" else value)
     current.updated_at = utcnow()
     current.origin_device = device_id
-    current.version = next_version(db, user_id)
+    current.version = bump()
     db.flush()
 
 
-def _message(db: Session, user_id: str, device_id: str, change: Change) -> None:
+def _message(db: Session, user_id: str, device_id: str, change: Change, bump: Any) -> None:
     row = MessageRow.model_validate(change.row)
     existing = db.get(Message, row.id)
     if existing is not None:
@@ -124,14 +163,14 @@ def _message(db: Session, user_id: str, device_id: str, change: Change) -> None:
             run_id=row.run_id,
             attachments=[],
             created_at=_time(row.created),
-            version=next_version(db, user_id),
+            version=bump(),
             origin_device=device_id,
         )
     )
     db.flush()
 
 
-def _attachment(db: Session, user_id: str, device_id: str, change: Change) -> None:
+def _attachment(db: Session, user_id: str, device_id: str, change: Change, bump: Any) -> None:
     row = AttachmentRow.model_validate(change.row)
     if db.get(Attachment, (row.sha256, user_id)) is None:
         raise RowRejected(
@@ -143,11 +182,11 @@ def _attachment(db: Session, user_id: str, device_id: str, change: Change) -> No
     if change.op == "delete" or row.sha256 in (message.attachments or []):
         return
     message.attachments = [*(message.attachments or []), row.sha256]
-    message.version = next_version(db, user_id)
+    message.version = bump()
     db.flush()
 
 
-def _feedback(db: Session, user_id: str, device_id: str, change: Change) -> None:
+def _feedback(db: Session, user_id: str, device_id: str, change: Change, bump: Any) -> None:
     row = FeedbackRow.model_validate(change.row)
     message = db.get(Message, row.message_id)
     if message is None or message.user_id != user_id:
@@ -162,11 +201,11 @@ def _feedback(db: Session, user_id: str, device_id: str, change: Change) -> None
         )
         db.add(current)
     current.rating, current.comment = rating, row.comment
-    current.version = next_version(db, user_id)
+    current.version = bump()
     db.flush()
 
 
-def _handoff(db: Session, user_id: str, device_id: str, change: Change) -> None:
+def _handoff(db: Session, user_id: str, device_id: str, change: Change, bump: Any) -> None:
     row = HandoffRow.model_validate(change.row)
     status = "requested" if row.status in ("requested", "sent") else "offered"
     current = db.get(Handoff, row.id)
@@ -186,7 +225,7 @@ def _handoff(db: Session, user_id: str, device_id: str, change: Change) -> None:
     else:
         return
     current.updated_at = utcnow()
-    current.version = next_version(db, user_id)
+    current.version = bump()
     db.flush()
 
 

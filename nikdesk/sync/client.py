@@ -71,6 +71,10 @@ def access_secret(account_id: str) -> str:
     return f"sync-access-{account_id}"
 
 
+# access tokens already read in this process: the encrypted secrets file costs a slow KDF per read
+_memory: dict[str, tuple[str, float]] = {}
+
+
 @dataclass
 class Tokens:
     """The sign-in of one account: refresh token in the keyring, access token cached."""
@@ -83,9 +87,13 @@ class Tokens:
         expires = time.time() + float(pair.get("expires_in", 600)) - 30
         cached = json.dumps({"token": pair["access_token"], "expires": expires})
         set_secret(access_secret(self.account_id), cached)
+        _memory[self.account_id] = (str(pair["access_token"]), expires)
 
     def access(self) -> str | None:
         """Return a cached, unexpired access token (by this laptop's clock), else None."""
+        token, expires = _memory.get(self.account_id, ("", 0.0))
+        if token and expires > time.time():
+            return token
         raw = get_secret(access_secret(self.account_id))
         if not raw:
             return None
@@ -93,13 +101,17 @@ class Tokens:
             cached = json.loads(raw)
         except ValueError:
             return None
-        return str(cached["token"]) if cached.get("expires", 0) > time.time() else None
+        if cached.get("expires", 0) <= time.time():
+            return None
+        _memory[self.account_id] = (str(cached["token"]), float(cached["expires"]))
+        return str(cached["token"])
 
     def refresh_token(self) -> str | None:
         return get_secret(refresh_secret(self.account_id))
 
     def forget(self) -> None:
         """Remove both tokens from the secret store."""
+        _memory.pop(self.account_id, None)
         delete_secret(refresh_secret(self.account_id))
         delete_secret(access_secret(self.account_id))
 
@@ -162,6 +174,7 @@ class ServerApi:
         token = self._access_token()
         response = self._send(lambda: self._http.request(method, path, **_auth(kwargs, token)))
         if response.status_code == 401:
+            _memory.pop(self.tokens.account_id if self.tokens else "", None)
             token = self._refresh()
             response = self._send(lambda: self._http.request(method, path, **_auth(kwargs, token)))
             if response.status_code == 401:

@@ -56,8 +56,12 @@ def set_state(db: sqlite_utils.Database, key: str, value: str) -> None:
 
 
 def pending_count(db: sqlite_utils.Database) -> int:
-    """Return how many outbox changes still wait for the server."""
-    return int(next(db.query("SELECT count(*) AS n FROM outbox WHERE sent = 0"))["n"])
+    """Return how many outbox changes still wait for the server (not the local-only ones)."""
+    sql = (
+        "SELECT count(*) AS n FROM outbox WHERE sent = 0 AND table_name != 'paused_runs' "
+        "AND NOT (table_name = 'sessions' AND fields = '[]')"
+    )
+    return int(next(db.query(sql))["n"])
 
 
 def parked_count(db: sqlite_utils.Database) -> int:

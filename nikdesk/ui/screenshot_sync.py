@@ -33,14 +33,19 @@ def main(argv: list[str] | None = None) -> int:
     args = p.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
 
+    import os
+
     from nikdesk.core.settings import Settings
     from nikdesk.storage.chats import ChatStore
+    from nikdesk.storage.secrets import set_master_password_provider
     from nikdesk.sync import accounts
     from nikdesk.ui.app import stylesheet
     from nikdesk.ui.main_window import MainWindow
     from nikdesk.ui.signin_dialog import SignInDialog
     from nikdesk.ui.sync_wiring import attach_sync
 
+    # no OS keyring under Xvfb: the encrypted secrets file, unlocked from the environment
+    set_master_password_provider(lambda _new: os.environ.get("NIKDESK_MASTER_PASSWORD"))
     app = QApplication(sys.argv[:1])
     settings = Settings(provider="none")
     app.setStyleSheet(stylesheet(settings))
@@ -69,7 +74,9 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     _wait(lambda: False, 0.2)
     window.grab().save(str(args.out / "sync_status.png"))
-    _wait(lambda: controller.running is None, 120)
+    started = time.monotonic()
+    _wait(lambda: controller.running is None, 600)
+    print(f"Sync-Runde: {time.monotonic() - started:.1f} s", file=sys.stderr)
     _wait(lambda: False, 0.3)
     window.grab().save(str(args.out / "sync_status_done.png"))
     print(f"Screenshots in {args.out.resolve()}")

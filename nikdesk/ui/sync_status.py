@@ -115,7 +115,7 @@ class SyncStatusBar(QWidget):
             self.button.setText("Anmelden …")
             self.button.setEnabled(True)
             return
-        self.account.setText(f"👤 {state.account}")
+        self.account.setText(f"Konto: {state.account}")
         when = _short_time(state.last_sync) if state.last_sync else "noch nie"
         if state.syncing:
             text = f"Synchronisiere … · {state.pending} ausstehend"
