@@ -216,7 +216,7 @@ def _cmd_sessions_show(args: argparse.Namespace) -> int:
 
     store = ChatStore()
     session = store.session(args.id)
-    messages = [
+    messages: list[dict[str, Any]] = [
         {
             "id": m.id,
             "role": m.role,

@@ -15,6 +15,7 @@ import shutil
 import uuid
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 from nikdesk.core.errors import NikDeskError
 from nikdesk.storage.profiles import (
@@ -49,7 +50,7 @@ class Account:
         return ServerApi(self.server, Tokens(self.id))
 
 
-def _hasher():  # type: ignore[no-untyped-def]
+def _hasher() -> Any:
     from argon2 import PasswordHasher
 
     return PasswordHasher()  # Argon2id, library defaults (RFC 9106 low-memory profile)
