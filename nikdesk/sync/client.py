@@ -19,13 +19,18 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-import httpx
-from tenacity import (
-    Retrying,
-    retry_if_exception,
-    stop_after_delay,
-    wait_exponential_jitter,
-)
+from nikdesk.core.errors import MissingExtra
+
+try:
+    import httpx
+    from tenacity import (
+        Retrying,
+        retry_if_exception,
+        stop_after_delay,
+        wait_exponential_jitter,
+    )
+except ImportError as exc:  # pragma: no cover - the sync extra is part of the app build
+    raise MissingExtra(exc.name or "httpx", "sync", "Syncing with the NikDesk server") from exc
 
 from nikdesk.core.sync import (
     SCHEMA_VERSION,

@@ -67,6 +67,9 @@ def main(argv: list[str] | None = None) -> int:
     dialog.close()
 
     controller = attach_sync(window, start=False)
+    if controller is None:
+        print("Fehler: NikDesk ohne Sync-Zusatz (pip install 'nikdesk[sync]')", file=sys.stderr)
+        return 1
     _wait(lambda: False, 0.3)
     controller.request()
     if not _wait(lambda: window.sync_bar.state.syncing, 10):  # type: ignore[attr-defined]

@@ -13,8 +13,17 @@ if TYPE_CHECKING:
     from nikdesk.ui.main_window import MainWindow
 
 
-def attach_sync(window: MainWindow, start: bool = True) -> SyncController:
-    """Add the sync status bar, the account menu and background syncing to ``window``."""
+def attach_sync(window: MainWindow, start: bool = True) -> SyncController | None:
+    """Add the sync status bar, the account menu and background syncing to ``window``.
+
+    Without the ``sync`` extra the window simply has no account features (None).
+    """
+    from nikdesk.core.errors import MissingExtra
+
+    try:
+        import nikdesk.sync.client  # noqa: F401
+    except MissingExtra:
+        return None
     bar = SyncStatusBar(window)
     window.statusBar().addPermanentWidget(bar)
     controller = SyncController(window)

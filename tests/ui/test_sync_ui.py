@@ -75,6 +75,7 @@ def test_register_verify_sign_in_and_sync_from_the_window(
     window = MainWindow(ChatStore(), Settings(provider="none"))
     qtbot.addWidget(window)
     controller = attach_sync(window, start=False)
+    assert controller is not None
     assert window.sync_bar.account.text() == "Nicht angemeldet"
 
     email = new_email()
