@@ -122,3 +122,54 @@ def test_a_bad_row_is_parked_and_never_blocks_the_rows_after_it(
     two.engine.run()
     assert [m.text for m in two.store.messages(session.id)] == ["vorher", "nachher"]
     assert after.id in {m.id for m in two.store.messages(session.id)}
+
+
+def test_expired_access_refreshes_and_a_revoked_sign_in_keeps_unsynced_work(
+    app_client: Any, mailbox: SmtpCapture, memory_keyring: None, tmp_path: Path
+) -> None:
+    import pytest
+
+    from nikdesk.sync import client as sync_client
+    from nikdesk.sync.client import Tokens
+    from nikdesk.sync.errors import SignedOut
+
+    account = signed_in(app_client, mailbox)
+    one = Device(tmp_path / "one.db", account.user_id, app_client, 1)
+    session = one.store.create_session("Vor dem Widerruf")
+    one.engine.run()
+
+    # the access token ran out: the next round rotates the refresh token silently
+    tokens = Tokens(account.user_id)
+    before = tokens.refresh_token()
+    sync_client._memory.clear()
+    tokens.save({"access_token": "abgelaufen", "refresh_token": before, "expires_in": -60})
+    one.store.add_message(session.id, "user", "nach Ablauf")
+    assert one.engine.run().pending == 0
+    assert tokens.refresh_token() != before
+
+    # signed out everywhere (password changed / admin): noticed on the next contact
+    live = tokens.access()
+    assert (
+        app_client.post("/auth/logout-all", headers={"Authorization": f"Bearer {live}"}).status_code
+        == 204
+    )
+    one.store.add_message(session.id, "user", "offline geschrieben, nicht verloren")
+    with pytest.raises(SignedOut, match="erneut anmelden"):
+        one.engine.run()
+    from nikdesk.sync.engine import status
+
+    state = status(one.store.db)
+    assert state["pending"] == 1 and state["last_error_code"] == "signed_out"
+
+    # signing in again sends what waited
+    pair = app_client.post(
+        "/auth/login", data={"username": account.email, "password": account.password}
+    ).json()
+    tokens.save(pair)
+    assert one.engine.run().pending == 0
+    two = Device(tmp_path / "two.db", account.user_id, app_client, 2)
+    two.engine.run()
+    assert [m.text for m in two.store.messages(session.id)] == [
+        "nach Ablauf",
+        "offline geschrieben, nicht verloren",
+    ]
