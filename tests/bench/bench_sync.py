@@ -100,6 +100,20 @@ def _changes(start_seq: int, batch: int, tag: str) -> list[dict[str, Any]]:
     return changes
 
 
+async def _send(http: httpx.AsyncClient, method: str, url: str, **kw: Any) -> httpx.Response:
+    """Send with a retry on a dropped keep-alive connection (safe: push is idempotent by seq)."""
+    for attempt in range(5):
+        try:
+            response = await http.request(method, url, **kw)
+            response.raise_for_status()
+            return response
+        except (httpx.RemoteProtocolError, httpx.ConnectError, httpx.ReadError):
+            if attempt == 4:
+                raise
+            await asyncio.sleep(0.1 * (attempt + 1))
+    raise AssertionError("unreachable")
+
+
 def _pct(values: list[float], q: float) -> float:
     values = sorted(values)
     return values[min(len(values) - 1, int(q * len(values)))] if values else float("nan")
@@ -123,16 +137,14 @@ async def _device(
             "changes": _changes(seq, batch, f"r{r}"),
         }
         started = time.perf_counter()
-        response = await http.post("/sync/push", json=body, headers=headers)
+        response = await _send(http, "POST", "/sync/push", json=body, headers=headers)
         pushed = time.perf_counter()
-        response.raise_for_status()
         rows["pushed"] += response.json()["applied"]
         seq += batch
         more = True
         while more:
             params = {"device_id": device_id, "since": cursor, "limit": 500}
-            page = await http.get("/sync/pull", params=params, headers=headers)
-            page.raise_for_status()
+            page = await _send(http, "GET", "/sync/pull", params=params, headers=headers)
             data = page.json()
             rows["pulled"] += len(data["changes"])
             cursor, more = data["cursor"], data["more"]
@@ -145,7 +157,7 @@ async def _device(
 async def _health(http: httpx.AsyncClient, stop: asyncio.Event, stats: list[float]) -> None:
     while not stop.is_set():
         started = time.perf_counter()
-        (await http.get("/health")).raise_for_status()
+        await _send(http, "GET", "/health")
         stats.append((time.perf_counter() - started) * 1000)
         await asyncio.sleep(0.05)
 
