@@ -45,7 +45,7 @@ from nikdesk.server.db import transaction
 from nikdesk.server.devices import bind_device
 from nikdesk.server.errors import ApiError, not_found, responses
 from nikdesk.server.models import Attachment, ChatSession, Device, Feedback, Handoff, Message
-from nikdesk.server.sync_apply import RowRejected, Versions, apply_change
+from nikdesk.server.sync_apply import Lookup, RowRejected, Versions, apply_change
 from nikdesk.server.versions import current_version
 
 router = APIRouter(prefix="/sync", tags=["sync"])
@@ -68,36 +68,22 @@ def _check_schema(version: int) -> None:
 def push(body: PushRequest, request: Request, user: VerifiedUser) -> PushResponse:
     """Apply a batch of the device's outbox (at most once per ``seq``)."""
     _check_schema(body.schema_version)
-    applied = skipped = 0
-    rejected: list[Rejected] = []
     with transaction(request.app.state.db) as db:
         # locks the device row: a concurrent retry of this batch waits, then skips
         device = bind_device(
             db, user.id, body.device_id, body.device_name, body.app_version or None
         )
         last = int(device.last_push_seq or 0)
-        fresh = [c for c in body.changes if c.seq > last]
+        fresh = sorted((c for c in body.changes if c.seq > last), key=lambda c: c.seq)
+        skipped = len(body.changes) - len(fresh)
         versions = Versions(db, user.id, len(fresh)) if fresh else None
-        for change in sorted(body.changes, key=lambda c: c.seq):
-            if change.seq <= last:
-                skipped += 1
-                continue
-            try:
-                with db.begin_nested():
-                    apply_change(db, user.id, device.id, change, versions)
-                applied += 1
-            except RowRejected as exc:
-                rejected.append(Rejected(seq=change.seq, code=exc.code, message=exc.message))
-            except SQLAlchemyError as exc:  # e.g. a value too long for its column
-                rejected.append(
-                    Rejected(
-                        seq=change.seq,
-                        code="DATABASE_REJECTED",
-                        message=f"Der Server konnte den Eintrag nicht speichern "
-                        f"({type(exc).__name__}).",
-                    )
-                )
-            last = change.seq
+        try:  # fast path: one savepoint for the batch, rows looked up together
+            with db.begin_nested():
+                applied, rejected = _apply_all(db, user.id, device.id, fresh, versions, False)
+        except SQLAlchemyError:  # a row the database refused: again, one savepoint per row
+            applied, rejected = _apply_all(db, user.id, device.id, fresh, versions, True)
+        if fresh:
+            last = fresh[-1].seq
         device.last_push_seq = last
         version = current_version(db, user.id)
     return PushResponse(
@@ -153,6 +139,37 @@ def pull(
         more=len(found) >= limit,
         server_version=server_version,
     )
+
+
+def _apply_all(
+    db: Any, user_id: str, device_id: str, changes: list[Any], versions: Any, per_row: bool
+) -> tuple[int, list[Rejected]]:
+    """Apply ``changes`` in order; return (applied, rejected)."""
+    lookup = Lookup(db).prefetch(user_id, changes)
+    applied, rejected = 0, []
+    for change in changes:
+        try:
+            if per_row:
+                with db.begin_nested():
+                    apply_change(db, user_id, device_id, change, versions, lookup)
+            else:
+                apply_change(db, user_id, device_id, change, versions, lookup)
+            applied += 1
+        except RowRejected as exc:  # raised before the change wrote anything
+            rejected.append(Rejected(seq=change.seq, code=exc.code, message=exc.message))
+        except SQLAlchemyError as exc:
+            if not per_row:
+                raise
+            lookup = Lookup(db)  # the savepoint rolled back: forget cached rows
+            rejected.append(
+                Rejected(
+                    seq=change.seq,
+                    code="DATABASE_REJECTED",
+                    message="Der Server konnte den Eintrag nicht speichern "
+                    f"({type(exc).__name__}).",
+                )
+            )
+    return applied, rejected
 
 
 def _foreign_device() -> ApiError:

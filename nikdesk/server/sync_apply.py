@@ -88,28 +88,88 @@ class RowRejected(Exception):
         self.message = message
 
 
+class Lookup:
+    """Rows of one push, fetched with one query per table instead of one per change.
+
+    Handlers read and add rows through it; a row checked and found missing is not asked for
+    again, and rows added by earlier changes of the batch are found without a flush.
+    """
+
+    def __init__(self, db: Session) -> None:
+        self.db = db
+        self.rows: dict[tuple[type, Any], Any] = {}
+
+    def get(self, model: type, key: Any) -> Any:
+        if (model, key) not in self.rows:
+            self.rows[(model, key)] = self.db.get(model, key)
+        return self.rows[(model, key)]
+
+    def add(self, row: Any) -> None:
+        self.db.add(row)
+        key = (row.sha256, row.user_id) if isinstance(row, Attachment) else row.id
+        self.rows[(type(row), key)] = row
+
+    def prefetch(self, user_id: str, changes: list[Change]) -> Lookup:
+        """Load every row the changes name (other users' rows too: they must be refused)."""
+        from sqlalchemy import select
+
+        wanted: dict[type, set[str]] = {ChatSession: set(), Message: set(), Feedback: set()}
+        wanted[Handoff] = set()
+        for change in changes:
+            row = change.row
+            if change.table == "sessions":
+                wanted[ChatSession].add(str(row.get("id")))
+            elif change.table == "messages":
+                wanted[Message].add(str(row.get("id")))
+                wanted[ChatSession].add(str(row.get("session_id")))
+            elif change.table in ("attachments", "feedback"):
+                wanted[Message].add(str(row.get("message_id")))
+                if change.table == "feedback":
+                    wanted[Feedback].add(str(row.get("id")))
+            elif change.table == "handoffs":
+                wanted[Handoff].add(str(row.get("id")))
+                wanted[ChatSession].add(str(row.get("session_id")))
+        for model, ids in wanted.items():
+            ids.discard("None")
+            ordered = sorted(ids)
+            for start in range(0, len(ordered), 500):
+                chunk = ordered[start : start + 500]
+                query = select(model).where(model.id.in_(chunk))  # type: ignore[attr-defined]
+                found = {r.id: r for r in self.db.scalars(query)}
+                for key in chunk:
+                    self.rows[(model, key)] = found.get(key)
+        return self
+
+
 def apply_change(
-    db: Session, user_id: str, device_id: str, change: Change, versions: Any = None
+    db: Session,
+    user_id: str,
+    device_id: str,
+    change: Change,
+    versions: Any = None,
+    lookup: Lookup | None = None,
 ) -> None:
     """Apply ``change`` for ``user_id`` (inside the caller's transaction/savepoint).
 
-    ``versions(db, user_id) -> int`` hands out row versions (default: one counter bump each).
+    ``versions(db, user_id) -> int`` hands out row versions (default: one counter bump each);
+    ``lookup`` caches the batch's rows. A :class:`RowRejected` is raised before anything of the
+    change is written, so the caller needs no savepoint for it.
     """
     handler = _HANDLERS.get(change.table)
     if handler is None:
         return  # paused_runs (device-local) and tables of newer clients: accepted, not stored
     allot = versions or next_version
     try:
-        handler(db, user_id, device_id, change, lambda: allot(db, user_id))
+        handler(lookup or Lookup(db), user_id, device_id, change, lambda: allot(db, user_id))
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first.get("loc", ()))
         raise RowRejected("INVALID_ROW", f"Ungültiger Eintrag ({where}: {first['msg']}).") from None
 
 
-def _session(db: Session, user_id: str, device_id: str, change: Change, bump: Any) -> None:
+def _session(ctx: Lookup, user_id: str, device_id: str, change: Change, bump: Any) -> None:
     row = SessionRow.model_validate(change.row)
-    current = db.get(ChatSession, row.id)
+    current = ctx.get(ChatSession, row.id)
     if current is not None and current.user_id != user_id:
         raise RowRejected("FOREIGN_ROW", "Diese Unterhaltung gehört zu einem anderen Konto.")
     fields = SESSION_FIELDS if change.fields is None else change.fields
@@ -122,7 +182,7 @@ def _session(db: Session, user_id: str, device_id: str, change: Change, bump: An
             deleted=row.deleted,
             created_at=_time(row.created),
         )
-        db.add(current)
+        ctx.add(current)
     elif not current.deleted:  # a tombstone stays a tombstone, whatever arrives later
         for name in fields:
             if name in SESSION_FIELDS:
@@ -131,12 +191,11 @@ def _session(db: Session, user_id: str, device_id: str, change: Change, bump: An
     current.updated_at = utcnow()
     current.origin_device = device_id
     current.version = bump()
-    db.flush()
 
 
-def _message(db: Session, user_id: str, device_id: str, change: Change, bump: Any) -> None:
+def _message(ctx: Lookup, user_id: str, device_id: str, change: Change, bump: Any) -> None:
     row = MessageRow.model_validate(change.row)
-    existing = db.get(Message, row.id)
+    existing = ctx.get(Message, row.id)
     if existing is not None:
         if existing.user_id != user_id:
             raise RowRejected("FOREIGN_ROW", "Diese Nachricht gehört zu einem anderen Konto.")
@@ -145,12 +204,12 @@ def _message(db: Session, user_id: str, device_id: str, change: Change, bump: An
         raise RowRejected(
             "INVALID_ROLE", f"Unbekannte Rolle „{row.role}“ (erlaubt: {', '.join(MESSAGE_ROLES)})."
         )
-    session = db.get(ChatSession, row.session_id)
+    session = ctx.get(ChatSession, row.session_id)
     if session is None or session.user_id != user_id:
         raise RowRejected(
             "UNKNOWN_SESSION", "Die Unterhaltung dieser Nachricht ist dem Server unbekannt."
         )
-    db.add(
+    ctx.add(
         Message(
             id=row.id,
             session_id=row.session_id,
@@ -167,31 +226,29 @@ def _message(db: Session, user_id: str, device_id: str, change: Change, bump: An
             origin_device=device_id,
         )
     )
-    db.flush()
 
 
-def _attachment(db: Session, user_id: str, device_id: str, change: Change, bump: Any) -> None:
+def _attachment(ctx: Lookup, user_id: str, device_id: str, change: Change, bump: Any) -> None:
     row = AttachmentRow.model_validate(change.row)
-    if db.get(Attachment, (row.sha256, user_id)) is None:
+    if ctx.get(Attachment, (row.sha256, user_id)) is None:
         raise RowRejected(
             "PHOTO_MISSING", "Das Foto wurde noch nicht hochgeladen; es wird erneut versucht."
         )
-    message = db.get(Message, row.message_id)
+    message = ctx.get(Message, row.message_id)
     if message is None or message.user_id != user_id:
         raise RowRejected("UNKNOWN_MESSAGE", "Die Nachricht zu diesem Foto ist unbekannt.")
     if change.op == "delete" or row.sha256 in (message.attachments or []):
         return
     message.attachments = [*(message.attachments or []), row.sha256]
     message.version = bump()
-    db.flush()
 
 
-def _feedback(db: Session, user_id: str, device_id: str, change: Change, bump: Any) -> None:
+def _feedback(ctx: Lookup, user_id: str, device_id: str, change: Change, bump: Any) -> None:
     row = FeedbackRow.model_validate(change.row)
-    message = db.get(Message, row.message_id)
+    message = ctx.get(Message, row.message_id)
     if message is None or message.user_id != user_id:
         raise RowRejected("UNKNOWN_MESSAGE", "Die bewertete Antwort ist dem Server unbekannt.")
-    current = db.get(Feedback, row.id)
+    current = ctx.get(Feedback, row.id)
     if current is not None and current.user_id != user_id:
         raise RowRejected("FOREIGN_ROW", "Diese Bewertung gehört zu einem anderen Konto.")
     rating = 0 if row.deleted else row.rating
@@ -199,19 +256,18 @@ def _feedback(db: Session, user_id: str, device_id: str, change: Change, bump: A
         current = Feedback(
             id=row.id, message_id=row.message_id, user_id=user_id, created_at=_time(row.created)
         )
-        db.add(current)
+        ctx.add(current)
     current.rating, current.comment = rating, row.comment
     current.version = bump()
-    db.flush()
 
 
-def _handoff(db: Session, user_id: str, device_id: str, change: Change, bump: Any) -> None:
+def _handoff(ctx: Lookup, user_id: str, device_id: str, change: Change, bump: Any) -> None:
     row = HandoffRow.model_validate(change.row)
     status = "requested" if row.status in ("requested", "sent") else "offered"
-    current = db.get(Handoff, row.id)
+    current = ctx.get(Handoff, row.id)
     if current is not None and current.user_id != user_id:
         raise RowRejected("FOREIGN_ROW", "Diese Übergabe gehört zu einem anderen Konto.")
-    session = db.get(ChatSession, row.session_id)
+    session = ctx.get(ChatSession, row.session_id)
     if session is None or session.user_id != user_id:
         raise RowRejected(
             "UNKNOWN_SESSION", "Die Unterhaltung dieser Übergabe ist dem Server unbekannt."
@@ -219,14 +275,13 @@ def _handoff(db: Session, user_id: str, device_id: str, change: Change, bump: An
     if current is None:
         current = Handoff(id=row.id, user_id=user_id, session_id=row.session_id)
         current.question, current.status = row.question, status
-        db.add(current)
+        ctx.add(current)
     elif _HANDOFF_RANK[status] > _HANDOFF_RANK.get(current.status, 0):
         current.status = status  # only forward: support's answered/closed stay
     else:
         return
     current.updated_at = utcnow()
     current.version = bump()
-    db.flush()
 
 
 _HANDLERS: dict[str, Any] = {

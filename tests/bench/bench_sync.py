@@ -9,7 +9,10 @@ Starts a real PostgreSQL (initdb + pg_ctl on loopback) and ``nikdesk server --wo
 2. Initial pull of a 10,000-message account on a fresh device: time, pages, bytes on the wire.
 
     python tests/bench/bench_sync.py [--clients 200] [--rounds 5] [--batch 100] [--workers 2]
-                                     [--messages 10000] [--sqlite]
+                                     [--messages 10000] [--think SECONDS] [--sqlite]
+
+``--think 0`` (default): every device syncs back to back (a throughput test: latency =
+devices / throughput); ``--think 10`` models laptops that sync every ~10 s.
 
 Target (issue 10): p99 < 200 ms per round of <= 100 changes.
 """
@@ -18,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import random
 import statistics
 import sys
 import tempfile
@@ -126,6 +130,7 @@ async def _device(
     batch: int,
     stats: dict[str, list[float]],
     rows: dict[str, int],
+    think: float,
 ) -> None:
     headers = {"Authorization": f"Bearer {token}"}
     device_id = f"bench-{uuid.uuid4()}"
@@ -152,6 +157,8 @@ async def _device(
         stats["push"].append((pushed - started) * 1000)
         stats["pull"].append((done - pushed) * 1000)
         stats["round"].append((done - started) * 1000)
+        if think:
+            await asyncio.sleep(random.uniform(0.5, 1.5) * think)
 
 
 async def _health(http: httpx.AsyncClient, stop: asyncio.Event, stats: list[float]) -> None:
@@ -173,7 +180,7 @@ async def _load(base: str, tokens: list[tuple[str, str]], args: argparse.Namespa
         started = time.perf_counter()
         await asyncio.gather(
             *(
-                _device(http, tokens[i // 2][1], args.rounds, args.batch, stats, rows)
+                _device(http, tokens[i // 2][1], args.rounds, args.batch, stats, rows, args.think)
                 for i in range(args.clients)
             )
         )
@@ -182,7 +189,8 @@ async def _load(base: str, tokens: list[tuple[str, str]], args: argparse.Namespa
         await probe
     print(
         f"\n{args.clients} devices ({args.clients // 2} accounts x 2), {args.rounds} rounds, "
-        f"{args.batch} changes per push, {args.workers} workers, {wall:.1f} s wall"
+        f"{args.batch} changes per push, think {args.think} s, {args.workers} workers, "
+        f"{wall:.1f} s wall"
     )
     print(f"{'':8} {'p50 ms':>8} {'p99 ms':>8} {'max ms':>8}  n")
     for name in ("push", "pull", "round"):
@@ -241,6 +249,9 @@ def main() -> int:
     p.add_argument("--batch", type=int, default=100)
     p.add_argument("--workers", type=int, default=2)
     p.add_argument("--messages", type=int, default=10_000)
+    p.add_argument(
+        "--think", type=float, default=0.0, help="seconds between a device's rounds (0: saturate)"
+    )
     p.add_argument("--sqlite", action="store_true", help="SQLite instead of PostgreSQL")
     args = p.parse_args()
     pg = None

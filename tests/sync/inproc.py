@@ -58,15 +58,15 @@ class Device:
 
 
 @pytest.fixture
-def app_client(tmp_path: Path, smtp_server: SmtpCapture) -> Iterator[Any]:
-    """A started in-process server app on a fresh SQLite database."""
+def app_client(tmp_path: Path, database_url: str, smtp_server: SmtpCapture) -> Iterator[Any]:
+    """A started in-process server app on a fresh database (SQLite and real PostgreSQL)."""
     from fastapi.testclient import TestClient
 
     from nikdesk.server.app import create_app
     from nikdesk.server.config import ServerSettings
     from tests.server.conftest import settings_kwargs
 
-    kwargs = settings_kwargs(tmp_path / "srv", f"sqlite:///{tmp_path / 'srv.db'}", smtp_server)
+    kwargs = settings_kwargs(tmp_path / "srv", database_url, smtp_server)
     with TestClient(create_app(ServerSettings(**kwargs))) as client:
         yield client
 
