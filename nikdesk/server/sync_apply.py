@@ -134,7 +134,7 @@ class Lookup:
             ordered = sorted(ids)
             for start in range(0, len(ordered), 500):
                 chunk = ordered[start : start + 500]
-                query = select(model).where(model.id.in_(chunk))  # type: ignore[attr-defined]
+                query: Any = select(model).where(model.id.in_(chunk))  # type: ignore[attr-defined]
                 found = {r.id: r for r in self.db.scalars(query)}
                 for key in chunk:
                     self.rows[(model, key)] = found.get(key)
