@@ -80,7 +80,14 @@ def _cmd_create_admin(args: argparse.Namespace) -> int:
     from nikdesk.server.audit import audit
     from nikdesk.server.db import make_engine, make_sessionmaker, transaction
     from nikdesk.server.migrate import upgrade
-    from nikdesk.server.users import AccountError, by_email, create_user, set_password, set_role
+    from nikdesk.server.users import (
+        AccountError,
+        by_email,
+        create_user,
+        new_password_hash,
+        set_password,
+        set_role,
+    )
 
     settings = _settings(args)
     settings.data.mkdir(parents=True, exist_ok=True)
@@ -102,12 +109,10 @@ def _cmd_create_admin(args: argparse.Namespace) -> int:
                 )
                 action = "angelegt"
             else:
-                from nikdesk.server.users import check_password_rules
-
-                check_password_rules(password, settings.min_password_length, user.email)
+                hashed = new_password_hash(password, settings.min_password_length, user.email)
                 set_role(user, "admin")
                 user.is_active = user.is_verified = True
-                set_password(db, user, password)
+                set_password(db, user, hashed)
                 action = "zum Administrator gemacht"
             audit(db, None, "admin.create_cli", "user", user.id, email=user.email)
             email = user.email
@@ -122,6 +127,8 @@ def _cmd_create_admin(args: argparse.Namespace) -> int:
 
 def _cmd_serve(args: argparse.Namespace) -> int:
     settings = _settings(args)
+    if args.workers > 1 and not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        _metrics_dir(settings.data / "prometheus")  # /metrics sums all workers
     import uvicorn
 
     from nikdesk.server.db import make_engine
@@ -147,9 +154,19 @@ def _cmd_serve(args: argparse.Namespace) -> int:
         log_config=uvicorn_log_config(settings.log_level),
         access_log=False,
         timeout_graceful_shutdown=10,
+        timeout_keep_alive=65,  # longer than a load balancer's usual 60 s idle timeout
         proxy_headers=False,
     )
     return 0
+
+
+def _metrics_dir(path: Path) -> None:
+    """Give the workers an empty shared prometheus_client multiprocess directory."""
+    import shutil
+
+    shutil.rmtree(path, ignore_errors=True)
+    path.mkdir(parents=True)
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(path)
 
 
 def _stopped(_signum: int, _frame: Any) -> None:

@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
 from nikdesk.core.errors import IndexMismatch
 from nikdesk.core.text import fold, raw_tokens
 from nikdesk.retrieval.bundle import IndexManifest, open_sqlite_readonly, read_manifest
@@ -97,9 +99,9 @@ class Retriever:
         lexical: list[list[tuple[int, float]]] = []
         for scope in [ranges] + ([routed] if routed else []):
             if vector is not None:
-                dense.append(self._dense.search(vector, CANDIDATES, scope))
+                dense.append(self.dense_candidates(vector, scope))
             if use_lexical:
-                lexical.append(lexical_search(self._db, query, CANDIDATES, scope, self._vocabulary))
+                lexical.append(self.lexical_candidates(query, scope))
         lists = [(DENSE_WEIGHT, found) for found in dense] + [(1.0, found) for found in lexical]
         fusion = "rrf" if options.mode == "hybrid-rrf" else FUSION
         fused = _rrf(lists) if fusion == "rrf" else _relative(lists)
@@ -114,6 +116,18 @@ class Retriever:
         if not routed and not options.filters.active:
             hits = _spread(hits, options.k)
         return hits[: options.k]
+
+    def dense_candidates(
+        self, vector: np.ndarray, scope: list[tuple[int, int]] | None
+    ) -> list[tuple[int, float]]:
+        """Return (chunk id, cosine) of the nearest chunks within ``scope``."""
+        return self._dense.search(vector, CANDIDATES, scope)
+
+    def lexical_candidates(
+        self, query: str, scope: list[tuple[int, int]] | None
+    ) -> list[tuple[int, float]]:
+        """Return (chunk id, bm25) of the best lexical matches within ``scope``."""
+        return lexical_search(self._db, query, CANDIDATES, scope, self._vocabulary)
 
     def _routed_ranges(
         self, query: str, allowed: list[tuple[int, int]] | None

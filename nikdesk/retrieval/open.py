@@ -15,8 +15,10 @@ from nikdesk.storage.secrets import get_secret
 
 
 def default_index_path() -> Path:
-    """Return the bundled index bundle (index/default)."""
-    return bundled_index_dir() / "default"
+    """Return the installed signed release if there is one, else the bundled index."""
+    from nikdesk.storage.installed_release import installed_release_path
+
+    return installed_release_path() or bundled_index_dir() / "default"
 
 
 def make_reranker(name: str) -> Reranker | None:
@@ -49,12 +51,21 @@ def make_reranker(name: str) -> Reranker | None:
 def open_retriever(
     index: Path | None = None, embedder: str | None = None, reranker: str = "none"
 ) -> Retriever:
-    """Open ``index`` with the embedder it was built with (or ``embedder``, checked)."""
+    """Open ``index`` with the embedder it was built with (or ``embedder``, checked).
+
+    Without ``index`` (or with the default one): the installed release, or the bundled index,
+    searched together with the technician's local library.
+    """
     path = index or default_index_path()
     manifest = read_manifest(path)
-    return Retriever(
+    retriever = Retriever(
         path,
         create_embedder(embedder or manifest.embedder.name),
         make_reranker(reranker),
         manifest=manifest,  # read once
     )
+    if index is not None and index != default_index_path():
+        return retriever  # an index named explicitly is searched alone
+    from nikdesk.retrieval.library import with_local_library
+
+    return with_local_library(retriever)  # the technician's own manuals next to the release

@@ -18,7 +18,7 @@ from fastapi import FastAPI
 from nikdesk.server.blobs import BlobStore
 from nikdesk.server.config import ServerSettings
 from nikdesk.server.db import make_engine, make_sessionmaker
-from nikdesk.server.errors import ApiError, api_error_handler
+from nikdesk.server.errors import ApiError, api_error_handler, internal_error_handler
 from nikdesk.server.logs import setup_logging
 from nikdesk.server.mail import Mailer
 from nikdesk.server.ops import RequestContext
@@ -31,10 +31,13 @@ ROUTERS: tuple[str, ...] = (
     "nikdesk.server.auth.routes:router",
     "nikdesk.server.auth.reset_routes:router",
     "nikdesk.server.auth.signin_routes:router",
+    "nikdesk.server.chat:router",
+    "nikdesk.server.support:router",
     "nikdesk.server.sync_api:router",
     # more routers: one line each, e.g. "nikdesk.server.chat.routes:router",
 )
-STARTUP: tuple[str, ...] = ()  # "module:function(app) -> cleanup | None", run in order
+# "module:function(app) -> cleanup | None", run in order
+STARTUP: tuple[str, ...] = ("nikdesk.server.engine:start",)
 
 
 def _load(spec: str) -> Any:
@@ -85,6 +88,7 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
     app.state.rate_limits = RateLimits(settings)
     app.state.extra_health = {}  # name -> callable() -> {"ok": bool, ...}; shown in /health
     app.add_exception_handler(ApiError, api_error_handler)
+    app.add_exception_handler(Exception, internal_error_handler)
     for spec in ROUTERS:
         app.include_router(_load(spec))
     from nikdesk.server.admin import mount_admin  # after the REST routes: /admin/users wins

@@ -53,6 +53,7 @@ class ServerSettings(BaseSettings):
     jwt_secret_file: Path | None = None
     access_token_minutes: int = 15
     refresh_token_days: int = 30
+    refresh_reuse_grace_seconds: int = 0  # >0: a refresh repeated this soon gets the same answer
     code_minutes: int = 30  # lifetime of 8-digit mail codes
     code_max_attempts: int = 5
     min_password_length: int = 8

@@ -59,3 +59,16 @@ def forbidden(code: str, message: str) -> ApiError:
 def not_found(what: str = "Eintrag") -> ApiError:
     """Return a 404 (also for other users' rows: their existence is not revealed)."""
     return ApiError(404, "NOT_FOUND", f"{what} nicht gefunden.")
+
+
+async def internal_error_handler(request: Request, exc: Exception) -> JSONResponse:
+    """Answer an unexpected error with JSON naming the request id (the traceback is logged)."""
+    rid = str(request.scope.get("nikdesk.request_id", "-"))
+    return JSONResponse(
+        {
+            "detail": "INTERNAL_ERROR",
+            "message": f"Interner Serverfehler. Bitte dem Support die Anfrage-ID {rid} nennen.",
+        },
+        status_code=500,
+        headers={"X-Request-ID": rid},
+    )

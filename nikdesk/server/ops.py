@@ -43,6 +43,7 @@ class RequestContext:
         incoming = dict(scope.get("headers") or []).get(b"x-request-id", b"").decode("latin-1")
         rid = incoming if _RID.match(incoming) else uuid.uuid4().hex
         token = logs.request_id.set(rid)
+        scope["nikdesk.request_id"] = rid  # for the 500 handler, which runs outside this
         start = time.perf_counter()
         status = 500
 
@@ -88,12 +89,12 @@ def _checks(request: Request) -> dict[str, dict[str, Any]]:
         checks["database"] = {"ok": False, "error": type(exc).__name__}
     ok, detail = state.blobs.check()
     checks["blobs"] = {"ok": ok, "detail": detail}
-    index = settings.server_index
-    if index is not None:
-        present = (index / "manifest.json").is_file()
-        checks["index"] = {"ok": present, "path": str(index)}
-    else:
-        checks["index"] = {"ok": True, "path": "bundled"}
+    index, kind = settings.server_index, "configured"
+    if index is None:
+        from nikdesk.core.paths import bundled_index_dir
+
+        index, kind = bundled_index_dir(), "bundled"
+    checks["index"] = {"ok": (index / "manifest.json").is_file(), "path": str(index), "kind": kind}
     checks["mail"] = {"ok": True, "transport": state.mailer.transport}
     checks["providers"] = {
         "ok": True,
@@ -132,5 +133,11 @@ def ready(request: Request) -> JSONResponse:
 
 @router.get("/metrics", include_in_schema=False)
 def metrics() -> Response:
-    """Prometheus metrics of this process."""
+    """Prometheus metrics: of all workers when PROMETHEUS_MULTIPROC_DIR is set, else this one."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import CollectorRegistry, multiprocess
+
+        registry = CollectorRegistry()
+        multiprocess.MultiProcessCollector(registry)
+        return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
     return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)

@@ -57,6 +57,7 @@ def create_user(
     if role not in ROLES:
         raise AccountError("INVALID_ROLE", f"Unbekannte Rolle „{role}“.")
     check_password_rules(password, min_password_length, email)
+    hashed = hash_password(password)  # before the first query: no lock held while hashing
     if by_email(db, email) is not None:
         raise AccountError(
             "REGISTER_USER_ALREADY_EXISTS", "Für diese E-Mail-Adresse gibt es bereits ein Konto."
@@ -64,7 +65,7 @@ def create_user(
     user = User(
         email=normalize_email(email),
         display_name=display_name.strip(),
-        hashed_password=hash_password(password),
+        hashed_password=hashed,
         role=role,
         is_superuser=role == "admin",
         is_verified=verified,
@@ -77,9 +78,16 @@ def create_user(
     return user
 
 
-def set_password(db: Session, user: User, password: str) -> None:
-    """Set a new password and sign the user out everywhere (all tokens stop working)."""
-    user.hashed_password = hash_password(password)
+def new_password_hash(password: str, min_length: int, email: str) -> str:
+    """Check the rules and hash ``password`` — call before opening a write transaction
+    (argon2 takes ~0.1 s; SQLite would hold its write lock meanwhile)."""
+    check_password_rules(password, min_length, email)
+    return hash_password(password)
+
+
+def set_password(db: Session, user: User, hashed: str) -> None:
+    """Store a new password hash and sign the user out everywhere (all tokens stop working)."""
+    user.hashed_password = hashed
     user.password_changed_at = utcnow()
     signins.revoke_all(db, user)
 

@@ -122,14 +122,19 @@ class LibraryView(QWidget):
         index_path: Path | None = None,
         embedder_name: str = DEFAULT_EMBEDDER,
         parent: QWidget | None = None,
+        local_library: Any = None,
     ) -> None:
         super().__init__(parent)
         self.index_path = index_path
+        # set: "add a folder" builds into the technician's local library (searched next to
+        # the company release) instead of replacing the index
+        self.local_library = local_library
         self.embedder_name = embedder_name
         self.manifest: IndexManifest | None = None
         self.operation: Operation | None = None
         self.last_source: Path | None = None
 
+        self.release = QLabel()  # "Handbuch-Version 3 vom 30.11.2026 · 34 Handbücher"
         self.filter = QLineEdit()
         self.filter.setPlaceholderText("Filtern nach Titel, Datei, Hersteller, Sprache…")
         self.filter.setClearButtonEnabled(True)
@@ -192,6 +197,7 @@ class LibraryView(QWidget):
         running.addWidget(self.progress, 1)
         running.addWidget(self.cancel_button)
         layout = QVBoxLayout(self)
+        layout.addWidget(self.release)
         layout.addLayout(top)
         layout.addWidget(self.table, 1)
         layout.addLayout(buttons)
@@ -200,6 +206,20 @@ class LibraryView(QWidget):
         layout.addWidget(self.report)
         self._set_running(False)
         self.set_manifest(manifest)
+        self.show_release()
+
+    def show_release(self) -> None:
+        """Show which signed manual release is installed (version and date)."""
+        from nikdesk.ui.update_dialog import release_text
+
+        try:
+            from nikdesk.updates.client import UpdateClient
+
+            self.release.setText(release_text(UpdateClient().status()))
+        except ImportError:
+            self.release.hide()  # the updates extra is not installed
+        except (NikDeskError, OSError, ValueError) as exc:
+            self.release.setText(f"Handbuch-Version unbekannt ({exc})")
 
     # -- the listing ---------------------------------------------------------------------
 
@@ -271,11 +291,15 @@ class LibraryView(QWidget):
 
     def add_folder(self) -> None:
         """Ask for a folder of manuals and build the index from it."""
-        if self.index_path is None:
+        if self.index_path is None and self.local_library is None:
             self.status.setText("Kein Speicherort für den Index festgelegt.")
             return
         folder = QFileDialog.getExistingDirectory(self, "Ordner mit Handbüchern wählen")
-        if folder:
+        if not folder:
+            return
+        if self.local_library is not None:
+            self.start_build(Path(folder), self.local_library.root, self.embedder_name)
+        elif self.index_path is not None:
             self.start_build(Path(folder), self.index_path, self.embedder_name)
 
     def start_build(self, src: Path, out: Path, embedder_name: str) -> Operation | None:
@@ -283,6 +307,11 @@ class LibraryView(QWidget):
         if self.operation is not None:
             self.status.setText("Es läuft bereits ein Indexaufbau.")
             return None
+        library = (
+            self.local_library
+            if self.local_library is not None and out == self.local_library.root
+            else None
+        )
 
         def build(report: Any) -> BuildReport:
             def progress(stage: str, done: int, total: int) -> None:
@@ -292,6 +321,8 @@ class LibraryView(QWidget):
 
             progress("load", 0, 0)
             embedder = create_embedder(embedder_name)
+            if library is not None:
+                return library.add_folder(src, embedder, progress)
             return build_index(src, out, embedder, progress=progress)
 
         operation = Operation(build, self)
@@ -337,8 +368,11 @@ class LibraryView(QWidget):
         self.status.setText("Fertig: Der Index ist aktualisiert.")
         self.report.setPlainText(format_build_report(result))
         self.report.show()
-        self.index_path = out
-        self.open_index(out)
+        if self.local_library is None or out != self.local_library.root:
+            self.index_path = out
+            self.open_index(out)
+        else:
+            self.status.setText("Fertig: Die Handbücher sind in der eigenen Bibliothek.")
         self.indexBuilt.emit(out)
 
     def _on_failure(self, error: BaseException) -> None:

@@ -102,6 +102,12 @@ class MainWindow(QMainWindow):
         self.status_index = QLabel("")
         for label in (self.status_net, self.status_provider, self.status_index):
             self.statusBar().addPermanentWidget(label)
+        self.update_notice = QPushButton()  # "Handbuch-Update verfügbar: 3 geändert, 1 neu (12 MB)"
+        self.update_notice.setFlat(True)
+        self.update_notice.hide()
+        self.update_notice.clicked.connect(self.show_updates)
+        self.statusBar().addPermanentWidget(self.update_notice)
+        self._update_checked = False
         self._undo_button: QPushButton | None = None
         self._library: Any = None
         self._shortcuts()
@@ -126,6 +132,7 @@ class MainWindow(QMainWindow):
         menu = self.menuBar().addMenu("&Datei")
         menu.addAction("Neue Unterhaltung", QKeySequence.StandardKey.New, self.new_session)
         menu.addAction("Bibliothek…", self.show_library)
+        menu.addAction("Handbuch-Updates…", self.show_updates)
         menu.addAction("Einstellungen…", self.show_settings)
         menu.addSeparator()
         menu.addAction("Beenden", QKeySequence.StandardKey.Quit, self.close)
@@ -155,14 +162,38 @@ class MainWindow(QMainWindow):
             self.agent_failed
         ).run()
 
+    def show_updates(self) -> Any:
+        """Open the manual updates (check, install, from file, previous version)."""
+        from nikdesk.ui.update_dialog import UpdateDialog
+
+        try:
+            dialog = UpdateDialog(parent=self)
+        except ImportError as exc:
+            from nikdesk.updates import missing_extra
+
+            self.statusBar().showMessage(str(missing_extra(exc)), 8000)
+            return None
+        dialog.releaseChanged.connect(lambda: self.apply_settings(self.settings))
+        dialog.releaseChanged.connect(self.update_notice.hide)
+        dialog.show()
+        if self.update_notice.isVisible():
+            dialog.check()
+        return dialog
+
     def show_library(self) -> None:
         """Show the documents of the index; add a folder of manuals (background build)."""
         from nikdesk.core.paths import data_dir
+        from nikdesk.retrieval.library import LocalLibrary
         from nikdesk.ui.library_view import LibraryView
 
         if self._library is None:
             manifest = self.agent.manifest if self.agent else None
-            self._library = LibraryView(manifest, index_path=data_dir() / "index")
+            self._library = LibraryView(
+                manifest,
+                index_path=data_dir() / "index",
+                local_library=None if self.settings.index_path else LocalLibrary(),
+                embedder_name=manifest.embedder.name if manifest else "e5-small",
+            )
             self._library.setWindowTitle("Bibliothek – Handbücher im Index")
             self._library.resize(900, 600)
             self._library.openDocument.connect(self.open_document)
@@ -175,6 +206,11 @@ class MainWindow(QMainWindow):
         source = getattr(self._library, "last_source", None)
         if source is not None and str(source) not in dirs:
             dirs.append(str(source))
+        if getattr(self._library, "local_library", None) is not None:
+            # the folder went into the local library: searched next to the release, which
+            # stays the index (updates and rollbacks never touch the technician's manuals)
+            self.apply_settings(self.settings.with_changes(library_dirs=tuple(dirs)))
+            return
         self.apply_settings(
             self.settings.with_changes(index_path=str(out), library_dirs=tuple(dirs))
         )
@@ -195,7 +231,26 @@ class MainWindow(QMainWindow):
         )
         if self._library is not None:
             self._library.set_manifest(manifest)
+            self._library.show_release()
         self.refresh_status()
+        if not self._update_checked:
+            self._update_checked = True
+            self.check_updates()
+
+    def check_updates(self) -> None:
+        """Look for a manual update in the background; show a notice if there is one."""
+        try:
+            from nikdesk.updates.client import UpdateClient
+        except ImportError:  # the updates extra is not installed: no notice
+            return
+        client = UpdateClient()
+        if not client.provisioned() or not client.install.state().source:
+            return  # not set up for online updates (USB only, or a developer machine)
+        Operation(client.check, self).on_success(self._show_update_notice).run()
+
+    def _show_update_notice(self, offer: Any) -> None:
+        self.update_notice.setVisible(not offer.up_to_date)
+        self.update_notice.setText(offer.summary())
 
     def agent_failed(self, error: BaseException) -> None:
         """Show why the agent could not start (German, never a traceback)."""

@@ -36,6 +36,13 @@ from tests.server.services import (
 TEST_SECRET = "test-jwt-secret-" + "x" * 40
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark every server test so ``-m "not server"`` runs the laptop suite alone."""
+    for item in items:
+        if "/tests/server/" in str(item.fspath).replace("\\", "/"):
+            item.add_marker(pytest.mark.server)
+
+
 @pytest.fixture(scope="session")
 def postgres() -> Iterator[PgServer]:
     """Start a real PostgreSQL cluster on 127.0.0.1 for the whole test session."""

@@ -159,13 +159,35 @@ def start_postgres() -> PgServer | None:
 class SmtpCapture:
     """A real SMTP server (aiosmtpd) on loopback that keeps every message it receives."""
 
-    def __init__(self) -> None:
+    def __init__(self, login: tuple[str, str] | None = None) -> None:
         from aiosmtpd.controller import Controller
 
         self.messages: list[tuple[list[str], EmailMessage]] = []
+        self.logins: list[str] = []
         self._cond = threading.Condition()
         self.port = free_port()
-        self._controller = Controller(self, hostname="127.0.0.1", port=self.port)
+        extra: dict[str, Any] = {}
+        if login is not None:  # require SMTP AUTH (plain, loopback: no TLS needed)
+            extra = {
+                "auth_required": True,
+                "auth_require_tls": False,
+                "authenticator": self._authenticator(login),
+            }
+        self._controller = Controller(self, hostname="127.0.0.1", port=self.port, **extra)
+
+    def _authenticator(self, login: tuple[str, str]) -> Any:
+        from aiosmtpd.smtp import AuthResult, LoginPassword
+
+        def check(server: Any, session: Any, envelope: Any, mechanism: str, data: Any) -> Any:
+            ok = (
+                isinstance(data, LoginPassword)
+                and (data.login.decode(), data.password.decode()) == login
+            )
+            if ok:
+                self.logins.append(data.login.decode())
+            return AuthResult(success=ok)
+
+        return check
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         msg = email.message_from_bytes(envelope.content, policy=email.policy.default)

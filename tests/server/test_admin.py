@@ -209,3 +209,28 @@ def test_admin_panel_login_is_admin_only_and_changes_are_audited(
     with transaction(client.app.state.db) as db:  # type: ignore[attr-defined]
         db.get(User, admin.user_id).role = "technician"  # type: ignore[union-attr]
     assert client.get("/admin/user/list", follow_redirects=False).status_code == 302
+
+
+def test_deleting_a_user_in_the_panel_removes_their_photos(
+    client: TestClient, signup: Any, mailbox: SmtpCapture
+) -> None:
+    admin = signup_with_role(client, mailbox, "admin")
+    tech: Account = signup()
+    blob = _give_history(client, tech.user_id, 1)
+    r = client.post(
+        "/admin/login", data={"username": admin.email, "password": PASSWORD}, follow_redirects=False
+    )
+    assert r.status_code == 302
+    r = client.delete("/admin/user/delete", params={"pks": tech.user_id})
+    assert r.status_code == 200, r.text[:300]
+    assert client.get("/auth/me", headers=tech.headers).status_code == 401
+    assert not client.app.state.blobs.exists(blob)  # type: ignore[attr-defined]
+    with transaction(client.app.state.db) as db:  # type: ignore[attr-defined]
+        assert (
+            db.scalar(
+                select(func.count()).select_from(Message).where(Message.user_id == tech.user_id)
+            )
+            == 0
+        )
+        entry = db.scalars(select(AuditLog).where(AuditLog.action == "panel.delete")).one()
+        assert entry.actor_id == admin.user_id

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -105,3 +106,53 @@ def test_help_lists_the_server_commands(tmp_path: Path, database_url: str) -> No
     assert r.returncode == 0
     for word in ("--host", "--port", "--data", "migrate", "create-admin"):
         assert word in r.stdout
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+def test_two_workers_on_postgresql_share_everything(
+    tmp_path: Path, database_url: str, smtp_server: SmtpCapture
+) -> None:
+    env = {
+        "NIKDESK_DATABASE_URL": database_url,
+        "NIKDESK_SMTP_HOST": "127.0.0.1",
+        "NIKDESK_SMTP_PORT": str(smtp_server.port),
+    }
+    server = start_server(tmp_path / "multi", env, workers=2)
+    try:
+        with httpx.Client(base_url=server.url, timeout=30) as c:
+            account = signup(c, smtp_server)
+            for _ in range(40):  # new connections land on either worker
+                r = httpx.get(server.url + "/auth/me", headers=account.headers, timeout=30)
+                assert r.status_code == 200
+            metrics = httpx.get(server.url + "/metrics", timeout=30).text  # any worker: all
+            me = [
+                line
+                for line in metrics.splitlines()
+                if line.startswith('nikdesk_http_requests_total{method="GET",route="/auth/me"')
+            ]
+            assert me and sum(float(line.rsplit(" ", 1)[1]) for line in me) >= 40
+            assert c.post("/auth/logout", headers=account.headers).status_code == 204
+            for _ in range(10):  # logged out on every worker at once
+                r = httpx.get(server.url + "/auth/me", headers=account.headers, timeout=30)
+                assert r.status_code == 401
+    finally:
+        assert server.stop() == 0, server.logs()[-2000:]
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_without_smtp_mails_go_to_stdout_not_to_the_log(tmp_path: Path, database_url: str) -> None:
+    server = start_server(tmp_path / "console", {"NIKDESK_DATABASE_URL": database_url})
+    try:
+        r = httpx.post(
+            server.url + "/auth/register",
+            timeout=30,
+            json={"email": "konsole@example.com", "password": "Passwort-1234"},
+        )
+        assert r.status_code == 201
+    finally:
+        assert server.stop() == 0
+    out = server.stdout.read_text()
+    assert "An: konsole@example.com" in out and "Bestätigungscode" in out
+    code = re.search(r"(?<!\d)(\d{8})(?!\d)", out)
+    assert code is not None
+    assert code.group(1) not in server.logs()

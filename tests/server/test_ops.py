@@ -105,3 +105,23 @@ def test_no_password_code_or_token_reaches_the_logs(
     assert any(line.get("request_id") == "trace-me-1" for line in lines)
     for value in secrets:
         assert value not in log, f"secret leaked into the log: {value[:12]}…"
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_unexpected_errors_answer_json_with_the_request_id(
+    make_client: Callable[..., TestClient],
+) -> None:
+    from fastapi import APIRouter
+
+    client = make_client()
+    router = APIRouter()
+
+    @router.get("/test/boom")
+    def boom() -> None:
+        raise RuntimeError("bug")
+
+    client.app.include_router(router)  # type: ignore[attr-defined]
+    no_raise = TestClient(client.app, raise_server_exceptions=False)
+    r = no_raise.get("/test/boom", headers={"X-Request-ID": "rid-500"})
+    assert r.status_code == 500
+    assert r.json()["detail"] == "INTERNAL_ERROR" and "rid-500" in r.json()["message"]

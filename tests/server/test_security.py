@@ -223,7 +223,7 @@ def test_devices_revoke_only_own_and_device_ids_bind_to_one_user(
     laptop = login(client, a.email, device_id="dev-a-1", device_name="Bus 3")
     listed = client.get("/auth/devices", headers=a.headers).json()
     assert any(d["device_name"] == "Bus 3" and d["device_id"] == "dev-a-1" for d in listed)
-    sid = laptop["session_id"]
+    sid = laptop["signin_id"]
     assert client.delete(f"/auth/devices/{sid}", headers=b.headers).status_code == 404
     assert client.delete(f"/auth/devices/{sid}", headers=a.headers).status_code == 204
     assert client.get("/auth/me", headers=_bearer(laptop["access_token"])).status_code == 401
@@ -250,3 +250,24 @@ def test_deactivated_user_is_locked_out_at_once(
     )
     r = client.post("/auth/login", data={"username": tech.email, "password": PASSWORD})
     assert r.status_code == 400
+
+
+def test_refresh_retry_within_grace_gets_the_same_successor(
+    make_client: Any, mailbox: SmtpCapture
+) -> None:
+    from tests.server.helpers import signup as do_signup
+
+    client = make_client(refresh_reuse_grace_seconds=30)
+    account = do_signup(client, mailbox)
+    first = client.post("/auth/refresh", json={"refresh_token": account.refresh_token}).json()
+    # the answer was lost: the client repeats the same refresh
+    again = client.post("/auth/refresh", json={"refresh_token": account.refresh_token})
+    assert again.status_code == 200
+    assert _claims(again.json()["refresh_token"])["jti"] == _claims(first["refresh_token"])["jti"]
+    assert client.get("/auth/me", headers=_bearer(again.json()["access_token"])).status_code == 200
+    # once the successor was used, the old token is a real reuse: the sign-in ends
+    third = client.post("/auth/refresh", json={"refresh_token": first["refresh_token"]})
+    assert third.status_code == 200
+    r = client.post("/auth/refresh", json={"refresh_token": account.refresh_token})
+    assert r.status_code == 401
+    assert client.get("/auth/me", headers=_bearer(third.json()["access_token"])).status_code == 401

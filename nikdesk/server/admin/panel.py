@@ -20,6 +20,7 @@ from sqladmin.audit import AuditBackend, AuditEntry
 from sqladmin.authentication import AuthenticationBackend
 from starlette.requests import Request
 
+from nikdesk.server.admin.routes import blob_keys_of, remove_unused_blobs
 from nikdesk.server.audit import audit
 from nikdesk.server.auth.passwords import verify_password
 from nikdesk.server.db import transaction
@@ -132,6 +133,26 @@ class UserView(ModelView, model=User):
     }
     can_create = False  # accounts come from /auth/register or `nikdesk server create-admin`
 
+    nikdesk_app: FastAPI  # set per app in mount_panel (request.app is the admin sub-app)
+
+    async def on_model_delete(self, model: Any, request: Request) -> None:
+        state = self.nikdesk_app.state
+
+        def keys() -> list[str]:
+            with transaction(state.read_db) as db:
+                return blob_keys_of(db, model.id)
+
+        request.state.blob_keys = await anyio.to_thread.run_sync(keys)
+
+    async def after_model_delete(self, model: Any, request: Request) -> None:
+        state = self.nikdesk_app.state
+
+        def remove() -> None:
+            with transaction(state.db) as db:
+                remove_unused_blobs(db, state.blobs, request.state.blob_keys)
+
+        await anyio.to_thread.run_sync(remove)
+
     async def on_model_change(
         self, data: dict[str, Any], model: Any, is_created: bool, request: Request
     ) -> None:
@@ -163,7 +184,7 @@ def mount_panel(app: FastAPI) -> Admin:
         authentication_backend=PanelAuth(app),
         audit_backend=PanelAudit(app),
     )
-    admin.add_view(UserView)
+    admin.add_view(type("UserView", (UserView,), {"nikdesk_app": app}, model=User))
     views: list[tuple[Any, str, str, list[Any]]] = [
         (
             ChatSession,

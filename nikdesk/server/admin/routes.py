@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, EmailStr, Field
@@ -165,13 +165,23 @@ def delete_user(user_id: str, request: Request, db: DB, admin: AdminUser) -> Res
 
 def delete_user_data(db: Session, request: Request, user: User) -> None:
     """Delete ``user``: rows cascade by foreign key; blobs no other user holds are removed."""
-    keys = list(db.scalars(select(Attachment.blob_key).where(Attachment.user_id == user.id)))
+    keys = blob_keys_of(db, user.id)
     db.delete(user)
     db.flush()
+    remove_unused_blobs(db, request.app.state.blobs, keys)
+
+
+def blob_keys_of(db: Session, user_id: str) -> list[str]:
+    """Return the blob keys of a user's attachments."""
+    return list(db.scalars(select(Attachment.blob_key).where(Attachment.user_id == user_id)))
+
+
+def remove_unused_blobs(db: Session, blobs: Any, keys: list[str]) -> None:
+    """Delete the blobs among ``keys`` that no attachment row references any more."""
     still_used = set(db.scalars(select(Attachment.blob_key).where(Attachment.blob_key.in_(keys))))
     for key in set(keys) - still_used:
         with contextlib.suppress(ValueError):  # not a blob key: nothing on disk
-            request.app.state.blobs.delete(key)
+            blobs.delete(key)
 
 
 @router.get("/audit", response_model=list[AuditRead], responses=ERRORS)

@@ -15,6 +15,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.security import OAuth2PasswordBearer
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from nikdesk.server.auth import signins, tokens
@@ -25,7 +26,7 @@ from nikdesk.server.models import User
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/auth/login", auto_error=False)
 
 
-def get_settings(request: Request) -> ServerSettings:
+async def get_settings(request: Request) -> ServerSettings:
     """Return the app's settings."""
     settings: ServerSettings = request.app.state.settings
     return settings
@@ -43,14 +44,14 @@ def get_read_db(request: Request) -> Iterator[Session]:
         yield session
 
 
-def access_claims(
+async def access_claims(
     request: Request, token: Annotated[str | None, Depends(oauth2_scheme)]
 ) -> tokens.AccessClaims:
     """Return the verified claims of the bearer token, or 401."""
     if not token:
         raise unauthorized("Anmeldung erforderlich.")
     try:
-        claims = tokens.decode_access(get_settings(request).signing_key, token)
+        claims = tokens.decode_access(request.app.state.settings.signing_key, token)
     except tokens.TokenError:
         raise unauthorized() from None
     request.state.user_id = claims.user_id  # for the access log and per-user rate limits
@@ -62,13 +63,15 @@ def current_user(
 ) -> User:
     """Return the signed-in, active user of a live token, else 401."""
     with request.app.state.read_db() as db, db.begin():
-        user = db.get(User, claims.user_id)
-        if (
-            user is None
-            or not user.is_active
-            or user.token_epoch != claims.epoch
-            or not signins.family_alive(db, user.id, claims.family_id)
-        ):
+        row = db.execute(
+            select(User, signins.family_alive_clause(claims.user_id, claims.family_id)).where(
+                User.id == claims.user_id
+            )
+        ).first()
+        if row is None or not row[1]:
+            raise unauthorized()
+        user = row[0]
+        if not user.is_active or user.token_epoch != claims.epoch:
             raise unauthorized()
         db.expunge(user)
     return user
@@ -78,7 +81,7 @@ CurrentUser = Annotated[User, Depends(current_user)]
 Claims = Annotated[tokens.AccessClaims, Depends(access_claims)]
 
 
-def require_verified(user: CurrentUser) -> User:
+async def require_verified(user: CurrentUser) -> User:
     """Return the user when their email is verified, else 403 (chat and the like need it)."""
     if not user.is_verified:
         raise forbidden(
@@ -88,14 +91,14 @@ def require_verified(user: CurrentUser) -> User:
     return user
 
 
-def require_support(user: CurrentUser) -> User:
+async def require_support(user: CurrentUser) -> User:
     """Return the user when they are support or admin (and verified), else 403."""
     if user.role not in ("support", "admin") or not user.is_verified:
         raise forbidden("NOT_SUPPORT", "Dieser Bereich ist dem Support vorbehalten.")
     return user
 
 
-def require_admin(user: CurrentUser) -> User:
+async def require_admin(user: CurrentUser) -> User:
     """Return the user when they are an administrator (superuser), else 403."""
     if not (user.is_superuser and user.role == "admin") or not user.is_verified:
         raise forbidden("NOT_ADMIN", "Dieser Bereich ist Administratoren vorbehalten.")

@@ -5,17 +5,17 @@ from __future__ import annotations
 from datetime import timedelta
 
 from fastapi import APIRouter, BackgroundTasks, Request
-from sqlalchemy.orm import Session
 
 from nikdesk.server import mail
 from nikdesk.server.auth import codes, tokens
 from nikdesk.server.auth.deps import DB, Settings
 from nikdesk.server.auth.schemas import EmailIn, ResetPasswordCodeIn, ResetPasswordIn
 from nikdesk.server.config import ServerSettings
+from nikdesk.server.db import transaction
 from nikdesk.server.errors import ApiError, responses
 from nikdesk.server.models import User
 from nikdesk.server.ratelimit import hit_for
-from nikdesk.server.users import AccountError, by_email, check_password_rules, set_password
+from nikdesk.server.users import AccountError, by_email, new_password_hash, set_password
 
 router = APIRouter(prefix="/auth", tags=["auth"])
 ERRORS = responses(400, 429)
@@ -46,32 +46,35 @@ def forgot_password(
     return None
 
 
-def _new_password(db: Session, settings: ServerSettings, user: User, password: str) -> None:
+def _hash(settings: ServerSettings, password: str, email: str) -> str:
     try:
-        check_password_rules(password, settings.min_password_length, user.email)
+        return new_password_hash(password, settings.min_password_length, email)
     except AccountError as exc:
         raise ApiError(400, "RESET_PASSWORD_INVALID_PASSWORD", exc.message) from None
-    set_password(db, user, password)
 
 
 @router.post("/reset-password", responses=ERRORS)
-def reset_password(body: ResetPasswordIn, db: DB, settings: Settings) -> None:
+def reset_password(body: ResetPasswordIn, request: Request, settings: Settings) -> None:
     """Set a new password with the token from the mail (reference API); signs out everywhere."""
     try:
         claims = tokens.decode(settings.signing_key, tokens.AUD_RESET, body.token)
     except tokens.TokenError:
         raise ApiError(400, *BAD_TOKEN) from None
-    user = db.get(User, claims["sub"], with_for_update=True)
-    if user is None or not user.is_active:
+    with transaction(request.app.state.read_db) as db:
+        user = db.get(User, claims["sub"])
+        email = user.email if user is not None and user.is_active else None
+    if email is None:
         raise ApiError(400, *BAD_TOKEN)
-    try:
-        check_password_rules(body.password, settings.min_password_length, user.email)
-    except AccountError as exc:
-        raise ApiError(400, "RESET_PASSWORD_INVALID_PASSWORD", exc.message) from None
-    if not codes.consume_code_id(db, str(claims.get("cid")), user.id, "reset"):
+    hashed = _hash(settings, body.password, email)
+    with transaction(request.app.state.db) as db:
+        user = db.get(User, claims["sub"], with_for_update=True)
+        ok = user is not None and codes.consume_code_id(
+            db, str(claims.get("cid")), user.id, "reset"
+        )
+        if ok and user is not None:
+            set_password(db, user, hashed)
+    if not ok:
         raise ApiError(400, *BAD_TOKEN)
-    _new_password(db, settings, user, body.password)
-    db.commit()
     return None
 
 
@@ -81,20 +84,17 @@ def reset_password_code(
 ) -> None:
     """Set a new password with email + 8-digit code (5 wrong tries kill the code)."""
     hit_for(request, "login", body.email)
+    hashed = _hash(settings, body.password, body.email)
     user = by_email(db, body.email)
     if user is None or not user.is_active:
         raise ApiError(400, *BAD_TOKEN)
-    try:
-        check_password_rules(body.password, settings.min_password_length, user.email)
-    except AccountError as exc:
-        raise ApiError(400, "RESET_PASSWORD_INVALID_PASSWORD", exc.message) from None
     ok = codes.check_code(
         db, settings.signing_key, user.id, "reset", body.code, settings.code_max_attempts
     )
     if not ok:
         db.commit()  # keep the counted wrong try
         raise ApiError(400, *BAD_TOKEN)
-    _new_password(db, settings, user, body.password)
+    set_password(db, user, hashed)
     user.is_verified = True  # the code proves the address
     db.commit()
     return None

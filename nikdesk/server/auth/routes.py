@@ -27,14 +27,14 @@ from nikdesk.server.auth.schemas import (
 )
 from nikdesk.server.config import ServerSettings
 from nikdesk.server.devices import bind_device
-from nikdesk.server.errors import ApiError, responses
+from nikdesk.server.errors import ApiError, responses, unauthorized
 from nikdesk.server.models import User
 from nikdesk.server.ratelimit import hit_for
 from nikdesk.server.users import (
     AccountError,
     by_email,
-    check_password_rules,
     create_user,
+    new_password_hash,
     set_password,
 )
 
@@ -221,22 +221,25 @@ def update_me(
 ) -> User:
     """Change display name, email (needs verifying again) or password (needs the current one;
     signs out everywhere)."""
-    row = db.get(User, user.id, with_for_update=True)
-    assert row is not None
-    if body.display_name is not None:
-        row.display_name = body.display_name.strip()
-    if body.password is not None:
-        ok, _ = verify_password(body.current_password or "", row.hashed_password)
+    hashed = None
+    if body.password is not None:  # slow argon2 work before the write transaction starts
+        ok, _ = verify_password(body.current_password or "", user.hashed_password)
         if not ok:
             raise _bad(
                 "UPDATE_USER_INVALID_PASSWORD",
                 "Zum Ändern des Passworts bitte das aktuelle Passwort (current_password) angeben.",
             )
         try:
-            check_password_rules(body.password, settings.min_password_length, row.email)
+            hashed = new_password_hash(body.password, settings.min_password_length, user.email)
         except AccountError as exc:
             raise _bad("UPDATE_USER_INVALID_PASSWORD", exc.message) from None
-        set_password(db, row, body.password)
+    row = db.get(User, user.id, with_for_update=True)
+    if row is None:
+        raise unauthorized()
+    if body.display_name is not None:
+        row.display_name = body.display_name.strip()
+    if hashed is not None:
+        set_password(db, row, hashed)
     if body.email is not None and body.email.lower() != row.email:
         if by_email(db, body.email) is not None:
             raise _bad(

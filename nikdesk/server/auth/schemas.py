@@ -72,7 +72,7 @@ class TokenOut(BaseModel):
     token_type: str = "bearer"
     refresh_token: str
     expires_in: int
-    session_id: str = Field(description="id of this sign-in (see GET /auth/devices)")
+    signin_id: str = Field(description="id of this sign-in (see GET /auth/devices)")
 
 
 class SignInRead(BaseModel):

@@ -9,9 +9,9 @@ stop working at once because :func:`family_alive` is checked on every request.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
-from sqlalchemy import exists, select, update
+from sqlalchemy import Exists, exists, select, update
 from sqlalchemy.orm import Session
 
 from nikdesk.server.auth import tokens
@@ -36,7 +36,7 @@ class TokenPair:
             "token_type": "bearer",
             "refresh_token": self.refresh_token,
             "expires_in": self.expires_in,
-            "session_id": self.family_id,
+            "signin_id": self.family_id,
         }
 
 
@@ -99,12 +99,15 @@ def rotate(db: Session, settings: ServerSettings, refresh_token: str) -> TokenPa
     now = utcnow()
     if row.revoked_at is not None or row.expires_at <= now:
         raise RefreshRejected("revoked or expired")
-    if row.replaced_by is not None:
-        revoke_family(db, row.family_id)  # reuse: the token leaked; the caller must commit this
-        raise RefreshRejected("reused")
     user = db.get(User, row.user_id)
     if user is None or not user.is_active or claims.get("sid") != row.family_id:
         raise RefreshRejected("user gone")
+    if row.replaced_by is not None:
+        successor = _retry_successor(db, settings, row, now)
+        if successor is not None:  # a client retrying a refresh whose answer it never got
+            return _pair(settings, user, successor)
+        revoke_family(db, row.family_id)  # reuse: the token leaked; the caller must commit this
+        raise RefreshRejected("reused")
     new = RefreshToken(
         id=new_id(),
         user_id=row.user_id,
@@ -121,6 +124,23 @@ def rotate(db: Session, settings: ServerSettings, refresh_token: str) -> TokenPa
     row.last_used_at = now
     db.flush()
     return _pair(settings, user, new)
+
+
+def _retry_successor(
+    db: Session, settings: ServerSettings, row: RefreshToken, now: datetime
+) -> RefreshToken | None:
+    """Return the unused successor of ``row`` when it was replaced within the grace period.
+
+    NIKDESK_REFRESH_REUSE_GRACE_SECONDS (default 0 = strict) lets a laptop on a flaky link
+    repeat a refresh whose answer was lost without losing its sign-in.
+    """
+    grace = settings.refresh_reuse_grace_seconds
+    if grace <= 0 or row.last_used_at is None or now - row.last_used_at > timedelta(seconds=grace):
+        return None
+    successor = db.get(RefreshToken, row.replaced_by, with_for_update=True)
+    if successor is None or successor.replaced_by is not None or successor.revoked_at is not None:
+        return None
+    return successor
 
 
 def revoke_family(db: Session, family_id: str) -> None:
@@ -142,18 +162,20 @@ def revoke_all(db: Session, user: User) -> None:
     user.token_epoch += 1
 
 
-def family_alive(db: Session, user_id: str, family_id: str) -> bool:
-    """Tell whether the sign-in still has an unrevoked token (checked on every request)."""
-    q = select(
-        exists().where(
-            RefreshToken.family_id == family_id,
-            RefreshToken.user_id == user_id,
-            RefreshToken.revoked_at.is_(None),
-            RefreshToken.replaced_by.is_(None),
-            RefreshToken.expires_at > utcnow(),
-        )
+def family_alive_clause(user_id: str, family_id: str) -> Exists:
+    """Return the SQL test "the sign-in still has a live token" (checked on every request)."""
+    return exists().where(
+        RefreshToken.family_id == family_id,
+        RefreshToken.user_id == user_id,
+        RefreshToken.revoked_at.is_(None),
+        RefreshToken.replaced_by.is_(None),
+        RefreshToken.expires_at > utcnow(),
     )
-    return bool(db.scalar(q))
+
+
+def family_alive(db: Session, user_id: str, family_id: str) -> bool:
+    """Tell whether the sign-in still has a live (unrevoked, unexpired) token."""
+    return bool(db.scalar(select(family_alive_clause(user_id, family_id))))
 
 
 def active(db: Session, user_id: str) -> list[RefreshToken]:

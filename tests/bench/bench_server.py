@@ -1,0 +1,278 @@
+"""Load benchmark of the server's account routes (not part of the test suite).
+
+Starts a real PostgreSQL (initdb + pg_ctl on loopback) and ``nikdesk server --workers 2``, then
+runs CLIENTS concurrent clients on loopback doing a mixed workload — login (argon2), token
+refresh (rotation), GET /auth/me, GET /auth/devices — and prints p50/p99 latency per route
+and the throughput. Baseline in the same run: GET /health (no auth, one SELECT 1).
+
+    python tests/bench/bench_server.py [--clients 200] [--requests 40] [--workers 2] [--sqlite]
+                                      [--think SECONDS] [--login-share 0.02]
+
+With ``--think 0`` (default) every client sends back to back, so latency = clients/throughput
+(Little's law); ``--think 1`` models apps that send about one request a second.
+
+Tokens for the clients are minted before the clock starts (a login is a deliberately slow
+argon2 hash; ``--login-share`` sets how many measured requests are logins).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+import httpx  # noqa: E402
+
+from tests.server.services import start_postgres, start_server  # noqa: E402
+
+PASSWORD = "Bench-Passwort-123"
+SECRET = "bench-jwt-secret-" + "b" * 40
+
+
+def _seed(url: str, clients: int) -> list[tuple[str, str, str]]:
+    """Create verified users (one shared argon2 hash) and mint a token pair for each."""
+    from nikdesk.server.auth import signins
+    from nikdesk.server.auth.passwords import hash_password
+    from nikdesk.server.config import ServerSettings
+    from nikdesk.server.db import make_engine, make_sessionmaker, transaction
+    from nikdesk.server.models import User
+    from nikdesk.server.versions import ensure_version_row
+
+    settings = ServerSettings(data=Path(tempfile.mkdtemp()), database_url=url, jwt_secret=SECRET)
+    engine = make_engine(url, pool_size=2)
+    hashed = hash_password(PASSWORD)
+    out = []
+    with transaction(make_sessionmaker(engine)) as db:
+        for i in range(clients):
+            user = User(
+                email=f"bench{i}@example.com",
+                display_name=f"Bench {i}",
+                hashed_password=hashed,
+                is_verified=True,
+            )
+            db.add(user)
+            db.flush()
+            ensure_version_row(db, user.id)
+            pair = signins.issue(db, settings, user, device_name=f"bench-{i}")
+            out.append((user.email, pair.access_token, pair.refresh_token))
+    engine.dispose()
+    return out
+
+
+def _pct(values: list[float], q: float) -> float:
+    values = sorted(values)
+    return values[min(len(values) - 1, int(q * len(values)))] if values else float("nan")
+
+
+async def _client(
+    http: httpx.AsyncClient,
+    email: str,
+    access: str,
+    refresh: str,
+    n: int,
+    login_share: float,
+    rng: random.Random,
+    lat: dict[str, list[float]],
+    errors: dict[str, int],
+    think: float,
+) -> None:
+    if think:
+        await asyncio.sleep(rng.uniform(0, think))  # clients do not start in lockstep
+    for _ in range(n):
+        if think:
+            await asyncio.sleep(rng.uniform(0.5 * think, 1.5 * think))
+        try:
+            access, refresh = await _one(
+                http, email, access, refresh, login_share, rng, lat, errors
+            )
+        except httpx.TransportError as exc:
+            errors[type(exc).__name__] += 1
+
+
+async def _one(
+    http: httpx.AsyncClient,
+    email: str,
+    access: str,
+    refresh: str,
+    login_share: float,
+    rng: random.Random,
+    lat: dict[str, list[float]],
+    errors: dict[str, int],
+) -> tuple[str, str]:
+    """Send one request of the mix; return the (possibly rotated) token pair."""
+    roll = rng.random()
+    t0 = time.perf_counter()
+    if roll < login_share:
+        route = "POST /auth/login"
+        r = await http.post("/auth/login", data={"username": email, "password": PASSWORD})
+        if r.status_code == 200:
+            access, refresh = r.json()["access_token"], r.json()["refresh_token"]
+    elif roll < login_share + 0.08:
+        route = "POST /auth/refresh"
+        r = await http.post("/auth/refresh", json={"refresh_token": refresh})
+        if r.status_code == 200:
+            access, refresh = r.json()["access_token"], r.json()["refresh_token"]
+    elif roll < login_share + 0.23:
+        route = "GET /auth/devices"
+        r = await http.get("/auth/devices", headers={"Authorization": f"Bearer {access}"})
+    else:
+        route = "GET /auth/me"
+        r = await http.get("/auth/me", headers={"Authorization": f"Bearer {access}"})
+    lat[route].append(time.perf_counter() - t0)
+    if r.status_code != 200:
+        errors[f"{route} {r.status_code}"] += 1
+    return access, refresh
+
+
+async def _baseline(http: httpx.AsyncClient, n: int) -> list[float]:
+    out = []
+    for _ in range(n):
+        t0 = time.perf_counter()
+        await http.get("/health/ready")
+        out.append(time.perf_counter() - t0)
+    return out
+
+
+def _cpu_seconds(pids: list[int]) -> float:
+    """Return user+system CPU seconds of the processes ``pids`` and all their children."""
+    import psutil
+
+    total = 0.0
+    for pid in pids:
+        try:
+            root = psutil.Process(pid)
+            for proc in [root, *root.children(recursive=True)]:
+                t = proc.cpu_times()
+                total += t.user + t.system
+        except psutil.NoSuchProcess:
+            continue
+    return total
+
+
+async def _run(
+    url: str,
+    accounts: list[tuple[str, str, str]],
+    args: argparse.Namespace,
+    server_pids: list[int],
+    pg_pids: list[int],
+) -> None:
+    limits = httpx.Limits(max_connections=args.clients, max_keepalive_connections=args.clients)
+    async with httpx.AsyncClient(base_url=url, limits=limits, timeout=60) as http:
+        base_idle = await _baseline(http, 50)  # one client, idle server
+        lat: dict[str, list[float]] = defaultdict(list)
+        errors: dict[str, int] = defaultdict(int)
+        rng = random.Random(42)
+        cpu0 = _cpu_seconds(server_pids), _cpu_seconds(pg_pids), time.process_time()
+        t0 = time.perf_counter()
+        await asyncio.gather(
+            *(
+                _client(
+                    http,
+                    e,
+                    a,
+                    r,
+                    args.requests,
+                    args.login_share,
+                    random.Random(rng.random()),
+                    lat,
+                    errors,
+                    args.think,
+                )
+                for e, a, r in accounts
+            )
+        )
+        wall = time.perf_counter() - t0
+        cpu1 = _cpu_seconds(server_pids), _cpu_seconds(pg_pids), time.process_time()
+    total = sum(len(v) for v in lat.values())
+    non_login = [x for k, v in lat.items() if k != "POST /auth/login" for x in v]
+    print(
+        f"\n{args.clients} clients x {args.requests} requests (think {args.think:g} s), "
+        f"{args.workers} workers, "
+        f"{'SQLite' if args.sqlite else 'PostgreSQL'}, loopback"
+    )
+    print(f"{'route':22} {'n':>6} {'p50 ms':>8} {'p99 ms':>8}")
+    for route in sorted(lat):
+        v = lat[route]
+        print(f"{route:22} {len(v):6d} {_pct(v, 0.5) * 1000:8.1f} {_pct(v, 0.99) * 1000:8.1f}")
+    print(
+        f"{'all but login':22} {len(non_login):6d} {_pct(non_login, 0.5) * 1000:8.1f} "
+        f"{_pct(non_login, 0.99) * 1000:8.1f}"
+    )
+    print(f"throughput: {total / wall:.0f} requests/s ({total} in {wall:.1f} s)")
+    b50 = statistics.median(base_idle)
+    me = lat.get("GET /auth/me", [])
+    print(
+        f"baseline GET /health/ready, 1 client idle: p50 {b50 * 1000:.1f} ms; "
+        f"GET /auth/me p50 under load / baseline = {_pct(me, 0.5) / b50:.1f}x"
+    )
+    print(f"errors: {dict(errors) or 'none'}")
+    srv, pgc, cli = (b - a for a, b in zip(cpu0, cpu1, strict=True))
+    print(
+        f"CPU per request: server workers {srv / total * 1000:.2f} ms, PostgreSQL "
+        f"{pgc / total * 1000:.2f} ms, load client {cli / total * 1000:.2f} ms; "
+        f"server+PostgreSQL capacity on {os.cpu_count()} idle cores ~ "
+        f"{(os.cpu_count() or 1) / ((srv + pgc) / total):.0f} requests/s"
+    )
+    print(f"machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} (shared host)")
+
+
+def _postmaster_pid(base: Path) -> int:
+    """Return the PostgreSQL postmaster's pid (first line of postmaster.pid)."""
+    return int((base / "data" / "postmaster.pid").read_text().split()[0])
+
+
+def main() -> int:
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("--clients", type=int, default=200)
+    p.add_argument("--requests", type=int, default=40, help="requests per client")
+    p.add_argument("--workers", type=int, default=2)
+    p.add_argument("--login-share", type=float, default=0.02)
+    p.add_argument(
+        "--think",
+        type=float,
+        default=0.0,
+        help="mean seconds a client waits between requests (0: back to back, closed loop)",
+    )
+    p.add_argument("--sqlite", action="store_true", help="SQLite instead of PostgreSQL")
+    args = p.parse_args()
+    tmp = Path(tempfile.mkdtemp(prefix="nikdesk-bench-"))
+    pg = None
+    if args.sqlite:
+        url = f"sqlite:///{tmp / 'bench.db'}"
+    else:
+        pg = start_postgres()
+        if pg is None:
+            print("PostgreSQL binaries not found (apt-get install postgresql)", file=sys.stderr)
+            return 2
+        url = pg.create_database("bench")
+    env = {
+        "NIKDESK_DATABASE_URL": url,
+        "NIKDESK_JWT_SECRET": SECRET,
+        "NIKDESK_RATE_LIMIT_LOGIN": "100000/minute",
+        "NIKDESK_LOG_LEVEL": "WARNING",
+    }
+    server = start_server(tmp / "data", env, workers=args.workers)
+    try:
+        accounts = _seed(url, args.clients)
+        pg_pids = [_postmaster_pid(pg.base)] if pg is not None else []
+        asyncio.run(_run(server.url, accounts, args, [server.proc.pid], pg_pids))
+    finally:
+        code = server.stop()
+        if pg is not None:
+            pg.stop()
+    return 0 if code == 0 else 1
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("PYTHONPATH", str(ROOT))
+    raise SystemExit(main())
