@@ -135,6 +135,8 @@ async def _device(
     headers = {"Authorization": f"Bearer {token}"}
     device_id = f"bench-{uuid.uuid4()}"
     seq, cursor = 1, 0
+    if think:  # laptops do not all sync in the same second: spread the first round too
+        await asyncio.sleep(random.uniform(0, think))
     for r in range(rounds):
         body = {
             "device_id": device_id,
