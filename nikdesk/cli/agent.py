@@ -22,6 +22,9 @@ def add_commands(sub: Any, index_args: Callable[[argparse.ArgumentParser], None]
     ask.add_argument("question", nargs="?", default=None)
     ask.add_argument("--batch", type=Path, help="JSONL file of {id, question[, image]}")
     ask.add_argument("--image", type=Path, default=None, help="photo of the device display")
+    ask.add_argument(
+        "--session", default=None, help="record in the account's history: new | SESSION_ID"
+    )
     _agent_args(ask, index_args)
     ask.set_defaults(func=_cmd_ask)
 
@@ -93,6 +96,8 @@ def _cmd_ask(args: argparse.Namespace) -> int:
         question = args.question
         if question is None and args.image is None:
             question = SAMPLE_QUESTION
+        if args.session:
+            return _ask_in_session(agent, args, question or "")
         events = agent.run(question or "", image=args.image)
         if args.json:
             result = collect(events)
@@ -102,6 +107,19 @@ def _cmd_ask(args: argparse.Namespace) -> int:
         return 0 if result.error is None else 2
     finally:
         agent.close()
+
+
+def _ask_in_session(agent: Any, args: argparse.Namespace, question: str) -> int:
+    from nikdesk.app.exchange import record_exchange
+    from nikdesk.cli.console import EventPrinter
+    from nikdesk.storage.chats import ChatStore
+
+    printer = None if args.json else EventPrinter(sys.stdout, question)
+    store = ChatStore()
+    result = record_exchange(store, agent, args.session, question, args.image, printer)
+    if args.json:
+        print(json.dumps(result.to_json(), ensure_ascii=False, indent=1))
+    return 0 if result.error is None else 2
 
 
 def _ask_batch(agent: Any, path: Path) -> int:

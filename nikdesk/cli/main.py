@@ -71,11 +71,12 @@ def _parser() -> argparse.ArgumentParser:
     ev.add_argument("--json", action="store_true")
     ev.set_defaults(func=_cmd_eval)
 
-    from nikdesk.cli import agent, release, server
+    from nikdesk.cli import account, agent, release, server
 
     agent.add_commands(sub, _index_args)
     server.add_commands(sub)  # nikdesk server …
     release.add_commands(sub)  # nikdesk release …, nikdesk update …
+    account.add_commands(sub)  # nikdesk account …, sync, sessions …
 
     models = sub.add_parser("models", help="list the model manifest and what is present")
     models.add_argument("--verify", action="store_true", help="check sha256 of present models")

@@ -34,6 +34,7 @@ ROUTERS: tuple[str, ...] = (
     "nikdesk.server.auth.signin_routes:router",
     "nikdesk.server.chat:router",
     "nikdesk.server.support:router",
+    "nikdesk.server.sync_api:router",
     # more routers: one line each, e.g. "nikdesk.server.chat.routes:router",
 )
 # "module:function(app) -> cleanup | None", run in order

@@ -36,7 +36,7 @@ from nikdesk.storage.chat_records import (
     session_from_row,
 )
 from nikdesk.storage.chat_search import index_text, rebuild_index, session_filter
-from nikdesk.storage.db import open_db, put_with_outbox, write_transaction
+from nikdesk.storage.db import clock_skew, open_db, put_with_outbox, write_transaction
 from nikdesk.storage.photos import ATTACHMENTS_DIR, store_photo
 
 __all__ = [
@@ -128,7 +128,7 @@ class ChatStore:
     ) -> Session:
         with self._write, write_transaction(self.db):
             row = {**self._row("sessions", session_id), **changes, "updated": self._stamp()}
-            self._put("sessions", row, op)
+            self._put("sessions", row, op, fields=list(changes))
             if "title" in changes:
                 self._index(session_id, session_id, "title", row["title"])
         return session_from_row(row)
@@ -171,10 +171,12 @@ class ChatStore:
             self._put("messages", row, "insert")
             self._index(message_id, session_id, "message", text)
             session["updated"] = now
+            changed: list[str] = []
             if role == "user" and session["title"] == DEFAULT_TITLE and text.strip():
                 session["title"] = short_title(text)
                 self._index(session_id, session_id, "title", session["title"])
-            self._put("sessions", session, "update")
+                changed.append("title")
+            self._put("sessions", session, "update", fields=changed)
         return message_from_row(row)
 
     def messages(self, session_id: str) -> list[Message]:
@@ -303,7 +305,7 @@ class ChatStore:
         Two changes in the same millisecond still sort in the order they happened, which the
         sidebar order and a last-writer-wins merge both rely on.
         """
-        now = datetime.now(UTC)
+        now = datetime.now(UTC) + clock_skew()
         now = now.replace(microsecond=now.microsecond // 1000 * 1000)  # what is stored
         if self._last_stamp is not None and now <= self._last_stamp:
             now = self._last_stamp + timedelta(milliseconds=1)
@@ -319,9 +321,11 @@ class ChatStore:
             "oder stammt von einem anderen Gerät."
         )
 
-    def _put(self, table: str, row: dict[str, Any], op: str) -> None:
+    def _put(
+        self, table: str, row: dict[str, Any], op: str, fields: list[str] | None = None
+    ) -> None:
         """Write the whole row and record it in the outbox (inside the caller's transaction)."""
-        put_with_outbox(self.db, table, row, op)
+        put_with_outbox(self.db, table, row, op, fields=fields)
 
     def _index(self, row_id: str, session_id: str, kind: str, text: str) -> None:
         index_text(self.db, row_id, session_id, kind, text)

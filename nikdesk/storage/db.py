@@ -10,17 +10,16 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import sqlite3
 import threading
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import sqlite_utils
 from sqlite_migrate import Migrations
-
-from nikdesk.core.paths import data_dir
 
 DB_NAME = "nikdesk.db"
 migrations = Migrations("nikdesk")
@@ -60,12 +59,19 @@ def m001_agent_runs(db: sqlite_utils.Database) -> None:
 
 
 def put_with_outbox(
-    db: sqlite_utils.Database, table: str, row: dict[str, Any], op: str, pk: str = "id"
+    db: sqlite_utils.Database,
+    table: str,
+    row: dict[str, Any],
+    op: str,
+    pk: str = "id",
+    fields: list[str] | None = None,
 ) -> None:
     """Write the whole row and append it to the outbox (call inside ``write_transaction``).
 
     Every synced table goes through here: chats, messages, attachments, feedback, paused runs
     and hand-offs, so the sync sends what the UI promised ("geht mit dem nächsten Sync").
+    ``fields`` names the fields this change set (None: all of them); the sync merges session
+    fields one by one, so a rename never undoes another device's pin.
     """
     db.table(table).upsert(row, pk=pk)
     db.table("outbox").insert(
@@ -76,6 +82,7 @@ def put_with_outbox(
             "payload": json.dumps(row, ensure_ascii=False),
             "created": row["updated"],
             "sent": 0,
+            "fields": None if fields is None else json.dumps(fields),
         }
     )
 
@@ -103,12 +110,27 @@ def write_transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Databa
 
 def now_iso() -> str:
     """Return the current UTC time as ISO 8601 (what every ``updated`` column holds)."""
-    return datetime.now(UTC).isoformat(timespec="milliseconds")
+    return (datetime.now(UTC) + clock_skew()).isoformat(timespec="milliseconds")
+
+
+def clock_skew() -> timedelta:
+    """Return how far this laptop's clock is off (``NIKDESK_CLOCK_SKEW`` seconds; tests).
+
+    The sync never orders anything by these stamps; the fault tests prove it by running
+    laptops a day ahead and a day behind.
+    """
+    try:
+        return timedelta(seconds=float(os.environ.get("NIKDESK_CLOCK_SKEW", "0") or 0))
+    except ValueError:
+        return timedelta(0)
 
 
 def open_db(path: Path | None = None) -> sqlite_utils.Database:
     """Open (and migrate) the local store; safe to call from several threads."""
-    path = path or data_dir() / DB_NAME
+    if path is None:
+        from nikdesk.storage.profiles import active_store_path
+
+        path = active_store_path(DB_NAME)
     # one connection may serve the UI thread and the agent worker (guarded by SQLite's locks)
     db = sqlite_utils.Database(sqlite3.connect(path, check_same_thread=False))
     db.execute("PRAGMA journal_mode=WAL")
@@ -218,3 +240,13 @@ def m002_chats(db: sqlite_utils.Database) -> None:
         not_null={"session_id", "kind", "text"},
     )
     db.table("chat_search").create_index(["session_id"])
+
+
+@migrations()
+def m003_outbox_fields(db: sqlite_utils.Database) -> None:
+    """Record which fields an outbox change set (NULL: all) and index the sync's lookups.
+
+    ``sent``: 0 pending, 1 delivered, 2 parked (the server refused the row; kept for support).
+    """
+    db.execute("ALTER TABLE outbox ADD COLUMN fields TEXT")
+    db.table("outbox").create_index(["table_name", "row_id", "sent"])

@@ -48,6 +48,9 @@ def create_window(settings: Settings | None = None) -> MainWindow:
     from nikdesk.ui import master_password
 
     master_password.install(window)  # asked only when no OS keyring exists
+    from nikdesk.ui.sync_wiring import attach_sync
+
+    attach_sync(window)  # account menu, sync status bar, background sync
     Operation(lambda report: load_agent(settings, report), window).with_progress(
         lambda msg: window.statusBar().showMessage(str(msg))
     ).on_success(window.set_agent).on_failure(window.agent_failed).run()

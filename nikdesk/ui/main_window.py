@@ -77,6 +77,7 @@ class MainWindow(QMainWindow):
         self._run: dict[str, Any] = {}
         self.paused_run_id: str | None = None  # a clarification waiting for the technician
         self._viewer: Any = None
+        self.after_answer: list[Any] = []  # called after each stored answer (e.g. sync)
 
         self.sessions = SessionList(store)
         self.sessions.sessionChosen.connect(self.open_session)
@@ -442,6 +443,8 @@ class MainWindow(QMainWindow):
             self._offer_handoff(done.handoff_id, bubble)
         self.status_provider.setText(f"Letzte Antwort: {provider_name(done.provider)}")
         self.sessions.refresh()
+        for hook in self.after_answer:
+            hook()
 
     def _offer_handoff(self, handoff_id: str, bubble: Bubble) -> None:
         button = QPushButton("An den Support übergeben")
