@@ -319,4 +319,4 @@ def test_store_survives_reopening_and_search_rebuilds() -> None:
     reopened.rebuild_search()
     assert [s.id for s in reopened.sessions("schuetz")] == [session.id]
     applied = [r["name"] for r in reopened.db.table("_sqlite_migrations").rows]
-    assert applied == ["m001_agent_runs", "m002_chats"]
+    assert applied == ["m001_agent_runs", "m002_chats", "m003_outbox_fields"]
