@@ -41,7 +41,7 @@ from nikdesk.core.paths import data_dir
 from nikdesk.core.settings import Settings
 from nikdesk.retrieval.bundle import IndexManifest
 from nikdesk.retrieval.hybrid import Retriever
-from nikdesk.storage.runs import RunStore
+from nikdesk.storage.runs import RunNotFound, RunStore
 
 log = logging.getLogger(__name__)
 
@@ -152,11 +152,11 @@ class Agent:
 
     def paused_options(self, run_id: str) -> tuple[str, ...] | None:
         """Return the options of a still-paused clarification, or None when it is not paused."""
-        for row in self.store.paused_runs():
-            if row["run_id"] == run_id:
-                state = json.loads(row["state"])
-                return tuple((state.get("pending") or {}).get("options") or ())
-        return None
+        try:
+            state = self.store.load_paused(run_id)  # one row by key, not a scan of all paused runs
+        except RunNotFound:
+            return None
+        return tuple((state.get("pending") or {}).get("options") or ())
 
     def chain(self) -> list[str]:
         """Return the providers to try now, best first; "none" (no LLM) always ends it."""
