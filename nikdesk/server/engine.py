@@ -43,6 +43,7 @@ except ImportError:  # Windows: one worker there
 from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from nikdesk.app.sample import ensure_sample_index, sample_library_dir
 from nikdesk.core.settings import PROVIDER_CHOICES
 from nikdesk.server.nik import (
     LOCAL_MODEL,
@@ -60,11 +61,9 @@ from nikdesk.server.nik import (
     create_embedder,
     create_provider,
     create_reranker,
-    ensure_sample_index,
     model_entry,
     openai_provider,
     read_manifest,
-    sample_library_dir,
 )
 
 log = logging.getLogger("nikdesk.server.engine")

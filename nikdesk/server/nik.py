@@ -3,8 +3,6 @@
 The desktop package is being reshaped (issue 8); when modules move, only these imports change.
 """
 
-from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from nikdesk.agent.loop import Agent
@@ -28,20 +26,6 @@ from nikdesk.storage.runs import RunNotFound, RunStore
 
 LOCAL_MODEL = "smollm2"  # the manifest entry the local provider loads by default
 LOOPBACK_KEY = "sk-no-key-required"  # OpenAI SDK needs a key; loopback servers ignore it
-
-
-def ensure_sample_index(log: Callable[[str], None]) -> Path:
-    """Return the bundled/default index (built from the sample library on first use)."""
-    from nikdesk.app.sample import ensure_sample_index as ensure
-
-    return ensure(log)
-
-
-def sample_library_dir() -> Path:
-    """Return the folder of the sample library's PDFs."""
-    from nikdesk.app.sample import sample_library_dir as folder
-
-    return folder()
 
 
 def openai_provider(**settings: Any) -> ChatModel:

@@ -246,7 +246,7 @@ def main() -> int:
         "NIKDESK_SERVER_PROVIDER": "none",
     }
     if args.index is None:  # built once here, not by two workers at the same time
-        from nikdesk.server.nik import ensure_sample_index
+        from nikdesk.app.sample import ensure_sample_index
 
         args.index = ensure_sample_index(print)
     env["NIKDESK_SERVER_INDEX"] = str(args.index)
