@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import itertools
 import re
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from nikdesk.agent.guards import AnswerType, asked_types, holds_value
@@ -25,8 +26,8 @@ from nikdesk.retrieval.glossary import expand
 from nikdesk.retrieval.hybrid import code_tokens
 
 LONG_LINE = 220  # a text line longer than this is cut into sentences / "Name: value" pieces
-QUOTE_CHARS = 420  # a quoted window around the key line stays under this
-TABLE_ROWS = 3  # rows quoted besides the header
+QUOTE_CHARS = 600  # a quoted window around the key line stays under this
+TABLE_ROWS = 4  # rows quoted besides the header
 _SENTENCE = re.compile(r"(?<=[.!?;])\s+(?=[A-ZÄÖÜ0-9\"„(])")
 # "Baud rate: 19200 Data bits: 8 Parity: None" -> one piece per "Name: value"
 _FIELD = re.compile(r"\s+(?=(?:[A-ZÄÖÜ][\w/.-]*)(?:\s[\w/.-]+){0,2}\s?:\s)")
@@ -58,6 +59,9 @@ class Ask:
     """What a question asks for, in the forms a line of a manual can match."""
 
     terms: frozenset[str]
+    # one entry per word of the question: its forms (stems, joined/split codes, English
+    # glossary terms) with their weights; a line sharing any form earns the best one's weight
+    concepts: tuple[tuple[tuple[str, float], ...], ...]
     names: frozenset[str]  # device names of the question (weigh little: see set_device_names)
     words: frozenset[str]  # plain words of 5+ letters, for compound parts
     codes: frozenset[str]
@@ -69,6 +73,16 @@ class Ask:
 
 
 _DEVICE_NAMES: frozenset[str] = frozenset()
+# (words, question) -> word weights; see Retriever.term_weights (None: every word weighs 1)
+Weights = Callable[[Iterable[str], str], dict[str, float]]
+_WEIGHTS: Weights | None = None
+
+
+def set_term_weights(weights: Weights | None) -> None:
+    """Tell the line selection how to weigh the question's words (once per opened index)."""
+    global _WEIGHTS
+    _WEIGHTS = weights
+    ask_of.cache_clear()
 
 
 def set_device_names(names: frozenset[str]) -> None:
@@ -78,7 +92,8 @@ def set_device_names(names: frozenset[str]) -> None:
     in the header row of its data sheet: it says which manual, not which line.
     """
     global _DEVICE_NAMES
-    stemmed = frozenset(names) | frozenset(terms(" ".join(sorted(names))))
+    # stems of the words only: split into runs, "3p33" (from "3.33") would hide error 33
+    stemmed = frozenset(names) | frozenset(t for n in names if n.isalpha() for t in terms(n))
     if stemmed != _DEVICE_NAMES:
         _DEVICE_NAMES = stemmed
         ask_of.cache_clear()
@@ -99,6 +114,7 @@ def ask_of(question: str) -> Ask:
     wanted = set(terms(question, drop_stopwords=True)) | set(expand(question))
     return Ask(
         terms=frozenset(wanted - names),
+        concepts=_concepts(question, names),
         names=frozenset(wanted & names),
         words=frozenset(t for t in raw if t.isalpha() and len(t) >= 5 and t not in names),
         codes=_whole_codes(code_tokens(question) - names),
@@ -107,6 +123,21 @@ def ask_of(question: str) -> Ask:
         kinds=tuple(asked_types(question, strict_only=False)),
         quantity=bool(_QUANTITY.search(folded)),
         colours=frozenset(colours),
+    )
+
+
+def _concepts(question: str, names: frozenset[str]) -> tuple[tuple[tuple[str, float], ...], ...]:
+    # a word of the question, whatever forms it takes: "3000TL-X" is one thing asked for
+    words = [w for w in re.split(r"[\s,;!?()]+", question) if w]
+    forms = []
+    for word in words:
+        found = (set(terms(word, drop_stopwords=True)) | set(expand(word))) - names
+        if found and frozenset(found) not in {frozenset(f) for f in forms}:
+            forms.append(found)
+    everything = sorted({f for found in forms for f in found})
+    weights = _WEIGHTS(everything, question) if _WEIGHTS is not None and everything else {}
+    return tuple(
+        tuple(sorted((f, weights.get(f, 1.0)) for f in found)) for found in forms
     )
 
 
@@ -147,7 +178,9 @@ def line_score(line: str, ask: Ask) -> float:
     folded = fold(line)
     line_terms = set(terms(line))
     shared = ask.terms & line_terms
-    score = len(shared) + 0.25 * len(ask.names & line_terms)
+    score = 0.25 * len(ask.names & line_terms)
+    for concept in ask.concepts:
+        score += max((w for f, w in concept if f in line_terms), default=0.0)
     token_set = set(tokens)
     # compound parts: "batteriemodule" ~ "module", "ladeschlussspannung" ~ "spannung"
     for word in ask.words:
@@ -217,7 +250,7 @@ def quote(
     question: str,
     max_chars: int = QUOTE_CHARS,
     rows: int = TABLE_ROWS,
-    context: int = 3,
+    context: int = 5,
     fill: bool = False,
 ) -> Quote:
     """Return the key line of ``passage`` for ``question`` and the lines around it to quote.
@@ -246,8 +279,11 @@ def quote(
     best = max(rows_only or ranked or [0], key=lambda i: (scores[i], -i))
     if scores[best] <= 0:
         return Quote((), "", 0.0)
-    keep = {best}
-    budget = max_chars - len(units[best])
+    # further key lines: each answers a part of the question the key lines so far leave open
+    # ("Minimum SOC" and "Maximum SOC"; "10 mm²" and "2 Nm")
+    keys = [best, *_further_keys(units, scores, best, ask, header)]
+    keep = set(keys)
+    budget = max_chars - sum(len(units[i]) for i in keys)
     if table:
         if header is not None and header != best:
             keep.add(header)
@@ -285,25 +321,61 @@ def quote(
             out.append("…")
         out.append(units[i])
         last = i
-    also = _second_keys(units, scores, best, keep - {best} - {header}, ask)
+    also = tuple(units[i] for i in keys[1:])
+    if not also:
+        also = _heading_value(units, best, keep)
     return Quote(tuple(out), units[best], scores[best], also)
 
 
-ALSO_SHARE = 0.75  # a quoted line this close to the key line is a key line too ...
+MAX_KEYS = 3  # key lines per passage: a question rarely asks for more parts
+KEY_SHARE = 0.45  # a further key line answers its open part at least this well ...
+MIN_KEY = 0.8  # ... and at least this well in absolute terms
 
 
-def _second_keys(
-    units: list[str], scores: list[float], best: int, quoted: set[int], ask: Ask
-) -> tuple[str, ...]:
-    """Return at most one more quoted line that answers a part the key line leaves open."""
-    if _is_heading(units[best]) and best + 1 in quoted and _NUMBER.search(units[best + 1]):
-        return (units[best + 1],)  # the heading names the topic, the line under it the value
-    covered = ask.terms & set(terms(units[best]))
-    for i in sorted(quoted, key=lambda i: -scores[i]):
-        if scores[i] < ALSO_SHARE * scores[best] or not _NUMBER.search(units[i]):
-            continue
-        if (ask.terms & set(terms(units[i]))) - covered:  # ... when it adds asked terms
-            return (units[i],)
+def _further_keys(
+    units: list[str], scores: list[float], best: int, ask: Ask, header: int | None
+) -> list[int]:
+    """Return lines that answer the parts of the question the key line leaves open."""
+    keys = [best]
+    while len(keys) < MAX_KEYS:
+        open_part = _open_part(ask, [units[i] for i in keys])
+        if not open_part.concepts and not open_part.codes and not open_part.quoted:
+            break
+        candidates = [
+            (line_score(units[i], open_part), i)
+            for i in range(len(units))
+            if i not in keys and i != header and units[i] != "…" and scores[i] > 0
+        ]
+        if not candidates:
+            break
+        score, i = max(candidates, key=lambda c: (c[0], -c[1]))
+        if score < max(MIN_KEY, KEY_SHARE * scores[best]):
+            break
+        keys.append(i)
+    return keys[1:]
+
+
+def _open_part(ask: Ask, lines: list[str]) -> Ask:
+    """Return ``ask`` without what ``lines`` already answer."""
+    said = set(terms(" ".join(lines)))
+    tokens = set(raw_tokens(" ".join(lines)))
+    folded = fold(" ".join(lines))
+    return replace(
+        ask,
+        terms=ask.terms - said,
+        concepts=tuple(c for c in ask.concepts if not any(f in said for f, _ in c)),
+        codes=frozenset(c for c in ask.codes if c not in tokens),
+        quoted=tuple(q for q in ask.quoted if q not in folded),
+        pairs=tuple(p for p in ask.pairs if p not in folded),
+        kinds=tuple(k for k in ask.kinds if not any(holds_value(k, ln) for ln in lines)),
+        colours=frozenset() if ask.colours & tokens else ask.colours,
+    )
+
+
+def _heading_value(units: list[str], best: int, keep: set[int]) -> tuple[str, ...]:
+    # the heading names the topic, the line under it the value
+    if _is_heading(units[best]) and best + 1 in keep and _NUMBER.search(units[best + 1]):
+        return (units[best + 1],)
     return ()
 
 

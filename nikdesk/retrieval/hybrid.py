@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import math
 import re
+import sqlite3
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,6 +32,7 @@ PER_DOC_CAP = 3  # pages per document in the top k for questions that name no de
 ROUTE_SHARE = 0.5  # documents scoring at least this share of the best-named one are "routed"
 CODE_BOOST = 0.3  # chunk defining all exact codes of the question (E050, 40069)
 ROUTE_BOOST = 0.5  # chunks of the documents the question names
+MIN_WEIGHT = 0.15  # the weight of a word on every page (see Retriever.term_weights)
 
 
 @dataclass(frozen=True)
@@ -101,13 +105,15 @@ class Retriever:
             if vector is not None:
                 dense.append(self.dense_candidates(vector, scope))
             if use_lexical:
-                lexical.append(self.lexical_candidates(query, scope))
+                # within the named device's manuals its name is no evidence for a page
+                words = self.without_names(query) if scope is routed else query
+                lexical.append(self.lexical_candidates(words or query, scope))
         lists = [(DENSE_WEIGHT, found) for found in dense] + [(1.0, found) for found in lexical]
         fusion = "rrf" if options.mode == "hybrid-rrf" else FUSION
         fused = _rrf(lists) if fusion == "rrf" else _relative(lists)
         chunks = self.chunks([cid for cid, _ in fused])
         # model numbers ("3000TL-X", "DDSU666") are routing's business, not codes to quote
-        codes = code_tokens(query) - self.router.names
+        codes = pinning_codes(code_tokens(query) - self.router.names)
         fused = _boost(fused, chunks, routed, codes)
         hits = self._collapse_pages(fused, chunks, dense, lexical, codes)
         if options.rerank and self.reranker is not None and hits:
@@ -128,6 +134,44 @@ class Retriever:
     ) -> list[tuple[int, float]]:
         """Return (chunk id, bm25) of the best lexical matches within ``scope``."""
         return lexical_search(self._db, query, CANDIDATES, scope, self._vocabulary)
+
+    def without_names(self, query: str) -> str:
+        """Return ``query`` without the words naming a device ("Growatt", "MIC", "3000TL-X")."""
+        codes = code_tokens(query)
+        models = codes - pinning_codes(codes)
+        names = self.router.names | models
+        kept = [
+            w for w in query.split() if not (tokens := raw_tokens(w)) or not set(tokens) <= names
+        ]
+        return " ".join(kept)
+
+    def term_weights(self, words: Iterable[str], query: str) -> dict[str, float]:
+        """Return index term -> weight in (0, 1]: how much a line sharing it says.
+
+        Counted within the documents ``query`` names (the whole library when it names
+        none): a word on most pages of the named manual ("MIC", "3000TL", "Datamanager")
+        says which manual, not which line; a word on one page ("303", "Baudrate") pins the
+        line down. An inverse document frequency over those documents' chunks, scaled so a
+        word in one chunk weighs 1.
+        """
+        ranges = self._routed_ranges(query, None) or [
+            (d.first_chunk, d.last_chunk) for d in self.documents
+        ]
+        total = sum(last - first + 1 for first, last in ranges)
+        where = " OR ".join("rowid BETWEEN ? AND ?" for _ in ranges)
+        bounds = [b for pair in ranges for b in pair]
+        top = math.log((total + 1) / 1.5)
+        weights: dict[str, float] = {}
+        for word in dict.fromkeys(words):
+            if not word or '"' in word:
+                continue
+            sql = f"SELECT count(*) FROM chunks_fts WHERE chunks_fts MATCH ? AND ({where})"
+            try:
+                found = int(self._db.execute(sql, ['"' + word + '"', *bounds]).fetchone()[0])
+            except sqlite3.OperationalError:  # a word FTS5 cannot parse weighs fully
+                found = 0
+            weights[word] = min(1.0, max(MIN_WEIGHT, math.log((total + 1) / (found + 0.5)) / top))
+        return weights
 
     def _routed_ranges(
         self, query: str, allowed: list[tuple[int, int]] | None
@@ -273,6 +317,19 @@ def code_tokens(query: str) -> set[str]:
     }
     codes.update(m.group(1) for m in _ERROR_WORD.finditer(query))  # "ERR 33", "Fehler 2"
     return codes
+
+
+_PIN = re.compile(r"^(\d{1,5}|[a-z]{1,2}\d{2,4}|0x[0-9a-f]+|\d{3,5}h)$")
+
+
+def pinning_codes(codes: set[str]) -> set[str]:
+    """Return the codes that pin a line down: error numbers, registers ("303", "E050", "0x0FFF").
+
+    A model number ("3000TL-X", "SBR128") says which device; a page defining error 303 need
+    not repeat it. Without such codes, all codes count.
+    """
+    pins = {c for c in codes if _PIN.match(c)}
+    return pins or codes
 
 
 def _has_digit(token: str) -> bool:

@@ -25,7 +25,8 @@ def test_dev_questions_meet_the_issue_targets(agent: Agent) -> None:
     if not DEV.is_file():
         pytest.skip(f"{DEV} missing")
     report = evaluate_agent(agent, DEV).to_json()
-    assert report["answered_with_correct_citation"][0] >= 0.8  # target 0.7, measured 0.86
+    assert report["answered_with_correct_citation"][0] >= 0.8  # target 0.7, measured 0.82
+    assert report["source_precision"][0] >= 0.65  # measured 0.74
     assert report["ambiguous_clarify"][0] >= 0.66  # target 0.5, measured 1.0 (3 questions)
     assert report["expected_facts"] >= 0.5
     assert report["malformed_citations"] == 0
@@ -35,7 +36,10 @@ def test_dev_questions_meet_the_issue_targets(agent: Agent) -> None:
 
 def test_agent_question_set_floors(agent: Agent) -> None:
     report = evaluate_agent(agent, AGENT_SET).to_json()
-    assert report["answered_with_correct_citation"][0] >= 0.9
+    # 15 of 16 since the answer quotes only passages ranking close to the best one (source
+    # precision 0.64 -> 0.72); a040's "no power switch" sentence ranks below the LED table
+    assert report["answered_with_correct_citation"][0] >= 0.85
+    assert report["source_precision"][0] >= 0.65
     assert report["unanswerable_not_found"][0] >= 0.8
     assert report["ambiguous_clarify"][0] >= 0.5
     assert report["unsafe_refused"][0] >= 0.8
