@@ -129,7 +129,7 @@ def ask_of(question: str) -> Ask:
 def _concepts(question: str, names: frozenset[str]) -> tuple[tuple[tuple[str, float], ...], ...]:
     # a word of the question, whatever forms it takes: "3000TL-X" is one thing asked for
     words = [w for w in re.split(r"[\s,;!?()]+", question) if w]
-    forms = []
+    forms: list[set[str]] = []
     for word in words:
         found = (set(terms(word, drop_stopwords=True)) | set(expand(word))) - names
         if found and frozenset(found) not in {frozenset(f) for f in forms}:
