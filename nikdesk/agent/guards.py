@@ -110,6 +110,11 @@ class Catalog:
             return named
         return []
 
+    def brands_named(self, question: str) -> list[re.Pattern[str]]:
+        """Return the patterns of the brands ``question`` names."""
+        text = _fold_text(question)
+        return [p for p in self.brands.values() if p.search(text)]
+
     def _names_product(self, label: str) -> bool:
         return any(p.search(label) for p in self.products.values())
 

@@ -67,6 +67,9 @@ class EvidencePolicy:
             ]
         )
         self.docs = {d.doc_id: d for d in retriever.documents}
+        self.labels = {
+            d.doc_id: label for d, (label, _text) in zip(retriever.documents, self.library, strict=True)
+        }
         set_device_names(retriever.router.specific_names)
         set_term_weights(retriever.term_weights)
         self.protocol = {
@@ -116,7 +119,8 @@ class EvidencePolicy:
             holders = [
                 h
                 for h in hits
-                if (not named or h.chunk.doc_id in named) and holds_value(kind, h.chunk.text)
+                if (not named or h.chunk.doc_id in named)
+                and holds_value(kind, self.retriever.page_text(h.chunk))
             ]
             if any(h in holders for h in quoted):
                 continue
@@ -167,7 +171,12 @@ class EvidencePolicy:
         if not routed:
             return set()
         top = max(routed.values())
-        return {d for d, score in routed.items() if score >= NAMED_SHARE * top}
+        named = {d for d, score in routed.items() if score >= NAMED_SHARE * top}
+        # "Victron SmartSolar" also routes to every "Smart…" manual: when the question names
+        # a maker, the named documents are that maker's
+        brands = catalog().brands_named(question)
+        of_brand = {d for d in named if any(b.search(self.labels[d]) for b in brands)}
+        return of_brand or named
 
     def _label(self, doc_id: str) -> str:
         doc = self.docs[doc_id]

@@ -265,6 +265,18 @@ class Retriever:
             out.setdefault(row["doc_id"], []).append(row["text"])
         return {doc: "\n".join(texts) for doc, texts in out.items()}
 
+    def page_text(self, chunk: Chunk) -> str:
+        """Return the text of every chunk starting on ``chunk``'s first page, in reading order.
+
+        A page is often cut into several chunks; the hit is one of them, the value asked
+        for may stand in another ("Absicherung | A | 16 | 25" beside "FI-Schutzschalter").
+        """
+        rows = self._db.execute(
+            "SELECT text FROM chunks WHERE doc_id = ? AND page_start = ? ORDER BY id",
+            (chunk.doc_id, chunk.page_start),
+        )
+        return "\n".join(r["text"] for r in rows) or chunk.text
+
     def close(self) -> None:
         """Release the chunk store."""
         self._db.close()
