@@ -67,9 +67,8 @@ class EvidencePolicy:
             ]
         )
         self.docs = {d.doc_id: d for d in retriever.documents}
-        self.labels = {
-            d.doc_id: label for d, (label, _text) in zip(retriever.documents, self.library, strict=True)
-        }
+        pairs = zip(retriever.documents, self.library, strict=True)
+        self.labels = {d.doc_id: label for d, (label, _text) in pairs}
         set_device_names(retriever.router.specific_names)
         set_term_weights(retriever.term_weights)
         self.protocol = {
