@@ -196,7 +196,7 @@ def line_score(line: str, ask: Ask) -> float:
     # number ("3000TL-X") only says which device, and stands in every header of its table
     pins = {c for c in codes if _ERROR_CODE.match(c) or c.startswith("0x")}
     score += 2.0 * len(pins) + 0.5 * len(codes - pins)
-    if tokens[0] in pins or (len(tokens) > 1 and tokens[1] in pins):
+    if tokens[0] in pins or (len(tokens) > 1 and tokens[1] in pins) or _defines(line, pins):
         score += 3.0  # the row that defines the code, not the one saying "see E050"
     score += sum(4.0 for q in ask.quoted if q in folded)
     score += sum(0.8 for p in ask.pairs if p in folded)
@@ -211,6 +211,14 @@ def line_score(line: str, ask: Ask) -> float:
         score *= 0.6  # a heading names the topic; the line under it states the fact
     # a long line says many things; the piece that states the fact should win
     return score / (1.0 + max(0, len(line) - 160) / 300)
+
+
+def _defines(line: str, pins: set[str]) -> bool:
+    # a table cell holding nothing but the asked codes: "Permanent Fault | 0x00 0x03 | …",
+    # "Input voltage too high (solar panel) | 33"
+    if not pins or " | " not in line:
+        return False
+    return any((cell := set(raw_tokens(c))) and cell <= pins for c in line.split(" | "))
 
 
 def _is_heading(line: str) -> bool:
@@ -328,8 +336,8 @@ def quote(
 
 
 MAX_KEYS = 3  # key lines per passage: a question rarely asks for more parts
-KEY_SHARE = 0.45  # a further key line answers its open part at least this well ...
-MIN_KEY = 0.8  # ... and at least this well in absolute terms
+KEY_SHARE = 0.3  # a further key line answers its open part at least this well ...
+MIN_KEY = 0.6  # ... and at least this well in absolute terms
 
 
 def _further_keys(
