@@ -329,15 +329,14 @@ def quote(
             out.append("…")
         out.append(units[i])
         last = i
-    also = tuple(units[i] for i in keys[1:])
-    if not also:
-        also = _heading_value(units, best, keep)
+    # under a heading key the value line comes first, then the lines for other parts
+    also = tuple(dict.fromkeys([*_heading_value(units, best, keep), *(units[i] for i in keys[1:])]))
     return Quote(tuple(out), units[best], scores[best], also)
 
 
 MAX_KEYS = 3  # key lines per passage: a question rarely asks for more parts
-KEY_SHARE = 0.3  # a further key line answers its open part at least this well ...
-MIN_KEY = 0.6  # ... and at least this well in absolute terms
+KEY_SHARE = 0.45  # a further key line answers its open part at least this well ...
+MIN_KEY = 0.8  # ... and at least this well in absolute terms
 
 
 def _further_keys(
