@@ -7,13 +7,14 @@ below the calibrated threshold).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 
 from nikdesk.agent.compose import device_label
 from nikdesk.agent.coverage import asks_installation, is_filler, is_protocol_document
 from nikdesk.agent.guards import asked_types, catalog, fold_library, holds_value, safety_rules
 from nikdesk.agent.lines import quote, set_device_names, set_term_weights
-from nikdesk.retrieval.hybrid import Retriever, code_tokens
+from nikdesk.retrieval.hybrid import Retriever, code_tokens, error_codes
 from nikdesk.retrieval.types import Hit
 
 # Calibrated on the dev, team and agent question sets (see the issue-3 note): the best
@@ -38,6 +39,14 @@ RELATED = 2  # passages offered as "siehe auch" when the manuals do not answer
 CLARIFY_TOP = 5
 CLARIFY_SHARE = 0.3
 MAX_OPTIONS = 4
+
+
+def _mentions(text: str, code: str) -> bool:
+    # "03" also as "3" and "E03"; a code inside a longer number or word does not count
+    forms = {code, code.lstrip("0") or "0"} if code.isdigit() else {code}
+    return any(re.search(rf"(?<![0-9a-z.]){re.escape(f)}(?![0-9a-z])", text) for f in forms) or (
+        code.isdigit() and bool(re.search(rf"\b[a-z]{{1,3}}0*{code.lstrip('0') or '0'}\b", text))
+    )
 
 
 @dataclass(frozen=True)
@@ -67,8 +76,9 @@ class EvidencePolicy:
             ]
         )
         self.docs = {d.doc_id: d for d in retriever.documents}
-        pairs = zip(retriever.documents, self.library, strict=True)
+        pairs = list(zip(retriever.documents, self.library, strict=True))
         self.labels = {d.doc_id: label for d, (label, _text) in pairs}
+        self.texts = {d.doc_id: text for d, (_label, text) in pairs}
         set_device_names(retriever.router.specific_names)
         set_term_weights(retriever.term_weights)
         self.protocol = {
@@ -111,6 +121,15 @@ class EvidencePolicy:
                 related=self.related(question, hits),
                 interface_only=True,
             )
+        absent = self.absent_codes(question, named)
+        if absent:
+            # "Fehler 03" for a device whose manuals list no code 03: nothing to quote
+            return Verdict(
+                "not_found",
+                "code not in the named manuals",
+                missing=", ".join(f"Code {c.upper()}" for c in absent),
+                related=self.related(question, hits),
+            )
         quoted = self.quotable(question, hits)
         for kind in asked_types(question):
             # the question wants a value of a known kind: some evidence about the named
@@ -134,6 +153,20 @@ class EvidencePolicy:
             quoted = [*quoted[: MAX_SOURCES - 1], holder]
         return Verdict("answer", hits=tuple(quoted))
 
+    def absent_codes(self, question: str, named: set[str]) -> list[str]:
+        """Return the error codes ``question`` asks about that no named manual mentions.
+
+        Only codes the question calls an error, fault or alarm ("Fehler 03", "ERR 33",
+        "F64"); empty when it names no device or any named manual mentions every code.
+        """
+        asked = sorted(error_codes(question) - self.retriever.router.names)
+        if not named or not asked:
+            return []
+        texts = [self.texts[d] for d in named if d in self.texts]
+        return [c for c in asked if not any(_mentions(t, c) for t in texts)] if all(
+            not any(_mentions(t, c) for t in texts) for c in asked
+        ) else []
+
     def value_follow_up(self, question: str, hits: list[Hit]) -> tuple[str, tuple[str, ...]] | None:
         """Return (query, files) of a second search when no hit states the asked value.
 
@@ -147,7 +180,7 @@ class EvidencePolicy:
         if not kinds or not named:
             return None
         top = [h for h in hits[:MAX_SOURCES] if h.chunk.doc_id in named]
-        if any(holds_value(k, h.chunk.text) for k in kinds for h in top):
+        if any(holds_value(k, self.retriever.page_text(h.chunk)) for k in kinds for h in top):
             return None
         files = tuple(sorted(self.docs[d].file for d in named))
         return f"{question} {TECH_DATA_WORDS}", files
@@ -160,7 +193,8 @@ class EvidencePolicy:
         extra = [
             replace(h, score=floor)
             for h in more
-            if h.chunk.id not in seen and any(holds_value(k, h.chunk.text) for k in kinds)
+            if h.chunk.id not in seen
+            and any(holds_value(k, self.retriever.page_text(h.chunk)) for k in kinds)
         ][:FOLLOW_UP]
         return [*hits[:1], *extra, *hits[1:]]
 

@@ -31,6 +31,7 @@ RERANK_DEPTH = 30
 PER_DOC_CAP = 3  # pages per document in the top k for questions that name no device
 ROUTE_SHARE = 0.5  # documents scoring at least this share of the best-named one are "routed"
 CODE_BOOST = 0.3  # chunk defining all exact codes of the question (E050, 40069)
+ERROR_BOOST = 1.0  # chunk defining all error codes the question names ("Error 303")
 ROUTE_BOOST = 0.5  # chunks of the documents the question names
 MIN_WEIGHT = 0.15  # the weight of a word on every page (see Retriever.term_weights)
 
@@ -114,7 +115,7 @@ class Retriever:
         chunks = self.chunks([cid for cid, _ in fused])
         # model numbers ("3000TL-X", "DDSU666") are routing's business, not codes to quote
         codes = pinning_codes(code_tokens(query) - self.router.names)
-        fused = _boost(fused, chunks, routed, codes)
+        fused = _boost(fused, chunks, routed, codes, error_codes(query) & codes)
         hits = self._collapse_pages(fused, chunks, dense, lexical, codes)
         if options.rerank and self.reranker is not None and hits:
             head = self.reranker.rerank(query, hits[:RERANK_DEPTH])
@@ -140,8 +141,11 @@ class Retriever:
         codes = code_tokens(query)
         models = codes - pinning_codes(codes)
         names = self.router.names | models
+        # a word whose joined form is a name ("3000TL-X" -> "3000tlx") goes with its pieces
         kept = [
-            w for w in query.split() if not (tokens := raw_tokens(w)) or not set(tokens) <= names
+            w
+            for w in query.split()
+            if not (tokens := raw_tokens(w)) or not (tokens[0] in names or set(tokens) <= names)
         ]
         return " ".join(kept)
 
@@ -334,6 +338,16 @@ def code_tokens(query: str) -> set[str]:
 _PIN = re.compile(r"^(\d{1,5}|[a-z]{1,2}\d{2,4}|0x[0-9a-f]+|\d{3,5}h)$")
 
 
+def error_codes(query: str) -> set[str]:
+    """Return the codes a question calls an error, fault or alarm ("ERR 33", "Fehler 03", "F64")."""
+    named = {m.group(1) for m in _ERROR_WORD.finditer(query)}
+    lettered = {t for t in raw_tokens(query) if _ERROR_LETTERED.match(t)}
+    return named | lettered
+
+
+_ERROR_LETTERED = re.compile(r"^[ef]\d{2,3}$")  # "E050", "F64": error/fault numbers by shape
+
+
 def pinning_codes(codes: set[str]) -> set[str]:
     """Return the codes that pin a line down: error numbers, registers ("303", "E050", "0x0FFF").
 
@@ -341,6 +355,9 @@ def pinning_codes(codes: set[str]) -> set[str]:
     not repeat it. Without such codes, all codes count.
     """
     pins = {c for c in codes if _PIN.match(c)}
+    # "3000" split from "3000TL-X" is part of the model number, no code of its own
+    models = codes - pins
+    pins = {p for p in pins if not any(p in m for m in models)}
     return pins or codes
 
 
@@ -377,14 +394,21 @@ def _boost(
     chunks: dict[int, Chunk],
     routed: list[tuple[int, int]],
     codes: set[str],
+    errors: set[str] = frozenset(),  # type: ignore[assignment]
 ) -> list[tuple[int, float]]:
-    """Lift chunks of the documents the question names and chunks quoting its exact codes."""
+    """Lift chunks of the documents the question names and chunks quoting its exact codes.
+
+    A chunk defining every error code the question names ("Error 303", "ERR 33") is lifted
+    most: the rest of the manual shares the device's name, not the code.
+    """
     lifted = []
     for cid, score in fused:
         if any(a <= cid <= b for a, b in routed):
             score += ROUTE_BOOST
         if codes:
-            score += CODE_BOOST * _code_match(chunks[cid].text, codes)
+            match = _code_match(chunks[cid].text, codes)
+            defines_errors = bool(errors) and match >= 1.0
+            score += (ERROR_BOOST if defines_errors else CODE_BOOST) * match
         lifted.append((cid, score))
     return sorted(lifted, key=lambda item: -item[1])
 

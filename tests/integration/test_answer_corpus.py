@@ -52,3 +52,24 @@ def test_every_quoted_line_is_on_its_cited_page(agent: Agent, corpus_retriever: 
         for line in source.passage.splitlines():
             if line != "…":
                 assert line in page_text, line
+
+
+def test_an_error_code_the_manual_does_not_list_is_not_answered(agent: Agent) -> None:
+    listed = collect(agent.run("Growatt MIC 3000TL-X zeigt Error 303. Was ist kaputt?"))
+    assert listed.outcome == "answer"
+    assert "303" in key_lines(listed.answer)
+    assert listed.sources[0].page == 22
+
+    unlisted = collect(agent.run("Growatt MIC 3000TL-X zeigt Error 977. Was ist kaputt?"))
+    assert unlisted.outcome == "not_found"
+    assert "Code 977" in unlisted.answer
+
+
+def test_a_breaker_rating_the_datasheet_does_not_state_is_not_answered(agent: Agent) -> None:
+    # the Sungrow SH-RT datasheet lists currents, but no breaker for the AC output
+    result = collect(
+        agent.run("Welchen Leitungsschutzschalter brauche ich am AC-Ausgang des Sungrow SH10RT?")
+    )
+    assert result.outcome == "not_found"
+    fused = collect(agent.run("Wie muss ich eine NIBE S1256-13 absichern?"))
+    assert fused.outcome == "answer"  # "Absicherung | A | 16 | 25 | 25" stands on the page
