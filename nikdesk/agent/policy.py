@@ -76,9 +76,8 @@ class EvidencePolicy:
             ]
         )
         self.docs = {d.doc_id: d for d in retriever.documents}
-        pairs = list(zip(retriever.documents, self.library, strict=True))
-        self.labels = {d.doc_id: label for d, (label, _text) in pairs}
-        self.texts = {d.doc_id: text for d, (_label, text) in pairs}
+        # doc id -> (folded label, folded text): the same pairs, looked up by document
+        self.folded = dict(zip(self.docs, self.library, strict=True))
         set_device_names(retriever.router.specific_names)
         set_term_weights(retriever.term_weights)
         self.protocol = {
@@ -162,10 +161,9 @@ class EvidencePolicy:
         asked = sorted(error_codes(question) - self.retriever.router.names)
         if not named or not asked:
             return []
-        texts = [self.texts[d] for d in named if d in self.texts]
-        return [c for c in asked if not any(_mentions(t, c) for t in texts)] if all(
-            not any(_mentions(t, c) for t in texts) for c in asked
-        ) else []
+        texts = [self.folded[d][1] for d in named]
+        absent = [c for c in asked if not any(_mentions(t, c) for t in texts)]
+        return absent if len(absent) == len(asked) else []
 
     def value_follow_up(self, question: str, hits: list[Hit]) -> tuple[str, tuple[str, ...]] | None:
         """Return (query, files) of a second search when no hit states the asked value.
@@ -208,7 +206,7 @@ class EvidencePolicy:
         # "Victron SmartSolar" also routes to every "Smart…" manual: when the question names
         # a maker, the named documents are that maker's
         brands = catalog().brands_named(question)
-        of_brand = {d for d in named if any(b.search(self.labels[d]) for b in brands)}
+        of_brand = {d for d in named if any(b.search(self.folded[d][0]) for b in brands)}
         return of_brand or named
 
     def _label(self, doc_id: str) -> str:

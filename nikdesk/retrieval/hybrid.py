@@ -394,7 +394,7 @@ def _boost(
     chunks: dict[int, Chunk],
     routed: list[tuple[int, int]],
     codes: set[str],
-    errors: set[str] = frozenset(),  # type: ignore[assignment]
+    errors: frozenset[str] | set[str] = frozenset(),
 ) -> list[tuple[int, float]]:
     """Lift chunks of the documents the question names and chunks quoting its exact codes.
 
