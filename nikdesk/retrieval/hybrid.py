@@ -348,13 +348,18 @@ def error_codes(query: str) -> set[str]:
 _ERROR_LETTERED = re.compile(r"^[ef]\d{2,3}$")  # "E050", "F64": error/fault numbers by shape
 
 
+def is_pinning(code: str) -> bool:
+    """Tell whether ``code`` has the shape of an error number or register, not a model number."""
+    return bool(_PIN.match(code))
+
+
 def pinning_codes(codes: set[str]) -> set[str]:
     """Return the codes that pin a line down: error numbers, registers ("303", "E050", "0x0FFF").
 
     A model number ("3000TL-X", "SBR128") says which device; a page defining error 303 need
     not repeat it. Without such codes, all codes count.
     """
-    pins = {c for c in codes if _PIN.match(c)}
+    pins = {c for c in codes if is_pinning(c)}
     # "3000" split from "3000TL-X" is part of the model number, no code of its own
     models = codes - pins
     pins = {p for p in pins if not any(p in m for m in models)}
