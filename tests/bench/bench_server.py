@@ -33,49 +33,17 @@ sys.path.insert(0, str(ROOT))
 
 import httpx  # noqa: E402
 
-from tests.server.services import start_postgres, start_server  # noqa: E402
+from tests.bench.load import (  # noqa: E402
+    PASSWORD,
+    cpu_seconds,
+    pct,
+    postmaster_pids,
+    seed_users,
+    start_database,
+)
+from tests.server.services import start_server  # noqa: E402
 
-PASSWORD = "Bench-Passwort-123"
 SECRET = "bench-jwt-secret-" + "b" * 40
-
-
-def _seed(url: str, clients: int) -> list[tuple[str, str, str]]:
-    """Create verified users (one shared argon2 hash) and mint a token pair for each."""
-    from pydantic import SecretStr
-
-    from nikdesk.server.auth import signins
-    from nikdesk.server.auth.passwords import hash_password
-    from nikdesk.server.config import ServerSettings
-    from nikdesk.server.db import make_engine, make_sessionmaker, transaction
-    from nikdesk.server.models import User
-    from nikdesk.server.versions import ensure_version_row
-
-    settings = ServerSettings(
-        data=Path(tempfile.mkdtemp()), database_url=url, jwt_secret=SecretStr(SECRET)
-    )
-    engine = make_engine(url, pool_size=2)
-    hashed = hash_password(PASSWORD)
-    out = []
-    with transaction(make_sessionmaker(engine)) as db:
-        for i in range(clients):
-            user = User(
-                email=f"bench{i}@example.com",
-                display_name=f"Bench {i}",
-                hashed_password=hashed,
-                is_verified=True,
-            )
-            db.add(user)
-            db.flush()
-            ensure_version_row(db, user.id)
-            pair = signins.issue(db, settings, user, device_name=f"bench-{i}")
-            out.append((user.email, pair.access_token, pair.refresh_token))
-    engine.dispose()
-    return out
-
-
-def _pct(values: list[float], q: float) -> float:
-    values = sorted(values)
-    return values[min(len(values) - 1, int(q * len(values)))] if values else float("nan")
 
 
 async def _client(
@@ -147,22 +115,6 @@ async def _baseline(http: httpx.AsyncClient, n: int) -> list[float]:
     return out
 
 
-def _cpu_seconds(pids: list[int]) -> float:
-    """Return user+system CPU seconds of the processes ``pids`` and all their children."""
-    import psutil
-
-    total = 0.0
-    for pid in pids:
-        try:
-            root = psutil.Process(pid)
-            for proc in [root, *root.children(recursive=True)]:
-                t = proc.cpu_times()
-                total += t.user + t.system
-        except psutil.NoSuchProcess:
-            continue
-    return total
-
-
 async def _run(
     url: str,
     accounts: list[tuple[str, str, str]],
@@ -176,7 +128,7 @@ async def _run(
         lat: dict[str, list[float]] = defaultdict(list)
         errors: dict[str, int] = defaultdict(int)
         rng = random.Random(42)
-        cpu0 = _cpu_seconds(server_pids), _cpu_seconds(pg_pids), time.process_time()
+        cpu0 = cpu_seconds(server_pids), cpu_seconds(pg_pids), time.process_time()
         t0 = time.perf_counter()
         await asyncio.gather(
             *(
@@ -196,7 +148,7 @@ async def _run(
             )
         )
         wall = time.perf_counter() - t0
-        cpu1 = _cpu_seconds(server_pids), _cpu_seconds(pg_pids), time.process_time()
+        cpu1 = cpu_seconds(server_pids), cpu_seconds(pg_pids), time.process_time()
     total = sum(len(v) for v in lat.values())
     non_login = [x for k, v in lat.items() if k != "POST /auth/login" for x in v]
     print(
@@ -207,17 +159,17 @@ async def _run(
     print(f"{'route':22} {'n':>6} {'p50 ms':>8} {'p99 ms':>8}")
     for route in sorted(lat):
         v = lat[route]
-        print(f"{route:22} {len(v):6d} {_pct(v, 0.5) * 1000:8.1f} {_pct(v, 0.99) * 1000:8.1f}")
+        print(f"{route:22} {len(v):6d} {pct(v, 0.5) * 1000:8.1f} {pct(v, 0.99) * 1000:8.1f}")
     print(
-        f"{'all but login':22} {len(non_login):6d} {_pct(non_login, 0.5) * 1000:8.1f} "
-        f"{_pct(non_login, 0.99) * 1000:8.1f}"
+        f"{'all but login':22} {len(non_login):6d} {pct(non_login, 0.5) * 1000:8.1f} "
+        f"{pct(non_login, 0.99) * 1000:8.1f}"
     )
     print(f"throughput: {total / wall:.0f} requests/s ({total} in {wall:.1f} s)")
     b50 = statistics.median(base_idle)
     me = lat.get("GET /auth/me", [])
     print(
         f"baseline GET /health/ready, 1 client idle: p50 {b50 * 1000:.1f} ms; "
-        f"GET /auth/me p50 under load / baseline = {_pct(me, 0.5) / b50:.1f}x"
+        f"GET /auth/me p50 under load / baseline = {pct(me, 0.5) / b50:.1f}x"
     )
     print(f"errors: {dict(errors) or 'none'}")
     srv, pgc, cli = (b - a for a, b in zip(cpu0, cpu1, strict=True))
@@ -228,11 +180,6 @@ async def _run(
         f"{(os.cpu_count() or 1) / ((srv + pgc) / total):.0f} requests/s"
     )
     print(f"machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} (shared host)")
-
-
-def _postmaster_pid(base: Path) -> int:
-    """Return the PostgreSQL postmaster's pid (first line of postmaster.pid)."""
-    return int((base / "data" / "postmaster.pid").read_text().split()[0])
 
 
 def main() -> int:
@@ -250,15 +197,11 @@ def main() -> int:
     p.add_argument("--sqlite", action="store_true", help="SQLite instead of PostgreSQL")
     args = p.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="nikdesk-bench-"))
-    pg = None
-    if args.sqlite:
-        url = f"sqlite:///{tmp / 'bench.db'}"
-    else:
-        pg = start_postgres()
-        if pg is None:
-            print("PostgreSQL binaries not found (apt-get install postgresql)", file=sys.stderr)
-            return 2
-        url = pg.create_database("bench")
+    database = start_database(args.sqlite, tmp)
+    if database is None:
+        print("PostgreSQL binaries not found (apt-get install postgresql)", file=sys.stderr)
+        return 2
+    url, pg = database
     env = {
         "NIKDESK_DATABASE_URL": url,
         "NIKDESK_JWT_SECRET": SECRET,
@@ -267,9 +210,8 @@ def main() -> int:
     }
     server = start_server(tmp / "data", env, workers=args.workers)
     try:
-        accounts = _seed(url, args.clients)
-        pg_pids = [_postmaster_pid(pg.base)] if pg is not None else []
-        asyncio.run(_run(server.url, accounts, args, [server.proc.pid], pg_pids))
+        accounts = seed_users(url, args.clients, SECRET)
+        asyncio.run(_run(server.url, accounts, args, [server.proc.pid], postmaster_pids(pg)))
     finally:
         code = server.stop()
         if pg is not None:

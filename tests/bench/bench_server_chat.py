@@ -36,15 +36,16 @@ sys.path.insert(0, str(ROOT))
 
 import httpx  # noqa: E402
 
-from tests.bench.bench_server import (  # noqa: E402
+from tests.bench.bench_server import SECRET  # noqa: E402
+from tests.bench.load import (  # noqa: E402
     PASSWORD,
-    SECRET,
-    _cpu_seconds,
-    _pct,
-    _postmaster_pid,
-    _seed,
+    cpu_seconds,
+    pct,
+    postmaster_pids,
+    seed_users,
+    start_database,
 )
-from tests.server.services import start_postgres, start_server  # noqa: E402
+from tests.server.services import start_server  # noqa: E402
 
 QUESTIONS = [
     "Was bedeutet Fehlercode E050 beim NX-Hybrid?",
@@ -157,7 +158,7 @@ async def _run(
         lat: dict[str, list[float]] = defaultdict(list)
         errors: dict[str, int] = defaultdict(int)
         rng = random.Random(42)
-        cpu0 = _cpu_seconds(pids[0]), _cpu_seconds(pids[1])
+        cpu0 = cpu_seconds(pids[0]), cpu_seconds(pids[1])
         t0 = time.perf_counter()
         await asyncio.gather(
             *(
@@ -176,7 +177,7 @@ async def _run(
             )
         )
         wall = time.perf_counter() - t0
-        cpu1 = _cpu_seconds(pids[0]), _cpu_seconds(pids[1])
+        cpu1 = cpu_seconds(pids[0]), cpu_seconds(pids[1])
     total = sum(len(v) for v in lat.values())
     non_agent = [x for k in NON_AGENT for x in lat.get(k, [])]
     print(
@@ -187,10 +188,10 @@ async def _run(
     print(f"{'route':26} {'n':>6} {'p50 ms':>8} {'p99 ms':>8}")
     for route in sorted(lat):
         v = lat[route]
-        print(f"{route:26} {len(v):6d} {_pct(v, 0.5) * 1000:8.1f} {_pct(v, 0.99) * 1000:8.1f}")
-    p99 = _pct(non_agent, 0.99) * 1000
+        print(f"{route:26} {len(v):6d} {pct(v, 0.5) * 1000:8.1f} {pct(v, 0.99) * 1000:8.1f}")
+    p99 = pct(non_agent, 0.99) * 1000
     print(
-        f"{'non-agent routes':26} {len(non_agent):6d} {_pct(non_agent, 0.5) * 1000:8.1f} "
+        f"{'non-agent routes':26} {len(non_agent):6d} {pct(non_agent, 0.5) * 1000:8.1f} "
         f"{p99:8.1f}   (target p99 < 200 ms: {'met' if p99 < 200 else 'NOT met'})"
     )
     print(f"throughput: {total / wall:.0f} requests/s ({total} in {wall:.1f} s)")
@@ -198,7 +199,7 @@ async def _run(
     hist = lat.get("GET /chat/{id}/messages", [])
     print(
         f"baseline GET /health/ready, 1 client idle: p50 {b50 * 1000:.1f} ms; "
-        f"history p50 under load / baseline = {_pct(hist, 0.5) / b50:.1f}x"
+        f"history p50 under load / baseline = {pct(hist, 0.5) / b50:.1f}x"
     )
     print(f"errors: {dict(errors) or 'none'}")
     srv, pgc = cpu1[0] - cpu0[0], cpu1[1] - cpu0[1]
@@ -228,15 +229,11 @@ def main() -> int:
     )
     args = p.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="nikdesk-bench-chat-"))
-    pg = None
-    if args.sqlite:
-        url = f"sqlite:///{tmp / 'bench.db'}"
-    else:
-        pg = start_postgres()
-        if pg is None:
-            print("PostgreSQL binaries not found (apt-get install postgresql)", file=sys.stderr)
-            return 2
-        url = pg.create_database("bench")
+    database = start_database(args.sqlite, tmp)
+    if database is None:
+        print("PostgreSQL binaries not found (apt-get install postgresql)", file=sys.stderr)
+        return 2
+    url, pg = database
     env = {
         "NIKDESK_DATABASE_URL": url,
         "NIKDESK_JWT_SECRET": SECRET,
@@ -252,10 +249,10 @@ def main() -> int:
     env["NIKDESK_SERVER_INDEX"] = str(args.index)
     server = start_server(tmp / "data", env, workers=args.workers, timeout=300)
     try:
-        accounts = _seed(url, args.clients)
+        accounts = seed_users(url, args.clients, SECRET)
         sessions = _seed_history(url, [e for e, _a, _r in accounts])
-        pg_pids = [_postmaster_pid(pg.base)] if pg is not None else []
-        asyncio.run(_run(server.url, accounts, sessions, args, ([server.proc.pid], pg_pids)))
+        pids = ([server.proc.pid], postmaster_pids(pg))
+        asyncio.run(_run(server.url, accounts, sessions, args, pids))
     finally:
         code = server.stop()
         if pg is not None:

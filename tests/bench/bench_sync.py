@@ -35,38 +35,10 @@ sys.path.insert(0, str(ROOT))
 
 import httpx  # noqa: E402
 
-from tests.server.services import start_postgres, start_server  # noqa: E402
+from tests.bench.load import pct, seed_users, start_database  # noqa: E402
+from tests.server.services import start_server  # noqa: E402
 
 SECRET = "bench-jwt-secret-" + "s" * 40
-
-
-def _seed(url: str, accounts: int) -> list[tuple[str, str]]:
-    """Create verified users and mint an access token each (before the clock starts)."""
-    from nikdesk.server.auth import signins
-    from nikdesk.server.auth.passwords import hash_password
-    from nikdesk.server.config import ServerSettings
-    from nikdesk.server.db import make_engine, make_sessionmaker, transaction
-    from nikdesk.server.models import User
-    from nikdesk.server.versions import ensure_version_row
-
-    settings = ServerSettings(data=Path(tempfile.mkdtemp()), database_url=url, jwt_secret=SECRET)
-    engine = make_engine(url, pool_size=2)
-    hashed = hash_password("Bench-Passwort-123")
-    out = []
-    with transaction(make_sessionmaker(engine)) as db:
-        for i in range(accounts):
-            user = User(
-                email=f"sync{i}-{uuid.uuid4().hex[:6]}@example.com",
-                hashed_password=hashed,
-                is_verified=True,
-            )
-            db.add(user)
-            db.flush()
-            ensure_version_row(db, user.id)
-            pair = signins.issue(db, settings, user, device_name=f"bench-{i}")
-            out.append((user.id, pair.access_token))
-    engine.dispose()
-    return out
 
 
 def _changes(start_seq: int, batch: int, tag: str) -> list[dict[str, Any]]:
@@ -118,11 +90,6 @@ async def _send(http: httpx.AsyncClient, method: str, url: str, **kw: Any) -> ht
     raise AssertionError("unreachable")
 
 
-def _pct(values: list[float], q: float) -> float:
-    values = sorted(values)
-    return values[min(len(values) - 1, int(q * len(values)))] if values else float("nan")
-
-
 async def _device(
     http: httpx.AsyncClient,
     token: str,
@@ -171,7 +138,7 @@ async def _health(http: httpx.AsyncClient, stop: asyncio.Event, stats: list[floa
         await asyncio.sleep(0.05)
 
 
-async def _load(base: str, tokens: list[tuple[str, str]], args: argparse.Namespace) -> None:
+async def _load(base: str, tokens: list[tuple[str, str, str]], args: argparse.Namespace) -> None:
     stats: dict[str, list[float]] = {"push": [], "pull": [], "round": []}
     rows = {"pushed": 0, "pulled": 0}
     health: list[float] = []
@@ -198,19 +165,19 @@ async def _load(base: str, tokens: list[tuple[str, str]], args: argparse.Namespa
     for name in ("push", "pull", "round"):
         values = stats[name]
         print(
-            f"{name:8} {statistics.median(values):8.1f} {_pct(values, 0.99):8.1f} "
+            f"{name:8} {statistics.median(values):8.1f} {pct(values, 0.99):8.1f} "
             f"{max(values):8.1f}  {len(values)}"
         )
     base_p50 = statistics.median(health) if health else float("nan")
     print(
-        f"{'health':8} {base_p50:8.1f} {_pct(health, 0.99):8.1f} {max(health):8.1f}  "
+        f"{'health':8} {base_p50:8.1f} {pct(health, 0.99):8.1f} {max(health):8.1f}  "
         f"{len(health)}  (baseline: push p50 = {statistics.median(stats['push']) / base_p50:.1f}x)"
     )
     print(
         f"rows/s: pushed {rows['pushed'] / wall:.0f}, pulled {rows['pulled'] / wall:.0f} "
         f"(pushed {rows['pushed']}, pulled {rows['pulled']})"
     )
-    target = "met" if _pct(stats["round"], 0.99) < 200 else "NOT met"
+    target = "met" if pct(stats["round"], 0.99) < 200 else "NOT met"
     print(f"target p99 < 200 ms per round of <= 100 changes: {target}")
 
 
@@ -256,16 +223,13 @@ def main() -> int:
     )
     p.add_argument("--sqlite", action="store_true", help="SQLite instead of PostgreSQL")
     args = p.parse_args()
-    pg = None
     if args.sqlite:
-        url = f"sqlite:///{tempfile.mkdtemp()}/bench.db"
         args.workers = 1
-    else:
-        pg = start_postgres()
-        if pg is None:
-            print("PostgreSQL not found (apt-get install postgresql)", file=sys.stderr)
-            return 1
-        url = pg.create_database()
+    database = start_database(args.sqlite, Path(tempfile.mkdtemp()))
+    if database is None:
+        print("PostgreSQL not found (apt-get install postgresql)", file=sys.stderr)
+        return 1
+    url, pg = database
     env = {
         "NIKDESK_DATABASE_URL": url,
         "NIKDESK_JWT_SECRET": SECRET,
@@ -274,7 +238,7 @@ def main() -> int:
     data = Path(tempfile.mkdtemp(prefix="nikdesk-bench-sync-"))
     server = start_server(data, env, workers=args.workers)
     try:
-        tokens = _seed(url, args.clients // 2 + 1)
+        tokens = seed_users(url, args.clients // 2 + 1, SECRET)
         asyncio.run(_load(server.url, tokens, args))
         _fresh_pull(server.url, tokens[-1][1], args.messages)
     finally:
