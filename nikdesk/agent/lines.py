@@ -136,9 +136,7 @@ def _concepts(question: str, names: frozenset[str]) -> tuple[tuple[tuple[str, fl
             forms.append(found)
     everything = sorted({f for found in forms for f in found})
     weights = _WEIGHTS(everything, question) if _WEIGHTS is not None and everything else {}
-    return tuple(
-        tuple(sorted((f, weights.get(f, 1.0)) for f in found)) for found in forms
-    )
+    return tuple(tuple(sorted((f, weights.get(f, 1.0)) for f in found)) for found in forms)
 
 
 def _whole_codes(codes: set[str]) -> frozenset[str]:

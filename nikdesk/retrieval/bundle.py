@@ -28,6 +28,7 @@ from typing import Any
 
 import numpy as np
 
+from nikdesk.core.durable import replace_synced, sync_tree, write_text_synced
 from nikdesk.core.errors import IndexMismatch, IndexNotFound
 from nikdesk.core.text import index_text
 from nikdesk.ingest.chunking import DraftChunk
@@ -172,8 +173,8 @@ def write_bundle(out: Path, manifest: IndexManifest, groups: list[Group]) -> Non
         _write_groups(tmp, groups)
         _write_chunk_store(tmp / "chunks.sqlite", groups)
         _write_vectors(tmp / "vectors.faiss", groups, manifest.embedder.dim)
-        _sync_tree(tmp)  # data on disk before the manifest says the bundle is complete
-        _write_text_synced(tmp / MANIFEST, manifest.to_json())  # last: marks the bundle valid
+        sync_tree(tmp)  # data on disk before the manifest says the bundle is complete
+        write_text_synced(tmp / MANIFEST, manifest.to_json())  # last: marks the bundle valid
         _swap(tmp, out)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -266,33 +267,12 @@ def _write_vectors(path: Path, groups: list[Group], dim: int) -> None:
     faiss.write_index(index, str(path))
 
 
-def _write_text_synced(path: Path, text: str) -> None:
-    with path.open("w", encoding="utf-8") as fh:
-        fh.write(text)
-        fh.flush()
-        os.fsync(fh.fileno())
-
-
-def _sync_tree(root: Path) -> None:
-    """Flush every file below ``root`` to disk."""
-    for path in root.rglob("*"):
-        if path.is_file():
-            with path.open("rb+") as fh:
-                os.fsync(fh.fileno())
-
-
 def _swap(tmp: Path, out: Path) -> None:
     """Replace ``out`` by ``tmp`` with two renames; recover_interrupted_swap heals the gap."""
     old = out.with_name(f".{out.name}.old-{os.getpid()}")
     if out.exists():
         os.replace(out, old)
-    os.replace(tmp, out)
-    if hasattr(os, "O_DIRECTORY"):  # make the renames themselves durable (POSIX)
-        fd = os.open(out.parent, os.O_RDONLY | os.O_DIRECTORY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+    replace_synced(tmp, out)  # the renames themselves durable
     shutil.rmtree(old, ignore_errors=True)
 
 

@@ -12,6 +12,7 @@ import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from nikdesk.core.durable import replace_synced, write_text_synced
 from nikdesk.core.paths import data_dir
 
 STATE = "state.json"
@@ -48,17 +49,8 @@ def write_state(state: State, root: Path | None = None) -> None:
     root = root or updates_dir()
     root.mkdir(parents=True, exist_ok=True)
     tmp = root / f".{STATE}.{os.getpid()}"
-    with tmp.open("w", encoding="utf-8") as fh:
-        fh.write(json.dumps(asdict(state), indent=1))
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, root / STATE)
-    if hasattr(os, "O_DIRECTORY"):
-        fd = os.open(root, os.O_RDONLY | os.O_DIRECTORY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+    write_text_synced(tmp, json.dumps(asdict(state), indent=1))
+    replace_synced(tmp, root / STATE)
 
 
 def installed_release_path(root: Path | None = None) -> Path | None:

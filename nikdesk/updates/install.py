@@ -27,6 +27,7 @@ from pathlib import Path
 
 from tuf.api.metadata import TargetFile
 
+from nikdesk.core.durable import sync_tree, write_text_synced
 from nikdesk.retrieval.bundle import MANIFEST, Group, read_group
 from nikdesk.storage.installed_release import State, read_state, write_state
 from nikdesk.updates.errors import NoRollback
@@ -137,8 +138,8 @@ class Installation:
             write_search_files(staging, groups, release.index.embedder.dim)
             (staging / "release.json").write_text(release.to_json(), encoding="utf-8")
             (staging / FILES).write_text(json.dumps(local, indent=0), encoding="utf-8")
-            _sync_tree(staging)
-            _write_synced(staging / MANIFEST, release.index.to_json())  # last: complete
+            sync_tree(staging)
+            write_text_synced(staging / MANIFEST, release.index.to_json())  # last: complete
             name = f"r{release.version}-{os.getpid()}-{os.urandom(3).hex()}"
             self.releases.mkdir(parents=True, exist_ok=True)
             final = self.releases / name
@@ -155,7 +156,7 @@ class Installation:
         """Move a verified metadata folder under trust/; return its name (not yet live)."""
         self.trust_root.mkdir(parents=True, exist_ok=True)
         name = f"t-{os.getpid()}-{os.urandom(3).hex()}"
-        _sync_tree(staged_trust)
+        sync_tree(staged_trust)
         os.replace(staged_trust, self.trust_root / name)
         return name
 
@@ -257,26 +258,3 @@ def write_search_files(root: Path, groups: list[Group], dim: int) -> None:
 
     _write_chunk_store(root / "chunks.sqlite", groups)
     _write_vectors(root / "vectors.faiss", groups, dim)
-
-
-def _write_synced(path: Path, text: str) -> None:
-    with path.open("w", encoding="utf-8") as fh:
-        fh.write(text)
-        fh.flush()
-        os.fsync(fh.fileno())
-
-
-def _sync_tree(root: Path) -> None:
-    for path in root.rglob("*"):
-        if path.is_file():
-            fd = os.open(path, os.O_RDONLY)
-            try:
-                os.fsync(fd)
-            finally:
-                os.close(fd)
-    for folder in [root, *(p for p in root.rglob("*") if p.is_dir())]:
-        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
