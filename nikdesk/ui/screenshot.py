@@ -19,7 +19,8 @@ from PySide6.QtWidgets import QApplication
 QUESTION = "Der Wechselrichter zeigt E050 an. Was bedeutet das?"
 
 
-def _wait(condition: object, timeout: float) -> bool:
+def wait_for(condition: object, timeout: float) -> bool:
+    """Process Qt events until ``condition()`` holds; False after ``timeout`` seconds."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         QCoreApplication.processEvents()
@@ -30,7 +31,7 @@ def _wait(condition: object, timeout: float) -> bool:
 
 
 def _settle(seconds: float = 0.5) -> None:
-    _wait(lambda: False, seconds)
+    wait_for(lambda: False, seconds)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -50,12 +51,12 @@ def main(argv: list[str] | None = None) -> int:
     window = create_window(settings)
     window.resize(1400, 860)
     window.show()
-    if not _wait(lambda: window.agent is not None, 300):
+    if not wait_for(lambda: window.agent is not None, 300):
         print("Fehler: Agent nicht geladen", file=sys.stderr)
         return 1
     window.chat.input.setPlainText(args.question)
     window.chat.input.submitted.emit()
-    if not _wait(lambda: not window.chat.busy, 120):
+    if not wait_for(lambda: not window.chat.busy, 120):
         print("Fehler: keine Antwort", file=sys.stderr)
         return 1
     _settle()

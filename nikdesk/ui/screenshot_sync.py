@@ -12,18 +12,9 @@ import sys
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QApplication
 
-
-def _wait(condition: object, timeout: float) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        QCoreApplication.processEvents()
-        if callable(condition) and condition():
-            return True
-        time.sleep(0.01)
-    return False
+from nikdesk.ui.screenshot import wait_for
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -62,7 +53,7 @@ def main(argv: list[str] | None = None) -> int:
     dialog.password.setText("geheimes-passwort")
     dialog.name.setText("Max Techniker")
     dialog.show()
-    _wait(lambda: False, 0.5)
+    wait_for(lambda: False, 0.5)
     dialog.grab().save(str(args.out / "signin.png"))
     dialog.close()
 
@@ -70,17 +61,17 @@ def main(argv: list[str] | None = None) -> int:
     if controller is None:
         print("Fehler: NikDesk ohne Sync-Zusatz (pip install 'nikdesk[sync]')", file=sys.stderr)
         return 1
-    _wait(lambda: False, 0.3)
+    wait_for(lambda: False, 0.3)
     controller.request()
-    if not _wait(lambda: window.sync_bar.state.syncing, 10):  # type: ignore[attr-defined]
+    if not wait_for(lambda: window.sync_bar.state.syncing, 10):  # type: ignore[attr-defined]
         print("Fehler: kein Sync gestartet (angemeldet?)", file=sys.stderr)
         return 1
-    _wait(lambda: False, 0.2)
+    wait_for(lambda: False, 0.2)
     window.grab().save(str(args.out / "sync_status.png"))
     started = time.monotonic()
-    _wait(lambda: controller.running is None, 600)
+    wait_for(lambda: controller.running is None, 600)
     print(f"Sync-Runde: {time.monotonic() - started:.1f} s", file=sys.stderr)
-    _wait(lambda: False, 0.3)
+    wait_for(lambda: False, 0.3)
     window.grab().save(str(args.out / "sync_status_done.png"))
     print(f"Screenshots in {args.out.resolve()}")
     window.close()
