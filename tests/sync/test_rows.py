@@ -14,6 +14,26 @@ from tests.server.services import SmtpCapture
 from tests.sync.inproc import Device, signed_in
 
 
+def two_laptops(
+    app_client: Any, mailbox: SmtpCapture, tmp_path: Path
+) -> tuple[Any, Device, Device]:
+    """Return a signed-in account and two laptops (stores + sync engines) of it."""
+    account = signed_in(app_client, mailbox)
+    one = Device(tmp_path / "one.db", account.user_id, app_client, 1)
+    two = Device(tmp_path / "two.db", account.user_id, app_client, 2)
+    return account, one, two
+
+
+def queue_raw(device: Device, row: dict[str, Any]) -> None:
+    """Write a message row straight into ``device``'s outbox (bypassing the store's checks)."""
+    with device.store.db.conn:
+        device.store.db.execute(
+            "INSERT INTO outbox (table_name, row_id, op, payload, created, sent) "
+            "VALUES ('messages', ?, 'insert', ?, '2026-01-01', 0)",
+            [row["id"], json.dumps(row)],
+        )
+
+
 def tiny_png(path: Path, shade: int = 80) -> Path:
     """Write a real 2x2 grey PNG."""
 
@@ -35,9 +55,7 @@ def tiny_png(path: Path, shade: int = 80) -> Path:
 def test_photo_travels_by_hash_and_is_fetched_when_shown(
     app_client: Any, mailbox: SmtpCapture, memory_keyring: None, tmp_path: Path
 ) -> None:
-    account = signed_in(app_client, mailbox)
-    one = Device(tmp_path / "one.db", account.user_id, app_client, 1)
-    two = Device(tmp_path / "two.db", account.user_id, app_client, 2)
+    account, one, two = two_laptops(app_client, mailbox, tmp_path)
     session = one.store.create_session("Display")
     message = one.store.add_message(session.id, "user", "Was zeigt das Display?")
     photo = one.store.attach(message.id, tiny_png(tmp_path / "display.png"))
@@ -74,9 +92,7 @@ def test_feedback_and_handoffs_reach_the_other_device(
 ) -> None:
     from nikdesk.storage.runs import RunStore
 
-    account = signed_in(app_client, mailbox)
-    one = Device(tmp_path / "one.db", account.user_id, app_client, 1)
-    two = Device(tmp_path / "two.db", account.user_id, app_client, 2)
+    _account, one, two = two_laptops(app_client, mailbox, tmp_path)
     session = one.store.create_session("Fehler")
     one.store.add_message(session.id, "user", "Was ist F99?")
     answer = one.store.add_message(session.id, "assistant", "Steht nicht im Handbuch.")
@@ -103,26 +119,14 @@ def test_feedback_and_handoffs_reach_the_other_device(
 def test_a_bad_row_is_parked_and_never_blocks_the_rows_after_it(
     app_client: Any, mailbox: SmtpCapture, memory_keyring: None, tmp_path: Path
 ) -> None:
-    account = signed_in(app_client, mailbox)
-    one = Device(tmp_path / "one.db", account.user_id, app_client, 1)
-    two = Device(tmp_path / "two.db", account.user_id, app_client, 2)
+    _account, one, two = two_laptops(app_client, mailbox, tmp_path)
     session = one.store.create_session("Gut")
     one.store.add_message(session.id, "user", "vorher")
     # a row the server must refuse (role it does not accept from laptops), written raw
-    with one.store.db.conn:
-        one.store.db.execute(
-            "INSERT INTO outbox (table_name, row_id, op, payload, created, sent) "
-            "VALUES ('messages', 'bad', 'insert', ?, '2026-01-01', 0)",
-            [json.dumps({"id": "bad", "session_id": session.id, "role": "hacker", "text": "x"})],
-        )
+    queue_raw(one, {"id": "bad", "session_id": session.id, "role": "hacker", "text": "x"})
     # and one the database itself refuses on PostgreSQL (run id longer than its column)
     long_run = {"id": "long", "session_id": session.id, "role": "user", "text": "lang"}
-    with one.store.db.conn:
-        one.store.db.execute(
-            "INSERT INTO outbox (table_name, row_id, op, payload, created, sent) "
-            "VALUES ('messages', 'long', 'insert', ?, '2026-01-01', 0)",
-            [json.dumps({**long_run, "run_id": "r" * 80})],
-        )
+    queue_raw(one, {**long_run, "run_id": "r" * 80})
     after = one.store.add_message(session.id, "user", "nachher")
     report = one.engine.run()
     postgres = app_client.app.state.engine.dialect.name == "postgresql"
