@@ -24,6 +24,15 @@ class Admin:
     repo: Repository
     manuals: dict[str, str]
 
+    @classmethod
+    def create(cls, tmp_path: Path, **key_options: int) -> Admin:
+        """Make keys (``init_keys`` options: thresholds, key counts), publish release 1."""
+        keydir = tmp_path / "keys"
+        init_keys(keydir, **key_options)
+        admin = cls(tmp_path / "admin", keydir, Repository(tmp_path / "repo"), dict(MANUALS))
+        admin.publish()
+        return admin
+
     def publish(self, days: float = 60, **changes: str | None) -> PublishReport:
         """Change manuals (relpath=text, or None to remove), rebuild, publish."""
         for relpath, text in changes.items():
@@ -39,11 +48,7 @@ class Admin:
 @pytest.fixture
 def admin(tmp_path: Path) -> Admin:
     """Keys (targets threshold 1) and release 1 published in a repository."""
-    keydir = tmp_path / "keys"
-    init_keys(keydir)
-    a = Admin(tmp_path / "admin", keydir, Repository(tmp_path / "repo"), dict(MANUALS))
-    a.publish()
-    return a
+    return Admin.create(tmp_path)
 
 
 @pytest.fixture

@@ -101,10 +101,8 @@ def _sign_with_own_keys(keydir: Path):  # type: ignore[no-untyped-def]
 
 def test_too_few_signatures(tmp_path: Path) -> None:
     """Targets need 2 of 2 signatures; a thief with one targets key is refused."""
-    keydir = tmp_path / "keys"
-    init_keys(keydir, targets_keys=2, targets_threshold=2)
-    admin = Admin(tmp_path / "admin", keydir, Repository(tmp_path / "repo"), dict(MANUALS))
-    admin.publish()
+    admin = Admin.create(tmp_path, targets_keys=2, targets_threshold=2)
+    keydir = admin.keydir
     with serve(admin.repo.path) as server:
         laptop = UpdateClient()
         laptop.trust(keydir / "root.json")

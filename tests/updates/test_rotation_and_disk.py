@@ -78,14 +78,8 @@ def test_new_laptop_with_the_first_root_catches_up_over_rotations(
 
 
 def test_root_threshold_two_refuses_a_root_signed_once(tmp_path: Path) -> None:
-    from nikdesk.updates.keys import init_keys
-    from nikdesk.updates.repo import Repository
-    from tests.updates.kit import MANUALS
-
-    keydir = tmp_path / "keys"
-    init_keys(keydir, root_keys=2, root_threshold=2)
-    admin = Admin(tmp_path / "admin", keydir, Repository(tmp_path / "repo"), dict(MANUALS))
-    admin.publish()
+    admin = Admin.create(tmp_path, root_keys=2, root_threshold=2)
+    keydir = admin.keydir
     with serve(admin.repo.path) as server:
         laptop = UpdateClient()
         laptop.trust(keydir / "root.json")
