@@ -111,6 +111,10 @@ def test_admin_publishes_server_verifies_laptop_updates_and_reports(
             )
             assert reply.status_code == 400
             assert not list(data.rglob("evil.json"))
-            assert http.get("/releases/targets/../../etc/passwd").status_code == 404
+            # encoded dots reach the route as "../../../nikdesk.db" (httpx drops plain ".."):
+            # from <data>/blobs/releases/targets that is the server's own database
+            assert (data / "nikdesk.db").is_file()
+            escape = http.get("/releases/targets/%2e%2e/%2e%2e/%2e%2e/nikdesk.db")
+            assert escape.status_code == 404 and b"SQLite format" not in escape.content
     finally:
         server.stop()

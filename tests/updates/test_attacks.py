@@ -144,8 +144,10 @@ def test_expired_timestamp(admin: Admin, server, laptop: UpdateClient) -> None: 
 def test_frozen_metadata_below_the_proven_time(
     admin: Admin, server, laptop: UpdateClient, tmp_path: Path
 ) -> None:  # type: ignore[no-untyped-def]
-    """Metadata that expired before the newest signed time the laptop saw stays refused,
-    even when the laptop clock is wrong: the floor, not the clock, decides."""
+    """Metadata that expired stays refused after the laptop checked a newer release (a check
+    changes nothing, so the frozen copy meets the trusted state of release 1); the proven-time
+    floor itself is checked on reference_time: it outranks a clock set back (online) and any
+    clock (offline). The floor only advances on apply/trust."""
     from datetime import UTC, datetime, timedelta
 
     from nikdesk.updates.clock import reference_time
