@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
 from nikdesk.core.errors import (
     SKIP_REASONS,
     BadDocument,
@@ -24,10 +29,17 @@ def test_missing_extra_names_the_extra_in_english_and_no_pip_in_german() -> None
     assert "pip" not in err.text("de") and "cloud" in err.text("de")
 
 
-def test_index_mismatch_german_text_has_no_cli_flag() -> None:
-    err = IndexMismatch(en="… Use --embedder minilm …", de="Bitte den Index neu aufbauen.")
+def test_index_mismatch_german_text_has_no_cli_flag(tmp_path: Path) -> None:
+    from nikdesk.retrieval.bundle import EmbedderInfo, IndexManifest
+    from nikdesk.retrieval.hybrid import Retriever
+
+    built = IndexManifest(EmbedderInfo("e5-small", 384), 1, "2026-11-30", ())
+    configured = SimpleNamespace(name="minilm", dim=384)  # the embedder the settings name
+    with pytest.raises(IndexMismatch) as raised:  # the retriever's own check and wording
+        Retriever(tmp_path, configured, manifest=built)  # type: ignore[arg-type]
+    err = raised.value
     assert err.code == "index_mismatch"
-    assert "--" not in err.text("de") and "--embedder" in err.text("en")
+    assert "--" not in err.text("de") and "--embedder e5-small" in err.text("en")
 
 
 def test_every_skip_reason_code_is_worded_in_both_languages() -> None:

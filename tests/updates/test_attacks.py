@@ -177,7 +177,16 @@ def test_mix_and_match_of_metadata_versions(admin: Admin, server, laptop: Update
     assert "passen nicht zusammen" in _refused(laptop, server.url)
 
 
-def test_endless_data(admin: Admin, server, laptop: UpdateClient) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize(
+    ("path", "chunk", "refusal"),
+    [
+        (".manual.md", b"A", "mehr Daten als signiert"),  # a target beyond its signed length
+        ("/timestamp.json", b"{", "mehr Daten als erlaubt"),  # metadata beyond the size limit
+    ],
+)
+def test_endless_data(
+    admin: Admin, server, laptop: UpdateClient, path: str, chunk: bytes, refusal: str
+) -> None:  # type: ignore[no-untyped-def]
     admin.publish(**CHANGE)
 
     def endless(handler) -> bool:  # type: ignore[no-untyped-def]
@@ -185,30 +194,13 @@ def test_endless_data(admin: Admin, server, laptop: UpdateClient) -> None:  # ty
         handler.end_headers()
         try:
             for _ in range(10_000):  # bounded here; the client must stop long before
-                handler.wfile.write(b"A" * 65536)
+                handler.wfile.write(chunk * 65536)
         except OSError:
             pass
         return True
 
-    server.override(".manual.md", endless)
-    assert "mehr Daten als signiert" in _refused(laptop, server.url)
-
-
-def test_endless_metadata(admin: Admin, server, laptop: UpdateClient) -> None:  # type: ignore[no-untyped-def]
-    admin.publish(**CHANGE)
-
-    def endless(handler) -> bool:  # type: ignore[no-untyped-def]
-        handler.send_response(200)
-        handler.end_headers()
-        try:
-            for _ in range(1000):
-                handler.wfile.write(b"{" * 65536)
-        except OSError:
-            pass
-        return True
-
-    server.override("/timestamp.json", endless)
-    _refused(laptop, server.url)
+    server.override(path, endless)
+    assert refusal in _refused(laptop, server.url)
 
 
 def test_deleted_target(admin: Admin, server, laptop: UpdateClient) -> None:  # type: ignore[no-untyped-def]
