@@ -129,7 +129,7 @@ class EvidencePolicy:
                 missing=", ".join(f"Code {c.upper()}" for c in absent),
                 related=self.related(question, hits),
             )
-        quoted = self.quotable(question, hits)
+        quoted = self.quotable(hits, question, named)
         for kind in asked_types(question):
             # the question wants a value of a known kind: some evidence about the named
             # device must state one
@@ -230,16 +230,16 @@ class EvidencePolicy:
             seen.setdefault(maker, device_label(doc.file, doc.title))
         return list(seen.values())[:MAX_OPTIONS]
 
-    def quotable(self, question: str, hits: list[Hit]) -> list[Hit]:
+    def quotable(self, hits: list[Hit], question: str, named: set[str]) -> list[Hit]:
         """Return the passages worth quoting, the one answering best first.
 
         Each passage is ranked by its search score and by how well its best line answers
         the question (both relative to the best of the hits): the page whose line states
         the asked value moves up, an overview page sharing many words with the question
         moves down. Filler (title, address, chart labels) weighs little; further passages
-        are quoted only when they rank close to the first.
+        are quoted only when they rank close to the first. ``named``: the documents of the
+        device the question names (see :meth:`named_documents`; empty: names none).
         """
-        named = self.named_documents(question)
         pool = list(hits)
         if named:
             # the question names the device: other devices' manuals do not answer it
@@ -248,13 +248,16 @@ class EvidencePolicy:
         top_score = max(h.score for h in pool) or 1.0
         top_line = max(lines.values()) or 1.0
 
-        def rank(hit: Hit) -> float:
-            value = hit.score / top_score + LINE_WEIGHT * lines[hit.chunk.id] / top_line
-            return value * (FILLER_WEIGHT if is_filler(hit.chunk.text) else 1.0)
-
-        ranked = sorted(pool, key=rank, reverse=True)
-        first = rank(ranked[0])
+        rank = {
+            h.chunk.id: (h.score / top_score + LINE_WEIGHT * lines[h.chunk.id] / top_line)
+            * (FILLER_WEIGHT if is_filler(h.chunk.text) else 1.0)
+            for h in pool
+        }
+        ranked = sorted(pool, key=lambda h: rank[h.chunk.id], reverse=True)
+        first = rank[ranked[0].chunk.id]
         chosen = [
-            h for h in ranked if rank(h) >= KEEP_SHARE * first and lines[h.chunk.id] >= MIN_LINE
+            h
+            for h in ranked
+            if rank[h.chunk.id] >= KEEP_SHARE * first and lines[h.chunk.id] >= MIN_LINE
         ]
         return (chosen or ranked[:1])[:MAX_SOURCES]
