@@ -129,11 +129,11 @@ def ask_of(question: str) -> Ask:
 def _concepts(question: str, names: frozenset[str]) -> tuple[tuple[tuple[str, float], ...], ...]:
     # a word of the question, whatever forms it takes: "3000TL-X" is one thing asked for
     words = [w for w in re.split(r"[\s,;!?()]+", question) if w]
-    forms: list[set[str]] = []
+    forms: dict[frozenset[str], None] = {}  # in question order, a repeated word once
     for word in words:
-        found = (set(terms(word, drop_stopwords=True)) | set(expand(word))) - names
-        if found and frozenset(found) not in {frozenset(f) for f in forms}:
-            forms.append(found)
+        found = frozenset(terms(word, drop_stopwords=True)) | frozenset(expand(word))
+        if found - names:
+            forms.setdefault(found - names)
     everything = sorted({f for found in forms for f in found})
     weights = _WEIGHTS(everything, question) if _WEIGHTS is not None and everything else {}
     return tuple(tuple(sorted((f, weights.get(f, 1.0)) for f in found)) for found in forms)
