@@ -25,8 +25,8 @@ import statistics
 import sys
 import tempfile
 import time
-from collections import defaultdict
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
@@ -35,9 +35,11 @@ import httpx  # noqa: E402
 
 from tests.bench.load import (  # noqa: E402
     PASSWORD,
-    cpu_seconds,
     pct,
     postmaster_pids,
+    print_cost,
+    print_routes,
+    run_load,
     seed_users,
     start_database,
 )
@@ -106,15 +108,6 @@ async def _one(
     return access, refresh
 
 
-async def _baseline(http: httpx.AsyncClient, n: int) -> list[float]:
-    out = []
-    for _ in range(n):
-        t0 = time.perf_counter()
-        await http.get("/health/ready")
-        out.append(time.perf_counter() - t0)
-    return out
-
-
 async def _run(
     url: str,
     accounts: list[tuple[str, str, str]],
@@ -123,15 +116,11 @@ async def _run(
     pg_pids: list[int],
 ) -> None:
     limits = httpx.Limits(max_connections=args.clients, max_keepalive_connections=args.clients)
+    rng = random.Random(42)
     async with httpx.AsyncClient(base_url=url, limits=limits, timeout=60) as http:
-        base_idle = await _baseline(http, 50)  # one client, idle server
-        lat: dict[str, list[float]] = defaultdict(list)
-        errors: dict[str, int] = defaultdict(int)
-        rng = random.Random(42)
-        cpu0 = cpu_seconds(server_pids), cpu_seconds(pg_pids), time.process_time()
-        t0 = time.perf_counter()
-        await asyncio.gather(
-            *(
+
+        def clients(lat: dict[str, list[float]], errors: dict[str, int]) -> list[Any]:
+            return [
                 _client(
                     http,
                     e,
@@ -145,41 +134,28 @@ async def _run(
                     args.think,
                 )
                 for e, a, r in accounts
-            )
-        )
-        wall = time.perf_counter() - t0
-        cpu1 = cpu_seconds(server_pids), cpu_seconds(pg_pids), time.process_time()
-    total = sum(len(v) for v in lat.values())
+            ]
+
+        load = await run_load(http, clients, server_pids, pg_pids)
+    lat = load.lat
     non_login = [x for k, v in lat.items() if k != "POST /auth/login" for x in v]
     print(
         f"\n{args.clients} clients x {args.requests} requests (think {args.think:g} s), "
         f"{args.workers} workers, "
         f"{'SQLite' if args.sqlite else 'PostgreSQL'}, loopback"
     )
-    print(f"{'route':22} {'n':>6} {'p50 ms':>8} {'p99 ms':>8}")
-    for route in sorted(lat):
-        v = lat[route]
-        print(f"{route:22} {len(v):6d} {pct(v, 0.5) * 1000:8.1f} {pct(v, 0.99) * 1000:8.1f}")
+    print_routes(lat, 22)
     print(
         f"{'all but login':22} {len(non_login):6d} {pct(non_login, 0.5) * 1000:8.1f} "
         f"{pct(non_login, 0.99) * 1000:8.1f}"
     )
-    print(f"throughput: {total / wall:.0f} requests/s ({total} in {wall:.1f} s)")
-    b50 = statistics.median(base_idle)
+    b50 = statistics.median(load.base_idle)
     me = lat.get("GET /auth/me", [])
     print(
         f"baseline GET /health/ready, 1 client idle: p50 {b50 * 1000:.1f} ms; "
         f"GET /auth/me p50 under load / baseline = {pct(me, 0.5) / b50:.1f}x"
     )
-    print(f"errors: {dict(errors) or 'none'}")
-    srv, pgc, cli = (b - a for a, b in zip(cpu0, cpu1, strict=True))
-    print(
-        f"CPU per request: server workers {srv / total * 1000:.2f} ms, PostgreSQL "
-        f"{pgc / total * 1000:.2f} ms, load client {cli / total * 1000:.2f} ms; "
-        f"server+PostgreSQL capacity on {os.cpu_count()} idle cores ~ "
-        f"{(os.cpu_count() or 1) / ((srv + pgc) / total):.0f} requests/s"
-    )
-    print(f"machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} (shared host)")
+    print_cost(load)
 
 
 def main() -> int:

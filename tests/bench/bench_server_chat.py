@@ -28,8 +28,8 @@ import statistics
 import sys
 import tempfile
 import time
-from collections import defaultdict
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
@@ -39,9 +39,11 @@ import httpx  # noqa: E402
 from tests.bench.bench_server import SECRET  # noqa: E402
 from tests.bench.load import (  # noqa: E402
     PASSWORD,
-    cpu_seconds,
     pct,
     postmaster_pids,
+    print_cost,
+    print_routes,
+    run_load,
     seed_users,
     start_database,
 )
@@ -149,19 +151,11 @@ async def _run(
     pids: tuple[list[int], list[int]],
 ) -> None:
     limits = httpx.Limits(max_connections=args.clients, max_keepalive_connections=args.clients)
+    rng = random.Random(42)
     async with httpx.AsyncClient(base_url=url, limits=limits, timeout=120) as http:
-        base_idle = []
-        for _ in range(50):  # one client, idle server
-            t0 = time.perf_counter()
-            await http.get("/health/ready")
-            base_idle.append(time.perf_counter() - t0)
-        lat: dict[str, list[float]] = defaultdict(list)
-        errors: dict[str, int] = defaultdict(int)
-        rng = random.Random(42)
-        cpu0 = cpu_seconds(pids[0]), cpu_seconds(pids[1])
-        t0 = time.perf_counter()
-        await asyncio.gather(
-            *(
+
+        def clients(lat: dict[str, list[float]], errors: dict[str, int]) -> list[Any]:
+            return [
                 _client(
                     http,
                     e,
@@ -174,42 +168,29 @@ async def _run(
                     args.think,
                 )
                 for e, a, _r in accounts
-            )
-        )
-        wall = time.perf_counter() - t0
-        cpu1 = cpu_seconds(pids[0]), cpu_seconds(pids[1])
-    total = sum(len(v) for v in lat.values())
+            ]
+
+        load = await run_load(http, clients, *pids)
+    lat = load.lat
     non_agent = [x for k in NON_AGENT for x in lat.get(k, [])]
     print(
         f"\n{args.clients} clients x {args.requests} requests (think {args.think:g} s), "
         f"{args.workers} workers, "
         f"{'SQLite' if args.sqlite else 'PostgreSQL'}, loopback, provider none"
     )
-    print(f"{'route':26} {'n':>6} {'p50 ms':>8} {'p99 ms':>8}")
-    for route in sorted(lat):
-        v = lat[route]
-        print(f"{route:26} {len(v):6d} {pct(v, 0.5) * 1000:8.1f} {pct(v, 0.99) * 1000:8.1f}")
+    print_routes(lat, 26)
     p99 = pct(non_agent, 0.99) * 1000
     print(
         f"{'non-agent routes':26} {len(non_agent):6d} {pct(non_agent, 0.5) * 1000:8.1f} "
         f"{p99:8.1f}   (target p99 < 200 ms: {'met' if p99 < 200 else 'NOT met'})"
     )
-    print(f"throughput: {total / wall:.0f} requests/s ({total} in {wall:.1f} s)")
-    b50 = statistics.median(base_idle)
+    b50 = statistics.median(load.base_idle)
     hist = lat.get("GET /chat/{id}/messages", [])
     print(
         f"baseline GET /health/ready, 1 client idle: p50 {b50 * 1000:.1f} ms; "
         f"history p50 under load / baseline = {pct(hist, 0.5) / b50:.1f}x"
     )
-    print(f"errors: {dict(errors) or 'none'}")
-    srv, pgc = cpu1[0] - cpu0[0], cpu1[1] - cpu0[1]
-    cores = os.cpu_count() or 1
-    print(
-        f"CPU per request (mix): server workers {srv / total * 1000:.1f} ms, PostgreSQL "
-        f"{pgc / total * 1000:.1f} ms; capacity on {cores} idle cores ~ "
-        f"{cores / ((srv + pgc) / total):.0f} requests/s"
-    )
-    print(f"machine: {cores} CPUs, load average {os.getloadavg()[0]:.1f} (shared host)")
+    print_cost(load)
 
 
 def main() -> int:
