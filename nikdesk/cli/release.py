@@ -134,13 +134,7 @@ def _publish(args: argparse.Namespace) -> int:
             f"Version {report.version} veröffentlicht: {report.changes.summary()}; "
             f"{report.documents} Handbücher, {report.bytes_new / 1e6:.1f} MB neu."
         )
-        for label, docs in (
-            ("neu", report.changes.added),
-            ("geändert", report.changes.updated),
-            ("entfernt", report.changes.removed),
-        ):
-            for d in docs:
-                print(f"  {label}: {d.title or d.file}")
+        _print_changes(report.changes)
     return 0
 
 
@@ -203,17 +197,17 @@ def _check(args: argparse.Namespace) -> int:
         print(json.dumps(offer.to_json(), ensure_ascii=False, indent=1))
     else:
         print(offer.summary())
-        _print_changes(offer)
+        if not offer.up_to_date:
+            _print_changes(offer.changes)
     return 0
 
 
-def _print_changes(offer: Any) -> None:
-    if offer.up_to_date:
-        return
+def _print_changes(changes: Any) -> None:
+    """Print the manuals a release adds, changes and removes, one line each."""
     for label, docs in (
-        ("neu", offer.changes.added),
-        ("geändert", offer.changes.updated),
-        ("entfernt", offer.changes.removed),
+        ("neu", changes.added),
+        ("geändert", changes.updated),
+        ("entfernt", changes.removed),
     ):
         for d in docs:
             print(f"  {label}: {d.title or d.file}")
