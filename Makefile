@@ -66,12 +66,17 @@ bench: setup
 	# central server: 200 clients on loopback against 2 workers on PostgreSQL (accounts, then chat)
 	$(BIN)/python tests/bench/bench_server.py
 	$(BIN)/python tests/bench/bench_server_chat.py
+	# sync: 200 laptops syncing every ~30 s, then a fresh 10,000-message pull
+	$(BIN)/python tests/bench/bench_sync.py --think 30
 
 ## retrieval quality on the corpus index that `make test` caches (build it first with make test)
 eval: setup
 	$(BIN)/nikdesk eval $(SHARED)/eval/dev-questions.jsonl --index .cache/corpus-index
 	$(BIN)/nikdesk eval-agent $(SHARED)/eval/dev-questions.jsonl --index .cache/corpus-index --provider none
 	$(BIN)/nikdesk eval tests/data/team-questions.jsonl --index .cache/corpus-index
+	# the no-LLM answer on the held-out blind sets (never tuned on; README "Figures")
+	$(BIN)/nikdesk eval-agent tests/data/blind-holdout-questions.jsonl --index .cache/corpus-index --provider none
+	$(BIN)/nikdesk eval-agent tests/data/blind2-holdout-questions.jsonl --index .cache/corpus-index --provider none
 
 clean-index:
 	rm -rf index/default
