@@ -78,7 +78,7 @@ class HttpSource(Source):
         except urllib3.exceptions.HTTPError as exc:
             raise exceptions.DownloadError(f"{url}: {exc}") from exc
         if response.status >= 400:
-            response.release_conn()
+            _drop(response)  # its body stays unread: the connection must not be reused
             raise exceptions.DownloadHTTPError(f"HTTP {response.status} for {url}", response.status)
         skip = offset if (offset and response.status != 206) else 0
         return self._stream(response, skip)
@@ -87,6 +87,7 @@ class HttpSource(Source):
     def _stream(response: object, skip: int) -> Iterator[bytes]:
         import urllib3
 
+        done = False
         try:
             for block in response.stream(BLOCK):  # type: ignore[attr-defined]
                 if skip:
@@ -94,10 +95,14 @@ class HttpSource(Source):
                     block, skip = block[cut:], skip - cut
                 if block:
                     yield block
+            done = True
         except urllib3.exceptions.HTTPError as exc:
             raise exceptions.DownloadError(f"connection dropped: {exc}") from exc
         finally:
-            response.release_conn()  # type: ignore[attr-defined]
+            if done:
+                response.release_conn()  # type: ignore[attr-defined]
+            else:  # stopped early (too long, cancelled, error): unread bytes stay behind
+                _drop(response)
 
     def report(self, payload: dict[str, object]) -> bool:
         """POST which release this laptop runs to ``<base>/report`` (best effort).
@@ -124,6 +129,18 @@ class HttpSource(Source):
     def close(self) -> None:
         """Close the connection pool."""
         self._http.clear()
+
+
+def _drop(response: object) -> None:
+    """Close a response whose body is not read to the end, then hand back its pool slot.
+
+    Returning the open connection would leave the unread bytes in front of the next reply
+    (the next request then fails with ``BadStatusLine``); draining it would let a hostile
+    mirror keep the laptop reading an endless body. The closed connection is reopened by the
+    pool on its next use.
+    """
+    response.close()  # type: ignore[attr-defined]
+    response.release_conn()  # type: ignore[attr-defined]
 
 
 class FileSource(Source):

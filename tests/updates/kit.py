@@ -134,6 +134,8 @@ def serve(root: Path) -> Iterator[Server]:
     server = Server(root)
 
     class Handler(http.server.SimpleHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"  # keep-alive, like the NikDesk server and any CDN
+
         def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
             super().__init__(*args, directory=str(server.root), **kwargs)
 

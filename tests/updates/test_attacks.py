@@ -190,6 +190,7 @@ def test_endless_data(
     admin.publish(**CHANGE)
 
     def endless(handler) -> bool:  # type: ignore[no-untyped-def]
+        handler.close_connection = True  # no length: the body ends when the connection does
         handler.send_response(200)
         handler.end_headers()
         try:

@@ -132,6 +132,35 @@ def test_download_resumes_after_a_dropped_connection(
     assert path is not None and _lexical(path, "A14")[0] == "SW-Akku.md"
 
 
+def test_error_reply_with_a_late_body_does_not_poison_the_next_request(
+    admin: Admin, server: Server, laptop: UpdateClient
+) -> None:
+    """Each update asks for the next root version and gets 404 on a kept-alive connection.
+
+    The 404's body arrives after its headers (as from uvicorn under load). The client must
+    not reuse that connection with the body unread, or the next reply starts with the old
+    body and fails as ``BadStatusLine`` (seen in CI against the real server).
+    """
+    import time
+
+    def late_body_404(handler) -> bool:  # type: ignore[no-untyped-def]
+        body = b'{"detail":"not found"}'
+        handler.send_response(404)
+        handler.send_header("Content-Length", str(len(body)))
+        handler.end_headers()
+        handler.wfile.flush()
+        time.sleep(0.3)
+        handler.wfile.write(body)
+        return True
+
+    server.override(".root.json", late_body_404)
+    admin.publish(**{"Sonnwerk__SW-Akku.md": "# SW-Akku\n\nA14 heißt Wartung.\n"})
+    laptop.apply(server.url)
+    assert any(p.endswith("/timestamp.json") for p, _ in server.requests)
+    path = installed_release_path()
+    assert path is not None and _lexical(path, "A14")[0] == "SW-Akku.md"
+
+
 def test_cancelled_download_continues_in_the_next_run(
     admin: Admin, server: Server, laptop: UpdateClient
 ) -> None:
