@@ -133,6 +133,7 @@ class AnswerType:
     asks: re.Pattern[str]
     value: re.Pattern[str]
     strict: bool = True  # no passage stating such a value -> "not in the manuals"
+    interface_documents: bool = False  # any passage of an API/protocol document states one
 
 
 def load_answer_types(path: Path | None = None) -> tuple[AnswerType, ...]:
@@ -146,6 +147,7 @@ def load_answer_types(path: Path | None = None) -> tuple[AnswerType, ...]:
             re.compile(v["asks"]),
             re.compile(v["value"]),
             bool(v.get("strict", True)),
+            bool(v.get("interface_documents", False)),
         )
         for name, v in raw.items()
     )

@@ -137,11 +137,18 @@ class EvidencePolicy:
                 h
                 for h in hits
                 if (not named or h.chunk.doc_id in named)
-                and holds_value(kind, self.retriever.page_text(h.chunk))
+                and (
+                    (kind.interface_documents and self.protocol[h.chunk.doc_id])
+                    or holds_value(kind, self.retriever.page_text(h.chunk))
+                )
             ]
-            if any(h in holders for h in quoted):
+            if any(h in holders and holds_value(kind, h.chunk.text) for h in quoted):
                 continue
-            holder = holders[0] if holders else None
+            # the value stands on a quoted page but in another passage of it: quote that one
+            own = [h for h in holders if holds_value(kind, h.chunk.text) and h not in quoted]
+            if any(h in holders for h in quoted) and not own:
+                continue
+            holder = (own or holders)[0] if (own or holders) else None
             if holder is None:
                 return Verdict(
                     "not_found",
@@ -173,7 +180,8 @@ class EvidencePolicy:
         technical data finds it. None when the question asks for no kind of value, names no
         device, or the hits already state such a value.
         """
-        kinds = asked_types(question, strict_only=False)
+        # a register is not on a technical-data page: no follow-up search for one
+        kinds = [k for k in asked_types(question, strict_only=False) if not k.interface_documents]
         named = self.named_documents(question)
         if not kinds or not named:
             return None
@@ -182,6 +190,31 @@ class EvidencePolicy:
             return None
         files = tuple(sorted(self.docs[d].file for d in named))
         return f"{question} {TECH_DATA_WORDS}", files
+
+    def value_siblings(self, question: str, hits: list[Hit]) -> list[Hit]:
+        """Return hits with, after each, the passage of its page stating the asked value.
+
+        A page is cut into several passages; the search finds the one sharing the question's
+        words ("Spezifikationen | MIC 3000TL-X"), the value asked for ("Eigenverbrauch nachts
+        | <0.5W") may stand in another. That one is quoted beside it, at the same score.
+        """
+        kinds = [k for k in asked_types(question, strict_only=False) if not k.interface_documents]
+        named = self.named_documents(question)
+        if not kinds or not named:  # no device named: the hits decide whether to ask back
+            return hits
+        seen = {h.chunk.id for h in hits}
+        out: list[Hit] = []
+        for rank, hit in enumerate(hits):
+            out.append(hit)
+            if rank >= MAX_SOURCES or hit.chunk.doc_id not in named:
+                continue
+            missing = [k for k in kinds if not holds_value(k, hit.chunk.text)]
+            for chunk in self.retriever.page_chunks(hit.chunk) if missing else ():
+                if chunk.id not in seen and any(holds_value(k, chunk.text) for k in missing):
+                    seen.add(chunk.id)
+                    out.append(replace(hit, chunk=chunk))
+                    break
+        return out
 
     def merge_follow_up(self, question: str, hits: list[Hit], more: list[Hit]) -> list[Hit]:
         """Add the follow-up hits that state the asked value, just inside the quoting range."""

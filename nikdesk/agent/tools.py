@@ -218,6 +218,13 @@ class Toolbox:
         )
         return SearchResult(query, tuple(hits), sources)
 
+    def register(self, ledger: Ledger, hits: list[Hit], question: str) -> tuple[Source, ...]:
+        """Register hits found other than by a search (a passage beside a hit) in ``ledger``."""
+        return tuple(
+            ledger.add(h.chunk, self.titles.get(h.chunk.doc_id, h.chunk.file), question, h.score)
+            for h in hits
+        )
+
     def find_document(self, doc: str) -> str | None:
         """Resolve a doc id, file name or (part of a) title to a doc id."""
         wanted = (doc or "").strip().lower()

@@ -7,12 +7,18 @@ from dataclasses import dataclass, replace
 
 from nikdesk.ingest.types import Block, BlockKind, ParsedDocument
 
-CHUNKER_VERSION = 1  # bump when chunk boundaries change: forces re-embedding on rebuild
+CHUNKER_VERSION = 2  # bump when chunk boundaries change: forces re-embedding on rebuild
 
 TARGET_CHARS = 900  # ~220 e5 tokens: small enough to be specific, large enough for context
 MAX_CHARS = 1400
 TABLE_MAX_CHARS = 700
 TABLE_MAX_ROWS = 6
+FOOTNOTE_MAX_CHARS = 300
+# "Note 1: only available on BMV-702 and BMV-712", "(1) Load search", "* ab Werk": the notes
+# under a table qualify its rows; alone they would be a passage that answers nothing
+_FOOTNOTE = re.compile(
+    r"^\s*(?:notes?|anmerkung|hinweis|fu(?:ss|ß)note)\s*\d+\s*:|^\s*\(\d\)\s|^\s*\*+\s", re.I
+)
 _SENTENCE_END = re.compile(r"(?<=[.!?:;])\s+|\n+")
 
 
@@ -66,12 +72,28 @@ def chunk_document(doc: ParsedDocument) -> list[DraftChunk]:
             continue
 
         flush_table()
+        if _is_note(block, chunks, text_buf):
+            chunks[-1] = replace(chunks[-1], text=f"{chunks[-1].text}\n{block.text}")
+            continue
         if text_buf and _breaks(text_buf, block):
             flush_text()
         text_buf.append(block)
     flush_table()
     flush_text()
     return chunks
+
+
+def _is_note(block: Block, chunks: list[DraftChunk], text_buf: list[Block]) -> bool:
+    """Tell whether ``block`` is a footnote right under the table chunk just emitted."""
+    return (
+        not text_buf
+        and bool(chunks)
+        and chunks[-1].kind == "table"
+        and block.kind is BlockKind.TEXT
+        and chunks[-1].page_end == block.page
+        and len(block.text) <= FOOTNOTE_MAX_CHARS
+        and bool(_FOOTNOTE.match(block.text))
+    )
 
 
 def _split_long(blocks: tuple[Block, ...]) -> list[Block]:

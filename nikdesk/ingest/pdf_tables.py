@@ -49,16 +49,29 @@ def find_tables(page: pymupdf.Page, words: list, lines: Sequence[Line]) -> tuple
 
     pymupdf's default search runs a layout model first (~0.25 s a page); the ruling-line
     search alone is ~5x cheaper, so it runs on pages with drawn lines. The model runs only
-    on pages without lines that look like a borderless code table.
+    on pages that look like a code or register table (many code-like lines) where the
+    line search found no table: borderless tables, and tables drawn as shaded row stripes.
     """
     drawings = page.get_cdrawings()
     rules = sum(1 for d in drawings for item in d.get("items", ()) if item[0] in ("l", "re", "qu"))
+    code_like = sum(bool(CODE_LINE.match(line.text.strip())) for line in lines) >= MINCODE_LINES
     if rules >= MIN_RULES:
-        found, borderless = page.find_tables(use_layout=False).tables, False
-    elif sum(bool(CODE_LINE.match(line.text.strip())) for line in lines) >= MINCODE_LINES:
-        found, borderless = page.find_tables().tables, True
-    else:
+        ruled = page.find_tables(use_layout=False).tables
+        tables = _tables(ruled, False, words, lines)
+        stripes = sum(t.row_count == 1 for t in ruled) >= MINCODE_LINES
+        if tables or not (code_like and stripes):
+            return tables
+        # Zebra shading draws one rectangle per row, so the line search finds only "tables"
+        # of one row each; the code table would stay flat text unless the layout model runs.
+    elif not code_like:
         return ()
+    return _tables(page.find_tables().tables, True, words, lines)
+
+
+def _tables(
+    found: Sequence, borderless: bool, words: list, lines: Sequence[Line]
+) -> tuple[Table, ...]:
+    """Fill the cells of pymupdf's tables from the words; keep those that hold data rows."""
     tables = []
     for table in found:
         inside = [w for w in words if contains(table.bbox, w[:4])]

@@ -281,6 +281,15 @@ class Retriever:
         )
         return "\n".join(r["text"] for r in rows) or chunk.text
 
+    def page_chunks(self, chunk: Chunk) -> list[Chunk]:
+        """Return every chunk starting on ``chunk``'s first page, in reading order."""
+        rows = self._db.execute(
+            "SELECT id FROM chunks WHERE doc_id = ? AND page_start = ? ORDER BY id",
+            (chunk.doc_id, chunk.page_start),
+        )
+        found = self.chunks([r["id"] for r in rows])
+        return list(found.values()) or [chunk]
+
     def close(self) -> None:
         """Release the chunk store."""
         self._db.close()

@@ -87,3 +87,27 @@ def test_a_breaker_rating_the_datasheet_does_not_state_is_not_answered(agent: Ag
     assert result.outcome == "not_found"
     fused = collect(agent.run("Wie muss ich eine NIBE S1256-13 absichern?"))
     assert fused.outcome == "answer"  # "Absicherung | A | 16 | 25 | 25" stands on the page
+
+
+def test_a_register_is_asked_of_a_manual_without_a_register_table(agent: Agent) -> None:
+    # the DDSU666-H user manual explains wiring and the display, it lists no Modbus registers
+    absent = collect(
+        agent.run("Welches Modbus-Register liefert beim Huawei DDSU666-H die Spannung?")
+    )
+    assert absent.outcome == "not_found"
+    assert "Register" in absent.answer
+    listed = collect(
+        agent.run("Welches Register liefert beim E3/DC die Leistung am Netzanschlusspunkt?")
+    )
+    assert listed.outcome == "answer"
+    assert listed.sources[0].file.startswith("E3DC_Modbus")
+
+
+def test_a_standby_consumption_is_answered_only_where_a_manual_states_one(agent: Agent) -> None:
+    stated = collect(agent.run("Wie viel Strom zieht der Growatt MIC 3000TL-X nachts?"))
+    assert stated.outcome == "answer"
+    assert "0.5" in key_lines(stated.answer)  # "Eigenverbrauch nachts | <0.5W"
+    unstated = collect(
+        agent.run("Welche Leistungsaufnahme im Standby hat die Sungrow SBR Batterie?")
+    )
+    assert unstated.outcome == "not_found"

@@ -55,3 +55,25 @@ def test_long_paragraphs_are_split() -> None:
     text = "Ein Satz über die Montage. " * 200
     chunks = chunk_document(doc(Block(1, BlockKind.TEXT, text, "S")))
     assert len(chunks) > 1 and all(len(c.text) <= MAX_CHARS for c in chunks)
+
+
+def test_footnotes_under_a_table_stay_with_its_last_rows() -> None:
+    rows = [
+        Block(6, BlockKind.TABLE_ROW, f"0x0FF{n} | Wert {n} (1) | 0.01 %", "Register", table_id=1)
+        for n in range(3)
+    ]
+    note = "Note 1: only available on BMV-702 and BMV-712"
+    chunks = chunk_document(
+        doc(
+            Block(6, BlockKind.TABLE_HEADER, "ID | Description | Unit", "Register", 1),
+            *rows,
+            Block(6, BlockKind.TEXT, note, "Register"),
+            Block(6, BlockKind.TEXT, "(2) read-only", "Register"),
+            Block(6, BlockKind.TEXT, "Die Werte werden alle 2 s aktualisiert.", "Register"),
+            Block(7, BlockKind.TEXT, "Note 2: nächste Seite", "Register"),
+        )
+    )
+    assert [c.kind for c in chunks] == ["table", "text", "text"]
+    assert chunks[0].text.endswith(f"0.01 %\n{note}\n(2) read-only")
+    assert chunks[1].text == "Die Werte werden alle 2 s aktualisiert."
+    assert chunks[2].page_start == 7  # a note on another page is no footnote of the table

@@ -111,6 +111,27 @@ def test_growatt_borderless_error_table_rows() -> None:
     assert "Überprüfen Sie die AC-Verkabelung" in row.text
 
 
+@pytest.mark.skipif(
+    importlib.util.find_spec("pymupdf.layout") is None,
+    reason="striped tables need the pymupdf-layout package",
+)
+def test_victron_striped_register_table_is_rows_not_one_run_on_line() -> None:
+    """The BMV settings table is drawn as shaded stripes, one rectangle per row.
+
+    The ruling-line search sees each stripe as a table of one row and keeps none; the page
+    used to come out as one line "ID Description Display Type Range Default Step Unit …".
+    """
+    doc = parsed("Victron_BMV-7xx_HEX_Protocol.pdf")
+    (row,) = blocks_with(doc, "Battery Capacity", BlockKind.TABLE_ROW)
+    assert (row.page, row.text) == (
+        7,
+        "0x1000 | Battery Capacity | 01 | Un16 | 1..9999 | 200 | 1 | Ah",
+    )
+    (header,) = {b.text for b in doc.blocks if b.page == 7 and b.kind is BlockKind.TABLE_HEADER}
+    assert header == "ID | Description | Display | Type | Range | Default | Step | Unit"
+    assert not [b for b in doc.blocks if b.kind is BlockKind.TEXT and "0x1001" in b.text]
+
+
 # --- sections, margins, text ----------------------------------------------------------
 
 
