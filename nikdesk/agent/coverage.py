@@ -34,7 +34,8 @@ _HISTORY = re.compile(
 )
 _LEADER = re.compile(r"\.{6,}|…{3,}")
 # a table's footnotes cut into a passage of their own: "Note 1: only available on BMV-702 …"
-_FOOTNOTE = re.compile(r"^\s*(?:notes?|anmerkung|fu(?:ss|ß)note)\s*\d*\s*:", re.IGNORECASE)
+_FOOTNOTE = re.compile(r"^\s*(?:notes?|anmerkung|fu(?:ss|ß)note)\s*\d+\s*:", re.IGNORECASE)
+FOOTNOTE_CHARS = 300  # a longer "Note 1: …" passage explains something itself
 MIN_WORDS = 9  # fewer words than this is a title page or a bare heading
 CONTACT_SIGNS = 3  # this many address/contact signs make a cover or contact page
 FIGURE_NUMERIC = 0.5  # share of tokens with digits in a text (not a table) of axis labels
@@ -62,7 +63,7 @@ def is_filler(text: str) -> bool:
         return True
     if len(_HISTORY.findall(text)) >= 2:
         return True  # a document history: "2022-1-29 | wangjia nxing | Add … | V3.19"
-    if _FOOTNOTE.match(text) and len(words) < CONTACT_WORDS and " | " not in text:
+    if _FOOTNOTE.match(text) and len(text) <= FOOTNOTE_CHARS and " | " not in text:
         return True  # footnotes alone: they qualify a table, the table is the answer
     if len(_LEADER.findall(text)) >= 2:
         return True  # a table of contents: "Serial port configuration ........ 4"

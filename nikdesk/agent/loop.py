@@ -219,10 +219,9 @@ class Agent:
             refs.update({state.ledger.chunk_of[s.ref]: s for s in more.sources})
         beside = self.policy.value_siblings(state.query, hits)
         added = [h for h in beside if h.chunk.id not in refs]
-        if added:
-            added_sources = self.toolbox.register(state.ledger, added, state.query)
-            refs.update({state.ledger.chunk_of[s.ref]: s for s in added_sources})
-            hits = beside
+        added_sources = self.toolbox.register(state.ledger, added, state.query)
+        refs.update({state.ledger.chunk_of[s.ref]: s for s in added_sources})
+        hits = beside
         verdict = self.policy.judge(state.query, hits, may_clarify=not state.clarified)
         if verdict.outcome == Outcome.CLARIFY:
             options = [*verdict.devices, templates(state.language)["clarify_other"]]

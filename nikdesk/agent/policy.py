@@ -145,8 +145,15 @@ class EvidencePolicy:
             if any(h in holders and holds_value(kind, h.chunk.text) for h in quoted):
                 continue
             # the value stands on a quoted page but in another passage of it: quote that one
-            own = [h for h in holders if holds_value(kind, h.chunk.text) and h not in quoted]
-            if any(h in holders for h in quoted) and not own:
+            pages = {(h.chunk.doc_id, h.chunk.page_start) for h in quoted if h in holders}
+            own = [
+                h
+                for h in holders
+                if h not in quoted
+                and (h.chunk.doc_id, h.chunk.page_start) in pages
+                and holds_value(kind, h.chunk.text)
+            ]
+            if pages and not own:
                 continue
             holder = (own or holders)[0] if (own or holders) else None
             if holder is None:
@@ -204,9 +211,13 @@ class EvidencePolicy:
             return hits
         seen = {h.chunk.id for h in hits}
         out: list[Hit] = []
-        for rank, hit in enumerate(hits):
+        rank = 0  # among the named device's hits, as quotable() counts them
+        for hit in hits:
             out.append(hit)
-            if rank >= MAX_SOURCES or hit.chunk.doc_id not in named:
+            if hit.chunk.doc_id not in named:
+                continue
+            rank += 1
+            if rank > MAX_SOURCES:
                 continue
             missing = [k for k in kinds if not holds_value(k, hit.chunk.text)]
             for chunk in self.retriever.page_chunks(hit.chunk) if missing else ():

@@ -14,11 +14,10 @@ MAX_CHARS = 1400
 TABLE_MAX_CHARS = 700
 TABLE_MAX_ROWS = 6
 FOOTNOTE_MAX_CHARS = 300
-# "Note 1: only available on BMV-702 and BMV-712", "(1) Load search", "* ab Werk": the notes
-# under a table qualify its rows; alone they would be a passage that answers nothing
-_FOOTNOTE = re.compile(
-    r"^\s*(?:notes?|anmerkung|hinweis|fu(?:ss|ß)note)\s*\d+\s*:|^\s*\(\d\)\s|^\s*\*+\s", re.I
-)
+# "Note 1: only available on BMV-702 and BMV-712": the numbered notes under a table qualify its
+# rows; alone they would be a passage that answers nothing. Only the explicit "Note N:" form:
+# "(1) …" also starts numbered steps and the lead-in of the next table.
+_FOOTNOTE = re.compile(r"^\s*(?:notes?|anmerkung|hinweis|fu(?:ss|ß)note)\s*\d+\s*:", re.I)
 _SENTENCE_END = re.compile(r"(?<=[.!?:;])\s+|\n+")
 
 
@@ -91,7 +90,9 @@ def _is_note(block: Block, chunks: list[DraftChunk], text_buf: list[Block]) -> b
         and chunks[-1].kind == "table"
         and block.kind is BlockKind.TEXT
         and chunks[-1].page_end == block.page
+        and block.section == chunks[-1].section
         and len(block.text) <= FOOTNOTE_MAX_CHARS
+        and len(chunks[-1].text) <= TABLE_MAX_CHARS + 2 * FOOTNOTE_MAX_CHARS
         and bool(_FOOTNOTE.match(block.text))
     )
 

@@ -68,12 +68,26 @@ def test_footnotes_under_a_table_stay_with_its_last_rows() -> None:
             Block(6, BlockKind.TABLE_HEADER, "ID | Description | Unit", "Register", 1),
             *rows,
             Block(6, BlockKind.TEXT, note, "Register"),
-            Block(6, BlockKind.TEXT, "(2) read-only", "Register"),
+            Block(6, BlockKind.TEXT, "Note 2: read-only", "Register"),
             Block(6, BlockKind.TEXT, "Die Werte werden alle 2 s aktualisiert.", "Register"),
             Block(7, BlockKind.TEXT, "Note 2: nächste Seite", "Register"),
         )
     )
     assert [c.kind for c in chunks] == ["table", "text", "text"]
-    assert chunks[0].text.endswith(f"0.01 %\n{note}\n(2) read-only")
+    assert chunks[0].text.endswith(f"0.01 %\n{note}\nNote 2: read-only")
     assert chunks[1].text == "Die Werte werden alle 2 s aktualisiert."
     assert chunks[2].page_start == 7  # a note on another page is no footnote of the table
+
+
+def test_a_numbered_step_or_the_next_tables_lead_in_is_no_footnote() -> None:
+    row = Block(3, BlockKind.TABLE_ROW, "Off | 0", "Status", table_id=1)
+    chunks = chunk_document(
+        doc(
+            Block(3, BlockKind.TABLE_HEADER, "State | Value", "Status", 1),
+            row,
+            Block(3, BlockKind.TEXT, "(1) Wechselrichter ausschalten.", "Status"),
+            Block(3, BlockKind.TEXT, "(2) ERR The error code of the device, see below.", "Status"),
+        )
+    )
+    assert [c.kind for c in chunks] == ["table", "text"]
+    assert chunks[0].text == "State | Value\nOff | 0"
