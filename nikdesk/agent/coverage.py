@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 
 from nikdesk.core.text import fold
+from nikdesk.ingest.chunking import is_footnote
 
 _WORD = re.compile(r"[a-zäöüß]{3,}", re.IGNORECASE)
 _TOKEN = re.compile(r"\S+")
@@ -33,9 +34,6 @@ _HISTORY = re.compile(
     re.MULTILINE | re.IGNORECASE,
 )
 _LEADER = re.compile(r"\.{6,}|…{3,}")
-# a table's footnotes cut into a passage of their own: "Note 1: only available on BMV-702 …"
-_FOOTNOTE = re.compile(r"^\s*(?:notes?|anmerkung|fu(?:ss|ß)note)\s*\d+\s*:", re.IGNORECASE)
-FOOTNOTE_CHARS = 300  # a longer "Note 1: …" passage explains something itself
 MIN_WORDS = 9  # fewer words than this is a title page or a bare heading
 CONTACT_SIGNS = 3  # this many address/contact signs make a cover or contact page
 FIGURE_NUMERIC = 0.5  # share of tokens with digits in a text (not a table) of axis labels
@@ -63,8 +61,8 @@ def is_filler(text: str) -> bool:
         return True
     if len(_HISTORY.findall(text)) >= 2:
         return True  # a document history: "2022-1-29 | wangjia nxing | Add … | V3.19"
-    if _FOOTNOTE.match(text) and len(text) <= FOOTNOTE_CHARS and " | " not in text:
-        return True  # footnotes alone: they qualify a table, the table is the answer
+    if is_footnote(text) and " | " not in text:
+        return True  # a table's notes cut off from it (the chunker keeps most with their table)
     if len(_LEADER.findall(text)) >= 2:
         return True  # a table of contents: "Serial port configuration ........ 4"
     if " | " not in text:

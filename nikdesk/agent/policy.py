@@ -12,7 +12,14 @@ from dataclasses import dataclass, replace
 
 from nikdesk.agent.compose import device_label
 from nikdesk.agent.coverage import asks_installation, is_filler, is_protocol_document
-from nikdesk.agent.guards import asked_types, catalog, fold_library, holds_value, safety_rules
+from nikdesk.agent.guards import (
+    AnswerType,
+    asked_types,
+    catalog,
+    fold_library,
+    holds_value,
+    safety_rules,
+)
 from nikdesk.agent.lines import quote, set_device_names, set_term_weights
 from nikdesk.retrieval.hybrid import Retriever, code_tokens, error_codes
 from nikdesk.retrieval.types import Hit
@@ -47,6 +54,15 @@ def _mentions(text: str, code: str) -> bool:
     return any(re.search(rf"(?<![0-9a-z.]){re.escape(f)}(?![0-9a-z])", text) for f in forms) or (
         code.isdigit() and bool(re.search(rf"\b[a-z]{{1,3}}0*{code.lstrip('0') or '0'}\b", text))
     )
+
+
+def _page_value_kinds(question: str) -> list[AnswerType]:
+    """Return the kinds of value asked for that stand on a manual's page.
+
+    Not registers: they are in the interface documents, not on a technical-data page or
+    beside the hit.
+    """
+    return [k for k in asked_types(question, strict_only=False) if not k.interface_documents]
 
 
 @dataclass(frozen=True)
@@ -155,15 +171,14 @@ class EvidencePolicy:
             ]
             if pages and not own:
                 continue
-            holder = (own or holders)[0] if (own or holders) else None
-            if holder is None:
+            if not (own or holders):
                 return Verdict(
                     "not_found",
                     f"no {kind.name} value in the evidence",
                     missing=kind.label,
                     related=self.related(question, hits),
                 )
-            quoted = [*quoted[: MAX_SOURCES - 1], holder]
+            quoted = [*quoted[: MAX_SOURCES - 1], (own or holders)[0]]
         return Verdict("answer", hits=tuple(quoted))
 
     def absent_codes(self, question: str, named: set[str]) -> list[str]:
@@ -187,8 +202,7 @@ class EvidencePolicy:
         technical data finds it. None when the question asks for no kind of value, names no
         device, or the hits already state such a value.
         """
-        # a register is not on a technical-data page: no follow-up search for one
-        kinds = [k for k in asked_types(question, strict_only=False) if not k.interface_documents]
+        kinds = _page_value_kinds(question)
         named = self.named_documents(question)
         if not kinds or not named:
             return None
@@ -205,7 +219,7 @@ class EvidencePolicy:
         words ("Spezifikationen | MIC 3000TL-X"), the value asked for ("Eigenverbrauch nachts
         | <0.5W") may stand in another. That one is quoted beside it, at the same score.
         """
-        kinds = [k for k in asked_types(question, strict_only=False) if not k.interface_documents]
+        kinds = _page_value_kinds(question)
         named = self.named_documents(question)
         if not kinds or not named:  # no device named: the hits decide whether to ask back
             return hits

@@ -197,11 +197,7 @@ class Toolbox:
         hits = self.retriever.search(query, SearchOptions(k=k, filters=_filters(filters)))
         if not hits and filters:  # a filter the index does not know must not hide everything
             hits = self.retriever.search(query, SearchOptions(k=k))
-        sources = tuple(
-            ledger.add(h.chunk, self.titles.get(h.chunk.doc_id, h.chunk.file), query, h.score)
-            for h in hits
-        )
-        return SearchResult(query, tuple(hits), sources)
+        return SearchResult(query, tuple(hits), self.register(ledger, hits, query))
 
     def search_files(
         self, ledger: Ledger, query: str, files: tuple[str, ...], question: str = ""
@@ -211,15 +207,10 @@ class Toolbox:
         ``question``: what the passages are cut for (default: the query).
         """
         hits = self.retriever.search(query, SearchOptions(k=SEARCH_K, filters=SearchFilters(files)))
-        cut_for = question or query
-        sources = tuple(
-            ledger.add(h.chunk, self.titles.get(h.chunk.doc_id, h.chunk.file), cut_for, h.score)
-            for h in hits
-        )
-        return SearchResult(query, tuple(hits), sources)
+        return SearchResult(query, tuple(hits), self.register(ledger, hits, question or query))
 
     def register(self, ledger: Ledger, hits: list[Hit], question: str) -> tuple[Source, ...]:
-        """Register hits found other than by a search (a passage beside a hit) in ``ledger``."""
+        """Register ``hits`` in ``ledger``, their excerpts cut for ``question``."""
         return tuple(
             ledger.add(h.chunk, self.titles.get(h.chunk.doc_id, h.chunk.file), question, h.score)
             for h in hits

@@ -18,6 +18,13 @@ FOOTNOTE_MAX_CHARS = 300
 # rows; alone they would be a passage that answers nothing. Only the explicit "Note N:" form:
 # "(1) …" also starts numbered steps and the lead-in of the next table.
 _FOOTNOTE = re.compile(r"^\s*(?:notes?|anmerkung|hinweis|fu(?:ss|ß)note)\s*\d+\s*:", re.I)
+
+
+def is_footnote(text: str) -> bool:
+    """Tell whether ``text`` is a short numbered note ("Note 1: only available on …")."""
+    return len(text) <= FOOTNOTE_MAX_CHARS and bool(_FOOTNOTE.match(text))
+
+
 _SENTENCE_END = re.compile(r"(?<=[.!?:;])\s+|\n+")
 
 
@@ -91,9 +98,8 @@ def _is_note(block: Block, chunks: list[DraftChunk], text_buf: list[Block]) -> b
         and block.kind is BlockKind.TEXT
         and chunks[-1].page_end == block.page
         and block.section == chunks[-1].section
-        and len(block.text) <= FOOTNOTE_MAX_CHARS
         and len(chunks[-1].text) <= TABLE_MAX_CHARS + 2 * FOOTNOTE_MAX_CHARS
-        and bool(_FOOTNOTE.match(block.text))
+        and is_footnote(block.text)
     )
 
 

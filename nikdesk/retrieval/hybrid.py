@@ -275,20 +275,16 @@ class Retriever:
         A page is often cut into several chunks; the hit is one of them, the value asked
         for may stand in another ("Absicherung | A | 16 | 25" beside "FI-Schutzschalter").
         """
-        rows = self._db.execute(
-            "SELECT text FROM chunks WHERE doc_id = ? AND page_start = ? ORDER BY id",
-            (chunk.doc_id, chunk.page_start),
-        )
-        return "\n".join(r["text"] for r in rows) or chunk.text
+        return "\n".join(c.text for c in self.page_chunks(chunk))
 
     def page_chunks(self, chunk: Chunk) -> list[Chunk]:
         """Return every chunk starting on ``chunk``'s first page, in reading order."""
         rows = self._db.execute(
-            "SELECT id FROM chunks WHERE doc_id = ? AND page_start = ? ORDER BY id",
+            "SELECT id, doc_id, page_start, page_end, section, kind, text FROM chunks "
+            "WHERE doc_id = ? AND page_start = ? ORDER BY id",
             (chunk.doc_id, chunk.page_start),
         )
-        found = self.chunks([r["id"] for r in rows])
-        return list(found.values()) or [chunk]
+        return [Chunk(file=chunk.file, **dict(r)) for r in rows] or [chunk]
 
     def close(self) -> None:
         """Release the chunk store."""
