@@ -117,7 +117,7 @@ def ask_of(question: str) -> Ask:
         concepts=_concepts(question, names),
         names=frozenset(wanted & names),
         words=frozenset(t for t in raw if t.isalpha() and len(t) >= 5 and t not in names),
-        codes=_whole_codes(code_tokens(question) - names),
+        codes=_one_spelling(_whole_codes(code_tokens(question) - names)),
         quoted=tuple(q for q in quoted if q),
         pairs=tuple(dict.fromkeys(pairs)),
         kinds=tuple(asked_types(question, strict_only=False)),
@@ -142,6 +142,43 @@ def _concepts(question: str, names: frozenset[str]) -> tuple[tuple[tuple[str, fl
 def _whole_codes(codes: set[str]) -> frozenset[str]:
     # "S1256" also yields the run "1256": that is part of a model number, no error number
     return frozenset(c for c in codes if not any(c != o and c in o for o in codes))
+
+
+# a hex register written "0x0886", "0886H" or "0886h": one address ("each" is no register,
+# "24h" are hours)
+_HEX = re.compile(r"^(?=\w*\d)(?:0x([0-9a-f]{2,6})|([0-9a-f]{3,6})h)$")
+
+
+def _hex(token: str) -> str | None:
+    found = _HEX.match(token)
+    return f"0x{int(found.group(1) or found.group(2), 16):04x}" if found else None
+
+
+def _with_hex(tokens: Iterable[str]) -> frozenset[str]:
+    """Return ``tokens`` with each hex register also in one spelling ("0886h" -> "0x0886")."""
+    tokens = set(tokens)
+    return frozenset(tokens | {h for t in tokens if (h := _hex(t))})
+
+
+def _one_spelling(codes: Iterable[str]) -> frozenset[str]:
+    # the question's codes, a hex register in the one spelling only (counted once)
+    return frozenset(_hex(c) or c for c in codes)
+
+
+# German nouns in -ung name the verb's act: "Ladung" answers "laden", "Entladung" "entladen"
+_UNG = re.compile(r"^([a-z]{3,})ung(en)?$")
+
+
+def _line_terms(line: str) -> set[str]:
+    found = set(terms(line))
+    found |= {t for m in map(_UNG.match, raw_tokens(line)) if m for t in terms(m.group(1) + "en")}
+    return found
+
+
+def _shares_part(word: str, token: str, size: int = 7) -> bool:
+    # compounds sharing a part: "temperaturbereich" ~ "umgebungstemperatur"
+    parts = (word[i : i + size] for i in range(len(word) - size + 1))
+    return len(token) >= size and any(part in token for part in parts)
 
 
 def pieces_of(line: str) -> list[str]:
@@ -174,7 +211,7 @@ def line_score(line: str, ask: Ask) -> float:
     if not tokens:
         return 0.0
     folded = fold(line)
-    line_terms = set(terms(line))
+    line_terms = _line_terms(line)
     shared = ask.terms & line_terms
     score = 0.25 * len(ask.names & line_terms)
     for concept in ask.concepts:
@@ -185,16 +222,18 @@ def line_score(line: str, ask: Ask) -> float:
         if word in token_set or any(word.startswith(s) for s in shared if len(s) >= 4):
             continue
         if any(
-            len(t) >= 4 and t.isalpha() and (word.endswith(t) or word.startswith(t) or word in t)
+            len(t) >= 4
+            and t.isalpha()
+            and (word.endswith(t) or word.startswith(t) or word in t or _shares_part(word, t))
             for t in token_set
         ):
             score += 0.6
-    codes = ask.codes & token_set
+    codes = ask.codes & _with_hex(token_set)
     # an error number or register ("202", "E050", "0x0FFF") pins the line down; a model
     # number ("3000TL-X") only says which device, and stands in every header of its table
     pins = {c for c in codes if _ERROR_CODE.match(c) or c.startswith("0x")}
     score += 2.0 * len(pins) + 0.5 * len(codes - pins)
-    if tokens[0] in pins or (len(tokens) > 1 and tokens[1] in pins) or _defines(line, pins):
+    if _with_hex(tokens[:2]) & pins or _defines(line, pins):
         score += 3.0  # the row that defines the code, not the one saying "see E050"
     score += sum(4.0 for q in ask.quoted if q in folded)
     score += sum(0.8 for p in ask.pairs if p in folded)
@@ -216,7 +255,10 @@ def _defines(line: str, pins: set[str]) -> bool:
     # "Input voltage too high (solar panel) | 33"
     if not pins or " | " not in line:
         return False
-    return any((cell := set(raw_tokens(c))) and cell <= pins for c in line.split(" | "))
+    return any(
+        (cell := set(raw_tokens(c))) and all((_hex(t) or t) in pins for t in cell)
+        for c in line.split(" | ")
+    )
 
 
 def _is_heading(line: str) -> bool:
@@ -231,6 +273,12 @@ def _is_heading(line: str) -> bool:
 # retrieval's is_pinning on purpose: a 5-digit number in a line is usually a value, not the
 # row's code (measured: using is_pinning here lost a key line on the held-out set)
 _ERROR_CODE = re.compile(r"^(\d{1,4}|[a-z]{1,2}\d{2,4})$")
+
+
+def _is_data_row(row: str, ask: Ask) -> bool:
+    if ask.codes & _with_hex(raw_tokens(row)):
+        return True
+    return any(holds_value(k, row) for k in ask.kinds)
 
 
 def is_table(lines: list[str]) -> bool:
@@ -271,10 +319,9 @@ def quote(
         return Quote((), "", 0.0)
     scores = [0.0 if u == "…" else line_score(u, ask) for u in units]
     # the first row of a table chunk is its header, unless it is the row naming the asked
-    # code (a chunk cut from a long error table starts with a data row)
-    header = (
-        0 if table and " | " in units[0] and not ask.codes & set(raw_tokens(units[0])) else None
-    )
+    # code or stating the asked kind of value (a chunk cut from a long error table, or a
+    # quoted excerpt, starts with a data row; a header names columns, it holds no "16 A")
+    header = 0 if table and " | " in units[0] and not _is_data_row(units[0], ask) else None
     if header is not None:
         scores[header] *= 0.5  # the header names the columns; a data row states the value
     ranked = [i for i in range(len(units)) if units[i] != "…"]
@@ -361,7 +408,7 @@ def _further_keys(
 def _open_part(ask: Ask, lines: list[str]) -> Ask:
     """Return ``ask`` without what ``lines`` already answer."""
     said = set(terms(" ".join(lines)))
-    tokens = set(raw_tokens(" ".join(lines)))
+    tokens = _with_hex(raw_tokens(" ".join(lines)))
     folded = fold(" ".join(lines))
     return replace(
         ask,

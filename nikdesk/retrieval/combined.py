@@ -161,6 +161,13 @@ class MultiRetriever(Retriever):
             out.update({cid + offset: replace(c, id=cid + offset) for cid, c in found.items()})
         return out
 
+    def page_chunks(self, chunk: Chunk) -> list[Chunk]:
+        """Return every chunk starting on ``chunk``'s first page, from the bundle holding it."""
+        i = self._part_of(chunk.id)
+        offset = self.offsets[i]
+        found = self.parts[i].page_chunks(replace(chunk, id=chunk.id - offset))
+        return [replace(c, id=c.id + offset) for c in found]
+
     def document_texts(self) -> dict[str, str]:
         """Return every document's whole text, by doc id, from all bundles."""
         out: dict[str, str] = {}

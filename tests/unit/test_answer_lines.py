@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from nikdesk.agent.coverage import asks_installation, is_filler, is_protocol_document
-from nikdesk.agent.lines import key_line, pieces_of, quote, set_device_names
+from nikdesk.agent.lines import ask_of, key_line, pieces_of, quote, set_device_names
 from nikdesk.retrieval.routing import DocumentRouter
 
 # Sungrow_SBR096-256_Datenblatt_DE.pdf p. 2
@@ -167,3 +167,34 @@ def test_a_second_part_of_the_question_gets_a_second_key_line() -> None:
     keys = {found.key, *found.also}
     assert any("Nennspannung" in k for k in keys)
     assert any("Energie (nutzbar)" in k for k in keys)
+
+
+# AlphaESS_SMILE-T30_Modbus_RTU_Handbuch_V123_DE.pdf p. 20, as the excerpt quoted in an answer
+# (the chunk's section line dropped: the first row is a data row, no header)
+ALPHA_DISPATCH = (
+    "0886H | Dispatch SOC | R/W | Belegt 2 Bytes | unsigned short | 0.4%/bit example: "
+    "Send SOC=95, correspon ding to the SOC of 38%.\n"
+    "0887H 0888H | Dispatch Time | R/W | Belegt 4 Bytes | unsigned int | 1S/bit"
+)
+
+
+def test_a_register_is_found_in_any_hex_spelling() -> None:
+    # "0x0886" in the question is the row "0886H" of the manual, even as the excerpt's first row
+    question = "Welchen Wert schreibe ich in Dispatch SOC (0x0886) für 38 %?"
+    assert key_line(ALPHA_DISPATCH, question).startswith("0886H")
+    assert key_line(ALPHA_DISPATCH, "Was steht in Register 0887H?").startswith("0887H")
+    # hours are no register
+    assert "0x0024" not in ask_of("Was passiert nach 24h Betrieb?").codes
+
+
+def test_german_act_nouns_and_compound_parts_meet_the_question() -> None:
+    # Sungrow_SBR096-256_Datenblatt_DE.pdf p. 2: "Ladung"/"Entladung" answer "laden"/"entladen",
+    # "Umgebungstemperatur" shares its part with "Temperaturbereich"
+    passage = (
+        "Typenbezeichnung | SBR096 | SBR128 | SBR160 | SBR192 | SBR224 | SBR256\n"
+        "Gewicht | 114 kg | 147 kg | 180 kg | 213 kg | 246 kg | 279 kg\n"
+        "Standort | Innenbereich/Außenbereich\n"
+        "Umgebungstemperatur zum Betrieb | Ladung: 0 bis 50 °C Entladung: -20 bis 50 °C"
+    )
+    found = quote(passage, "In welchem Temperaturbereich darf der Speicher laden und entladen?")
+    assert found.key.startswith("Umgebungstemperatur zum Betrieb")

@@ -61,8 +61,12 @@ def test_release_and_local_library_are_searched_together(
         top = retriever.search("Was bedeutet Q777?", SearchOptions(k=3))
         assert top[0].chunk.file == "LX-7_Montage.md"
         assert retriever.chunks([top[0].chunk.id])[top[0].chunk.id].text == top[0].chunk.text
+        # the passages beside a hit come from the hit's own bundle, under global ids
+        page = retriever.page_chunks(top[0].chunk)
+        assert top[0].chunk in page and {c.file for c in page} == {"LX-7_Montage.md"}
         top = retriever.search("Der Wechselrichter zeigt E050", SearchOptions(k=3))
         assert top[0].chunk.file.startswith("Nordlicht_NX-Hybrid")
+        assert top[0].chunk in retriever.page_chunks(top[0].chunk)
         only = retriever.search(
             "Filter reinigen", SearchOptions(k=3, filters=SearchFilters(files=("LX-7_Montage.md",)))
         )
