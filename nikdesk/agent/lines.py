@@ -373,7 +373,8 @@ def quote(
         out.append(units[i])
         last = i
     # under a heading key the value line comes first, then the lines for other parts
-    also = tuple(dict.fromkeys([*_heading_value(units, best, keep), *(units[i] for i in keys[1:])]))
+    under = [*_heading_value(units, best, keep), *_answer_after(units, best, keep, ask)]
+    also = tuple(dict.fromkeys([*under, *(units[i] for i in keys[1:])]))
     return Quote(tuple(out), units[best], scores[best], also)
 
 
@@ -426,6 +427,32 @@ def _heading_value(units: list[str], best: int, keep: set[int]) -> tuple[str, ..
     # the heading names the topic, the line under it the value
     if _is_heading(units[best]) and best + 1 in keep and _NUMBER.search(units[best + 1]):
         return (units[best + 1],)
+    return ()
+
+
+def restates(line: str, question: str) -> bool:
+    """Tell whether ``line`` only restates the question (the symptom, the message shown).
+
+    "Die Performance LED … blinkt rot." matches "blinkt die Performance-LED rot?" best, but
+    the answer is the line after it ("Es besteht keine Verbindung zum Sunny Portal").
+    """
+    return _restates(line, ask_of(question))
+
+
+def _restates(line: str, ask: Ask) -> bool:
+    said = {t for t in terms(line, drop_stopwords=True) if not t.isdigit()}
+    return len(said) >= 3 and len(said & (ask.terms | ask.names)) >= 0.8 * len(said)
+
+
+def _answer_after(units: list[str], best: int, keep: set[int], ask: Ask) -> tuple[str, ...]:
+    # a key line restating the question: the line after it that says something is the answer
+    if " | " in units[best] or not _restates(units[best], ask):
+        return ()
+    for i in range(best + 1, min(best + 3, len(units))):
+        if i not in keep:
+            break
+        if not (units[i].endswith(":") and len(units[i].split()) <= 3):  # "Abhilfe:"
+            return (units[i],)
     return ()
 
 

@@ -6,11 +6,11 @@ answer's markers against it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from nikdesk.agent.lines import excerpt_lines
+from nikdesk.agent.lines import excerpt_lines, is_table, key_line, restates
 from nikdesk.core.events import Source, ToolStart
 from nikdesk.retrieval.excerpt import excerpt
 from nikdesk.retrieval.hybrid import Retriever
@@ -212,9 +212,36 @@ class Toolbox:
     def register(self, ledger: Ledger, hits: list[Hit], question: str) -> tuple[Source, ...]:
         """Register ``hits`` in ``ledger``, their excerpts cut for ``question``."""
         return tuple(
-            ledger.add(h.chunk, self.titles.get(h.chunk.doc_id, h.chunk.file), question, h.score)
+            ledger.add(
+                self._with_sequel(h.chunk, question),
+                self.titles.get(h.chunk.doc_id, h.chunk.file),
+                question,
+                h.score,
+            )
             for h in hits
         )
+
+    def _with_sequel(self, chunk: Chunk, question: str) -> Chunk:
+        """Return ``chunk`` continued by the next passage of its page when its key line ends it.
+
+        The chunker cuts text by size: "Die Performance LED blinkt rot." may end one chunk
+        and "Es besteht keine Verbindung zum Sunny Portal" begin the next; "the following
+        default values are used:" ends a chunk whose values stand in the next one. A table
+        row says its whole fact and is not continued.
+        """
+        lines = [ln.strip() for ln in chunk.text.splitlines() if ln.strip()]
+        if not lines or chunk.kind == "table" or is_table(lines):
+            return chunk
+        key = key_line(chunk.text, question)
+        # the key ends the passage and states nothing itself (it restates the question or
+        # leads in to a list), or the passage ends in a lead-in just under its key
+        ends = bool(key) and key in lines[-1] and (restates(key, question) or key.endswith(":"))
+        if not ends and not (lines[-1].endswith(":") and any(key in ln for ln in lines[-3:])):
+            return chunk
+        sequel = [c for c in self.retriever.page_chunks(chunk) if c.id == chunk.id + 1]
+        if not sequel or (sequel[0].kind == "table" and not lines[-1].endswith(":")):
+            return chunk
+        return replace(chunk, text=f"{chunk.text}\n{sequel[0].text}")
 
     def find_document(self, doc: str) -> str | None:
         """Resolve a doc id, file name or (part of a) title to a doc id."""

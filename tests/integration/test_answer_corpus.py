@@ -111,3 +111,25 @@ def test_a_standby_consumption_is_answered_only_where_a_manual_states_one(agent:
         agent.run("Welche Leistungsaufnahme im Standby hat die Sungrow SBR Batterie?")
     )
     assert unstated.outcome == "not_found"
+
+
+def test_the_meaning_after_a_restated_led_state_is_quoted_and_bold(agent: Agent) -> None:
+    # SMA Schnelleinstieg p. 2: the chunk ends on "Die Performance LED … blinkt rot."; its
+    # meaning opens the next passage of the page
+    result = collect(
+        agent.run("Beim Sunny Home Manager 2.0 blinkt die Performance-LED rot. Was bedeutet das?")
+    )
+    assert result.outcome == "answer"
+    assert "keine Verbindung zum Sunny Portal" in key_lines(result.answer)
+
+
+def test_default_values_after_a_lead_in_are_quoted(agent: Agent) -> None:
+    # Kostal p. 17: "… are used as default values:" ends a passage, the values begin the next
+    result = collect(
+        agent.run(
+            "Kostal Plenticore: welcher TCP-Port und welche Unit-ID sind für Modbus-TCP Standard?"
+        )
+    )
+    assert result.outcome == "answer"
+    assert "1502" in result.answer and "71" in result.answer
+    assert any(s.file.startswith("Kostal") and s.page == 17 for s in result.sources)

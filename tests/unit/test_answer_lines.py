@@ -9,7 +9,14 @@ from __future__ import annotations
 import pytest
 
 from nikdesk.agent.coverage import asks_installation, is_filler, is_protocol_document
-from nikdesk.agent.lines import ask_of, key_line, pieces_of, quote, set_device_names
+from nikdesk.agent.lines import (
+    ask_of,
+    key_line,
+    pieces_of,
+    quote,
+    restates,
+    set_device_names,
+)
 from nikdesk.retrieval.routing import DocumentRouter
 
 # Sungrow_SBR096-256_Datenblatt_DE.pdf p. 2
@@ -198,3 +205,22 @@ def test_german_act_nouns_and_compound_parts_meet_the_question() -> None:
     )
     found = quote(passage, "In welchem Temperaturbereich darf der Speicher laden und entladen?")
     assert found.key.startswith("Umgebungstemperatur zum Betrieb")
+
+
+def test_a_line_restating_the_question_yields_the_line_after_it() -> None:
+    # SMA_SunnyHomeManager20_Betriebsanleitung_DE.pdf p. 123
+    passage = (
+        "• Nach 24 Stunden erneut prüfen, ob die Wettervorhersage angezeigt wird.\n"
+        "Die animierte Grafik auf der Seite Aktueller Status und Prognose zeigt keine aktuellen "
+        "Daten an.\n"
+        "Der Empfang aktueller Daten des Sunny Home Managers ist nur möglich, wenn als "
+        "Datenabfrageintervall automatisch eingestellt ist."
+    )
+    question = "Die Grafik 'Aktueller Status und Prognose' zeigt keine aktuellen Daten. Was tun?"
+    found = quote(passage, question)
+    assert found.key.startswith("Die animierte Grafik")
+    assert any("Datenabfrageintervall automatisch" in line for line in found.also)
+    # a line stating a fact of its own is no restatement
+    assert not restates(
+        "Der Empfang ist nur mit Datenabfrageintervall automatisch möglich.", question
+    )
