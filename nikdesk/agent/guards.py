@@ -95,20 +95,21 @@ class Catalog:
         library has an SMA manual.
         """
         text = _fold_text(question)
-        docs = library
         for kind in (self.products, self.brands):
             named = [name for name, pattern in kind.items() if pattern.search(text)]
-            if not named:
-                continue
-            for name in named:
-                pattern = kind[name]
-                for label, text_of_doc in docs:
-                    if pattern.search(label):
-                        return []
-                    if pattern.search(text_of_doc) and not self._names_product(label):
-                        return []
-            return named
+            if named and not any(self._covered(kind[name], library) for name in named):
+                return named
+            # a covered product line ("MPPT") does not cover the brand named beside it
+            # ("Hoymiles HMS-800 … per MPPT"): the brands are checked too
         return []
+
+    def _covered(self, pattern: re.Pattern[str], library: list[tuple[str, str]]) -> bool:
+        for label, text_of_doc in library:
+            if pattern.search(label):
+                return True
+            if pattern.search(text_of_doc) and not self._names_product(label):
+                return True
+        return False
 
     def brands_named(self, question: str) -> list[re.Pattern[str]]:
         """Return the patterns of the brands ``question`` names."""

@@ -133,3 +133,29 @@ def test_default_values_after_a_lead_in_are_quoted(agent: Agent) -> None:
     assert result.outcome == "answer"
     assert "1502" in result.answer and "71" in result.answer
     assert any(s.file.startswith("Kostal") and s.page == 17 for s in result.sources)
+
+
+def test_a_hardware_rating_is_not_answered_from_an_interface_document(agent: Agent) -> None:
+    # Kostal's only document is its Modbus/SunSpec interface: it reports DC values as
+    # registers, it does not rate the inputs
+    result = collect(
+        agent.run(
+            "Welche maximale PV-Leerlaufspannung verträgt der Kostal Plenticore pro MPP-Tracker?"
+        )
+    )
+    assert result.outcome == "not_found"
+    assert "Nenndaten" in result.answer
+    # the register reporting a DC value is what that document is for
+    result = collect(
+        agent.run(
+            "Welches Modbus-Register liefert beim Kostal Plenticore den DC-Strom von String 1?"
+        )
+    )
+    assert result.outcome == "answer"
+    assert any(s.file.startswith("Kostal") for s in result.sources)
+
+
+def test_an_unknown_brand_is_named_beside_a_generic_product_word(agent: Agent) -> None:
+    result = collect(agent.run("Hoymiles HMS-800: maximaler Eingangsstrom pro MPPT?"))
+    assert result.outcome == "not_found"
+    assert "Hoymiles" in result.answer and not result.sources

@@ -138,6 +138,15 @@ def test_document_types_and_installation_questions() -> None:
     assert asks_installation("Welche Sicherung brauche ich für den go-e Charger 22 kW?")
     assert asks_installation("What type of RCD do I need upstream of the inverter?")
     assert not asks_installation("Welches Register liefert die Ladeleistung beim go-e Charger?")
+    # the hardware's ratings and siting stand in data sheets, not in interface documents
+    assert asks_installation("Welche Mindestabstände gelten beim Aufstellen des Speichers?")
+    assert asks_installation("Max. DC input voltage per MPPT of the Plenticore?")
+    assert asks_installation("Wie viele Geräte darf ich an einem 16-A-Stromkreis betreiben?")
+    # ... but the data a device reports about them is what an interface document is for
+    assert not asks_installation("Welches Register liefert die Leerlaufspannung von String 1?")
+    assert not asks_installation(
+        "Growatt per RS485 pollen: welcher Mindestabstand zwischen Anfragen?"
+    )
 
 
 def test_a_document_history_is_filler() -> None:
@@ -224,3 +233,13 @@ def test_a_line_restating_the_question_yields_the_line_after_it() -> None:
     assert not restates(
         "Der Empfang ist nur mit Datenabfrageintervall automatisch möglich.", question
     )
+
+
+def test_a_brand_without_manual_is_named_even_beside_a_covered_product_word() -> None:
+    from nikdesk.agent.guards import catalog
+
+    library = [("victron ve.direct protocol", "smartsolar mppt 100/30 … ve.direct")]
+    question = "Max input current per MPPT of a Hoymiles HMS-800-2T?"
+    assert catalog().uncovered(question, library) == ["Hoymiles"]
+    assert catalog().uncovered("Victron MPPT 100/30: welche Baudrate?", library) == []
+    assert catalog().uncovered("myenergi zappi: wo kommt der CT hin?", library) == ["myenergi"]
