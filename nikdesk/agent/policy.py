@@ -44,7 +44,7 @@ RELATED = 2  # passages offered as "siehe auch" when the manuals do not answer
 # best come from two or more makers (swept on 85 questions: 10 of 15 ambiguous asked back,
 # no answerable question was)
 CLARIFY_TOP = 5
-CLARIFY_SHARE = 0.3
+CLARIFY_SHARE = 0.2
 MAX_OPTIONS = 4
 
 
