@@ -216,7 +216,10 @@ def _print_changes(changes: Any) -> None:
 def _apply(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
-    from nikdesk.updates.client import UpdateClient
+    from nikdesk.app.updates import update_client
+    from nikdesk.cli.account import use_master_password_from_env
+
+    use_master_password_from_env()  # the report to the account's server needs its token
 
     bar: Any = None
 
@@ -232,7 +235,7 @@ def _apply(args: argparse.Namespace) -> int:
 
     cancel = threading.Event()
     try:
-        offer = UpdateClient().apply(args.source, progress, cancel)
+        offer = update_client().apply(args.source, progress, cancel)
     finally:
         if bar is not None:
             bar.close()
@@ -252,9 +255,12 @@ def _apply(args: argparse.Namespace) -> int:
 
 
 def _rollback(args: argparse.Namespace) -> int:
-    from nikdesk.updates.client import UpdateClient
+    from nikdesk.app.updates import update_client
+    from nikdesk.cli.account import use_master_password_from_env
 
-    status = UpdateClient().rollback()
+    use_master_password_from_env()  # the report to the account's server needs its token
+
+    status = update_client().rollback()
     print(f"Zurückgesetzt auf Version {status.installed} (vorher {status.previous}).")
     return 0
 

@@ -239,6 +239,13 @@ class ServerApi:
             headers = {"Authorization": f"Bearer {token}"}
             self._send(lambda: self._http.post("/auth/logout", headers=headers))
 
+    def report_release(
+        self, device_id: str, version: int | None, root_version: int | None
+    ) -> None:
+        """Tell the server which index release this device runs (the admin's overview)."""
+        body = {"device_id": device_id, "version": version, "root_version": root_version}
+        _json(self._authed("POST", "/releases/report", json=body), 204)
+
     # -- sync ----------------------------------------------------------------------------
 
     def push(self, request: PushRequest) -> PushResponse:

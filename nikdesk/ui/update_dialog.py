@@ -75,11 +75,11 @@ class UpdateDialog(QDialog):
 
     def __init__(self, client: Any = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        from nikdesk.updates.client import UpdateClient
+        from nikdesk.app.updates import update_client
 
         self.setWindowTitle("Handbuch-Updates")
         self.resize(640, 420)
-        self.client = client or UpdateClient()
+        self.client = client or update_client()
         self.operation: Operation | None = None
         self.source: str | None = None
         self.installed = QLabel()

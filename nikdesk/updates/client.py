@@ -8,10 +8,10 @@ write that switches the release. A refused update therefore changes nothing at a
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import threading
-import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
@@ -34,6 +34,10 @@ from nikdesk.updates.install import Installation
 from nikdesk.updates.release import RELEASE_TARGET, ChangedDoc, Changes, ReleaseManifest
 from nikdesk.updates.transport import Source, download_target, open_source
 from nikdesk.updates.verify import refresh, targetinfo
+
+log = logging.getLogger(__name__)
+# receives (installed release version, root version) after each install or rollback
+Reporter = Callable[[int | None, int | None], None]
 
 SOURCE_ENV = "NIKDESK_UPDATE_URL"
 Progress = Callable[[int, int, str], None]  # bytes done, bytes total, stage/target
@@ -96,9 +100,12 @@ class _Session:
 class UpdateClient:
     """Check, apply and roll back releases on this laptop."""
 
-    def __init__(self, root: Path | None = None) -> None:
+    def __init__(self, root: Path | None = None, reporter: Reporter | None = None) -> None:
         self.root = root or updates_dir()
         self.install = Installation(self.root)
+        # tells the fleet server which release runs here after every change (see
+        # nikdesk.app.updates: through the signed-in account); None: nobody is told
+        self.reporter = reporter
 
     # -- provisioning ----------------------------------------------------------------------
 
@@ -189,13 +196,14 @@ class UpdateClient:
             staged = self.install.stage(session.release, files)
             self._commit(session, staged.name)
             self._clear_downloads(plan)
-            self._report(session.source)
+            self._report()
             return offer
 
     def rollback(self) -> Status:
         """Go back to the previous release (and forward again with a second rollback)."""
         with self._lock():
             self.install.rollback()
+        self._report()
         return self.status()
 
     @contextmanager
@@ -239,14 +247,6 @@ class UpdateClient:
             proven_time=state.floor,
             source=state.source,
         )
-
-    def device_id(self) -> str:
-        """Return this laptop's stable, random id (for the admin's release overview)."""
-        path = self.root / "device_id"
-        if not path.is_file():
-            self.root.mkdir(parents=True, exist_ok=True)
-            path.write_text(uuid.uuid4().hex, encoding="utf-8")
-        return path.read_text(encoding="utf-8").strip()
 
     # -- internals -------------------------------------------------------------------------
 
@@ -365,19 +365,15 @@ class UpdateClient:
             installed.index.embedder != release.index.embedder,
         )
 
-    def _report(self, source: Source) -> None:
-        """Tell an HTTP source which release runs here (the admin's overview)."""
-        from nikdesk.updates.transport import HttpSource
-
-        if isinstance(source, HttpSource):
-            status = self.status()
-            source.report(
-                {
-                    "device_id": self.device_id(),
-                    "version": status.installed,
-                    "root_version": status.root_version,
-                }
-            )
+    def _report(self) -> None:
+        """Tell the reporter which release runs here now (best effort: never fails an update)."""
+        if self.reporter is None:
+            return
+        status = self.status()
+        try:
+            self.reporter(status.installed, status.root_version)
+        except Exception as exc:  # offline, signed out, server down: the next change reports
+            log.info("release report not sent: %s", exc)
 
     def _commit(self, session: _Session, release_name: str | None) -> None:
         trust_name = self.install.commit_trust(session.work)

@@ -104,28 +104,6 @@ class HttpSource(Source):
             else:  # stopped early (too long, cancelled, error): unread bytes stay behind
                 _drop(response)
 
-    def report(self, payload: dict[str, object]) -> bool:
-        """POST which release this laptop runs to ``<base>/report`` (best effort).
-
-        The NikDesk server records it for the admin's overview; a plain static mirror
-        refuses the POST, which is fine.
-        """
-        import json
-
-        import urllib3
-
-        try:
-            reply = self._http.request(
-                "POST",
-                f"{self.base}/report",
-                body=json.dumps(payload).encode(),
-                headers={"Content-Type": "application/json"},
-                timeout=urllib3.Timeout(connect=3.0, read=5.0),
-            )
-        except urllib3.exceptions.HTTPError:
-            return False
-        return bool(reply.status < 300)
-
     def close(self) -> None:
         """Close the connection pool."""
         self._http.clear()

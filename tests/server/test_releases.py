@@ -14,6 +14,7 @@ import httpx
 from tests.conftest import run_nikdesk
 from tests.server.helpers import PASSWORD, signup
 from tests.server.services import SmtpCapture, start_server
+from tests.sync.laptops import Laptop
 from tests.updates.kit import MANUALS, make_index
 
 
@@ -60,6 +61,12 @@ def test_admin_publishes_server_verifies_laptop_updates_and_reports(
         laptop.trust(keys / "root.json")
         laptop.apply(f"{server.url}/releases")
         assert laptop.status().installed == 1
+        # a technician's laptop (its own process and home) signs in and installs release 1:
+        # it tells the server, as its account, from the device it signed in on
+        tech_laptop = Laptop(tmp_path / "tech-laptop", smtp_server)
+        tech_email = tech_laptop.signup(server.url)
+        tech_laptop.run("update", "trust", str(keys / "root.json"))
+        tech_laptop.run("update", "apply", "--from", f"{server.url}/releases", "--quiet")
 
         make_index(tmp_path / "admin", dict(MANUALS, **{"Ladefix/Wallbox.md": "# Wallbox\n\nF9."}))
         r = run_nikdesk(
@@ -72,21 +79,32 @@ def test_admin_publishes_server_verifies_laptop_updates_and_reports(
         state = json.loads((data / "updates" / "state.json").read_text())
         assert state["current"] and (data / "updates" / "releases" / state["current"]).is_dir()
 
+        # the technician's laptop (its own process and home, signed in) updates too
+        tech_laptop.run("update", "apply", "--from", f"{server.url}/releases", "--quiet")
         with httpx.Client(base_url=server.url, timeout=30) as http:
-            tech = signup(http, smtp_server, None)
-            bearer = {"Authorization": f"Bearer {tech.access_token}"}
-            report = {"device_id": laptop.device_id(), "version": 2, "root_version": 1}
-            assert http.post("/releases/report", json=report).status_code == 401  # anonymous
-            assert http.post("/releases/report", json=report, headers=bearer).status_code == 204
-            assert http.get("/releases/devices", headers=bearer).status_code == 403
             admin = http.post(
                 "/auth/login", data={"username": "chefin@example.com", "password": PASSWORD}
             ).json()["access_token"]
-            rows = http.get(
-                "/releases/devices", headers={"Authorization": f"Bearer {admin}"}
-            ).json()
-            assert [(r["device_id"], r["user"], r["version"]) for r in rows] == [
-                (laptop.device_id(), tech.email, "2")
+            as_admin = {"Authorization": f"Bearer {admin}"}
+
+            def overview() -> list[tuple[str, str | None]]:
+                rows = http.get("/releases/devices", headers=as_admin).json()
+                return [(r["user"], r["version"]) for r in rows if r["user"] == tech_email]
+
+            # the login registered the device; each install and rollback says what runs on it
+            assert overview() == [(tech_email, "2")]
+            tech_laptop.run("update", "rollback")
+            assert overview() == [(tech_email, "1")]
+
+            tech = signup(http, smtp_server, None)
+            bearer = {"Authorization": f"Bearer {tech.access_token}"}
+            report = {"device_id": "laptop-0000-0001", "version": 2, "root_version": 1}
+            assert http.post("/releases/report", json=report).status_code == 401  # anonymous
+            assert http.post("/releases/report", json=report, headers=bearer).status_code == 204
+            assert http.get("/releases/devices", headers=bearer).status_code == 403
+            rows = http.get("/releases/devices", headers=as_admin).json()
+            assert ("laptop-0000-0001", tech.email, "2") in [
+                (r["device_id"], r["user"], r["version"]) for r in rows
             ]
             # another account cannot take over this laptop's device id
             other = signup(http, smtp_server, None)

@@ -208,3 +208,20 @@ def test_trust_twice_is_refused_and_one_update_at_a_time(
             laptop.apply(server.url)
         fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
     assert laptop.apply(server.url).up_to_date
+
+
+def test_each_install_and_rollback_is_reported_and_a_failing_report_fails_nothing(
+    admin: Admin, server: Server, laptop: UpdateClient
+) -> None:
+    heard: list[tuple[int | None, int | None]] = []
+
+    def unreachable(version: int | None, root_version: int | None) -> None:
+        heard.append((version, root_version))
+        raise OSError("server not reachable")  # in the van: the update must not care
+
+    laptop.reporter = unreachable
+    admin.publish(**{"Sonnwerk__SW-Akku.md": "# SW-Akku Handbuch\n\nA13 heißt Unterspannung."})
+    assert laptop.apply(server.url).version == 2
+    assert laptop.status().installed == 2
+    assert laptop.rollback().installed == 1
+    assert heard == [(2, 1), (1, 1)]
