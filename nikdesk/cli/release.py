@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
+import os
 import sys
 import threading
 from pathlib import Path
@@ -95,17 +97,66 @@ def _keys_init(args: argparse.Namespace) -> int:
     from nikdesk.updates.keys import init_keys
 
     root = init_keys(
-        args.keydir, args.root_keys, args.root_threshold, args.targets_keys, args.targets_threshold
+        args.keydir,
+        args.root_keys,
+        args.root_threshold,
+        args.targets_keys,
+        args.targets_threshold,
+        passphrase=_new_passphrase(),
     )
     print(f"Schlüssel angelegt in {args.keydir}. Vertrauensanker für die Laptops: {root}")
     print("Die root-Schlüssel (private/root-*.pem) offline aufbewahren.")
     return 0
 
 
+MIN_PASSPHRASE = 12
+
+
+def _new_passphrase() -> bytes:
+    """Return the passphrase for new signing keys (environment, else asked twice)."""
+    from nikdesk.core.errors import NikDeskError
+    from nikdesk.updates.keys import PASSPHRASE_ENV
+
+    value = os.environ.get(PASSPHRASE_ENV)
+    if value is None:
+        if not sys.stdin.isatty():
+            raise NikDeskError(
+                "Die Signaturschlüssel werden mit einer Passphrase verschlüsselt: bitte im "
+                f"Terminal eingeben oder {PASSPHRASE_ENV} setzen."
+            )
+        value = getpass.getpass("Passphrase für die Signaturschlüssel: ")
+        if getpass.getpass("Passphrase wiederholen: ") != value:
+            raise NikDeskError("Die Passphrasen stimmen nicht überein – nichts angelegt.")
+    if len(value) < MIN_PASSPHRASE:
+        raise NikDeskError(
+            f"Die Passphrase ist zu kurz (mindestens {MIN_PASSPHRASE} Zeichen) – nichts angelegt."
+        )
+    return value.encode()
+
+
+def _passphrase(keydir: Path) -> bytes | None:
+    """Return the passphrase of the key folder's encrypted keys (None: not encrypted)."""
+    from nikdesk.updates.keys import PASSPHRASE_ENV, keys_encrypted
+
+    if not keys_encrypted(keydir):
+        return None
+    value = os.environ.get(PASSPHRASE_ENV)
+    if value is None and sys.stdin.isatty():
+        value = getpass.getpass(f"Passphrase für die Signaturschlüssel in {keydir}: ")
+    return value.encode() if value else None  # missing: KeyRing says what to do
+
+
 def _keys_rotate(args: argparse.Namespace) -> int:
     from nikdesk.updates.keys import KeyRing, rotate
 
-    rotate(args.keydir, args.role, tuple(args.revoke), args.add, args.threshold)
+    rotate(
+        args.keydir,
+        args.role,
+        tuple(args.revoke),
+        args.add,
+        args.threshold,
+        passphrase=_passphrase(args.keydir),
+    )
     version = KeyRing(args.keydir).root.signed.version
     print(f"Neue root-Version {version}. Wird mit der nächsten Veröffentlichung verteilt.")
     return 0
@@ -116,7 +167,7 @@ def _publish(args: argparse.Namespace) -> int:
     from nikdesk.updates.publish import publish
     from nikdesk.updates.repo import ONLINE_DAYS, Repository
 
-    keys = KeyRing(args.keys)
+    keys = KeyRing(args.keys, passphrase=_passphrase(args.keys)).unlock()
     days = args.expires_days or ONLINE_DAYS
     if args.server:
         from nikdesk.updates.remote import publish_to_server

@@ -4,7 +4,8 @@ A key folder (``nikdesk release keys init KEYDIR``) holds::
 
     root.json              the newest root metadata: the trust anchor laptops are given
     roots/<N>.root.json    every root version (laptops walk this chain on rotation)
-    private/<role>-<id>.pem  Ed25519 private keys (PKCS#8 PEM, mode 0600)
+    private/<role>-<id>.pem  Ed25519 private keys (PKCS#8 PEM, mode 0600), encrypted
+                           with the admin's passphrase (scrypt + AES-256-CBC) when one is set
 
 Private keys never leave this folder: ``release publish --server`` signs here and uploads
 signed metadata only. Keep the root keys offline (a USB stick in a safe); the targets,
@@ -19,6 +20,7 @@ import os
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from securesystemslib.signer import CryptoSigner, Signer
 from tuf.api.metadata import Metadata, Root
@@ -27,6 +29,7 @@ from tuf.api.serialization.json import JSONSerializer
 from nikdesk.updates.errors import ReleaseKeysError
 
 ROLES = ("root", "targets", "snapshot", "timestamp")
+PASSPHRASE_ENV = "NIKDESK_RELEASE_KEY_PASSPHRASE"
 ROOT_DAYS = 365
 PRETTY = JSONSerializer(compact=False)
 
@@ -36,13 +39,31 @@ def expires_in(days: float) -> datetime:
     return datetime.now(UTC).replace(microsecond=0) + timedelta(days=days)
 
 
-def _write_private(keydir: Path, role: str, signer: CryptoSigner) -> None:
+def _write_private(
+    keydir: Path, role: str, signer: CryptoSigner, passphrase: bytes | None
+) -> None:
+    from cryptography.hazmat.primitives import serialization
+
+    data = signer.private_bytes
+    if passphrase:
+        # a stolen laptop or backup of the admin's key folder signs nothing without it
+        key = serialization.load_pem_private_key(data, password=None)
+        data = key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.BestAvailableEncryption(passphrase),
+        )
     folder = keydir / "private"
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{role}-{signer.public_key.keyid[:16]}.pem"
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "wb") as fh:
-        fh.write(signer.private_bytes)
+        fh.write(data)
+
+
+def keys_encrypted(keydir: Path) -> bool:
+    """Tell whether the key folder holds passphrase-protected private keys."""
+    return any(b"ENCRYPTED" in p.read_bytes() for p in (keydir / "private").glob("*.pem"))
 
 
 def _write_root(keydir: Path, root: Metadata[Root]) -> Path:
@@ -61,8 +82,12 @@ def init_keys(
     root_threshold: int = 1,
     targets_keys: int = 1,
     targets_threshold: int = 1,
+    passphrase: bytes | None = None,
 ) -> Path:
-    """Create root and online keys and root version 1 in ``keydir``; return root.json."""
+    """Create root and online keys and root version 1 in ``keydir``; return root.json.
+
+    With ``passphrase`` every private key is stored encrypted with it.
+    """
     if (keydir / "root.json").exists():
         raise ReleaseKeysError(
             f"{keydir} enthält bereits Schlüssel (root.json). Für neue Schlüssel: "
@@ -76,12 +101,31 @@ def init_keys(
         for _ in range(count):
             signer = CryptoSigner.generate_ed25519()
             root.signed.add_key(signer.public_key, role)
-            _write_private(keydir, role, signer)
+            _write_private(keydir, role, signer, passphrase)
     root.signed.roles["root"].threshold = root_threshold
     root.signed.roles["targets"].threshold = targets_threshold
-    ring = KeyRing(keydir, root)
+    ring = KeyRing(keydir, root, passphrase)
     ring.sign(root, "root")
     return _write_root(keydir, root)
+
+
+def _load_private(pem: Path, passphrase: bytes | None) -> Any:
+    from cryptography.hazmat.primitives.serialization import load_pem_private_key
+
+    data = pem.read_bytes()
+    if b"ENCRYPTED" not in data:
+        return load_pem_private_key(data, password=None)
+    if not passphrase:
+        raise ReleaseKeysError(
+            f"Der Schlüssel {pem.name} ist mit einer Passphrase geschützt: bitte im Terminal "
+            f"eingeben oder {PASSPHRASE_ENV} setzen."
+        )
+    try:
+        return load_pem_private_key(data, password=passphrase)
+    except ValueError:
+        raise ReleaseKeysError(
+            f"Falsche Passphrase für die Signaturschlüssel in {pem.parent.parent}."
+        ) from None
 
 
 @dataclass(frozen=True)
@@ -96,8 +140,11 @@ class KeyInfo:
 class KeyRing:
     """The key folder: the newest root and the private keys found in it."""
 
-    def __init__(self, keydir: Path, root: Metadata[Root] | None = None) -> None:
+    def __init__(
+        self, keydir: Path, root: Metadata[Root] | None = None, passphrase: bytes | None = None
+    ) -> None:
         self.keydir = keydir
+        self.passphrase = passphrase
         if root is None:
             path = keydir / "root.json"
             if not path.is_file():
@@ -107,13 +154,22 @@ class KeyRing:
                 )
             root = Metadata[Root].from_file(str(path))
         self.root: Metadata[Root] = root
-        self._private: dict[str, CryptoSigner] = {}
-        for pem in sorted((keydir / "private").glob("*.pem")):
-            from cryptography.hazmat.primitives.serialization import load_pem_private_key
+        self._loaded: dict[str, CryptoSigner] | None = None
 
-            key = load_pem_private_key(pem.read_bytes(), password=None)
-            signer = CryptoSigner(key)
-            self._private[signer.public_key.keyid] = signer
+    def unlock(self) -> KeyRing:
+        """Open every private key now (a wrong passphrase fails before anything is written)."""
+        self._private  # noqa: B018 - the property opens the keys
+        return self
+
+    @property
+    def _private(self) -> dict[str, CryptoSigner]:
+        # opened on first signing: `release status` lists keys without the passphrase
+        if self._loaded is None:
+            self._loaded = {}
+            for pem in sorted((self.keydir / "private").glob("*.pem")):
+                signer = CryptoSigner(_load_private(pem, self.passphrase))
+                self._loaded[signer.public_key.keyid] = signer
+        return self._loaded
 
     def signers(self, role: str) -> list[Signer]:
         """Return the signers this folder holds for ``role`` under the current root."""
@@ -141,8 +197,9 @@ class KeyRing:
 
     def key_infos(self) -> list[KeyInfo]:
         """Return every key of every role under the current root."""
+        held = {p.stem.split("-", 1)[-1] for p in (self.keydir / "private").glob("*.pem")}
         return [
-            KeyInfo(role, keyid, keyid in self._private)
+            KeyInfo(role, keyid, keyid[:16] in held)
             for role in ROLES
             for keyid in self.root.signed.roles[role].keyids
         ]
@@ -154,6 +211,7 @@ def rotate(
     revoke: tuple[str, ...] = (),
     add: int = 1,
     threshold: int | None = None,
+    passphrase: bytes | None = None,
 ) -> Path:
     """Replace or revoke keys of ``role`` by writing root version N+1; return root.json.
 
@@ -163,7 +221,7 @@ def rotate(
     """
     if role not in ROLES:
         raise ReleaseKeysError(f"Unbekannte Rolle '{role}' (root, targets, snapshot, timestamp).")
-    ring = KeyRing(keydir)
+    ring = KeyRing(keydir, passphrase=passphrase).unlock()
     old = ring.root
     new: Metadata[Root] = Metadata.from_bytes(old.to_bytes())
     new.signatures.clear()
@@ -179,8 +237,8 @@ def rotate(
     for _ in range(add):
         signer = CryptoSigner.generate_ed25519()
         new.signed.add_key(signer.public_key, role)
-        _write_private(keydir, role, signer)
-    ring = KeyRing(keydir, new)  # picks up the new private keys
+        _write_private(keydir, role, signer, passphrase)
+    ring = KeyRing(keydir, new, passphrase)  # picks up the new private keys
     keys_left = len(new.signed.roles[role].keyids)
     if keys_left == 0:
         raise ReleaseKeysError(f"Die Rolle {role} hätte danach keinen Schlüssel mehr.")

@@ -119,14 +119,23 @@ def test_usb_stick_end_to_end(tmp_path: Path) -> None:
     keys, repo = tmp_path / "keys", tmp_path / "repo"
     index = make_index(tmp_path / "admin", dict(MANUALS))
 
-    def cli(*args: str) -> subprocess.CompletedProcess[str]:
-        return run_nikdesk(*args, home=home)  # type: ignore[no-any-return]
+    secret = {"NIKDESK_RELEASE_KEY_PASSPHRASE": "Tresor-Passphrase-2026"}
 
+    def cli(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
+        return run_nikdesk(*args, home=home, **(secret | env))  # type: ignore[no-any-return]
+
+    short = cli("release", "keys", "init", str(keys), NIKDESK_RELEASE_KEY_PASSPHRASE="kurz")
+    assert short.returncode != 0 and "zu kurz" in short.stderr and not keys.exists()
     assert cli("release", "keys", "init", str(keys)).returncode == 0
+    # the private keys on the admin's disk are useless without the passphrase
+    pems = list((keys / "private").glob("*.pem"))
+    assert len(pems) == 4 and all(b"ENCRYPTED PRIVATE KEY" in p.read_bytes() for p in pems)
     docs = str(tmp_path / "admin" / "docs")
-    r = cli(
-        "release", "publish", str(index), "--repo", str(repo), "--keys", str(keys), "--docs", docs
-    )
+    publish = ("release", "publish", str(index), "--repo", str(repo), "--keys", str(keys))
+    wrong = cli(*publish, "--docs", docs, NIKDESK_RELEASE_KEY_PASSPHRASE="falsche-Passphrase")
+    assert wrong.returncode != 0 and "Falsche Passphrase" in wrong.stderr
+    assert not (repo / "metadata" / "timestamp.json").exists()
+    r = cli(*publish, "--docs", docs)
     assert r.returncode == 0, r.stderr
     stick1 = tmp_path / "stick1.nikdesk"
     assert cli("release", "export", "--repo", str(repo), "--out", str(stick1)).returncode == 0

@@ -164,3 +164,29 @@ def test_disk_full_on_a_real_small_filesystem(
     assert installed_digest(updates_dir()) == before
     assert laptop.status().installed == 1
     os.sync()
+
+
+def test_encrypted_keys_sign_only_with_their_passphrase_also_after_rotation(
+    tmp_path: Path,
+) -> None:
+    from nikdesk.updates.errors import ReleaseKeysError
+    from nikdesk.updates.keys import init_keys, keys_encrypted
+    from nikdesk.updates.repo import Repository
+
+    keys, secret = tmp_path / "keys", b"Tresor-Passphrase-2026"
+    init_keys(keys, passphrase=secret)
+    assert keys_encrypted(keys)
+    docs = tmp_path / "a" / "docs"
+    index = make_index(tmp_path / "a", {"Nordlicht/NX.md": "# NX\n\nE050 Netzfehler."})
+    # listing keys needs no passphrase; signing does, and says how to give it
+    assert all(k.private_here for k in KeyRing(keys).key_infos())
+    with pytest.raises(ReleaseKeysError, match="NIKDESK_RELEASE_KEY_PASSPHRASE"):
+        publish(index, Repository(tmp_path / "repo"), KeyRing(keys), docs)
+    with pytest.raises(ReleaseKeysError, match="Falsche Passphrase"):
+        rotate(keys, "targets", passphrase=b"geraten-geraten")
+    assert len(list((keys / "private").glob("targets-*.pem"))) == 1  # nothing written
+    rotate(keys, "targets", passphrase=secret)
+    new = [p for p in (keys / "private").glob("targets-*.pem")]
+    assert len(new) == 2 and all(b"ENCRYPTED" in p.read_bytes() for p in new)
+    report = publish(index, Repository(tmp_path / "repo"), KeyRing(keys, passphrase=secret), docs)
+    assert report.version == 1
