@@ -379,7 +379,7 @@ def quote(
 
 
 MAX_KEYS = 3  # key lines per passage: a question rarely asks for more parts
-KEY_SHARE = 0.45  # a further key line answers its open part at least this well ...
+KEY_SHARE = 0.15  # a further key line answers its open part at least this well ...
 MIN_KEY = 0.8  # ... and at least this well in absolute terms
 
 
