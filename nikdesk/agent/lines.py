@@ -381,6 +381,7 @@ def quote(
 MAX_KEYS = 3  # key lines per passage: a question rarely asks for more parts
 KEY_SHARE = 0.15  # a further key line answers its open part at least this well ...
 MIN_KEY = 0.8  # ... and at least this well in absolute terms
+MIN_OPEN = 0.3  # ... of which this much without the device's name and a bare number
 
 
 def _further_keys(
@@ -395,7 +396,11 @@ def _further_keys(
         candidates = [
             (line_score(units[i], open_part), i)
             for i in range(len(units))
-            if i not in keys and i != header and units[i] != "…" and scores[i] > 0
+            if i not in keys
+            and i != header
+            and units[i] != "…"
+            and scores[i] > 0
+            and _meets_open_part(units[i], open_part)
         ]
         if not candidates:
             break
@@ -404,6 +409,13 @@ def _further_keys(
             break
         keys.append(i)
     return keys[1:]
+
+
+def _meets_open_part(line: str, open_part: Ask) -> bool:
+    # the line must answer something the open part asks (a word, a code, a value of the
+    # asked kind …), not only share the device's name and hold some number
+    bare = replace(open_part, names=frozenset(), quantity=False)
+    return line_score(line, bare) >= MIN_OPEN
 
 
 def _open_part(ask: Ask, lines: list[str]) -> Ask:
@@ -441,6 +453,8 @@ def restates(line: str, question: str) -> bool:
 
 def _restates(line: str, ask: Ask) -> bool:
     said = {t for t in terms(line, drop_stopwords=True) if not t.isdigit()}
+    if set(re.findall(r"\d+", line)) - set(re.findall(r"\d+", " ".join(ask.terms | ask.names))):
+        return False  # "Baud rate: 19200" states a value the question does not hold
     return len(said) >= 3 and len(said & (ask.terms | ask.names)) >= 0.8 * len(said)
 
 

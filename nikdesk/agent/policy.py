@@ -21,6 +21,7 @@ from nikdesk.agent.guards import (
     safety_rules,
 )
 from nikdesk.agent.lines import quote, set_device_names, set_term_weights
+from nikdesk.core.text import STOPWORDS, fold
 from nikdesk.retrieval.hybrid import Retriever, code_tokens, error_codes
 from nikdesk.retrieval.types import Hit
 
@@ -45,6 +46,8 @@ RELATED = 2  # passages offered as "siehe auch" when the manuals do not answer
 # no answerable question was)
 CLARIFY_TOP = 5
 CLARIFY_SHARE = 0.2
+# a question without a maker's word: any maker among this many hits counts
+GENERIC_SHARE, GENERIC_TOP = 0.0, 10
 MAX_OPTIONS = 4
 
 
@@ -121,7 +124,11 @@ class EvidencePolicy:
         if best_dense < MIN_DENSE and not codes and not routed:
             return Verdict("not_found", f"weak evidence (cosine {best_dense:.3f})")
         if may_clarify and not catalog().names_device(question):
-            close = [h for h in hits[:CLARIFY_TOP] if h.score >= CLARIFY_SHARE * hits[0].score]
+            # a question in words every maker's manuals use ("Which TCP port for Modbus
+            # TCP?") fits each of them, however far ahead one manual's wording ranks it
+            specific = bool(self.maker_words(question))
+            share, top = (CLARIFY_SHARE, CLARIFY_TOP) if specific else (GENERIC_SHARE, GENERIC_TOP)
+            close = [h for h in hits[:top] if h.score >= share * hits[0].score]
             options = self.device_options(close)
             if len(options) >= 2:
                 return Verdict("clarify", "several devices fit", tuple(options))
@@ -180,6 +187,25 @@ class EvidencePolicy:
                 )
             quoted = [*quoted[: MAX_SOURCES - 1], (own or holders)[0]]
         return Verdict("answer", hits=tuple(quoted))
+
+    def maker_words(self, question: str) -> list[str]:
+        """Return the question's words that only one maker's documents contain.
+
+        "Speedwire", "EK893", "Hauskraftwerk" or "VVM" say whose device it is even when the
+        question names no brand; "Port", "Modbus" or "Baudrate" say nothing of it.
+        """
+        words = {w.strip(".-") for w in re.findall(r"[a-z0-9][a-z0-9.-]{3,}", fold(question))}
+        words -= STOPWORDS
+        found: list[str] = []
+        for word in sorted(words):
+            makers = {
+                (doc.manufacturer or doc.file).lower()
+                for doc_id, doc in self.docs.items()
+                if word in self.folded[doc_id][1] or word in self.folded[doc_id][0]
+            }
+            if len(makers) == 1:
+                found.append(word)
+        return found
 
     def absent_codes(self, question: str, named: set[str]) -> list[str]:
         """Return the error codes ``question`` asks about that no named manual mentions.

@@ -159,3 +159,13 @@ def test_an_unknown_brand_is_named_beside_a_generic_product_word(agent: Agent) -
     result = collect(agent.run("Hoymiles HMS-800: maximaler Eingangsstrom pro MPPT?"))
     assert result.outcome == "not_found"
     assert "Hoymiles" in result.answer and not result.sources
+
+
+def test_a_question_in_every_makers_words_asks_which_device(agent: Agent) -> None:
+    # GoodWe's protocol ranks far ahead of SolaX's, yet both state a factory address: no
+    # word of the question is one maker's own
+    result = collect(agent.run("Welche Modbus-Adresse hat der Hybridwechselrichter ab Werk?"))
+    assert result.outcome == "clarify"
+    policy = agent.policy
+    assert policy.maker_words("Der Anlagen-Setup-Assistent findet meine Speedwire-Geräte nicht")
+    assert not policy.maker_words("Which TCP port do I have to use for Modbus TCP?")

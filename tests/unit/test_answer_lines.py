@@ -243,3 +243,17 @@ def test_a_brand_without_manual_is_named_even_beside_a_covered_product_word() ->
     assert catalog().uncovered(question, library) == ["Hoymiles"]
     assert catalog().uncovered("Victron MPPT 100/30: welche Baudrate?", library) == []
     assert catalog().uncovered("myenergi zappi: wo kommt der CT hin?", library) == ["myenergi"]
+
+
+def test_no_further_key_line_for_the_device_name_and_a_number_alone() -> None:
+    # Victron_VE.Direct_Protocol_3.33.pdf p. 4: "nutzt" is left open, yet the flow-control
+    # line only shares "VE.Direct" and "RS232" with the question; "Baud rate: 19200" states a
+    # value, it does not restate the question
+    set_device_names(frozenset({"ve", "direct", "vedirect"}))
+    passage = (
+        "Serial port configuration\nBaud rate: 19200\nData bits: 8\nParity: None\nStop bits: 1\n"
+        "Flow control: None Pins to use when using the VE.Direct to RS232 interface"
+    )
+    found = quote(passage, "Welche Baudrate nutzt VE.Direct?")
+    assert found.key == "Baud rate: 19200" and found.also == ()
+    set_device_names(frozenset())
