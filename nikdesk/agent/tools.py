@@ -238,7 +238,12 @@ class Toolbox:
         ends = bool(key) and key in lines[-1] and (restates(key, question) or key.endswith(":"))
         if not ends and not (lines[-1].endswith(":") and any(key in ln for ln in lines[-3:])):
             return chunk
-        sequel = [c for c in self.retriever.page_chunks(chunk) if c.id == chunk.id + 1]
+        # the next passage, wholly on this page: every quoted line stays on the cited page
+        sequel = [
+            c
+            for c in self.retriever.page_chunks(chunk)
+            if c.id == chunk.id + 1 and c.page_end == chunk.page_start
+        ]
         if not sequel or (sequel[0].kind == "table" and not lines[-1].endswith(":")):
             return chunk
         return replace(chunk, text=f"{chunk.text}\n{sequel[0].text}")
