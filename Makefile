@@ -76,7 +76,7 @@ eval: setup
 	$(BIN)/nikdesk eval tests/data/team-questions.jsonl --index .cache/corpus-index
 	# the no-LLM answer on the held-out blind sets (never tuned on; README "Figures")
 	$(BIN)/nikdesk eval-agent tests/data/blind-holdout-questions.jsonl --index .cache/corpus-index --provider none
-	$(BIN)/nikdesk eval-agent tests/data/blind3-holdout-questions.jsonl --index .cache/corpus-index --provider none
+	$(BIN)/nikdesk eval-agent tests/data/blind4-holdout-questions.jsonl --index .cache/corpus-index --provider none
 
 clean-index:
 	rm -rf index/default
