@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import getpass
 import json
-import os
 import sys
 import threading
 from pathlib import Path
@@ -113,11 +112,12 @@ MIN_PASSPHRASE = 12
 
 
 def _new_passphrase() -> bytes:
-    """Return the passphrase for new signing keys (environment, else asked twice)."""
+    """Return the passphrase for new signing keys (secret store, environment, else asked twice)."""
     from nikdesk.core.errors import NikDeskError
-    from nikdesk.updates.keys import PASSPHRASE_ENV
+    from nikdesk.storage.secrets import get_secret
+    from nikdesk.updates.keys import PASSPHRASE_ENV, PASSPHRASE_SECRET
 
-    value = os.environ.get(PASSPHRASE_ENV)
+    value = get_secret(PASSPHRASE_SECRET)
     if value is None:
         if not sys.stdin.isatty():
             raise NikDeskError(
@@ -136,11 +136,12 @@ def _new_passphrase() -> bytes:
 
 def _passphrase(keydir: Path) -> bytes | None:
     """Return the passphrase of the key folder's encrypted keys (None: not encrypted)."""
-    from nikdesk.updates.keys import PASSPHRASE_ENV, keys_encrypted
+    from nikdesk.storage.secrets import get_secret
+    from nikdesk.updates.keys import PASSPHRASE_SECRET, keys_encrypted
 
     if not keys_encrypted(keydir):
         return None
-    value = os.environ.get(PASSPHRASE_ENV)
+    value = get_secret(PASSPHRASE_SECRET)
     if value is None and sys.stdin.isatty():
         value = getpass.getpass(f"Passphrase für die Signaturschlüssel in {keydir}: ")
     return value.encode() if value else None  # missing: KeyRing says what to do

@@ -28,7 +28,11 @@ if TYPE_CHECKING:
     from keyring.backend import KeyringBackend
 
 SERVICE = "NikDesk"
-ENV_VARS = {"cohere": "COHERE_API_KEY", "openai": "OPENAI_API_KEY"}
+ENV_VARS = {
+    "cohere": "COHERE_API_KEY",
+    "openai": "OPENAI_API_KEY",
+    "release_keys": "NIKDESK_RELEASE_KEY_PASSPHRASE",  # the admin's signing keys
+}
 SECRETS_FILE = "secrets.cfg"
 
 MasterPasswordProvider = Callable[[bool], str | None]

@@ -4,8 +4,9 @@ A key folder (``nikdesk release keys init KEYDIR``) holds::
 
     root.json              the newest root metadata: the trust anchor laptops are given
     roots/<N>.root.json    every root version (laptops walk this chain on rotation)
-    private/<role>-<id>.pem  Ed25519 private keys (PKCS#8 PEM, mode 0600), encrypted
-                           with the admin's passphrase (scrypt + AES-256-CBC) when one is set
+    private/<role>-<id>.pem  Ed25519 private keys (mode 0600): with the admin's passphrase
+                           in OpenSSH format (bcrypt-pbkdf, KDF_ROUNDS, AES-256-CTR), without
+                           one as plain PKCS#8 PEM
 
 Private keys never leave this folder: ``release publish --server`` signs here and uploads
 signed metadata only. Keep the root keys offline (a USB stick in a safe); the targets,
@@ -29,7 +30,12 @@ from tuf.api.serialization.json import JSONSerializer
 from nikdesk.updates.errors import ReleaseKeysError
 
 ROLES = ("root", "targets", "snapshot", "timestamp")
+PASSPHRASE_SECRET = "release_keys"  # keyring entry, or env NIKDESK_RELEASE_KEY_PASSPHRASE
 PASSPHRASE_ENV = "NIKDESK_RELEASE_KEY_PASSPHRASE"
+# bcrypt-pbkdf rounds of an encrypted key: ~0.6 s per key to open (ssh-keygen's default is 16);
+# PKCS#8 encryption in cryptography offers only PBKDF2 with 2048 iterations
+KDF_ROUNDS = 64
+_ENCRYPTED = b"OPENSSH PRIVATE KEY"
 ROOT_DAYS = 365
 PRETTY = JSONSerializer(compact=False)
 
@@ -48,10 +54,11 @@ def _write_private(
     if passphrase:
         # a stolen laptop or backup of the admin's key folder signs nothing without it
         key = serialization.load_pem_private_key(data, password=None)
+        fmt = serialization.PrivateFormat.OpenSSH
         data = key.private_bytes(
             serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.BestAvailableEncryption(passphrase),
+            fmt,
+            fmt.encryption_builder().kdf_rounds(KDF_ROUNDS).build(passphrase),
         )
     folder = keydir / "private"
     folder.mkdir(parents=True, exist_ok=True)
@@ -63,7 +70,7 @@ def _write_private(
 
 def keys_encrypted(keydir: Path) -> bool:
     """Tell whether the key folder holds passphrase-protected private keys."""
-    return any(b"ENCRYPTED" in p.read_bytes() for p in (keydir / "private").glob("*.pem"))
+    return any(_ENCRYPTED in p.read_bytes() for p in (keydir / "private").glob("*.pem"))
 
 
 def _write_root(keydir: Path, root: Metadata[Root]) -> Path:
@@ -110,10 +117,13 @@ def init_keys(
 
 
 def _load_private(pem: Path, passphrase: bytes | None) -> Any:
-    from cryptography.hazmat.primitives.serialization import load_pem_private_key
+    from cryptography.hazmat.primitives.serialization import (
+        load_pem_private_key,
+        load_ssh_private_key,
+    )
 
     data = pem.read_bytes()
-    if b"ENCRYPTED" not in data:
+    if _ENCRYPTED not in data:
         return load_pem_private_key(data, password=None)
     if not passphrase:
         raise ReleaseKeysError(
@@ -121,7 +131,7 @@ def _load_private(pem: Path, passphrase: bytes | None) -> Any:
             f"eingeben oder {PASSPHRASE_ENV} setzen."
         )
     try:
-        return load_pem_private_key(data, password=passphrase)
+        return load_ssh_private_key(data, password=passphrase)
     except ValueError:
         raise ReleaseKeysError(
             f"Falsche Passphrase für die Signaturschlüssel in {pem.parent.parent}."
@@ -158,29 +168,32 @@ class KeyRing:
 
     def unlock(self) -> KeyRing:
         """Open every private key now (a wrong passphrase fails before anything is written)."""
-        self._private  # noqa: B018 - the property opens the keys
+        self._opened()
         return self
 
-    @property
-    def _private(self) -> dict[str, CryptoSigner]:
-        # opened on first signing: `release status` lists keys without the passphrase
+    def _opened(self) -> dict[str, CryptoSigner]:
+        # opened on first use, not in __init__: `release status` lists keys without the
+        # passphrase; nothing is kept unless every key opens
         if self._loaded is None:
-            self._loaded = {}
+            opened: dict[str, CryptoSigner] = {}
             for pem in sorted((self.keydir / "private").glob("*.pem")):
                 signer = CryptoSigner(_load_private(pem, self.passphrase))
-                self._loaded[signer.public_key.keyid] = signer
+                opened[signer.public_key.keyid] = signer
+            self._loaded = opened
         return self._loaded
 
     def signers(self, role: str) -> list[Signer]:
         """Return the signers this folder holds for ``role`` under the current root."""
         keyids = self.root.signed.roles[role].keyids
-        return [self._private[k] for k in keyids if k in self._private]
+        private = self._opened()
+        return [private[k] for k in keyids if k in private]
 
     def sign(self, md: Metadata, role: str, root: Metadata[Root] | None = None) -> None:
         """Sign ``md`` with every key of ``role`` held here; refuse below the threshold."""
         source = root or self.root
         keyids = source.signed.roles[role].keyids
-        signers = [self._private[k] for k in keyids if k in self._private]
+        private = self._opened()
+        signers = [private[k] for k in keyids if k in private]
         threshold = source.signed.roles[role].threshold
         if len(signers) < threshold:
             raise ReleaseKeysError(

@@ -129,7 +129,8 @@ def test_usb_stick_end_to_end(tmp_path: Path) -> None:
     assert cli("release", "keys", "init", str(keys)).returncode == 0
     # the private keys on the admin's disk are useless without the passphrase
     pems = list((keys / "private").glob("*.pem"))
-    assert len(pems) == 4 and all(b"ENCRYPTED PRIVATE KEY" in p.read_bytes() for p in pems)
+    assert len(pems) == 4 and all(b"OPENSSH PRIVATE KEY" in p.read_bytes() for p in pems)
+    assert not any(b"BEGIN PRIVATE KEY" in p.read_bytes() for p in pems)
     docs = str(tmp_path / "admin" / "docs")
     publish = ("release", "publish", str(index), "--repo", str(repo), "--keys", str(keys))
     wrong = cli(*publish, "--docs", docs, NIKDESK_RELEASE_KEY_PASSPHRASE="falsche-Passphrase")

@@ -185,8 +185,13 @@ def test_encrypted_keys_sign_only_with_their_passphrase_also_after_rotation(
     with pytest.raises(ReleaseKeysError, match="Falsche Passphrase"):
         rotate(keys, "targets", passphrase=b"geraten-geraten")
     assert len(list((keys / "private").glob("targets-*.pem"))) == 1  # nothing written
+    # a failed unlock keeps nothing: the next try fails again instead of signing with no key
+    wrong = KeyRing(keys, passphrase=b"geraten-geraten")
+    for _ in range(2):
+        with pytest.raises(ReleaseKeysError, match="Falsche Passphrase"):
+            wrong.signers("targets")
     rotate(keys, "targets", passphrase=secret)
     new = [p for p in (keys / "private").glob("targets-*.pem")]
-    assert len(new) == 2 and all(b"ENCRYPTED" in p.read_bytes() for p in new)
+    assert len(new) == 2 and all(b"OPENSSH PRIVATE KEY" in p.read_bytes() for p in new)
     report = publish(index, Repository(tmp_path / "repo"), KeyRing(keys, passphrase=secret), docs)
     assert report.version == 1
