@@ -15,7 +15,7 @@ from nikdesk.sync import accounts
 from nikdesk.sync.client import ServerApi, Tokens
 from nikdesk.updates.client import UpdateClient
 
-REPORT_TIMEOUT = 5.0  # seconds: an update must not wait long for its report
+REPORT_TIMEOUT = 5.0  # seconds, one attempt: an update must not wait long for its report
 
 
 def report_to_account(version: int | None, root_version: int | None) -> None:
@@ -23,7 +23,8 @@ def report_to_account(version: int | None, root_version: int | None) -> None:
     account = accounts.current_or_none()
     if account is None:
         return
-    with ServerApi(account.server, Tokens(account.id), timeout=REPORT_TIMEOUT) as api:
+    tokens = Tokens(account.id)
+    with ServerApi(account.server, tokens, timeout=REPORT_TIMEOUT, retry_seconds=0) as api:
         api.report_release(account.device_id, version, root_version)
 
 

@@ -131,9 +131,12 @@ class ServerApi:
         *,
         transport: httpx.BaseTransport | None = None,
         timeout: float = 30.0,
+        retry_seconds: float | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self.tokens = tokens
+        # how long transient failures are retried (None: NIKDESK_SYNC_RETRY_SECONDS, 30 s)
+        self.retry_seconds = retry_seconds
         self._http = httpx.Client(
             base_url=self.base_url,
             timeout=timeout,
@@ -157,7 +160,9 @@ class ServerApi:
         retrying = Retrying(
             retry=retry_if_exception(_is_transient),
             wait=wait_exponential_jitter(multiplier=0.2, max=5.0, jitter=0.3),
-            stop=stop_after_delay(_retry_seconds()),
+            stop=stop_after_delay(
+                _retry_seconds() if self.retry_seconds is None else self.retry_seconds
+            ),
             reraise=True,
         )
         try:
@@ -242,7 +247,10 @@ class ServerApi:
     def report_release(
         self, device_id: str, version: int | None, root_version: int | None
     ) -> None:
-        """Tell the server which index release this device runs (the admin's overview)."""
+        """Tell the server which index release this device runs (the admin's overview).
+
+        Best effort: the caller opens this client with ``retry_seconds=0`` (one attempt).
+        """
         body = {"device_id": device_id, "version": version, "root_version": root_version}
         _json(self._authed("POST", "/releases/report", json=body), 204)
 

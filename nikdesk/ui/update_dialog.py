@@ -129,7 +129,7 @@ class UpdateDialog(QDialog):
         self.rollback_button.setEnabled(status.previous is not None and self.operation is None)
 
     def _busy(self, busy: bool, cancellable: bool = False) -> None:
-        for b in (self.check_button, self.file_button):
+        for b in (self.check_button, self.file_button, self.rollback_button):
             b.setEnabled(not busy)
         self.install_button.setEnabled(False if busy else self.install_button.isEnabled())
         self.progress.setVisible(busy)
@@ -214,13 +214,16 @@ class UpdateDialog(QDialog):
             self.cancel_button.setEnabled(False)
             self.message.setText("Breche ab…")
 
-    def rollback(self) -> None:
-        """Go back to the previous release."""
-        try:
-            status = self.client.rollback()
-        except NikDeskError as exc:
-            self.message.setText(str(exc))
-            return
+    def rollback(self) -> Operation:
+        """Go back to the previous release (in the background: the server is told too)."""
+        op = Operation(self.client.rollback, self)
+        op.on_success(self._rolled_back).on_failure(self._failed)
+        op.on_finished(lambda: self._busy(False))
+        self.operation = op
+        self._busy(True)
+        return op.run()
+
+    def _rolled_back(self, status: Any) -> None:
         self.message.setText(f"Zurück auf Version {status.installed}.")
         self.refresh_status()
         self.releaseChanged.emit()

@@ -160,6 +160,14 @@ class UpdateClient:
         cancel: threading.Event | None = None,
     ) -> Offer:
         """Install the newest release from ``where``; raise (changing nothing) if refused."""
+        offer = self._install(where, progress, cancel)
+        if not offer.up_to_date:
+            self._report()  # after the lock: the report never holds up another update
+        return offer
+
+    def _install(
+        self, where: str | None, progress: Progress | None, cancel: threading.Event | None
+    ) -> Offer:
         with self._session(where) as session:
             offer, plan = self._plan(session)
             assert session.release is not None
@@ -196,7 +204,6 @@ class UpdateClient:
             staged = self.install.stage(session.release, files)
             self._commit(session, staged.name)
             self._clear_downloads(plan)
-            self._report()
             return offer
 
     def rollback(self) -> Status:
