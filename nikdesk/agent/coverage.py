@@ -45,21 +45,24 @@ PROTOCOL_DOC = re.compile(
 # electrical installation: protection devices, cables, mounting — what interface docs never state
 INSTALLATION_TOPIC = re.compile(
     r"sicherung|absicher|leitungsschutz|\bls-?schalter|\bfi\b|\brcd\b|fehlerstrom|rcbo"
-    r"|querschnitt|kabelquerschnitt|leitungslaenge|mindestabst|abst(and|aende) zu|montage|montier"
-    r"|wandmontage|installationsort|aufstellort|aufstell|einbauort|breaker|\bfuse|cross[- ]section"
-    r"|clearance|mounting|\bmount\b|wire gauge|\bawg\b"
-    # the hardware's ratings, which a data sheet or installation manual states: the string
-    # voltage a PV input withstands, the current per tracker, how many units on a circuit
-    r"|leerlaufspannung|open[- ]circuit voltage|\bvoc\b|(max\w*|hoechst\w*) (dc[- ])?eingangs"
+    r"|querschnitt|kabelquerschnitt|leitungslaenge|montage|montier|wandmontage|installationsort"
+    r"|aufstellort|einbauort|breaker|\bfuse|cross[- ]section|clearance|mounting|\bmount\b"
+    r"|wire gauge|\bawg\b"
+)
+# the hardware's ratings and siting, which a data sheet or installation manual states: the
+# string voltage a PV input withstands, the current per tracker, units on a circuit, distances
+HARDWARE_TOPIC = re.compile(
+    r"leerlaufspannung|open[- ]circuit voltage|\bvoc\b|(max\w*|hoechst\w*) (dc[- ])?eingangs"
     r"|(max\w*) (dc )?input (voltage|current)|(strings?|module) (pro|per) (mpp|eingang|input)"
     r"|(pro|per) (mppt?|mpp-tracker|eingang|input)\b|an einem [\w-]* ?stromkreis|per circuit"
-    r"|umgebungstemperatur|ambient temperature"
+    r"|umgebungstemperatur|ambient temperature|mindestabst|abst(and|aende) zu|aufstell"
 )
 # ... unless the question asks for the data the device reports ("Welches Register liefert die
-# PV-Eingangsspannung?"): that is what an interface document is for
+# PV-Eingangsspannung?", "Mindestabstand zwischen zwei Modbus-Anfragen"): that is what an
+# interface document is for
 DATA_QUESTION = re.compile(
     r"register|modbus|\bapi\b|auslesen|ausles|abfrag|\blese|\bread|\bquery|\bpoll|liefert"
-    r"|json|payload|\bwert\b|\bvalue\b|skalier|scal|protokoll|protocol|\bbit\b"
+    r"|json|payload|\bwert\b|\bvalue\b|skalier|scal|protokoll|protocol|\bbit\b|anfrage"
 )
 
 
@@ -98,4 +101,6 @@ def is_protocol_document(file: str, title: str) -> bool:
 def asks_installation(question: str) -> bool:
     """Tell whether ``question`` asks about installation, mounting or the hardware's ratings."""
     folded = fold(question)
-    return bool(INSTALLATION_TOPIC.search(folded)) and not DATA_QUESTION.search(folded)
+    if INSTALLATION_TOPIC.search(folded):
+        return True
+    return bool(HARDWARE_TOPIC.search(folded)) and not DATA_QUESTION.search(folded)

@@ -95,21 +95,38 @@ class Catalog:
         library has an SMA manual.
         """
         text = _fold_text(question)
-        for kind in (self.products, self.brands):
-            named = [name for name, pattern in kind.items() if pattern.search(text)]
-            if named and not any(self._covered(kind[name], library) for name in named):
-                return named
-            # a covered product line ("MPPT") does not cover the brand named beside it
-            # ("Hoymiles HMS-800 … per MPPT"): the brands are checked too
+        products = [name for name, pattern in self.products.items() if pattern.search(text)]
+        holders = [doc for doc in library if self._holds_any(products, doc)]
+        if products and not holders:
+            return products
+        brands = [name for name, pattern in self.brands.items() if pattern.search(text)]
+        if brands and not any(
+            self._brand_covered(self.brands[n], library, holders) for n in brands
+        ):
+            return brands
         return []
 
-    def _covered(self, pattern: re.Pattern[str], library: list[tuple[str, str]]) -> bool:
-        for label, text_of_doc in library:
-            if pattern.search(label):
-                return True
-            if pattern.search(text_of_doc) and not self._names_product(label):
-                return True
-        return False
+    def _brand_covered(
+        self,
+        pattern: re.Pattern[str],
+        library: list[tuple[str, str]],
+        holders: list[tuple[str, str]],
+    ) -> bool:
+        # a manual of the brand, or the maker of a covered product named beside it ("SMA Sunny
+        # Boy"); a covered product line ("MPPT") does not cover another brand ("Hoymiles")
+        return any(self._holds(pattern, doc) for doc in library) or any(
+            pattern.search(text) for _label, text in holders
+        )
+
+    def _holds_any(self, products: list[str], doc: tuple[str, str]) -> bool:
+        return any(self._holds(self.products[name], doc) for name in products)
+
+    def _holds(self, pattern: re.Pattern[str], doc: tuple[str, str]) -> bool:
+        """Tell whether ``doc`` (label, text) covers the device ``pattern`` names."""
+        label, text_of_doc = doc
+        if pattern.search(label):
+            return True
+        return bool(pattern.search(text_of_doc)) and not self._names_product(label)
 
     def brands_named(self, question: str) -> list[re.Pattern[str]]:
         """Return the patterns of the brands ``question`` names."""

@@ -35,6 +35,7 @@ _FIELD = re.compile(r"\s+(?=(?:[A-ZÄÖÜ][\w/.-]*)(?:\s[\w/.-]+){0,2}\s?:\s)")
 _REGISTER = re.compile(r"\s+(?=0x[0-9A-Fa-f]{3,4}\b)")
 _QUOTED = re.compile(r"[\"'„“‚‘»«]([^\"'„“”‚‘’»«]{3,60})[\"'“”‘’»«]")
 _NUMBER = re.compile(r"\d")
+_NEGATION = re.compile(r"\b(nicht|kein\w*|nie|niemals|not|no|never|cannot)\b")
 # a link to a web page ("www.victronenergy.com/live/…#what_pins_do_i_need"), not an API
 # endpoint ("http://{ip}:8050/setMaxPower?p=600", which is the answer in an API document)
 _URL = re.compile(r"(?:https?://)?www\.\S+(?:\s\S*_\S*)*")
@@ -70,6 +71,7 @@ class Ask:
     kinds: tuple[AnswerType, ...]  # asked kinds of value (units)
     quantity: bool  # asks for a number of some kind
     colours: frozenset[str]  # LED colours, in both languages
+    negated: bool = False  # the question says "nicht", "kein", "not" …
 
 
 _DEVICE_NAMES: frozenset[str] = frozenset()
@@ -123,6 +125,7 @@ def ask_of(question: str) -> Ask:
         kinds=tuple(asked_types(question, strict_only=False)),
         quantity=bool(_QUANTITY.search(folded)),
         colours=frozenset(colours),
+        negated=bool(_NEGATION.search(folded)),
     )
 
 
@@ -144,13 +147,14 @@ def _whole_codes(codes: set[str]) -> frozenset[str]:
     return frozenset(c for c in codes if not any(c != o and c in o for o in codes))
 
 
-# a hex register written "0x0886", "0886H" or "0886h": one address ("each" is no register,
-# "24h" are hours)
-_HEX = re.compile(r"^(?=\w*\d)(?:0x([0-9a-f]{2,6})|([0-9a-f]{3,6})h)$")
+# a hex register written "0x0886", "0886H" or "080fh": one address. The H-form has four
+# digits and a leading 0 or a hex letter ("1000h" are hours, "100Ah" amp-hours)
+_HEX = re.compile(r"^(?:0x([0-9a-f]{2,6})|((?=[0-9a-f]{4}h$)(?:0|\d*[a-f])[0-9a-f]*)h)$")
+_AMP_HOURS = re.compile(r"^\d+ah$")
 
 
 def _hex(token: str) -> str | None:
-    found = _HEX.match(token)
+    found = None if _AMP_HOURS.match(token) else _HEX.match(token)
     return f"0x{int(found.group(1) or found.group(2), 16):04x}" if found else None
 
 
@@ -166,7 +170,7 @@ def _one_spelling(codes: Iterable[str]) -> frozenset[str]:
 
 
 # German nouns in -ung name the verb's act: "Ladung" answers "laden", "Entladung" "entladen"
-_UNG = re.compile(r"^([a-z]{3,})ung(en)?$")
+_UNG = re.compile(r"^(?!achtung$)([a-z]{3,})ung(en)?$")  # "Achtung!" is no act of "achten"
 
 
 def _line_terms(line: str) -> set[str]:
@@ -455,6 +459,8 @@ def _restates(line: str, ask: Ask) -> bool:
     said = {t for t in terms(line, drop_stopwords=True) if not t.isdigit()}
     if set(re.findall(r"\d+", line)) - set(re.findall(r"\d+", " ".join(ask.terms | ask.names))):
         return False  # "Baud rate: 19200" states a value the question does not hold
+    if not ask.negated and _NEGATION.search(fold(line)):
+        return False  # "… darf nicht im Freien …" answers "Darf … im Freien …?"
     return len(said) >= 3 and len(said & (ask.terms | ask.names)) >= 0.8 * len(said)
 
 

@@ -211,9 +211,11 @@ class Toolbox:
 
     def register(self, ledger: Ledger, hits: list[Hit], question: str) -> tuple[Source, ...]:
         """Register ``hits`` in ``ledger``, their excerpts cut for ``question``."""
+        found = {h.chunk.id for h in hits}
         return tuple(
             ledger.add(
-                self._with_sequel(h.chunk, question),
+                # a next passage found itself is quoted as itself, not twice
+                h.chunk if h.chunk.id + 1 in found else self._with_sequel(h.chunk, question),
                 self.titles.get(h.chunk.doc_id, h.chunk.file),
                 question,
                 h.score,
@@ -233,9 +235,11 @@ class Toolbox:
         if not lines or chunk.kind == "table" or is_table(lines):
             return chunk
         key = key_line(chunk.text, question)
+        if not key:
+            return chunk
         # the key ends the passage and states nothing itself (it restates the question or
         # leads in to a list), or the passage ends in a lead-in just under its key
-        ends = bool(key) and key in lines[-1] and (restates(key, question) or key.endswith(":"))
+        ends = key in lines[-1] and (restates(key, question) or key.endswith(":"))
         if not ends and not (lines[-1].endswith(":") and any(key in ln for ln in lines[-3:])):
             return chunk
         # the next passage, wholly on this page: every quoted line stays on the cited page

@@ -147,6 +147,9 @@ def test_document_types_and_installation_questions() -> None:
     assert not asks_installation(
         "Growatt per RS485 pollen: welcher Mindestabstand zwischen Anfragen?"
     )
+    # a fuse or cable stays an installation question, whatever else the question says
+    assert asks_installation("Welchen Wert muss die Sicherung vor dem go-e Charger haben?")
+    assert asks_installation("Kabelquerschnitt für die Modbus-Leitung?")
 
 
 def test_a_document_history_is_filler() -> None:
@@ -199,8 +202,10 @@ def test_a_register_is_found_in_any_hex_spelling() -> None:
     question = "Welchen Wert schreibe ich in Dispatch SOC (0x0886) für 38 %?"
     assert key_line(ALPHA_DISPATCH, question).startswith("0886H")
     assert key_line(ALPHA_DISPATCH, "Was steht in Register 0887H?").startswith("0887H")
-    # hours are no register
+    # hours and amp-hours are no register
     assert "0x0024" not in ask_of("Was passiert nach 24h Betrieb?").codes
+    assert not {"0x1000", "0x100a"} & ask_of("Akku 100Ah, Fehler nach 1000h Betrieb?").codes
+    assert key_line("Batterie 100Ah LiFePO4\nWartung alle 1000h", "Register 0x100A?") == ""
 
 
 def test_german_act_nouns_and_compound_parts_meet_the_question() -> None:
@@ -210,9 +215,13 @@ def test_german_act_nouns_and_compound_parts_meet_the_question() -> None:
         "Typenbezeichnung | SBR096 | SBR128 | SBR160 | SBR192 | SBR224 | SBR256\n"
         "Gewicht | 114 kg | 147 kg | 180 kg | 213 kg | 246 kg | 279 kg\n"
         "Standort | Innenbereich/Außenbereich\n"
+        "Lagertemperatur | -20 bis 60 °C\n"
         "Umgebungstemperatur zum Betrieb | Ladung: 0 bis 50 °C Entladung: -20 bis 50 °C"
     )
     found = quote(passage, "In welchem Temperaturbereich darf der Speicher laden und entladen?")
+    assert found.key.startswith("Umgebungstemperatur zum Betrieb")
+    # "laden" alone meets only "Ladung" (the stemmer keeps it whole), not the storage row
+    found = quote(passage, "Bei welcher Temperatur darf der Speicher laden?")
     assert found.key.startswith("Umgebungstemperatur zum Betrieb")
 
 
@@ -229,9 +238,13 @@ def test_a_line_restating_the_question_yields_the_line_after_it() -> None:
     found = quote(passage, question)
     assert found.key.startswith("Die animierte Grafik")
     assert any("Datenabfrageintervall automatisch" in line for line in found.also)
-    # a line stating a fact of its own is no restatement
+    # a line stating a fact of its own is no restatement, nor is a "no" to a yes/no question
     assert not restates(
         "Der Empfang ist nur mit Datenabfrageintervall automatisch möglich.", question
+    )
+    assert not restates(
+        "Der Speicher darf nicht im Freien aufgestellt werden.",
+        "Darf der Speicher im Freien aufgestellt werden?",
     )
 
 
@@ -243,17 +256,24 @@ def test_a_brand_without_manual_is_named_even_beside_a_covered_product_word() ->
     assert catalog().uncovered(question, library) == ["Hoymiles"]
     assert catalog().uncovered("Victron MPPT 100/30: welche Baudrate?", library) == []
     assert catalog().uncovered("myenergi zappi: wo kommt der CT hin?", library) == ["myenergi"]
+    # the maker of a covered product is covered, even when the manual's label omits it
+    sunny_boy = [("sunny boy 5.0 handbuch", "wechselrichter von sma solar technology")]
+    assert catalog().uncovered("SMA Sunny Boy 5.0: welche Sicherung?", sunny_boy) == []
+    # plain German words are no brand ("Anker" = anchor)
+    assert catalog().uncovered("Welche Anker für die Wandmontage?", library) == []
 
 
 def test_no_further_key_line_for_the_device_name_and_a_number_alone() -> None:
     # Victron_VE.Direct_Protocol_3.33.pdf p. 4: "nutzt" is left open, yet the flow-control
     # line only shares "VE.Direct" and "RS232" with the question; "Baud rate: 19200" states a
     # value, it does not restate the question
-    set_device_names(frozenset({"ve", "direct", "vedirect"}))
     passage = (
         "Serial port configuration\nBaud rate: 19200\nData bits: 8\nParity: None\nStop bits: 1\n"
         "Flow control: None Pins to use when using the VE.Direct to RS232 interface"
     )
-    found = quote(passage, "Welche Baudrate nutzt VE.Direct?")
+    set_device_names(frozenset({"ve", "direct", "vedirect"}))
+    try:
+        found = quote(passage, "Welche Baudrate nutzt VE.Direct?")
+    finally:
+        set_device_names(frozenset())
     assert found.key == "Baud rate: 19200" and found.also == ()
-    set_device_names(frozenset())
