@@ -21,6 +21,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from nikdesk.agent.guards import AnswerType, asked_types, holds_value
+from nikdesk.agent.spelling import hex_spelling, line_terms, one_spelling, shares_part, with_hex
 from nikdesk.core.text import STOPWORDS, fold, raw_tokens, terms
 from nikdesk.retrieval.glossary import expand
 from nikdesk.retrieval.hybrid import code_tokens
@@ -119,7 +120,7 @@ def ask_of(question: str) -> Ask:
         concepts=_concepts(question, names),
         names=frozenset(wanted & names),
         words=frozenset(t for t in raw if t.isalpha() and len(t) >= 5 and t not in names),
-        codes=_one_spelling(_whole_codes(code_tokens(question) - names)),
+        codes=one_spelling(_whole_codes(code_tokens(question) - names)),
         quoted=tuple(q for q in quoted if q),
         pairs=tuple(dict.fromkeys(pairs)),
         kinds=tuple(asked_types(question, strict_only=False)),
@@ -145,44 +146,6 @@ def _concepts(question: str, names: frozenset[str]) -> tuple[tuple[tuple[str, fl
 def _whole_codes(codes: set[str]) -> frozenset[str]:
     # "S1256" also yields the run "1256": that is part of a model number, no error number
     return frozenset(c for c in codes if not any(c != o and c in o for o in codes))
-
-
-# a hex register written "0x0886", "0886H" or "080fh": one address. The H-form has four
-# digits and a leading 0 or a hex letter ("1000h" are hours, "100Ah" amp-hours)
-_HEX = re.compile(r"^(?:0x([0-9a-f]{2,6})|((?=[0-9a-f]{4}h$)(?:0|\d*[a-f])[0-9a-f]*)h)$")
-_AMP_HOURS = re.compile(r"^\d+ah$")
-
-
-def _hex(token: str) -> str | None:
-    found = None if _AMP_HOURS.match(token) else _HEX.match(token)
-    return f"0x{int(found.group(1) or found.group(2), 16):04x}" if found else None
-
-
-def _with_hex(tokens: Iterable[str]) -> frozenset[str]:
-    """Return ``tokens`` with each hex register also in one spelling ("0886h" -> "0x0886")."""
-    tokens = set(tokens)
-    return frozenset(tokens | {h for t in tokens if (h := _hex(t))})
-
-
-def _one_spelling(codes: Iterable[str]) -> frozenset[str]:
-    # the question's codes, a hex register in the one spelling only (counted once)
-    return frozenset(_hex(c) or c for c in codes)
-
-
-# German nouns in -ung name the verb's act: "Ladung" answers "laden", "Entladung" "entladen"
-_UNG = re.compile(r"^(?!achtung$)([a-z]{3,})ung(en)?$")  # "Achtung!" is no act of "achten"
-
-
-def _line_terms(line: str) -> set[str]:
-    found = set(terms(line))
-    found |= {t for m in map(_UNG.match, raw_tokens(line)) if m for t in terms(m.group(1) + "en")}
-    return found
-
-
-def _shares_part(word: str, token: str, size: int = 7) -> bool:
-    # compounds sharing a part: "temperaturbereich" ~ "umgebungstemperatur"
-    parts = (word[i : i + size] for i in range(len(word) - size + 1))
-    return len(token) >= size and any(part in token for part in parts)
 
 
 def pieces_of(line: str) -> list[str]:
@@ -215,11 +178,11 @@ def line_score(line: str, ask: Ask) -> float:
     if not tokens:
         return 0.0
     folded = fold(line)
-    line_terms = _line_terms(line)
-    shared = ask.terms & line_terms
-    score = 0.25 * len(ask.names & line_terms)
+    said_terms = line_terms(line)
+    shared = ask.terms & said_terms
+    score = 0.25 * len(ask.names & said_terms)
     for concept in ask.concepts:
-        score += max((w for f, w in concept if f in line_terms), default=0.0)
+        score += max((w for f, w in concept if f in said_terms), default=0.0)
     token_set = set(tokens)
     # compound parts: "batteriemodule" ~ "module", "ladeschlussspannung" ~ "spannung"
     for word in ask.words:
@@ -228,16 +191,16 @@ def line_score(line: str, ask: Ask) -> float:
         if any(
             len(t) >= 4
             and t.isalpha()
-            and (word.endswith(t) or word.startswith(t) or word in t or _shares_part(word, t))
+            and (word.endswith(t) or word.startswith(t) or word in t or shares_part(word, t))
             for t in token_set
         ):
             score += 0.6
-    codes = ask.codes & _with_hex(token_set)
+    codes = ask.codes & with_hex(token_set)
     # an error number or register ("202", "E050", "0x0FFF") pins the line down; a model
     # number ("3000TL-X") only says which device, and stands in every header of its table
     pins = {c for c in codes if _ERROR_CODE.match(c) or c.startswith("0x")}
     score += 2.0 * len(pins) + 0.5 * len(codes - pins)
-    if _with_hex(tokens[:2]) & pins or _defines(line, pins):
+    if with_hex(tokens[:2]) & pins or _defines(line, pins):
         score += 3.0  # the row that defines the code, not the one saying "see E050"
     score += sum(4.0 for q in ask.quoted if q in folded)
     score += sum(0.8 for p in ask.pairs if p in folded)
@@ -260,7 +223,7 @@ def _defines(line: str, pins: set[str]) -> bool:
     if not pins or " | " not in line:
         return False
     return any(
-        (cell := set(raw_tokens(c))) and all((_hex(t) or t) in pins for t in cell)
+        (cell := set(raw_tokens(c))) and all((hex_spelling(t) or t) in pins for t in cell)
         for c in line.split(" | ")
     )
 
@@ -280,7 +243,7 @@ _ERROR_CODE = re.compile(r"^(\d{1,4}|[a-z]{1,2}\d{2,4})$")
 
 
 def _is_data_row(row: str, ask: Ask) -> bool:
-    if ask.codes & _with_hex(raw_tokens(row)):
+    if ask.codes & with_hex(raw_tokens(row)):
         return True
     return any(holds_value(k, row) for k in ask.kinds)
 
@@ -425,7 +388,7 @@ def _meets_open_part(line: str, open_part: Ask) -> bool:
 def _open_part(ask: Ask, lines: list[str]) -> Ask:
     """Return ``ask`` without what ``lines`` already answer."""
     said = set(terms(" ".join(lines)))
-    tokens = _with_hex(raw_tokens(" ".join(lines)))
+    tokens = with_hex(raw_tokens(" ".join(lines)))
     folded = fold(" ".join(lines))
     return replace(
         ask,

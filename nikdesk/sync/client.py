@@ -244,9 +244,7 @@ class ServerApi:
             headers = {"Authorization": f"Bearer {token}"}
             self._send(lambda: self._http.post("/auth/logout", headers=headers))
 
-    def report_release(
-        self, device_id: str, version: int | None, root_version: int | None
-    ) -> None:
+    def report_release(self, device_id: str, version: int | None, root_version: int | None) -> None:
         """Tell the server which index release this device runs (the admin's overview).
 
         Best effort: the caller opens this client with ``retry_seconds=0`` (one attempt).

@@ -45,9 +45,7 @@ def expires_in(days: float) -> datetime:
     return datetime.now(UTC).replace(microsecond=0) + timedelta(days=days)
 
 
-def _write_private(
-    keydir: Path, role: str, signer: CryptoSigner, passphrase: bytes | None
-) -> None:
+def _write_private(keydir: Path, role: str, signer: CryptoSigner, passphrase: bytes | None) -> None:
     from cryptography.hazmat.primitives import serialization
 
     data = signer.private_bytes

@@ -1,0 +1,49 @@
+"""How a line of a manual spells what a question asks: register addresses, German act nouns,
+compound parts. Used by :mod:`nikdesk.agent.lines` to match lines against a question.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from nikdesk.core.text import raw_tokens, terms
+
+# a hex register written "0x0886", "0886H" or "080fh": one address. The H-form has four
+# digits and a leading 0 or a hex letter ("1000h" are hours, "100Ah" amp-hours)
+_HEX = re.compile(r"^(?:0x([0-9a-f]{2,6})|((?=[0-9a-f]{4}h$)(?:0|\d*[a-f])[0-9a-f]*)h)$")
+_AMP_HOURS = re.compile(r"^\d+ah$")
+
+
+def hex_spelling(token: str) -> str | None:
+    """Return a hex register token in the one spelling "0x0886" (None: no register)."""
+    found = None if _AMP_HOURS.match(token) else _HEX.match(token)
+    return f"0x{int(found.group(1) or found.group(2), 16):04x}" if found else None
+
+
+def with_hex(tokens: Iterable[str]) -> frozenset[str]:
+    """Return ``tokens`` with each hex register also in one spelling ("0886h" -> "0x0886")."""
+    tokens = set(tokens)
+    return frozenset(tokens | {h for t in tokens if (h := hex_spelling(t))})
+
+
+def one_spelling(codes: Iterable[str]) -> frozenset[str]:
+    """Return the question's codes, a hex register in the one spelling only (counted once)."""
+    return frozenset(hex_spelling(c) or c for c in codes)
+
+
+# German nouns in -ung name the verb's act: "Ladung" answers "laden", "Entladung" "entladen"
+_UNG = re.compile(r"^(?!achtung$)([a-z]{3,})ung(en)?$")  # "Achtung!" is no act of "achten"
+
+
+def line_terms(line: str) -> set[str]:
+    """Return the search terms of ``line``, with each "-ung" noun's verb ("Ladung" -> "laden")."""
+    found = set(terms(line))
+    found |= {t for m in map(_UNG.match, raw_tokens(line)) if m for t in terms(m.group(1) + "en")}
+    return found
+
+
+def shares_part(word: str, token: str, size: int = 7) -> bool:
+    """Tell whether two compounds share a part ("temperaturbereich" ~ "umgebungstemperatur")."""
+    parts = (word[i : i + size] for i in range(len(word) - size + 1))
+    return len(token) >= size and any(part in token for part in parts)
