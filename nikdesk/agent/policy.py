@@ -46,8 +46,6 @@ RELATED = 2  # passages offered as "siehe auch" when the manuals do not answer
 # no answerable question was)
 CLARIFY_TOP = 5
 CLARIFY_SHARE = 0.2
-# a question without a maker's word: any maker among this many hits counts
-GENERIC_SHARE, GENERIC_TOP = 0.0, 10
 MAX_OPTIONS = 4
 
 
@@ -126,9 +124,11 @@ class EvidencePolicy:
         if may_clarify and not catalog().names_device(question):
             # a question in words every maker's manuals use ("Which TCP port for Modbus
             # TCP?") fits each of them, however far ahead one manual's wording ranks it
-            specific = bool(self.maker_words(question))
-            share, top = (CLARIFY_SHARE, CLARIFY_TOP) if specific else (GENERIC_SHARE, GENERIC_TOP)
-            close = [h for h in hits[:top] if h.score >= share * hits[0].score]
+            close = (
+                [h for h in hits[:CLARIFY_TOP] if h.score >= CLARIFY_SHARE * hits[0].score]
+                if self.maker_words(question)
+                else hits
+            )
             options = self.device_options(close)
             if len(options) >= 2:
                 return Verdict("clarify", "several devices fit", tuple(options))

@@ -8,6 +8,7 @@ install finished (``releaseChanged``), between answers.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -146,12 +147,7 @@ class UpdateDialog(QDialog):
         self.source = source
         self.message.clear()
         self.progress.setRange(0, 0)
-        op = Operation(lambda: self.client.check(source), self)
-        op.on_success(self._show_offer).on_failure(self._failed)
-        op.on_finished(lambda: self._busy(False))
-        self.operation = op
-        self._busy(True)
-        return op.run()
+        return self._start(Operation(lambda: self.client.check(source), self), self._show_offer)
 
     def _show_offer(self, offer: Any) -> None:
         self.offer.setText(offer.summary())
@@ -171,11 +167,7 @@ class UpdateDialog(QDialog):
 
         op = Operation(work, self)
         op.with_progress(self._on_progress)
-        op.on_success(self._installed).on_failure(self._failed)
-        op.on_finished(lambda: self._busy(False))
-        self.operation = op
-        self._busy(True, cancellable=True)
-        return op.run()
+        return self._start(op, self._installed, cancellable=True)
 
     def install_from_file(self) -> None:
         """Ask for an update file (USB stick) and install it, verified like a download."""
@@ -216,11 +208,16 @@ class UpdateDialog(QDialog):
 
     def rollback(self) -> Operation:
         """Go back to the previous release (in the background: the server is told too)."""
-        op = Operation(self.client.rollback, self)
-        op.on_success(self._rolled_back).on_failure(self._failed)
+        return self._start(Operation(self.client.rollback, self), self._rolled_back)
+
+    def _start(
+        self, op: Operation, on_success: Callable[[Any], None], cancellable: bool = False
+    ) -> Operation:
+        """Run ``op`` in the background with the dialog busy; errors are shown in German."""
+        op.on_success(on_success).on_failure(self._failed)
         op.on_finished(lambda: self._busy(False))
         self.operation = op
-        self._busy(True)
+        self._busy(True, cancellable=cancellable)
         return op.run()
 
     def _rolled_back(self, status: Any) -> None:
