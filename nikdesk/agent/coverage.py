@@ -37,6 +37,10 @@ _LEADER = re.compile(r"\.{6,}|…{3,}")
 MIN_WORDS = 9  # fewer words than this is a title page or a bare heading
 CONTACT_SIGNS = 3  # this many address/contact signs make a cover or contact page
 FIGURE_NUMERIC = 0.5  # share of tokens with digits in a text (not a table) of axis labels
+# a data sheet's numbered notes cut off from its table: "1: Testbedingungen: 25°C, … 2: Siehe
+# Batterie-Garantieerklärung …" (a second note must follow: "1: Low" alone may be a value list)
+_NUMBERED_NOTES = re.compile(r"^\s*1\s*:\s+\S.*?\s2\s*:\s+\S", re.DOTALL)
+NOTES_MAX_CHARS = 400
 
 PROTOCOL_DOC = re.compile(
     r"modbus|protocol|protokoll|\bapi\b|register|communication|kommunikation|\bhex\b|sunspec"
@@ -76,7 +80,7 @@ def is_filler(text: str) -> bool:
         return True
     if len(_HISTORY.findall(text)) >= 2:
         return True  # a document history: "2022-1-29 | wangjia nxing | Add … | V3.19"
-    if is_footnote(text) and " | " not in text:
+    if (is_footnote(text) or _is_numbered_notes(text)) and " | " not in text:
         return True  # a table's notes cut off from it (the chunker keeps most with their table)
     if len(_LEADER.findall(text)) >= 2:
         return True  # a table of contents: "Serial port configuration ........ 4"
@@ -86,6 +90,10 @@ def is_filler(text: str) -> bool:
         if tokens and numeric / len(tokens) >= FIGURE_NUMERIC and not _has_sentence(text):
             return True
     return False
+
+
+def _is_numbered_notes(text: str) -> bool:
+    return len(text) <= NOTES_MAX_CHARS and bool(_NUMBERED_NOTES.match(text))
 
 
 def _has_sentence(text: str) -> bool:

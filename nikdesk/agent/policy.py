@@ -40,6 +40,10 @@ MIN_LINE = 1.0  # a passage whose best line scores below this answers nothing of
 NAMED_SHARE = 0.5  # documents routed at least this share of the best are the named device's
 FOLLOW_UP = 2  # passages a technical-data follow-up search may add
 TECH_DATA_WORDS = "Technische Daten technical data specifications"
+# a hit whose passage is filler (a table's notes, a caption) stands for its page: the page's
+# passage answering best is quoted instead when its best line scores at least this share of
+# the filler's (swept on the tuning sets: 0.5 let title pages' other passages in)
+FILLER_SWAP_SHARE = 0.7
 RELATED = 2  # passages offered as "siehe auch" when the manuals do not answer
 # "does the question fit several devices?": the top hits scoring at least this share of the
 # best come from two or more makers (swept on 85 questions: 10 of 15 ambiguous asked back,
@@ -237,6 +241,32 @@ class EvidencePolicy:
             return None
         files = tuple(sorted(self.docs[d].file for d in named))
         return f"{question} {TECH_DATA_WORDS}", files
+
+    def instead_of_filler(self, question: str, hits: list[Hit]) -> list[Hit]:
+        """Return ``hits`` with each filler passage replaced by the best passage of its page.
+
+        The search ranks pages by their best-matching passage; on a data sheet that can be
+        the notes under the table ("1: Testbedingungen: 25°C … Laden und Entladen") rather
+        than the row stating the value ("Umgebungstemperatur zum Betrieb | Ladung: 0 bis
+        50 °C …"). The page keeps its rank; the passage quoted for it is the one whose best
+        line answers the question (at least MIN_LINE and FILLER_SWAP_SHARE of the filler's).
+        """
+        seen = {h.chunk.id for h in hits}
+        out: list[Hit] = []
+        for hit in hits:
+            if is_filler(hit.chunk.text):
+                floor = max(MIN_LINE, FILLER_SWAP_SHARE * quote(hit.chunk.text, question).score)
+                scored = [
+                    (quote(c.text, question).score, c)
+                    for c in self.retriever.page_chunks(hit.chunk)
+                    if c.id not in seen and not is_filler(c.text)
+                ]
+                best = max(scored, key=lambda sc: sc[0], default=None)
+                if best is not None and best[0] >= floor:
+                    seen.add(best[1].id)
+                    hit = replace(hit, chunk=best[1])
+            out.append(hit)
+        return out
 
     def value_siblings(self, question: str, hits: list[Hit]) -> list[Hit]:
         """Return hits with, after each, the passage of its page stating the asked value.

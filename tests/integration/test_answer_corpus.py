@@ -29,6 +29,21 @@ def test_the_stacking_row_is_the_key_line(agent: Agent) -> None:
     assert any(s.file.startswith("Sungrow_SBR") and s.page == 2 for s in result.sources)
 
 
+def test_a_page_found_by_its_table_notes_is_quoted_by_its_answering_row(agent: Agent) -> None:
+    # the search finds the data sheet page by its notes ("1: Testbedingungen: 25°C … Laden
+    # und Entladen"); the row stating the operating temperatures is quoted for it
+    result = collect(
+        agent.run(
+            "Sungrow SBR Speicher steht in der unbeheizten Garage. In welchem "
+            "Temperaturbereich darf er geladen bzw. entladen werden?"
+        )
+    )
+    assert result.outcome == "answer"
+    assert "-20 bis 50 °C" in key_lines(result.answer)
+    assert "Testbedingungen" not in result.answer
+    assert result.sources[0].file.startswith("Sungrow_SBR") and result.sources[0].page == 2
+
+
 def test_the_baud_rate_is_the_key_line_not_the_paragraph(agent: Agent) -> None:
     result = collect(agent.run("Welche Baudrate nutzt VE.Direct?"))
     assert result.outcome == "answer"

@@ -116,6 +116,10 @@ def test_flattened_register_table_is_cut_at_each_register() -> None:
         "SMA Solar Technology AG Sonnenallee 1 34266 Niestetal Tel. +49 561 9522-0 www.SMA.de",
         "100.00% 98.00% 96.00% Vdc=380 V Vdc=600 V 0 2000 4000 6000 8000 10000",
         "Introduction ............................ 2 Physical interface .................. 2",
+        # a data sheet's numbered notes cut off from its table (Sungrow SBR p. 2)
+        "1: Testbedingungen: 25°C, 100 % Entladungstiefe (DOD), 0,2C Laden und Entladen "
+        "2: Siehe Batterie-Garantieerklärung für bedingte Anwendung.\n"
+        "© 2022 Sungrow Power Supply Co., Ltd. Alle Rechte vorbehalten. Version 14",
     ],
 )
 def test_filler_is_recognised(text: str) -> None:
@@ -123,6 +127,8 @@ def test_filler_is_recognised(text: str) -> None:
 
 
 def test_passages_with_content_are_no_filler() -> None:
+    # a value list is no set of notes: one "1:" without a "2:" note after it
+    assert not is_filler("1: Netzbetrieb aktiv, die Anlage speist ins Netz ein und lädt.")
     assert not is_filler(SBR_CURRENT)
     assert not is_filler(VEDIRECT)
     assert not is_filler(GROWATT_WARNINGS)
