@@ -341,7 +341,11 @@ def quote(
         last = i
     # under a heading key the value line comes first, then the lines for other parts
     under = [*_heading_value(units, best, keep), *_answer_after(units, best, keep, ask)]
-    also = tuple(dict.fromkeys([*under, *(units[i] for i in keys[1:])]))
+    bold = [best, *keys[1:]]
+    # a bold lead-in ("… are used as default values:") is answered by the lines under it
+    listed = [units[i] for k in bold for i in _listed_after(units, k, keep)]
+    also = tuple(dict.fromkeys([*under, *(units[i] for i in keys[1:]), *listed]))
+    also = tuple(line for line in also if line != units[best])
     return Quote(tuple(out), units[best], scores[best], also)
 
 
@@ -400,6 +404,24 @@ def _open_part(ask: Ask, lines: list[str]) -> Ask:
         kinds=tuple(k for k in ask.kinds if not any(holds_value(k, ln) for ln in lines)),
         colours=frozenset() if ask.colours & tokens else ask.colours,
     )
+
+
+LISTED = 3  # lines under a bold lead-in set in bold too
+
+
+def _listed_after(units: list[str], lead: int, keep: set[int]) -> list[int]:
+    # "the following TCP-Port and MODBUS-Unit-ID are used as default values:" -> the rows
+    # "TCP-Port | 1502 (dec)" and "Unit-ID1 | 71 (dec)" under it, up to the next lead-in
+    if not units[lead].rstrip().endswith(":") or _is_heading(units[lead]):
+        return []
+    out: list[int] = []
+    for i in range(lead + 1, min(lead + 1 + LISTED, len(units))):
+        if i not in keep or units[i] == "…":
+            break
+        out.append(i)
+        if units[i].rstrip().endswith(":"):
+            break
+    return out
 
 
 def _heading_value(units: list[str], best: int, keep: set[int]) -> tuple[str, ...]:

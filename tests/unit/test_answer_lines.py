@@ -283,3 +283,18 @@ def test_no_further_key_line_for_the_device_name_and_a_number_alone() -> None:
     finally:
         set_device_names(frozenset())
     assert found.key == "Baud rate: 19200" and found.also == ()
+
+
+def test_the_rows_under_a_bold_lead_in_are_bold() -> None:
+    # Kostal Modbus-TCP p. 17: both default values answer "Welche Standardwerte gelten?"
+    passage = (
+        "3.1 TCP-Port and Unit-ID\n"
+        "To access the inverter via MODBUS / TCP, the following TCP-Port and MODBUS-Unit-ID "
+        "are used as default values:\n"
+        "TCP-Port | 1502 (dec)\n"
+        "Unit-ID1 | 71 (dec)"
+    )
+    found = quote(passage, "Kostal Plenticore: Welche Standardwerte gelten für Modbus TCP?")
+    bold = {found.key, *found.also}
+    assert {"TCP-Port | 1502 (dec)", "Unit-ID1 | 71 (dec)"} <= bold
+    assert "3.1 TCP-Port and Unit-ID" not in bold  # a heading is no lead-in
