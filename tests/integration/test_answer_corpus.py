@@ -44,6 +44,20 @@ def test_a_page_found_by_its_table_notes_is_quoted_by_its_answering_row(agent: A
     assert result.sources[0].file.startswith("Sungrow_SBR") and result.sources[0].page == 2
 
 
+def test_a_german_setting_name_finds_the_english_register_row(agent: Agent) -> None:
+    # "Vorrang" is "priority" in SRNE's English register table (resources/glossary): without
+    # it the search quoted only the table's first page
+    result = collect(
+        agent.run(
+            "SRNE Hybrid-Wechselrichter soll per Modbus auf SBU-Vorrang umgestellt werden. "
+            "Welches Register schreibe ich und mit welchem Wert?"
+        )
+    )
+    assert result.outcome == "answer"
+    assert all(s.file.startswith("SRNE") for s in result.sources)
+    assert any(s.page == 4 for s in result.sources)
+
+
 def test_the_baud_rate_is_the_key_line_not_the_paragraph(agent: Agent) -> None:
     result = collect(agent.run("Welche Baudrate nutzt VE.Direct?"))
     assert result.outcome == "answer"
