@@ -1,8 +1,4 @@
-"""Tell passages that answer from passages that only fill space, and documents from their type.
-
-Filler: a title page ("VE.Direct Protocol"), a cover with the maker's postal address, chart
-axis labels ("100.00% … Vdc=380 V"), a heading without content. A passage is filler by its
-shape, whatever the question.
+"""Tell documents by their type, and questions a type of document cannot answer.
 
 Document types: an API or register/protocol document describes a device's data interface,
 not its installation. A question about fuses, breakers, RCDs, cable cross-sections or
@@ -15,32 +11,6 @@ from __future__ import annotations
 import re
 
 from nikdesk.core.text import fold
-from nikdesk.ingest.chunking import is_footnote
-
-_WORD = re.compile(r"[a-zäöüß]{3,}", re.IGNORECASE)
-_TOKEN = re.compile(r"\S+")
-# kinds of contact detail; a cover or contact page shows several of them
-_CONTACT = (
-    re.compile(r"\btel\b|\btelefon\b|\bphone\b|\bfax\b|\bhotline\b", re.IGNORECASE),
-    re.compile(r"e-?mail|@\w", re.IGNORECASE),
-    re.compile(r"www\.|https?://", re.IGNORECASE),
-    re.compile(r"\bgmbh\b|\bco\. ?kg\b|\bag\b|\bltd\b|\binc\b", re.IGNORECASE),
-    re.compile(r"str(asse|aße|\.)\s|\bstreet\b|\broad\b|\bpostfach\b", re.IGNORECASE),
-    re.compile(r"\b[A-Z]?-?\d{5}\s+[A-ZÄÖÜ][a-zäöü]+\b(?!\s*(?:bits?|bytes?|baud)\b)"),
-)
-CONTACT_WORDS = 80  # a contact page is short; a long passage with a URL is content
-_HISTORY = re.compile(
-    r"^(?:v?\d+(?:\.\d+)+\s*\|\s*)?(?:19|20)\d\d[-./]\d{1,2}(?:[-./]\d{1,2})?\b.*\|",
-    re.MULTILINE | re.IGNORECASE,
-)
-_LEADER = re.compile(r"\.{6,}|…{3,}")
-MIN_WORDS = 9  # fewer words than this is a title page or a bare heading
-CONTACT_SIGNS = 3  # this many address/contact signs make a cover or contact page
-FIGURE_NUMERIC = 0.5  # share of tokens with digits in a text (not a table) of axis labels
-# a data sheet's numbered notes cut off from its table: "1: Testbedingungen: 25°C, … 2: Siehe
-# Batterie-Garantieerklärung …" (a second note must follow: "1: Low" alone may be a value list)
-_NUMBERED_NOTES = re.compile(r"^\s*1\s*:\s+\S.*?\s2\s*:\s+\S", re.DOTALL)
-NOTES_MAX_CHARS = 400
 
 PROTOCOL_DOC = re.compile(
     r"modbus|protocol|protokoll|\bapi\b|register|communication|kommunikation|\bhex\b|sunspec"
@@ -68,37 +38,6 @@ DATA_QUESTION = re.compile(
     r"register|modbus|\bapi\b|auslesen|ausles|abfrag|\blese|\bread|\bquery|\bpoll|liefert"
     r"|json|payload|\bwert\b|\bvalue\b|skalier|scal|protokoll|protocol|\bbit\b|anfrage"
 )
-
-
-def is_filler(text: str) -> bool:
-    """Tell whether a passage says nothing a technician can use (title, address, chart labels)."""
-    words = _WORD.findall(text)
-    if len(words) < MIN_WORDS and " | " not in text:
-        return True  # a table row with a code and its meaning is short, yet content
-    signs = sum(bool(p.search(text)) for p in _CONTACT)
-    if signs >= CONTACT_SIGNS and len(words) < CONTACT_WORDS:
-        return True
-    if len(_HISTORY.findall(text)) >= 2:
-        return True  # a document history: "2022-1-29 | wangjia nxing | Add … | V3.19"
-    if (is_footnote(text) or _is_numbered_notes(text)) and " | " not in text:
-        return True  # a table's notes cut off from it (the chunker keeps most with their table)
-    if len(_LEADER.findall(text)) >= 2:
-        return True  # a table of contents: "Serial port configuration ........ 4"
-    if " | " not in text:
-        tokens = _TOKEN.findall(text)
-        numeric = sum(any(ch.isdigit() for ch in t) for t in tokens)
-        if tokens and numeric / len(tokens) >= FIGURE_NUMERIC and not _has_sentence(text):
-            return True
-    return False
-
-
-def _is_numbered_notes(text: str) -> bool:
-    return len(text) <= NOTES_MAX_CHARS and bool(_NUMBERED_NOTES.match(text))
-
-
-def _has_sentence(text: str) -> bool:
-    # four plain words in a row: prose, not axis labels
-    return bool(re.search(r"(?:\b[a-zäöüß]{3,}\b[,;]?\s+){3}[a-zäöüß]{3,}", text, re.IGNORECASE))
 
 
 def is_protocol_document(file: str, title: str) -> bool:

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, replace
 
 from nikdesk.agent.compose import device_label
-from nikdesk.agent.coverage import asks_installation, is_filler, is_protocol_document
+from nikdesk.agent.coverage import asks_installation, is_protocol_document
 from nikdesk.agent.guards import (
     AnswerType,
     asked_types,
@@ -22,6 +22,7 @@ from nikdesk.agent.guards import (
 )
 from nikdesk.agent.lines import quote, set_device_names, set_term_weights
 from nikdesk.core.text import STOPWORDS, fold
+from nikdesk.retrieval.filler import is_filler
 from nikdesk.retrieval.hybrid import Retriever, code_tokens, error_codes
 from nikdesk.retrieval.types import Hit
 

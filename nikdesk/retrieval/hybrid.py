@@ -16,6 +16,7 @@ from nikdesk.core.text import fold, raw_tokens
 from nikdesk.retrieval.bundle import IndexManifest, open_sqlite_readonly, read_manifest
 from nikdesk.retrieval.dense import DenseIndex
 from nikdesk.retrieval.embedders import Embedder
+from nikdesk.retrieval.filler import is_filler
 from nikdesk.retrieval.lexical import lexical_search, load_vocabulary
 from nikdesk.retrieval.rerank import Reranker
 from nikdesk.retrieval.routing import DocumentRouter
@@ -34,6 +35,9 @@ CODE_BOOST = 0.3  # chunk defining all exact codes of the question (E050, 40069)
 ERROR_BOOST = 1.0  # chunk defining all error codes the question names ("Error 303")
 ROUTE_BOOST = 0.5  # chunks of the documents the question names
 MIN_WEIGHT = 0.15  # the weight of a word on every page (see Retriever.term_weights)
+# a filler passage (title page, caption, table notes: see filler.py) that shares the question's
+# words says nothing of it: its score is scaled by this (tuning sets: hit@5 0.941 -> 0.945)
+FILLER_WEIGHT = 0.7
 
 
 @dataclass(frozen=True)
@@ -408,6 +412,8 @@ def _boost(
 ) -> list[tuple[int, float]]:
     """Lift chunks of the documents the question names and chunks quoting its exact codes.
 
+    Filler passages (a title page, a caption) sink: they share the device's name, not the fact.
+
     A chunk defining every error code the question names ("Error 303", "ERR 33") is lifted
     most: the rest of the manual shares the device's name, not the code.
     """
@@ -419,6 +425,8 @@ def _boost(
             match = _code_match(chunks[cid].text, codes)
             defines_errors = bool(errors) and match >= 1.0
             score += (ERROR_BOOST if defines_errors else CODE_BOOST) * match
+        if is_filler(chunks[cid].text):
+            score *= FILLER_WEIGHT
         lifted.append((cid, score))
     return sorted(lifted, key=lambda item: -item[1])
 

@@ -54,6 +54,18 @@ def test_german_question_finds_english_page(corpus_retriever: Retriever) -> None
     assert ("Fronius_Datamanager_Manual_EN.pdf", 21) in [(h.file, h.page) for h in hits]
 
 
+def test_filler_pages_sink_below_pages_that_say_something(
+    corpus_retriever: Retriever,
+) -> None:
+    from nikdesk.retrieval.filler import is_filler
+
+    # the DDSU666-H manual's captions ("Figure 2-1 DDSU666-H") and its contents page share
+    # the question's device name and nothing else
+    hits = corpus_retriever.search("DDSU666-H Betriebsspannung")
+    assert not any(is_filler(h.chunk.text) for h in hits[:5])
+    assert any(h.chunk.page_start == 20 for h in hits[:5])  # the specifications page
+
+
 def test_filters_by_document_and_manufacturer(corpus_retriever: Retriever) -> None:
     hits = top(corpus_retriever, "Modbus address", files=("Deye_SUN_Inverter_Modbus_EN.pdf",))
     assert hits and {h.file for h in hits} == {"Deye_SUN_Inverter_Modbus_EN.pdf"}

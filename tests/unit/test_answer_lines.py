@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from nikdesk.agent.coverage import asks_installation, is_filler, is_protocol_document
+from nikdesk.agent.coverage import asks_installation, is_protocol_document
 from nikdesk.agent.lines import (
     ask_of,
     key_line,
@@ -17,6 +17,7 @@ from nikdesk.agent.lines import (
     restates,
     set_device_names,
 )
+from nikdesk.retrieval.filler import is_filler
 from nikdesk.retrieval.routing import DocumentRouter
 
 # Sungrow_SBR096-256_Datenblatt_DE.pdf p. 2
