@@ -18,11 +18,62 @@ _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Za-z])(?=\d{2,})")
 _SQUASH = re.compile(r"[^0-9a-z]+")
 _VERSIONISH = re.compile(r"^(v\d+|\d{1,3}|[a-z]|de|en)$")
 MAX_SHARED = 3  # a name in more documents than this is not a product name
+# words of a document's type or interface, not of a device: "Modbus TCP" in a question names a
+# protocol every maker speaks, even where only one file name reads "Modbus-TCP" (Kostal)
+GENERIC_NAMES = frozenset(
+    [
+        "modbus",
+        "tcp",
+        "rtu",
+        "protocol",
+        "protokoll",
+        "interface",
+        "schnittstelle",
+        "communication",
+        "kommunikation",
+        "control",
+        "hex",
+        "api",
+        "http",
+        "json",
+        "register",
+        "registertabelle",
+        "documentation",
+        "dokumentation",
+        "doku",
+        "manual",
+        "handbuch",
+        "instructions",
+        "user",
+        "benutzerhandbuch",
+        "bedienungsanleitung",
+        "betriebsanleitung",
+        "installation",
+        "installations",
+        "installationshilfe",
+        "montageanleitung",
+        "schnelleinstieg",
+        "datenblatt",
+        "datasheet",
+        "firmware",
+        "upgrade",
+        "update",
+        "local",
+        "spec",
+    ]
+)
 SUBSTRING_MIN = 5  # names this long also match inside compounds ("Datamanager-Karte")
 
 
 def _squash(text: str) -> str:
     return _SQUASH.sub("", fold(text))
+
+
+def is_generic(name: str) -> bool:
+    """Tell whether ``name`` is made only of document-type words ("modbustcp", "tcprtu")."""
+    if not name:
+        return True
+    return any(name.startswith(word) and is_generic(name[len(word) :]) for word in GENERIC_NAMES)
 
 
 def names_of(*labels: str) -> set[str]:
@@ -33,7 +84,12 @@ def names_of(*labels: str) -> set[str]:
             pieces = [part, *_CAMEL.split(part)]
             for piece in pieces:
                 for token in raw_tokens(piece):
-                    if len(token) >= 2 and not _VERSIONISH.match(token) and token not in STOPWORDS:
+                    if (
+                        len(token) >= 2
+                        and not _VERSIONISH.match(token)
+                        and token not in STOPWORDS
+                        and not is_generic(token)
+                    ):
                         names.add(token)
     return names
 

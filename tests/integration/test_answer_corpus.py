@@ -198,3 +198,12 @@ def test_a_question_in_every_makers_words_asks_which_device(agent: Agent) -> Non
     policy = agent.policy
     assert policy.maker_words("Der Anlagen-Setup-Assistent findet meine Speedwire-Geräte nicht")
     assert not policy.maker_words("Which TCP port do I have to use for Modbus TCP?")
+
+
+def test_a_protocol_name_in_one_file_name_names_no_device(agent: Agent) -> None:
+    # only Kostal's file reads "Modbus-TCP", yet Kostal, SolaX, go-e and E3/DC all state a port
+    result = collect(agent.run("Which TCP port do I have to use for Modbus TCP?"))
+    assert result.outcome == "clarify"
+    named = collect(agent.run("Which TCP port does the Kostal Plenticore use for Modbus TCP?"))
+    assert named.outcome == "answer"
+    assert any(s.file.startswith("Kostal") and s.page == 17 for s in named.sources)

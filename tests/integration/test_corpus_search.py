@@ -87,7 +87,9 @@ def test_dev_set_hybrid_beats_single_retrievers(corpus_retriever: Retriever) -> 
     hit5 = {mode: kinds["ALL"].as_dict()["hit@5"] for mode, kinds in result.items()}
     print("dev hit@5:", hit5)
     assert hit5["hybrid"] >= 0.75
-    assert hit5["hybrid"] > hit5["dense"] and hit5["hybrid"] > hit5["lexical"]
+    # lexical alone reaches the same 24 of 25 since protocol words ("Modbus TCP") stopped
+    # routing to one maker's manual: fusion must match it and beat dense
+    assert hit5["hybrid"] > hit5["dense"] and hit5["hybrid"] >= hit5["lexical"]
 
 
 def test_team_set_hybrid_holds_up(corpus_retriever: Retriever) -> None:

@@ -299,3 +299,18 @@ def test_the_rows_under_a_bold_lead_in_are_bold() -> None:
     bold = {found.key, *found.also}
     assert {"TCP-Port | 1502 (dec)", "Unit-ID1 | 71 (dec)"} <= bold
     assert "3.1 TCP-Port and Unit-ID" not in bold  # a heading is no lead-in
+
+
+def test_protocol_and_document_words_name_no_device() -> None:
+    from nikdesk.retrieval.routing import is_generic
+
+    router = DocumentRouter(
+        [
+            ("kostal", "Kostal_Modbus-TCP_SunSpec_Interface_with_Control.pdf", ""),
+            ("solax", "SolaX_Hybrid_X1-X3_G4_Modbus_TCP-RTU_V3.21.pdf", ""),
+            ("goe", "go-e_Charger_Modbus_TCP_API.pdf", ""),
+        ]
+    )
+    assert router.scores("Which TCP port do I have to use for Modbus TCP?") == {}
+    assert set(router.scores("Kostal Modbus-TCP: welcher Port?")) == {"kostal"}
+    assert is_generic("modbustcp") and is_generic("tcprtu") and not is_generic("kostal")
