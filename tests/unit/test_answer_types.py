@@ -26,6 +26,14 @@ def test_plain_questions_ask_for_no_particular_kind() -> None:
     assert asked_types("Der Wechselrichter zeigt E050 an. Was tun?") == []
 
 
+def test_a_pressure_is_a_kind_of_value_a_key_line_states() -> None:
+    (kind,) = asked_types("Ab welchem Druck muss ich die Sole nachfüllen?", strict_only=False)
+    assert kind.name == "pressure"
+    assert holds_value(kind, "Der Druck muss mindestens 0,5 bar betragen.")
+    assert not holds_value(kind, "Der Druck kann durch die Temperatur leicht schwanken.")
+    assert asked_types("Welche Taste drücke ich für den Tastendruck?", strict_only=False) == []
+
+
 @pytest.mark.parametrize(
     ("kind", "passage", "expected"),
     [
