@@ -431,6 +431,11 @@ def _heading_value(units: list[str], best: int, keep: set[int]) -> tuple[str, ..
     return ()
 
 
+RESTATE_SHARE = 0.8  # of a line's words in the question: the line restates it
+CONDITION_SHARE = 0.6  # ... of a "Wenn …, …" line's condition: the condition restates it
+_CONDITION = re.compile(r"^\s*(wenn|falls|sobald|if|when)\b", re.IGNORECASE)
+
+
 def restates(line: str, question: str) -> bool:
     """Tell whether ``line`` only restates the question (the symptom, the message shown).
 
@@ -446,7 +451,16 @@ def _restates(line: str, ask: Ask) -> bool:
         return False  # "Baud rate: 19200" states a value the question does not hold
     if not ask.negated and _NEGATION.search(fold(line)):
         return False  # "… darf nicht im Freien …" answers "Darf … im Freien …?"
-    return len(said) >= 3 and len(said & (ask.terms | ask.names)) >= 0.8 * len(said)
+    if len(said) >= 3 and len(said & (ask.terms | ask.names)) >= RESTATE_SHARE * len(said):
+        return True
+    # "Wenn der Fehler "Error 200" angezeigt wird, die rote LED dauerhaft leuchtet …, ist ein
+    # Lichtbogen aufgetreten.": the condition restates the symptom; the line after it
+    # ("Der AFCI hat ausgelöst …") goes on answering
+    if not _CONDITION.match(line) or "," not in line:
+        return False
+    condition = {t for t in terms(line[: line.rindex(",")], drop_stopwords=True) if not t.isdigit()}
+    shared = condition & (ask.terms | ask.names)
+    return len(condition) >= 3 and len(shared) >= CONDITION_SHARE * len(condition)
 
 
 def _answer_after(units: list[str], best: int, keep: set[int], ask: Ask) -> tuple[str, ...]:

@@ -314,3 +314,23 @@ def test_protocol_and_document_words_name_no_device() -> None:
     assert router.scores("Which TCP port do I have to use for Modbus TCP?") == {}
     assert set(router.scores("Kostal Modbus-TCP: welcher Port?")) == {"kostal"}
     assert is_generic("modbustcp") and is_generic("tcprtu") and not is_generic("kostal")
+
+
+def test_the_line_after_a_condition_restating_the_symptom_is_bold() -> None:
+    # Growatt MIC p. 17: the "Wenn …" line restates the display and LED; its next line answers
+    passage = (
+        "Wenn der Fehler “Error 200” im Display angezeigt wird, die rote LED dauerhaft "
+        "leuchtet und der Signaltongeber dauerhaft summt, ist ein Lichtbogen im System "
+        "aufgetreten.\n"
+        "Der AFCI hat ausgelöst und der Wechselrichter ist permanent heruntergefahren.\n"
+        "Testen Sie den AFCI nur in der unten beschriebenen Reihenfolge."
+    )
+    question = (
+        "Growatt MIC: Display zeigt Error 200, rote LED leuchtet dauerhaft. Was ist passiert?"
+    )
+    found = quote(passage, question)
+    assert found.key.startswith("Wenn der Fehler")
+    assert found.also[:1] == (
+        "Der AFCI hat ausgelöst und der Wechselrichter ist permanent heruntergefahren.",
+    )
+    assert not restates("Wenn die Batterie voll ist, schaltet das BMS ab.", question)
