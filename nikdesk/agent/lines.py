@@ -120,7 +120,7 @@ def ask_of(question: str) -> Ask:
         concepts=_concepts(question, names),
         names=frozenset(wanted & names),
         words=frozenset(t for t in raw if t.isalpha() and len(t) >= 5 and t not in names),
-        codes=one_spelling(_whole_codes(code_tokens(question) - names)),
+        codes=one_spelling(_whole_codes(code_tokens(question)) - names),
         quoted=tuple(q for q in quoted if q),
         pairs=tuple(dict.fromkeys(pairs)),
         kinds=tuple(asked_types(question, strict_only=False)),
@@ -136,6 +136,8 @@ def _concepts(question: str, names: frozenset[str]) -> tuple[tuple[tuple[str, fl
     forms: dict[frozenset[str], None] = {}  # in question order, a repeated word once
     for word in words:
         found = frozenset(terms(word, drop_stopwords=True)) | frozenset(expand(word))
+        if (tokens := raw_tokens(word)) and tokens[0] in names:
+            continue  # "BMV-702" names the device: its "702" is asked for no more than "BMV"
         if found - names:
             forms.setdefault(found - names)
     everything = sorted({f for found in forms for f in found})

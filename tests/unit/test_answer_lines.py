@@ -334,3 +334,19 @@ def test_the_line_after_a_condition_restating_the_symptom_is_bold() -> None:
         "Der AFCI hat ausgelöst und der Wechselrichter ist permanent heruntergefahren.",
     )
     assert not restates("Wenn die Batterie voll ist, schaltet das BMS ab.", question)
+
+
+def test_a_model_number_is_no_code_that_pins_a_line() -> None:
+    # "BMV-702" names the device; its "702" is no error number: the notes naming the model
+    # must not outrank the register row (Victron BMV-7xx HEX protocol p. 7)
+    set_device_names(frozenset({"bmv702", "bmv", "victron"}))
+    try:
+        passage = (
+            "Note 1: only available on BMV-702 and BMV-712\n"
+            "0x1005 | Peukert Coefficient | 05 | Un16 | 1..1.5 | 1.25 | 0.01 | -"
+        )
+        question = "Victron BMV-702: Unter welcher ID steht der Peukert-Koeffizient?"
+        assert "702" not in ask_of(question).codes
+        assert key_line(passage, question).startswith("0x1005")
+    finally:
+        set_device_names(frozenset())
