@@ -23,6 +23,7 @@ from nikdesk.agent.guards import (
 from nikdesk.agent.lines import quote, set_device_names, set_term_weights
 from nikdesk.core.text import STOPWORDS, fold
 from nikdesk.retrieval.filler import is_filler
+from nikdesk.retrieval.glossary import load_glossary
 from nikdesk.retrieval.hybrid import Retriever, code_tokens, error_codes
 from nikdesk.retrieval.types import Hit
 
@@ -52,6 +53,13 @@ RELATED = 2  # passages offered as "siehe auch" when the manuals do not answer
 CLARIFY_TOP = 5
 CLARIFY_SHARE = 0.2
 MAX_OPTIONS = 4
+
+
+# an abbreviation the question asks about ("OCPP", "MQTT", "KNX"): all capitals, no digits
+# (a model number such as "US3000C" or "PI30" is the router's business)
+_ABBREVIATION = re.compile(r"(?<![\w-])[A-Z]{3,8}(?![\w-])")
+# everyday abbreviations that ask for nothing ("im EFH", "BZW")
+_EVERYDAY = frozenset({"efh", "mfh", "zfh", "bzw", "usw", "ggf", "evtl", "inkl", "max", "min"})
 
 
 def _mentions(text: str, code: str) -> bool:
@@ -148,6 +156,15 @@ class EvidencePolicy:
                 related=self.related(question, hits),
                 interface_only=True,
             )
+        unnamed = self.absent_abbreviations(question, named)
+        if unnamed:
+            # "Kann die SmartEVSE per OCPP …?": a manual that never names OCPP does not say
+            return Verdict(
+                "not_found",
+                "abbreviation not in the named manuals",
+                missing=", ".join(unnamed),
+                related=self.related(question, hits),
+            )
         absent = self.absent_codes(question, named)
         if absent:
             # "Fehler 03" for a device whose manuals list no code 03: nothing to quote
@@ -211,6 +228,30 @@ class EvidencePolicy:
             if len(makers) == 1:
                 found.append(word)
         return found
+
+    def absent_abbreviations(self, question: str, named: set[str]) -> list[str]:
+        """Return the abbreviations of ``question`` that no manual of the named device uses.
+
+        "Kann der Fronius Datamanager per MQTT senden?": the manual never says "MQTT", so it
+        does not answer, whatever its pages about data export say. Names of devices and
+        makers do not count, nor an abbreviation whose glossary spelling the manual uses
+        ("RSE" is the "ripple control receiver"). Empty when the question names no device.
+        """
+        if not named:
+            return []
+        texts = [self.folded[d][1] for d in named]
+        glossary = load_glossary()
+        absent = []
+        for word in dict.fromkeys(_ABBREVIATION.findall(question)):
+            short = fold(word)
+            if short in self.retriever.router.names or short in _EVERYDAY:
+                continue
+            forms = [short, *(fold(p) for p in glossary.get(short, ()))]
+            if not any(
+                re.search(rf"(?<![a-z0-9]){re.escape(f)}", t) for f in forms for t in texts
+            ):
+                absent.append(word)
+        return absent
 
     def absent_codes(self, question: str, named: set[str]) -> list[str]:
         """Return the error codes ``question`` asks about that no named manual mentions.

@@ -207,3 +207,13 @@ def test_a_protocol_name_in_one_file_name_names_no_device(agent: Agent) -> None:
     named = collect(agent.run("Which TCP port does the Kostal Plenticore use for Modbus TCP?"))
     assert named.outcome == "answer"
     assert any(s.file.startswith("Kostal") and s.page == 17 for s in named.sources)
+
+
+def test_an_abbreviation_the_named_manual_never_uses_is_not_answered(agent: Agent) -> None:
+    result = collect(agent.run("Unterstützt die SmartEVSE v3 OCPP für die Abrechnung?"))
+    assert result.outcome == "not_found"
+    assert "OCPP" in result.answer
+    # an abbreviation the manual spells out in words still finds its page
+    rse = collect(agent.run("Fronius Datamanager: Wie schließe ich den RSE an?"))
+    assert rse.outcome == "answer"
+    assert any(s.file.startswith("Fronius") for s in rse.sources)
