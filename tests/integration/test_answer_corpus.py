@@ -217,3 +217,19 @@ def test_an_abbreviation_the_named_manual_never_uses_is_not_answered(agent: Agen
     rse = collect(agent.run("Fronius Datamanager: Wie schließe ich den RSE an?"))
     assert rse.outcome == "answer"
     assert any(s.file.startswith("Fronius") for s in rse.sources)
+
+
+def test_the_page_passage_that_answers_is_quoted_beside_the_one_the_search_found(
+    agent: Agent,
+) -> None:
+    # the search finds VE.Direct p. 15 by a passage of its error table without code 21; the
+    # page's passage with the row "Current sensor issue … | 21" is quoted beside it
+    result = collect(
+        agent.run(
+            "Mein Victron MPPT meldet über VE.Direct kurz ERR 21 beim Hochfahren. "
+            "Muss ich mir Sorgen machen?"
+        )
+    )
+    assert result.outcome == "answer"
+    assert any(s.page == 15 for s in result.sources)
+    assert "Current sensor issue" in key_lines(result.answer)
