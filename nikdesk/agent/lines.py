@@ -24,7 +24,7 @@ from nikdesk.agent.guards import AnswerType, asked_types, holds_value
 from nikdesk.agent.spelling import hex_spelling, line_terms, one_spelling, shares_part, with_hex
 from nikdesk.core.text import STOPWORDS, fold, raw_tokens, terms
 from nikdesk.retrieval.glossary import expand
-from nikdesk.retrieval.hybrid import code_tokens
+from nikdesk.retrieval.hybrid import code_tokens, error_codes
 
 LONG_LINE = 220  # a text line longer than this is cut into sentences / "Name: value" pieces
 QUOTE_CHARS = 600  # a quoted window around the key line stays under this
@@ -120,7 +120,11 @@ def ask_of(question: str) -> Ask:
         concepts=_concepts(question, names),
         names=frozenset(wanted & names),
         words=frozenset(t for t in raw if t.isalpha() and len(t) >= 5 and t not in names),
-        codes=one_spelling(_whole_codes(code_tokens(question)) - names),
+        codes=one_spelling(
+            _whole_codes(code_tokens(question))
+            - names
+            - (_model_numbers(question, names) - error_codes(question))
+        ),
         quoted=tuple(q for q in quoted if q),
         pairs=tuple(dict.fromkeys(pairs)),
         kinds=tuple(asked_types(question, strict_only=False)),
@@ -136,13 +140,34 @@ def _concepts(question: str, names: frozenset[str]) -> tuple[tuple[tuple[str, fl
     forms: dict[frozenset[str], None] = {}  # in question order, a repeated word once
     for word in words:
         found = frozenset(terms(word, drop_stopwords=True)) | frozenset(expand(word))
-        if (tokens := raw_tokens(word)) and tokens[0] in names:
+        if _names_device(raw_tokens(word), names):
             continue  # "BMV-702" names the device: its "702" is asked for no more than "BMV"
         if found - names:
             forms.setdefault(found - names)
     everything = sorted({f for found in forms for f in found})
     weights = _WEIGHTS(everything, question) if _WEIGHTS is not None and everything else {}
     return tuple(tuple(sorted((f, weights.get(f, 1.0)) for f in found)) for found in forms)
+
+
+_MODEL = re.compile(r"^([a-z]+)\d")
+
+
+def _names_device(tokens: list[str], names: frozenset[str]) -> bool:
+    # "bmv702": a device name itself, or a product name ("bmv") with a model number
+    if not tokens:
+        return False
+    prefix = _MODEL.match(tokens[0])
+    return tokens[0] in names or bool(prefix and prefix.group(1) in names)
+
+
+def _model_numbers(question: str, names: frozenset[str]) -> set[str]:
+    """Return the pieces with digits of the words naming a device ("bmv702", "702")."""
+    out: set[str] = set()
+    for word in re.split(r"[\s,;!?()]+", question):
+        tokens = raw_tokens(word)
+        if _names_device(tokens, names):
+            out.update(t for t in tokens if any(ch.isdigit() for ch in t))
+    return out
 
 
 def _whole_codes(codes: set[str]) -> frozenset[str]:
@@ -418,11 +443,11 @@ def _listed_after(units: list[str], lead: int, keep: set[int]) -> list[int]:
         return []
     out: list[int] = []
     for i in range(lead + 1, min(lead + 1 + LISTED, len(units))):
-        if i not in keep or units[i] == "…":
+        if i not in keep or units[i] == "…" or units[i].rstrip().endswith(":"):
+            break  # the next lead-in starts a list of its own
+        if _is_heading(units[i]):
             break
         out.append(i)
-        if units[i].rstrip().endswith(":"):
-            break
     return out
 
 

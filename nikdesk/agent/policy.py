@@ -25,6 +25,7 @@ from nikdesk.core.text import STOPWORDS, fold
 from nikdesk.retrieval.filler import is_filler
 from nikdesk.retrieval.glossary import load_glossary
 from nikdesk.retrieval.hybrid import Retriever, code_tokens, error_codes
+from nikdesk.retrieval.routing import is_generic
 from nikdesk.retrieval.types import Hit
 
 # Calibrated on the dev, team and agent question sets (see the issue-3 note): the best
@@ -60,9 +61,10 @@ MAX_OPTIONS = 4
 
 # an abbreviation the question asks about ("OCPP", "MQTT", "KNX"): all capitals, no digits
 # (a model number such as "US3000C" or "PI30" is the router's business)
-_ABBREVIATION = re.compile(r"(?<![\w-])[A-Z]{3,8}(?![\w-])")
+_ABBREVIATION = re.compile(r"(?<![\w-])[A-Z]{3,5}(?![\w-])")
 # everyday abbreviations that ask for nothing ("im EFH", "BZW")
 _EVERYDAY = frozenset({"efh", "mfh", "zfh", "bzw", "usw", "ggf", "evtl", "inkl", "max", "min"})
+SHOUTING = 0.3  # a question with this share of words in capitals shouts: no word is an abbreviation
 
 
 def _mentions(text: str, code: str) -> bool:
@@ -166,7 +168,7 @@ class EvidencePolicy:
                 "not_found",
                 "abbreviation not in the named manuals",
                 missing=", ".join(unnamed),
-                related=self.related(question, hits),
+                related=self.related(question, [h for h in hits if h.chunk.doc_id in named]),
             )
         absent = self.absent_codes(question, named)
         if absent:
@@ -242,12 +244,21 @@ class EvidencePolicy:
         """
         if not named:
             return []
+        words = re.findall(r"[A-Za-zÄÖÜäöüß]{3,}", question)
+        capitals = [w for w in words if w.isupper()]
+        if not capitals or len(capitals) >= SHOUTING * len(words):
+            return []  # "DRINGEND: … BITTE SCHNELL"
         texts = [self.folded[d][1] for d in named]
         glossary = load_glossary()
         absent = []
         for word in dict.fromkeys(_ABBREVIATION.findall(question)):
             short = fold(word)
-            if short in self.retriever.router.names or short in _EVERYDAY:
+            if (
+                short in self.retriever.router.names
+                or short in _EVERYDAY
+                or is_generic(short)  # "RTU", "TCP", "API": the protocol, not a feature
+                or short in STOPWORDS
+            ):
                 continue
             forms = [short, *(fold(p) for p in glossary.get(short, ()))]
             if not any(
@@ -301,6 +312,7 @@ class EvidencePolicy:
         """
         seen = {h.chunk.id for h in hits}
         out: list[Hit] = []
+        beside: list[Hit] = []  # after every hit: they must not crowd other makers' pages out
         for hit in hits:
             filler = is_filler(hit.chunk.text)
             own = quote(hit.chunk.text, question).score
@@ -311,14 +323,16 @@ class EvidencePolicy:
                 if c.id not in seen and not is_filler(c.text)
             ]
             best = max(scored, key=lambda sc: sc[0], default=None)
-            if not filler:
+            if best is None or best[0] < floor:
                 out.append(hit)
-            if best is not None and best[0] >= floor:
-                seen.add(best[1].id)
+                continue
+            seen.add(best[1].id)
+            if filler:
                 out.append(replace(hit, chunk=best[1]))
-            elif filler:
+            else:
                 out.append(hit)
-        return out
+                beside.append(replace(hit, chunk=best[1]))
+        return out + beside
 
     def value_siblings(self, question: str, hits: list[Hit]) -> list[Hit]:
         """Return hits with, after each, the passage of its page stating the asked value.

@@ -9,6 +9,7 @@ lower, the answer quotes the page's answering passage instead.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from nikdesk.ingest.chunking import is_footnote
 
@@ -32,12 +33,15 @@ _LEADER = re.compile(r"\.{6,}|…{3,}")
 MIN_WORDS = 9  # fewer words than this is a title page or a bare heading
 CONTACT_SIGNS = 3  # this many address/contact signs make a cover or contact page
 FIGURE_NUMERIC = 0.5  # share of tokens with digits in a text (not a table) of axis labels
-# a data sheet's numbered notes cut off from its table: "1: Testbedingungen: 25°C, … 2: Siehe
-# Batterie-Garantieerklärung …" (a second note must follow: "1: Low" alone may be a value list)
+# a data sheet's numbered notes cut off from its table, above the page's footer: "1:
+# Testbedingungen: 25°C, … 2: Siehe Batterie-Garantieerklärung … © 2022 Sungrow … Version 14"
+# (a value list "1: Netzbetrieb 2: Inselbetrieb" has no footer)
 _NUMBERED_NOTES = re.compile(r"^\s*1\s*:\s+\S.*?\s2\s*:\s+\S", re.DOTALL)
+_FOOTER = re.compile(r"©|\(c\) ?\d{4}|all rights reserved|alle rechte vorbehalten", re.IGNORECASE)
 NOTES_MAX_CHARS = 400
 
 
+@lru_cache(maxsize=4096)
 def is_filler(text: str) -> bool:
     """Tell whether a passage says nothing a technician can use (title, address, chart labels)."""
     words = _WORD.findall(text)
@@ -61,7 +65,11 @@ def is_filler(text: str) -> bool:
 
 
 def _is_numbered_notes(text: str) -> bool:
-    return len(text) <= NOTES_MAX_CHARS and bool(_NUMBERED_NOTES.match(text))
+    return (
+        len(text) <= NOTES_MAX_CHARS
+        and bool(_NUMBERED_NOTES.match(text))
+        and bool(_FOOTER.search(text))
+    )
 
 
 def _has_sentence(text: str) -> bool:

@@ -213,7 +213,14 @@ def test_an_abbreviation_the_named_manual_never_uses_is_not_answered(agent: Agen
     result = collect(agent.run("Unterstützt die SmartEVSE v3 OCPP für die Abrechnung?"))
     assert result.outcome == "not_found"
     assert "OCPP" in result.answer
-    # an abbreviation the manual spells out in words still finds its page
+    # shouting, a protocol's name and an abbreviation the manual spells out in words
+    # ("LCD" is its "Display", "RSE" its "ripple control signal receiver") ask for nothing new
+    for question in [
+        "DRINGEND: Growatt MIC zeigt Error 200, BITTE SCHNELL",
+        "SmartEVSE v3: Welche Modbus RTU Adresse hat der Zähler?",
+        "Growatt MIC 3300TL-X: Das LCD zeigt nichts an. Was tun?",
+    ]:
+        assert collect(agent.run(question)).outcome != "not_found", question
     rse = collect(agent.run("Fronius Datamanager: Wie schließe ich den RSE an?"))
     assert rse.outcome == "answer"
     assert any(s.file.startswith("Fronius") for s in rse.sources)

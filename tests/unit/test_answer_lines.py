@@ -130,6 +130,10 @@ def test_filler_is_recognised(text: str) -> None:
 def test_passages_with_content_are_no_filler() -> None:
     # a value list is no set of notes: one "1:" without a "2:" note after it
     assert not is_filler("1: Netzbetrieb aktiv, die Anlage speist ins Netz ein und lädt.")
+    assert not is_filler(
+        "1: Netzbetrieb, die Anlage speist ins Netz ein und lädt den Speicher "
+        "2: Inselbetrieb, die Anlage versorgt das Haus ohne Netz"
+    )
     assert not is_filler(SBR_CURRENT)
     assert not is_filler(VEDIRECT)
     assert not is_filler(GROWATT_WARNINGS)
@@ -339,7 +343,8 @@ def test_the_line_after_a_condition_restating_the_symptom_is_bold() -> None:
 def test_a_model_number_is_no_code_that_pins_a_line() -> None:
     # "BMV-702" names the device; its "702" is no error number: the notes naming the model
     # must not outrank the register row (Victron BMV-7xx HEX protocol p. 7)
-    set_device_names(frozenset({"bmv702", "bmv", "victron"}))
+    files = ["Victron_BMV-7xx_HEX_Protocol.pdf", "Victron_VE.Direct_Protocol_3.33.pdf"]
+    set_device_names(DocumentRouter([(f, f, "") for f in files]).specific_names)
     try:
         passage = (
             "Note 1: only available on BMV-702 and BMV-712\n"
@@ -348,5 +353,7 @@ def test_a_model_number_is_no_code_that_pins_a_line() -> None:
         question = "Victron BMV-702: Unter welcher ID steht der Peukert-Koeffizient?"
         assert "702" not in ask_of(question).codes
         assert key_line(passage, question).startswith("0x1005")
+        # a code the question calls an error stays one, model number or not
+        assert "21" in ask_of("Victron BMV-702 meldet Error 21").codes
     finally:
         set_device_names(frozenset())
