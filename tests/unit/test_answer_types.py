@@ -26,6 +26,14 @@ def test_plain_questions_ask_for_no_particular_kind() -> None:
     assert asked_types("Der Wechselrichter zeigt E050 an. Was tun?") == []
 
 
+def test_the_own_consumption_is_asked_in_either_word_order() -> None:
+    for question in [
+        "Wie viel zieht der Zähler nachts selbst?",
+        "How much current does the battery monitor itself draw?",
+    ]:
+        assert "standby" in [k.name for k in asked_types(question)], question
+
+
 def test_a_pressure_is_a_kind_of_value_a_key_line_states() -> None:
     (kind,) = asked_types("Ab welchem Druck muss ich die Sole nachfüllen?", strict_only=False)
     assert kind.name == "pressure"
