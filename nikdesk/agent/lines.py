@@ -36,6 +36,7 @@ _FIELD = re.compile(r"\s+(?=(?:[A-ZÄÖÜ][\w/.-]*)(?:\s[\w/.-]+){0,2}\s?:\s)")
 _REGISTER = re.compile(r"\s+(?=0x[0-9A-Fa-f]{3,4}\b)")
 _QUOTED = re.compile(r"[\"'„“‚‘»«]([^\"'„“”‚‘’»«]{3,60})[\"'“”‘’»«]")
 _NUMBER = re.compile(r"\d")
+_WORD_SPLIT = re.compile(r"[\s,;!?()]+")  # a question's words, "3000TL-X" and "BMV-702" whole
 _NEGATION = re.compile(r"\b(nicht|kein\w*|nie|niemals|not|no|never|cannot)\b")
 # a link to a web page ("www.victronenergy.com/live/…#what_pins_do_i_need"), not an API
 # endpoint ("http://{ip}:8050/setMaxPower?p=600", which is the answer in an API document)
@@ -86,6 +87,7 @@ def set_term_weights(weights: Weights | None) -> None:
     global _WEIGHTS
     _WEIGHTS = weights
     ask_of.cache_clear()
+    quote.cache_clear()
 
 
 def set_device_names(names: frozenset[str]) -> None:
@@ -100,6 +102,7 @@ def set_device_names(names: frozenset[str]) -> None:
     if stemmed != _DEVICE_NAMES:
         _DEVICE_NAMES = stemmed
         ask_of.cache_clear()
+        quote.cache_clear()
 
 
 @lru_cache(maxsize=256)
@@ -136,7 +139,7 @@ def ask_of(question: str) -> Ask:
 
 def _concepts(question: str, names: frozenset[str]) -> tuple[tuple[tuple[str, float], ...], ...]:
     # a word of the question, whatever forms it takes: "3000TL-X" is one thing asked for
-    words = [w for w in re.split(r"[\s,;!?()]+", question) if w]
+    words = [w for w in _WORD_SPLIT.split(question) if w]
     forms: dict[frozenset[str], None] = {}  # in question order, a repeated word once
     for word in words:
         found = frozenset(terms(word, drop_stopwords=True)) | frozenset(expand(word))
@@ -163,7 +166,7 @@ def _names_device(tokens: list[str], names: frozenset[str]) -> bool:
 def _model_numbers(question: str, names: frozenset[str]) -> set[str]:
     """Return the pieces with digits of the words naming a device ("bmv702", "702")."""
     out: set[str] = set()
-    for word in re.split(r"[\s,;!?()]+", question):
+    for word in _WORD_SPLIT.split(question):
         tokens = raw_tokens(word)
         if _names_device(tokens, names):
             out.update(t for t in tokens if any(ch.isdigit() for ch in t))
@@ -291,6 +294,7 @@ class Quote:
     also: tuple[str, ...] = ()  # further key lines: another part of the question answered
 
 
+@lru_cache(maxsize=1024)
 def quote(
     passage: str,
     question: str,
@@ -368,9 +372,8 @@ def quote(
         last = i
     # under a heading key the value line comes first, then the lines for other parts
     under = [*_heading_value(units, best, keep), *_answer_after(units, best, keep, ask)]
-    bold = [best, *keys[1:]]
     # a bold lead-in ("… are used as default values:") is answered by the lines under it
-    listed = [units[i] for k in bold for i in _listed_after(units, k, keep)]
+    listed = [units[i] for k in keys for i in _listed_after(units, k, keep)]
     also = tuple(dict.fromkeys([*under, *(units[i] for i in keys[1:]), *listed]))
     also = tuple(line for line in also if line != units[best])
     return Quote(tuple(out), units[best], scores[best], also)

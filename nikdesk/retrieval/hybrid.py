@@ -37,7 +37,7 @@ ROUTE_BOOST = 0.5  # chunks of the documents the question names
 MIN_WEIGHT = 0.15  # the weight of a word on every page (see Retriever.term_weights)
 # a filler passage (title page, caption, table notes: see filler.py) that shares the question's
 # words says nothing of it: its score is scaled by this (tuning sets: hit@5 0.941 -> 0.945)
-FILLER_WEIGHT = 0.7
+FILLER_SEARCH_WEIGHT = 0.7
 
 
 @dataclass(frozen=True)
@@ -426,7 +426,7 @@ def _boost(
             defines_errors = bool(errors) and match >= 1.0
             score += (ERROR_BOOST if defines_errors else CODE_BOOST) * match
         if is_filler(chunks[cid].text):
-            score *= FILLER_WEIGHT
+            score *= FILLER_SEARCH_WEIGHT
         lifted.append((cid, score))
     return sorted(lifted, key=lambda item: -item[1])
 

@@ -69,11 +69,12 @@ def _squash(text: str) -> str:
     return _SQUASH.sub("", fold(text))
 
 
+_GENERIC_RUN = re.compile("(?:" + "|".join(sorted(GENERIC_NAMES, key=len, reverse=True)) + ")+")
+
+
 def is_generic(name: str) -> bool:
     """Tell whether ``name`` is made only of document-type words ("modbustcp", "tcprtu")."""
-    if not name:
-        return True
-    return any(name.startswith(word) and is_generic(name[len(word) :]) for word in GENERIC_NAMES)
+    return bool(_GENERIC_RUN.fullmatch(name))
 
 
 def names_of(*labels: str) -> set[str]:

@@ -9,7 +9,7 @@ import pytest
 
 from nikdesk.agent import Agent, Settings
 from nikdesk.agent.answer_metrics import key_lines
-from nikdesk.agent.result import collect
+from nikdesk.agent.result import RunResult, collect
 from tests.conftest import SHARED
 
 MANUALS = SHARED / "corpus" / "manuals"
@@ -18,6 +18,13 @@ MANUALS = SHARED / "corpus" / "manuals"
 @pytest.fixture(scope="module")
 def agent(corpus_retriever: Any) -> Agent:
     return Agent(corpus_retriever, Settings(provider="none"))
+
+
+def answered(agent: Agent, question: str) -> RunResult:
+    """Run ``question`` and check that Nik answered it (not asked back, not 'not found')."""
+    result = collect(agent.run(question))
+    assert result.outcome == "answer", result.answer
+    return result
 
 
 def test_the_stacking_row_is_the_key_line(agent: Agent) -> None:
@@ -32,13 +39,11 @@ def test_the_stacking_row_is_the_key_line(agent: Agent) -> None:
 def test_a_page_found_by_its_table_notes_is_quoted_by_its_answering_row(agent: Agent) -> None:
     # the search finds the data sheet page by its notes ("1: Testbedingungen: 25°C … Laden
     # und Entladen"); the row stating the operating temperatures is quoted for it
-    result = collect(
-        agent.run(
-            "Sungrow SBR Speicher steht in der unbeheizten Garage. In welchem "
-            "Temperaturbereich darf er geladen bzw. entladen werden?"
-        )
+    result = answered(
+        agent,
+        "Sungrow SBR Speicher steht in der unbeheizten Garage. In welchem "
+        "Temperaturbereich darf er geladen bzw. entladen werden?",
     )
-    assert result.outcome == "answer"
     assert "-20 bis 50 °C" in key_lines(result.answer)
     assert "Testbedingungen" not in result.answer
     assert result.sources[0].file.startswith("Sungrow_SBR") and result.sources[0].page == 2
@@ -47,13 +52,11 @@ def test_a_page_found_by_its_table_notes_is_quoted_by_its_answering_row(agent: A
 def test_a_german_setting_name_finds_the_english_register_row(agent: Agent) -> None:
     # "Vorrang" is "priority" in SRNE's English register table (resources/glossary): without
     # it the search quoted only the table's first page
-    result = collect(
-        agent.run(
-            "SRNE Hybrid-Wechselrichter soll per Modbus auf SBU-Vorrang umgestellt werden. "
-            "Welches Register schreibe ich und mit welchem Wert?"
-        )
+    result = answered(
+        agent,
+        "SRNE Hybrid-Wechselrichter soll per Modbus auf SBU-Vorrang umgestellt werden. "
+        "Welches Register schreibe ich und mit welchem Wert?",
     )
-    assert result.outcome == "answer"
     assert all(s.file.startswith("SRNE") for s in result.sources)
     assert any(s.page == 4 for s in result.sources)
 
@@ -204,8 +207,7 @@ def test_a_protocol_name_in_one_file_name_names_no_device(agent: Agent) -> None:
     # only Kostal's file reads "Modbus-TCP", yet Kostal, SolaX, go-e and E3/DC all state a port
     result = collect(agent.run("Which TCP port do I have to use for Modbus TCP?"))
     assert result.outcome == "clarify"
-    named = collect(agent.run("Which TCP port does the Kostal Plenticore use for Modbus TCP?"))
-    assert named.outcome == "answer"
+    named = answered(agent, "Which TCP port does the Kostal Plenticore use for Modbus TCP?")
     assert any(s.file.startswith("Kostal") and s.page == 17 for s in named.sources)
 
 
@@ -221,8 +223,7 @@ def test_an_abbreviation_the_named_manual_never_uses_is_not_answered(agent: Agen
         "Growatt MIC 3300TL-X: Das LCD zeigt nichts an. Was tun?",
     ]:
         assert collect(agent.run(question)).outcome != "not_found", question
-    rse = collect(agent.run("Fronius Datamanager: Wie schließe ich den RSE an?"))
-    assert rse.outcome == "answer"
+    rse = answered(agent, "Fronius Datamanager: Wie schließe ich den RSE an?")
     assert any(s.file.startswith("Fronius") for s in rse.sources)
 
 
@@ -231,12 +232,10 @@ def test_the_page_passage_that_answers_is_quoted_beside_the_one_the_search_found
 ) -> None:
     # the search finds VE.Direct p. 15 by a passage of its error table without code 21; the
     # page's passage with the row "Current sensor issue … | 21" is quoted beside it
-    result = collect(
-        agent.run(
-            "Mein Victron MPPT meldet über VE.Direct kurz ERR 21 beim Hochfahren. "
-            "Muss ich mir Sorgen machen?"
-        )
+    result = answered(
+        agent,
+        "Mein Victron MPPT meldet über VE.Direct kurz ERR 21 beim Hochfahren. "
+        "Muss ich mir Sorgen machen?",
     )
-    assert result.outcome == "answer"
     assert any(s.page == 15 for s in result.sources)
     assert "Current sensor issue" in key_lines(result.answer)

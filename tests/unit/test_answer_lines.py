@@ -337,7 +337,10 @@ def test_the_line_after_a_condition_restating_the_symptom_is_bold() -> None:
     assert found.also[:1] == (
         "Der AFCI hat ausgelöst und der Wechselrichter ist permanent heruntergefahren.",
     )
-    assert not restates("Wenn die Batterie voll ist, schaltet das BMS ab.", question)
+    # a condition sharing only half its words with the question restates nothing
+    assert not restates(
+        "Wenn die rote LED leuchtet und der Akku tief entladen ist, laden Sie ihn.", question
+    )
 
 
 def test_a_model_number_is_no_code_that_pins_a_line() -> None:
