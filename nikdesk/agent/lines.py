@@ -412,6 +412,43 @@ def _further_keys(
     return keys[1:]
 
 
+def left_open(lines: list[str], question: str) -> Ask | None:
+    """Return the part of ``question`` that ``lines`` leave open (None: they answer it all).
+
+    "Welchen Peukert-Exponenten und welchen Ladewirkungsgrad …": the row "Charge Efficiency
+    … 90" answers one part; "Peukert" is still open.
+    """
+    if not lines:
+        return None
+    part = _open_part(ask_of(question), lines)
+    if not part.concepts and not part.codes and not part.quoted:
+        return None
+    return part
+
+
+def answers_part(passage: str, part: Ask) -> tuple[float, tuple[str, ...]]:
+    """Return how well the best line of ``passage`` answers ``part``, and the lines to quote.
+
+    The lines are that line with the table's header (a row) or the line after it (text,
+    which usually completes it); (0.0, ()) when no line answers the part.
+    """
+    raw_lines = [ln.strip() for ln in passage.splitlines() if ln.strip()]
+    table = is_table(raw_lines)
+    units = raw_lines if table else [p for ln in raw_lines for p in pieces_of(ln)]
+    scored = [
+        (line_score(u, part), i)
+        for i, u in enumerate(units)
+        if u != "…" and _meets_open_part(u, part)
+    ]
+    if not scored:
+        return 0.0, ()
+    score, best = max(scored, key=lambda c: (c[0], -c[1]))
+    if table:
+        header = [units[0]] if best > 0 and " | " in units[0] else []
+        return score, (*header, units[best])
+    return score, tuple(units[best : best + 3])
+
+
 def _meets_open_part(line: str, open_part: Ask) -> bool:
     # the line must answer something the open part asks (a word, a code, a value of the
     # asked kind …), not only share the device's name and hold some number

@@ -11,6 +11,7 @@ import json
 import logging
 import re
 from collections.abc import Generator, Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -236,7 +237,7 @@ class Agent:
             )
             yield from self._finish_without_answer(state, verdict, "none", related=related)
             return
-        sources = [with_highlight(refs[h.chunk.id], state.query) for h in verdict.hits]
+        sources = self._answer_sources(state, verdict, refs)
         text = compose_answer(sources, state.language, state.query)
         for piece in pieces(text):
             yield Token(piece)
@@ -361,7 +362,7 @@ class Agent:
             by_chunk = {
                 cid: state.ledger.sources[ref] for ref, cid in state.ledger.chunk_of.items()
             }
-            sources = [with_highlight(by_chunk[h.chunk.id], state.query) for h in verdict.hits]
+            sources = self._answer_sources(state, verdict, by_chunk)
             extra = "\n\n" + compose_answer(sources, state.language, state.query)
             for piece in pieces(extra):
                 yield Token(piece)
@@ -369,6 +370,32 @@ class Agent:
         notes = tuple(f"Quelle {ref} entfernt (nicht abgerufen)" for ref in filt.dropped)
         yield Sources(tuple(sources))
         yield Done(Outcome.ANSWER, provider.label, final, notes)
+
+    def _answer_sources(
+        self, state: RunState, verdict: Verdict, refs: dict[int, Source]
+    ) -> list[Source]:
+        """Return the highlighted sources quoting ``verdict.hits`` (``refs``: chunk -> source).
+
+        A passage the verdict added (the one answering an open part) is registered first; of
+        it only the lines answering that part are quoted.
+        """
+        new = [h for h in verdict.hits if h.chunk.id not in refs]
+        refs.update(
+            {
+                state.ledger.chunk_of[s.ref]: s
+                for s in self.toolbox.register(state.ledger, new, state.query)
+            }
+        )
+        parts = dict(verdict.parts)
+        return [
+            with_highlight(
+                replace(refs[h.chunk.id], passage=parts[h.chunk.id])
+                if h.chunk.id in parts
+                else refs[h.chunk.id],
+                state.query,
+            )
+            for h in verdict.hits
+        ]
 
     def _first_hits(self, state: RunState) -> list[Any]:
         """Return the hits of a fresh search for the question (cheap: models stay loaded)."""

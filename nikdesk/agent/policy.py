@@ -20,7 +20,14 @@ from nikdesk.agent.guards import (
     holds_value,
     safety_rules,
 )
-from nikdesk.agent.lines import quote, set_device_names, set_term_weights
+from nikdesk.agent.lines import (
+    MIN_KEY,
+    answers_part,
+    left_open,
+    quote,
+    set_device_names,
+    set_term_weights,
+)
 from nikdesk.core.text import STOPWORDS, fold
 from nikdesk.retrieval.filler import is_filler
 from nikdesk.retrieval.glossary import load_glossary
@@ -39,7 +46,7 @@ SOURCE_SHARE = 0.5  # follow-up hits enter just inside this share of the best se
 LINE_WEIGHT = 0.5
 KEEP_SHARE = 0.8
 FILLER_WEIGHT = 0.3
-MIN_LINE = 1.0  # a passage whose best line scores below this answers nothing of the question
+MIN_LINE = 0.8  # a passage whose best line scores below this answers nothing of the question
 NAMED_SHARE = 0.5  # documents routed at least this share of the best are the named device's
 FOLLOW_UP = 2  # passages a technical-data follow-up search may add
 TECH_DATA_WORDS = "Technische Daten technical data specifications"
@@ -84,6 +91,11 @@ def _page_value_kinds(question: str) -> list[AnswerType]:
     return [k for k in asked_types(question, strict_only=False) if not k.interface_documents]
 
 
+def _key_lines(passage: str, question: str) -> list[str]:
+    found = quote(passage, question)
+    return [found.key, *found.also] if found.key else []
+
+
 @dataclass(frozen=True)
 class Verdict:
     """What the evidence says about a question."""
@@ -96,6 +108,8 @@ class Verdict:
     missing: str = ""  # the kind of value asked for that no passage states ("IP-Schutzart")
     related: tuple[Hit, ...] = ()  # closest passages, offered as "siehe auch" (not_found)
     interface_only: bool = False  # the named device has only API/protocol documents
+    # chunk id -> the lines to quote of a passage answering an open part (see open_parts)
+    parts: tuple[tuple[int, str], ...] = ()
 
 
 class EvidencePolicy:
@@ -213,7 +227,8 @@ class EvidencePolicy:
                     related=self.related(question, hits),
                 )
             quoted = [*quoted[: MAX_SOURCES - 1], (own or holders)[0]]
-        return Verdict("answer", hits=tuple(quoted))
+        with_parts, parts = self.open_parts(question, quoted)
+        return Verdict("answer", hits=tuple(with_parts), parts=tuple(parts.items()))
 
     def maker_words(self, question: str) -> list[str]:
         """Return the question's words that only one maker's documents contain.
@@ -333,6 +348,39 @@ class EvidencePolicy:
                 out.append(hit)
                 beside.append(replace(hit, chunk=best[1]))
         return out + beside
+
+    def open_parts(
+        self, question: str, quoted: list[Hit]
+    ) -> tuple[list[Hit], dict[int, str]]:
+        """Return ``quoted`` with, after a passage, its page's passage answering an open part.
+
+        "Welchen Peukert-Exponenten und welchen Ladewirkungsgrad hat der BMV-700 ab Werk?":
+        the passage quoted holds the row "Charge Efficiency … 90"; the row "Peukert
+        Coefficient … 1.25" stands in the next passage of the same page. That one is quoted
+        under it (it takes no place of another page). Parts another quoted passage answers
+        are not open. Of such a passage only the lines answering the part are quoted (the
+        returned chunk id -> lines).
+        """
+        seen = {h.chunk.id for h in quoted}
+        keys = [line for h in quoted for line in _key_lines(h.chunk.text, question)]
+        part = left_open(keys, question)
+        if part is None:
+            return quoted, {}
+        found = [
+            (*answers_part(c.text, part), i, c)
+            for i, hit in enumerate(quoted)
+            for c in self.retriever.page_chunks(hit.chunk)
+            if c.id not in seen and not is_filler(c.text)
+        ]
+        # the best answer of the open part, on the page of the passage ranked first
+        score, lines, at, chunk = max(
+            found, key=lambda f: (f[0], -f[2]), default=(0.0, (), 0, quoted[0].chunk)
+        )
+        if score < MIN_KEY:
+            return quoted, {}
+        out = [*quoted[: at + 1], replace(quoted[at], chunk=chunk), *quoted[at + 1 :]]
+        parts = {chunk.id: "\n".join(lines)}
+        return out, parts
 
     def value_siblings(self, question: str, hits: list[Hit]) -> list[Hit]:
         """Return hits with, after each, the passage of its page stating the asked value.

@@ -239,3 +239,19 @@ def test_the_page_passage_that_answers_is_quoted_beside_the_one_the_search_found
     )
     assert any(s.page == 15 for s in result.sources)
     assert "Current sensor issue" in key_lines(result.answer)
+
+
+def test_the_open_part_of_a_question_is_answered_from_the_same_page(agent: Agent) -> None:
+    # BMV p. 7 is cut into passages: the search quotes the one with "Charge Efficiency … 90";
+    # the row "Peukert Coefficient … 1.25" stands in the next one and is quoted under it,
+    # alone with the table header
+    result = answered(
+        agent,
+        "Welchen Peukert-Exponenten und welchen Ladewirkungsgrad hat ein Victron BMV-700 "
+        "ab Werk eingestellt?",
+    )
+    keys = key_lines(result.answer)
+    assert "Peukert Coefficient" in keys and "Charge Efficiency" in keys
+    peukert = next(s for s in result.sources if "Peukert" in s.passage)
+    assert peukert.page == 7 and peukert.passage.count("\n") == 1
+    assert peukert.highlight.startswith("0x1005")

@@ -10,8 +10,10 @@ import pytest
 
 from nikdesk.agent.coverage import asks_installation, is_protocol_document
 from nikdesk.agent.lines import (
+    answers_part,
     ask_of,
     key_line,
+    left_open,
     pieces_of,
     quote,
     restates,
@@ -360,3 +362,32 @@ def test_a_model_number_is_no_code_that_pins_a_line() -> None:
         assert "21" in ask_of("Victron BMV-702 meldet Error 21").codes
     finally:
         set_device_names(frozenset())
+
+
+# Victron_BMV-7xx_HEX_Protocol.pdf p. 7, two passages of the page (the chunker cut the table)
+BMV_EFFICIENCY = (
+    "ID | Description | Display | Type | Range | Default | Step | Unit\n"
+    "0x1003 | Charged Detection Time | 04 | Un16 | 1..50 | 3 | 1 | min.\n"
+    "0x1004 | Charge Efficiency | 06 | Un16 | 50..99 | 90 | 1 | %"
+)
+BMV_PEUKERT = (
+    "ID | Description | Display | Type | Range | Default | Step | Unit\n"
+    "0x1005 | Peukert Coefficient | 05 | Un16 | 1..1.5 | 1.25 | 0.01 | -\n"
+    "0x1006 | Current Threshold | 07 | Un16 | 0..2 | 0.1 | 0.01 | A"
+)
+
+
+def test_the_part_a_passage_leaves_open_is_answered_by_another() -> None:
+    q = "Welchen Peukert-Exponenten und welchen Ladewirkungsgrad hat der BMV-700 ab Werk?"
+    found = quote(BMV_EFFICIENCY, q)
+    assert "Charge Efficiency" in found.key
+    part = left_open([found.key, *found.also], q)
+    assert part is not None
+    score, lines = answers_part(BMV_PEUKERT, part)
+    assert score >= 0.8
+    assert lines[0].startswith("ID | Description")  # the header names the columns
+    assert lines[1].startswith("0x1005 | Peukert Coefficient")
+    assert len(lines) == 2  # the other rows answer nothing asked
+    assert left_open([], q) is None  # no key line: nothing to complete
+    # the efficiency passage does not answer the open part
+    assert answers_part(BMV_EFFICIENCY, part) == (0.0, ())
