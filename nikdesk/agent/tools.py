@@ -6,6 +6,7 @@ answer's markers against it.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,8 @@ from nikdesk.retrieval.types import Chunk, Hit, SearchFilters, SearchOptions
 SEARCH_K = 6
 FULL_DOCUMENT_CHARS = 6000  # what a model sees of a whole manual (all section titles + text)
 PASSAGE_CHARS = 700
+TOPIC_TAIL = 200  # a key naming a topic in a passage's last lines shorter than this: go on
+_DIGIT = re.compile(r"\d")
 
 # what the window's chip and the terminal say while a tool runs (one place for every consumer)
 TOOL_LABELS: dict[str, str] = {
@@ -240,7 +243,15 @@ class Toolbox:
         # the key ends the passage and states nothing itself (it restates the question or
         # leads in to a list), or the passage ends in a lead-in just under its key
         ends = key in lines[-1] and (restates(key, question) or key.endswith(":"))
-        if not ends and not (lines[-1].endswith(":") and any(key in ln for ln in lines[-3:])):
+        # ... or the key, one of the two last lines, names a topic without a value ("Appendix
+        # Default parameters of "One-click Lithium Iron" …"): the values follow
+        topic = (
+            any(key in ln for ln in lines[-2:])
+            and not _DIGIT.search(key)
+            and len(" ".join(lines[-2:])) < TOPIC_TAIL
+        )
+        lead_in = lines[-1].endswith(":")
+        if not ends and not topic and not (lead_in and any(key in ln for ln in lines[-3:])):
             return chunk
         # the next passage, wholly on this page: every quoted line stays on the cited page
         sequel = [
@@ -248,7 +259,7 @@ class Toolbox:
             for c in self.retriever.page_chunks(chunk)
             if c.id == chunk.id + 1 and c.page_end == chunk.page_start
         ]
-        if not sequel or (sequel[0].kind == "table" and not lines[-1].endswith(":")):
+        if not sequel or (sequel[0].kind == "table" and not lead_in and not topic):
             return chunk
         return replace(chunk, text=f"{chunk.text}\n{sequel[0].text}")
 

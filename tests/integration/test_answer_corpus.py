@@ -255,3 +255,16 @@ def test_the_open_part_of_a_question_is_answered_from_the_same_page(agent: Agent
     peukert = next(s for s in result.sources if "Peukert" in s.passage)
     assert peukert.page == 7 and peukert.passage.count("\n") == 1
     assert peukert.highlight.startswith("0x1005")
+
+
+def test_a_key_naming_a_topic_at_a_passage_end_is_followed_by_its_values(agent: Agent) -> None:
+    # JK BMS p. 25: one passage ends in the appendix title "Default parameters of
+    # 'One-click Lithium Iron' …", the table of values is the next passage
+    result = answered(
+        agent,
+        "JK-BMS: Welche Zell-Unterspannungs- und Überladespannung stellt 'One-click lithium "
+        "iron' standardmäßig ein?",
+    )
+    first = result.sources[0]
+    assert first.file.startswith("JK_Smart_BMS") and first.page == 25
+    assert "Single undervoltage protection | 2.9 | 2.6" in first.passage
