@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from nikdesk.core.events import Source
 
 _MARKER = re.compile(r"\[(S\d+(?:\s*,\s*S\d+)*)\]")
+FOLLOW_SLACK = 8  # pixels above the bottom that still count as "at the newest message"
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".gif"}  # what storage.photos accepts
 
 
@@ -62,7 +63,7 @@ class Bubble(QFrame):
         self.label.setTextFormat(Qt.TextFormat.MarkdownText)
         self.label.linkActivated.connect(self._link)
         # Ignored: let the label wrap to the viewport instead of widening the scroll area
-        self.label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Minimum)
+        self.label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.label.setMinimumWidth(120)
         layout.addWidget(self.label)
         self.extras = QVBoxLayout()
@@ -181,6 +182,12 @@ class ChatView(QWidget):
         self.messages.addStretch(1)
         self.scroller.setWidget(holder)
         layout.addWidget(self.scroller, 1)
+        # the view follows the newest message while it grows (sources and buttons are added
+        # after the text) unless the technician scrolled up to read an earlier one
+        self._follow = True
+        bar = self.scroller.verticalScrollBar()
+        bar.rangeChanged.connect(self._range_changed)
+        bar.valueChanged.connect(self._scrolled)
 
         self.chips = QLabel()
         self.chips.setObjectName("chips")
@@ -278,7 +285,7 @@ class ChatView(QWidget):
         box = QLabel("**Quellen:**  \n" + "  \n".join(lines))
         box.setTextFormat(Qt.TextFormat.MarkdownText)
         box.setWordWrap(True)
-        box.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Minimum)
+        box.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         box.setObjectName("sources")
         box.linkActivated.connect(lambda href, b=target: self._cite(b, href.removeprefix("cite:")))
         target.extras.addWidget(box)
@@ -369,8 +376,16 @@ class ChatView(QWidget):
             self.citationClicked.emit(source)
 
     def _scroll_down(self) -> None:
+        self._follow = True
         bar = self.scroller.verticalScrollBar()
         bar.setValue(bar.maximum())
+
+    def _range_changed(self, _low: int, high: int) -> None:
+        if self._follow:
+            self.scroller.verticalScrollBar().setValue(high)
+
+    def _scrolled(self, value: int) -> None:
+        self._follow = value >= self.scroller.verticalScrollBar().maximum() - FOLLOW_SLACK
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         """Esc cancels a running answer."""

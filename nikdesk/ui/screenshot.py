@@ -39,6 +39,8 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m nikdesk.ui.screenshot")
     p.add_argument("--out", type=Path, default=Path("screenshots"))
     p.add_argument("--question", default=QUESTION)
+    p.add_argument("--index", default="", help="index bundle (default: the bundled index)")
+    p.add_argument("--cite", default="S1", help="the citation to open in the viewer")
     args = p.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
 
@@ -47,7 +49,7 @@ def main(argv: list[str] | None = None) -> int:
     from nikdesk.ui.chat_view import Bubble
 
     app = QApplication(sys.argv[:1])
-    settings = Settings(provider="none")
+    settings = Settings(provider="none", index_path=args.index)
     window = create_window(settings)
     window.resize(1400, 860)
     window.show()
@@ -67,7 +69,7 @@ def main(argv: list[str] | None = None) -> int:
     if not isinstance(answer, Bubble):
         print("Fehler: keine Antwort-Blase", file=sys.stderr)
         return 1
-    answer.label.linkActivated.emit("cite:S1")
+    answer.label.linkActivated.emit(f"cite:{args.cite}")
     _settle(1.5)
     window.grab().save(str(args.out / "chat_with_viewer.png"))
     if window.viewer is not None:

@@ -77,6 +77,32 @@ def test_question_streams_tokens_and_sources_into_the_chat(qtbot: Any, window: M
     assert stored[1].sources[0].page == 12 and stored[1].provider == "none"
 
 
+def test_the_newest_answer_is_in_view_and_the_chat_has_no_blank_tail(
+    qtbot: Any, window: MainWindow
+) -> None:
+    # a word-wrapped answer measured at a narrow width made the chat ~1,200 px taller than
+    # its messages, and the view scrolled into that blank space: the chat looked empty
+    window.resize(1200, 700)
+    ask(qtbot, window, E050)
+    ask(qtbot, window, "Was bedeutet F-012?")
+    qtbot.wait(300)  # sources and feedback buttons are added after the text
+    bar = window.chat.scroller.verticalScrollBar()
+    viewport = window.chat.scroller.viewport().height()
+    last = bubbles(window)[-1]
+    assert bar.maximum() > 0, "two answers overflow the view"
+    assert bar.value() == bar.maximum()
+    bottom = last.geometry().bottom()
+    assert bar.value() <= bottom <= bar.value() + viewport  # its end is on screen
+    assert window.chat.scroller.widget().height() <= bottom + 40  # no blank tail
+    assert last.label.height() >= last.label.heightForWidth(last.label.width())  # not clipped
+    # scrolled up to read the first answer: a growing view does not pull the reader down
+    bar.setValue(0)
+    last.set_text(last.text() + "\n\nnoch eine Zeile" * 5)
+    qtbot.wait(100)
+    assert bar.maximum() > 0
+    assert bar.value() == 0
+
+
 def test_event_loop_keeps_running_while_an_answer_streams(qtbot: Any, window: MainWindow) -> None:
     import time
 
