@@ -151,6 +151,10 @@ class Agent:
         """Return the local path of a manual of the index (for the viewer), or None."""
         return self.toolbox.locate_pdf(file)
 
+    def expected_pdf(self, file: str) -> Path:
+        """Return where a missing manual belongs (the first library folder, else the index's)."""
+        return self.toolbox.expected_pdf(file)
+
     def paused_options(self, run_id: str) -> tuple[str, ...] | None:
         """Return the options of a still-paused clarification, or None when it is not paused."""
         try:

@@ -311,6 +311,11 @@ class Toolbox:
             "truncated": budget <= 0,
         }
 
+    def expected_pdf(self, file: str) -> Path:
+        """Return where :meth:`locate_pdf` looks for ``file`` first among the library folders."""
+        folder = self.documents_dirs[0] if self.documents_dirs else self.retriever.path / "docs"
+        return (folder / Path(file).name).resolve()
+
     def locate_pdf(self, file: str) -> Path | None:
         """Find the local copy of a manual: in the bundle's docs/, then the library folders."""
         for folder in (self.retriever.path / "docs", *self.documents_dirs):

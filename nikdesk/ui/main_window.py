@@ -486,6 +486,8 @@ class MainWindow(QMainWindow):
             self.splitter.addWidget(self._viewer)
             self.splitter.setSizes([220, 560, 620])
         path = self.agent.locate_pdf(source.file) if self.agent else None
+        if path is None and self.agent is not None:
+            path = self.agent.expected_pdf(source.file)  # the viewer says it is missing there
         self._viewer.open(
             path or Path(source.file),
             source.page,

@@ -34,7 +34,8 @@ def open_document(path: Path, quote: str = "") -> pymupdf.Document:
         raise Unviewable(
             f"Das Handbuch „{path.name}“ liegt auf diesem Laptop nicht vor.\n\n"
             f"Erwartet unter:\n{path}\n\n"
-            "Bitte die Handbuch-Bibliothek aktualisieren oder die Datei dorthin kopieren."
+            "Bitte die Datei dorthin kopieren oder unter Datei → Bibliothek… den Ordner mit "
+            "den Handbüchern hinzufügen."
         )
     if path.suffix.lower() != ".pdf":  # a Markdown service bulletin, say: no pages to show
         raise Unviewable(

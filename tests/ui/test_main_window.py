@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from nikdesk.agent import Agent, Settings
 from nikdesk.app.sample import ensure_sample_library
+from nikdesk.core.events import Source
 from nikdesk.retrieval.open import open_retriever
 from nikdesk.storage.chats import ChatStore
 from nikdesk.ui.main_window import MainWindow
@@ -101,6 +102,18 @@ def test_the_newest_answer_is_in_view_and_the_chat_has_no_blank_tail(
     qtbot.wait(100)
     assert bar.maximum() > 0
     assert bar.value() == 0
+
+
+def test_a_cited_manual_missing_on_the_laptop_names_where_it_belongs(
+    qtbot: Any, window: MainWindow
+) -> None:
+    window.open_citation(
+        Source(ref="S1", doc_id="x", file="Fehlt_DE.pdf", title="F", page=3, page_end=3, passage="")
+    )
+    message = window.viewer.message()  # type: ignore[union-attr]
+    folder = ensure_sample_library(lambda _msg: None)
+    assert str((folder / "Fehlt_DE.pdf").resolve()) in message  # a full path, not a bare name
+    assert "Datei → Bibliothek…" in message
 
 
 def test_event_loop_keeps_running_while_an_answer_streams(qtbot: Any, window: MainWindow) -> None:
