@@ -41,6 +41,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--question", default=QUESTION)
     p.add_argument("--index", default="", help="index bundle (default: the bundled index)")
     p.add_argument("--cite", default="S1", help="the citation to open in the viewer")
+    p.add_argument("--library", action="append", default=[], help="a folder of the manuals")
     args = p.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
 
@@ -49,7 +50,7 @@ def main(argv: list[str] | None = None) -> int:
     from nikdesk.ui.chat_view import Bubble
 
     app = QApplication(sys.argv[:1])
-    settings = Settings(provider="none", index_path=args.index)
+    settings = Settings(provider="none", index_path=args.index, library_dirs=tuple(args.library))
     window = create_window(settings)
     window.resize(1400, 860)
     window.show()
