@@ -77,6 +77,7 @@ eval: setup
 	# the no-LLM answer on the held-out blind sets (never tuned on; README "Figures")
 	$(BIN)/nikdesk eval-agent tests/data/blind-holdout-questions.jsonl --index .cache/corpus-index --provider none
 	$(BIN)/nikdesk eval-agent tests/data/blind4-holdout-questions.jsonl --index .cache/corpus-index --provider none
+	$(BIN)/nikdesk eval-agent tests/data/blind6-holdout-questions.jsonl --index .cache/corpus-index --provider none
 
 clean-index:
 	rm -rf index/default
