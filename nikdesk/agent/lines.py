@@ -429,23 +429,28 @@ def left_open(lines: list[str], question: str) -> Ask | None:
 def answers_part(passage: str, part: Ask) -> tuple[float, tuple[str, ...]]:
     """Return how well the best line of ``passage`` answers ``part``, and the lines to quote.
 
-    The lines are that line with the table's header (a row) or the line after it (text,
-    which usually completes it); (0.0, ()) when no line answers the part.
+    Only what is open counts: its words, codes, quoted texts, kinds of value (not the
+    device's name, word pairs the quoted lines may already say, or "some number"). The
+    lines are that line with the table's header (a row) or the line after it (text, which
+    usually completes it); (0.0, ()) when no line answers the part.
     """
     raw_lines = [ln.strip() for ln in passage.splitlines() if ln.strip()]
     table = is_table(raw_lines)
     units = raw_lines if table else [p for ln in raw_lines for p in pieces_of(ln)]
+    # a header names columns and holds no number; a chunk cut from a long table starts with
+    # a data row ("No error | 0")
+    header = 0 if table and " | " in units[0] and not _NUMBER.search(units[0]) else None
+    narrow = replace(part, names=frozenset(), pairs=(), quantity=False)
     scored = [
-        (line_score(u, part), i)
+        (line_score(u, narrow), i)
         for i, u in enumerate(units)
-        if u != "…" and _meets_open_part(u, part)
+        if u != "…" and i != header and _meets_open_part(u, part)
     ]
     if not scored:
         return 0.0, ()
     score, best = max(scored, key=lambda c: (c[0], -c[1]))
     if table:
-        header = [units[0]] if best > 0 and " | " in units[0] else []
-        return score, (*header, units[best])
+        return score, tuple(units[i] for i in (header, best) if i is not None)
     return score, tuple(units[best : best + 3])
 
 

@@ -391,15 +391,18 @@ class Agent:
             }
         )
         parts = dict(verdict.parts)
-        return [
-            with_highlight(
-                replace(refs[h.chunk.id], passage=parts[h.chunk.id])
-                if h.chunk.id in parts
-                else refs[h.chunk.id],
-                state.query,
-            )
-            for h in verdict.hits
-        ]
+        whole = [refs[h.chunk.id] for h in verdict.hits if h.chunk.id not in parts]
+        sources: list[Source] = []
+        for hit in verdict.hits:
+            source = refs[hit.chunk.id]
+            if hit.chunk.id in parts:
+                lines = parts[hit.chunk.id].splitlines()
+                answer = lines[-1] if " | " in lines[-1] else lines[0]  # the row; the sentence
+                if any(_holds_lines(w, [answer]) for w in whole if w.page == source.page):
+                    continue  # a quoted passage continued by its sequel says it already
+                source = replace(source, passage=parts[hit.chunk.id])
+            sources.append(with_highlight(source, state.query))
+        return sources
 
     def _first_hits(self, state: RunState) -> list[Any]:
         """Return the hits of a fresh search for the question (cheap: models stay loaded)."""
@@ -461,6 +464,11 @@ class Agent:
 
     def _fail(self, state: RunState, message: str) -> Events:
         yield Error(message)
+
+
+def _holds_lines(source: Source, lines: list[str]) -> bool:
+    said = {ln.strip() for ln in source.passage.splitlines()}
+    return all(ln.strip() in said for ln in lines)
 
 
 def _assistant_calls(text: str, calls: list[ToolCall]) -> dict[str, Any]:

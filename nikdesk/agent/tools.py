@@ -6,6 +6,7 @@ answer's markers against it.
 
 from __future__ import annotations
 
+import glob
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -318,8 +319,16 @@ class Toolbox:
 
     def locate_pdf(self, file: str) -> Path | None:
         """Find the local copy of a manual: in the bundle's docs/, then the library folders."""
+        rel = Path(file)  # below a folder ("sub/x.pdf"), never out of it or absolute
+        if rel.is_absolute() or ".." in rel.parts:
+            rel = Path(rel.name)
+        if rel.name in ("", ".", ".."):
+            return None
         for folder in (self.retriever.path / "docs", *self.documents_dirs):
-            for candidate in (folder / file, *folder.rglob(file)) if folder.is_dir() else ():
+            found = (
+                (folder / rel, *folder.rglob(glob.escape(rel.name))) if folder.is_dir() else ()
+            )
+            for candidate in found:
                 if candidate.is_file():
                     return candidate
         return None

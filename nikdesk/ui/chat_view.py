@@ -327,8 +327,7 @@ class ChatView(QWidget):
         self.chips.hide()
         self.busy = False
         self.send_button.setEnabled(True)
-        QTimer.singleShot(0, self._scroll_down)
-        return bubble
+        return bubble  # the view follows the grown answer unless the reader scrolled up
 
     def add_options(
         self, run_id: str, options: tuple[str, ...], bubble: Bubble | None = None
@@ -366,9 +365,14 @@ class ChatView(QWidget):
         self.optionChosen.emit(run_id, option)
 
     def _render_stream(self) -> None:
-        if self._current is not None and self._pending_text:
+        # re-render only new text; the view follows it only while the reader is at the bottom
+        # (rangeChanged), a technician who scrolled up to an earlier answer stays there
+        if (
+            self._current is not None
+            and self._pending_text
+            and self._pending_text != self._current.text()
+        ):
             self._current.set_text(self._pending_text)
-            self._scroll_down()
 
     def _cite(self, bubble: Bubble, ref: str) -> None:
         source = bubble.sources.get(ref)

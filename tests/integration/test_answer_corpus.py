@@ -257,6 +257,30 @@ def test_the_open_part_of_a_question_is_answered_from_the_same_page(agent: Agent
     assert peukert.highlight.startswith("0x1005")
 
 
+@pytest.mark.parametrize(
+    ("question", "wrong"),
+    [
+        # the open part "over"/"meldet" matched rows of other codes on the same page
+        ("Victron SmartSolar reports ERR 38 over VE.Direct. What is the cause?", "| 18"),
+        ("AlphaESS Batteriefehler-Register meldet Bit 21. Was heißt das?", "Bit 2 |"),
+    ],
+)
+def test_no_row_of_another_code_completes_a_code_question(
+    agent: Agent, question: str, wrong: str
+) -> None:
+    assert wrong not in answered(agent, question).answer
+
+
+def test_a_part_already_quoted_through_the_sequel_is_not_quoted_again(agent: Agent) -> None:
+    # Kostal p. 17: the lead-in "… are used as default values:" is continued by its rows
+    result = answered(
+        agent,
+        "Kostal Plenticore antwortet nicht auf Modbus TCP an Port 502 mit Unit-ID 1. Welche "
+        "Werte sind ab Werk eingestellt?",
+    )
+    assert result.answer.count("Unit-ID1 | 71 (dec)") == 1
+
+
 def test_a_key_naming_a_topic_at_a_passage_end_is_followed_by_its_values(agent: Agent) -> None:
     # JK BMS p. 25: one passage ends in the appendix title "Default parameters of
     # 'One-click Lithium Iron' …", the table of values is the next passage

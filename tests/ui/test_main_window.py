@@ -104,6 +104,27 @@ def test_the_newest_answer_is_in_view_and_the_chat_has_no_blank_tail(
     assert bar.value() == 0
 
 
+def test_scrolling_up_while_an_answer_streams_is_not_undone(
+    qtbot: Any, window: MainWindow
+) -> None:
+    chat = window.chat
+    window.resize(1200, 600)
+    chat.add_bubble("user", "Frage " * 400)
+    chat.start_answer()
+    chat.append_token("Zeile\n\n" * 40)
+    bar = chat.scroller.verticalScrollBar()
+    qtbot.waitUntil(lambda: bar.maximum() > 0 and bar.value() == bar.maximum(), timeout=3000)
+    bar.setValue(0)  # the technician scrolls up to read the question again
+    chat.append_token("mehr\n\n" * 40)
+    qtbot.wait(300)  # several render ticks
+    assert "mehr" in chat.pending_text and bar.value() == 0
+    chat.finish_answer("")
+    qtbot.wait(100)
+    assert bar.value() == 0
+    chat.add_bubble("user", "Neue Frage")  # the technician's own new question: down again
+    qtbot.waitUntil(lambda: bar.value() == bar.maximum(), timeout=3000)
+
+
 def test_a_cited_manual_missing_on_the_laptop_names_where_it_belongs(
     qtbot: Any, window: MainWindow
 ) -> None:
@@ -274,3 +295,23 @@ def test_paused_clarification_survives_reopening_the_session(
     press_enter(later.chat.input)
     qtbot.waitUntil(lambda: not later.chat.busy, timeout=60_000)
     assert later.store.messages(session)[-1].outcome == "answer"
+
+
+def test_a_manual_is_found_by_its_name_and_never_outside_the_library(
+    retriever: Any, tmp_path: Path
+) -> None:
+    library = tmp_path / "Handbuecher"
+    (library / "Wechselrichter").mkdir(parents=True)
+    pdf = library / "Wechselrichter" / "NX_Hybrid.pdf"
+    pdf.write_bytes(b"%PDF-1.4")
+    (tmp_path / "geheim.pdf").write_bytes(b"%PDF-1.4")  # beside the library, not in it
+    agent = Agent(retriever, Settings(provider="none"), documents_dirs=(library,))
+    assert agent.locate_pdf("NX_Hybrid.pdf") == pdf
+    assert agent.locate_pdf("Wechselrichter/NX_Hybrid.pdf") == pdf
+    assert agent.locate_pdf("../geheim.pdf") is None  # only its name counts
+    assert agent.locate_pdf(str(tmp_path / "geheim.pdf")) is None
+    assert agent.locate_pdf("..") is None and agent.locate_pdf("") is None
+    odd = library / "Handbuch [v2].pdf"  # "[" is no glob pattern
+    odd.write_bytes(b"%PDF-1.4")
+    assert agent.locate_pdf("Handbuch [v2].pdf") == odd
+    assert agent.expected_pdf("../Fehlt.pdf") == (library / "Fehlt.pdf").resolve()

@@ -389,5 +389,8 @@ def test_the_part_a_passage_leaves_open_is_answered_by_another() -> None:
     assert lines[1].startswith("0x1005 | Peukert Coefficient")
     assert len(lines) == 2  # the other rows answer nothing asked
     assert left_open([], q) is None  # no key line: nothing to complete
+    # a chunk cut from the middle of a table starts with a data row: no header is quoted
+    score, lines = answers_part("\n".join(BMV_PEUKERT.splitlines()[1:]), part)
+    assert lines == ("0x1005 | Peukert Coefficient | 05 | Un16 | 1..1.5 | 1.25 | 0.01 | -",)
     # the efficiency passage does not answer the open part
     assert answers_part(BMV_EFFICIENCY, part) == (0.0, ())
