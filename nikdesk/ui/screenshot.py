@@ -40,7 +40,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--out", type=Path, default=Path("screenshots"))
     p.add_argument("--question", default=QUESTION)
     p.add_argument("--index", default="", help="index bundle (default: the bundled index)")
-    p.add_argument("--cite", default="S1", help="the citation to open in the viewer")
+    p.add_argument(
+        "--cite", default="1", help="the citation to open: its marker (S7) or place (2 = second)"
+    )
     p.add_argument("--library", action="append", default=[], help="a folder of the manuals")
     args = p.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
@@ -70,7 +72,9 @@ def main(argv: list[str] | None = None) -> int:
     if not isinstance(answer, Bubble):
         print("Fehler: keine Antwort-Blase", file=sys.stderr)
         return 1
-    answer.label.linkActivated.emit(f"cite:{args.cite}")
+    refs = list(answer.sources)
+    ref = refs[int(args.cite) - 1] if args.cite.isdigit() and refs else args.cite
+    answer.label.linkActivated.emit(f"cite:{ref}")
     _settle(1.5)
     window.grab().save(str(args.out / "chat_with_viewer.png"))
     if window.viewer is not None:
