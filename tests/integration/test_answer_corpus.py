@@ -292,3 +292,29 @@ def test_a_key_naming_a_topic_at_a_passage_end_is_followed_by_its_values(agent: 
     first = result.sources[0]
     assert first.file.startswith("JK_Smart_BMS") and first.page == 25
     assert "Single undervoltage protection | 2.9 | 2.6" in first.passage
+
+
+@pytest.mark.parametrize(
+    ("question", "file", "page"),
+    [
+        (
+            "Growatt-Wechselrichter per Modbus RTU: In welchem Holding-Register aktiviere ich "
+            "die Exportbegrenzung über CT, und wo stelle ich die Leistung ein?",
+            "Growatt_Inverter_Modbus_RTU_Protocol_II_V1.20.pdf",
+            15,
+        ),
+        (
+            "go-eCharger über Modbus für PV-Überschussladen regeln: In welches Register "
+            "schreibe ich den Ladestrom, ohne den EEPROM zu verschleißen?",
+            "go-e_Charger_Modbus_TCP_API.pdf",
+            7,
+        ),
+    ],
+)
+def test_a_register_question_quotes_the_page_whose_row_names_it(
+    agent: Agent, question: str, file: str, page: int
+) -> None:
+    # the page's passage shares fewer words with the question than the table's other pages
+    # (Modbus, holding, register …); its row names the register: the line counts double
+    result = answered(agent, question)
+    assert any(s.file == file and s.page == page for s in result.sources)
