@@ -284,6 +284,13 @@ def is_table(lines: list[str]) -> bool:
     return len(rows) >= 2 and len(rows) >= 0.6 * len(lines)
 
 
+def units_of(passage: str) -> tuple[bool, list[str]]:
+    """Return whether ``passage`` is a table, and its units: rows, or pieces of text lines."""
+    raw_lines = [ln.strip() for ln in passage.splitlines() if ln.strip()]
+    table = is_table(raw_lines)
+    return table, raw_lines if table else [p for ln in raw_lines for p in pieces_of(ln)]
+
+
 @dataclass(frozen=True)
 class Quote:
     """The lines to quote from a passage and the key line among them."""
@@ -310,9 +317,7 @@ def quote(
     then before) within ``max_chars``.
     """
     ask = ask_of(question)
-    raw_lines = [ln.strip() for ln in passage.splitlines() if ln.strip()]
-    table = is_table(raw_lines)
-    units = raw_lines if table else [p for ln in raw_lines for p in pieces_of(ln)]
+    table, units = units_of(passage)
     if not units:
         return Quote((), "", 0.0)
     scores = [0.0 if u == "…" else line_score(u, ask) for u in units]
@@ -426,17 +431,24 @@ def left_open(lines: list[str], question: str) -> Ask | None:
     return part
 
 
-def answers_part(passage: str, part: Ask) -> tuple[float, tuple[str, ...]]:
-    """Return how well the best line of ``passage`` answers ``part``, and the lines to quote.
+@dataclass(frozen=True)
+class PartAnswer:
+    """The line of a passage answering an open part of the question, and the lines to quote."""
+
+    score: float
+    line: str
+    lines: tuple[str, ...]  # the line with the table's header, or with the lines completing it
+
+
+def answers_part(passage: str, part: Ask) -> PartAnswer | None:
+    """Return the line of ``passage`` answering ``part`` best (None: no line answers it).
 
     Only what is open counts: its words, codes, quoted texts, kinds of value (not the
-    device's name, word pairs the quoted lines may already say, or "some number"). The
-    lines are that line with the table's header (a row) or the line after it (text, which
-    usually completes it); (0.0, ()) when no line answers the part.
+    device's name, word pairs the quoted lines may already say, or "some number"). A row is
+    quoted under the table's header, a text line with the two after it (they usually
+    complete it).
     """
-    raw_lines = [ln.strip() for ln in passage.splitlines() if ln.strip()]
-    table = is_table(raw_lines)
-    units = raw_lines if table else [p for ln in raw_lines for p in pieces_of(ln)]
+    table, units = units_of(passage)
     # a header names columns and holds no number; a chunk cut from a long table starts with
     # a data row ("No error | 0")
     header = 0 if table and " | " in units[0] and not _NUMBER.search(units[0]) else None
@@ -447,11 +459,13 @@ def answers_part(passage: str, part: Ask) -> tuple[float, tuple[str, ...]]:
         if u != "…" and i != header and _meets_open_part(u, part)
     ]
     if not scored:
-        return 0.0, ()
+        return None
     score, best = max(scored, key=lambda c: (c[0], -c[1]))
     if table:
-        return score, tuple(units[i] for i in (header, best) if i is not None)
-    return score, tuple(units[best : best + 3])
+        lines = tuple(units[i] for i in (header, best) if i is not None)
+    else:
+        lines = tuple(units[best : best + 3])
+    return PartAnswer(score, units[best], lines)
 
 
 def _meets_open_part(line: str, open_part: Ask) -> bool:

@@ -395,12 +395,11 @@ class Agent:
         sources: list[Source] = []
         for hit in verdict.hits:
             source = refs[hit.chunk.id]
-            if hit.chunk.id in parts:
-                lines = parts[hit.chunk.id].splitlines()
-                answer = lines[-1] if " | " in lines[-1] else lines[0]  # the row; the sentence
-                if any(_holds_lines(w, [answer]) for w in whole if w.page == source.page):
+            part = parts.get(hit.chunk.id)
+            if part is not None:
+                if any(_says(w, part.line) for w in whole if w.page == source.page):
                     continue  # a quoted passage continued by its sequel says it already
-                source = replace(source, passage=parts[hit.chunk.id])
+                source = replace(source, passage="\n".join(part.lines))
             sources.append(with_highlight(source, state.query))
         return sources
 
@@ -466,9 +465,8 @@ class Agent:
         yield Error(message)
 
 
-def _holds_lines(source: Source, lines: list[str]) -> bool:
-    said = {ln.strip() for ln in source.passage.splitlines()}
-    return all(ln.strip() in said for ln in lines)
+def _says(source: Source, line: str) -> bool:
+    return line.strip() in {ln.strip() for ln in source.passage.splitlines()}
 
 
 def _assistant_calls(text: str, calls: list[ToolCall]) -> dict[str, Any]:

@@ -22,6 +22,7 @@ from nikdesk.agent.guards import (
 )
 from nikdesk.agent.lines import (
     MIN_KEY,
+    PartAnswer,
     answers_part,
     ask_of,
     left_open,
@@ -78,11 +79,8 @@ MAX_OPTIONS = 4
 _ABBREVIATION = re.compile(r"(?<![\w-])[A-Z]{3,5}(?![\w-])")
 # everyday abbreviations that ask for nothing ("im EFH", "BZW")
 _EVERYDAY = frozenset({"efh", "mfh", "zfh", "bzw", "usw", "ggf", "evtl", "inkl", "max", "min"})
-# a numbered item the question asks about ("Bit 21", "Fehler 8", "Alarm 3")
-_NUMBERED = re.compile(
-    r"\b(bit|err(or)?|fehler(code)?|code|warn(ing|ung)?|alarm|fault|status)\s*[-:#=]?\s*\d+\b",
-    re.IGNORECASE,
-)
+# a numbered bit or status the question asks about ("Bit 21"; an error number is error_codes')
+_NUMBERED = re.compile(r"\b(bits?|status)\s*[-:#=]?\s*\d+\b", re.IGNORECASE)
 SHOUTING = 0.3  # a question with this share of words in capitals shouts: no word is an abbreviation
 
 
@@ -120,8 +118,8 @@ class Verdict:
     missing: str = ""  # the kind of value asked for that no passage states ("IP-Schutzart")
     related: tuple[Hit, ...] = ()  # closest passages, offered as "siehe auch" (not_found)
     interface_only: bool = False  # the named device has only API/protocol documents
-    # chunk id -> the lines to quote of a passage answering an open part (see open_parts)
-    parts: tuple[tuple[int, str], ...] = ()
+    # chunk id -> what of a passage answers an open part of the question (see open_parts)
+    parts: tuple[tuple[int, PartAnswer], ...] = ()
 
 
 class EvidencePolicy:
@@ -363,7 +361,7 @@ class EvidencePolicy:
 
     def open_parts(
         self, question: str, quoted: list[Hit]
-    ) -> tuple[list[Hit], dict[int, str]]:
+    ) -> tuple[list[Hit], dict[int, PartAnswer]]:
         """Return ``quoted`` with, after a passage, its page's passage answering an open part.
 
         "Welchen Peukert-Exponenten und welchen Ladewirkungsgrad hat der BMV-700 ab Werk?":
@@ -371,9 +369,9 @@ class EvidencePolicy:
         Coefficient … 1.25" stands in the next passage of the same page. That one is quoted
         under it (it takes no place of another page). Parts another quoted passage answers
         are not open. Of such a passage only the lines answering the part are quoted (the
-        returned chunk id -> lines).
+        returned chunk id -> its answer).
         """
-        if ask_of(question).codes or _NUMBERED.search(question):
+        if ask_of(question).codes or error_codes(question) or _NUMBERED.search(question):
             # "ERR 38", "Bit 21": a row of the page defining another code is no answer
             return quoted, {}
         seen = {h.chunk.id for h in quoted}
@@ -382,20 +380,20 @@ class EvidencePolicy:
         if part is None:
             return quoted, {}
         found = [
-            (*answers_part(c.text, part), i, c)
-            for i, hit in enumerate(quoted)
+            (answer, at, c)
+            for at, hit in enumerate(quoted)
             for c in self.retriever.page_chunks(hit.chunk)
-            if c.id not in seen and not is_filler(c.text)
+            if c.id not in seen
+            and not is_filler(c.text)
+            and (answer := answers_part(c.text, part)) is not None
+            and answer.score >= MIN_KEY
         ]
-        # the best answer of the open part, on the page of the passage ranked first
-        score, lines, at, chunk = max(
-            found, key=lambda f: (f[0], -f[2]), default=(0.0, (), 0, quoted[0].chunk)
-        )
-        if score < MIN_KEY:
+        if not found:
             return quoted, {}
+        # the best answer of the open part, on the page of the passage ranked first
+        answer, at, chunk = max(found, key=lambda f: (f[0].score, -f[1]))
         out = [*quoted[: at + 1], replace(quoted[at], chunk=chunk), *quoted[at + 1 :]]
-        parts = {chunk.id: "\n".join(lines)}
-        return out, parts
+        return out, {chunk.id: answer}
 
     def value_siblings(self, question: str, hits: list[Hit]) -> list[Hit]:
         """Return hits with, after each, the passage of its page stating the asked value.

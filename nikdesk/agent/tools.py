@@ -7,7 +7,6 @@ answer's markers against it.
 from __future__ import annotations
 
 import glob
-import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -22,7 +21,6 @@ SEARCH_K = 6
 FULL_DOCUMENT_CHARS = 6000  # what a model sees of a whole manual (all section titles + text)
 PASSAGE_CHARS = 700
 TOPIC_TAIL = 200  # a key naming a topic in a passage's last lines shorter than this: go on
-_DIGIT = re.compile(r"\d")
 
 # what the window's chip and the terminal say while a tool runs (one place for every consumer)
 TOOL_LABELS: dict[str, str] = {
@@ -248,7 +246,7 @@ class Toolbox:
         # Default parameters of "One-click Lithium Iron" …"): the values follow
         topic = (
             any(key in ln for ln in lines[-2:])
-            and not _DIGIT.search(key)
+            and not any(ch.isdigit() for ch in key)
             and len(" ".join(lines[-2:])) < TOPIC_TAIL
         )
         lead_in = lines[-1].endswith(":")

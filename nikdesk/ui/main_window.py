@@ -485,11 +485,14 @@ class MainWindow(QMainWindow):
             self._viewer = PdfViewer()
             self.splitter.addWidget(self._viewer)
             self.splitter.setSizes([220, 560, 620])
-        path = self.agent.locate_pdf(source.file) if self.agent else None
-        if path is None and self.agent is not None:
-            path = self.agent.expected_pdf(source.file)  # the viewer says it is missing there
+        # a manual missing on the laptop: the viewer says where it belongs
+        path = (
+            self.agent.locate_pdf(source.file) or self.agent.expected_pdf(source.file)
+            if self.agent
+            else Path(source.file)
+        )
         self._viewer.open(
-            path or Path(source.file),
+            path,
             source.page,
             highlight=source.highlight,
             passage=source.passage,

@@ -345,16 +345,16 @@ def test_the_line_after_a_condition_restating_the_symptom_is_bold() -> None:
     )
 
 
+PEUKERT_ROW = "0x1005 | Peukert Coefficient | 05 | Un16 | 1..1.5 | 1.25 | 0.01 | -"
+
+
 def test_a_model_number_is_no_code_that_pins_a_line() -> None:
     # "BMV-702" names the device; its "702" is no error number: the notes naming the model
     # must not outrank the register row (Victron BMV-7xx HEX protocol p. 7)
     files = ["Victron_BMV-7xx_HEX_Protocol.pdf", "Victron_VE.Direct_Protocol_3.33.pdf"]
     set_device_names(DocumentRouter([(f, f, "") for f in files]).specific_names)
     try:
-        passage = (
-            "Note 1: only available on BMV-702 and BMV-712\n"
-            "0x1005 | Peukert Coefficient | 05 | Un16 | 1..1.5 | 1.25 | 0.01 | -"
-        )
+        passage = f"Note 1: only available on BMV-702 and BMV-712\n{PEUKERT_ROW}"
         question = "Victron BMV-702: Unter welcher ID steht der Peukert-Koeffizient?"
         assert "702" not in ask_of(question).codes
         assert key_line(passage, question).startswith("0x1005")
@@ -365,16 +365,19 @@ def test_a_model_number_is_no_code_that_pins_a_line() -> None:
 
 
 # Victron_BMV-7xx_HEX_Protocol.pdf p. 7, two passages of the page (the chunker cut the table)
-BMV_EFFICIENCY = (
-    "ID | Description | Display | Type | Range | Default | Step | Unit\n"
-    "0x1003 | Charged Detection Time | 04 | Un16 | 1..50 | 3 | 1 | min.\n"
-    "0x1004 | Charge Efficiency | 06 | Un16 | 50..99 | 90 | 1 | %"
+BMV_HEADER = "ID | Description | Display | Type | Range | Default | Step | Unit"
+BMV_EFFICIENCY = "\n".join(
+    [
+        BMV_HEADER,
+        "0x1003 | Charged Detection Time | 04 | Un16 | 1..50 | 3 | 1 | min.",
+        "0x1004 | Charge Efficiency | 06 | Un16 | 50..99 | 90 | 1 | %",
+    ]
 )
-BMV_PEUKERT = (
-    "ID | Description | Display | Type | Range | Default | Step | Unit\n"
-    "0x1005 | Peukert Coefficient | 05 | Un16 | 1..1.5 | 1.25 | 0.01 | -\n"
-    "0x1006 | Current Threshold | 07 | Un16 | 0..2 | 0.1 | 0.01 | A"
-)
+BMV_PEUKERT_ROWS = [
+    PEUKERT_ROW,
+    "0x1006 | Current Threshold | 07 | Un16 | 0..2 | 0.1 | 0.01 | A",
+]
+BMV_PEUKERT = "\n".join([BMV_HEADER, *BMV_PEUKERT_ROWS])
 
 
 def test_the_part_a_passage_leaves_open_is_answered_by_another() -> None:
@@ -383,14 +386,14 @@ def test_the_part_a_passage_leaves_open_is_answered_by_another() -> None:
     assert "Charge Efficiency" in found.key
     part = left_open([found.key, *found.also], q)
     assert part is not None
-    score, lines = answers_part(BMV_PEUKERT, part)
-    assert score >= 0.8
-    assert lines[0].startswith("ID | Description")  # the header names the columns
-    assert lines[1].startswith("0x1005 | Peukert Coefficient")
-    assert len(lines) == 2  # the other rows answer nothing asked
+    answer = answers_part(BMV_PEUKERT, part)
+    assert answer is not None and answer.score >= 0.8
+    assert answer.line == PEUKERT_ROW
+    # the header names the columns; the other rows answer nothing asked
+    assert answer.lines == (BMV_HEADER, PEUKERT_ROW)
     assert left_open([], q) is None  # no key line: nothing to complete
     # a chunk cut from the middle of a table starts with a data row: no header is quoted
-    score, lines = answers_part("\n".join(BMV_PEUKERT.splitlines()[1:]), part)
-    assert lines == ("0x1005 | Peukert Coefficient | 05 | Un16 | 1..1.5 | 1.25 | 0.01 | -",)
+    cut = answers_part("\n".join(BMV_PEUKERT_ROWS), part)
+    assert cut is not None and cut.lines == (PEUKERT_ROW,)
     # the efficiency passage does not answer the open part
-    assert answers_part(BMV_EFFICIENCY, part) == (0.0, ())
+    assert answers_part(BMV_EFFICIENCY, part) is None
