@@ -177,7 +177,7 @@ class EvidencePolicy:
         named = self.named_documents(question)
         if named and asks_installation(question) and all(self.protocol[d] for d in named):
             # an API/protocol document does not say how to fuse, wire or mount the device
-            devices = tuple(dict.fromkeys(self._label(d) for d in named))
+            devices = tuple(dict.fromkeys(self._label(d) for d in sorted(named)))
             return Verdict(
                 "not_found",
                 "only interface documents for the device",

@@ -318,3 +318,18 @@ def test_a_register_question_quotes_the_page_whose_row_names_it(
     # (Modbus, holding, register …); its row names the register: the line counts double
     result = answered(agent, question)
     assert any(s.file == file and s.page == page for s in result.sources)
+
+
+def test_the_devices_with_only_interface_documents_are_named_in_a_stable_order(
+    agent: Agent,
+) -> None:
+    # the named documents are a set: their labels came in hash order, which differs from one
+    # process to the next (the same question read "SolaX X1 Mini, SolaX Hybrid X1-X3" once)
+    result = collect(
+        agent.run(
+            "Welchen AC-Leitungsquerschnitt und welchen LS-Schalter brauche ich für einen "
+            "SolaX X1 Mini 3.3?"
+        )
+    )
+    assert result.outcome == "not_found"
+    assert result.answer.startswith("Für SolaX Hybrid X1-X3, SolaX X1 Mini liegen nur")
