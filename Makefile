@@ -78,6 +78,7 @@ eval: setup
 	$(BIN)/nikdesk eval-agent tests/data/blind-holdout-questions.jsonl --index .cache/corpus-index --provider none
 	$(BIN)/nikdesk eval-agent tests/data/blind4-holdout-questions.jsonl --index .cache/corpus-index --provider none
 	$(BIN)/nikdesk eval-agent tests/data/blind6-holdout-questions.jsonl --index .cache/corpus-index --provider none
+	$(BIN)/nikdesk eval-agent tests/data/blind7-holdout-questions.jsonl --index .cache/corpus-index --provider none
 
 clean-index:
 	rm -rf index/default

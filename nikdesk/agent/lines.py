@@ -456,7 +456,7 @@ def answers_part(passage: str, part: Ask) -> PartAnswer | None:
     scored = [
         (line_score(u, narrow), i)
         for i, u in enumerate(units)
-        if u != "…" and i != header and _meets_open_part(u, part)
+        if u != "…" and i != header and _meets_open_part(u, part) and _says_open_part(u, part)
     ]
     if not scored:
         return None
@@ -473,6 +473,18 @@ def _meets_open_part(line: str, open_part: Ask) -> bool:
     # asked kind …), not only share the device's name and hold some number
     bare = replace(open_part, names=frozenset(), quantity=False)
     return line_score(line, bare) >= MIN_OPEN
+
+
+def _says_open_part(line: str, open_part: Ask) -> bool:
+    # one of the open part's own words, codes or quoted texts: a value of the asked kind
+    # alone ("118 | AMP_L3 … 12,3A" for "which register for the charging current?") or a
+    # compound's piece stands in many rows of another page's topic
+    said = line_terms(line)
+    return (
+        any(form in said for concept in open_part.concepts for form, _ in concept)
+        or bool(open_part.codes & with_hex(set(raw_tokens(line))))
+        or any(q in fold(line) for q in open_part.quoted)
+    )
 
 
 def _open_part(ask: Ask, lines: list[str]) -> Ask:

@@ -397,3 +397,17 @@ def test_the_part_a_passage_leaves_open_is_answered_by_another() -> None:
     assert cut is not None and cut.lines == (PEUKERT_ROW,)
     # the efficiency passage does not answer the open part
     assert answers_part(BMV_EFFICIENCY, part) is None
+
+
+def test_a_value_of_the_asked_kind_alone_answers_no_open_part() -> None:
+    # go-e Modbus TCP API: the quoted row names the EEPROM register, "Ladestrom" is open; a
+    # row holding some current ("12,3A") of another register does not answer it
+    q = "Welches Modbus-Register stellt den Ladestrom ein, ohne den EEPROM zu verschleißen?"
+    part = left_open(["300 | MOD_AMPERE_EEPROM | Holding Register"], q)
+    assert part is not None
+    header = "Register | Name | Anzahl | Beschreibung"
+    other = f"{header}\n118 | AMP_L3 | 2 | Ampere auf L3 in 0.1A (123 entspricht 12,3A)"
+    assert answers_part(other, part) is None
+    volatile = "299 | AMPERE_VOLATILE | 1 | Ladestrom in A, wird nicht im EEPROM gespeichert"
+    answer = answers_part(f"{header}\n{volatile}", part)
+    assert answer is not None and answer.line == volatile
