@@ -73,26 +73,47 @@ def compose_answer(sources: list[Source], language: str = "de", question: str = 
 
 
 def quote_lines(sources: list[Source], question: str, t: dict[str, str]) -> str:
-    """Return each source as a heading with its marker and its quoted lines, key line bold."""
-    parts: list[str] = []
+    """Return each cited page as a heading with its markers and its quoted lines, key lines bold.
+
+    Passages of the same page ("Charge Efficiency … 90" and, further down the table,
+    "Peukert Coefficient … 1.25") stand under one heading, where the page is first quoted,
+    "…" between them.
+    """
+    pages: dict[tuple[str, int], list[Source]] = {}
     for source in sources:
-        parts.append(
-            t["source_heading"].format(title=source.title, page=source.page, ref=source.ref)
-        )
-        shown_lines = source.passage.splitlines()
-        bold = {source.highlight} if source.highlight else set()
-        if question:
-            found = quote(source.passage, question)
-            shown_lines = list(found.lines) or shown_lines
-            bold.update(found.also)
-        for line in shown_lines:
-            if not line.strip():
-                continue
-            shown = line.strip()
-            shown = f"**{_escape(shown)}**" if shown in bold else _escape(shown)
-            parts.append(f"> {shown}  ")  # two spaces: a Markdown line break inside the quote
+        pages.setdefault((source.doc_id, source.page), []).append(source)
+    parts: list[str] = []
+    for group in pages.values():
+        first = group[0]
+        refs = " ".join(f"[{s.ref}]" for s in group)
+        parts.append(t["source_heading"].format(title=first.title, page=first.page, refs=refs))
+        shown: list[str] = []
+        for n, source in enumerate(group):
+            # a table's header row shown once: the page's passages often start with it
+            lines = [ln for ln in _shown(source, question) if ln == "…" or ln not in shown]
+            shown += (["…"] if n else []) + lines
+        shown = [ln for i, ln in enumerate(shown) if ln != "…" or shown[i - 1 : i] != ["…"]]
+        # two spaces: a Markdown line break inside the quote
+        parts.extend(f"> {line}  " for line in shown)
         parts.append("")
     return "\n".join(parts)
+
+
+def _shown(source: Source, question: str) -> list[str]:
+    # the lines of ``source`` to quote, Markdown-escaped, the key lines bold
+    shown_lines = source.passage.splitlines()
+    bold = {source.highlight} if source.highlight else set()
+    if question:
+        found = quote(source.passage, question)
+        shown_lines = list(found.lines) or shown_lines
+        bold.update(found.also)
+    out = []
+    for line in shown_lines:
+        if not line.strip():
+            continue
+        shown = line.strip()
+        out.append(f"**{_escape(shown)}**" if shown in bold else _escape(shown))
+    return out
 
 
 def _escape(text: str) -> str:

@@ -1,0 +1,47 @@
+"""The no-LLM answer text: passages of one page under one heading."""
+
+from __future__ import annotations
+
+from nikdesk.agent.compose import compose_answer
+from nikdesk.core.events import Source
+
+
+def _source(ref: str, page: int, passage: str, highlight: str) -> Source:
+    return Source(
+        ref=ref,
+        doc_id="bmv",
+        file="Victron_BMV-7xx_HEX_Protocol.pdf",
+        title="BMV-7xx HEX Protocol",
+        page=page,
+        page_end=page,
+        passage=passage,
+        highlight=highlight,
+    )
+
+
+def test_passages_of_one_page_stand_under_one_heading() -> None:
+    header = "ID | Description | Display | Type | Range | Default | Step | Unit"
+    efficiency = "0x1004 | Charge Efficiency | 06 | Un16 | 50..99 | 90 | 1 | %"
+    peukert = "0x1005 | Peukert Coefficient | 05 | Un16 | 1..1.5 | 1.25 | 0.01 | -"
+    notes = "Note 1: only available on BMV-702 and BMV-712"
+    sources = [
+        _source("S1", 7, f"{header}\n{efficiency}", efficiency),
+        _source("S2", 9, notes, notes),
+        # the open part, found further down page 7, under the same header
+        _source("S3", 7, f"{header}\n{peukert}", peukert),
+    ]
+    text = compose_answer(sources, "de")
+    lines = text.splitlines()
+    heading = "**BMV-7xx HEX Protocol, S. 7** [S1] [S3]"
+    assert lines.count(heading) == 1
+    assert text.count("S. 7**") == 1
+    at = lines.index(heading)
+    # the page's passages in order, "…" between them, the header once, each key line bold;
+    # then page 9
+    assert lines[at + 1 : at + 5] == [
+        f"> {header}  ",
+        "> **0x1004 | Charge Efficiency | 06 | Un16 | 50..99 | 90 | 1 | %**  ",
+        "> …  ",
+        "> **0x1005 | Peukert Coefficient | 05 | Un16 | 1..1.5 | 1.25 | 0.01 | -**  ",
+    ]
+    assert lines.index("**BMV-7xx HEX Protocol, S. 9** [S2]") > at + 4
