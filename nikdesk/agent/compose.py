@@ -8,7 +8,7 @@ it answers the question) is set in bold; it is also what the PDF viewer highligh
 from __future__ import annotations
 
 import re
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from nikdesk.agent.lines import key_line, quote
 from nikdesk.agent.texts import templates
@@ -77,7 +77,7 @@ def quote_lines(sources: list[Source], question: str, t: dict[str, str]) -> str:
 
     Passages of the same page ("Charge Efficiency … 90" and, further down the table,
     "Peukert Coefficient … 1.25") stand under one heading, where the page is first quoted,
-    "…" between them.
+    "…" between them; a table row (the header the page's passages start with) is shown once.
     """
     pages: dict[tuple[str, int], list[Source]] = {}
     for source in sources:
@@ -87,33 +87,55 @@ def quote_lines(sources: list[Source], question: str, t: dict[str, str]) -> str:
         first = group[0]
         refs = " ".join(f"[{s.ref}]" for s in group)
         parts.append(t["source_heading"].format(title=first.title, page=first.page, refs=refs))
-        shown: list[str] = []
-        for n, source in enumerate(group):
-            # a table's header row shown once: the page's passages often start with it
-            lines = [ln for ln in _shown(source, question) if ln == "…" or ln not in shown]
-            shown += (["…"] if n else []) + lines
-        shown = [ln for i, ln in enumerate(shown) if ln != "…" or shown[i - 1 : i] != ["…"]]
-        # two spaces: a Markdown line break inside the quote
-        parts.extend(f"> {line}  " for line in shown)
-        parts.append("")
+        parts.extend(f"> {line}  " for line in _page_lines(group, question))
+        parts.append("")  # two spaces above: a Markdown line break inside the quote
     return "\n".join(parts)
 
 
-def _shown(source: Source, question: str) -> list[str]:
-    # the lines of ``source`` to quote, Markdown-escaped, the key lines bold
+@dataclass
+class _Line:
+    text: str  # Markdown-escaped
+    bold: bool
+
+
+def _page_lines(group: list[Source], question: str) -> list[str]:
+    # A text line repeated on the page stays: a troubleshooting page repeats the problem
+    # above each cause, and dropping it would set a cause under another problem. A key line
+    # is bold once; a table row in two passages is shown once, bold if either makes it a key.
+    lines: list[_Line] = []
+    rows: dict[str, _Line] = {}
+    bolded: set[str] = set()
+    for n, source in enumerate(group):
+        if n and lines:
+            lines.append(_Line("…", False))
+        for text, bold in _shown(source, question):
+            fresh = bold and text not in bolded
+            bolded.update([text] if bold else [])
+            if " | " in text and text in rows:
+                rows[text].bold = rows[text].bold or fresh
+                continue
+            lines.append(_Line(text, fresh))
+            if " | " in text:
+                rows[text] = lines[-1]
+    out: list[str] = []
+    for line in lines:
+        if line.text == "…" and out[-1:] == ["…"]:
+            continue
+        out.append(f"**{line.text}**" if line.bold else line.text)
+    while out[-1:] == ["…"]:
+        out.pop()
+    return out
+
+
+def _shown(source: Source, question: str) -> list[tuple[str, bool]]:
+    # the lines of ``source`` to quote, Markdown-escaped, and whether each is a key line
     shown_lines = source.passage.splitlines()
     bold = {source.highlight} if source.highlight else set()
     if question:
         found = quote(source.passage, question)
         shown_lines = list(found.lines) or shown_lines
         bold.update(found.also)
-    out = []
-    for line in shown_lines:
-        if not line.strip():
-            continue
-        shown = line.strip()
-        out.append(f"**{_escape(shown)}**" if shown in bold else _escape(shown))
-    return out
+    return [(_escape(line.strip()), line.strip() in bold) for line in shown_lines if line.strip()]
 
 
 def _escape(text: str) -> str:

@@ -371,9 +371,7 @@ def quote(
     out: list[str] = []
     last = -1
     for i in sorted(keep):
-        if units[i] in out:
-            continue  # a page repeating a problem's title for each cause: quoted once
-        if last >= 0 and i != last + 1 and out[-1:] != ["…"]:
+        if last >= 0 and i != last + 1:
             out.append("…")
         out.append(units[i])
         last = i

@@ -412,24 +412,3 @@ def test_a_value_of_the_asked_kind_alone_answers_no_open_part() -> None:
     answer = answers_part(f"{header}\n{volatile}", part)
     assert answer is not None and answer.line == volatile
 
-
-def test_a_line_the_page_repeats_is_quoted_once() -> None:
-    # SMA Home Manager manual p. 118: each cause repeats the problem's title above it
-    title = (
-        "Der Anlagen-Setup-Assistent findet keinen Sunny Home Manager mit der eingegebenen "
-        "Seriennummer."
-    )
-    passage = "\n".join(
-        [
-            title,
-            "Möglicherweise haben Sie die Seriennummer nicht korrekt eingegeben.",
-            "Abhilfe:",
-            "• Sicherstellen, dass Ihre Eingaben korrekt sind.",
-            title,
-            "Möglicherweise ist die Registrierung nicht abgeschlossen.",
-        ]
-    )
-    found = quote(passage, "Setup-Assistent findet keinen Sunny Home Manager: was tun?")
-    assert found.key == title
-    assert found.lines.count(title) == 1
-    assert "Abhilfe:" in found.lines

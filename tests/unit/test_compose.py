@@ -45,3 +45,41 @@ def test_passages_of_one_page_stand_under_one_heading() -> None:
         "> **0x1005 | Peukert Coefficient | 05 | Un16 | 1..1.5 | 1.25 | 0.01 | -**  ",
     ]
     assert lines.index("**BMV-7xx HEX Protocol, S. 9** [S2]") > at + 4
+
+
+def test_a_repeated_problem_stays_above_each_cause_and_is_bold_once() -> None:
+    # SMA Home Manager manual p. 118: each cause repeats the problem's title above it;
+    # dropping a repeat would set the next cause under the problem before it
+    title = "Der Anlagen-Setup-Assistent findet keinen Sunny Home Manager."
+    passage = "\n".join(
+        [
+            title,
+            "Möglicherweise ist die Seriennummer falsch.",
+            "Abhilfe:",
+            "• Eingaben prüfen.",
+            title,
+            "Möglicherweise ist die Registrierung nicht abgeschlossen.",
+        ]
+    )
+    lines = compose_answer([_source("S1", 118, passage, title)], "de").splitlines()
+    assert lines.count(f"> **{title}**  ") == 1
+    assert lines.count(f"> {title}  ") == 1
+    assert (
+        lines.index(f"> {title}  ")
+        == lines.index("> Möglicherweise ist die Registrierung nicht abgeschlossen.  ") - 1
+    )
+
+
+def test_a_row_shown_plain_and_then_bold_is_shown_once_bold() -> None:
+    # Kostal p. 17: two passages of the page hold the row; the second makes it a key line
+    port = "TCP-Port | 1502 (dec)"
+    unit = "Unit-ID1 | 71 (dec)"
+    sources = [
+        _source("S1", 17, f"{port}\n{unit}", port),
+        _source("S2", 17, unit, unit),
+        _source("S3", 17, port, port),  # adds nothing new: no "…" left at the end
+    ]
+    text = compose_answer(sources, "de")
+    assert text.count("Unit-ID1") == 1
+    assert f"> **{unit}**  " in text.splitlines()
+    assert "> …  " not in text
