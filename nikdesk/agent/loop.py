@@ -401,7 +401,14 @@ class Agent:
                     continue  # a quoted passage continued by its sequel says it already
                 source = replace(source, passage="\n".join(part.lines))
             sources.append(with_highlight(source, state.query))
-        return sources
+        # passages of one page are quoted under one heading (compose.quote_lines), where the
+        # page ranks; among them the page's reading order: the lead-in "… are used as default
+        # values:" above its rows "TCP-Port | 1502", not under them
+        rank: dict[tuple[str, int], int] = {}
+        for source in sources:
+            rank.setdefault((source.doc_id, source.page), len(rank))
+        chunk = state.ledger.chunk_of
+        return sorted(sources, key=lambda s: (rank[(s.doc_id, s.page)], chunk.get(s.ref, 0)))
 
     def _first_hits(self, state: RunState) -> list[Any]:
         """Return the hits of a fresh search for the question (cheap: models stay loaded)."""

@@ -333,3 +333,17 @@ def test_the_devices_with_only_interface_documents_are_named_in_a_stable_order(
     )
     assert result.outcome == "not_found"
     assert result.answer.startswith("Für SolaX Hybrid X1-X3, SolaX X1 Mini liegen nur")
+
+
+def test_the_passages_of_one_page_are_quoted_in_its_reading_order(agent: Agent) -> None:
+    # Kostal p. 17: the search ranks the rows' passage first; under the page's one heading the
+    # lead-in "… are used as default values:" stands above the rows, as on the page
+    result = answered(
+        agent,
+        "Der Kostal Plenticore antwortet nicht auf Port 502. Welchen Port und welche Unit-ID "
+        "brauche ich für Modbus TCP?",
+    )
+    text = result.answer
+    assert text.count("PIKO IQ/PLENTICORE, S. 17**") == 1
+    assert text.index("default values:") < text.index("TCP-Port | 1502 (dec)")
+    assert text.count("Unit-ID1 | 71 (dec)") == 1
