@@ -182,8 +182,7 @@ class EvidencePolicy:
                 "not_found",
                 "only interface documents for the device",
                 devices=devices,
-                related=self.related(question, hits),
-                interface_only=True,
+                interface_only=True,  # its register rows are no "siehe auch" for a fuse
             )
         unnamed = self.absent_abbreviations(question, named)
         if unnamed:
@@ -192,7 +191,7 @@ class EvidencePolicy:
                 "not_found",
                 "abbreviation not in the named manuals",
                 missing=", ".join(unnamed),
-                related=self.related(question, [h for h in hits if h.chunk.doc_id in named]),
+                related=self.related(question, hits, named),
             )
         absent = self.absent_codes(question, named)
         if absent:
@@ -201,7 +200,7 @@ class EvidencePolicy:
                 "not_found",
                 "code not in the named manuals",
                 missing=", ".join(f"Code {c.upper()}" for c in absent),
-                related=self.related(question, hits),
+                related=self.related(question, hits, named),
             )
         quoted = self.quotable(hits, question, named)
         for kind in asked_types(question):
@@ -234,7 +233,7 @@ class EvidencePolicy:
                     "not_found",
                     f"no {kind.name} value in the evidence",
                     missing=kind.label,
-                    related=self.related(question, hits),
+                    related=self.related(question, hits, named),
                 )
             quoted = [*quoted[: MAX_SOURCES - 1], (own or holders)[0]]
         with_parts, parts = self.open_parts(question, quoted)
@@ -454,9 +453,17 @@ class EvidencePolicy:
         doc = self.docs[doc_id]
         return device_label(doc.file, doc.title)
 
-    def related(self, question: str, hits: list[Hit]) -> tuple[Hit, ...]:
-        """Return the closest passages that say something (offered as "siehe auch")."""
-        useful = [h for h in hits if not is_filler(h.chunk.text)]
+    def related(self, question: str, hits: list[Hit], named: set[str]) -> tuple[Hit, ...]:
+        """Return the closest passages that say something (offered as "siehe auch").
+
+        Only the named device's (``named``; empty: the question names none): another maker's
+        MPP range under a question about the Kostal Plenticore would be read as its own.
+        """
+        useful = [
+            h
+            for h in hits
+            if not is_filler(h.chunk.text) and (not named or h.chunk.doc_id in named)
+        ]
         scored = [(quote(h.chunk.text, question).score, h) for h in useful]
         return tuple(h for score, h in scored if score >= MIN_LINE)[:RELATED]
 

@@ -73,9 +73,19 @@ def test_an_api_document_does_not_answer_an_installation_question(agent: Agent) 
     result = collect(agent.run("Welche Sicherung brauche ich für den go-e Charger 22 kW?"))
     assert result.outcome == "not_found"
     assert "Schnittstellen" in result.answer
-    # related passages may follow as "Siehe auch", never as the answer
-    if result.sources:
-        assert "Siehe auch" in result.answer
+    # the API document's power registers are no "Siehe auch" for a fuse
+    assert not result.sources and "Siehe auch" not in result.answer
+
+
+def test_see_also_passages_come_from_the_named_devices_manuals_only(agent: Agent) -> None:
+    # the Sungrow data sheet states no warranty; the JK balancer manual's warranty page
+    # must not stand under the question as if it were Sungrow's
+    result = collect(
+        agent.run("Wie viele Jahre Garantie gibt Sungrow auf den Hybridwechselrichter SH8.0RT?")
+    )
+    assert result.outcome == "not_found"
+    assert result.sources
+    assert all(s.file.startswith("Sungrow") for s in result.sources)
 
 
 def _squashed(text: str) -> str:
