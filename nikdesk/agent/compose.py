@@ -104,27 +104,23 @@ def _page_lines(group: list[Source], question: str) -> list[str]:
     # is bold once; a table row in two passages is shown once, bold if either makes it a key.
     lines: list[_Line] = []
     rows: dict[str, _Line] = {}
-    bolded: set[str] = set()
     for n, source in enumerate(group):
-        if n and lines:
-            lines.append(_Line("…", False))
+        gap = n > 0  # "…" between passages and skipped lines, only before a line shown
         for text, bold in _shown(source, question):
-            fresh = bold and text not in bolded
-            bolded.update([text] if bold else [])
-            if " | " in text and text in rows:
-                rows[text].bold = rows[text].bold or fresh
+            if text == "…":
+                gap = True
                 continue
+            if text in rows:
+                rows[text].bold = rows[text].bold or bold
+                continue
+            fresh = bold and not any(ln.bold and ln.text == text for ln in lines)
+            if gap and lines:
+                lines.append(_Line("…", False))
+            gap = False
             lines.append(_Line(text, fresh))
             if " | " in text:
                 rows[text] = lines[-1]
-    out: list[str] = []
-    for line in lines:
-        if line.text == "…" and out[-1:] == ["…"]:
-            continue
-        out.append(f"**{line.text}**" if line.bold else line.text)
-    while out[-1:] == ["…"]:
-        out.pop()
-    return out
+    return [f"**{ln.text}**" if ln.bold else ln.text for ln in lines]
 
 
 def _shown(source: Source, question: str) -> list[tuple[str, bool]]:

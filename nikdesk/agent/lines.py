@@ -479,12 +479,16 @@ def _says_open_part(line: str, open_part: Ask) -> bool:
     # one of the open part's own words, codes or quoted texts: a value of the asked kind
     # alone ("118 | AMP_L3 … 12,3A" for "which register for the charging current?") or a
     # compound's piece stands in many rows of another page's topic
-    said = line_terms(line)
-    return (
-        any(form in said for concept in open_part.concepts for form, _ in concept)
-        or bool(open_part.codes & with_hex(set(raw_tokens(line))))
-        or any(q in fold(line) for q in open_part.quoted)
+    own = replace(
+        open_part,
+        names=frozenset(),
+        words=frozenset(),
+        pairs=(),
+        kinds=(),
+        quantity=False,
+        colours=frozenset(),
     )
+    return line_score(line, own) > 0
 
 
 def _open_part(ask: Ask, lines: list[str]) -> Ask:

@@ -408,7 +408,7 @@ class Agent:
         for source in sources:
             rank.setdefault((source.doc_id, source.page), len(rank))
         chunk = state.ledger.chunk_of
-        return sorted(sources, key=lambda s: (rank[(s.doc_id, s.page)], chunk.get(s.ref, 0)))
+        return sorted(sources, key=lambda s: (rank[(s.doc_id, s.page)], chunk[s.ref]))
 
     def _first_hits(self, state: RunState) -> list[Any]:
         """Return the hits of a fresh search for the question (cheap: models stay loaded)."""

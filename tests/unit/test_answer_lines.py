@@ -411,4 +411,3 @@ def test_a_value_of_the_asked_kind_alone_answers_no_open_part() -> None:
     volatile = "299 | AMPERE_VOLATILE | 1 | Ladestrom in A, wird nicht im EEPROM gespeichert"
     answer = answers_part(f"{header}\n{volatile}", part)
     assert answer is not None and answer.line == volatile
-
