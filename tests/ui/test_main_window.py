@@ -295,23 +295,3 @@ def test_paused_clarification_survives_reopening_the_session(
     press_enter(later.chat.input)
     qtbot.waitUntil(lambda: not later.chat.busy, timeout=60_000)
     assert later.store.messages(session)[-1].outcome == "answer"
-
-
-def test_a_manual_is_found_by_its_name_and_never_outside_the_library(
-    retriever: Any, tmp_path: Path
-) -> None:
-    library = tmp_path / "Handbuecher"
-    (library / "Wechselrichter").mkdir(parents=True)
-    pdf = library / "Wechselrichter" / "NX_Hybrid.pdf"
-    pdf.write_bytes(b"%PDF-1.4")
-    (tmp_path / "geheim.pdf").write_bytes(b"%PDF-1.4")  # beside the library, not in it
-    agent = Agent(retriever, Settings(provider="none"), documents_dirs=(library,))
-    assert agent.locate_pdf("NX_Hybrid.pdf") == pdf
-    assert agent.locate_pdf("Wechselrichter/NX_Hybrid.pdf") == pdf
-    assert agent.locate_pdf("../geheim.pdf") is None  # only its name counts
-    assert agent.locate_pdf(str(tmp_path / "geheim.pdf")) is None
-    assert agent.locate_pdf("..") is None and agent.locate_pdf("") is None
-    odd = library / "Handbuch [v2].pdf"  # "[" is no glob pattern
-    odd.write_bytes(b"%PDF-1.4")
-    assert agent.locate_pdf("Handbuch [v2].pdf") == odd
-    assert agent.expected_pdf("../Fehlt.pdf") == (library / "Fehlt.pdf").resolve()
