@@ -379,7 +379,9 @@ def quote(
     under = [*_heading_value(units, best, keep), *_answer_after(units, best, keep, ask)]
     # a bold lead-in ("… are used as default values:") is answered by the lines under it
     listed = [units[i] for k in keys for i in _listed_after(units, k, keep)]
-    also = tuple(dict.fromkeys([*under, *(units[i] for i in keys[1:]), *listed]))
+    # a key sentence the page wraps onto the next line ends there
+    rest = [units[i] for k in keys for i in _sentence_rest(units, k, keep)]
+    also = tuple(dict.fromkeys([*under, *(units[i] for i in keys[1:]), *listed, *rest]))
     also = tuple(line for line in also if line != units[best])
     return Quote(tuple(out), units[best], scores[best], also)
 
@@ -522,6 +524,34 @@ def _listed_after(units: list[str], lead: int, keep: set[int]) -> list[int]:
             break  # the next lead-in starts a list of its own
         if _is_heading(units[i]):
             break
+        out.append(i)
+    return out
+
+
+RUN_ON = 40  # a line at least this long ending mid-sentence is wrapped by the page layout
+_SENTENCE_END = re.compile(r"[.!?:;)\]]$")
+
+
+def _runs_on(line: str, after: str) -> bool:
+    # "… MOS over temperature recovery" + "value 65°C, these two values …": a line ending
+    # mid-sentence goes on in a next line starting in lower case ...
+    line = line.rstrip()
+    if " | " in line or len(line) < RUN_ON or _SENTENCE_END.search(line) or _is_heading(line):
+        return False
+    if after == "…" or " | " in after or _is_heading(after):
+        return False
+    # ... or it ends in a comma, a hyphenated word ("Leistungs-") or a function word ("and")
+    hyphenated = line.endswith("-") and line[-2:-1].isalpha()
+    function_word = fold(line.split()[-1]) in STOPWORDS
+    return after[:1].islower() or line.endswith(",") or hyphenated or function_word
+
+
+def _sentence_rest(units: list[str], key: int, keep: set[int]) -> list[int]:
+    # the rest of a key sentence that the page wraps onto the next lines (at most two)
+    out: list[int] = []
+    i = key
+    while len(out) < 2 and i + 1 in keep and _runs_on(units[i], units[i + 1]):
+        i += 1
         out.append(i)
     return out
 

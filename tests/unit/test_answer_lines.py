@@ -411,3 +411,24 @@ def test_a_value_of_the_asked_kind_alone_answers_no_open_part() -> None:
     volatile = "299 | AMPERE_VOLATILE | 1 | Ladestrom in A, wird nicht im EEPROM gespeichert"
     answer = answers_part(f"{header}\n{volatile}", part)
     assert answer is not None and answer.line == volatile
+
+
+def test_a_key_sentence_wrapped_onto_the_next_line_is_bold_to_its_end() -> None:
+    # JK Smart BMS instructions p. 22: the sentence holding both temperatures wraps
+    passage = (
+        "MOS (MOS over temperature protection value is 75°C, MOS over temperature recovery\n"
+        "value 65°C, these two values are factory default values and cannot be modified).\n"
+        "Note:"
+    )
+    found = quote(passage, "JK-BMS: Kann ich die Schwelle für MOS over temperature ändern?")
+    assert found.key.startswith("MOS (MOS over temperature protection value is 75°C")
+    assert found.also == (
+        "value 65°C, these two values are factory default values and cannot be modified).",
+    )
+    # a finished sentence, a heading or a table row after the key line stays plain
+    ended = quote(
+        "Die Standardadresse ist 0x55 und kann im Menü geändert werden.\n"
+        "das Menü zeigt sie unter Kommunikation an",
+        "Welche Standardadresse hat der Umrichter?",
+    )
+    assert ended.also == ()
