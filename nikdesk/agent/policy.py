@@ -85,9 +85,11 @@ SHOUTING = 0.3  # a question with this share of words in capitals shouts: no wor
 
 
 def _mentions(text: str, code: str) -> bool:
-    # "03" also as "3" and "E03"; a code inside a longer number or word does not count
+    # "03" also as "3" and "E03"; a code inside a longer number ("56.4 V") or word does not count
     forms = {code, code.lstrip("0") or "0"} if code.isdigit() else {code}
-    return any(re.search(rf"(?<![0-9a-z.]){re.escape(f)}(?![0-9a-z])", text) for f in forms) or (
+    return any(
+        re.search(rf"(?<![0-9a-z.]){re.escape(f)}(?![0-9a-z]|[.,][0-9])", text) for f in forms
+    ) or (
         code.isdigit() and bool(re.search(rf"\b[a-z]{{1,3}}0*{code.lstrip('0') or '0'}\b", text))
     )
 

@@ -120,6 +120,10 @@ def test_an_error_code_the_manual_does_not_list_is_not_answered(agent: Agent) ->
     assert unlisted.outcome == "not_found"
     assert "Code 977" in unlisted.answer
 
+    # the Voltronic protocol lists no fault 56; "Default 56.4" (a voltage) does not list it
+    decimal = collect(agent.run("Der Axpert MAX zeigt Fehler 56 an. Was ist die Ursache?"))
+    assert decimal.outcome == "not_found"
+
 
 def test_a_breaker_rating_the_datasheet_does_not_state_is_not_answered(agent: Agent) -> None:
     # the Sungrow SH-RT datasheet lists currents, but no breaker for the AC output

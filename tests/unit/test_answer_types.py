@@ -22,6 +22,11 @@ def test_question_kinds_are_recognised(question: str, kind: str) -> None:
     assert [t.name for t in asked_types(question)] == [kind]
 
 
+def test_a_weight_is_asked_in_either_language() -> None:
+    for question in ["Wie schwer ist die Wärmepumpe?", "How heavy is the heat pump?"]:
+        assert [t.name for t in asked_types(question, strict_only=False)] == ["weight"]
+
+
 def test_plain_questions_ask_for_no_particular_kind() -> None:
     assert asked_types("Der Wechselrichter zeigt E050 an. Was tun?") == []
 
@@ -53,6 +58,9 @@ def test_a_pressure_is_a_kind_of_value_a_key_line_states() -> None:
         ("baud", "Baudrate: 9600 bps, 8N1", True),
         ("baud", "Modbus-Adresse 1", False),
         ("duration", "Umschaltzeit auf Notbetrieb < 20 ms", True),
+        ("torque", "Sicherheitsschrauben 12kgf.cm", True),  # Growatt MIC datasheet
+        ("torque", "Klemmen mit 1,2 Nm anziehen", True),
+        ("torque", "Kabelverschraubung M25", False),
     ],
 )
 def test_values_are_found_in_passages(kind: str, passage: str, expected: bool) -> None:
@@ -67,4 +75,5 @@ def kind_question(kind: str) -> str:
         "refrigerant": "Kältemittel?",
         "baud": "Baudrate?",
         "duration": "Wie lange dauert das?",
+        "torque": "Mit welchem Drehmoment?",
     }[kind]
