@@ -125,8 +125,25 @@ class DocumentRouter:
             score = sum(
                 self._idf[n]
                 for n in names
-                if n in self._idf and (n in tokens or (len(n) >= SUBSTRING_MIN and n in squashed))
+                if n in self._idf
+                and (
+                    n in tokens
+                    or (len(n) >= SUBSTRING_MIN and n in squashed)
+                    or _family_named(n, squashed)
+                )
             )
             if score > 0:
                 out[doc_id] = score
         return out
+
+
+_FAMILY = re.compile(r"^([a-z]{2,}\d*)(x+)$")
+
+
+def _family_named(name: str, squashed: str) -> bool:
+    # a family name "bmv7xx" names the models "bmv712", "bmv-702" of a question
+    family = _FAMILY.match(name)
+    if not family:
+        return False
+    stem, wild = family.groups()
+    return bool(re.search(rf"{stem}\d{{{len(wild)}}}(?!\d)", squashed))

@@ -1,0 +1,28 @@
+"""Which documents a question names: file-name words, model numbers, model families."""
+
+from __future__ import annotations
+
+from nikdesk.retrieval.routing import DocumentRouter
+
+LIBRARY = [
+    ("bmv", "Victron_BMV-7xx_HEX_Protocol.pdf", "BMV700 Series Hex Protocol"),
+    ("vedirect", "Victron_VE.Direct_Protocol_3.33.pdf", "VE.Direct Protocol"),
+    ("mic", "Growatt_MIC750-3300TL-X_Installations-Bedienungsanleitung_DE.pdf", ""),
+]
+
+
+def test_a_model_of_a_family_names_the_family_document() -> None:
+    router = DocumentRouter(LIBRARY)
+    # "BMV-7xx" in the file name stands for the BMV-702, -712 ... a technician names
+    for question in ["BMV-712 Smart: Bluetooth abschalten?", "bmv702 alarm relay"]:
+        scores = router.scores(question)
+        assert scores["bmv"] > 0, question
+    # the family's digits must all be there: "BMV-7123" is a BMV, but no BMV-7xx
+    family = router.scores("BMV-712 Anschluss")["bmv"]
+    assert router.scores("BMV-7123 Anschluss")["bmv"] < family
+    assert router.scores("BMV Anschluss")["bmv"] < family
+
+
+def test_a_family_beside_the_protocol_name_keeps_both_documents_in_play() -> None:
+    scores = DocumentRouter(LIBRARY).scores("BMV-712: Bluetooth über das VE.Direct HEX-Protokoll?")
+    assert scores["bmv"] >= 0.5 * scores["vedirect"]
