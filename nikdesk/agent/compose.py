@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from nikdesk.agent.lines import key_line, quote
+from nikdesk.agent.lines import key_sentence, quote
 from nikdesk.agent.texts import templates
 from nikdesk.core.events import Source
 
@@ -58,8 +58,8 @@ _GENERIC = {
 
 
 def with_highlight(source: Source, question: str) -> Source:
-    """Return ``source`` with its key line set as ``highlight``."""
-    return replace(source, highlight=key_line(source.passage, question))
+    """Return ``source`` with its key line (and the rest of its sentence) as ``highlight``."""
+    return replace(source, highlight=key_sentence(source.passage, question))
 
 
 def compose_answer(sources: list[Source], language: str = "de", question: str = "") -> str:
@@ -126,7 +126,7 @@ def _page_lines(group: list[Source], question: str) -> list[str]:
 def _shown(source: Source, question: str) -> list[tuple[str, bool]]:
     # the lines of ``source`` to quote, Markdown-escaped, and whether each is a key line
     shown_lines = source.passage.splitlines()
-    bold = {source.highlight} if source.highlight else set()
+    bold = set(source.highlight.splitlines())
     if question:
         found = quote(source.passage, question)
         shown_lines = list(found.lines) or shown_lines

@@ -299,6 +299,12 @@ class Quote:
     key: str
     score: float
     also: tuple[str, ...] = ()  # further key lines: another part of the question answered
+    rest: tuple[str, ...] = ()  # the lines the key's sentence goes on in (the page wraps it)
+
+    @property
+    def highlight(self) -> str:
+        """Return the key line with the rest of its sentence: what the viewer marks."""
+        return "\n".join((self.key, *self.rest))
 
 
 @lru_cache(maxsize=1024)
@@ -380,10 +386,10 @@ def quote(
     # a bold lead-in ("… are used as default values:") is answered by the lines under it
     listed = [units[i] for k in keys for i in _listed_after(units, k, keep)]
     # a key sentence the page wraps onto the next line ends there
-    rest = [units[i] for k in keys for i in _sentence_rest(units, k, keep)]
-    also = tuple(dict.fromkeys([*under, *(units[i] for i in keys[1:]), *listed, *rest]))
-    also = tuple(line for line in also if line != units[best])
-    return Quote(tuple(out), units[best], scores[best], also)
+    rest = {k: [units[i] for i in _sentence_rest(units, k, keep)] for k in keys}
+    also = [*under, *(units[i] for i in keys[1:]), *listed, *(ln for k in keys for ln in rest[k])]
+    also = [line for line in dict.fromkeys(also) if line != units[best]]
+    return Quote(tuple(out), units[best], scores[best], tuple(also), tuple(rest[best]))
 
 
 MAX_KEYS = 3  # key lines per passage: a question rarely asks for more parts
@@ -610,6 +616,11 @@ def _answer_after(units: list[str], best: int, keep: set[int], ask: Ask) -> tupl
 def key_line(passage: str, question: str) -> str:
     """Return the line (or piece of a long line) of ``passage`` that best answers ``question``."""
     return quote(passage, question).key
+
+
+def key_sentence(passage: str, question: str) -> str:
+    """Return the key line of ``passage`` and the lines its sentence goes on in, one per line."""
+    return quote(passage, question).highlight
 
 
 def excerpt_lines(text: str, question: str, max_chars: int) -> str:

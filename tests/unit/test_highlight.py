@@ -7,6 +7,7 @@ import sys
 
 import pytest
 
+from nikdesk.agent.lines import key_sentence
 from nikdesk.ui.highlight import Rect, Word, find_highlight, fold, words_from
 from tests.conftest import MANUALS
 
@@ -200,3 +201,27 @@ def test_real_manual_line_broken_by_a_hyphen_is_found() -> None:
         shown = " ".join(page.get_textbox(pymupdf.Rect(r.x0, r.y0, r.x1, r.y1)) for r in rects)
     assert len(rects) == 2
     assert "Fro-" in shown and "nius Solar Net" in shown
+
+
+@pytest.mark.corpus
+def test_a_key_sentence_wrapped_on_the_page_is_marked_on_both_lines() -> None:
+    """JK Smart BMS p. 22: the key sentence with both temperatures spans two printed lines."""
+    pymupdf = pytest.importorskip("pymupdf")
+    pdf = MANUALS / "JK_Smart_BMS_Instructions_EN.pdf"
+    if not pdf.is_file():
+        pytest.skip(f"real corpus not found at {MANUALS}")
+    passage = (  # the chunk as ingest stores it
+        "MOS (MOS over temperature protection value is 75°C, MOS over temperature recovery\n"
+        "value 65°C, these two values are factory default values and cannot be modified).\n"
+        "Note:"
+    )
+    highlight = key_sentence(
+        passage, "JK-BMS: Kann ich die Schwelle für MOS over temperature ändern?"
+    )
+    assert highlight.splitlines()[1].startswith("value 65°C")
+    with pymupdf.open(pdf) as doc:
+        page = doc[21]
+        rects = find_highlight(words_from(page.get_text("words")), highlight, passage)
+        shown = " ".join(page.get_textbox(pymupdf.Rect(r.x0, r.y0, r.x1, r.y1)) for r in rects)
+    assert len(rects) == 2
+    assert "75" in shown and "cannot be modified" in shown
