@@ -62,6 +62,7 @@ GENERIC_NAMES = frozenset(
         "spec",
     ]
 )
+KIND_BONUS = 1.0  # a named document whose type the question says too ("Modbus")
 SUBSTRING_MIN = 5  # names this long also match inside compounds ("Datamanager-Karte")
 
 
@@ -101,11 +102,13 @@ class DocumentRouter:
     def __init__(self, documents: Iterable[tuple[str, str, str]]) -> None:
         """Take (doc_id, file name, title) triples."""
         self._names: dict[str, set[str]] = {}
+        self._kinds: dict[str, set[str]] = {}  # document-type words: "modbus", "protocol"
         for doc_id, file, title in documents:
             stem = file.rsplit(".", 1)[0]
             # titles are noisy ("Modbus register address list"): only their model numbers count
             model_numbers = {n for n in names_of(title) if any(ch.isdigit() for ch in n)}
             self._names[doc_id] = names_of(stem) | model_numbers
+            self._kinds[doc_id] = {t for t in raw_tokens(stem.replace("_", " ")) if is_generic(t)}
         df = Counter(n for names in self._names.values() for n in names)
         self.names = frozenset(df)  # every product/maker name of the library
         total = max(len(self._names), 1)
@@ -133,7 +136,8 @@ class DocumentRouter:
                 )
             )
             if score > 0:
-                out[doc_id] = score
+                # "Growatt … über Modbus": of the maker's documents, the Modbus one is meant too
+                out[doc_id] = score + (KIND_BONUS if self._kinds[doc_id] & tokens else 0.0)
         return out
 
 

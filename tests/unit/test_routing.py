@@ -26,3 +26,19 @@ def test_a_model_of_a_family_names_the_family_document() -> None:
 def test_a_family_beside_the_protocol_name_keeps_both_documents_in_play() -> None:
     scores = DocumentRouter(LIBRARY).scores("BMV-712: Bluetooth über das VE.Direct HEX-Protokoll?")
     assert scores["bmv"] >= 0.5 * scores["vedirect"]
+
+
+def test_a_makers_document_of_the_type_the_question_says_stays_named() -> None:
+    router = DocumentRouter(
+        [
+            ("mic", "Growatt_MIC750-3300TL-X_Installations-Bedienungsanleitung_DE.pdf", ""),
+            ("modbus", "Growatt_Inverter_Modbus_RTU_Protocol_II_V1.20.pdf", ""),
+            ("deye", "Deye_SUN_Inverter_Modbus_EN.pdf", ""),
+        ]
+    )
+    # "TL-X" names the installation manual; "über Modbus" the maker's Modbus protocol too
+    scores = router.scores("Growatt TL-X über Modbus ausgelesen: Warning-Bit 0x0080?")
+    assert scores["modbus"] >= 0.5 * scores["mic"]
+    assert "deye" not in scores  # the document type alone names no maker's document
+    plain = router.scores("Growatt TL-X: Warnung 0x0080?")
+    assert plain["modbus"] < 0.5 * plain["mic"]
