@@ -326,7 +326,8 @@ def quote(
     table, units = units_of(passage)
     if not units:
         return Quote((), "", 0.0)
-    scores = [0.0 if u == "…" else line_score(u, ask) for u in units]
+    scored = _hex_addresses(units, ask.codes) if table else units
+    scores = [0.0 if u == "…" else line_score(u, ask) for u in scored]
     # the first row of a table chunk is its header, unless it is the row naming the asked
     # code or stating the asked kind of value (a chunk cut from a long error table, or a
     # quoted excerpt, starts with a data row; a header names columns, it holds no "16 A")
@@ -390,6 +391,20 @@ def quote(
     also = [*under, *(units[i] for i in keys[1:]), *listed, *(ln for k in keys for ln in rest[k])]
     also = [line for line in dict.fromkeys(also) if line != units[best]]
     return Quote(tuple(out), units[best], scores[best], tuple(also), tuple(rest[best]))
+
+
+_BARE_HEX = re.compile(r"^[0-9A-Fa-f]{3,4}$")
+
+
+def _hex_addresses(rows: list[str], codes: frozenset[str]) -> list[str]:
+    # SRNE, GoodWe print register addresses in hex without "0x" ("20C", "210 | Current
+    # state"): a row whose first cell, read as hex, is the asked "0x210" defines it
+    out = []
+    for row in rows:
+        first = row.split(" | ", 1)[0].strip()
+        bare = _BARE_HEX.match(first) and f"0x{int(first, 16):04x}" in codes
+        out.append(f"0x{row}" if bare else row)
+    return out
 
 
 MAX_KEYS = 3  # key lines per passage: a question rarely asks for more parts

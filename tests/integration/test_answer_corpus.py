@@ -361,3 +361,12 @@ def test_the_passages_of_one_page_are_quoted_in_its_reading_order(agent: Agent) 
     assert text.count("PIKO IQ/PLENTICORE, S. 17**") == 1
     assert text.index("default values:") < text.index("TCP-Port | 1502 (dec)")
     assert text.count("Unit-ID1 | 71 (dec)") == 1
+
+
+def test_a_hex_register_finds_its_row_where_the_table_prints_no_0x(agent: Agent) -> None:
+    # SRNE Charge Inverter Modbus p. 2 prints addresses in hex without "0x": "210" is 0x0210
+    result = collect(
+        agent.run("SRNE inverter Modbus: what does a value of 4 in register 0x210 mean?")
+    )
+    assert result.outcome == "answer"
+    assert result.sources[0].highlight.startswith("210 | 1 | Current state of the machine")
