@@ -178,7 +178,17 @@ def asked_types(question: str, strict_only: bool = True) -> list[AnswerType]:
     (currents, voltages, …) only help to find the line stating the value.
     """
     text = _fold_text(question)
-    return [t for t in answer_types() if (t.strict or not strict_only) and t.asks.search(text)]
+    return [t for t in answer_types() if (t.strict or not strict_only) and _asks(t, text)]
+
+
+# "welchen Kurzschlussstrom … für die DC-Absicherung": the fuse is what the value is for
+_PURPOSE = re.compile(r"\b(fuer|for)\s+((die|den|das|dem|der|eine[nmr]?|the|a|an)\s+)?$")
+
+
+def _asks(kind: AnswerType, text: str) -> bool:
+    # asked unless every mention stands in a purpose phrase ("für die DC-Absicherung")
+    before = (re.sub(r"\S*$", "", text[: m.start()]) for m in kind.asks.finditer(text))
+    return any(not _PURPOSE.search(words) for words in before)
 
 
 def holds_value(kind: AnswerType, passage: str) -> bool:

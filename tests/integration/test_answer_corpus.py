@@ -370,3 +370,10 @@ def test_a_hex_register_finds_its_row_where_the_table_prints_no_0x(agent: Agent)
     )
     assert result.outcome == "answer"
     assert result.sources[0].highlight.startswith("210 | 1 | Current state of the machine")
+
+
+def test_an_abbreviation_the_manual_writes_out_is_answered(agent: Agent) -> None:
+    # NIBE S1256 Installationshilfe p. 4 says "Leistungszahl ε", never "COP"
+    result = collect(agent.run("Welchen COP hat die NIBE S1256-8 bei S0/W35?"))
+    assert result.outcome == "answer"
+    assert "5,05" in result.answer

@@ -27,6 +27,15 @@ def test_a_weight_is_asked_in_either_language() -> None:
         assert [t.name for t in asked_types(question, strict_only=False)] == ["weight"]
 
 
+def test_a_kind_named_only_as_the_purpose_is_not_asked() -> None:
+    # the short-circuit current is asked; the fuse is what it is needed for
+    purpose = "Welchen Kurzschlussstrom muss ich für die DC-Absicherung annehmen?"
+    assert "protection_device" not in [k.name for k in asked_types(purpose)]
+    assert [k.name for k in asked_types("Welche Absicherung für den Speicher?")] == [
+        "protection_device"
+    ]
+
+
 def test_plain_questions_ask_for_no_particular_kind() -> None:
     assert asked_types("Der Wechselrichter zeigt E050 an. Was tun?") == []
 
