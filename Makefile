@@ -79,7 +79,7 @@ eval: setup
 	$(BIN)/nikdesk eval-agent tests/data/blind4-holdout-questions.jsonl --index .cache/corpus-index --provider none
 	$(BIN)/nikdesk eval-agent tests/data/blind6-holdout-questions.jsonl --index .cache/corpus-index --provider none
 	$(BIN)/nikdesk eval-agent tests/data/blind7-holdout-questions.jsonl --index .cache/corpus-index --provider none
-	$(BIN)/nikdesk eval-agent tests/data/blind9-holdout-questions.jsonl --index .cache/corpus-index --provider none
+	$(BIN)/nikdesk eval-agent tests/data/blind10-holdout-questions.jsonl --index .cache/corpus-index --provider none
 
 clean-index:
 	rm -rf index/default
