@@ -141,7 +141,7 @@ class DocumentRouter:
         return out
 
 
-_FAMILY = re.compile(r"^([a-z]{2,}\d*)(x+)$")
+_FAMILY = re.compile(r"^([a-z]{2,}\d+)(x+)$")  # letters and digits, then x: "bmv7xx"
 
 
 def _family_named(name: str, squashed: str) -> bool:
