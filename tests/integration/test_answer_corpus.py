@@ -205,6 +205,10 @@ def test_an_unknown_brand_is_named_beside_a_generic_product_word(agent: Agent) -
     result = collect(agent.run("Hoymiles HMS-800: maximaler Eingangsstrom pro MPPT?"))
     assert result.outcome == "not_found"
     assert "Hoymiles" in result.answer and not result.sources
+    # a heat pump maker the library holds no manual of: not "which device do you mean?"
+    heat_pump = collect(agent.run("Wolf Wärmepumpe zeigt Hochdruckstörung, woran liegt das?"))
+    assert heat_pump.outcome == "not_found"
+    assert "Wolf" in heat_pump.answer
 
 
 def test_a_question_in_every_makers_words_asks_which_device(agent: Agent) -> None:
