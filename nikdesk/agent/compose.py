@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from nikdesk.agent.lines import key_sentence, quote
+from nikdesk.agent.lines import quote
 from nikdesk.agent.texts import templates
 from nikdesk.core.events import Source
 
@@ -59,7 +59,7 @@ _GENERIC = {
 
 def with_highlight(source: Source, question: str) -> Source:
     """Return ``source`` with its key line (and the rest of its sentence) as ``highlight``."""
-    return replace(source, highlight=key_sentence(source.passage, question))
+    return replace(source, highlight=quote(source.passage, question).highlight)
 
 
 def compose_answer(sources: list[Source], language: str = "de", question: str = "") -> str:

@@ -204,6 +204,8 @@ def _glue(parts: list[str]) -> list[str]:
 def line_score(line: str, ask: Ask) -> float:
     """Score how well ``line`` answers the question described by ``ask``."""
     line = _URL.sub(" ", line)  # "…/vedirect_protocol:faq#what_pins_do_i_need" is no prose
+    if _bare_hex_address(line) in ask.codes:
+        line = f"0x{line}"  # SRNE, GoodWe: the row "210 | Current state" is register 0x0210
     tokens = raw_tokens(line)
     if not tokens:
         return 0.0
@@ -245,6 +247,17 @@ def line_score(line: str, ask: Ask) -> float:
         score *= 0.6  # a heading names the topic; the line under it states the fact
     # a long line says many things; the piece that states the fact should win
     return score / (1.0 + max(0, len(line) - 160) / 300)
+
+
+_BARE_HEX = re.compile(r"^[0-9A-Fa-f]{3,4}$")
+
+
+def _bare_hex_address(line: str) -> str | None:
+    # a table row's first cell in hex without "0x" ("210 | Current state"), as "0x0210"
+    first = line.split(" | ", 1)[0].strip()
+    if " | " not in line or not _BARE_HEX.match(first):
+        return None
+    return f"0x{int(first, 16):04x}"
 
 
 def _defines(line: str, pins: set[str]) -> bool:
@@ -326,8 +339,7 @@ def quote(
     table, units = units_of(passage)
     if not units:
         return Quote((), "", 0.0)
-    scored = _hex_addresses(units, ask.codes) if table else units
-    scores = [0.0 if u == "…" else line_score(u, ask) for u in scored]
+    scores = [0.0 if u == "…" else line_score(u, ask) for u in units]
     # the first row of a table chunk is its header, unless it is the row naming the asked
     # code or stating the asked kind of value (a chunk cut from a long error table, or a
     # quoted excerpt, starts with a data row; a header names columns, it holds no "16 A")
@@ -391,20 +403,6 @@ def quote(
     also = [*under, *(units[i] for i in keys[1:]), *listed, *(ln for k in keys for ln in rest[k])]
     also = [line for line in dict.fromkeys(also) if line != units[best]]
     return Quote(tuple(out), units[best], scores[best], tuple(also), tuple(rest[best]))
-
-
-_BARE_HEX = re.compile(r"^[0-9A-Fa-f]{3,4}$")
-
-
-def _hex_addresses(rows: list[str], codes: frozenset[str]) -> list[str]:
-    # SRNE, GoodWe print register addresses in hex without "0x" ("20C", "210 | Current
-    # state"): a row whose first cell, read as hex, is the asked "0x210" defines it
-    out = []
-    for row in rows:
-        first = row.split(" | ", 1)[0].strip()
-        bare = _BARE_HEX.match(first) and f"0x{int(first, 16):04x}" in codes
-        out.append(f"0x{row}" if bare else row)
-    return out
 
 
 MAX_KEYS = 3  # key lines per passage: a question rarely asks for more parts
@@ -631,11 +629,6 @@ def _answer_after(units: list[str], best: int, keep: set[int], ask: Ask) -> tupl
 def key_line(passage: str, question: str) -> str:
     """Return the line (or piece of a long line) of ``passage`` that best answers ``question``."""
     return quote(passage, question).key
-
-
-def key_sentence(passage: str, question: str) -> str:
-    """Return the key line of ``passage`` and the lines its sentence goes on in, one per line."""
-    return quote(passage, question).highlight
 
 
 def excerpt_lines(text: str, question: str, max_chars: int) -> str:

@@ -62,6 +62,7 @@ GENERIC_NAMES = frozenset(
         "spec",
     ]
 )
+_FAMILY = re.compile(r"^([a-z]{2,}\d+)(x+)$")  # letters and digits, then x: "bmv7xx"
 KIND_BONUS = 1.0  # a named document whose type the question says too ("Modbus")
 SUBSTRING_MIN = 5  # names this long also match inside compounds ("Datamanager-Karte")
 
@@ -113,6 +114,12 @@ class DocumentRouter:
         self.names = frozenset(df)  # every product/maker name of the library
         total = max(len(self._names), 1)
         self._idf = {n: math.log(1 + total / c) for n, c in df.items() if c <= MAX_SHARED}
+        # a family name "bmv7xx" names the models "bmv712", "bmv-702" of a question
+        self._families = {
+            n: re.compile(rf"{m.group(1)}\d{{{len(m.group(2))}}}(?!\d)")
+            for n in self._idf
+            if (m := _FAMILY.match(n))
+        }
 
     @property
     def specific_names(self) -> frozenset[str]:
@@ -132,22 +139,10 @@ class DocumentRouter:
                 and (
                     n in tokens
                     or (len(n) >= SUBSTRING_MIN and n in squashed)
-                    or _family_named(n, squashed)
+                    or (n in self._families and self._families[n].search(squashed))
                 )
             )
             if score > 0:
                 # "Growatt … über Modbus": of the maker's documents, the Modbus one is meant too
                 out[doc_id] = score + (KIND_BONUS if self._kinds[doc_id] & tokens else 0.0)
         return out
-
-
-_FAMILY = re.compile(r"^([a-z]{2,}\d+)(x+)$")  # letters and digits, then x: "bmv7xx"
-
-
-def _family_named(name: str, squashed: str) -> bool:
-    # a family name "bmv7xx" names the models "bmv712", "bmv-702" of a question
-    family = _FAMILY.match(name)
-    if not family:
-        return False
-    stem, wild = family.groups()
-    return bool(re.search(rf"{stem}\d{{{len(wild)}}}(?!\d)", squashed))

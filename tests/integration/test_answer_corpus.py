@@ -369,15 +369,11 @@ def test_the_passages_of_one_page_are_quoted_in_its_reading_order(agent: Agent) 
 
 def test_a_hex_register_finds_its_row_where_the_table_prints_no_0x(agent: Agent) -> None:
     # SRNE Charge Inverter Modbus p. 2 prints addresses in hex without "0x": "210" is 0x0210
-    result = collect(
-        agent.run("SRNE inverter Modbus: what does a value of 4 in register 0x210 mean?")
-    )
-    assert result.outcome == "answer"
+    result = answered(agent, "SRNE inverter Modbus: what does a value of 4 in register 0x210 mean?")
     assert result.sources[0].highlight.startswith("210 | 1 | Current state of the machine")
 
 
 def test_an_abbreviation_the_manual_writes_out_is_answered(agent: Agent) -> None:
     # NIBE S1256 Installationshilfe p. 4 says "Leistungszahl ε", never "COP"
-    result = collect(agent.run("Welchen COP hat die NIBE S1256-8 bei S0/W35?"))
-    assert result.outcome == "answer"
+    result = answered(agent, "Welchen COP hat die NIBE S1256-8 bei S0/W35?")
     assert "5,05" in result.answer

@@ -432,4 +432,3 @@ def test_a_key_sentence_wrapped_onto_the_next_line_is_bold_to_its_end() -> None:
         "Welche Standardadresse hat der Umrichter?",
     )
     assert ended.also == ()
-

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from nikdesk.agent.lines import key_sentence
+from nikdesk.agent.lines import quote
 from nikdesk.ui.highlight import Rect, Word, find_highlight, fold, words_from
 from tests.conftest import MANUALS
 
@@ -187,41 +187,40 @@ def test_highlight_logic_imports_neither_qt_nor_pymupdf() -> None:
     subprocess.run([sys.executable, "-c", code], check=True)
 
 
-@pytest.mark.corpus
-def test_real_manual_line_broken_by_a_hyphen_is_found() -> None:
-    """Fronius Datamanager p. 21 prints "Fro-" / "nius Solar Net"; ingest joined it."""
+def _marked(manual: str, page_number: int, highlight: str, passage: str = "") -> list[str]:
+    """Return the text under each rectangle marked for ``highlight`` on a real manual's page."""
     pymupdf = pytest.importorskip("pymupdf")
-    pdf = MANUALS / "Fronius_Datamanager_Manual_EN.pdf"
+    pdf = MANUALS / manual
     if not pdf.is_file():
         pytest.skip(f"real corpus not found at {MANUALS}")
     with pymupdf.open(pdf) as doc:
-        page = doc[20]
-        line = "not enough power is coming from Fronius Solar Net; an external power supply"
-        rects = find_highlight(words_from(page.get_text("words")), line)
-        shown = " ".join(page.get_textbox(pymupdf.Rect(r.x0, r.y0, r.x1, r.y1)) for r in rects)
-    assert len(rects) == 2
+        page = doc[page_number - 1]
+        rects = find_highlight(words_from(page.get_text("words")), highlight, passage)
+        return [page.get_textbox(pymupdf.Rect(r.x0, r.y0, r.x1, r.y1)) for r in rects]
+
+
+@pytest.mark.corpus
+def test_real_manual_line_broken_by_a_hyphen_is_found() -> None:
+    """Fronius Datamanager p. 21 prints "Fro-" / "nius Solar Net"; ingest joined it."""
+    line = "not enough power is coming from Fronius Solar Net; an external power supply"
+    marked = _marked("Fronius_Datamanager_Manual_EN.pdf", 21, line)
+    shown = " ".join(marked)
+    assert len(marked) == 2
     assert "Fro-" in shown and "nius Solar Net" in shown
 
 
 @pytest.mark.corpus
 def test_a_key_sentence_wrapped_on_the_page_is_marked_on_both_lines() -> None:
     """JK Smart BMS p. 22: the key sentence with both temperatures spans two printed lines."""
-    pymupdf = pytest.importorskip("pymupdf")
-    pdf = MANUALS / "JK_Smart_BMS_Instructions_EN.pdf"
-    if not pdf.is_file():
-        pytest.skip(f"real corpus not found at {MANUALS}")
     passage = (  # the chunk as ingest stores it
         "MOS (MOS over temperature protection value is 75°C, MOS over temperature recovery\n"
         "value 65°C, these two values are factory default values and cannot be modified).\n"
         "Note:"
     )
-    highlight = key_sentence(
-        passage, "JK-BMS: Kann ich die Schwelle für MOS over temperature ändern?"
-    )
+    question = "JK-BMS: Kann ich die Schwelle für MOS over temperature ändern?"
+    highlight = quote(passage, question).highlight
     assert highlight.splitlines()[1].startswith("value 65°C")
-    with pymupdf.open(pdf) as doc:
-        page = doc[21]
-        rects = find_highlight(words_from(page.get_text("words")), highlight, passage)
-        shown = " ".join(page.get_textbox(pymupdf.Rect(r.x0, r.y0, r.x1, r.y1)) for r in rects)
-    assert len(rects) == 2
+    marked = _marked("JK_Smart_BMS_Instructions_EN.pdf", 22, highlight, passage)
+    shown = " ".join(marked)
+    assert len(marked) == 2
     assert "75" in shown and "cannot be modified" in shown
