@@ -276,6 +276,26 @@ def test_a_brand_without_manual_is_named_even_beside_a_covered_product_word() ->
     assert catalog().uncovered("Welche Anker für die Wandmontage?", library) == []
 
 
+def test_makers_the_library_holds_no_manual_of_are_named() -> None:
+    from nikdesk.agent.guards import catalog
+
+    # heat pumps, inverters, wallboxes and batteries of makers with no manual in the library
+    library = [("smartevse v3 installation manual", "eastron sdm630 modbus kwh meter")]
+    for question, maker in [
+        ("Dimplex LA 12S-TU: welche Vorlauftemperatur schafft sie?", "Dimplex"),
+        ("Steca coolcept3 schaltet mit 'Netzspannung zu hoch' ab", "Steca"),
+        ("Samsung EHS Mono shows error E911", "Samsung"),
+        ("Hardy Barth cPH2: Modbus TCP freischalten?", "Hardy Barth"),
+        ("Tesvolt TS HV 70: wie viele Module?", "Tesvolt"),
+    ]:
+        assert catalog().uncovered(question, library) == [maker]
+    # a meter the covered charger's manual names beside it is no other device's question
+    assert catalog().uncovered("SmartEVSE v3: Modbus-Adresse des Eastron SDM630?", library) == []
+    # plain words are no maker: a "Delta" voltage, a "Lambda" value
+    for question in ["Delta-Spannung zwischen den Zellen?", "Welcher Lambda-Wert?"]:
+        assert catalog().uncovered(question, library) == []
+
+
 def test_no_further_key_line_for_the_device_name_and_a_number_alone() -> None:
     # Victron_VE.Direct_Protocol_3.33.pdf p. 4: "nutzt" is left open, yet the flow-control
     # line only shares "VE.Direct" and "RS232" with the question; "Baud rate: 19200" states a
