@@ -243,6 +243,9 @@ def test_an_abbreviation_the_named_manual_never_uses_is_not_answered(agent: Agen
         assert collect(agent.run(question)).outcome != "not_found", question
     rse = answered(agent, "Fronius Datamanager: Wie schließe ich den RSE an?")
     assert any(s.file.startswith("Fronius") for s in rse.sources)
+    # "WLAN": the EZ1's API document names the network only by its "SSID"
+    wlan = answered(agent, "APsystems EZ1 lokale API: in welchem WLAN hängt das Gerät?")
+    assert "SSID" in wlan.answer
 
 
 def test_the_page_passage_that_answers_is_quoted_beside_the_one_the_search_found(
