@@ -92,7 +92,9 @@ class Retriever:
             )
         ]
         self._vocabulary = load_vocabulary(self._db)
-        self.router = DocumentRouter((d.doc_id, d.file, d.title) for d in self.documents)
+        self.router = DocumentRouter(
+            (d.doc_id, d.file, d.title, d.manufacturer) for d in self.documents
+        )
 
     def search(self, query: str, options: SearchOptions | None = None) -> list[Hit]:
         """Return the best hits for ``query``, at most one per page, best first."""

@@ -3,6 +3,9 @@
 Technicians name the device ("Fronius Datamanager", "DDSU666-H", "go-eCharger"). Names are
 taken from the document file names and titles (split at "_", "-" and CamelCase); a name that
 several documents share ("Modbus", "Manual") says little, so each carries an IDF weight.
+A question naming a maker ("Growatt per RS485") is about that maker's documents: another
+maker's document is named only by a model number ("PI30MAX"), not by a word of its file name
+("RS485" in Pylontech's, "Hybrid" in GoodWe's).
 """
 
 from __future__ import annotations
@@ -65,6 +68,8 @@ GENERIC_NAMES = frozenset(
 _FAMILY = re.compile(r"^([a-z]{2,}\d+)(x+)$")  # letters and digits, then x: "bmv7xx"
 KIND_BONUS = 1.0  # a named document whose type the question says too ("Modbus")
 SUBSTRING_MIN = 5  # names this long also match inside compounds ("Datamanager-Karte")
+# a model number: letters and digits, 4+ characters; a serial bus ("RS485") is no model
+_MODEL = re.compile(r"^(?!rs\d)(?=.*[a-z])(?=.*\d)[a-z0-9]{4,}$")
 
 
 def _squash(text: str) -> str:
@@ -100,11 +105,14 @@ def names_of(*labels: str) -> set[str]:
 class DocumentRouter:
     """Score documents by the weighted product/maker names a question mentions."""
 
-    def __init__(self, documents: Iterable[tuple[str, str, str]]) -> None:
-        """Take (doc_id, file name, title) triples."""
+    def __init__(self, documents: Iterable[tuple[str, ...]]) -> None:
+        """Take (doc_id, file name, title[, manufacturer]) tuples."""
         self._names: dict[str, set[str]] = {}
         self._kinds: dict[str, set[str]] = {}  # document-type words: "modbus", "protocol"
-        for doc_id, file, title in documents:
+        self._makers: dict[str, str] = {}  # doc_id -> its maker's name, squashed ("growatt")
+        for doc_id, file, title, *maker in documents:
+            if maker and _squash(maker[0]):
+                self._makers[doc_id] = _squash(maker[0])
             stem = file.rsplit(".", 1)[0]
             # titles are noisy ("Modbus register address list"): only their model numbers count
             model_numbers = {n for n in names_of(title) if any(ch.isdigit() for ch in n)}
@@ -131,9 +139,10 @@ class DocumentRouter:
         tokens = set(raw_tokens(question))
         squashed = _squash(question)
         out: dict[str, float] = {}
+        models: set[str] = set()  # documents a model number names ("PI30MAX", "DDSU666")
         for doc_id, names in self._names.items():
-            score = sum(
-                self._idf[n]
+            said = [
+                n
                 for n in names
                 if n in self._idf
                 and (
@@ -141,8 +150,20 @@ class DocumentRouter:
                     or (len(n) >= SUBSTRING_MIN and n in squashed)
                     or (n in self._families and self._families[n].search(squashed))
                 )
-            )
+            ]
+            score = sum(self._idf[n] for n in said)
+            if any(_MODEL.match(n) for n in said):
+                models.add(doc_id)
             if score > 0:
                 # "Growatt … über Modbus": of the maker's documents, the Modbus one is meant too
                 out[doc_id] = score + (KIND_BONUS if self._kinds[doc_id] & tokens else 0.0)
+        named = {
+            m
+            for m in self._makers.values()
+            if m in tokens or (len(m) >= SUBSTRING_MIN and m in squashed)
+        }
+        if named:
+            # "Growatt per RS485", "SRNE Hybrid-WR": the maker says whose manuals are meant; the
+            # "RS485" of Pylontech's file name or the "Hybrid" of GoodWe's names no device here
+            out = {d: v for d, v in out.items() if self._makers.get(d) in named or d in models}
         return out

@@ -42,3 +42,26 @@ def test_a_makers_document_of_the_type_the_question_says_stays_named() -> None:
     assert "deye" not in scores  # the document type alone names no maker's document
     plain = router.scores("Growatt TL-X: Warnung 0x0080?")
     assert plain["modbus"] < 0.5 * plain["mic"]
+
+
+def test_the_maker_named_says_whose_documents_are_meant() -> None:
+    router = DocumentRouter(
+        [
+            ("pylon", "Pylontech_LV_RS485_Protocol_V3.3.pdf", "", "Pylontech"),
+            ("growatt", "Growatt_Inverter_Modbus_RTU_Protocol_II_V1.20.pdf", "", "Growatt"),
+            ("srne", "SRNE_Charge_Inverter_Modbus_v1.3.pdf", "", "SRNE"),
+            ("goodwe", "GoodWe_Hybrid_Modbus_Protocol_ET-EM.pdf", "", "GoodWe"),
+            ("axpert", "Voltronic_PI30MAX_Communication_Protocol.pdf", "", "Voltronic"),
+        ]
+    )
+    # Pylontech's file name says "RS485", GoodWe's "Hybrid": words of the question, yet the
+    # maker it names is Growatt or SRNE
+    assert set(router.scores("Growatt-Wechselrichter per RS485 pollen: Mindestabstand?")) == {
+        "growatt"
+    }
+    assert set(router.scores("SRNE Hybrid-WR: Register für den PV-Ertrag?")) == {"srne"}
+    # a model number names its document beside another maker's name
+    both = router.scores("Axpert / PI30 MAX protocol: battery type Pylontech?")
+    assert {"axpert", "pylon"} <= set(both)
+    # no maker named: the file-name words still route ("US2000 über RS485")
+    assert "pylon" in router.scores("US2000 über RS485: welche Baudrate?")
