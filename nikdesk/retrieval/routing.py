@@ -140,6 +140,8 @@ class DocumentRouter:
         squashed = _squash(question)
         out: dict[str, float] = {}
         models: set[str] = set()  # documents a model number names ("PI30MAX", "DDSU666")
+        matched: dict[str, frozenset[str]] = {}  # the names said of each document
+        typed: set[str] = set()  # ... and those whose document type the question says
         for doc_id, names in self._names.items():
             said = [
                 n
@@ -156,7 +158,11 @@ class DocumentRouter:
                 models.add(doc_id)
             if score > 0:
                 # "Growatt … über Modbus": of the maker's documents, the Modbus one is meant too
-                out[doc_id] = score + (KIND_BONUS if self._kinds[doc_id] & tokens else 0.0)
+                kind = bool(self._kinds[doc_id] & tokens)
+                out[doc_id] = score + (KIND_BONUS if kind else 0.0)
+                matched[doc_id] = frozenset(said)
+                if kind:
+                    typed.add(doc_id)
         named = {
             m
             for m in self._makers.values()
@@ -166,4 +172,10 @@ class DocumentRouter:
             # "Growatt per RS485", "SRNE Hybrid-WR": the maker says whose manuals are meant; the
             # "RS485" of Pylontech's file name or the "Hybrid" of GoodWe's names no device here
             out = {d: v for d, v in out.items() if self._makers.get(d) in named or d in models}
-        return out
+        # "SolaX X1 Mini": the Mini's protocol says all three names, the X1-X3 Hybrid's only two
+        # of them; a document the question names less of than another is not meant
+        return {
+            d: v
+            for d, v in out.items()
+            if d in typed or not any(matched[d] < m for m in matched.values())
+        }

@@ -41,7 +41,7 @@ def test_a_makers_document_of_the_type_the_question_says_stays_named() -> None:
     assert scores["modbus"] >= 0.5 * scores["mic"]
     assert "deye" not in scores  # the document type alone names no maker's document
     plain = router.scores("Growatt TL-X: Warnung 0x0080?")
-    assert plain["modbus"] < 0.5 * plain["mic"]
+    assert plain.get("modbus", 0.0) < 0.5 * plain["mic"]
 
 
 def test_the_maker_named_says_whose_documents_are_meant() -> None:
@@ -65,3 +65,19 @@ def test_the_maker_named_says_whose_documents_are_meant() -> None:
     assert {"axpert", "pylon"} <= set(both)
     # no maker named: the file-name words still route ("US2000 über RS485")
     assert "pylon" in router.scores("US2000 über RS485: welche Baudrate?")
+
+
+def test_a_document_named_by_fewer_of_the_questions_names_is_not_meant() -> None:
+    router = DocumentRouter(
+        [
+            ("mini", "SolaX_X1_Mini_Communication_Protocol_V1.8.pdf", "", "SolaX"),
+            ("hybrid", "SolaX_Hybrid_X1-X3_G4_Modbus_TCP-RTU_V3.21.pdf", "", "SolaX"),
+            ("nibe_user", "NIBE_S1156-S1256_Benutzerhandbuch_DE.pdf", "", "NIBE"),
+            ("nibe_inst", "NIBE_S1256_Installationshilfe_DE.pdf", "", "NIBE"),
+        ]
+    )
+    assert set(router.scores("SolaX X1 Mini am RS485: welche Baudrate?")) == {"mini"}
+    assert set(router.scores("SolaX X1 Hybrid G4: Modbus-Adresse?")) == {"hybrid"}
+    assert set(router.scores("SolaX X1: welche Baudrate?")) == {"mini", "hybrid"}
+    # both NIBE documents name the S1256: both are meant
+    assert set(router.scores("NIBE S1256: Sole rein, Sole raus?")) == {"nibe_user", "nibe_inst"}
