@@ -19,6 +19,7 @@ from nikdesk.core.text import STOPWORDS, fold, raw_tokens
 
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Za-z])(?=\d{2,})")
 _SQUASH = re.compile(r"[^0-9a-z]+")
+_CAPITALS = re.compile(r"\b[A-Z]{4,}\b")
 _VERSIONISH = re.compile(r"^(v\d+|\d{1,3}|[a-z]|de|en)$")
 MAX_SHARED = 3  # a name in more documents than this is not a product name
 # words of a document's type or interface, not of a device: "Modbus TCP" in a question names a
@@ -114,9 +115,17 @@ class DocumentRouter:
             if maker and _squash(maker[0]):
                 self._makers[doc_id] = _squash(maker[0])
             stem = file.rsplit(".", 1)[0]
-            # titles are noisy ("Modbus register address list"): only their model numbers count
+            # titles are noisy ("Modbus register address list"): only their model numbers and
+            # the product names they print in capitals ("PIKO IQ/PLENTICORE") count
             model_numbers = {n for n in names_of(title) if any(ch.isdigit() for ch in n)}
-            self._names[doc_id] = names_of(stem) | model_numbers
+            names = names_of(stem) | model_numbers
+            # ... unless the file name says them already ("PYLON" in "Pylontech")
+            capitals = {
+                c
+                for c in names_of(*_CAPITALS.findall(title))
+                if not any(c in n for n in names)
+            }
+            self._names[doc_id] = names | capitals
             self._kinds[doc_id] = {t for t in raw_tokens(stem.replace("_", " ")) if is_generic(t)}
         df = Counter(n for names in self._names.values() for n in names)
         self.names = frozenset(df)  # every product/maker name of the library

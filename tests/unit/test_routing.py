@@ -81,3 +81,16 @@ def test_a_document_named_by_fewer_of_the_questions_names_is_not_meant() -> None
     assert set(router.scores("SolaX X1: welche Baudrate?")) == {"mini", "hybrid"}
     # both NIBE documents name the S1256: both are meant
     assert set(router.scores("NIBE S1256: Sole rein, Sole raus?")) == {"nibe_user", "nibe_inst"}
+
+
+def test_a_product_the_title_prints_in_capitals_names_the_document() -> None:
+    kostal = ("kostal", "Kostal_Modbus-TCP_SunSpec_Interface.pdf", "PIKO IQ/PLENTICORE")
+    srne = ("srne", "SRNE_Charge_Inverter_Modbus_v1.3.pdf", "SRNE Charge Inverter Modbus")
+    router = DocumentRouter([kostal, srne])
+    assert set(router.scores("Plenticore G3: Register der Wirkleistung?")) == {"kostal"}
+    # the file name's "Pylontech" already holds the title's "PYLON": it does not count twice
+    pylon = "Pylontech_LV_RS485_Protocol_V3.3.pdf"
+    question = "Pylontech US3000C: welche Baudrate?"
+    titled = DocumentRouter([("p", pylon, "PYLON low voltage Protocol"), srne]).scores(question)
+    plain = DocumentRouter([("p", pylon, ""), srne]).scores(question)
+    assert titled == plain
