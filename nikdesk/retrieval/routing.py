@@ -147,44 +147,33 @@ class DocumentRouter:
         """Return doc_id -> routing score (only documents the question names)."""
         tokens = set(raw_tokens(question))
         squashed = _squash(question)
-        out: dict[str, float] = {}
-        models: set[str] = set()  # documents a model number names ("PI30MAX", "DDSU666")
-        matched: dict[str, frozenset[str]] = {}  # the names said of each document
-        typed: set[str] = set()  # ... and those whose document type the question says
-        for doc_id, names in self._names.items():
-            said = [
-                n
-                for n in names
-                if n in self._idf
-                and (
-                    n in tokens
-                    or (len(n) >= SUBSTRING_MIN and n in squashed)
-                    or (n in self._families and self._families[n].search(squashed))
+
+        def says(name: str) -> bool:
+            return name in tokens or (len(name) >= SUBSTRING_MIN and name in squashed)
+
+        said = {  # doc_id -> the names of it the question says
+            doc_id: found
+            for doc_id, names in self._names.items()
+            if (
+                found := frozenset(
+                    n
+                    for n in names
+                    if n in self._idf
+                    and (says(n) or (n in self._families and self._families[n].search(squashed)))
                 )
-            ]
-            score = sum(self._idf[n] for n in said)
-            if any(_MODEL.match(n) for n in said):
-                models.add(doc_id)
-            if score > 0:
-                # "Growatt … über Modbus": of the maker's documents, the Modbus one is meant too
-                kind = bool(self._kinds[doc_id] & tokens)
-                out[doc_id] = score + (KIND_BONUS if kind else 0.0)
-                matched[doc_id] = frozenset(said)
-                if kind:
-                    typed.add(doc_id)
-        named = {
-            m
-            for m in self._makers.values()
-            if m in tokens or (len(m) >= SUBSTRING_MIN and m in squashed)
+            )
         }
-        if named:
-            # "Growatt per RS485", "SRNE Hybrid-WR": the maker says whose manuals are meant; the
-            # "RS485" of Pylontech's file name or the "Hybrid" of GoodWe's names no device here
-            out = {d: v for d, v in out.items() if self._makers.get(d) in named or d in models}
-        # "SolaX X1 Mini": the Mini's protocol says all three names, the X1-X3 Hybrid's only two
-        # of them; a document the question names less of than another is not meant
+        # "Growatt … über Modbus": of the maker's documents, the Modbus one is meant too
+        typed = {d for d in said if self._kinds[d] & tokens}
+        makers = {m for m in self._makers.values() if says(m)}
         return {
-            d: v
-            for d, v in out.items()
-            if d in typed or not any(matched[d] < m for m in matched.values())
+            d: sum(self._idf[n] for n in names) + (KIND_BONUS if d in typed else 0.0)
+            for d, names in said.items()
+            # "Growatt per RS485", "SRNE Hybrid-WR": the maker says whose manuals are meant;
+            # the "RS485" of Pylontech's file name or the "Hybrid" of GoodWe's names no device
+            # here, a model number ("PI30MAX") does
+            if (not makers or self._makers.get(d) in makers or any(map(_MODEL.match, names)))
+            # "SolaX X1 Mini": the Mini's protocol says all three names, the X1-X3 Hybrid's
+            # only two of them; a document the question names less of than another is not meant
+            and (d in typed or not any(names < other for other in said.values()))
         }

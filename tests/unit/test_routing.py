@@ -44,16 +44,22 @@ def test_a_makers_document_of_the_type_the_question_says_stays_named() -> None:
     assert plain.get("modbus", 0.0) < 0.5 * plain["mic"]
 
 
+# (doc_id, file name, title, maker), as the index lists them
+FLEET = [
+    ("pylon", "Pylontech_LV_RS485_Protocol_V3.3.pdf", "", "Pylontech"),
+    ("growatt", "Growatt_Inverter_Modbus_RTU_Protocol_II_V1.20.pdf", "", "Growatt"),
+    ("srne", "SRNE_Charge_Inverter_Modbus_v1.3.pdf", "", "SRNE"),
+    ("goodwe", "GoodWe_Hybrid_Modbus_Protocol_ET-EM.pdf", "", "GoodWe"),
+    ("axpert", "Voltronic_PI30MAX_Communication_Protocol.pdf", "", "Voltronic"),
+    ("mini", "SolaX_X1_Mini_Communication_Protocol_V1.8.pdf", "", "SolaX"),
+    ("hybrid", "SolaX_Hybrid_X1-X3_G4_Modbus_TCP-RTU_V3.21.pdf", "", "SolaX"),
+    ("nibe_user", "NIBE_S1156-S1256_Benutzerhandbuch_DE.pdf", "", "NIBE"),
+    ("nibe_inst", "NIBE_S1256_Installationshilfe_DE.pdf", "", "NIBE"),
+]
+
+
 def test_the_maker_named_says_whose_documents_are_meant() -> None:
-    router = DocumentRouter(
-        [
-            ("pylon", "Pylontech_LV_RS485_Protocol_V3.3.pdf", "", "Pylontech"),
-            ("growatt", "Growatt_Inverter_Modbus_RTU_Protocol_II_V1.20.pdf", "", "Growatt"),
-            ("srne", "SRNE_Charge_Inverter_Modbus_v1.3.pdf", "", "SRNE"),
-            ("goodwe", "GoodWe_Hybrid_Modbus_Protocol_ET-EM.pdf", "", "GoodWe"),
-            ("axpert", "Voltronic_PI30MAX_Communication_Protocol.pdf", "", "Voltronic"),
-        ]
-    )
+    router = DocumentRouter(FLEET)
     # Pylontech's file name says "RS485", GoodWe's "Hybrid": words of the question, yet the
     # maker it names is Growatt or SRNE
     assert set(router.scores("Growatt-Wechselrichter per RS485 pollen: Mindestabstand?")) == {
@@ -68,14 +74,7 @@ def test_the_maker_named_says_whose_documents_are_meant() -> None:
 
 
 def test_a_document_named_by_fewer_of_the_questions_names_is_not_meant() -> None:
-    router = DocumentRouter(
-        [
-            ("mini", "SolaX_X1_Mini_Communication_Protocol_V1.8.pdf", "", "SolaX"),
-            ("hybrid", "SolaX_Hybrid_X1-X3_G4_Modbus_TCP-RTU_V3.21.pdf", "", "SolaX"),
-            ("nibe_user", "NIBE_S1156-S1256_Benutzerhandbuch_DE.pdf", "", "NIBE"),
-            ("nibe_inst", "NIBE_S1256_Installationshilfe_DE.pdf", "", "NIBE"),
-        ]
-    )
+    router = DocumentRouter(FLEET)
     assert set(router.scores("SolaX X1 Mini am RS485: welche Baudrate?")) == {"mini"}
     assert set(router.scores("SolaX X1 Hybrid G4: Modbus-Adresse?")) == {"hybrid"}
     assert set(router.scores("SolaX X1: welche Baudrate?")) == {"mini", "hybrid"}
