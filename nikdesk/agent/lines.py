@@ -55,6 +55,21 @@ _QUANTITY = re.compile(
     r"|welche[rsn]? (wert|spannung|strom|leistung|temperatur|baud|adresse|register)"
     r"|maximal|minimal|\bmax\b|\bmin\b|mindest|hoechst|bereich|range"
 )
+# the question sets something over a data interface ("Über welches Register stelle ich die
+# Einspeisebegrenzung ein?", "which holding registers switch on export limitation"): a row
+# the master can only read does not answer it
+_INTERFACE = re.compile(r"register|modbus|holding|\bapi\b|sunspec|rs485|\bhex\b|befehl|command")
+_WRITES = re.compile(
+    r"\b(stell\w*|einstell\w*|setz\w*|schalt\w*|einschalt\w*|ausschalt\w*|umschalt\w*"
+    r"|aktivier\w*|deaktivier\w*|vorgeb\w*|gebe\b.*\bvor|begrenz\w*|festleg\w*|aender\w*"
+    r"|schreib\w*|steuer\w*|regel\w*|zuruecksetz\w*|werkseinstellung|neu ?start\w*"
+    r"|set|sets|setting|write|writes|switch\w*|enable|disable|change|configure|adjust|turn"
+    r"|curtail\w*|reset|restart|reboot)\b"
+)
+# the access cell of a register row: read only, or writable ("W" alone is also the watt)
+_READ_ONLY = frozenset({"r", "ro", "read", "read only", "read-only", "input register"})
+_WRITABLE = frozenset({"r/w", "rw", "w/r", "wo", "write", "read/write", "holding register"})
+READ_ONLY_SHARE = 0.6  # a read-only row's score when the question writes
 
 
 @dataclass(frozen=True)
@@ -74,6 +89,7 @@ class Ask:
     quantity: bool  # asks for a number of some kind
     colours: frozenset[str]  # LED colours, in both languages
     negated: bool = False  # the question says "nicht", "kein", "not" …
+    writes: bool = False  # the question sets a value over a data interface
 
 
 _DEVICE_NAMES: frozenset[str] = frozenset()
@@ -134,6 +150,7 @@ def ask_of(question: str) -> Ask:
         quantity=bool(_QUANTITY.search(folded)),
         colours=frozenset(colours),
         negated=bool(_NEGATION.search(folded)),
+        writes=bool(_INTERFACE.search(folded) and _WRITES.search(folded)),
     )
 
 
@@ -245,8 +262,20 @@ def line_score(line: str, ask: Ask) -> float:
         score += 1.5 + (1.5 if _STATES.search(folded) else 0.0)
     if _is_heading(line):
         score *= 0.6  # a heading names the topic; the line under it states the fact
+    if ask.writes and _access(line) == "read":
+        score *= READ_ONLY_SHARE
     # a long line says many things; the piece that states the fact should win
     return score / (1.0 + max(0, len(line) - 160) / 300)
+
+
+def _access(line: str) -> str | None:
+    # "0x144 | 324 | Yearly yield | Wh | Float | 2 | RO | 0x03" -> "read"
+    if " | " not in line:
+        return None
+    cells = {c.strip().lower() for c in line.split(" | ")}
+    if cells & _WRITABLE:
+        return "write"
+    return "read" if cells & _READ_ONLY else None
 
 
 _BARE_HEX = re.compile(r"^[0-9A-Fa-f]{3,4}$")

@@ -452,3 +452,28 @@ def test_a_key_sentence_wrapped_onto_the_next_line_is_bold_to_its_end() -> None:
         "Welche Standardadresse hat der Umrichter?",
     )
     assert ended.also == ()
+
+
+# GoodWe_Hybrid_Modbus_Protocol_ET_EM.pdf p. 8 and p. 9 (two passages, one row each side)
+GOODWE_BACKUP = (
+    "0530 | Back-Up Load | 1w | INT16U | R | Load Power of Back-Up\n"
+    "0531 | MeterPowerFactor | 1% | INT16U | R\n"
+    "0555 | BatDisPowerSet | 1% | INT16U | R/W | 0-100 | Discharge power set\n"
+    "0556 | BackUpEnable | NA | INT16U | R/W | 0-1 | Backup Output on(1 :on 0 :off)\n"
+)
+
+
+def test_a_question_that_sets_a_value_wants_a_writable_register() -> None:
+    # "schalte ich … ein": the master writes; the read-only row measuring the backup load
+    # shares the word "Backup" but cannot switch anything
+    switch = "GoodWe ET per Modbus: Mit welchem Register schalte ich den Backup-Ausgang ein?"
+    assert ask_of(switch).writes
+    assert key_line(GOODWE_BACKUP, switch).startswith("0556 | BackUpEnable")
+    # reading a value is no write, not even a value someone set ("eingestellte")
+    for read in (
+        "GoodWe ET per Modbus: welches Register liefert die Back-Up Last?",
+        "Welches Modbus-Register zeigt die eingestellte Leistung?",
+    ):
+        assert not ask_of(read).writes
+    load = key_line(GOODWE_BACKUP, "GoodWe ET: welches Register liefert die Back-Up Last?")
+    assert load.startswith("0530")
