@@ -16,6 +16,10 @@ from nikdesk.agent.guards import asked_types, holds_value
         ("Für wie viele Vollzyklen ist der Akku ausgelegt?", "cycles"),
         ("Welche Baudrate hat RS485?", "baud"),
         ("Wie lange dauert die Umschaltung in den Notstrombetrieb?", "duration"),
+        ("Welchen TCP-Port muss ich in der Firewall freigeben?", "network_port"),
+        ("Wie lautet das Passwort für die erweiterten Einstellungen?", "password"),
+        ("Wie oft darf ich die lokale API maximal abfragen?", "polling_interval"),
+        ("Welches Mischungsverhältnis braucht die Sole?", "brine"),
     ],
 )
 def test_question_kinds_are_recognised(question: str, kind: str) -> None:
@@ -70,6 +74,20 @@ def test_a_pressure_is_a_kind_of_value_a_key_line_states() -> None:
         ("torque", "Sicherheitsschrauben 12kgf.cm", True),  # Growatt MIC datasheet
         ("torque", "Klemmen mit 1,2 Nm anziehen", True),
         ("torque", "Kabelverschraubung M25", False),
+        # a TCP/UDP port, not a date, a standard's year or a baud rate after a colon
+        ("network_port", "Für Modbus/TCP ist der TCP-Port 502 reserviert.", True),
+        ("network_port", "send data to port 49049/UDP", True),
+        ("network_port", "http://192.168.0.10:8050/getDeviceInfo", True),
+        ("network_port", "IEC 62109-1/-2, EN 50549-1:2020", False),
+        ("network_port", "Baudrate:9600", False),
+        # a password's value, not a "function code" or an "error code" table
+        ("password", 'The default password of the device is "1234".', True),
+        ("password", "The function code field of a MODBUS data unit is coded in one byte", False),
+        ("password", "Das Passwort legen Sie bei der Inbetriebnahme selbst fest.", False),
+        ("polling_interval", "Hard Limit: 180 requests per 15 minutes", True),
+        ("polling_interval", "Lokale API über HTTP, JSON-Antwort", False),
+        ("brine", "Frostschutz bis -15 °C (Ethanol 28 %)", True),
+        ("brine", "Letzte Änderung 14:44", False),
     ],
 )
 def test_values_are_found_in_passages(kind: str, passage: str, expected: bool) -> None:
@@ -85,4 +103,8 @@ def kind_question(kind: str) -> str:
         "baud": "Baudrate?",
         "duration": "Wie lange dauert das?",
         "torque": "Mit welchem Drehmoment?",
+        "network_port": "Welcher TCP-Port?",
+        "password": "Welches Passwort?",
+        "polling_interval": "Wie oft darf ich abfragen?",
+        "brine": "Welcher Gefrierpunkt?",
     }[kind]
