@@ -312,14 +312,16 @@ class EvidencePolicy:
         Technical data sit on one page near the end of a long manual, in a table the
         question's words hardly touch; a search within the named device's manuals for the
         technical data finds it. None when the question asks for no kind of value, names no
-        device, or the hits already state such a value.
+        device, or the hits already state a value of each kind asked ("Versorgungsspannungs-
+        und Temperaturbereich": a voltage on the first page does not state the temperatures).
         """
         kinds = _page_value_kinds(question)
         named = self.named_documents(question)
         if not kinds or not named:
             return None
         top = [h for h in hits[:MAX_SOURCES] if h.chunk.doc_id in named]
-        if any(holds_value(k, self.retriever.page_text(h.chunk)) for k in kinds for h in top):
+        pages = [self.retriever.page_text(h.chunk) for h in top]
+        if all(any(holds_value(k, page) for page in pages) for k in kinds):
             return None
         files = tuple(sorted(self.docs[d].file for d in named))
         return f"{question} {TECH_DATA_WORDS}", files

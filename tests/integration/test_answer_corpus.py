@@ -395,3 +395,16 @@ def test_a_port_or_password_is_answered_only_where_a_manual_states_one(agent: Ag
         "Welche Ports muss die Firewall für den Sungrow SH10RT freigeben?",
     ):
         assert collect(agent.run(question)).outcome == "not_found", question
+
+
+def test_each_kind_of_value_asked_needs_a_page_stating_one(agent: Agent) -> None:
+    # Huawei DDSU666-H: p. 14 states a voltage, not the operating temperatures; the
+    # technical data on p. 20 state both, found by the follow-up search
+    result = answered(
+        agent,
+        "In welchem Versorgungsspannungs- und Temperaturbereich arbeitet der Huawei DDSU666-H "
+        "spezifikationsgemäß?",
+    )
+    assert ("Huawei_DDSU666-H_Smart_Power_Sensor_User_Manual_EN.pdf", 20) in {
+        (s.file, s.page) for s in result.sources
+    }
