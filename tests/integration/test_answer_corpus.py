@@ -408,3 +408,14 @@ def test_each_kind_of_value_asked_needs_a_page_stating_one(agent: Agent) -> None
     assert ("Huawei_DDSU666-H_Smart_Power_Sensor_User_Manual_EN.pdf", 20) in {
         (s.file, s.page) for s in result.sources
     }
+
+
+def test_a_volume_capacity_or_frequency_no_manual_states_is_not_answered(agent: Agent) -> None:
+    # the NIBE manuals give no tank volume in litres, the SBR data sheet no cell capacity in
+    # Ah, the EK893 instructions no carrier frequency
+    for question in (
+        "NIBE S1256: wie groß ist das Volumen des integrierten Warmwasserspeichers in Litern?",
+        "Sungrow SBR: welche Kapazität in Ah hat ein Batteriemodul?",
+        "Auf welcher Frequenz empfängt der Netze BW EK893 die Schaltbefehle?",
+    ):
+        assert collect(agent.run(question)).outcome == "not_found", question

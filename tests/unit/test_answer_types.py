@@ -20,6 +20,9 @@ from nikdesk.agent.guards import asked_types, holds_value
         ("Wie lautet das Passwort für die erweiterten Einstellungen?", "password"),
         ("Wie oft darf ich die lokale API maximal abfragen?", "polling_interval"),
         ("Welches Mischungsverhältnis braucht die Sole?", "brine"),
+        ("Wie viel Liter fasst der Speicher?", "volume"),
+        ("Welche Kapazität in Ah haben die Zellen?", "cell_capacity"),
+        ("Auf welcher Frequenz in kHz empfängt er?", "frequency"),
     ],
 )
 def test_question_kinds_are_recognised(question: str, kind: str) -> None:
@@ -88,6 +91,10 @@ def test_a_pressure_is_a_kind_of_value_a_key_line_states() -> None:
         ("polling_interval", "Lokale API über HTTP, JSON-Antwort", False),
         ("brine", "Frostschutz bis -15 °C (Ethanol 28 %)", True),
         ("brine", "Letzte Änderung 14:44", False),
+        ("volume", "Speichervolumen 180 l", True),
+        ("volume", "Volumenstrom 12 l/min", False),
+        ("cell_capacity", "LiFePO4, 3,2 V / 100 Ah", True),
+        ("frequency", "Trägerfrequenz 129,1 kHz", True),
     ],
 )
 def test_values_are_found_in_passages(kind: str, passage: str, expected: bool) -> None:
@@ -107,4 +114,13 @@ def kind_question(kind: str) -> str:
         "password": "Welches Passwort?",
         "polling_interval": "Wie oft darf ich abfragen?",
         "brine": "Welcher Gefrierpunkt?",
+        "volume": "Wie viel Liter?",
+        "cell_capacity": "Welche Kapazität in Ah?",
+        "frequency": "Welche Frequenz?",
     }[kind]
+
+
+def test_a_capacity_given_in_the_question_is_not_asked() -> None:
+    # "an einem 280-Ah-Akku" describes the customer's pack; the question asks a voltage
+    question = "JK Balancer an einem 280-Ah-Akku: welche Auslöse-Differenzspannung?"
+    assert "cell_capacity" not in [t.name for t in asked_types(question)]
