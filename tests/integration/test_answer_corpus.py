@@ -385,16 +385,13 @@ def test_an_abbreviation_the_manual_writes_out_is_answered(agent: Agent) -> None
     assert "5,05" in result.answer
 
 
-def test_a_port_or_password_is_answered_only_where_a_manual_states_one(agent: Agent) -> None:
-    # APsystems EZ1 Local API p. 5: "the Port is 8050"; the Deye register list and the
-    # Sungrow data sheet name no display password and no firewall port
+def test_a_port_is_answered_only_where_a_manual_states_one(agent: Agent) -> None:
+    # APsystems EZ1 Local API p. 5: "the Port is 8050"; the Sungrow data sheet names no
+    # firewall port
     stated = answered(agent, "Auf welchem Port läuft die lokale API des APsystems EZ1?")
     assert "8050" in key_lines(stated.answer)
-    for question in (
-        "Wie lautet das Passwort für die erweiterten Einstellungen am Display des Deye SUN?",
-        "Welche Ports muss die Firewall für den Sungrow SH10RT freigeben?",
-    ):
-        assert collect(agent.run(question)).outcome == "not_found", question
+    question = "Welche Ports muss die Firewall für den Sungrow SH10RT freigeben?"
+    assert collect(agent.run(question)).outcome == "not_found"
 
 
 def test_each_kind_of_value_asked_needs_a_page_stating_one(agent: Agent) -> None:
