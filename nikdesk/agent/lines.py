@@ -59,11 +59,13 @@ _QUANTITY = re.compile(
 # Einspeisebegrenzung ein?", "which holding registers switch on export limitation"): a row
 # the master can only read does not answer it
 _INTERFACE = re.compile(r"register|modbus|holding|\bapi\b|sunspec|rs485|\bhex\b|befehl|command")
+# verbs only: "die Einstellung", "die Begrenzung", "die Steuerung" may just be read
 _WRITES = re.compile(
-    r"\b(stell\w*|einstell\w*|setz\w*|schalt\w*|einschalt\w*|ausschalt\w*|umschalt\w*"
-    r"|aktivier\w*|deaktivier\w*|vorgeb\w*|gebe\b.*\bvor|begrenz\w*|festleg\w*|aender\w*"
-    r"|schreib\w*|steuer\w*|regel\w*|zuruecksetz\w*|werkseinstellung|neu ?start\w*"
-    r"|set|sets|setting|write|writes|switch\w*|enable|disable|change|configure|adjust|turn"
+    r"\b((ein|aus|um|zurueck)?(stell|setz|schalt)(e|en|t|et)?|festleg(e|en|t)|vorgeb(e|en)"
+    r"|(de)?aktivier(e|en|t)|begrenz(e|en|t)|aender(e|n|t)|schreib(e|en|t)|steuer(e|n|t)"
+    r"|regel(e|n|t)|neu ?start(e|en|et)?|(gebe|leg(e|t)) [^?,]{0,60}\b(vor|fest)\b"
+    r"|werkseinstellung"
+    r"|set|sets|write|writes|switch\w*|enable|disable|change|configure|adjust|turn"
     r"|curtail\w*|reset|restart|reboot)\b"
 )
 # the access cell of a register row: read only, or writable ("W" alone is also the watt)

@@ -469,10 +469,14 @@ def test_a_question_that_sets_a_value_wants_a_writable_register() -> None:
     switch = "GoodWe ET per Modbus: Mit welchem Register schalte ich den Backup-Ausgang ein?"
     assert ask_of(switch).writes
     assert key_line(GOODWE_BACKUP, switch).startswith("0556 | BackUpEnable")
-    # reading a value is no write, not even a value someone set ("eingestellte")
+    assert ask_of("Über welche Holding-Register gebe ich die Einspeiseleistung vor?").writes
+    # reading a value is no write, not even a value someone set ("eingestellte") or the
+    # state of a setting (a noun: "Einspeisebegrenzung", "Einstellungen")
     for read in (
         "GoodWe ET per Modbus: welches Register liefert die Back-Up Last?",
         "Welches Modbus-Register zeigt die eingestellte Leistung?",
+        "Welches Register liefert den Status der Einspeisebegrenzung?",
+        "Welche Modbus-Register geben die Einstellungen der Steuerung aus?",
     ):
         assert not ask_of(read).writes
     load = key_line(GOODWE_BACKUP, "GoodWe ET: welches Register liefert die Back-Up Last?")
