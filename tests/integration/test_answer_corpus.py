@@ -416,3 +416,20 @@ def test_a_volume_capacity_or_frequency_no_manual_states_is_not_answered(agent: 
         "Auf welcher Frequenz empfängt der Netze BW EK893 die Schaltbefehle?",
     ):
         assert collect(agent.run(question)).outcome == "not_found", question
+
+
+def test_a_bus_address_or_weight_no_manual_states_is_not_answered(agent: Agent) -> None:
+    # the SmartEVSE manual gives no preset meter address, the NIBE manuals no weight
+    for question in (
+        "SmartEVSE v3: which Modbus address is preset for an Eastron EV meter?",
+        "How heavy is a NIBE S1256-8 ground source heat pump?",
+    ):
+        assert collect(agent.run(question)).outcome == "not_found", question
+
+
+def test_a_stated_bus_address_is_answered(agent: Agent) -> None:
+    # "Die Standardadresse ist 0x55" (AlphaESS p. 6)
+    result = answered(agent, "AlphaESS SMILE5 per Modbus RTU: Welche Slave-Adresse hat er ab Werk?")
+    assert ("AlphaESS_SMILE-T30_Modbus_RTU_Handbuch_V123_DE.pdf", 6) in {
+        (s.file, s.page) for s in result.sources
+    }

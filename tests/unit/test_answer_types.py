@@ -22,6 +22,9 @@ from nikdesk.agent.guards import asked_types, holds_value
         ("Wie viel Liter fasst der Speicher?", "volume"),
         ("Welche Kapazität in Ah haben die Zellen?", "cell_capacity"),
         ("Auf welcher Frequenz in kHz empfängt er?", "frequency"),
+        ("Welche Modbus Unit-ID muss der Energiemanager eintragen?", "modbus_address"),
+        ("Wie lang darf die RS485-Leitung zum Zähler höchstens sein?", "cable_length"),
+        ("How heavy is the heat pump?", "weight"),
     ],
 )
 def test_question_kinds_are_recognised(question: str, kind: str) -> None:
@@ -90,6 +93,13 @@ def test_a_pressure_is_a_kind_of_value_a_key_line_states() -> None:
         ("volume", "Volumenstrom 12 l/min", False),
         ("cell_capacity", "LiFePO4, 3,2 V / 100 Ah", True),
         ("frequency", "Trägerfrequenz 129,1 kHz", True),
+        ("modbus_address", "Unit-ID | 71", True),
+        ("modbus_address", "ist 1 ~ 247. Die Standardadresse ist 0x55.", True),
+        ("modbus_address", "Registeradresse 40001 (Holding)", False),
+        ("cable_length", "RS485: max. 1000 m, geschirmt", True),
+        ("cable_length", "AC-Leitung 5,2 mm²", False),
+        ("weight", "Gewicht | 26 kg", True),
+        ("weight", "Abmessungen 460 × 540 × 170 mm", False),
     ],
 )
 def test_values_are_found_in_passages(kind: str, passage: str, expected: bool) -> None:
@@ -111,6 +121,9 @@ def kind_question(kind: str) -> str:
         "volume": "Wie viel Liter?",
         "cell_capacity": "Welche Kapazität in Ah?",
         "frequency": "Welche Frequenz?",
+        "modbus_address": "Welche Slave-Adresse?",
+        "cable_length": "Wie lang darf das Kabel sein?",
+        "weight": "Wie schwer?",
     }[kind]
 
 
@@ -118,3 +131,9 @@ def test_a_capacity_given_in_the_question_is_not_asked() -> None:
     # "an einem 280-Ah-Akku" describes the customer's pack; the question asks a voltage
     question = "JK Balancer an einem 280-Ah-Akku: welche Auslöse-Differenzspannung?"
     assert "cell_capacity" not in [t.name for t in asked_types(question)]
+
+
+def test_how_to_change_the_bus_address_asks_no_address() -> None:
+    # a procedure ("Wie ändere ich …"), answered by the steps, not by a number
+    question = "Wie ändere ich am Zähler die Modbus-Adresse direkt am Gerät?"
+    assert "modbus_address" not in [t.name for t in asked_types(question)]
