@@ -501,9 +501,7 @@ def answers_part(passage: str, part: Ask) -> PartAnswer | None:
     complete it).
     """
     table, units = units_of(passage)
-    # a header names columns and holds no number; a chunk cut from a long table starts with
-    # a data row ("No error | 0")
-    header = 0 if table and " | " in units[0] and not _NUMBER.search(units[0]) else None
+    header = 0 if _has_header(table, units) else None
     narrow = replace(part, names=frozenset(), pairs=(), quantity=False)
     scored = [
         (line_score(u, narrow), i)
@@ -518,6 +516,30 @@ def answers_part(passage: str, part: Ask) -> PartAnswer | None:
     else:
         lines = tuple(units[best : best + 3])
     return PartAnswer(score, units[best], lines)
+
+
+def _has_header(table: bool, units: list[str]) -> bool:
+    # a header names columns and holds no number; a chunk cut from a long table starts with
+    # a data row ("No error | 0")
+    return table and bool(units) and " | " in units[0] and not _NUMBER.search(units[0])
+
+
+def key_excerpt(passage: str, question: str) -> PartAnswer | None:
+    """Return the key line of ``passage`` for ``question`` with the lines it needs.
+
+    As :func:`answers_part` quotes: a row under the table's header, a text line with the
+    two after it (they usually complete it); further key lines likewise.
+    """
+    found = quote(passage, question)
+    table, units = units_of(passage)
+    if not found.key or found.key not in units:
+        return None
+    header = units[0] if _has_header(table, units) else None
+    keys = [units.index(k) for k in (found.key, *found.also) if k in units]
+    span = 1 if table else 3
+    shown = [header] if header is not None else []
+    shown += [units[i] for k in keys for i in range(k, min(k + span, len(units)))]
+    return PartAnswer(found.score, found.key, tuple(dict.fromkeys(shown)))
 
 
 def _meets_open_part(line: str, open_part: Ask) -> bool:

@@ -25,6 +25,7 @@ from nikdesk.agent.lines import (
     PartAnswer,
     answers_part,
     ask_of,
+    key_excerpt,
     left_open,
     quote,
     set_device_names,
@@ -65,6 +66,11 @@ FILLER_SWAP_SHARE = 0.7
 # ... and a page's passage whose best line scores this many times the hit's is quoted beside it
 # (tuning sets: correct page 0.879 -> 0.886, key-line facts 0.634 -> 0.648; 1.1-1.6 swept)
 BETTER_SHARE = 1.3
+# the first page's next-best passage adds its key lines when they score at least this share of
+# the first passage's (and MIN_LINE): tuning questions (787) facts 0.740 -> 0.760, key-line
+# facts 0.664 -> 0.682, precision 0.695 -> 0.704, answers 801 -> 904 characters median
+# (0.2-1.0 swept; the whole passage instead of its key lines: facts 0.765, 997 characters)
+SIBLING_SHARE = 0.2
 RELATED = 2  # passages offered as "siehe auch" when the manuals do not answer
 # "does the question fit several devices?": the top hits scoring at least this share of the
 # best come from two or more makers (swept on 85 questions: 10 of 15 ambiguous asked back,
@@ -81,6 +87,7 @@ _ABBREVIATION = re.compile(r"(?<![\w-])[A-Z]{3,5}(?![\w-])")
 _EVERYDAY = frozenset({"efh", "mfh", "zfh", "bzw", "usw", "ggf", "evtl", "inkl", "max", "min"})
 # a numbered bit or status the question asks about ("Bit 21"; an error number is error_codes')
 _NUMBERED = re.compile(r"\b(bits?|status)\s*[-:#=]?\s*\d+\b", re.IGNORECASE)
+_NUMBER = re.compile(r"\d")
 SHOUTING = 0.3  # a question with this share of words in capitals shouts: no word is an abbreviation
 
 
@@ -92,6 +99,23 @@ def _mentions(text: str, code: str) -> bool:
     ) or (
         code.isdigit() and bool(re.search(rf"\b[a-z]{{1,3}}0*{code.lstrip('0') or '0'}\b", text))
     )
+
+
+def _defined_codes(question: str) -> set[str]:
+    # the error codes, registers and numbered bits asked about ("ERR 38", "0x210", "Bit 21");
+    # a table may print a hex address bare ("210 | …"). Not a model number ("US3000").
+    numbered = {m.group(0).split()[-1].strip("-:#=") for m in _NUMBERED.finditer(question)}
+    numbers = {c for c in ask_of(question).codes if c.isdigit() or c.startswith("0x")}
+    bare = {c[2:].lstrip("0") for c in numbers if c.startswith("0x") and c[2:].lstrip("0")}
+    return error_codes(question) | numbered | numbers | bare
+
+
+def _defines_another(line: str, codes: set[str]) -> bool:
+    # "Bit 2 | …", "200 | 4 | Current fault bits": the line's first cell names a code, and not
+    # one asked about
+    head = line.split(" | ")[0] if " | " in line else " ".join(line.split()[:2])
+    head = fold(head)
+    return bool(_NUMBER.search(head)) and not any(_mentions(head, c) for c in codes)
 
 
 def _page_value_kinds(question: str) -> list[AnswerType]:
@@ -239,7 +263,43 @@ class EvidencePolicy:
                 )
             quoted = [*quoted[: MAX_SOURCES - 1], (own or holders)[0]]
         with_parts, parts = self.open_parts(question, quoted)
+        with_parts, sibling = self.first_page_sibling(question, with_parts)
+        if sibling is not None:
+            parts[sibling[0]] = sibling[1]
         return Verdict("answer", hits=tuple(with_parts), parts=tuple(parts.items()))
+
+    def first_page_sibling(
+        self, question: str, quoted: list[Hit]
+    ) -> tuple[list[Hit], tuple[int, PartAnswer] | None]:
+        """Return ``quoted`` with, after the first, the key lines of its page's next-best passage.
+
+        A page is cut into passages; the first one quoted answers best, yet the page's other
+        passages often state the rest ("Equalize duration | 906B" below "Equalization charging
+        cycle | 9016"). The best of them whose key line scores at least MIN_LINE is quoted
+        under the same heading, only its key lines (a row under the table's header). It takes
+        no other page's place. Returns the passage's chunk id and its lines, or None.
+        """
+        if not quoted:
+            return quoted, None
+        first = quoted[0]
+        seen = {h.chunk.id for h in quoted}
+        scored = [
+            (quote(c.text, question).score, c)
+            for c in self.retriever.page_chunks(first.chunk)
+            if c.id not in seen and not is_filler(c.text)
+        ]
+        best = max(scored, key=lambda sc: sc[0], default=None)
+        if best is None or best[0] < max(
+            MIN_LINE, SIBLING_SHARE * quote(first.chunk.text, question).score
+        ):
+            return quoted, None
+        excerpt = key_excerpt(best[1].text, question)
+        if excerpt is None or any(excerpt.line in h.chunk.text for h in quoted):
+            return quoted, None  # passages may overlap: the key line is quoted already
+        codes = _defined_codes(question)
+        if codes and _defines_another(excerpt.line, codes):
+            return quoted, None  # "Bit 2 | …" under a question about bit 21
+        return [first, replace(first, chunk=best[1]), *quoted[1:]], (best[1].id, excerpt)
 
     def maker_words(self, question: str) -> list[str]:
         """Return the question's words that only one maker's documents contain.
@@ -374,8 +434,7 @@ class EvidencePolicy:
         are not open. Of such a passage only the lines answering the part are quoted (the
         returned chunk id -> its answer).
         """
-        if ask_of(question).codes or error_codes(question) or _NUMBERED.search(question):
-            # "ERR 38", "Bit 21": a row of the page defining another code is no answer
+        if ask_of(question).codes or _defined_codes(question):
             return quoted, {}
         seen = {h.chunk.id for h in quoted}
         keys = [line for h in quoted for line in _key_lines(h.chunk.text, question)]

@@ -433,3 +433,14 @@ def test_a_stated_bus_address_is_answered(agent: Agent) -> None:
     assert ("AlphaESS_SMILE-T30_Modbus_RTU_Handbuch_V123_DE.pdf", 6) in {
         (s.file, s.page) for s in result.sources
     }
+
+
+def test_the_first_page_adds_the_key_lines_of_its_other_passage(agent: Agent) -> None:
+    # PI30 p. 10: the passage found holds "QPIGS2 … (Only 48V model)" in its heading; the
+    # PV2 current and voltage rows stand in the page's next passage
+    result = answered(
+        agent,
+        "Voltronic Axpert MAX with two PV inputs: which command gives me the PV2"
+        " current/voltage, and does it work on all models?",
+    )
+    assert "QPIGS2" in result.answer and "Only 48V model" in result.answer

@@ -12,6 +12,7 @@ from nikdesk.agent.coverage import asks_installation, is_protocol_document
 from nikdesk.agent.lines import (
     answers_part,
     ask_of,
+    key_excerpt,
     key_line,
     left_open,
     pieces_of,
@@ -417,6 +418,23 @@ def test_the_part_a_passage_leaves_open_is_answered_by_another() -> None:
     assert cut is not None and cut.lines == (PEUKERT_ROW,)
     # the efficiency passage does not answer the open part
     assert answers_part(BMV_EFFICIENCY, part) is None
+
+
+def test_a_key_excerpt_is_the_row_under_its_header_or_the_line_with_its_sequel() -> None:
+    # what a page's further passage adds under the first: its key lines, not all of it
+    excerpt = key_excerpt(BMV_PEUKERT, "Welchen Peukert-Exponenten hat der BMV-700 ab Werk?")
+    assert excerpt is not None
+    assert excerpt.lines == (BMV_HEADER, PEUKERT_ROW)
+    text = (
+        "Bit 3: Reason: when battery is not full charged for long time, the SOC drifts.\n"
+        "Logic: if SOC never higher than 97% in 30 days, will set this flag to 1.\n"
+        "How to: we suggest inverter to charge the battery by grid when this flag is 1.\n"
+        "Bit 4: for US2000B-Plus/US3000B, it is SOC 9~13%.\n"
+        "Bit 5: reserved."
+    )
+    excerpt = key_excerpt(text, "Wann setzt der Akku das Bit 3 (full charge request)?")
+    assert excerpt is not None and excerpt.line.startswith("Bit 3")
+    assert excerpt.lines[1].startswith("Logic") and "Bit 5: reserved." not in excerpt.lines
 
 
 def test_a_value_of_the_asked_kind_alone_answers_no_open_part() -> None:
