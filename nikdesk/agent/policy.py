@@ -67,8 +67,8 @@ FILLER_SWAP_SHARE = 0.7
 # (tuning sets: correct page 0.879 -> 0.886, key-line facts 0.634 -> 0.648; 1.1-1.6 swept)
 BETTER_SHARE = 1.3
 # the first page's next-best passage adds its key lines when they score at least this share of
-# the first passage's (and MIN_LINE): tuning questions (787) facts 0.740 -> 0.760, key-line
-# facts 0.664 -> 0.682, precision 0.695 -> 0.704, answers 801 -> 904 characters median
+# the first passage's (and MIN_LINE): tuning questions (787) facts 0.740 -> 0.757, key-line
+# facts 0.664 -> 0.680, precision 0.695 -> 0.704, answers 801 -> 895 characters median
 # (0.2-1.0 swept; the whole passage instead of its key lines: facts 0.765, 997 characters)
 SIBLING_SHARE = 0.2
 RELATED = 2  # passages offered as "siehe auch" when the manuals do not answer
