@@ -274,8 +274,9 @@ class EvidencePolicy:
         """Return ``quoted`` with, after the first, the key lines of its page's next-best passage.
 
         A page is cut into passages; the first one quoted answers best, yet the page's other
-        passages often state the rest ("Equalize duration | 906B" below "Equalization charging
-        cycle | 9016"). The best of them whose key line scores at least MIN_LINE is quoted
+        passages often state the rest (PI30 p. 10: the rows "PV2 Input current/voltage" in one,
+        the command's heading "QPIGS2 … (Only 48V model)" above them in another). The best of
+        them whose key line scores at least MIN_LINE is quoted
         under the same heading, only its key lines (a row under the table's header). It takes
         no other page's place. Returns the passage's chunk id and its lines, or None.
         """
