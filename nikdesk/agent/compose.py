@@ -135,8 +135,9 @@ def _shown(source: Source, question: str) -> list[tuple[str, bool]]:
 
 
 def _escape(text: str) -> str:
-    # passages may hold "*" or "_" (register names): keep them literal in Markdown
-    return text.replace("*", "\\*").replace("_", "\\_")
+    # passages may hold "*" or "_" (register names) or "<" ("QPIGS2<cr>", "<CRC>", "<0.5W"):
+    # keep them literal in Markdown (a "<cr>" would be read as an HTML tag and swallowed)
+    return text.replace("*", "\\*").replace("_", "\\_").replace("<", "\\<")
 
 
 def device_label(file: str, title: str = "") -> str:

@@ -26,18 +26,24 @@ from PySide6.QtWidgets import (
 from nikdesk.core.events import Source
 
 _MARKER = re.compile(r"\[(S\d+(?:\s*,\s*S\d+)*)\]")
+# "<" opening what Markdown would take for an HTML tag ("QPIGS2<cr>" in a model's answer)
+_TAG_START = re.compile(r"(?<!\\)<(?=[A-Za-z/!?])")
 FOLLOW_SLACK = 8  # pixels above the bottom that still count as "at the newest message"
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".gif"}  # what storage.photos accepts
 
 
 def linkify(markdown: str) -> str:
-    """Turn citation markers into links: "[S1, S2]" -> "[S1](cite:S1), [S2](cite:S2)"."""
+    """Turn citation markers into links: "[S1, S2]" -> "[S1](cite:S1), [S2](cite:S2)".
+
+    A "<" that would open an HTML tag ("QPIGS2<cr>: Device …") is escaped: Qt's Markdown
+    drops a tag and the text after it.
+    """
 
     def repl(match: re.Match[str]) -> str:
         refs = [r.strip() for r in match.group(1).split(",")]
         return " ".join(f"[\\[{r}\\]](cite:{r})" for r in refs)
 
-    return _MARKER.sub(repl, markdown)
+    return _MARKER.sub(repl, _TAG_START.sub(r"\\<", markdown))
 
 
 class Bubble(QFrame):

@@ -83,3 +83,10 @@ def test_a_row_shown_plain_and_then_bold_is_shown_once_bold() -> None:
     assert text.count("Unit-ID1") == 1
     assert f"> **{unit}**  " in text.splitlines()
     assert "> …  " not in text
+
+
+def test_angle_brackets_of_a_passage_stay_literal_in_markdown() -> None:
+    # PI30: "QPIGS2<cr>" would open an HTML tag that Markdown renderers drop with what follows
+    passage = "2.10 QPIGS2<cr>: Device general status parameters inquiry (Only 48V model)"
+    text = compose_answer([_source("S1", 10, passage, passage)], "de")
+    assert "QPIGS2\\<cr>: Device general" in text
