@@ -57,6 +57,9 @@ _GENERIC = {
 }
 
 
+_TAG_START = re.compile(r"<(?=[A-Za-z/!?])")  # "<cr>", "</b>", "<!--": an HTML tag to Markdown
+
+
 def with_highlight(source: Source, question: str) -> Source:
     """Return ``source`` with its key line (and the rest of its sentence) as ``highlight``."""
     return replace(source, highlight=quote(source.passage, question).highlight)
@@ -135,9 +138,10 @@ def _shown(source: Source, question: str) -> list[tuple[str, bool]]:
 
 
 def _escape(text: str) -> str:
-    # passages may hold "*" or "_" (register names) or "<" ("QPIGS2<cr>", "<CRC>", "<0.5W"):
-    # keep them literal in Markdown (a "<cr>" would be read as an HTML tag and swallowed)
-    return text.replace("*", "\\*").replace("_", "\\_").replace("<", "\\<")
+    # passages may hold "*" or "_" (register names) or a "<" opening what Markdown takes for
+    # an HTML tag ("QPIGS2<cr>", "<CRC>": dropped with the rest of the line); keep them literal
+    # ("< 1 MΩ", "<0.5W" open no tag and stay as they are)
+    return _TAG_START.sub(r"\\<", text.replace("*", "\\*").replace("_", "\\_"))
 
 
 def device_label(file: str, title: str = "") -> str:

@@ -12,7 +12,7 @@ ANSWER = (
     "> Typenbezeichnung | SBR096 | SBR128  \n"
     "> **Technische Eigenschaften | 4 Module 5 Module 6 Module 7 Module 8 Module 3 Module**  \n"
     "> **Register\\_Name | 30 A**  \n"
-    "> **Eigenverbrauch nachts | \\<0.5W**  \n"
+    "> **Befehl QT\\<cr>: Time inquiry**  \n"
 )
 
 
@@ -26,7 +26,7 @@ def test_key_lines_are_the_bold_quoted_lines_without_escapes() -> None:
         "Technische Eigenschaften | 4 Module 5 Module 6 Module 7 Module 8 Module 3 Module" in lines
     )
     assert "Register_Name | 30 A" in lines
-    assert "Eigenverbrauch nachts | <0.5W" in lines
+    assert "Befehl QT<cr>: Time inquiry" in lines
     assert fact_share(["8 Module"], key_lines(ANSWER)) == 1.0
     assert fact_share(["256 V"], key_lines(ANSWER)) == 0.0
 

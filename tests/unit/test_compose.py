@@ -90,3 +90,6 @@ def test_angle_brackets_of_a_passage_stay_literal_in_markdown() -> None:
     passage = "2.10 QPIGS2<cr>: Device general status parameters inquiry (Only 48V model)"
     text = compose_answer([_source("S1", 10, passage, passage)], "de")
     assert "QPIGS2\\<cr>: Device general" in text
+    # a "<" opening no tag stays as the manual prints it (plain-text readers see no escape)
+    other = compose_answer([_source("S1", 4, "Isolationswiderstand < 1 MΩ | <0.5W", "x")], "de")
+    assert "Isolationswiderstand < 1 MΩ | <0.5W" in other
