@@ -276,9 +276,9 @@ class EvidencePolicy:
         A page is cut into passages; the first one quoted answers best, yet the page's other
         passages often state the rest (PI30 p. 10: the rows "PV2 Input current/voltage" in one,
         the command's heading "QPIGS2 … (Only 48V model)" above them in another). The best of
-        them whose key line scores at least MIN_LINE is quoted
-        under the same heading, only its key lines (a row under the table's header). It takes
-        no other page's place. Returns the passage's chunk id and its lines, or None.
+        them whose key line scores at least MIN_LINE is quoted under the same heading, only its
+        key lines (a row under the table's header). It takes no other page's place. Returns
+        the passage's chunk id and its lines, or None.
         """
         if not quoted:
             return quoted, None
@@ -436,6 +436,7 @@ class EvidencePolicy:
         returned chunk id -> its answer).
         """
         if ask_of(question).codes or _defined_codes(question):
+            # "ERR 38", "Bit 21": a row of the page defining another code is no answer
             return quoted, {}
         seen = {h.chunk.id for h in quoted}
         keys = [line for h in quoted for line in _key_lines(h.chunk.text, question)]
