@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from nikdesk.agent.lines import quote
 from nikdesk.agent.texts import templates
 from nikdesk.core.events import Source
+from nikdesk.core.markdown import escape_tags
 
 _VERSION = re.compile(r"^(v?\d+([.,]\d+)*|de|en|\d{4}|rev\w*)$", re.IGNORECASE)
 _GENERIC = {
@@ -55,9 +56,6 @@ _GENERIC = {
         "Sensor",
     ]
 }
-
-
-_TAG_START = re.compile(r"<(?=[A-Za-z/!?])")  # "<cr>", "</b>", "<!--": an HTML tag to Markdown
 
 
 def with_highlight(source: Source, question: str) -> Source:
@@ -141,7 +139,7 @@ def _escape(text: str) -> str:
     # passages may hold "*" or "_" (register names) or a "<" opening what Markdown takes for
     # an HTML tag ("QPIGS2<cr>", "<CRC>": dropped with the rest of the line); keep them literal
     # ("< 1 MΩ", "<0.5W" open no tag and stay as they are)
-    return _TAG_START.sub(r"\\<", text.replace("*", "\\*").replace("_", "\\_"))
+    return escape_tags(text.replace("*", "\\*").replace("_", "\\_"))
 
 
 def device_label(file: str, title: str = "") -> str:

@@ -24,10 +24,9 @@ from PySide6.QtWidgets import (
 )
 
 from nikdesk.core.events import Source
+from nikdesk.core.markdown import escape_tags
 
 _MARKER = re.compile(r"\[(S\d+(?:\s*,\s*S\d+)*)\]")
-# "<" opening what Markdown would take for an HTML tag ("QPIGS2<cr>" in a model's answer)
-_TAG_START = re.compile(r"(?<!\\)<(?=[A-Za-z/!?])")
 FOLLOW_SLACK = 8  # pixels above the bottom that still count as "at the newest message"
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".gif"}  # what storage.photos accepts
 
@@ -43,7 +42,7 @@ def linkify(markdown: str) -> str:
         refs = [r.strip() for r in match.group(1).split(",")]
         return " ".join(f"[\\[{r}\\]](cite:{r})" for r in refs)
 
-    return _MARKER.sub(repl, _TAG_START.sub(r"\\<", markdown))
+    return _MARKER.sub(repl, escape_tags(markdown))
 
 
 class Bubble(QFrame):
