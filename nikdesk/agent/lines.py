@@ -511,11 +511,7 @@ def answers_part(passage: str, part: Ask) -> PartAnswer | None:
     if not scored:
         return None
     score, best = max(scored, key=lambda c: (c[0], -c[1]))
-    if table:
-        lines = tuple(units[i] for i in (header, best) if i is not None)
-    else:
-        lines = tuple(units[best : best + 3])
-    return PartAnswer(score, units[best], lines)
+    return PartAnswer(score, units[best], _excerpt(table, units, [best]))
 
 
 def _has_header(table: bool, units: list[str]) -> bool:
@@ -524,22 +520,26 @@ def _has_header(table: bool, units: list[str]) -> bool:
     return table and bool(units) and " | " in units[0] and not _NUMBER.search(units[0])
 
 
+def _excerpt(table: bool, units: list[str], keys: list[int]) -> tuple[str, ...]:
+    # the lines to quote for the units ``keys``: a row under the table's header, a text line
+    # with the two after it (they usually complete it)
+    span = 1 if table else 3
+    picked = [0] if _has_header(table, units) else []
+    picked += [i for k in keys for i in range(k, min(k + span, len(units)))]
+    return tuple(units[i] for i in dict.fromkeys(picked))
+
+
 def key_excerpt(passage: str, question: str) -> PartAnswer | None:
     """Return the key line of ``passage`` for ``question`` with the lines it needs.
 
-    As :func:`answers_part` quotes: a row under the table's header, a text line with the
-    two after it (they usually complete it); further key lines likewise.
+    Quoted as :func:`answers_part` quotes its line; further key lines likewise.
     """
     found = quote(passage, question)
     table, units = units_of(passage)
     if not found.key or found.key not in units:
         return None
-    header = units[0] if _has_header(table, units) else None
     keys = [units.index(k) for k in (found.key, *found.also) if k in units]
-    span = 1 if table else 3
-    shown = [header] if header is not None else []
-    shown += [units[i] for k in keys for i in range(k, min(k + span, len(units)))]
-    return PartAnswer(found.score, found.key, tuple(dict.fromkeys(shown)))
+    return PartAnswer(found.score, found.key, _excerpt(table, units, keys))
 
 
 def _meets_open_part(line: str, open_part: Ask) -> bool:
