@@ -86,8 +86,7 @@ _ABBREVIATION = re.compile(r"(?<![\w-])[A-Z]{3,5}(?![\w-])")
 # everyday abbreviations that ask for nothing ("im EFH", "BZW")
 _EVERYDAY = frozenset({"efh", "mfh", "zfh", "bzw", "usw", "ggf", "evtl", "inkl", "max", "min"})
 # a numbered bit or status the question asks about ("Bit 21"; an error number is error_codes')
-_NUMBERED = re.compile(r"\b(bits?|status)\s*[-:#=]?\s*\d+\b", re.IGNORECASE)
-_NUMBER = re.compile(r"\d")
+_NUMBERED = re.compile(r"\b(bits?|status)\s*[-:#=]?\s*(\d+)\b", re.IGNORECASE)
 SHOUTING = 0.3  # a question with this share of words in capitals shouts: no word is an abbreviation
 
 
@@ -104,7 +103,7 @@ def _mentions(text: str, code: str) -> bool:
 def _defined_codes(question: str) -> set[str]:
     # the error codes, registers and numbered bits asked about ("ERR 38", "0x210", "Bit 21");
     # a table may print a hex address bare ("210 | …"). Not a model number ("US3000").
-    numbered = {m.group(0).split()[-1].strip("-:#=") for m in _NUMBERED.finditer(question)}
+    numbered = {m.group(2) for m in _NUMBERED.finditer(question)}
     numbers = {c for c in ask_of(question).codes if c.isdigit() or c.startswith("0x")}
     bare = {c[2:].lstrip("0") for c in numbers if c.startswith("0x") and c[2:].lstrip("0")}
     return error_codes(question) | numbered | numbers | bare
@@ -115,7 +114,7 @@ def _defines_another(line: str, codes: set[str]) -> bool:
     # one asked about
     head = line.split(" | ")[0] if " | " in line else " ".join(line.split()[:2])
     head = fold(head)
-    return bool(_NUMBER.search(head)) and not any(_mentions(head, c) for c in codes)
+    return any(ch.isdigit() for ch in head) and not any(_mentions(head, c) for c in codes)
 
 
 def _page_value_kinds(question: str) -> list[AnswerType]:
