@@ -32,9 +32,7 @@ def key_lines(answer: str) -> str:
     found: list[str] = []
     for line in answer.splitlines():
         found.extend(m.group(1) for m in _BOLD.finditer(line))
-    return "\n".join(
-        s.replace("\\*", "*").replace("\\_", "_").replace("\\<", "<") for s in found
-    )
+    return "\n".join(s.replace("\\*", "*").replace("\\_", "_").replace("\\<", "<") for s in found)
 
 
 def hit_at(hits: Iterable[tuple[str, int, int]], answers: set[tuple[str, int]]) -> bool:

@@ -39,6 +39,9 @@ DATA_QUESTION = re.compile(
     r"|json|payload|\bwert\b|\bvalue\b|skalier|scal|protokoll|protocol|\bbit\b|anfrage"
 )
 
+# a question about a value the device reports, whatever it is about ("fuse state")
+READING = re.compile(r"register|liefert|auslesen|\bread\b|\breturns?\b|0x[0-9a-f]|\bbits?\b")
+
 
 def is_protocol_document(file: str, title: str) -> bool:
     """Tell whether a document describes a data interface (API, Modbus, protocol)."""
@@ -49,5 +52,6 @@ def asks_installation(question: str) -> bool:
     """Tell whether ``question`` asks about installation, mounting or the hardware's ratings."""
     folded = fold(question)
     if INSTALLATION_TOPIC.search(folded):
-        return True
+        # "das Register PSSB fuse state liefert 0x00": a reading, not the fuse to fit
+        return not READING.search(folded)
     return bool(HARDWARE_TOPIC.search(folded)) and not DATA_QUESTION.search(folded)

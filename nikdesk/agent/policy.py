@@ -95,9 +95,7 @@ def _mentions(text: str, code: str) -> bool:
     forms = {code, code.lstrip("0") or "0"} if code.isdigit() else {code}
     return any(
         re.search(rf"(?<![0-9a-z.]){re.escape(f)}(?![0-9a-z]|[.,][0-9])", text) for f in forms
-    ) or (
-        code.isdigit() and bool(re.search(rf"\b[a-z]{{1,3}}0*{code.lstrip('0') or '0'}\b", text))
-    )
+    ) or (code.isdigit() and bool(re.search(rf"\b[a-z]{{1,3}}0*{code.lstrip('0') or '0'}\b", text)))
 
 
 def _defined_codes(question: str) -> set[str]:
@@ -115,6 +113,17 @@ def _defines_another(line: str, codes: set[str]) -> bool:
     head = line.split(" | ")[0] if " | " in line else " ".join(line.split()[:2])
     head = fold(head)
     return any(ch.isdigit() for ch in head) and not any(_mentions(head, c) for c in codes)
+
+
+def _asked_kinds(question: str) -> list[AnswerType]:
+    """Return the strict kinds of value asked for; only the register when one is asked.
+
+    "Which register gives me the number of battery cycles?" asks for an address: the
+    register row states no number of cycles, nor need it.
+    """
+    kinds = asked_types(question)
+    registers = [k for k in kinds if k.interface_documents]
+    return registers or kinds
 
 
 def _page_value_kinds(question: str) -> list[AnswerType]:
@@ -228,7 +237,7 @@ class EvidencePolicy:
                 related=self.related(question, hits, named),
             )
         quoted = self.quotable(hits, question, named)
-        for kind in asked_types(question):
+        for kind in _asked_kinds(question):
             # the question wants a value of a known kind: some evidence about the named
             # device must state one
             holders = [
@@ -347,9 +356,7 @@ class EvidencePolicy:
             ):
                 continue
             forms = [short, *(fold(p) for p in glossary.get(short, ()))]
-            if not any(
-                re.search(rf"(?<![a-z0-9]){re.escape(f)}", t) for f in forms for t in texts
-            ):
+            if not any(re.search(rf"(?<![a-z0-9]){re.escape(f)}", t) for f in forms for t in texts):
                 absent.append(word)
         return absent
 

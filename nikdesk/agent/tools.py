@@ -323,9 +323,7 @@ class Toolbox:
         if rel.name in ("", ".", ".."):
             return None
         for folder in (self.retriever.path / "docs", *self.documents_dirs):
-            found = (
-                (folder / rel, *folder.rglob(glob.escape(rel.name))) if folder.is_dir() else ()
-            )
+            found = (folder / rel, *folder.rglob(glob.escape(rel.name))) if folder.is_dir() else ()
             for candidate in found:
                 if candidate.is_file():
                     return candidate

@@ -61,9 +61,7 @@ class MultiRetriever(Retriever):
             documents=tuple(d for part in parts for d in part.manifest.documents),
             total_chunks=offset,
         )
-        self.router = DocumentRouter(
-            (d.doc_id, d.file, d.title, d.manufacturer) for d in documents
-        )
+        self.router = DocumentRouter((d.doc_id, d.file, d.title, d.manufacturer) for d in documents)
         self._vocabulary = frozenset().union(*(part._vocabulary for part in parts))
         self._context = {d.doc_id: f"{d.title} {d.manufacturer}" for d in documents}
 

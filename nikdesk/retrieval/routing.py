@@ -121,9 +121,7 @@ class DocumentRouter:
             names = names_of(stem) | model_numbers
             # ... unless the file name says them already ("PYLON" in "Pylontech")
             capitals = {
-                c
-                for c in names_of(*_CAPITALS.findall(title))
-                if not any(c in n for n in names)
+                c for c in names_of(*_CAPITALS.findall(title)) if not any(c in n for n in names)
             }
             self._names[doc_id] = names | capitals
             self._kinds[doc_id] = {t for t in raw_tokens(stem.replace("_", " ")) if is_generic(t)}

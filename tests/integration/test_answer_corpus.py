@@ -348,8 +348,7 @@ def test_the_devices_with_only_interface_documents_are_named_in_a_stable_order(
     # process to the next (the same question read "SolaX X1 Mini, SolaX Hybrid X1-X3" once)
     result = collect(
         agent.run(
-            "Welchen AC-Leitungsquerschnitt und welchen LS-Schalter brauche ich für einen "
-            "SolaX X1?"
+            "Welchen AC-Leitungsquerschnitt und welchen LS-Schalter brauche ich für einen SolaX X1?"
         )
     )
     assert result.outcome == "not_found"
@@ -433,6 +432,28 @@ def test_a_stated_bus_address_is_answered(agent: Agent) -> None:
     assert ("AlphaESS_SMILE-T30_Modbus_RTU_Handbuch_V123_DE.pdf", 6) in {
         (s.file, s.page) for s in result.sources
     }
+
+
+def test_a_reading_about_a_part_or_a_register_for_a_value_is_answered(agent: Agent) -> None:
+    # a fuse's state read over Modbus is no question of which fuse to fit; a register for
+    # the cycle count states no number of cycles, nor need it; "One Year" is a warranty
+    for question, page in (
+        (
+            "Kostal Plenticore über Modbus: das Register 'PSSB fuse state' zeigt 0x00 –"
+            " was heißt das?",
+            ("Kostal_Modbus-TCP_SunSpec_Interface_with_Control.pdf", 22),
+        ),
+        (
+            "Which Modbus register of the Kostal Plenticore holds the battery cycle count?",
+            ("Kostal_Modbus-TCP_SunSpec_Interface_with_Control.pdf", 18),
+        ),
+        (
+            "Wie lange gilt die Garantie auf das JK Smart BMS?",
+            ("JK_Smart_BMS_Instructions_EN.pdf", 2),
+        ),
+    ):
+        result = answered(agent, question)
+        assert page in {(s.file, s.page) for s in result.sources}, question
 
 
 def test_the_first_page_adds_the_key_lines_of_its_other_passage(agent: Agent) -> None:

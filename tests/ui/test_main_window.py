@@ -104,9 +104,7 @@ def test_the_newest_answer_is_in_view_and_the_chat_has_no_blank_tail(
     assert bar.value() == 0
 
 
-def test_scrolling_up_while_an_answer_streams_is_not_undone(
-    qtbot: Any, window: MainWindow
-) -> None:
+def test_scrolling_up_while_an_answer_streams_is_not_undone(qtbot: Any, window: MainWindow) -> None:
     chat = window.chat
     window.resize(1200, 600)
     chat.add_bubble("user", "Frage " * 400)

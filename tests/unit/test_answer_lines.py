@@ -164,6 +164,8 @@ def test_document_types_and_installation_questions() -> None:
     # a fuse or cable stays an installation question, whatever else the question says
     assert asks_installation("Welchen Wert muss die Sicherung vor dem go-e Charger haben?")
     assert asks_installation("Kabelquerschnitt für die Modbus-Leitung?")
+    # ... unless the question is about what the device reports of it
+    assert not asks_installation("Das Register PSSB fuse state liefert 0x00. Gut oder schlecht?")
 
 
 def test_a_document_history_is_filler() -> None:

@@ -70,6 +70,8 @@ def test_a_pressure_is_a_kind_of_value_a_key_line_states() -> None:
     [
         ("years", "Gewährleistung: 10 Jahre ab Kaufdatum", True),
         ("years", "Wärmepumpe für das ganze Jahr", False),
+        ("years", "Warranty period: One Year", True),
+        ("years", "Kein Jahr ohne Wartung", False),
         ("ip_rating", "Schutzart IP65 (Außenbereich)", True),
         ("ip_rating", "IP-Adresse 192.168.0.10", False),
         ("refrigerant", "Kältemittel R407C, Füllmenge 1,2 kg", True),
