@@ -32,7 +32,7 @@ from nikdesk.agent.lines import (
     set_term_weights,
 )
 from nikdesk.core.text import STOPWORDS, fold
-from nikdesk.retrieval.filler import is_filler
+from nikdesk.retrieval.filler import is_filler_passage
 from nikdesk.retrieval.glossary import load_glossary
 from nikdesk.retrieval.hybrid import Retriever, code_tokens, error_codes
 from nikdesk.retrieval.routing import is_generic
@@ -295,7 +295,7 @@ class EvidencePolicy:
         scored = [
             (quote(c.text, question).score, c)
             for c in self.retriever.page_chunks(first.chunk)
-            if c.id not in seen and not is_filler(c.text)
+            if c.id not in seen and not is_filler_passage(c)
         ]
         best = max(scored, key=lambda sc: sc[0], default=None)
         if best is None or best[0] < max(
@@ -409,13 +409,13 @@ class EvidencePolicy:
         out: list[Hit] = []
         beside: list[Hit] = []  # after every hit: they must not crowd other makers' pages out
         for hit in hits:
-            filler = is_filler(hit.chunk.text)
+            filler = is_filler_passage(hit.chunk)
             own = quote(hit.chunk.text, question).score
             floor = max(MIN_LINE, (FILLER_SWAP_SHARE if filler else BETTER_SHARE) * own)
             scored = [
                 (quote(c.text, question).score, c)
                 for c in self.retriever.page_chunks(hit.chunk)
-                if c.id not in seen and not is_filler(c.text)
+                if c.id not in seen and not is_filler_passage(c)
             ]
             best = max(scored, key=lambda sc: sc[0], default=None)
             if best is None or best[0] < floor:
@@ -454,7 +454,7 @@ class EvidencePolicy:
             for at, hit in enumerate(quoted)
             for c in self.retriever.page_chunks(hit.chunk)
             if c.id not in seen
-            and not is_filler(c.text)
+            and not is_filler_passage(c)
             and (answer := answers_part(c.text, part)) is not None
             and answer.score >= MIN_KEY
         ]
@@ -533,7 +533,7 @@ class EvidencePolicy:
         useful = [
             h
             for h in hits
-            if not is_filler(h.chunk.text) and (not named or h.chunk.doc_id in named)
+            if not is_filler_passage(h.chunk) and (not named or h.chunk.doc_id in named)
         ]
         scored = [(quote(h.chunk.text, question).score, h) for h in useful]
         return tuple(h for score, h in scored if score >= MIN_LINE)[:RELATED]
@@ -574,7 +574,7 @@ class EvidencePolicy:
         )
         rank = {
             h.chunk.id: (h.score / top_score + weight * lines[h.chunk.id] / top_line)
-            * (FILLER_WEIGHT if is_filler(h.chunk.text) else 1.0)
+            * (FILLER_WEIGHT if is_filler_passage(h.chunk) else 1.0)
             for h in pool
         }
         ranked = sorted(pool, key=lambda h: rank[h.chunk.id], reverse=True)

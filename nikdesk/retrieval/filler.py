@@ -12,6 +12,7 @@ import re
 from functools import lru_cache
 
 from nikdesk.ingest.chunking import is_footnote
+from nikdesk.retrieval.types import Chunk
 
 _WORD = re.compile(r"[a-zäöüß]{3,}", re.IGNORECASE)
 _TOKEN = re.compile(r"\S+")
@@ -39,6 +40,19 @@ FIGURE_NUMERIC = 0.5  # share of tokens with digits in a text (not a table) of a
 _NUMBERED_NOTES = re.compile(r"^\s*1\s*:\s+\S.*?\s2\s*:\s+\S", re.DOTALL)
 _FOOTER = re.compile(r"©|\(c\) ?\d{4}|all rights reserved|alle rechte vorbehalten", re.IGNORECASE)
 NOTES_MAX_CHARS = 400
+COVER_CHARS = 200  # a passage this short on a document's first page is its cover
+
+
+def is_filler_passage(chunk: Chunk) -> bool:
+    """Tell whether a passage of a document is filler: by its shape, or as the cover.
+
+    A title on the first page ("PIKO IQ/PLENTICORE · KOSTAL Interface description MODBUS
+    (TCP) & SunSpec · with control information") has the words of a sentence, not its use.
+    """
+    text = chunk.text
+    if chunk.page_start == 1 and len(text) < COVER_CHARS and " | " not in text:
+        return True
+    return is_filler(text)
 
 
 @lru_cache(maxsize=4096)

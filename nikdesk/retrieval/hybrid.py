@@ -16,7 +16,7 @@ from nikdesk.core.text import fold, raw_tokens
 from nikdesk.retrieval.bundle import IndexManifest, open_sqlite_readonly, read_manifest
 from nikdesk.retrieval.dense import DenseIndex
 from nikdesk.retrieval.embedders import Embedder
-from nikdesk.retrieval.filler import is_filler
+from nikdesk.retrieval.filler import is_filler_passage
 from nikdesk.retrieval.lexical import lexical_search, load_vocabulary
 from nikdesk.retrieval.rerank import Reranker
 from nikdesk.retrieval.routing import DocumentRouter
@@ -427,7 +427,7 @@ def _boost(
             match = _code_match(chunks[cid].text, codes)
             defines_errors = bool(errors) and match >= 1.0
             score += (ERROR_BOOST if defines_errors else CODE_BOOST) * match
-        if is_filler(chunks[cid].text):
+        if is_filler_passage(chunks[cid]):
             score *= FILLER_SEARCH_WEIGHT
         lifted.append((cid, score))
     return sorted(lifted, key=lambda item: -item[1])

@@ -6,6 +6,8 @@ verbatim: a table row is "cell | cell", one row per line).
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from nikdesk.agent.coverage import asks_installation, is_protocol_document
@@ -20,8 +22,9 @@ from nikdesk.agent.lines import (
     restates,
     set_device_names,
 )
-from nikdesk.retrieval.filler import is_filler
+from nikdesk.retrieval.filler import is_filler, is_filler_passage
 from nikdesk.retrieval.routing import DocumentRouter
+from nikdesk.retrieval.types import Chunk
 
 # Sungrow_SBR096-256_Datenblatt_DE.pdf p. 2
 SBR_TABLE = (
@@ -176,6 +179,20 @@ def test_a_document_history_is_filler() -> None:
         "2022-1-29 | wangjia nxing | Add Read Holding Registers 0x0103 CtType(X3) | V3.19"
     )
     assert is_filler(history)
+
+
+def test_a_short_first_page_passage_is_the_cover() -> None:
+    # Kostal_Modbus-TCP_SunSpec_Interface_with_Control.pdf p. 1: a title with sentence words
+    title = (
+        "PIKO IQ/PLENTICORE\nKOSTAL Interface description MODBUS (TCP) & SunSpec\n"
+        "with control information"
+    )
+    cover = Chunk(1, "k", "Kostal.pdf", 1, 1, "", "text", title)
+    assert not is_filler(title)
+    assert is_filler_passage(cover)
+    # the same words inside the manual are a heading of content; a first-page table is content
+    assert not is_filler_passage(replace(cover, page_start=2, page_end=2))
+    assert not is_filler_passage(replace(cover, text="Version | 2.7\nValid from | SW 3.06"))
 
 
 def test_a_heading_yields_to_the_line_stating_the_fact() -> None:

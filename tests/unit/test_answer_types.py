@@ -16,6 +16,7 @@ from nikdesk.agent.guards import asked_types, holds_value
         ("Für wie viele Vollzyklen ist der Akku ausgelegt?", "cycles"),
         ("Welche Baudrate hat RS485?", "baud"),
         ("Wie lange dauert die Umschaltung in den Notstrombetrieb?", "duration"),
+        ("Wie lange muss ich nach dem Freischalten warten?", "duration"),
         ("Welchen TCP-Port muss ich in der Firewall freigeben?", "network_port"),
         ("Wie oft darf ich die lokale API maximal abfragen?", "polling_interval"),
         ("Welches Mischungsverhältnis braucht die Sole?", "brine"),
@@ -34,6 +35,13 @@ def test_question_kinds_are_recognised(question: str, kind: str) -> None:
 def test_a_weight_is_asked_in_either_language() -> None:
     for question in ["Wie schwer ist die Wärmepumpe?", "How heavy is the heat pump?"]:
         assert [t.name for t in asked_types(question, strict_only=False)] == ["weight"]
+
+
+def test_how_long_to_wait_asks_no_length() -> None:
+    # "wie lange" is a time; "wie lang" a length
+    waiting = "Wie lange muss ich warten, bevor ich das Gehäuse öffne?"
+    assert [t.name for t in asked_types(waiting, strict_only=False)] == ["duration"]
+    assert "length" in [t.name for t in asked_types("Wie lang ist das Kabel?", strict_only=False)]
 
 
 def test_a_kind_named_only_as_the_purpose_is_not_asked() -> None:
