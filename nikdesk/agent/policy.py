@@ -42,7 +42,7 @@ from nikdesk.retrieval.types import Hit
 # passage's cosine (multilingual-e5) below this means the manuals do not cover the question.
 MIN_DENSE = 0.80
 MAX_SOURCES = 3
-SOURCE_SHARE = 0.5  # follow-up hits enter just inside this share of the best search score
+SOURCE_SHARE = 0.85  # follow-up hits enter just inside this share of the best search score
 # passages are ranked by search score + LINE_WEIGHT x best-line score (both relative to the
 # best hit); further passages are quoted when they rank at least KEEP_SHARE of the first
 # (swept on 125 answerable tuning questions: correct page 0.86, precision 0.67 in the sweep)

@@ -23,6 +23,7 @@ from nikdesk.retrieval.routing import DocumentRouter
 from nikdesk.retrieval.types import Chunk, Hit, SearchFilters, SearchOptions
 
 CANDIDATES = 40  # per retriever and scope, before fusion
+CODE_CANDIDATES = 200  # passages of the named manuals quoting the question's codes
 # Fusion and boosts were measured on the dev + team question sets (70 questions); every score
 # below is in units of "the best hit of one retriever list" (1.0).
 FUSION = "relative"  # "relative" (normalised scores) or "rrf"
@@ -32,7 +33,7 @@ RERANK_DEPTH = 30
 PER_DOC_CAP = 3  # pages per document in the top k for questions that name no device
 ROUTE_SHARE = 0.5  # documents scoring at least this share of the best-named one are "routed"
 CODE_BOOST = 0.3  # chunk defining all exact codes of the question (E050, 40069)
-ERROR_BOOST = 1.0  # chunk defining all error codes the question names ("Error 303")
+ERROR_BOOST = 3.0  # chunk defining all error codes the question names ("Error 303")
 ROUTE_BOOST = 0.5  # chunks of the documents the question names
 MIN_WEIGHT = 0.15  # the weight of a word on every page (see Retriever.term_weights)
 # a filler passage (title page, caption, table notes: see filler.py) that shares the question's
@@ -118,9 +119,16 @@ class Retriever:
         lists = [(DENSE_WEIGHT, found) for found in dense] + [(1.0, found) for found in lexical]
         fusion = "rrf" if options.mode == "hybrid-rrf" else FUSION
         fused = _rrf(lists) if fusion == "rrf" else _relative(lists)
-        chunks = self.chunks([cid for cid, _ in fused])
         # model numbers ("3000TL-X", "DDSU666") are routing's business, not codes to quote
         codes = pinning_codes(code_tokens(query) - self.router.names)
+        if codes and routed and use_lexical:
+            # "ERR 20": the row "Bulk time limit exceeded | 20" shares no other word with the
+            # question, and "20" stands in many rows; every passage of the named manuals
+            # quoting the code is a candidate, for the boost below to judge
+            known = {cid for cid, _ in fused}
+            scan = lexical_search(self._db, " ".join(sorted(codes)), CODE_CANDIDATES, routed)
+            fused += [(cid, 0.0) for cid, _ in scan if cid not in known]
+        chunks = self.chunks([cid for cid, _ in fused])
         fused = _boost(fused, chunks, routed, codes, error_codes(query) & codes)
         hits = self._collapse_pages(fused, chunks, dense, lexical, codes)
         if options.rerank and self.reranker is not None and hits:

@@ -45,6 +45,13 @@ def test_error_code_is_matched_exactly(corpus_retriever: Retriever) -> None:
     assert "Error: 203" in mic[0].chunk.text  # the row defining the code, not a mention
 
 
+def test_an_error_number_found_only_in_its_table_row(corpus_retriever: Retriever) -> None:
+    # "Bulk time limit exceeded | 20" shares only the number with the question, and "20"
+    # stands in model names ("MPPT 100|20") and dates of the manual
+    hits = top(corpus_retriever, "Was heißt ERR 20 beim SmartSolar MPPT (VE.Direct)?")
+    assert ("Victron_VE.Direct_Protocol_3.33.pdf", 15) in {(h.file, h.page) for h in hits}
+
+
 def test_german_question_finds_english_page(corpus_retriever: Retriever) -> None:
     hits = top(
         corpus_retriever,
