@@ -426,6 +426,21 @@ def test_a_bus_address_or_weight_no_manual_states_is_not_answered(agent: Agent) 
         assert collect(agent.run(question)).outcome == "not_found", question
 
 
+def test_a_password_or_ip_address_no_manual_prints_is_not_answered(agent: Agent) -> None:
+    # the VE.Direct/HEX documents print no pairing PIN; the SolaX X1 Mini protocol no
+    # address of a WiFi stick; the Growatt MIC manual prints the password "123"
+    for question in (
+        "Welchen Bluetooth-PIN hat ein Victron BMV-712 Smart ab Werk?",
+        "SolaX X1 Mini: unter welcher IP-Adresse erreiche ich den Pocket-WiFi-Stick im"
+        " Hotspot-Modus?",
+    ):
+        assert collect(agent.run(question)).outcome == "not_found", question
+    result = answered(
+        agent, "Welches Passwort will der Growatt MIC für die erweiterten Einstellungen?"
+    )
+    assert "123" in key_lines(result.answer)
+
+
 def test_a_stated_bus_address_is_answered(agent: Agent) -> None:
     # "Die Standardadresse ist 0x55" (AlphaESS p. 6)
     result = answered(agent, "AlphaESS SMILE5 per Modbus RTU: Welche Slave-Adresse hat er ab Werk?")

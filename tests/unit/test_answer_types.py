@@ -26,6 +26,9 @@ from nikdesk.agent.guards import asked_types, holds_value
         ("Welche Modbus Unit-ID muss der Energiemanager eintragen?", "modbus_address"),
         ("Wie lang darf die RS485-Leitung zum Zähler höchstens sein?", "cable_length"),
         ("How heavy is the heat pump?", "weight"),
+        ("Wie lautet der Bluetooth-PIN ab Werk?", "credential"),
+        ("Welches Passwort will das Display für die erweiterten Einstellungen?", "credential"),
+        ("Which IP address does the stick use in hotspot mode?", "ip_address"),
     ],
 )
 def test_question_kinds_are_recognised(question: str, kind: str) -> None:
@@ -42,6 +45,16 @@ def test_how_long_to_wait_asks_no_length() -> None:
     waiting = "Wie lange muss ich warten, bevor ich das Gehäuse öffne?"
     assert [t.name for t in asked_types(waiting, strict_only=False)] == ["duration"]
     assert "length" in [t.name for t in asked_types("Wie lang ist das Kabel?", strict_only=False)]
+
+
+def test_a_connector_pin_or_changing_a_password_asks_no_credential() -> None:
+    for question in (
+        "Welcher Pin am Balancerstecker ist B-?",
+        "Which pins are TX and RX on the 4-pin connector?",
+        "Wie ändere ich das Bluetooth-Passwort in der App?",
+        "Can I read its IP address over Modbus?",
+    ):
+        assert asked_types(question) == [], question
 
 
 def test_a_kind_named_only_as_the_purpose_is_not_asked() -> None:
@@ -110,6 +123,12 @@ def test_a_pressure_is_a_kind_of_value_a_key_line_states() -> None:
         ("cable_length", "AC-Leitung 5,2 mm²", False),
         ("weight", "Gewicht | 26 kg", True),
         ("weight", "Abmessungen 460 × 540 × 170 mm", False),
+        ("credential", 'The default password of the device is\n"1234".', True),
+        ("credential", "Das Passwort der erweiterten Einstellungen ist 123", True),
+        ("credential", "Pin 1 | GND, Pin 2 | TX (5 V)", False),
+        ("credential", "Updated charger error code table (ERR) 3.6", False),
+        ("ip_address", "IP-Schalter Position A: 169.254.0.180", True),
+        ("ip_address", "Firmware 1.2.3", False),
     ],
 )
 def test_values_are_found_in_passages(kind: str, passage: str, expected: bool) -> None:
@@ -134,6 +153,8 @@ def kind_question(kind: str) -> str:
         "modbus_address": "Welche Slave-Adresse?",
         "cable_length": "Wie lang darf das Kabel sein?",
         "weight": "Wie schwer?",
+        "credential": "Welches Passwort?",
+        "ip_address": "Welche IP-Adresse?",
     }[kind]
 
 
