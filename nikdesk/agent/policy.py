@@ -98,6 +98,22 @@ def _mentions(text: str, code: str) -> bool:
     ) or (code.isdigit() and bool(re.search(rf"\b[a-z]{{1,3}}0*{code.lstrip('0') or '0'}\b", text)))
 
 
+def _lists_code(text: str, code: str) -> bool:
+    # a manual lists a code where a line starts with it, a table cell holds it alone or an
+    # error word names it ("20 | …", "… | 20", "8: NO_GROUND", "Fehler 03", "E03"); "Fault record 3" or
+    # "MPPT 100|35" only mention the number
+    forms = {code, code.lstrip("0") or "0"} if code.isdigit() else {code}
+    alts = "|".join(re.escape(f) for f in sorted(forms))
+    listed = re.compile(
+        rf"(?m)^\s*(?:[a-z]{{0,3}}0*)?(?:{alts})(?![0-9a-z.,])"
+        rf"|(?:^|\| )(?:[a-z]{{0,3}}0*)?(?:{alts}) ?(?:\||$)"
+        rf"|(?<![0-9a-z.,])(?:{alts}) ?[:=] ?[a-z]"
+        rf"|\b(?:err(?:or)?|fehler(?:code)?|code|alarm|warn(?:ing|ung)?|fault|stoerung)"
+        rf"\s*[:#=]?\s*0*(?:{alts})\b"
+    )
+    return bool(listed.search(text))
+
+
 def _defined_codes(question: str) -> set[str]:
     # the error codes, registers and numbered bits asked about ("ERR 38", "0x210", "Bit 21");
     # a table may print a hex address bare ("210 | …"). Not a model number ("US3000").
@@ -370,7 +386,7 @@ class EvidencePolicy:
         if not named or not asked:
             return []
         texts = [self.folded[d][1] for d in named]
-        absent = [c for c in asked if not any(_mentions(t, c) for t in texts)]
+        absent = [c for c in asked if not any(_lists_code(t, c) for t in texts)]
         return absent if len(absent) == len(asked) else []
 
     def value_follow_up(self, question: str, hits: list[Hit]) -> tuple[str, tuple[str, ...]] | None:

@@ -124,6 +124,13 @@ def test_an_error_code_the_manual_does_not_list_is_not_answered(agent: Agent) ->
     decimal = collect(agent.run("Der Axpert MAX zeigt Fehler 56 an. Was ist die Ursache?"))
     assert decimal.outcome == "not_found"
 
+    # VE.Direct lists ERR 33 and 38, not 35; "MPPT 100|35" in a model name only mentions it
+    mention = collect(agent.run("SmartSolar MPPT zeigt über VE.Direct ERR 35. Was heißt das?"))
+    assert mention.outcome == "not_found"
+    # go-e lists "8: NO_GROUND" inside the err key's description
+    inline = collect(agent.run("go-e Charger API: err=8 im Status – was bedeutet das?"))
+    assert inline.outcome == "answer"
+
 
 def test_a_breaker_rating_the_datasheet_does_not_state_is_not_answered(agent: Agent) -> None:
     # the Sungrow SH-RT datasheet lists currents, but no breaker for the AC output
