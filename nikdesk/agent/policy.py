@@ -100,8 +100,8 @@ def _mentions(text: str, code: str) -> bool:
 
 def _lists_code(text: str, code: str) -> bool:
     # a manual lists a code where a line starts with it, a table cell holds it alone or an
-    # error word names it ("20 | …", "… | 20", "8: NO_GROUND", "Fehler 03", "E03"); "Fault record 3" or
-    # "MPPT 100|35" only mention the number
+    # error word names it ("20 | …", "… | 20", "8: NO_GROUND", "Fehler 03", "E03");
+    # "Fault record 3" or "MPPT 100|35" only mention the number
     forms = {code, code.lstrip("0") or "0"} if code.isdigit() else {code}
     alts = "|".join(re.escape(f) for f in sorted(forms))
     listed = re.compile(
