@@ -102,16 +102,16 @@ class MultiRetriever(Retriever):
         )
 
     def lexical_candidates(
-        self, query: str, scope: list[tuple[int, int]] | None
+        self, query: str, scope: list[tuple[int, int]] | None, limit: int = CANDIDATES
     ) -> list[tuple[int, float]]:
-        """Return the best lexical matches of all bundles, scored with shared statistics."""
+        """Return the ``limit`` best lexical matches of all bundles, with shared statistics."""
         found = [
             (cid + offset, score)
             for part, local, offset in zip(
                 self.parts, self._scopes(scope), self.offsets, strict=True
             )
             if local != []
-            for cid, score in part.lexical_candidates(query, local)
+            for cid, score in part.lexical_candidates(query, local, limit)
         ]
         if not found:
             return []
@@ -125,7 +125,7 @@ class MultiRetriever(Retriever):
             score = sum(idf[w] * tf[w] * (BM25_K1 + 1) / (tf[w] + BM25_K1) for w in words if tf[w])
             scored.append((cid, score))
         scored.sort(key=lambda item: -item[1])
-        return scored[:CANDIDATES]
+        return scored[:limit]
 
     def _idf(self, words: list[str]) -> dict[str, float]:
         """Return the IDF of each word over the chunks of all bundles."""

@@ -126,7 +126,7 @@ class Retriever:
             # question, and "20" stands in many rows; every passage of the named manuals
             # quoting the code is a candidate, for the boost below to judge
             known = {cid for cid, _ in fused}
-            scan = lexical_search(self._db, " ".join(sorted(codes)), CODE_CANDIDATES, routed)
+            scan = self.lexical_candidates(" ".join(sorted(codes)), routed, CODE_CANDIDATES)
             fused += [(cid, 0.0) for cid, _ in scan if cid not in known]
         chunks = self.chunks([cid for cid, _ in fused])
         fused = _boost(fused, chunks, routed, codes, error_codes(query) & codes)
@@ -145,10 +145,10 @@ class Retriever:
         return self._dense.search(vector, CANDIDATES, scope)
 
     def lexical_candidates(
-        self, query: str, scope: list[tuple[int, int]] | None
+        self, query: str, scope: list[tuple[int, int]] | None, limit: int = CANDIDATES
     ) -> list[tuple[int, float]]:
-        """Return (chunk id, bm25) of the best lexical matches within ``scope``."""
-        return lexical_search(self._db, query, CANDIDATES, scope, self._vocabulary)
+        """Return (chunk id, bm25) of the ``limit`` best lexical matches within ``scope``."""
+        return lexical_search(self._db, query, limit, scope, self._vocabulary)
 
     def without_names(self, query: str) -> str:
         """Return ``query`` without the words naming a device ("Growatt", "MIC", "3000TL-X")."""

@@ -64,6 +64,9 @@ def test_release_and_local_library_are_searched_together(
         # the passages beside a hit come from the hit's own bundle, under global ids
         page = retriever.page_chunks(top[0].chunk)
         assert top[0].chunk in page and {c.file for c in page} == {"LX-7_Montage.md"}
+        # a code of a named device: the passages quoting it are looked up in every bundle
+        named = retriever.search("Nordlicht NX-Hybrid zeigt E050", SearchOptions(k=3))
+        assert named[0].chunk.file.startswith("Nordlicht_NX-Hybrid")
         top = retriever.search("Der Wechselrichter zeigt E050", SearchOptions(k=3))
         assert top[0].chunk.file.startswith("Nordlicht_NX-Hybrid")
         assert top[0].chunk in retriever.page_chunks(top[0].chunk)
