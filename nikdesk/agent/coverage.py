@@ -39,7 +39,8 @@ DATA_QUESTION = re.compile(
     r"|json|payload|\bwert\b|\bvalue\b|skalier|scal|protokoll|protocol|\bbit\b|anfrage"
 )
 
-# a question about a value the device reports, whatever it is about ("fuse state")
+# a question about a value the device reports, whatever it is about ("fuse state"); narrower
+# than DATA_QUESTION, since "Kabelquerschnitt für die Modbus-Leitung" still asks for a cable
 READING = re.compile(r"register|liefert|auslesen|\bread\b|\breturns?\b|0x[0-9a-f]|\bbits?\b")
 
 

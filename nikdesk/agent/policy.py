@@ -34,7 +34,7 @@ from nikdesk.agent.lines import (
 from nikdesk.core.text import STOPWORDS, fold
 from nikdesk.retrieval.filler import is_filler_passage
 from nikdesk.retrieval.glossary import load_glossary
-from nikdesk.retrieval.hybrid import Retriever, code_tokens, error_codes
+from nikdesk.retrieval.hybrid import ERROR_WORDS, Retriever, code_tokens, error_codes
 from nikdesk.retrieval.routing import is_generic
 from nikdesk.retrieval.types import Hit
 
@@ -90,11 +90,16 @@ _NUMBERED = re.compile(r"\b(bits?|status)\s*[-:#=]?\s*(\d+)\b", re.IGNORECASE)
 SHOUTING = 0.3  # a question with this share of words in capitals shouts: no word is an abbreviation
 
 
+def _forms(code: str) -> set[str]:
+    # a number with and without its leading zeros ("03", "3")
+    return {code, code.lstrip("0") or "0"} if code.isdigit() else {code}
+
+
 def _mentions(text: str, code: str) -> bool:
     # "03" also as "3" and "E03"; a code inside a longer number ("56.4 V") or word does not count
-    forms = {code, code.lstrip("0") or "0"} if code.isdigit() else {code}
     return any(
-        re.search(rf"(?<![0-9a-z.]){re.escape(f)}(?![0-9a-z]|[.,][0-9])", text) for f in forms
+        re.search(rf"(?<![0-9a-z.]){re.escape(f)}(?![0-9a-z]|[.,][0-9])", text)
+        for f in _forms(code)
     ) or (code.isdigit() and bool(re.search(rf"\b[a-z]{{1,3}}0*{code.lstrip('0') or '0'}\b", text)))
 
 
@@ -102,14 +107,12 @@ def _lists_code(text: str, code: str) -> bool:
     # a manual lists a code where a line starts with it, a table cell holds it alone or an
     # error word names it ("20 | …", "… | 20", "8: NO_GROUND", "Fehler 03", "E03");
     # "Fault record 3" or "MPPT 100|35" only mention the number
-    forms = {code, code.lstrip("0") or "0"} if code.isdigit() else {code}
-    alts = "|".join(re.escape(f) for f in sorted(forms))
+    alts = "|".join(re.escape(f) for f in sorted(_forms(code)))
     listed = re.compile(
         rf"(?m)^\s*(?:[a-z]{{0,3}}0*)?(?:{alts})(?![0-9a-z.,])"
         rf"|(?:^|\| )(?:[a-z]{{0,3}}0*)?(?:{alts}) ?(?:\||$)"
         rf"|(?<![0-9a-z.,])(?:{alts}) ?[:=] ?[a-z]"
-        rf"|\b(?:err(?:or)?|fehler(?:code)?|code|alarm|warn(?:ing|ung)?|fault|stoerung)"
-        rf"\s*[:#=]?\s*0*(?:{alts})\b"
+        rf"|\b(?:{ERROR_WORDS})\s*[:#=]?\s*0*(?:{alts})\b"
     )
     return bool(listed.search(text))
 

@@ -306,9 +306,10 @@ class Retriever:
 
 
 _DECIMAL_TOKEN = re.compile(r"^\d+p\d+$")
+# the words calling a number an error ("ERR 33", "Fehler 03", "Warning 203")
+ERROR_WORDS = r"err(?:or)?|fehler(?:code)?|code|alarm|warn(?:ing|ung)?|fault|st(?:oe|ö)rung"
 _ERROR_WORD = re.compile(
-    r"\b(?:err(?:or)?|fehler(?:code)?|code|alarm|warn(?:ing|ung)?|fault|st(?:oe|ö)rung)"
-    r"\s*[:#=]?\s*(\d{1,4})\b",
+    rf"\b(?:{ERROR_WORDS})\s*[:#=]?\s*(\d{{1,4}})\b",
     re.IGNORECASE,
 )
 
