@@ -27,12 +27,16 @@ def source_precision(sources: Sequence[Source], answers: set[tuple[str, int]]) -
     return sum(on_answer_page(s, answers) for s in sources) / len(sources)
 
 
+# the characters compose escapes in a quoted passage ("Register\_Name", "QT\<cr>")
+_ESCAPED = re.compile(r"\\([*_<])")
+
+
 def key_lines(answer: str) -> str:
     """Return the answer's bold key lines, one per line, Markdown escapes removed."""
     found: list[str] = []
     for line in answer.splitlines():
         found.extend(m.group(1) for m in _BOLD.finditer(line))
-    return "\n".join(s.replace("\\*", "*").replace("\\_", "_").replace("\\<", "<") for s in found)
+    return "\n".join(_ESCAPED.sub(r"\1", s) for s in found)
 
 
 def hit_at(hits: Iterable[tuple[str, int, int]], answers: set[tuple[str, int]]) -> bool:
