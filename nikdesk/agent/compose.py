@@ -1,7 +1,7 @@
 """The answer Nik writes without a language model: the best passages, quoted, key line marked.
 
 Nothing is paraphrased, so nothing can be invented: numbers appear exactly as the manual
-states them. The key line of each passage (chosen in :mod:`nikdesk.agent.lines` by how well
+states them. The key line of each passage (chosen in :mod:`nikdesk.agent.quote` by how well
 it answers the question) is set in bold; it is also what the PDF viewer highlights.
 """
 
@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from nikdesk.agent.lines import quote
+from nikdesk.agent.quote import quote
 from nikdesk.agent.texts import templates
 from nikdesk.core.events import Source
 from nikdesk.core.markdown import escape_tags

@@ -11,7 +11,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from nikdesk.agent.lines import excerpt_lines, is_table, key_line, restates
+from nikdesk.agent.lines import is_table, restates
+from nikdesk.agent.quote import excerpt_lines, key_line
 from nikdesk.core.events import Source, ToolStart
 from nikdesk.retrieval.excerpt import excerpt
 from nikdesk.retrieval.hybrid import Retriever

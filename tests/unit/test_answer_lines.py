@@ -10,18 +10,10 @@ from dataclasses import replace
 
 import pytest
 
+from nikdesk.agent.ask import ask_of, set_device_names
 from nikdesk.agent.coverage import asks_installation, is_protocol_document
-from nikdesk.agent.lines import (
-    answers_part,
-    ask_of,
-    key_excerpt,
-    key_line,
-    left_open,
-    pieces_of,
-    quote,
-    restates,
-    set_device_names,
-)
+from nikdesk.agent.lines import pieces_of, restates
+from nikdesk.agent.quote import answers_part, key_excerpt, key_line, left_open, quote
 from nikdesk.retrieval.filler import is_filler, is_filler_passage
 from nikdesk.retrieval.routing import DocumentRouter
 from nikdesk.retrieval.types import Chunk

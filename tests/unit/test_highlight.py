@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from nikdesk.agent.lines import quote
+from nikdesk.agent.quote import quote
 from nikdesk.ui.highlight import Rect, Word, find_highlight, fold, words_from
 from tests.conftest import MANUALS
 

@@ -1,0 +1,187 @@
+"""What a question asks for, in the forms a line of a manual can match.
+
+The question's words with their stems, joined/split codes and English glossary terms, the
+codes it names (not the device's model number), quoted display texts, LED colours, the asked
+kinds of value and whether it sets something over a data interface. Computed once per
+question (cached) and matched against many lines by :mod:`nikdesk.agent.lines`.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+
+from nikdesk.agent.guards import AnswerType, asked_types
+from nikdesk.agent.spelling import one_spelling
+from nikdesk.core.text import STOPWORDS, fold, raw_tokens, terms
+from nikdesk.retrieval.glossary import expand
+from nikdesk.retrieval.hybrid import code_tokens, error_codes
+
+_QUOTED = re.compile(r"[\"'„“‚‘»«]([^\"'„“”‚‘’»«]{3,60})[\"'“”‘’»«]")
+_WORD_SPLIT = re.compile(r"[\s,;!?()]+")  # a question's words, "3000TL-X" and "BMV-702" whole
+NEGATION = re.compile(r"\b(nicht|kein\w*|nie|niemals|not|no|never|cannot)\b")
+_COLOURS = {
+    "rot": "red",
+    "gruen": "green",
+    "gelb": "yellow",
+    "orange": "orange",
+    "blau": "blue",
+    "weiss": "white",
+}
+_STATES = re.compile(r"blink|flash|leucht|lit\b|\bon\b|\baus\b|\boff\b|dauer|steady|flacker")
+_QUANTITY = re.compile(
+    r"wie (viele?|hoch|gross|lang|schwer|breit|tief|weit)|how (many|much|long|high|large)"
+    r"|welche[rsn]? (wert|spannung|strom|leistung|temperatur|baud|adresse|register)"
+    r"|maximal|minimal|\bmax\b|\bmin\b|mindest|hoechst|bereich|range"
+)
+# the question sets something over a data interface ("Über welches Register stelle ich die
+# Einspeisebegrenzung ein?", "which holding registers switch on export limitation"): a row
+# the master can only read does not answer it
+_INTERFACE = re.compile(r"register|modbus|holding|\bapi\b|sunspec|rs485|\bhex\b|befehl|command")
+# verbs only: "die Einstellung", "die Begrenzung", "die Steuerung" may just be read
+_WRITES = re.compile(
+    r"\b((ein|aus|um|zurueck)?(stell|setz|schalt)(e|en|t|et)?|festleg(e|en|t)|vorgeb(e|en)"
+    r"|(de)?aktivier(e|en|t)|begrenz(e|en|t)|aender(e|n|t)|schreib(e|en|t)|steuer(e|n|t)"
+    r"|regel(e|n|t)|neu ?start(e|en|et)?|(gebe|leg(e|t)) [^?,]{0,60}\b(vor|fest)\b"
+    r"|werkseinstellung"
+    r"|set|sets|write|writes|switch\w*|enable|disable|change|configure|adjust|turn"
+    r"|curtail\w*|reset|restart|reboot)\b"
+)
+# the access cell of a register row: read only, or writable ("W" alone is also the watt)
+
+
+@dataclass(frozen=True)
+class Ask:
+    """What a question asks for, in the forms a line of a manual can match."""
+
+    terms: frozenset[str]
+    # one entry per word of the question: its forms (stems, joined/split codes, English
+    # glossary terms) with their weights; a line sharing any form earns the best one's weight
+    concepts: tuple[tuple[tuple[str, float], ...], ...]
+    names: frozenset[str]  # device names of the question (weigh little: see set_device_names)
+    words: frozenset[str]  # plain words of 5+ letters, for compound parts
+    codes: frozenset[str]
+    quoted: tuple[str, ...]  # quoted display texts ("PV Isolation Low"), folded
+    pairs: tuple[str, ...]  # neighbouring question words, folded
+    kinds: tuple[AnswerType, ...]  # asked kinds of value (units)
+    quantity: bool  # asks for a number of some kind
+    colours: frozenset[str]  # LED colours, in both languages
+    negated: bool = False  # the question says "nicht", "kein", "not" …
+    writes: bool = False  # the question sets a value over a data interface
+
+
+_DEVICE_NAMES: frozenset[str] = frozenset()
+# (words, question) -> word weights; see Retriever.term_weights (None: every word weighs 1)
+Weights = Callable[[Iterable[str], str], dict[str, float]]
+_WEIGHTS: Weights | None = None
+# caches of answers computed from an Ask (the quoted lines): cleared with ask_of's
+_DEPENDENT_CACHES: list[Callable[[], None]] = []
+
+
+def clear_with_asks(clear: Callable[[], None]) -> None:
+    """Register a cache built on :func:`ask_of` to be cleared when the library changes."""
+    _DEPENDENT_CACHES.append(clear)
+
+
+def _changed() -> None:
+    ask_of.cache_clear()
+    for clear in _DEPENDENT_CACHES:
+        clear()
+
+
+def set_term_weights(weights: Weights | None) -> None:
+    """Tell the line selection how to weigh the question's words (once per opened index)."""
+    global _WEIGHTS
+    _WEIGHTS = weights
+    _changed()
+
+
+def set_device_names(names: frozenset[str]) -> None:
+    """Tell the line selection the library's product/maker names (once per opened index).
+
+    A device name ("datamanager", "sbr096", "x1") is in nearly every line of its manual and
+    in the header row of its data sheet: it says which manual, not which line.
+    """
+    global _DEVICE_NAMES
+    # stems of the words only: split into runs, "3p33" (from "3.33") would hide error 33
+    stemmed = frozenset(names) | frozenset(t for n in names if n.isalpha() for t in terms(n))
+    if stemmed != _DEVICE_NAMES:
+        _DEVICE_NAMES = stemmed
+        _changed()
+
+
+@lru_cache(maxsize=256)
+def ask_of(question: str) -> Ask:
+    """Return what ``question`` asks for (cached: one question scores many lines)."""
+    folded = fold(question)
+    raw = [t for t in raw_tokens(question) if t not in STOPWORDS]
+    quoted = [fold(m.group(1)).strip() for m in _QUOTED.finditer(question)]
+    plain = [t for t in raw if t.isalpha() and len(t) >= 3]
+    pairs = [f"{a} {b}" for a, b in itertools.pairwise(plain)]
+    colours = {c for c in _COLOURS if re.search(rf"\b{c}", folded)}
+    colours |= {_COLOURS[c] for c in colours}
+    colours |= {c for c in _COLOURS.values() if re.search(rf"\b{c}\b", folded)}
+    names = _DEVICE_NAMES
+    wanted = set(terms(question, drop_stopwords=True)) | set(expand(question))
+    return Ask(
+        terms=frozenset(wanted - names),
+        concepts=_concepts(question, names),
+        names=frozenset(wanted & names),
+        words=frozenset(t for t in raw if t.isalpha() and len(t) >= 5 and t not in names),
+        codes=one_spelling(
+            _whole_codes(code_tokens(question))
+            - names
+            - (_model_numbers(question, names) - error_codes(question))
+        ),
+        quoted=tuple(q for q in quoted if q),
+        pairs=tuple(dict.fromkeys(pairs)),
+        kinds=tuple(asked_types(question, strict_only=False)),
+        quantity=bool(_QUANTITY.search(folded)),
+        colours=frozenset(colours),
+        negated=bool(NEGATION.search(folded)),
+        writes=bool(_INTERFACE.search(folded) and _WRITES.search(folded)),
+    )
+
+
+def _concepts(question: str, names: frozenset[str]) -> tuple[tuple[tuple[str, float], ...], ...]:
+    # a word of the question, whatever forms it takes: "3000TL-X" is one thing asked for
+    words = [w for w in _WORD_SPLIT.split(question) if w]
+    forms: dict[frozenset[str], None] = {}  # in question order, a repeated word once
+    for word in words:
+        found = frozenset(terms(word, drop_stopwords=True)) | frozenset(expand(word))
+        if _names_device(raw_tokens(word), names):
+            continue  # "BMV-702" names the device: its "702" is asked for no more than "BMV"
+        if found - names:
+            forms.setdefault(found - names)
+    everything = sorted({f for found in forms for f in found})
+    weights = _WEIGHTS(everything, question) if _WEIGHTS is not None and everything else {}
+    return tuple(tuple(sorted((f, weights.get(f, 1.0)) for f in found)) for found in forms)
+
+
+_MODEL = re.compile(r"^([a-z]+)\d")
+
+
+def _names_device(tokens: list[str], names: frozenset[str]) -> bool:
+    # "bmv702": a device name itself, or a product name ("bmv") with a model number
+    if not tokens:
+        return False
+    prefix = _MODEL.match(tokens[0])
+    return tokens[0] in names or bool(prefix and prefix.group(1) in names)
+
+
+def _model_numbers(question: str, names: frozenset[str]) -> set[str]:
+    """Return the pieces with digits of the words naming a device ("bmv702", "702")."""
+    out: set[str] = set()
+    for word in _WORD_SPLIT.split(question):
+        tokens = raw_tokens(word)
+        if _names_device(tokens, names):
+            out.update(t for t in tokens if any(ch.isdigit() for ch in t))
+    return out
+
+
+def _whole_codes(codes: set[str]) -> frozenset[str]:
+    # "S1256" also yields the run "1256": that is part of a model number, no error number
+    return frozenset(c for c in codes if not any(c != o and c in o for o in codes))

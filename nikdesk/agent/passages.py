@@ -1,0 +1,191 @@
+"""More passages of a quoted page: the one stating the value, an open part, the rest of it.
+
+The search ranks pages by their best-matching passage, and a page is cut into several
+passages; the one answering need not be the one found. These functions quote, beside a hit
+(or instead of a filler hit), the passage of the same page that answers better, that states
+the asked kind of value, or that answers a part of the question the quoted lines leave open.
+A page keeps its rank; no other page loses its place.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from nikdesk.agent.ask import ask_of
+from nikdesk.agent.codes import defined_codes, defines_another
+from nikdesk.agent.guards import AnswerType, asked_types, holds_value
+from nikdesk.agent.quote import MIN_KEY, PartAnswer, answers_part, key_excerpt, left_open, quote
+from nikdesk.retrieval.filler import is_filler_passage
+from nikdesk.retrieval.hybrid import Retriever
+from nikdesk.retrieval.types import Hit
+
+MAX_SOURCES = 3
+MIN_LINE = 1.0  # a passage whose best line scores below this answers nothing of the question
+# a hit whose passage is filler (a table's notes, a caption) stands for its page: the page's
+# passage answering best is quoted instead when its best line scores at least this share of
+# the filler's (swept on the tuning sets: 0.5 let title pages' other passages in)
+FILLER_SWAP_SHARE = 0.7
+# ... and a page's passage whose best line scores this many times the hit's is quoted beside it
+# (tuning sets: correct page 0.879 -> 0.886, key-line facts 0.634 -> 0.648; 1.1-1.6 swept)
+BETTER_SHARE = 1.3
+# the first page's next-best passage adds its key lines when they score at least this share of
+# the first passage's (and MIN_LINE): tuning questions (787) facts 0.740 -> 0.757, key-line
+# facts 0.664 -> 0.680, precision 0.695 -> 0.704, answers 801 -> 895 characters median
+# (0.2-1.0 swept; the whole passage instead of its key lines: facts 0.765, 997 characters)
+SIBLING_SHARE = 0.2
+
+
+def page_value_kinds(question: str) -> list[AnswerType]:
+    """Return the kinds of value asked for that stand on a manual's page.
+
+    Not registers: they are in the interface documents, not on a technical-data page or
+    beside the hit.
+    """
+    return [k for k in asked_types(question, strict_only=False) if not k.interface_documents]
+
+
+def key_lines(passage: str, question: str) -> list[str]:
+    """Return the key line of ``passage`` for ``question`` and its further key lines."""
+    found = quote(passage, question)
+    return [found.key, *found.also] if found.key else []
+
+
+def first_page_sibling(
+    retriever: Retriever, question: str, quoted: list[Hit]
+) -> tuple[list[Hit], tuple[int, PartAnswer] | None]:
+    """Return ``quoted`` with, after the first, the key lines of its page's next-best passage.
+
+    A page is cut into passages; the first one quoted answers best, yet the page's other
+    passages often state the rest (PI30 p. 10: the rows "PV2 Input current/voltage" in one,
+    the command's heading "QPIGS2 … (Only 48V model)" above them in another). The best of
+    them whose key line scores at least MIN_LINE is quoted under the same heading, only its
+    key lines (a row under the table's header). It takes no other page's place. Returns
+    the passage's chunk id and its lines, or None.
+    """
+    if not quoted:
+        return quoted, None
+    first = quoted[0]
+    seen = {h.chunk.id for h in quoted}
+    scored = [
+        (quote(c.text, question).score, c)
+        for c in retriever.page_chunks(first.chunk)
+        if c.id not in seen and not is_filler_passage(c)
+    ]
+    best = max(scored, key=lambda sc: sc[0], default=None)
+    if best is None or best[0] < max(
+        MIN_LINE, SIBLING_SHARE * quote(first.chunk.text, question).score
+    ):
+        return quoted, None
+    excerpt = key_excerpt(best[1].text, question)
+    if excerpt is None or any(excerpt.line in h.chunk.text for h in quoted):
+        return quoted, None  # passages may overlap: the key line is quoted already
+    codes = defined_codes(question)
+    if codes and defines_another(excerpt.line, codes):
+        return quoted, None  # "Bit 2 | …" under a question about bit 21
+    return [first, replace(first, chunk=best[1]), *quoted[1:]], (best[1].id, excerpt)
+
+
+def page_passages(retriever: Retriever, question: str, hits: list[Hit]) -> list[Hit]:
+    """Return ``hits`` with the passage of each hit's page that answers the question.
+
+    The search ranks pages by their best-matching passage, which need not be the one
+    answering: on a data sheet it can be the notes under the table ("1: Testbedingungen:
+    25°C … Laden und Entladen") rather than the row stating the value ("Umgebungstemperatur
+    zum Betrieb | Ladung: 0 bis 50 °C …"); in a register table the rows around "310 |
+    HOSTNAME" rather than "299 | AMPERE_VOLATILE … nicht im EEPROM gespeichert". The page
+    keeps its rank. A filler passage is replaced by the page's best passage (whose best
+    line scores at least MIN_LINE and FILLER_SWAP_SHARE of the filler's); any other is
+    followed by the page's passage whose best line scores BETTER_SHARE times its own.
+    """
+    seen = {h.chunk.id for h in hits}
+    out: list[Hit] = []
+    beside: list[Hit] = []  # after every hit: they must not crowd other makers' pages out
+    for hit in hits:
+        filler = is_filler_passage(hit.chunk)
+        own = quote(hit.chunk.text, question).score
+        floor = max(MIN_LINE, (FILLER_SWAP_SHARE if filler else BETTER_SHARE) * own)
+        scored = [
+            (quote(c.text, question).score, c)
+            for c in retriever.page_chunks(hit.chunk)
+            if c.id not in seen and not is_filler_passage(c)
+        ]
+        best = max(scored, key=lambda sc: sc[0], default=None)
+        if best is None or best[0] < floor:
+            out.append(hit)
+            continue
+        seen.add(best[1].id)
+        if filler:
+            out.append(replace(hit, chunk=best[1]))
+        else:
+            out.append(hit)
+            beside.append(replace(hit, chunk=best[1]))
+    return out + beside
+
+
+def open_parts(
+    retriever: Retriever, question: str, quoted: list[Hit]
+) -> tuple[list[Hit], dict[int, PartAnswer]]:
+    """Return ``quoted`` with, after a passage, its page's passage answering an open part.
+
+    "Welchen Peukert-Exponenten und welchen Ladewirkungsgrad hat der BMV-700 ab Werk?":
+    the passage quoted holds the row "Charge Efficiency … 90"; the row "Peukert
+    Coefficient … 1.25" stands in the next passage of the same page. That one is quoted
+    under it (it takes no place of another page). Parts another quoted passage answers
+    are not open. Of such a passage only the lines answering the part are quoted (the
+    returned chunk id -> its answer).
+    """
+    if ask_of(question).codes or defined_codes(question):
+        # "ERR 38", "Bit 21": a row of the page defining another code is no answer
+        return quoted, {}
+    seen = {h.chunk.id for h in quoted}
+    keys = [line for h in quoted for line in key_lines(h.chunk.text, question)]
+    part = left_open(keys, question)
+    if part is None:
+        return quoted, {}
+    found = [
+        (answer, at, c)
+        for at, hit in enumerate(quoted)
+        for c in retriever.page_chunks(hit.chunk)
+        if c.id not in seen
+        and not is_filler_passage(c)
+        and (answer := answers_part(c.text, part)) is not None
+        and answer.score >= MIN_KEY
+    ]
+    if not found:
+        return quoted, {}
+    # the best answer of the open part, on the page of the passage ranked first
+    answer, at, chunk = max(found, key=lambda f: (f[0].score, -f[1]))
+    out = [*quoted[: at + 1], replace(quoted[at], chunk=chunk), *quoted[at + 1 :]]
+    return out, {chunk.id: answer}
+
+
+def value_siblings(
+    retriever: Retriever, question: str, hits: list[Hit], named: set[str]
+) -> list[Hit]:
+    """Return hits with, after each, the passage of its page stating the asked value.
+
+    A page is cut into several passages; the search finds the one sharing the question's
+    words ("Spezifikationen | MIC 3000TL-X"), the value asked for ("Eigenverbrauch nachts
+    | <0.5W") may stand in another. That one is quoted beside it, at the same score.
+    ``named``: the documents of the device the question names (empty: names none).
+    """
+    kinds = page_value_kinds(question)
+    if not kinds or not named:  # no device named: the hits decide whether to ask back
+        return hits
+    seen = {h.chunk.id for h in hits}
+    out: list[Hit] = []
+    rank = 0  # among the named device's hits, as quotable() counts them
+    for hit in hits:
+        out.append(hit)
+        if hit.chunk.doc_id not in named:
+            continue
+        rank += 1
+        if rank > MAX_SOURCES:
+            continue
+        missing = [k for k in kinds if not holds_value(k, hit.chunk.text)]
+        for chunk in retriever.page_chunks(hit.chunk) if missing else ():
+            if chunk.id not in seen and any(holds_value(k, chunk.text) for k in missing):
+                seen.add(chunk.id)
+                out.append(replace(hit, chunk=chunk))
+                break
+    return out
