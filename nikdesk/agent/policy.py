@@ -116,6 +116,7 @@ class EvidencePolicy:
             ]
         )
         self.docs = {d.doc_id: d for d in retriever.documents}
+        self.texts = texts  # as printed: "CAN" the bus is not "can" the verb
         # doc id -> (folded label, folded text): the same pairs, looked up by document
         self.folded = dict(zip(self.docs, self.library, strict=True))
         set_device_names(retriever.router.specific_names)
@@ -265,8 +266,13 @@ class EvidencePolicy:
                 short in self.retriever.router.names
                 or short in _EVERYDAY
                 or is_generic(short)  # "RTU", "TCP", "API": the protocol, not a feature
-                or short in STOPWORDS
             ):
+                continue
+            if short in STOPWORDS:
+                # "CAN", "AND": a word too; only the capitals as printed name the abbreviation
+                printed = re.compile(rf"(?<![A-Za-z0-9]){word}(?![A-Za-z0-9])")
+                if not any(printed.search(self.texts.get(d, "")) for d in named):
+                    absent.append(word)
                 continue
             forms = [short, *(fold(p) for p in glossary.get(short, ()))]
             if not any(re.search(rf"(?<![a-z0-9]){re.escape(f)}", t) for f in forms for t in texts):

@@ -255,6 +255,32 @@ def test_an_abbreviation_the_named_manual_never_uses_is_not_answered(agent: Agen
     assert "SSID" in wlan.answer
 
 
+def test_an_abbreviation_that_is_also_a_word_is_checked_as_printed(agent: Agent) -> None:
+    # "CAN" is also the verb "can" (in every English manual): only "CAN" as printed counts.
+    # Pylontech's library document is its RS485 protocol; it never prints "CAN"
+    result = collect(agent.run("Pylontech US3000 am CAN Bus: welche ID sendet die Ladegrenzen?"))
+    assert result.outcome == "not_found"
+    assert "CAN" in result.answer
+    # the Sungrow SBR data sheet prints it: "Kommunikationsschnittstelle | CAN"
+    sbr = answered(agent, "Sungrow SBR Batterie: spricht die mit dem Wechselrichter über CAN?")
+    assert any(s.file.startswith("Sungrow_SBR") for s in sbr.sources)
+
+
+def test_storage_temperature_sound_and_radio_range_need_such_a_value(agent: Agent) -> None:
+    # the data sheet states the operating temperature, not one for storing the device
+    for question in [
+        "Sungrow SH8.0RT soll ein paar Wochen im Container stehen: welche Lagertemperatur gilt?",
+        "Welchen Schallleistungspegel in dB(A) hat die NIBE S1156?",
+        "Victron BMV-712: what Bluetooth range can I expect from the battery monitor?",
+    ]:
+        assert collect(agent.run(question)).outcome == "not_found", question
+    # Growatt MIC p. 24: "… zwischen -25°C und +60°C gelagert werden"; p. 25 "≤25 dB(A)"
+    stored = answered(agent, "Growatt MIC 3000TL-X: bei welcher Temperatur darf ich ihn lagern?")
+    assert "-25°C" in stored.answer
+    loud = answered(agent, "Wie laut ist der Growatt MIC 3000TL-X im Betrieb?")
+    assert "dB(A)" in loud.answer
+
+
 def test_the_page_passage_that_answers_is_quoted_beside_the_one_the_search_found(
     agent: Agent,
 ) -> None:

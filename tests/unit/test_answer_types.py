@@ -29,6 +29,14 @@ from nikdesk.agent.guards import asked_types, holds_value
         ("Wie lautet der Bluetooth-PIN ab Werk?", "credential"),
         ("Welches Passwort will das Display für die erweiterten Einstellungen?", "credential"),
         ("Which IP address does the stick use in hotspot mode?", "ip_address"),
+        ("Welchen Schallleistungspegel in dB(A) gibt NIBE an?", "sound"),
+        ("Wie laut ist der Wechselrichter im Flur?", "sound"),
+        ("Welche Lagertemperatur ist laut Datenblatt erlaubt?", "storage_temperature"),
+        (
+            "I keep a spare balancer on the shelf. What temperature is allowed?",
+            "storage_temperature",
+        ),
+        ("What Bluetooth range can I expect?", "radio_range"),
     ],
 )
 def test_question_kinds_are_recognised(question: str, kind: str) -> None:
@@ -53,6 +61,8 @@ def test_a_connector_pin_or_changing_a_password_asks_no_credential() -> None:
         "Which pins are TX and RX on the 4-pin connector?",
         "Wie ändere ich das Bluetooth-Passwort in der App?",
         "Can I read its IP address over Modbus?",
+        "Wie lautet die Seriennummer?",  # "wie lautet" is no "wie laut"
+        "Welches Register speichert die Energie der Batterie?",  # storing energy is no storage
     ):
         assert asked_types(question) == [], question
 
@@ -129,6 +139,22 @@ def test_a_pressure_is_a_kind_of_value_a_key_line_states() -> None:
         ("credential", "Updated charger error code table (ERR) 3.6", False),
         ("ip_address", "IP-Schalter Position A: 169.254.0.180", True),
         ("ip_address", "Firmware 1.2.3", False),
+        ("sound", "Geräuschemission | ≤25 dB(A)", True),  # Growatt MIC p. 25
+        ("sound", "Lautsprecher", False),
+        # Growatt MIC p. 24; JK balancer p. 16 (the page wraps the sentence)
+        (
+            "storage_temperature",
+            "an einem trockenen Ort mit Temperaturen zwischen -25°C und +60°C gelagert",
+            True,
+        ),
+        (
+            "storage_temperature",
+            "for storage, the\ntemperature of the warehouse is 0°C ~ 35°C",
+            True,
+        ),
+        ("storage_temperature", "Betriebstemperatur -25 bis +60 °C", False),
+        ("radio_range", "Bluetooth range: up to 10 m in open air", True),
+        ("radio_range", "Bluetooth 4.2, 2,4 GHz", False),
     ],
 )
 def test_values_are_found_in_passages(kind: str, passage: str, expected: bool) -> None:
@@ -155,6 +181,9 @@ def kind_question(kind: str) -> str:
         "weight": "Wie schwer?",
         "credential": "Welches Passwort?",
         "ip_address": "Welche IP-Adresse?",
+        "sound": "Wie laut ist er?",
+        "storage_temperature": "Welche Lagertemperatur?",
+        "radio_range": "Welche Bluetooth-Reichweite?",
     }[kind]
 
 
