@@ -84,7 +84,7 @@ eval: setup
 	$(BIN)/nikdesk eval-agent tests/data/blind13-holdout-questions.jsonl --index .cache/corpus-index --provider none
 	$(BIN)/nikdesk eval-agent tests/data/blind15-holdout-questions.jsonl --index .cache/corpus-index --provider none
 	$(BIN)/nikdesk eval-agent tests/data/blind16-holdout-questions.jsonl --index .cache/corpus-index --provider none
-	$(BIN)/nikdesk eval-agent tests/data/blind18-holdout-questions.jsonl --index .cache/corpus-index --provider none
+	$(BIN)/nikdesk eval-agent tests/data/blind20-holdout-questions.jsonl --index .cache/corpus-index --provider none
 
 clean-index:
 	rm -rf index/default
