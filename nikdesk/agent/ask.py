@@ -31,7 +31,6 @@ _COLOURS = {
     "blau": "blue",
     "weiss": "white",
 }
-_STATES = re.compile(r"blink|flash|leucht|lit\b|\bon\b|\baus\b|\boff\b|dauer|steady|flacker")
 _QUANTITY = re.compile(
     r"wie (viele?|hoch|gross|lang|schwer|breit|tief|weit)|how (many|much|long|high|large)"
     r"|welche[rsn]? (wert|spannung|strom|leistung|temperatur|baud|adresse|register)"
@@ -50,7 +49,6 @@ _WRITES = re.compile(
     r"|set|sets|write|writes|switch\w*|enable|disable|change|configure|adjust|turn"
     r"|curtail\w*|reset|restart|reboot)\b"
 )
-# the access cell of a register row: read only, or writable ("W" alone is also the watt)
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,7 @@ _NUMBER = re.compile(r"\d")
 # endpoint ("http://{ip}:8050/setMaxPower?p=600", which is the answer in an API document)
 _URL = re.compile(r"(?:https?://)?www\.\S+(?:\s\S*_\S*)*")
 _STATES = re.compile(r"blink|flash|leucht|lit\b|\bon\b|\baus\b|\boff\b|dauer|steady|flacker")
+# the access cell of a register row: read only, or writable ("W" alone is also the watt)
 _READ_ONLY = frozenset({"r", "ro", "read", "read only", "read-only", "input register"})
 _WRITABLE = frozenset({"r/w", "rw", "w/r", "wo", "write", "read/write", "holding register"})
 READ_ONLY_SHARE = 0.6  # a read-only row's score when the question writes

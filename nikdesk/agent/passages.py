@@ -44,12 +44,6 @@ def page_value_kinds(question: str) -> list[AnswerType]:
     return [k for k in asked_types(question, strict_only=False) if not k.interface_documents]
 
 
-def key_lines(passage: str, question: str) -> list[str]:
-    """Return the key line of ``passage`` for ``question`` and its further key lines."""
-    found = quote(passage, question)
-    return [found.key, *found.also] if found.key else []
-
-
 def first_page_sibling(
     retriever: Retriever, question: str, quoted: list[Hit]
 ) -> tuple[list[Hit], tuple[int, PartAnswer] | None]:
@@ -138,7 +132,7 @@ def open_parts(
         # "ERR 38", "Bit 21": a row of the page defining another code is no answer
         return quoted, {}
     seen = {h.chunk.id for h in quoted}
-    keys = [line for h in quoted for line in key_lines(h.chunk.text, question)]
+    keys = [line for h in quoted for line in quote(h.chunk.text, question).keys]
     part = left_open(keys, question)
     if part is None:
         return quoted, {}

@@ -71,6 +71,7 @@ MAX_OPTIONS = 4
 # an abbreviation the question asks about ("OCPP", "MQTT", "KNX"): all capitals, no digits
 # (a model number such as "US3000C" or "PI30" is the router's business)
 _ABBREVIATION = re.compile(r"(?<![\w-])[A-Z]{3,5}(?![\w-])")
+_CAPITALS = re.compile(r"(?<![A-Za-z0-9])[A-Z]{3,5}(?![A-Za-z0-9])")  # as a manual prints one
 # everyday abbreviations that ask for nothing ("im EFH", "BZW")
 _EVERYDAY = frozenset({"efh", "mfh", "zfh", "bzw", "usw", "ggf", "evtl", "inkl", "max", "min"})
 SHOUTING = 0.3  # a question with this share of words in capitals shouts: no word is an abbreviation
@@ -116,7 +117,8 @@ class EvidencePolicy:
             ]
         )
         self.docs = {d.doc_id: d for d in retriever.documents}
-        self.texts = texts  # as printed: "CAN" the bus is not "can" the verb
+        # the words each document prints in capitals: "CAN" the bus is not "can" the verb
+        self.capitals = {d: frozenset(_CAPITALS.findall(t)) for d, t in texts.items()}
         # doc id -> (folded label, folded text): the same pairs, looked up by document
         self.folded = dict(zip(self.docs, self.library, strict=True))
         set_device_names(retriever.router.specific_names)
@@ -270,8 +272,7 @@ class EvidencePolicy:
                 continue
             if short in STOPWORDS:
                 # "CAN", "AND": a word too; only the capitals as printed name the abbreviation
-                printed = re.compile(rf"(?<![A-Za-z0-9]){word}(?![A-Za-z0-9])")
-                if not any(printed.search(self.texts.get(d, "")) for d in named):
+                if not any(word in self.capitals.get(d, ()) for d in named):
                     absent.append(word)
                 continue
             forms = [short, *(fold(p) for p in glossary.get(short, ()))]

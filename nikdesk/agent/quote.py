@@ -37,6 +37,11 @@ class Quote:
     rest: tuple[str, ...] = ()  # the lines the key's sentence goes on in (the page wraps it)
 
     @property
+    def keys(self) -> tuple[str, ...]:
+        """Return the key line and the further key lines (none when nothing answers)."""
+        return (self.key, *self.also) if self.key else ()
+
+    @property
     def highlight(self) -> str:
         """Return the key line with the rest of its sentence: what the viewer marks."""
         return "\n".join((self.key, *self.rest))
@@ -232,7 +237,7 @@ def key_excerpt(passage: str, question: str) -> PartAnswer | None:
     table, units = units_of(passage)
     if not found.key or found.key not in units:
         return None
-    keys = [units.index(k) for k in (found.key, *found.also) if k in units]
+    keys = [units.index(k) for k in found.keys if k in units]
     return PartAnswer(found.score, found.key, _excerpt(table, units, keys))
 
 

@@ -286,6 +286,9 @@ def test_a_brand_without_manual_is_named_even_beside_a_covered_product_word() ->
     assert catalog().uncovered("SMA Sunny Boy 5.0: welche Sicherung?", sunny_boy) == []
     # plain German words are no brand ("Anker" = anchor)
     assert catalog().uncovered("Welche Anker für die Wandmontage?", library) == []
+    # rack batteries technicians name: no manual, no question back about which device
+    rack = "BSLBATT B-LFP48-100E: wie stelle ich die DIP-Schalter am Master-Modul?"
+    assert catalog().uncovered(rack, library) == ["BSLBATT"]
 
 
 def test_makers_the_library_holds_no_manual_of_are_named() -> None:
