@@ -50,6 +50,13 @@ _WRITES = re.compile(
     r"|curtail\w*|reset|restart|reboot)\b"
 )
 
+# ... or only reads it ("wo lese ich … aus", "woran seh ich per Modbus", "which register tells
+# me"): a row the master can only write does not answer it
+_READS = re.compile(
+    r"\b(lese|lesen|liest|ausles\w*|abfrag\w*|abruf\w*|seh(e)?|sieht|erkenne?|erkennt"
+    r"|read|reads|query|monitor\w*|see|tells?)\b"
+)
+
 
 @dataclass(frozen=True)
 class Ask:
@@ -69,6 +76,7 @@ class Ask:
     colours: frozenset[str]  # LED colours, in both languages
     negated: bool = False  # the question says "nicht", "kein", "not" …
     writes: bool = False  # the question sets a value over a data interface
+    reads: bool = False  # ... or only reads one
 
 
 _DEVICE_NAMES: frozenset[str] = frozenset()
@@ -141,6 +149,9 @@ def ask_of(question: str) -> Ask:
         colours=frozenset(colours),
         negated=bool(NEGATION.search(folded)),
         writes=bool(_INTERFACE.search(folded) and _WRITES.search(folded)),
+        reads=bool(
+            _INTERFACE.search(folded) and _READS.search(folded) and not _WRITES.search(folded)
+        ),
     )
 
 

@@ -25,6 +25,7 @@ _FIELD = re.compile(r"\s+(?=(?:[A-ZÄÖÜ][\w/.-]*)(?:\s[\w/.-]+){0,2}\s?:\s)")
 # flattened register tables: a piece starts at each register address
 _REGISTER = re.compile(r"\s+(?=0x[0-9A-Fa-f]{3,4}\b)")
 _NUMBER = re.compile(r"\d")
+_REGISTER_CELL = re.compile(r"\s*0x[0-9A-Fa-f]{2,4}\b")
 # a link to a web page ("www.victronenergy.com/live/…#what_pins_do_i_need"), not an API
 # endpoint ("http://{ip}:8050/setMaxPower?p=600", which is the answer in an API document)
 _URL = re.compile(r"(?:https?://)?www\.\S+(?:\s\S*_\S*)*")
@@ -32,7 +33,8 @@ _STATES = re.compile(r"blink|flash|leucht|lit\b|\bon\b|\baus\b|\boff\b|dauer|ste
 # the access cell of a register row: read only, or writable ("W" alone is also the watt)
 _READ_ONLY = frozenset({"r", "ro", "read", "read only", "read-only", "input register"})
 _WRITABLE = frozenset({"r/w", "rw", "w/r", "wo", "write", "read/write", "holding register"})
-READ_ONLY_SHARE = 0.6  # a read-only row's score when the question writes
+READ_ONLY_SHARE = 0.6  # a read-only row's score when the question writes (a write-only
+# row's when it reads)
 
 
 def pieces_of(line: str) -> list[str]:
@@ -102,7 +104,7 @@ def line_score(line: str, ask: Ask) -> float:
         score += 1.5 + (1.5 if _STATES.search(folded) else 0.0)
     if is_heading(line):
         score *= 0.6  # a heading names the topic; the line under it states the fact
-    if ask.writes and _access(line) == "read":
+    if (ask.writes and _access(line) == "read") or (ask.reads and _access(line) == "write only"):
         score *= READ_ONLY_SHARE
     # a long line says many things; the piece that states the fact should win
     return score / (1.0 + max(0, len(line) - 160) / 300)
@@ -115,7 +117,11 @@ def _access(line: str) -> str | None:
     cells = {c.strip().lower() for c in line.split(" | ")}
     if cells & _WRITABLE:
         return "write"
-    return "read" if cells & _READ_ONLY else None
+    if cells & _READ_ONLY:
+        return "read"
+    # SolaX "0x00AA | Meter/CT_Select | W | 0:Meter 1:CT | 1": a bare "W" beside a register
+    # address is the access cell (its units read "1W", "10W"); elsewhere it may be the watt
+    return "write only" if "w" in cells and _REGISTER_CELL.match(line) else None
 
 
 _BARE_HEX = re.compile(r"^[0-9A-Fa-f]{3,4}$")

@@ -513,3 +513,23 @@ def test_a_question_that_sets_a_value_wants_a_writable_register() -> None:
         assert not ask_of(read).writes
     load = key_line(GOODWE_BACKUP, "GoodWe ET: welches Register liefert die Back-Up Last?")
     assert load.startswith("0530")
+
+
+# SolaX G4 prints the same setting twice: read in the input registers, written in the holding
+SOLAX_METER_CT = (
+    "0x00AA | Meter/CT_Select | W | 0:Meter 1:CT | 1\n"
+    "0x0115 | Meter/CT select | R | 0:Meter 1:CT | 1 | uint16 | 1\n"
+)
+
+
+def test_a_question_that_reads_a_value_wants_a_readable_register() -> None:
+    # "woran seh ich … eingestellt ist": the master reads; a write-only row cannot tell it
+    read = "SolaX X3-Hybrid G4: woran seh ich per Modbus, ob der auf Zähler- oder CT-Messung steht?"
+    assert ask_of(read).reads and not ask_of(read).writes
+    assert key_line(SOLAX_METER_CT, read).startswith("0x0115")
+    write = "SolaX X3-Hybrid G4: mit welchem Modbus-Register stelle ich Zähler oder CT ein?"
+    assert ask_of(write).writes and not ask_of(write).reads
+    assert key_line(SOLAX_METER_CT, write).startswith("0x00AA")
+    # a bare "W" is the access cell only in a register row; elsewhere it may be the watt
+    watt = "Welche Leistung liest das Modbus-Register?"
+    assert key_line("Leistung | W | 3000\nSpannung | V | 230\n", watt).startswith("Leistung")
