@@ -123,6 +123,8 @@ def set_device_names(names: frozenset[str]) -> None:
 def ask_of(question: str) -> Ask:
     """Return what ``question`` asks for (cached: one question scores many lines)."""
     folded = fold(question)
+    interface = bool(_INTERFACE.search(folded))
+    writes = interface and bool(_WRITES.search(folded))
     raw = [t for t in raw_tokens(question) if t not in STOPWORDS]
     quoted = [fold(m.group(1)).strip() for m in _QUOTED.finditer(question)]
     plain = [t for t in raw if t.isalpha() and len(t) >= 3]
@@ -148,10 +150,8 @@ def ask_of(question: str) -> Ask:
         quantity=bool(_QUANTITY.search(folded)),
         colours=frozenset(colours),
         negated=bool(NEGATION.search(folded)),
-        writes=bool(_INTERFACE.search(folded) and _WRITES.search(folded)),
-        reads=bool(
-            _INTERFACE.search(folded) and _READS.search(folded) and not _WRITES.search(folded)
-        ),
+        writes=writes,
+        reads=interface and not writes and bool(_READS.search(folded)),
     )
 
 
