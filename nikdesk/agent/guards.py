@@ -55,10 +55,17 @@ class SafetyRules:
         names_protection = any(p.search(text) for p in self.protection)
         return names_protection and any(p.search(text) for p in self.defeat)
 
-    def out_of_scope(self, question: str) -> bool:
-        """Tell whether ``question`` is about tax, tariffs or paperwork rather than devices."""
+    def out_of_scope(self, question: str, manuals: tuple[str, ...] = ()) -> bool:
+        """Tell whether ``question`` is about tax, tariffs or paperwork rather than devices.
+
+        ``manuals``: the folded texts of the device the question names. A word such a
+        manual uses names a function of the device, not paperwork: the go-e Charger's
+        charging mode "Strompreis - automatisch" is set through its API.
+        """
         text = _fold_text(question)
-        return any(p.search(text) for p in self.off_topic)
+        return any(
+            p.search(text) and not any(p.search(m) for m in manuals) for p in self.off_topic
+        )
 
 
 @dataclass(frozen=True)

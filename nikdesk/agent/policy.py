@@ -131,7 +131,8 @@ class EvidencePolicy:
         """Judge the question before any search: refuse unsafe requests, unknown devices."""
         if safety_rules().is_unsafe(question):
             return Verdict("refused", "unsafe")
-        if safety_rules().out_of_scope(question):
+        manuals = tuple(self.folded[d][1] for d in self.named_documents(question))
+        if safety_rules().out_of_scope(question, manuals):
             return Verdict("not_found", "out of scope", scope=True)
         missing = catalog().uncovered(question, self.library)
         if missing:
@@ -376,6 +377,18 @@ class EvidencePolicy:
             seen.setdefault(maker, device_label(doc.file, doc.title))
         return list(seen.values())[:MAX_OPTIONS]
 
+    @staticmethod
+    def _filler(hit: Hit, top_score: float, line: float, top_line: float) -> bool:
+        """Tell whether a hit is filler to weigh down among hits scoring up to the tops.
+
+        A passage shaped like filler that both ranks first and holds the line answering
+        best is the answer ("Fehlerbetrieb – Slave Return: … Funktionscode + 0x80
+        Fehlercode", a short table the shape rules take for a heading).
+        """
+        if not is_filler_passage(hit.chunk):
+            return False
+        return not (hit.score >= top_score and line >= top_line)
+
     def quotable(self, hits: list[Hit], question: str, named: set[str]) -> list[Hit]:
         """Return the passages worth quoting, the one answering best first.
 
@@ -401,7 +414,7 @@ class EvidencePolicy:
         )
         rank = {
             h.chunk.id: (h.score / top_score + weight * lines[h.chunk.id] / top_line)
-            * (FILLER_WEIGHT if is_filler_passage(h.chunk) else 1.0)
+            * (FILLER_WEIGHT if self._filler(h, top_score, lines[h.chunk.id], top_line) else 1.0)
             for h in pool
         }
         ranked = sorted(pool, key=lambda h: rank[h.chunk.id], reverse=True)

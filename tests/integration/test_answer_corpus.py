@@ -513,3 +513,37 @@ def test_the_first_page_adds_the_key_lines_of_its_other_passage(agent: Agent) ->
         " current/voltage, and does it work on all models?",
     )
     assert "QPIGS2" in result.answer and "Only 48V model" in result.answer
+
+
+def test_a_short_table_ranked_first_with_the_best_line_is_no_filler(agent: Agent) -> None:
+    # AlphaESS p. 9: "Fehlerbetrieb – Slave Return: / Daten Erklärung Geräteadresse
+    # Funktionscode + 0x80 Fehlercode" has the shape of a heading, yet it is the answer;
+    # Growatt p. 3: the register ranges per type, more digits than words
+    for question, page, line in (
+        (
+            "AlphaESS Storion SMILE per Modbus RTU: die Antwort hat Funktionscode + 0x80 –"
+            " was bedeutet das?",
+            ("AlphaESS_SMILE-T30_Modbus_RTU_Handbuch_V123_DE.pdf", 9),
+            "Funktionscode + 0x80",
+        ),
+        (
+            "Growatt MIN TL-X über Modbus RTU: welche Registerbereiche lese ich mit Funktion 04?",
+            ("Growatt_Inverter_Modbus_RTU_Protocol_II_V1.20.pdf", 3),
+            "3000~3124,3125~3249",
+        ),
+    ):
+        result = answered(agent, question)
+        assert (result.sources[0].file, result.sources[0].page) == page, question
+        assert line in key_lines(result.answer), question
+
+
+def test_a_tariff_word_the_named_device_uses_is_answered_from_its_manual(agent: Agent) -> None:
+    # go-e API p. 8: "afi | … in der mit "Strompreis - automatisch" die Ladung …": a
+    # charging mode, not a question about electricity tariffs
+    result = answered(
+        agent,
+        "go-e Charger API: welcher Parameter legt bei Strompreis automatisch die Uhrzeit"
+        " fest, bis zu der geladen sein muss?",
+    )
+    assert ("go-e_Charger_API_v1_DE.pdf", 8) in {(s.file, s.page) for s in result.sources}
+    assert "afi" in key_lines(result.answer)

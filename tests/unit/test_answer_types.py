@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from nikdesk.agent.guards import asked_types, holds_value
+from nikdesk.agent.guards import asked_types, holds_value, safety_rules
 
 
 @pytest.mark.parametrize(
@@ -78,6 +78,25 @@ def test_a_kind_named_only_as_the_purpose_is_not_asked() -> None:
 
 def test_plain_questions_ask_for_no_particular_kind() -> None:
     assert asked_types("Der Wechselrichter zeigt E050 an. Was tun?") == []
+
+
+def test_an_offset_in_a_register_map_asks_for_a_register() -> None:
+    # E3/DC prints its Simple Mode registers by offset ("24 | Phasen-Frequenz in Hertz L1")
+    by_offset = "E3/DC Register des Wechselrichters: an welchem Offset steht die Netzfrequenz?"
+    assert "register" in [k.name for k in asked_types(by_offset)]
+    # the heating curve's offset is a setting, no register
+    assert asked_types("Wo stelle ich an der NIBE den Offset der Heizkurve ein?") == []
+
+
+def test_a_tariff_word_the_named_manual_uses_is_a_function_of_the_device() -> None:
+    rules = safety_rules()
+    question = "go-e Charger im Modus Strompreis automatisch: welche Parameter setze ich?"
+    assert rules.out_of_scope(question)  # no manual named: a question about tariffs
+    api = 'afi | uint8_t | stunde (uhrzeit) in der mit "strompreis - automatisch" die ladung'
+    assert not rules.out_of_scope(question, (api,))
+    # the manual of the named device says nothing about the tax asked
+    tax = "Muss ich für den go-e Charger Umsatzsteuer zahlen?"
+    assert rules.out_of_scope(tax, (api,))
 
 
 def test_the_own_consumption_is_asked_in_either_word_order() -> None:
