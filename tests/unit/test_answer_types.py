@@ -88,6 +88,15 @@ def test_an_offset_in_a_register_map_asks_for_a_register() -> None:
     assert asked_types("Wo stelle ich an der NIBE den Offset der Heizkurve ein?") == []
 
 
+def test_asking_whether_a_protocol_has_a_register_asks_for_a_register() -> None:
+    # the register row answers; it states no number of cycles, nor need it
+    question = "Growatt SPH per Modbus: gibt's ein Input-Register mit der Zyklenzahl vom BMS?"
+    assert "register" in [k.name for k in asked_types(question)]
+    assert "register" in [k.name for k in asked_types("Is there a Modbus register for cycles?")]
+    # no data interface: a tab of an app, no register
+    assert asked_types("Gibt es in der App ein Register für Ereignisse?") == []
+
+
 def test_a_tariff_word_the_named_manual_uses_is_a_function_of_the_device() -> None:
     rules = safety_rules()
     question = "go-e Charger im Modus Strompreis automatisch: welche Parameter setze ich?"
