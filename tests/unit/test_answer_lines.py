@@ -533,3 +533,24 @@ def test_a_question_that_reads_a_value_wants_a_readable_register() -> None:
     # a bare "W" is the access cell only in a register row; elsewhere it may be the watt
     watt = "Welche Leistung liest das Modbus-Register?"
     assert key_line("Leistung | W | 3000\nSpannung | V | 230\n", watt).startswith("Leistung")
+
+
+# Growatt_Inverter_Modbus_RTU_Protocol_II_V1.20.pdf: rows of pp. 31 and 57 under the table's header
+GROWATT_BATTERY_ROWS = (
+    "Register NO. | Variable Name | Description | Write or not | Value\n"
+    "3070 | BatteryType | Battery type choose of buck-boost input | R/W | Battery type 0:Lithium"
+    " 1:Lead-acid 2:other\n"
+    "3071 | BatMdlSeria/ ParalNum | BatMdlSeria/ParalNum | R/W | BatMdlSeria/Paral Num; SPH4-11K"
+    " used\n"
+    "3221 | BMS_CycleCnt | Cycle Count from BMS | R | 1\n"
+    "3222 | BMS_SOH | SOH from BMS | R | 1"
+)
+
+
+def test_what_a_register_question_asks_for_outweighs_the_setup_it_describes() -> None:
+    # "mit Lithium-Akku" says which setup; "mit der Zyklenzahl" is what the register holds
+    question = (
+        "Growatt SPH mit Lithium-Akku per Modbus: gibt's ein Input-Register mit der Zyklenzahl,"
+        " die das BMS meldet?"
+    )
+    assert key_line(GROWATT_BATTERY_ROWS, question).startswith("3221 | BMS_CycleCnt")
