@@ -547,3 +547,13 @@ def test_a_tariff_word_the_named_device_uses_is_answered_from_its_manual(agent: 
     )
     assert ("go-e_Charger_API_v1_DE.pdf", 8) in {(s.file, s.page) for s in result.sources}
     assert "afi" in key_lines(result.answer)
+
+
+def test_an_abbreviation_the_manual_says_in_other_words_is_answered(agent: Agent) -> None:
+    # NIBE's Tarifschaltung never prints "EVU"; it says "Netzbetreiber" (p. 4)
+    result = answered(
+        agent,
+        "NIBE S-Serie mit Luft-Wasser-Außengerät: die Tarifsteuerung vom EVU – wo lege ich"
+        " die laut NIBE am besten auf?",
+    )
+    assert result.sources[0].file == "NIBE_S-Serie_Tarifschaltung_Installationshilfe_DE.pdf"
