@@ -62,11 +62,14 @@ _READS = re.compile(
 # Input-Register mit der Zyklenzahl, die das BMS meldet", "in welchem Register steht der
 # Gesamtertrag", "which register gives me the battery temperature". Its words weigh more
 # than the words saying which device and setup ("Growatt SPH mit Lithium-Akku").
-_FOCUS = re.compile(
-    r"\bregisters?\b[^?,;:]{0,12}?\b(mit|fuer|for|with|holding|containing) (?P<a>[^?,;:]{3,80})"
-    r"|\b(steht|stehen|liegt|finde ich|lese ich|les ich|krieg ich|bekomme ich|hol ich|hole ich"
-    r"|liefert|liefern|zeigt|enthaelt|gives?|holds?|returns?|contains?|shows?|reports?"
-    r"|tells?)\b (?P<b>[^?,;:]{3,80})"
+_PHRASE = r"(?P<asked>(?:(?!\. |\s[–-]\s)[^?,;:]){3,80})"  # up to the clause's end
+_FOCUS = (
+    re.compile(rf"\bregister\w*[^?,;:]{{0,12}}?\b(mit|fuer|for|with|holding|containing) {_PHRASE}"),
+    re.compile(
+        r"\b(register\w*|modbus|holding|input|api|sunspec|befehl|command)\b[^?.]{0,40}?\b(steht|stehen|liegt|finde ich|lese ich|les ich|krieg ich"
+        r"|bekomme ich|hol ich|hole ich|liefert|liefern|zeigt|enthaelt|gives?|holds?|returns?"
+        rf"|contains?|shows?|reports?|tells?)\b {_PHRASE}"
+    ),
 )
 # (eleventh session, 1.5 and 2.0 swept: blind18+19 facts 0.775 -> 0.789, key-line facts
 # 0.719 -> 0.728, correct page +1; the 867 correct page -2, facts unchanged; held out 690 +1)
@@ -172,10 +175,12 @@ def ask_of(question: str) -> Ask:
 
 def _focus(folded: str) -> frozenset[str]:
     """Return the folded words of what a register question asks for (see _FOCUS)."""
-    found = _FOCUS.search(folded)
-    if found is None:
-        return frozenset()
-    return frozenset(raw_tokens(found.group("a") or found.group("b")))
+    for pattern in _FOCUS:
+        if found := pattern.search(folded):
+            # "den Akkustand in Prozent", not "per Modbus" or "Register"
+            words = raw_tokens(found.group("asked"))
+            return frozenset(w for w in words if not _INTERFACE.search(w))
+    return frozenset()
 
 
 def _concepts(
@@ -183,7 +188,8 @@ def _concepts(
 ) -> tuple[tuple[tuple[str, float], ...], ...]:
     # a word of the question, whatever forms it takes: "3000TL-X" is one thing asked for
     words = [w for w in _WORD_SPLIT.split(question) if w]
-    forms: dict[frozenset[str], bool] = {}  # in question order, a repeated word once
+    # in question order, a repeated word once -> whether it is of what is asked (focus)
+    forms: dict[frozenset[str], bool] = {}
     for word in words:
         found = frozenset(terms(word, drop_stopwords=True)) | frozenset(expand(word))
         if _names_device(raw_tokens(word), names):

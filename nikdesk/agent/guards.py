@@ -58,14 +58,32 @@ class SafetyRules:
     def out_of_scope(self, question: str, manuals: tuple[str, ...] = ()) -> bool:
         """Tell whether ``question`` is about tax, tariffs or paperwork rather than devices.
 
-        ``manuals``: the folded texts of the device the question names. A word such a
-        manual uses names a function of the device, not paperwork: the go-e Charger's
-        charging mode "Strompreis - automatisch" is set through its API.
+        ``manuals``: the folded texts of the device the question names. A tariff word the
+        question uses as such a manual does, with the word after it ("Strompreis
+        automatisch": the go-e Charger's charging mode "Strompreis - automatisch"), names a
+        function of the device. The word alone does not: the Home Manager manual asks for
+        the "Stromtarif", which makes "Welcher Stromtarif lohnt sich?" no question for it.
         """
         text = _fold_text(question)
         return any(
-            p.search(text) and not any(p.search(m) for m in manuals) for p in self.off_topic
+            not any(_device_function(found, text, m) for m in manuals)
+            for p in self.off_topic
+            for found in [p.search(text)]
+            if found
         )
+
+
+_NEXT_WORD = re.compile(r"\W*(\w{3,})")
+
+
+def _device_function(found: re.Match[str], question: str, manual: str) -> bool:
+    # the manual prints the tariff word with the question's next word ("strompreis -
+    # automatisch"), at most a few marks between them
+    following = _NEXT_WORD.match(question, found.end())
+    if following is None:
+        return False
+    phrase = rf"{re.escape(found.group())}\W{{1,5}}{re.escape(following.group(1))}"
+    return re.search(phrase, manual) is not None
 
 
 @dataclass(frozen=True)

@@ -33,7 +33,7 @@ from nikdesk.agent.passages import (
 )
 from nikdesk.agent.quote import PartAnswer, quote
 from nikdesk.core.text import STOPWORDS, fold
-from nikdesk.retrieval.filler import is_filler_passage
+from nikdesk.retrieval.filler import is_filler, is_filler_passage
 from nikdesk.retrieval.glossary import load_glossary
 from nikdesk.retrieval.hybrid import Retriever, code_tokens, error_codes
 from nikdesk.retrieval.routing import is_generic
@@ -387,6 +387,8 @@ class EvidencePolicy:
         """
         if not is_filler_passage(hit.chunk):
             return False
+        if not is_filler(hit.chunk.text):
+            return True  # a document's cover stays filler, whatever words it shares
         return not (hit.score >= top_score and line >= top_line)
 
     def quotable(self, hits: list[Hit], question: str, named: set[str]) -> list[Hit]:

@@ -106,6 +106,10 @@ def test_a_tariff_word_the_named_manual_uses_is_a_function_of_the_device() -> No
     # the manual of the named device says nothing about the tax asked
     tax = "Muss ich für den go-e Charger Umsatzsteuer zahlen?"
     assert rules.out_of_scope(tax, (api,))
+    # the Home Manager asks for the tariff to enter: which tariff pays is still no question
+    # for its manual
+    setup = "geben sie im sunny portal ihren stromtarif ein (arbeitspreis in euro/kwh)"
+    assert rules.out_of_scope("Welcher Stromtarif lohnt sich mit dem Home Manager?", (setup,))
 
 
 def test_the_own_consumption_is_asked_in_either_word_order() -> None:
