@@ -66,8 +66,9 @@ _PHRASE = r"(?P<asked>(?:(?!\. |\s[–-]\s)[^?,;:]){3,80})"  # up to the clause'
 _FOCUS = (
     re.compile(rf"\bregister\w*[^?,;:]{{0,12}}?\b(mit|fuer|for|with|holding|containing) {_PHRASE}"),
     re.compile(
-        r"\b(register\w*|modbus|holding|input|api|sunspec|befehl|command)\b[^?.]{0,40}?\b(steht|stehen|liegt|finde ich|lese ich|les ich|krieg ich"
-        r"|bekomme ich|hol ich|hole ich|liefert|liefern|zeigt|enthaelt|gives?|holds?|returns?"
+        r"\b(register\w*|modbus|holding|input|api|sunspec|befehl|command)\b[^?.]{0,40}?"
+        r"\b(steht|stehen|liegt|finde ich|lese ich|les ich|krieg ich|bekomme ich|hol ich"
+        r"|hole ich|liefert|liefern|zeigt|enthaelt|gives?|holds?|returns?"
         rf"|contains?|shows?|reports?|tells?)\b {_PHRASE}"
     ),
 )
