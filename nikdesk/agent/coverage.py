@@ -56,3 +56,43 @@ def asks_installation(question: str) -> bool:
         # "das Register PSSB fuse state liefert 0x00": a reading, not the fuse to fit
         return not READING.search(folded)
     return bool(HARDWARE_TOPIC.search(folded)) and not DATA_QUESTION.search(folded)
+
+
+# a unit the question wants the value in ("in welchem Register steht der PV-Ertrag in kWh",
+# "fan speed in rpm"), and how a manual prints a value of it. A manual that never prints
+# the unit states no such value, whatever its pages about neighbouring values say.
+UNITS: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = tuple(
+    (
+        label,
+        re.compile(rf"\b(?:in|wie ?viele?|how many|how much)\s+(?:{asked})(?![\w/])"),
+        re.compile(printed),
+    )
+    for label, asked, printed in (
+        ("kWh", r"[km]?wh|kilowattstunden?", r"(?<![a-z])[km]?wh\b|wattstunde|watt[- ]hour"),
+        ("U/min", r"rpm|u/min|umdrehungen pro minute", r"\brpm\b|u/min|1/min|umdrehung|revolution"),
+        ("Ohm", r"[km]?ω|[km]?ohm|megaohm", r"ω|\bk?ohm"),
+        ("°C", r"°\s?c|grad celsius|celsius", r"°\s?c|℃|celsius|\bgrad\b|\bdeg"),
+        ("Hz", r"hz|hertz", r"\d\s?hz\b|hertz|\bhz\b"),
+        ("Prozent", r"prozent|percent|%", r"%|prozent|percent"),
+        ("Watt", r"k?watt|k?w", r"\d\s?k?w\b|\bk?watt|\bk?w\b"),
+        ("Ampere", r"ampere|amps?|m?a", r"\d\s?m?a\b|ampere|\bamps?\b|\bm?a\b"),
+        ("Volt", r"volt|m?v", r"\d\s?m?v\b|\bvolt|\bm?v\b"),
+    )
+)
+
+
+def absent_units(question: str, texts: list[str]) -> list[str]:
+    """Return the units ``question`` wants a value in that none of ``texts`` prints.
+
+    ``texts``: the folded texts of the named device's documents (empty: names none, and
+    no unit is absent). "E3/DC Simple Mode: in welchem Register steht die nutzbare
+    Batteriekapazität in kWh?" — the register map prints watts and percent, never kWh.
+    """
+    if not texts:
+        return []
+    folded = fold(question)
+    return [
+        label
+        for label, asked, printed in UNITS
+        if asked.search(folded) and not any(printed.search(t) for t in texts)
+    ]

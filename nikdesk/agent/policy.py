@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from nikdesk.agent.ask import set_device_names, set_term_weights
 from nikdesk.agent.codes import lists_code
 from nikdesk.agent.compose import device_label
-from nikdesk.agent.coverage import asks_installation, is_protocol_document
+from nikdesk.agent.coverage import absent_units, asks_installation, is_protocol_document
 from nikdesk.agent.guards import (
     AnswerType,
     asked_types,
@@ -185,6 +185,15 @@ class EvidencePolicy:
                 "not_found",
                 "code not in the named manuals",
                 missing=", ".join(f"Code {c.upper()}" for c in absent),
+                related=self.related(question, hits, named),
+            )
+        units = absent_units(question, [self.folded[d][1] for d in named])
+        if units:
+            # "PV-Ertrag in kWh" from a register map that never prints kWh
+            return Verdict(
+                "not_found",
+                "unit not in the named manuals",
+                missing=", ".join(f"Werte in {u}" for u in units),
                 related=self.related(question, hits, named),
             )
         quoted = self.quotable(hits, question, named)

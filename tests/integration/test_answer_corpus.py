@@ -255,6 +255,22 @@ def test_an_abbreviation_the_named_manual_never_uses_is_not_answered(agent: Agen
     assert "SSID" in wlan.answer
 
 
+def test_a_value_in_a_unit_the_named_manual_never_prints_is_not_answered(agent: Agent) -> None:
+    # the E3/DC register map prints watts and percent, never kWh; Deye's never a speed
+    for question in [
+        "E3/DC Hauskraftwerk per Modbus: welches Register liefert den Tagesertrag in kWh?",
+        "Deye SUN Hybrid per Modbus: welches Register liefert die Lüfterdrehzahl in U/min?",
+    ]:
+        result = collect(agent.run(question))
+        assert result.outcome == "not_found", question
+        assert "Werte in" in result.answer
+    # a unit it prints answers as before
+    soc = answered(
+        agent, "E3/DC Simple Mode: in welchem Register steht der Batterie-SOC in Prozent?"
+    )
+    assert "40083" in key_lines(soc.answer)
+
+
 def test_an_abbreviation_that_is_also_a_word_is_checked_as_printed(agent: Agent) -> None:
     # "CAN" is also the verb "can" (in every English manual): only "CAN" as printed counts.
     # Pylontech's library document is its RS485 protocol; it never prints "CAN"

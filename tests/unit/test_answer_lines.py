@@ -11,7 +11,7 @@ from dataclasses import replace
 import pytest
 
 from nikdesk.agent.ask import ask_of, set_device_names
-from nikdesk.agent.coverage import asks_installation, is_protocol_document
+from nikdesk.agent.coverage import absent_units, asks_installation, is_protocol_document
 from nikdesk.agent.lines import pieces_of, restates
 from nikdesk.agent.quote import answers_part, key_excerpt, key_line, left_open, quote
 from nikdesk.retrieval.filler import is_filler, is_filler_passage
@@ -135,6 +135,22 @@ def test_passages_with_content_are_no_filler() -> None:
     assert not is_filler(SBR_CURRENT)
     assert not is_filler(VEDIRECT)
     assert not is_filler(GROWATT_WARNINGS)
+
+
+def test_a_unit_asked_for_must_be_printed_by_the_named_manual() -> None:
+    register_map = "40067 | pv-leistung in watt | 2 | int32 | r 40083 | batterie-soc in prozent"
+    question = "Welches Register liefert den PV-Ertrag in kWh?"
+    assert absent_units(question, [register_map]) == ["kWh"]
+    assert absent_units(question, [register_map, "tagesertrag | 0.1kwh"]) == []
+    assert absent_units("Which register gives the fan speed in rpm?", [register_map]) == ["U/min"]
+    assert absent_units("Wie viele Ohm hat der Shunt?", ["shunt 500 a/50 mv"]) == ["Ohm"]
+    # a unit the map prints, a unit only mentioned as a purpose, or no device named
+    assert absent_units("Welches Register liefert den SOC in Prozent?", [register_map]) == []
+    assert (
+        absent_units("Welches Register liefert den SOC für die kWh-Abrechnung?", [register_map])
+        == []
+    )
+    assert absent_units(question, []) == []
 
 
 def test_document_types_and_installation_questions() -> None:
