@@ -271,6 +271,18 @@ def test_a_value_in_a_unit_the_named_manual_never_prints_is_not_answered(agent: 
     assert "40083" in key_lines(soc.answer)
 
 
+def test_an_operating_temperature_needs_a_page_printing_degrees(agent: Agent) -> None:
+    # the EK893 mounting guide says where to mount the receiver, never at what temperature
+    result = collect(
+        agent.run("Netze BW EK893: welche Umgebungstemperatur verträgt der Empfänger im Betrieb?")
+    )
+    assert result.outcome == "not_found"
+    assert "Betriebstemperaturbereich" in result.answer
+    # the Home Manager's data page prints it (and its "IP2X" is an IP code)
+    found = answered(agent, "Sunny Home Manager 2.0: in welchem Temperaturbereich darf er laufen?")
+    assert "-25 °C bis +40 °C" in key_lines(found.answer)
+
+
 def test_an_abbreviation_that_is_also_a_word_is_checked_as_printed(agent: Agent) -> None:
     # "CAN" is also the verb "can" (in every English manual): only "CAN" as printed counts.
     # Pylontech's library document is its RS485 protocol; it never prints "CAN"

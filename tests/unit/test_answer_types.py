@@ -137,6 +137,8 @@ def test_a_pressure_is_a_kind_of_value_a_key_line_states() -> None:
         ("years", "Kein Jahr ohne Wartung", False),
         ("ip_rating", "Schutzart IP65 (Außenbereich)", True),
         ("ip_rating", "IP-Adresse 192.168.0.10", False),
+        ("ip_rating", "Schutzart | IP2X", True),  # Home Manager: the code with its X
+        ("ip_rating", "Spritzwasserschutz IPX4", True),
         ("refrigerant", "Kältemittel R407C, Füllmenge 1,2 kg", True),
         ("baud", "Baudrate: 9600 bps, 8N1", True),
         ("baud", "Modbus-Adresse 1", False),
@@ -185,6 +187,9 @@ def test_a_pressure_is_a_kind_of_value_a_key_line_states() -> None:
             True,
         ),
         ("storage_temperature", "Betriebstemperatur -25 bis +60 °C", False),
+        ("operating_temperature", "Umgebungstemperatur im Betrieb | -25 °C bis +40 °C", True),
+        ("operating_temperature", "Operating temperature: -20~60℃", True),
+        ("operating_temperature", "Nicht in der Nähe von Wärmequellen montieren", False),
         ("radio_range", "Bluetooth range: up to 10 m in open air", True),
         ("radio_range", "Bluetooth 4.2, 2,4 GHz", False),
     ],
@@ -215,6 +220,7 @@ def kind_question(kind: str) -> str:
         "ip_address": "Welche IP-Adresse?",
         "sound": "Wie laut ist er?",
         "storage_temperature": "Welche Lagertemperatur?",
+        "operating_temperature": "In welchem Temperaturbereich darf er betrieben werden?",
         "radio_range": "Welche Bluetooth-Reichweite?",
     }[kind]
 
