@@ -64,19 +64,29 @@ def asks_installation(question: str) -> bool:
 UNITS: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = tuple(
     (
         label,
-        re.compile(rf"\b(?:in|wie ?viele?|how many|how much)\s+(?:{asked})(?![\w/])"),
+        re.compile(rf"\b(?:in|wie ?viele?|how many|how much)\s+(?:{asked})(?![\w/-])"),
         re.compile(printed),
     )
     for label, asked, printed in (
-        ("kWh", r"[km]?wh|kilowattstunden?", r"(?<![a-z])[km]?wh\b|wattstunde|watt[- ]hour"),
-        ("U/min", r"rpm|u/min|umdrehungen pro minute", r"\brpm\b|u/min|1/min|umdrehung|revolution"),
-        ("Ohm", r"[km]?ω|[km]?ohm|megaohm", r"ω|\bk?ohm"),
-        ("°C", r"°\s?c|grad celsius|celsius", r"°\s?c|℃|celsius|\bgrad\b|\bdeg"),
+        (
+            "kWh",
+            r"[km]?wh|kilowattstunden?|kilowatt[- ]hours?",
+            r"(?<![a-z])[km]?wh\b|k?w\s?[.·]\s?h\b|wattstunde|watt[- ]hour",
+        ),
+        (
+            "U/min",
+            r"rpm|u/min|umdrehungen pro minute",
+            r"\brpm\b|u/min|1/min|min\s?[-−]\s?1|umdrehung|revolution",
+        ),
+        ("Ohm", r"[km]?ω|[km]?ohms?|megaohms?", r"ω|\b[km]?ohm|megaohm"),
+        ("°C", r"°\s?c|grad celsius|celsius", r"°\s?c|℃|celsius|\d\s?grad\b|\bdeg(rees?)?\s?c\b"),
         ("Hz", r"hz|hertz", r"\d\s?hz\b|hertz|\bhz\b"),
         ("Prozent", r"prozent|percent|%", r"%|prozent|percent"),
-        ("Watt", r"k?watt|k?w", r"\d\s?k?w\b|\bk?watt|\bk?w\b"),
-        ("Ampere", r"ampere|amps?|m?a", r"\d\s?m?a\b|ampere|\bamps?\b|\bm?a\b"),
-        ("Volt", r"volt|m?v", r"\d\s?m?v\b|\bvolt|\bm?v\b"),
+        ("Watt", r"k?watts?|k?w", r"\d\s?k?wp?\b|\bk?watts?|\bk?w\b"),
+        # asked: not a bare "a" ("in a three-phase system" is the article); printed: a bare
+        # "A" counts, as the unit cell of a table ("Absicherung | A | 16 | 25")
+        ("Ampere", r"ampere|amps?|ma", r"\d\s?m?a(c|dc)?\b|ampere|\bamps?\b|\bm?a\b"),
+        ("Volt", r"volts?|m?v", r"\d\s?[mk]?v(ac|dc)?\b|\bvolt|\bm?v\b"),
     )
 )
 

@@ -16,9 +16,13 @@ from nikdesk.core.paths import resources_dir
 from nikdesk.core.text import fold
 
 
+# degree signs that folding would lose: "-20ºC ~ 60ºC" (the ordinal sign), "60˚C" (a ring)
+_DEGREES = str.maketrans({"\u00ba": "°", "\u02da": "°"})
+
+
 def _fold_text(text: str) -> str:
     # normalize.fold also strips punctuation in places; keep spaces and hyphens for the regexes
-    return fold(text).replace("\u00a0", " ").replace("_", " ")
+    return fold(text.translate(_DEGREES)).replace("\u00a0", " ").replace("_", " ")
 
 
 @dataclass(frozen=True)

@@ -151,6 +151,12 @@ def test_a_unit_asked_for_must_be_printed_by_the_named_manual() -> None:
         == []
     )
     assert absent_units(question, []) == []
+    # the article, a hyphenated word and a manual's own spellings of a unit
+    assert absent_units("Max charge current in a three-phase system?", [register_map]) == []
+    assert absent_units("Wie viele W-LAN Netze kennt er?", ["wlan"]) == []
+    assert absent_units("Welche Spannung in Volt?", ["eingang 230 vac"]) == []
+    nibe = "absicherung \na \n16 \n25"  # the unit in a cell of its own
+    assert absent_units("Mit wie viel Ampere wird sie abgesichert?", [nibe]) == []
 
 
 def test_document_types_and_installation_questions() -> None:

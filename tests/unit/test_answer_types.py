@@ -139,6 +139,7 @@ def test_a_pressure_is_a_kind_of_value_a_key_line_states() -> None:
         ("ip_rating", "IP-Adresse 192.168.0.10", False),
         ("ip_rating", "Schutzart | IP2X", True),  # Home Manager: the code with its X
         ("ip_rating", "Spritzwasserschutz IPX4", True),
+        ("ip_rating", "Schutzart IP-65 / IPXXB", True),
         ("refrigerant", "Kältemittel R407C, Füllmenge 1,2 kg", True),
         ("baud", "Baudrate: 9600 bps, 8N1", True),
         ("baud", "Modbus-Adresse 1", False),
@@ -189,6 +190,9 @@ def test_a_pressure_is_a_kind_of_value_a_key_line_states() -> None:
         ("storage_temperature", "Betriebstemperatur -25 bis +60 °C", False),
         ("operating_temperature", "Umgebungstemperatur im Betrieb | -25 °C bis +40 °C", True),
         ("operating_temperature", "Operating temperature: -20~60℃", True),
+        ("operating_temperature", "Betriebstemperatur -20ºC ~ 60ºC", True),  # ordinal sign
+        ("operating_temperature", "Umgebungstemperatur [°C] | -25 ... +60", True),
+        ("operating_temperature", "Neigung 15 Grad", False),
         ("operating_temperature", "Nicht in der Nähe von Wärmequellen montieren", False),
         ("radio_range", "Bluetooth range: up to 10 m in open air", True),
         ("radio_range", "Bluetooth 4.2, 2,4 GHz", False),
@@ -223,6 +227,18 @@ def kind_question(kind: str) -> str:
         "operating_temperature": "In welchem Temperaturbereich darf er betrieben werden?",
         "radio_range": "Welche Bluetooth-Reichweite?",
     }[kind]
+
+
+def test_a_temperature_range_is_asked_only_as_a_value() -> None:
+    asked = "In welchem Temperaturbereich darf der Speicher betrieben werden?"
+    assert "operating_temperature" in [t.name for t in asked_types(asked)]
+    # a symptom, an error text or a setting mentions the temperature without asking a range
+    for question in [
+        "Der Wechselrichter reduziert bei hoher Umgebungstemperatur die Leistung – was tun?",
+        "Fehler 'Ambient temperature too high' – was bedeutet das?",
+        "Kann ich den Temperaturbereich der Heizkurve ändern?",
+    ]:
+        assert "operating_temperature" not in [t.name for t in asked_types(question)], question
 
 
 def test_a_capacity_given_in_the_question_is_not_asked() -> None:
