@@ -15,7 +15,6 @@ from pathlib import Path
 from nikdesk.core.paths import resources_dir
 from nikdesk.core.text import fold
 
-
 # degree signs that folding would lose: "-20ºC ~ 60ºC" (the ordinal sign), "60˚C" (a ring)
 _DEGREES = str.maketrans({"\u00ba": "°", "\u02da": "°"})
 
