@@ -88,6 +88,7 @@ eval: setup
 	$(BIN)/nikdesk eval-agent tests/data/blind21-holdout-questions.jsonl --index .cache/corpus-index --provider none
 	$(BIN)/nikdesk eval-agent tests/data/blind22-holdout-questions.jsonl --index .cache/corpus-index --provider none
 	$(BIN)/nikdesk eval-agent tests/data/blind23-holdout-questions.jsonl --index .cache/corpus-index --provider none
+	$(BIN)/nikdesk eval-agent tests/data/blind25-holdout-questions.jsonl --index .cache/corpus-index --provider none
 
 clean-index:
 	rm -rf index/default

@@ -144,6 +144,10 @@ class EvidencePolicy:
         if not hits:
             return Verdict("not_found", "no hits")
         best_dense = max((h.dense_score or 0.0) for h in hits)
+        if all(h.dense_score is None for h in hits):
+            # every hit came from the lexical search ("Welche Modbus-Slave-ID ist ab Werk
+            # eingestellt?"): how close the library is, the dense index itself says
+            best_dense = self.retriever.best_cosine(question) or 0.0
         routed = bool(self.retriever.router.scores(question))
         codes = code_tokens(question) - self.retriever.router.names
         if best_dense < MIN_DENSE and not codes and not routed:

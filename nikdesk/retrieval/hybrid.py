@@ -138,6 +138,17 @@ class Retriever:
             hits = _spread(hits, options.k)
         return hits[: options.k]
 
+    def best_cosine(self, query: str) -> float | None:
+        """Return the best cosine of ``query`` over the whole library (None: no embedder).
+
+        The hits of :meth:`search` carry a cosine only when the dense search found them too;
+        when all of them came from the lexical search, this is how close the library gets.
+        """
+        if self.embedder is None:
+            return None
+        found = self.dense_candidates(self.embedder.embed_query(query), None)
+        return max((cosine for _, cosine in found), default=0.0)
+
     def dense_candidates(
         self, vector: np.ndarray, scope: list[tuple[int, int]] | None
     ) -> list[tuple[int, float]]:

@@ -283,6 +283,13 @@ def test_an_operating_temperature_needs_a_page_printing_degrees(agent: Agent) ->
     assert "-25 °C bis +40 °C" in key_lines(found.answer)
 
 
+def test_a_question_found_only_by_its_words_still_asks_which_device(agent: Agent) -> None:
+    # the fused hits all come from the lexical search and carry no cosine: the dense index
+    # itself says the library is close, and several makers' defaults differ
+    result = collect(agent.run("Welche Modbus-Slave-Adresse ist bei Auslieferung voreingestellt?"))
+    assert result.outcome == "clarify"
+
+
 def test_an_abbreviation_that_is_also_a_word_is_checked_as_printed(agent: Agent) -> None:
     # "CAN" is also the verb "can" (in every English manual): only "CAN" as printed counts.
     # Pylontech's library document is its RS485 protocol; it never prints "CAN"
