@@ -8,6 +8,7 @@ below the calibrated threshold).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from nikdesk.agent.ask import set_device_names, set_term_weights
@@ -173,32 +174,11 @@ class EvidencePolicy:
                 devices=devices,
                 interface_only=True,  # its register rows are no "siehe auch" for a fuse
             )
-        unnamed = self.absent_abbreviations(question, named)
-        if unnamed:
-            # "Kann die SmartEVSE per OCPP …?": a manual that never names OCPP does not say
+        unprinted = self.unprinted(question, named)
+        if unprinted is not None:
+            reason, what = unprinted
             return Verdict(
-                "not_found",
-                "abbreviation not in the named manuals",
-                missing=", ".join(unnamed),
-                related=self.related(question, hits, named),
-            )
-        absent = self.absent_codes(question, named)
-        if absent:
-            # "Fehler 03" for a device whose manuals list no code 03: nothing to quote
-            return Verdict(
-                "not_found",
-                "code not in the named manuals",
-                missing=", ".join(f"Code {c.upper()}" for c in absent),
-                related=self.related(question, hits, named),
-            )
-        units = absent_units(question, [self.folded[d][1] for d in named])
-        if units:
-            # "PV-Ertrag in kWh" from a register map that never prints kWh
-            return Verdict(
-                "not_found",
-                "unit not in the named manuals",
-                missing=", ".join(f"Werte in {u}" for u in units),
-                related=self.related(question, hits, named),
+                "not_found", reason, missing=what, related=self.related(question, hits, named)
             )
         quoted = self.quotable(hits, question, named)
         for kind in _asked_kinds(question):
@@ -258,6 +238,35 @@ class EvidencePolicy:
             if len(makers) == 1:
                 found.append(word)
         return found
+
+    def unprinted(self, question: str, named: set[str]) -> tuple[str, str] | None:
+        """Return (reason, what) when the question names something the named manuals never print.
+
+        "Kann die SmartEVSE per OCPP …?" (an abbreviation), "Fehler 03" for a device whose
+        manuals list no code 03, "PV-Ertrag in kWh" from a register map that never prints
+        kWh: whatever the search found, those pages do not say. None: nothing of the kind.
+        """
+        checks: tuple[tuple[str, Callable[[], list[str]], Callable[[str], str]], ...] = (
+            (
+                "abbreviation not in the named manuals",
+                lambda: self.absent_abbreviations(question, named),
+                str,
+            ),
+            (
+                "code not in the named manuals",
+                lambda: self.absent_codes(question, named),
+                lambda code: f"Code {code.upper()}",
+            ),
+            (
+                "unit not in the named manuals",
+                lambda: absent_units(question, [self.folded[d][1] for d in named]),
+                lambda unit: f"Werte in {unit}",
+            ),
+        )
+        for reason, find, shown in checks:
+            if found := find():
+                return reason, ", ".join(map(shown, found))
+        return None
 
     def absent_abbreviations(self, question: str, named: set[str]) -> list[str]:
         """Return the abbreviations of ``question`` that no manual of the named device uses.

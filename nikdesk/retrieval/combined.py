@@ -41,6 +41,7 @@ class MultiRetriever(Retriever):
         self.parts = parts
         self.path = primary.path
         self.embedder = primary.embedder
+        self._embed_query = primary._embed_query
         self.reranker = reranker
         self.offsets: list[int] = []
         self.sizes: list[int] = []

@@ -7,6 +7,7 @@ import re
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -30,6 +31,7 @@ FUSION = "relative"  # "relative" (normalised scores) or "rrf"
 RRF_K = 10  # only for FUSION = "rrf"
 DENSE_WEIGHT = 0.6  # lexical lists weigh 1.0 (dense 0.6-0.75 measured best on 70 questions)
 RERANK_DEPTH = 30
+QUERY_VECTORS = 32  # recent questions whose embedding is kept
 PER_DOC_CAP = 3  # pages per document in the top k for questions that name no device
 ROUTE_SHARE = 0.5  # documents scoring at least this share of the best-named one are "routed"
 CODE_BOOST = 0.3  # chunk defining all exact codes of the question (E050, 40069)
@@ -79,6 +81,10 @@ class Retriever:
                 "oder das passende Modell wählen.",
             )
         self.embedder = embedder
+        # the policy asks again about the question just searched (best_cosine): embed it once
+        self._embed_query = (
+            lru_cache(maxsize=QUERY_VECTORS)(embedder.embed_query) if embedder else None
+        )
         self.reranker = reranker
         self._db = open_sqlite_readonly(bundle / "chunks.sqlite")
         try:
@@ -105,7 +111,7 @@ class Retriever:
             return []  # filters matched no document
         use_dense = options.mode != "lexical" and self.embedder is not None
         use_lexical = options.mode != "dense" or self.embedder is None
-        vector = self.embedder.embed_query(query) if use_dense and self.embedder else None
+        vector = self._embed_query(query) if use_dense and self._embed_query else None
         routed = self._routed_ranges(query, ranges)
         dense: list[list[tuple[int, float]]] = []  # whole library first, then named documents
         lexical: list[list[tuple[int, float]]] = []
@@ -144,9 +150,9 @@ class Retriever:
         The hits of :meth:`search` carry a cosine only when the dense search found them too;
         when all of them came from the lexical search, this is how close the library gets.
         """
-        if self.embedder is None:
+        if self._embed_query is None:
             return None
-        found = self.dense_candidates(self.embedder.embed_query(query), None)
+        found = self.dense_candidates(self._embed_query(query), None)
         return max((cosine for _, cosine in found), default=0.0)
 
     def dense_candidates(
