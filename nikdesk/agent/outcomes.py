@@ -39,6 +39,9 @@ def finish_without_answer(
     elif verdict.interface_only:
         outcome = Outcome.NOT_FOUND
         text = t["not_found_interface"].format(devices=", ".join(verdict.devices))
+    elif verdict.unknown:
+        outcome = Outcome.NOT_FOUND
+        text = t["not_found_words"].format(words=", ".join(verdict.unknown))
     elif verdict.missing:
         outcome, text = Outcome.NOT_FOUND, t["not_found_value"].format(what=verdict.missing)
     elif verdict.devices:

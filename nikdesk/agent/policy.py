@@ -43,6 +43,11 @@ from nikdesk.retrieval.types import Hit
 # Calibrated on the dev, team and agent question sets (see the issue-3 note): the best
 # passage's cosine (multilingual-e5) below this means the manuals do not cover the question.
 MIN_DENSE = 0.80
+# a question naming no device whose words the manuals hardly print ("Wie backe ich ein
+# Brot?") is about something else, however close e5 puts it (off-topic 0.75-0.83, the
+# closest device-less technical question of 2,137 0.841); see Retriever.known_share
+OFF_TOPIC_DENSE = 0.84
+OFF_TOPIC_SHARE = 0.65
 SOURCE_SHARE = 0.85  # follow-up hits enter just inside this share of the best search score
 # passages are ranked by search score + LINE_WEIGHT x best-line score (both relative to the
 # best hit); further passages are quoted when they rank at least KEEP_SHARE of the first
@@ -101,6 +106,7 @@ class Verdict:
     missing: str = ""  # the kind of value asked for that no passage states ("IP-Schutzart")
     related: tuple[Hit, ...] = ()  # closest passages, offered as "siehe auch" (not_found)
     interface_only: bool = False  # the named device has only API/protocol documents
+    unknown: tuple[str, ...] = ()  # the question's words no manual prints (off-topic)
     # chunk id -> what of a passage answers an open part of the question (see open_parts)
     parts: tuple[tuple[int, PartAnswer], ...] = ()
 
@@ -153,6 +159,11 @@ class EvidencePolicy:
         codes = code_tokens(question) - self.retriever.router.names
         if best_dense < MIN_DENSE and not codes and not routed:
             return Verdict("not_found", f"weak evidence (cosine {best_dense:.3f})")
+        if best_dense < OFF_TOPIC_DENSE and not routed:
+            share, unknown = self.retriever.known_share(question)
+            if share < OFF_TOPIC_SHARE:
+                reason = f"off-topic (known words {share:.2f}, cosine {best_dense:.3f})"
+                return Verdict("not_found", reason, unknown=tuple(unknown))
         if may_clarify and not catalog().names_device(question):
             # a question in words every maker's manuals use ("Which TCP port for Modbus
             # TCP?") fits each of them, however far ahead one manual's wording ranks it

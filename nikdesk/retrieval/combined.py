@@ -23,7 +23,7 @@ import numpy as np
 
 from nikdesk.core.text import terms
 from nikdesk.retrieval.hybrid import CANDIDATES, DocumentInfo, Retriever
-from nikdesk.retrieval.lexical import query_terms
+from nikdesk.retrieval.lexical import load_vocabulary, query_terms
 from nikdesk.retrieval.rerank import Reranker
 from nikdesk.retrieval.routing import DocumentRouter
 from nikdesk.retrieval.types import Chunk
@@ -63,7 +63,8 @@ class MultiRetriever(Retriever):
             total_chunks=offset,
         )
         self.router = DocumentRouter((d.doc_id, d.file, d.title, d.manufacturer) for d in documents)
-        self._vocabulary = frozenset().union(*(part._vocabulary for part in parts))
+        self._frequencies = dict(sum((Counter(part._frequencies) for part in parts), Counter()))
+        self._vocabulary = load_vocabulary(self._frequencies)
         self._context = {d.doc_id: f"{d.title} {d.manufacturer}" for d in documents}
 
     # -- candidates: per bundle, ids shifted into the shared range, merged by score --------

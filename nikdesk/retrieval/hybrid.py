@@ -18,7 +18,12 @@ from nikdesk.retrieval.bundle import IndexManifest, open_sqlite_readonly, read_m
 from nikdesk.retrieval.dense import DenseIndex
 from nikdesk.retrieval.embedders import Embedder
 from nikdesk.retrieval.filler import is_filler_passage
-from nikdesk.retrieval.lexical import lexical_search, load_vocabulary
+from nikdesk.retrieval.lexical import (
+    lexical_search,
+    load_frequencies,
+    load_vocabulary,
+    query_terms,
+)
 from nikdesk.retrieval.rerank import Reranker
 from nikdesk.retrieval.routing import DocumentRouter
 from nikdesk.retrieval.types import Chunk, Hit, SearchFilters, SearchOptions
@@ -41,6 +46,7 @@ MIN_WEIGHT = 0.15  # the weight of a word on every page (see Retriever.term_weig
 # a filler passage (title page, caption, table notes: see filler.py) that shares the question's
 # words says nothing of it: its score is scaled by this (tuning sets: hit@5 0.941 -> 0.945)
 FILLER_SEARCH_WEIGHT = 0.7
+STRIP = "?!.,;:()[]\"'„“”‚‘’«»"  # punctuation around a word the question quotes back
 
 
 @dataclass(frozen=True)
@@ -98,7 +104,8 @@ class Retriever:
                 "SELECT doc_id, file, title, manufacturer, first_chunk, last_chunk FROM documents"
             )
         ]
-        self._vocabulary = load_vocabulary(self._db)
+        self._frequencies = load_frequencies(self._db)
+        self._vocabulary = load_vocabulary(self._frequencies)
         self.router = DocumentRouter(
             (d.doc_id, d.file, d.title, d.manufacturer) for d in self.documents
         )
@@ -154,6 +161,34 @@ class Retriever:
             return None
         found = self.dense_candidates(self._embed_query(query), None)
         return max((cosine for _, cosine in found), default=0.0)
+
+    def known_share(self, query: str) -> tuple[float, list[str]]:
+        """Return how much of ``query`` the library's words cover, and the words it never prints.
+
+        Each word weighs by its rarity over all chunks (a word on most pages says little);
+        a word printed in no chunk, in no form and no translation, weighs fully: in "Wie
+        backe ich ein Brot?" only "backe" has a namesake ("back"), and the share is 0.38.
+        1.0 when the bundle keeps no term statistics (it cannot tell).
+        """
+        if not self._frequencies:
+            return 1.0, []
+        chunk_count = sum(d.last_chunk - d.first_chunk + 1 for d in self.documents)
+        top = math.log(chunk_count + 1)
+        known = total = 0.0
+        unknown: list[str] = []
+        for word in query.split():
+            found = query_terms(word, vocabulary=self._vocabulary)
+            if not found:
+                continue  # a stopword, a lone sign
+            chunks = max(self._frequencies.get(term, 0) for term in found)
+            if chunks:
+                weight = math.log((chunk_count + 1) / (chunks + 0.5)) / top
+                known += weight
+                total += weight
+            else:
+                total += 1.0
+                unknown.append(word.strip(STRIP))
+        return (known / total if total else 1.0), unknown
 
     def dense_candidates(
         self, vector: np.ndarray, scope: list[tuple[int, int]] | None

@@ -14,13 +14,17 @@ COMPOUND_MIN = 9  # German compounds at least this long are split against the vo
 HEAD_MIN = 5
 
 
-def load_vocabulary(conn: sqlite3.Connection) -> frozenset[str]:
-    """Return the index terms that occur in at least two chunks."""
+def load_frequencies(conn: sqlite3.Connection) -> dict[str, int]:
+    """Return each index term with the number of chunks it occurs in."""
     try:
-        rows = conn.execute("SELECT term FROM chunks_vocab WHERE doc >= 2")
-        return frozenset(r[0] for r in rows)
+        return {r[0]: int(r[1]) for r in conn.execute("SELECT term, doc FROM chunks_vocab")}
     except sqlite3.OperationalError:  # bundle written before the vocabulary table existed
-        return frozenset()
+        return {}
+
+
+def load_vocabulary(frequencies: dict[str, int]) -> frozenset[str]:
+    """Return the index terms that occur in at least two chunks."""
+    return frozenset(term for term, chunks in frequencies.items() if chunks >= 2)
 
 
 def compound_heads(query: str, vocabulary: frozenset[str]) -> list[str]:

@@ -290,6 +290,21 @@ def test_a_question_found_only_by_its_words_still_asks_which_device(agent: Agent
     assert result.outcome == "clarify"
 
 
+def test_a_question_about_something_else_is_not_asked_back(agent: Agent) -> None:
+    # e5 puts a manual passage at cosine 0.82 to "Brot", close enough to ask "which
+    # device?"; but no manual prints the word, and the question names no device
+    for question in ("Wie backe ich ein Brot?", "Wer hat die Fußball-WM 2014 gewonnen?"):
+        result = collect(agent.run(question))
+        assert result.outcome == "not_found", question
+        assert not result.sources
+    assert "Brot" in collect(agent.run("Wie backe ich ein Brot?")).answer
+    # a device-less question in a technician's everyday words still asks which device
+    result = collect(
+        agent.run("Welche Schutzart hat das Gerät eigentlich? Kann ich das draußen hinhängen?")
+    )
+    assert result.outcome == "clarify"
+
+
 def test_an_abbreviation_that_is_also_a_word_is_checked_as_printed(agent: Agent) -> None:
     # "CAN" is also the verb "can" (in every English manual): only "CAN" as printed counts.
     # Pylontech's library document is its RS485 protocol; it never prints "CAN"

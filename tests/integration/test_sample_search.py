@@ -71,3 +71,13 @@ def test_hits_carry_raw_evidence_for_not_found_decisions(retriever: Retriever) -
     off_topic = search(retriever, "Rezept für Apfelkuchen mit Zimt", mode="dense")
     assert off_topic and off_topic[0].dense_score is not None
     assert off_topic[0].dense_score < hit.dense_score
+
+
+def test_the_share_of_known_words_tells_a_question_about_something_else(
+    retriever: Retriever,
+) -> None:
+    share, unknown = retriever.known_share("Was bedeutet der Isolationsfehler E050?")
+    assert share == 1.0 and unknown == []
+    share, unknown = retriever.known_share("Wie backe ich ein Brot mit Zimt?")
+    assert share < 0.5
+    assert {"Brot", "Zimt"} <= set(unknown)  # quoted back as typed, without the "?"
