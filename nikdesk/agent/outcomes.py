@@ -41,7 +41,8 @@ def finish_without_answer(
         text = t["not_found_interface"].format(devices=", ".join(verdict.devices))
     elif verdict.unknown:
         outcome = Outcome.NOT_FOUND
-        text = t["not_found_words"].format(words=", ".join(verdict.unknown))
+        words = ", ".join(t["quoted_word"].format(word=w) for w in verdict.unknown)
+        text = t["not_found_words"].format(words=words)
     elif verdict.missing:
         outcome, text = Outcome.NOT_FOUND, t["not_found_value"].format(what=verdict.missing)
     elif verdict.devices:

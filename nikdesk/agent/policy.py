@@ -94,6 +94,17 @@ def _asked_kinds(question: str) -> list[AnswerType]:
     return registers or kinds
 
 
+def nouns_first(question: str, words: list[str]) -> tuple[str, ...]:
+    """Return the words to name back, the nouns only when there are any.
+
+    "Erzähl mir einen Witz.": "Witz" is what no manual mentions, not "Erzähl". A German
+    noun is written with a capital, a sentence's first word is too (English: all words).
+    """
+    first = question.split()[0] if question.split() else ""
+    nouns = [w for w in words if w[:1].isupper() and not first.startswith(w)]
+    return tuple(dict.fromkeys(nouns or words))
+
+
 @dataclass(frozen=True)
 class Verdict:
     """What the evidence says about a question."""
@@ -163,7 +174,7 @@ class EvidencePolicy:
             share, unknown = self.retriever.known_share(question)
             if share < OFF_TOPIC_SHARE:
                 reason = f"off-topic (known words {share:.2f}, cosine {best_dense:.3f})"
-                return Verdict("not_found", reason, unknown=tuple(unknown))
+                return Verdict("not_found", reason, unknown=nouns_first(question, unknown))
         if may_clarify and not catalog().names_device(question):
             # a question in words every maker's manuals use ("Which TCP port for Modbus
             # TCP?") fits each of them, however far ahead one manual's wording ranks it
