@@ -170,7 +170,9 @@ class EvidencePolicy:
         codes = code_tokens(question) - self.retriever.router.names
         if best_dense < MIN_DENSE and not codes and not routed:
             return Verdict("not_found", f"weak evidence (cosine {best_dense:.3f})")
-        if best_dense < OFF_TOPIC_DENSE and not routed:
+        if best_dense < OFF_TOPIC_DENSE and not routed and not error_codes(question):
+            # an error code is the manuals' business, in whatever words ("Was heißt
+            # Fehlercode 8?"); a year is not ("Wer hat die Fußball-WM 2014 gewonnen?")
             share, unknown = self.retriever.known_share(question)
             if share < OFF_TOPIC_SHARE:
                 reason = f"off-topic (known words {share:.2f}, cosine {best_dense:.3f})"

@@ -298,7 +298,9 @@ def test_a_question_about_something_else_is_not_asked_back(agent: Agent) -> None
         assert result.outcome == "not_found", question
         assert not result.sources
     assert "erwähnt „Brot“" in collect(agent.run("Wie backe ich ein Brot?")).answer
-    # a device-less question in a technician's everyday words still asks which device
+    # a device-less question in a technician's everyday words still asks which device,
+    # an error code in words no manual uses too ("heißt")
+    assert collect(agent.run("Was heißt Fehlercode 8?")).outcome == "clarify"
     result = collect(
         agent.run("Welche Schutzart hat das Gerät eigentlich? Kann ich das draußen hinhängen?")
     )
