@@ -14,6 +14,7 @@ import numpy as np
 
 from nikdesk.core.errors import IndexMismatch
 from nikdesk.core.text import fold, raw_tokens
+from nikdesk.ingest.text import detect_language
 from nikdesk.retrieval.bundle import IndexManifest, open_sqlite_readonly, read_manifest
 from nikdesk.retrieval.dense import DenseIndex
 from nikdesk.retrieval.embedders import Embedder
@@ -46,6 +47,7 @@ MIN_WEIGHT = 0.15  # the weight of a word on every page (see Retriever.term_weig
 # a filler passage (title page, caption, table notes: see filler.py) that shares the question's
 # words says nothing of it: its score is scaled by this (tuning sets: hit@5 0.941 -> 0.945)
 FILLER_SEARCH_WEIGHT = 0.7
+UNKNOWN_LOWER = 0.3  # see Retriever.known_share
 STRIP = "?!.,;:()[]\"'„“”‚‘’«»"  # punctuation around a word the question quotes back
 
 
@@ -168,10 +170,13 @@ class Retriever:
         Each word weighs by its rarity over all chunks (a word on most pages says little);
         a word printed in no chunk, in no form and no translation, weighs fully: in "Wie
         backe ich ein Brot?" only "backe" has a namesake ("back"), and the share is 0.38.
-        1.0 when the bundle keeps no term statistics (it cannot tell).
+        In German written with capitals, an unknown word in lower case is a verb or a filler
+        ("Kunde meckert …", "Wie lautet …"), not the topic: it weighs UNKNOWN_LOWER. 1.0
+        when the bundle keeps no term statistics (it cannot tell).
         """
         if not self._frequencies:
             return 1.0, []
+        nouns = not query.islower() and detect_language(query) == "de"
         chunk_count = sum(d.last_chunk - d.first_chunk + 1 for d in self.documents)
         top = math.log(chunk_count + 1)
         known = total = 0.0
@@ -186,8 +191,9 @@ class Retriever:
                 known += weight
                 total += weight
             else:
-                total += 1.0
-                unknown.append(word.strip(STRIP))
+                word = word.strip(STRIP)
+                total += UNKNOWN_LOWER if nouns and word[:1].islower() else 1.0
+                unknown.append(word)
         return (known / total if total else 1.0), unknown
 
     def dense_candidates(

@@ -303,6 +303,8 @@ def test_a_question_about_something_else_is_not_asked_back(agent: Agent) -> None
     # a device-less question in a technician's everyday words still asks which device,
     # an error code in words no manual uses too ("heißt")
     assert collect(agent.run("Was heißt Fehlercode 8?")).outcome == "clarify"
+    # a complaint in a verb no manual prints is still about the customer's plant
+    assert collect(agent.run("Kunde meckert, Anlage bringt zu wenig Ertrag")).outcome == "clarify"
     result = collect(
         agent.run("Welche Schutzart hat das Gerät eigentlich? Kann ich das draußen hinhängen?")
     )
