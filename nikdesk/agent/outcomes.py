@@ -52,10 +52,8 @@ def finish_without_answer(
         outcome, text = Outcome.NOT_FOUND, t["not_found"]
     if related and outcome == Outcome.NOT_FOUND:
         text = f"{text}\n\n{t['see_also']}\n\n" + quote_lines(list(related), state.query, t)
-    handoff_id = None
-    if not verdict.unknown:  # support knows no more about bread than the manuals do
-        text = f"{text}\n\n{t['handoff_offer']}"
-        handoff_id = offer_handoff(store, state, outcome, verdict.reason, text)
+    text = f"{text}\n\n{t['handoff_offer']}"
+    handoff_id = offer_handoff(store, state, outcome, verdict.reason, text)
     if streamed:
         text = "\n\n" + text  # after whatever the model already streamed
     for piece in pieces(text):

@@ -23,7 +23,7 @@ import numpy as np
 
 from nikdesk.core.text import terms
 from nikdesk.retrieval.hybrid import CANDIDATES, DocumentInfo, Retriever
-from nikdesk.retrieval.lexical import load_vocabulary, query_terms
+from nikdesk.retrieval.lexical import query_terms
 from nikdesk.retrieval.rerank import Reranker
 from nikdesk.retrieval.routing import DocumentRouter
 from nikdesk.retrieval.types import Chunk
@@ -63,8 +63,14 @@ class MultiRetriever(Retriever):
             total_chunks=offset,
         )
         self.router = DocumentRouter((d.doc_id, d.file, d.title, d.manufacturer) for d in documents)
-        self._frequencies = dict(sum((Counter(part._frequencies) for part in parts), Counter()))
-        self._vocabulary = load_vocabulary(self._frequencies)
+        # one bundle without term statistics: no word can be called unprinted
+        self._frequencies = (
+            dict(sum((Counter(part._frequencies) for part in parts), Counter()))
+            if all(part._frequencies for part in parts)
+            else {}
+        )
+        self._terms = None
+        self._vocabulary = frozenset().union(*(part._vocabulary for part in parts))
         self._context = {d.doc_id: f"{d.title} {d.manufacturer}" for d in documents}
 
     # -- candidates: per bundle, ids shifted into the shared range, merged by score --------
@@ -128,6 +134,14 @@ class MultiRetriever(Retriever):
             scored.append((cid, score))
         scored.sort(key=lambda item: -item[1])
         return scored[:limit]
+
+    def chunks_with(self, word: str, ranges: list[tuple[int, int]]) -> int:
+        """Return the number of chunks of all bundles within ``ranges`` holding ``word``."""
+        return sum(
+            part.chunks_with(word, local)
+            for part, local in zip(self.parts, self._scopes(ranges), strict=True)
+            if local
+        )
 
     def _idf(self, words: list[str]) -> dict[str, float]:
         """Return the IDF of each word over the chunks of all bundles."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import math
 import re
 import sqlite3
@@ -14,7 +15,6 @@ import numpy as np
 
 from nikdesk.core.errors import IndexMismatch
 from nikdesk.core.text import fold, raw_tokens
-from nikdesk.ingest.text import detect_language
 from nikdesk.retrieval.bundle import IndexManifest, open_sqlite_readonly, read_manifest
 from nikdesk.retrieval.dense import DenseIndex
 from nikdesk.retrieval.embedders import Embedder
@@ -47,8 +47,13 @@ MIN_WEIGHT = 0.15  # the weight of a word on every page (see Retriever.term_weig
 # a filler passage (title page, caption, table notes: see filler.py) that shares the question's
 # words says nothing of it: its score is scaled by this (tuning sets: hit@5 0.941 -> 0.945)
 FILLER_SEARCH_WEIGHT = 0.7
-UNKNOWN_LOWER = 0.3  # see Retriever.known_share
-STRIP = "?!.,;:()[]\"'„“”‚‘’«»"  # punctuation around a word the question quotes back
+# a noun this long counts as printed when it begins or ends a compound the index holds
+# whose other part (COMPOUND_REST letters or more) is an index term too
+NOUN_PART = 4
+COMPOUND_REST = 3
+TYPO_MIN = 6  # a noun this long counts as printed one letter off an index term
+NEAR_SPELLING = 0.85  # difflib ratio: "batterei" ~ "batteri"
+_WORD_EDGE = re.compile(r"^\W+|\W+$")
 
 
 @dataclass(frozen=True)
@@ -107,6 +112,7 @@ class Retriever:
             )
         ]
         self._frequencies = load_frequencies(self._db)
+        self._terms: list[str] | None = None  # sorted index terms, loaded when first needed
         self._vocabulary = load_vocabulary(self._frequencies)
         self.router = DocumentRouter(
             (d.doc_id, d.file, d.title, d.manufacturer) for d in self.documents
@@ -165,36 +171,70 @@ class Retriever:
         return max((cosine for _, cosine in found), default=0.0)
 
     def known_share(self, query: str) -> tuple[float, list[str]]:
-        """Return how much of ``query`` the library's words cover, and the words it never prints.
+        """Return how much of what ``query`` names the library prints, and the nouns it never does.
 
-        Each word weighs by its rarity over all chunks (a word on most pages says little);
-        a word printed in no chunk, in no form and no translation, weighs fully: in "Wie
-        backe ich ein Brot?" only "backe" has a namesake ("back"), and the share is 0.38.
-        In German written with capitals, an unknown word in lower case is a verb or a filler
-        ("Kunde meckert …", "Wie lautet …"), not the topic: it weighs UNKNOWN_LOWER. 1.0
-        when the bundle keeps no term statistics (it cannot tell).
+        Only words that name a topic count: a noun written with a capital ("Brot", "Lüfter",
+        "Munich"), not a sentence's first word, a verb or filler ("riecht", "meckert",
+        "lautet"), an abbreviation in capitals ("CEE", "8N1") or a code. Each weighs by its
+        rarity over all chunks (a word on most pages says little); a noun printed in no
+        chunk, in no form, no translation, not inside a longer word ("Lampe" ending "Statuslampe")
+        and not one letter off ("Batterei"), weighs fully. "Wie backe ich ein Brot?": share
+        0, unknown ["Brot"]. 1.0 when a bundle keeps no term statistics (it cannot tell).
         """
         if not self._frequencies:
             return 1.0, []
-        nouns = not query.islower() and detect_language(query) == "de"
         chunk_count = sum(d.last_chunk - d.first_chunk + 1 for d in self.documents)
         top = math.log(chunk_count + 1)
         known = total = 0.0
         unknown: list[str] = []
-        for word in query.split():
+        for word in _topic_words(query):
             found = query_terms(word, vocabulary=self._vocabulary)
             if not found:
-                continue  # a stopword, a lone sign
+                continue  # a stopword
             chunks = max(self._frequencies.get(term, 0) for term in found)
             if chunks:
                 weight = math.log((chunk_count + 1) / (chunks + 0.5)) / top
                 known += weight
                 total += weight
+            elif self._inside_vocabulary(found):
+                known += 1.0
+                total += 1.0
             else:
-                word = word.strip(STRIP)
-                total += UNKNOWN_LOWER if nouns and word[:1].islower() else 1.0
+                total += 1.0
                 unknown.append(word)
-        return (known / total if total else 1.0), unknown
+        return (known / total if total else 1.0), list(dict.fromkeys(unknown))
+
+    def _inside_vocabulary(self, found: list[str]) -> bool:
+        """Tell whether a term ends or begins a compound the index holds, or is a typo of one.
+
+        The compound's other part must be an index term too (a linking "s" allowed):
+        "statuslamp" holds "lamp", "anschlusskast" holds "kast", "hitzeableit" holds "hitz";
+        "abschaltautomat" holds no "tomat". A typo: one letter off a term of about the same
+        length, for terms of TYPO_MIN letters ("batterei" ~ "batteri"; "brot" is no "rot").
+        """
+        if self._terms is None:
+            self._terms = sorted(self._frequencies)
+        known = self._frequencies
+        for term in found:
+            if len(term) < NOUN_PART:
+                continue
+            for other in self._terms:
+                if len(other) - len(term) < COMPOUND_REST:
+                    continue
+                rest = (
+                    other[: -len(term)]
+                    if other.endswith(term)
+                    else other[len(term) :]
+                    if other.startswith(term)
+                    else ""
+                )
+                if rest and (rest in known or rest[:-1] in known or rest[1:] in known):
+                    return True
+            if len(term) >= TYPO_MIN:
+                near = [t for t in self._terms if abs(len(t) - len(term)) <= 1]
+                if difflib.get_close_matches(term, near, n=1, cutoff=NEAR_SPELLING):
+                    return True
+        return False
 
     def dense_candidates(
         self, vector: np.ndarray, scope: list[tuple[int, int]] | None
@@ -234,20 +274,24 @@ class Retriever:
             (d.first_chunk, d.last_chunk) for d in self.documents
         ]
         total = sum(last - first + 1 for first, last in ranges)
-        where = " OR ".join("rowid BETWEEN ? AND ?" for _ in ranges)
-        bounds = [b for pair in ranges for b in pair]
         top = math.log((total + 1) / 1.5)
         weights: dict[str, float] = {}
         for word in dict.fromkeys(words):
             if not word or '"' in word:
                 continue
-            sql = f"SELECT count(*) FROM chunks_fts WHERE chunks_fts MATCH ? AND ({where})"
-            try:
-                found = int(self._db.execute(sql, ['"' + word + '"', *bounds]).fetchone()[0])
-            except sqlite3.OperationalError:  # a word FTS5 cannot parse weighs fully
-                found = 0
+            found = self.chunks_with(word, ranges)
             weights[word] = min(1.0, max(MIN_WEIGHT, math.log((total + 1) / (found + 0.5)) / top))
         return weights
+
+    def chunks_with(self, word: str, ranges: list[tuple[int, int]]) -> int:
+        """Return the number of chunks within ``ranges`` (chunk ids) holding index term ``word``."""
+        where = " OR ".join("rowid BETWEEN ? AND ?" for _ in ranges)
+        bounds = [b for pair in ranges for b in pair]
+        sql = f"SELECT count(*) FROM chunks_fts WHERE chunks_fts MATCH ? AND ({where})"
+        try:
+            return int(self._db.execute(sql, ['"' + word + '"', *bounds]).fetchone()[0])
+        except sqlite3.OperationalError:  # a word FTS5 cannot parse weighs fully
+            return 0
 
     def _routed_ranges(
         self, query: str, allowed: list[tuple[int, int]] | None
@@ -526,3 +570,20 @@ def _rrf(ranked: list[tuple[float, list[tuple[int, float]]]]) -> list[tuple[int,
         for rank, (cid, _) in enumerate(results, 1):
             scores[cid] = scores.get(cid, 0.0) + weight * (RRF_K + 1) / (RRF_K + rank)
     return sorted(scores.items(), key=lambda item: -item[1])
+
+
+def _topic_words(query: str) -> list[str]:
+    """Return the words of ``query`` that name a topic: nouns, as capitals mark them.
+
+    Not a sentence's first word (capitalised anyway), not a word in capitals ("CEE",
+    "SOC": an abbreviation the manuals may spell out), not a word with a digit (a code).
+    """
+    words: list[str] = []
+    initial = True
+    for raw in query.split():
+        word = _WORD_EDGE.sub("", raw)
+        noun = word[:1].isupper() and not word.isupper()
+        if word and not initial and noun and not any(c.isdigit() for c in word):
+            words.append(word)
+        initial = raw.endswith((".", "!", "?", ":")) or (initial and not word)
+    return words

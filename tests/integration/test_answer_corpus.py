@@ -299,12 +299,19 @@ def test_a_question_about_something_else_is_not_asked_back(agent: Agent) -> None
         assert not result.sources
     bread = collect(agent.run("Wie backe ich ein Brot?"))
     assert "erwähnt „Brot“" in bread.answer
-    assert bread.handoff_id is None and "Support" not in bread.answer  # support can't bake
     # a device-less question in a technician's everyday words still asks which device,
     # an error code in words no manual uses too ("heißt")
     assert collect(agent.run("Was heißt Fehlercode 8?")).outcome == "clarify"
-    # a complaint in a verb no manual prints is still about the customer's plant
-    assert collect(agent.run("Kunde meckert, Anlage bringt zu wenig Ertrag")).outcome == "clarify"
+    # found by a review: symptoms in verbs, a noun inside a compound the manuals print
+    # ("Statuslampe"), a register number, the library's nearest passage beyond the hits'
+    for question in (
+        "Kunde meckert, Anlage bringt zu wenig Ertrag",
+        "Es riecht verbrannt",
+        "Die Lampe blinkt grün",
+        "Das Display ist tot",
+        "Was bedeutet Register 30775?",
+    ):
+        assert collect(agent.run(question)).outcome != "not_found", question
     result = collect(
         agent.run("Welche Schutzart hat das Gerät eigentlich? Kann ich das draußen hinhängen?")
     )

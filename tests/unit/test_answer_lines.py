@@ -13,7 +13,6 @@ import pytest
 from nikdesk.agent.ask import ask_of, set_device_names
 from nikdesk.agent.coverage import absent_units, asks_installation, is_protocol_document
 from nikdesk.agent.lines import pieces_of, restates
-from nikdesk.agent.policy import nouns_first
 from nikdesk.agent.quote import answers_part, key_excerpt, key_line, left_open, quote
 from nikdesk.retrieval.filler import is_filler, is_filler_passage
 from nikdesk.retrieval.routing import DocumentRouter
@@ -578,9 +577,3 @@ def test_what_a_register_question_asks_for_outweighs_the_setup_it_describes() ->
     )
     assert key_line(GROWATT_BATTERY_ROWS, question).startswith("3221 | BMS_CycleCnt")
 
-
-def test_the_words_no_manual_mentions_are_named_backnouns_first() -> None:
-    assert nouns_first("Erzähl mir einen Witz.", ["Erzähl", "Witz"]) == ("Witz",)
-    assert nouns_first("Wie koche ich Spaghetti?", ["koche", "Spaghetti"]) == ("Spaghetti",)
-    # English: no capitals to go by, every word is named, each once
-    assert nouns_first("paper jam, no paper", ["paper", "jam", "paper"]) == ("paper", "jam")

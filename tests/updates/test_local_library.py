@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from nikdesk.agent import Agent, Settings
+from nikdesk.agent.result import collect
 from nikdesk.retrieval.combined import MultiRetriever
 from nikdesk.retrieval.library import LocalLibrary
 from nikdesk.retrieval.open import open_retriever
@@ -75,6 +77,11 @@ def test_release_and_local_library_are_searched_together(
         )
         assert only and {h.chunk.file for h in only} == {"LX-7_Montage.md"}
         assert "LX-7_Montage.md" in {d.file for d in retriever.manifest.documents}
+        # Nik answers from both: quoting weighs words over every bundle's chunks
+        result = collect(Agent(retriever, Settings(provider="none")).run("Was bedeutet Q777?"))
+        assert result.outcome == "answer", result.answer
+        assert result.sources[0].file == "LX-7_Montage.md"
+        assert "Lüfterausfall" in result.answer
     finally:
         retriever.close()
 
