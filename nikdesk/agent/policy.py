@@ -8,7 +8,6 @@ below the calibrated threshold).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from nikdesk.agent.ask import set_device_names, set_term_weights
@@ -160,7 +159,7 @@ class EvidencePolicy:
         codes = code_tokens(question) - self.retriever.router.names
         if best_dense < MIN_DENSE and not codes and not routed:
             return Verdict("not_found", f"weak evidence (cosine {best_dense:.3f})")
-        if not routed and not error_codes(question):
+        if best_dense < OFF_TOPIC_DENSE and not routed and not error_codes(question):
             # an error code is the manuals' business, in whatever words ("Was heißt
             # Fehlercode 8?"); a year is not ("Wer hat die Fußball-WM 2014 gewonnen?")
             share, unknown = self.retriever.known_share(question)
@@ -168,7 +167,7 @@ class EvidencePolicy:
                 # the whole library's nearest passage, not only the fused hits' ("Display
                 # tot": the hits carry 0.817, the library holds 0.846)
                 library = self.retriever.best_cosine(question) or 0.0
-                if max(best_dense, library) < OFF_TOPIC_DENSE:
+                if library < OFF_TOPIC_DENSE:
                     reason = f"off-topic (known share {share:.2f}, cosine {library:.3f})"
                     return Verdict("not_found", reason, unknown=tuple(unknown))
         if may_clarify and not catalog().names_device(question):
@@ -264,26 +263,12 @@ class EvidencePolicy:
         manuals list no code 03, "PV-Ertrag in kWh" from a register map that never prints
         kWh: whatever the search found, those pages do not say. None: nothing of the kind.
         """
-        checks: tuple[tuple[str, Callable[[], list[str]], Callable[[str], str]], ...] = (
-            (
-                "abbreviation not in the named manuals",
-                lambda: self.absent_abbreviations(question, named),
-                str,
-            ),
-            (
-                "code not in the named manuals",
-                lambda: self.absent_codes(question, named),
-                lambda code: f"Code {code.upper()}",
-            ),
-            (
-                "unit not in the named manuals",
-                lambda: absent_units(question, [self.folded[d][1] for d in named]),
-                lambda unit: f"Werte in {unit}",
-            ),
-        )
-        for reason, find, shown in checks:
-            if found := find():
-                return reason, ", ".join(map(shown, found))
+        if found := self.absent_abbreviations(question, named):
+            return "abbreviation not in the named manuals", ", ".join(found)
+        if found := self.absent_codes(question, named):
+            return "code not in the named manuals", ", ".join(f"Code {c.upper()}" for c in found)
+        if found := absent_units(question, [self.folded[d][1] for d in named]):
+            return "unit not in the named manuals", ", ".join(f"Werte in {u}" for u in found)
         return None
 
     def absent_abbreviations(self, question: str, named: set[str]) -> list[str]:

@@ -64,12 +64,10 @@ class MultiRetriever(Retriever):
         )
         self.router = DocumentRouter((d.doc_id, d.file, d.title, d.manufacturer) for d in documents)
         # one bundle without term statistics: no word can be called unprinted
-        self._frequencies = (
-            dict(sum((Counter(part._frequencies) for part in parts), Counter()))
-            if all(part._frequencies for part in parts)
-            else {}
-        )
-        self._terms = None
+        frequencies: Counter[str] = Counter()
+        for part in parts:
+            frequencies.update(part._frequencies)
+        self._frequencies = dict(frequencies) if all(p._frequencies for p in parts) else {}
         self._vocabulary = frozenset().union(*(part._vocabulary for part in parts))
         self._context = {d.doc_id: f"{d.title} {d.manufacturer}" for d in documents}
 

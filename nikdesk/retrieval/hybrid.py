@@ -112,7 +112,6 @@ class Retriever:
             )
         ]
         self._frequencies = load_frequencies(self._db)
-        self._terms: list[str] | None = None  # sorted index terms, loaded when first needed
         self._vocabulary = load_vocabulary(self._frequencies)
         self.router = DocumentRouter(
             (d.doc_id, d.file, d.title, d.manufacturer) for d in self.documents
@@ -212,26 +211,14 @@ class Retriever:
         "abschaltautomat" holds no "tomat". A typo: one letter off a term of about the same
         length, for terms of TYPO_MIN letters ("batterei" ~ "batteri"; "brot" is no "rot").
         """
-        if self._terms is None:
-            self._terms = sorted(self._frequencies)
         known = self._frequencies
-        for term in found:
-            if len(term) < NOUN_PART:
-                continue
-            for other in self._terms:
-                if len(other) - len(term) < COMPOUND_REST:
-                    continue
-                rest = (
-                    other[: -len(term)]
-                    if other.endswith(term)
-                    else other[len(term) :]
-                    if other.startswith(term)
-                    else ""
-                )
+        for term in (t for t in found if len(t) >= NOUN_PART):
+            for other in known:
+                rest = _compound_rest(other, term)
                 if rest and (rest in known or rest[:-1] in known or rest[1:] in known):
                     return True
             if len(term) >= TYPO_MIN:
-                near = [t for t in self._terms if abs(len(t) - len(term)) <= 1]
+                near = [t for t in known if abs(len(t) - len(term)) <= 1]
                 if difflib.get_close_matches(term, near, n=1, cutoff=NEAR_SPELLING):
                     return True
         return False
@@ -587,3 +574,12 @@ def _topic_words(query: str) -> list[str]:
             words.append(word)
         initial = raw.endswith((".", "!", "?", ":")) or (initial and not word)
     return words
+
+
+def _compound_rest(compound: str, part: str) -> str:
+    """Return what ``compound`` holds beside ``part`` at its end or start ("" if neither)."""
+    if len(compound) - len(part) < COMPOUND_REST:
+        return ""
+    if compound.endswith(part):
+        return compound[: -len(part)]
+    return compound[len(part) :] if compound.startswith(part) else ""
