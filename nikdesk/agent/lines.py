@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 
 from nikdesk.agent.ask import NEGATION, Ask, ask_of
-from nikdesk.agent.guards import holds_value
+from nikdesk.agent.guards import AnswerType, holds_value
 from nikdesk.agent.spelling import hex_spelling, line_terms, shares_part, with_hex
 from nikdesk.core.text import fold, raw_tokens, terms
 
@@ -25,6 +25,15 @@ _FIELD = re.compile(r"\s+(?=(?:[A-ZÄÖÜ][\w/.-]*)(?:\s[\w/.-]+){0,2}\s?:\s)")
 # flattened register tables: a piece starts at each register address
 _REGISTER = re.compile(r"\s+(?=0x[0-9A-Fa-f]{3,4}\b)")
 _NUMBER = re.compile(r"\d")
+# the first cell of a register map's row: an address ("0127H", "0x0FFF", "A120H A121H",
+# "40096", "153 - 154"), a field or key ("VPV", "fwv", "BMS_Cell1_Volt") or a command ("QPIGS")
+_REGISTER_KEY = re.compile(r"^[\w.-]{1,16}( ?[-~/] ?[\w.-]{1,16}| [0-9A-Fa-f]{3,6}H?)?$")
+_ADDRESS = re.compile(r"^(0x)?[0-9A-Fa-f]{2,5}H?$")
+_DATE = re.compile(
+    r"^\d{4}-\d{2}-\d{2}$|^\d{1,2}\.\d{1,2}\.\d{2,4}$|^\d{1,2}\.? ?(jan|feb|mar|apr|may|mai|jun|jul"
+    r"|aug|sep|oct|okt|nov|dec|dez)[a-z]*\.? \d{4}$",
+    re.IGNORECASE,
+)
 _REGISTER_CELL = re.compile(r"\s*0x[0-9A-Fa-f]{2,4}\b")
 # a link to a web page ("www.victronenergy.com/live/…#what_pins_do_i_need"), not an API
 # endpoint ("http://{ip}:8050/setMaxPower?p=600", which is the answer in an API document)
@@ -95,7 +104,7 @@ def line_score(line: str, ask: Ask) -> float:
         score += 3.0  # the row that defines the code, not the one saying "see E050"
     score += sum(4.0 for q in ask.quoted if q in folded)
     score += sum(0.8 for p in ask.pairs if p in folded)
-    if ask.kinds and any(holds_value(k, line) for k in ask.kinds):
+    if ask.kinds and _states(ask.kinds, line):
         score += 2.5
     elif ask.quantity and _NUMBER.search(line) and not codes:
         score += 0.5
@@ -108,6 +117,24 @@ def line_score(line: str, ask: Ask) -> float:
         score *= READ_ONLY_SHARE
     # a long line says many things; the piece that states the fact should win
     return score / (1.0 + max(0, len(line) - 160) / 300)
+
+
+def _states(kinds: tuple[AnswerType, ...], line: str) -> bool:
+    # a register question is answered by a register map's row ("0127H | Battery remaining
+    # time | R", "VPV | mV | Panel voltage", "fwv | String | Firmware Version"), not by any
+    # line with a number ("Anzahl der Bytes (2*N)", "From firmware version 030 on …")
+    if any(k.interface_documents for k in kinds) and not is_register_row(line):
+        return False
+    return any(holds_value(k, line) for k in kinds)
+
+
+def is_register_row(line: str) -> bool:
+    """Tell whether ``line`` is a row of a register map: its first cell names the register."""
+    cells = [c.strip().rstrip(".") for c in line.split(" | ")]
+    if len(cells) < 2 or any(_DATE.search(c) for c in cells[:3]):
+        return False  # a change log's row ("3.21 | 1 April 2016 | Added …")
+    # EPEver prints the name first: "Line Impedance | 901D | The resistance of …"
+    return bool(_REGISTER_KEY.match(cells[0]) or _ADDRESS.match(cells[1]))
 
 
 def _access(line: str) -> str | None:

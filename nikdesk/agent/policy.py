@@ -37,7 +37,7 @@ from nikdesk.retrieval.filler import is_filler, is_filler_passage
 from nikdesk.retrieval.glossary import load_glossary
 from nikdesk.retrieval.hybrid import Retriever, code_tokens, error_codes
 from nikdesk.retrieval.routing import is_generic
-from nikdesk.retrieval.types import Hit
+from nikdesk.retrieval.types import Hit, SearchFilters, SearchOptions
 
 # Calibrated on the dev, team and agent question sets (see the issue-3 note): the best
 # passage's cosine (multilingual-e5) below this means the manuals do not cover the question.
@@ -62,6 +62,12 @@ FILLER_WEIGHT = 0.3
 # quoted from this score on when it ranks close to the first (tuning sets: correct page
 # 0.877 -> 0.886; "siehe auch" and page passages keep MIN_LINE)
 QUOTE_MIN_LINE = 0.8
+# a register question about a device with only register maps: the search ranks passages of
+# twenty rows by all of them, the row asked for may stand 20th; the map's ROW_SCAN passages
+# nearest the question are read line by line and the ROW_EXTRA whose best row answers better
+# than any hit's join the hits
+ROW_SCAN = 40
+ROW_EXTRA = 1
 NAMED_SHARE = 0.5  # documents routed at least this share of the best are the named device's
 FOLLOW_UP = 2  # passages a technical-data follow-up search may add
 TECH_DATA_WORDS = "Technische Daten technical data specifications"
@@ -358,6 +364,36 @@ class EvidencePolicy:
             if h.chunk.id not in seen
             and any(holds_value(k, self.retriever.page_text(h.chunk)) for k in kinds)
         ][:FOLLOW_UP]
+        return [*hits[:1], *extra, *hits[1:]]
+
+    def register_rows(self, question: str, hits: list[Hit]) -> list[Hit]:
+        """Return ``hits`` with the register map's passage whose row answers best, if none does.
+
+        "Which register holds the battery temperature?" of the Deye map: its row "586 |
+        battery temperature | R | [0,3000] | 0.1°C" stands in a passage the search ranks
+        19th (the passages above share "battery", "register", "temperature" over many rows).
+        Read like a technician scanning the map: the passages of the named device's register
+        maps nearest the question, by their best row. Only when the question asks for a
+        register and every named document is an interface document.
+        """
+        if not hits or not any(k.interface_documents for k in asked_types(question)):
+            return hits
+        named = self.named_documents(question)
+        if not named or not all(self.protocol[d] for d in named):
+            return hits
+        files = tuple(sorted(self.docs[d].file for d in named))
+        found = self.retriever.search(
+            question, SearchOptions(k=ROW_SCAN, filters=SearchFilters(files))
+        )
+        seen = {h.chunk.id for h in hits}
+        best = max(
+            (quote(h.chunk.text, question).score for h in hits if h.chunk.doc_id in named),
+            default=0.0,
+        )
+        scored = [(quote(h.chunk.text, question).score, h) for h in found if h.chunk.id not in seen]
+        scored.sort(key=lambda pair: pair[0], reverse=True)
+        floor = SOURCE_SHARE * hits[0].score
+        extra = [replace(h, score=floor) for score, h in scored[:ROW_EXTRA] if score > best]
         return [*hits[:1], *extra, *hits[1:]]
 
     def named_documents(self, question: str) -> set[str]:

@@ -437,6 +437,17 @@ def test_a_register_question_quotes_the_page_whose_row_names_it(
     assert any(s.file == file and s.page == page for s in result.sources)
 
 
+def test_a_register_row_the_search_ranks_low_is_found_by_reading_the_map(agent: Agent) -> None:
+    # the Deye map's passage with "586 | battery temperature" ranks 19th: the passages above
+    # share "battery", "register" and "temperature" over many rows
+    result = answered(
+        agent,
+        "Deye SUN three-phase hybrid over Modbus: which register gives the battery temperature?",
+    )
+    assert result.sources[0].file.startswith("Deye_SUN") and result.sources[0].page == 26
+    assert "586 | battery temperature" in key_lines(result.answer)
+
+
 def test_the_devices_with_only_interface_documents_are_named_in_a_stable_order(
     agent: Agent,
 ) -> None:

@@ -12,7 +12,7 @@ import pytest
 
 from nikdesk.agent.ask import ask_of, set_device_names
 from nikdesk.agent.coverage import absent_units, asks_installation, is_protocol_document
-from nikdesk.agent.lines import pieces_of, restates
+from nikdesk.agent.lines import is_register_row, line_score, pieces_of, restates
 from nikdesk.agent.quote import answers_part, key_excerpt, key_line, left_open, quote
 from nikdesk.retrieval.filler import is_filler, is_filler_passage
 from nikdesk.retrieval.routing import DocumentRouter
@@ -66,6 +66,34 @@ def test_the_row_stating_the_asked_count_beats_the_header() -> None:
 def test_the_row_with_the_asked_unit_is_the_key() -> None:
     q = "Welchen maximalen Ladestrom verträgt der Sungrow SBR Speicher dauerhaft?"
     assert key_line(SBR_CURRENT, q) == "Maximaler Lade-/Entladestrom: Dauerbetrieb | 30 A"
+
+
+@pytest.mark.parametrize(
+    ("line", "row"),
+    [
+        ("0127H | Battery remaining time | R | Belegt 2 Bytes | 1Minute/bit", True),
+        ("A120H A121H | Toperror cell temperature difference cluster high | R", True),
+        ("VPV | mV | Panel voltage", True),
+        ("fwv | String | Firmware Version Example: 020-rc1", True),
+        ("153 - 154 | Angesteckt-Dauer | ms", True),
+        ("Line Impedance | 901D | The resistance of the connected wires. | milliohm", True),
+        ("3.21 | 1 April 2016 | Mention Asynchronous HEX-messages.", False),
+        ("2022-01-13 | tangyan chong | Add Read Input Registers 0x011F", False),
+        ("Anzahl der Bytes (2*N) | Länge der wiedergegebenen Daten", False),
+        ("From firmware version 030 on it is possible to use a separate MQTT server.", False),
+    ],
+)
+def test_a_register_row_names_its_register_first(line: str, row: bool) -> None:
+    assert is_register_row(line) is row
+
+
+def test_a_register_question_is_answered_by_a_row_not_a_line_with_a_number() -> None:
+    # every line with a digit "states an address"; for a register question only a row does
+    q = "AlphaESS Storion T30 per Modbus: gibt es ein Register mit der Anzahl der Neustarts?"
+    ask = ask_of(q)
+    row = "A01CH | Topbmu restarts number | R | Belegt 2 Bytes | unsigned short"
+    prose = "Anzahl der Bytes (2*N) | Länge der wiedergegebenen Daten"
+    assert line_score(row, ask) > line_score(prose, ask)
 
 
 def test_a_quoted_display_text_finds_its_row() -> None:
