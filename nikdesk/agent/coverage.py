@@ -106,3 +106,86 @@ def absent_units(question: str, texts: list[str]) -> list[str]:
         for label, asked, printed in UNITS
         if asked.search(folded) and not any(printed.search(t) for t in texts)
     ]
+
+
+# a quantity the question asks the device for ("gibt's ein Register mit der Lüfterdrehzahl?",
+# "the battery's state of health", "der PV-Ertrag von gestern"), and how a manual prints it.
+# A manual that never prints the quantity, in any of its words, reports no such value, however
+# close its rows about neighbouring quantities ("Inverter Grid Frequency" under "Lüfterdrehzahl").
+# Printed forms are wide on purpose: a manual printing "speed" anywhere may report a fan speed.
+QUANTITIES: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = tuple(
+    (label, re.compile(asked), re.compile(printed))
+    for label, asked, printed in (
+        (
+            "Drehzahl",
+            r"drehzahl|\bfan speed|speed of the fan|\brpm\b|umdrehungen",
+            r"drehzahl|\bspeed\b|\brpm\b|u/min|umdrehung|revolution",
+        ),
+        (
+            "Betriebsstunden",
+            # not the "Restlaufzeit" (time to go) of a battery
+            r"betriebsstunden|betriebszeit|(?<!rest)laufzeit|operating (hours|time)"
+            r"|run(ning)? ?time|work(ing)? ?time|hours of operation",
+            r"betriebsstunde|betriebszeit|laufzeit|operat\w* (hours?|time)|run(ning)? ?time"
+            r"|work(ing)? ?(time|hours?)|\bhours\b|stunden",  # "Total feeding hours"
+        ),
+        (
+            "State of Health",
+            r"\bsoh\b|state of health|gesundheitszustand",
+            r"soh\b|state of health|gesundheit",  # "BMS_UserSOH"
+        ),
+        ("Zyklenzahl", r"zyklen|zyklus|\bcycles?\b|cycle count", r"zykl|cycle"),
+        (
+            "Isolationswiderstand",
+            r"isolationswiderstand|insulation resistance|isolation resistance|\briso\b",
+            r"isolation|insulation|\briso\b",
+        ),
+        (
+            "Innenwiderstand",
+            r"innenwiderstand|internal resistance",
+            r"innenwiderstand|resistance|widerstand|impedan",
+        ),
+        (
+            "Fehlerstrom",
+            r"fehlerstrom|differenzstrom|residual current|leakage current|ableitstrom",
+            r"fehlerstrom|differenzstrom|residual|leakage|ableitstrom|\brcm|\brcd\b|\bfi\b",
+        ),
+        # a map printing no temperature at all (E3/DC's) reports no battery temperature
+        ("Temperatur", r"temperatur|temperature", r"temperat|\btemp|°\s?c|℃|celsius"),
+        ("Frequenz", r"frequenz|frequency", r"frequen|\bhz\b|hertz"),
+        ("Vortag", r"\bgestern\b|yesterday|\bvortag", r"gestern|yesterday|vortag|previous day"),
+        (
+            "Leistungsfaktor",
+            r"leistungsfaktor|power factor|cos ?(phi|φ)",
+            r"leistungsfaktor|power ?factor|cos ?(phi|φ)|\bpf\b",
+        ),
+        (
+            "Blindleistung",
+            r"blindleistung|reactive power",
+            r"blindleistung|reactive|\bk?var\b",
+        ),
+        (
+            "Firmware-Version",
+            r"firmware|software-?version|\bfw-?version",
+            r"firmware|software|\bfw\b|\bsw\b",
+        ),
+        ("Luftfeuchte", r"luftfeuchte|feuchtigkeit|humidity", r"feuchte|feuchtigkeit|humidity"),
+    )
+)
+
+
+def absent_quantities(question: str, texts: list[str]) -> list[str]:
+    """Return the quantities ``question`` asks for that none of ``texts`` prints in any word.
+
+    ``texts``: the folded texts of the named device's documents (empty: names none). "Kostal
+    Plenticore over Modbus TCP: which register gives the fan speed?" — the register map
+    never prints a speed, a fan speed or rpm.
+    """
+    if not texts:
+        return []
+    folded = fold(question)
+    return [
+        label
+        for label, asked, printed in QUANTITIES
+        if asked.search(folded) and not any(printed.search(t) for t in texts)
+    ]

@@ -13,7 +13,12 @@ from dataclasses import dataclass, replace
 from nikdesk.agent.ask import set_device_names, set_term_weights
 from nikdesk.agent.codes import lists_code
 from nikdesk.agent.compose import device_label
-from nikdesk.agent.coverage import absent_units, asks_installation, is_protocol_document
+from nikdesk.agent.coverage import (
+    absent_quantities,
+    absent_units,
+    asks_installation,
+    is_protocol_document,
+)
 from nikdesk.agent.guards import (
     AnswerType,
     asked_types,
@@ -267,14 +272,18 @@ class EvidencePolicy:
 
         "Kann die SmartEVSE per OCPP …?" (an abbreviation), "Fehler 03" for a device whose
         manuals list no code 03, "PV-Ertrag in kWh" from a register map that never prints
-        kWh: whatever the search found, those pages do not say. None: nothing of the kind.
+        kWh, a fan speed from one that never prints a speed: whatever the search found,
+        those pages do not say. None: nothing of the kind.
         """
         if found := self.absent_abbreviations(question, named):
             return "abbreviation not in the named manuals", ", ".join(found)
         if found := self.absent_codes(question, named):
             return "code not in the named manuals", ", ".join(f"Code {c.upper()}" for c in found)
-        if found := absent_units(question, [self.folded[d][1] for d in named]):
+        texts = [self.folded[d][1] for d in named]
+        if found := absent_units(question, texts):
             return "unit not in the named manuals", ", ".join(f"Werte in {u}" for u in found)
+        if found := absent_quantities(question, texts):
+            return "quantity not in the named manuals", ", ".join(found)
         return None
 
     def absent_abbreviations(self, question: str, named: set[str]) -> list[str]:

@@ -271,6 +271,22 @@ def test_a_value_in_a_unit_the_named_manual_never_prints_is_not_answered(agent: 
     assert "40083" in key_lines(soc.answer)
 
 
+def test_a_quantity_the_named_manual_never_prints_is_not_answered(agent: Agent) -> None:
+    # Kostal's register map prints temperatures of its boards, no fan and no speed; the
+    # AlphaESS map a system time, no operating hours
+    for question in [
+        "Kostal Plenticore per Modbus TCP: welches Register liefert die Lüfterdrehzahl?",
+        "AlphaESS SMILE per Modbus: in welchem Register stehen die Betriebsstunden des WR?",
+    ]:
+        result = collect(agent.run(question))
+        assert result.outcome == "not_found", question
+    # a quantity it prints in its own words ("Worktime") answers as before
+    work = answered(
+        agent, "Kostal Plenticore per Modbus TCP: welches Register liefert die Betriebszeit?"
+    )
+    assert work.sources[0].file.startswith("Kostal")
+
+
 def test_an_operating_temperature_needs_a_page_printing_degrees(agent: Agent) -> None:
     # the EK893 mounting guide says where to mount the receiver, never at what temperature
     result = collect(

@@ -11,7 +11,12 @@ from dataclasses import replace
 import pytest
 
 from nikdesk.agent.ask import ask_of, set_device_names
-from nikdesk.agent.coverage import absent_units, asks_installation, is_protocol_document
+from nikdesk.agent.coverage import (
+    absent_quantities,
+    absent_units,
+    asks_installation,
+    is_protocol_document,
+)
 from nikdesk.agent.lines import is_register_row, line_score, pieces_of, restates
 from nikdesk.agent.quote import answers_part, key_excerpt, key_line, left_open, quote
 from nikdesk.retrieval.filler import is_filler, is_filler_passage
@@ -185,6 +190,35 @@ def test_a_unit_asked_for_must_be_printed_by_the_named_manual() -> None:
     assert absent_units("Welche Spannung in Volt?", ["eingang 230 vac"]) == []
     nibe = "absicherung \na \n16 \n25"  # the unit in a cell of its own
     assert absent_units("Mit wie viel Ampere wird sie abgesichert?", [nibe]) == []
+
+
+def test_a_quantity_asked_for_must_be_printed_by_the_named_manual() -> None:
+    register_map = "0x62 | controller pcb temperature | °c \n0x142 | daily yield | wh"
+    assert absent_quantities("Which register gives the fan speed?", [register_map]) == [
+        "Drehzahl"
+    ]
+    assert absent_quantities("Gibt es ein Register mit der Lüfterdrehzahl?", [register_map]) == [
+        "Drehzahl"
+    ]
+    assert absent_quantities("Wo steht der PV-Ertrag von gestern?", [register_map]) == ["Vortag"]
+    assert absent_quantities("Which register holds the operating hours?", [register_map]) == [
+        "Betriebsstunden"
+    ]
+    # printed in the manual's own words: "working hours", "On-gridRunTime", "SOH", "cycle"
+    assert absent_quantities(
+        "Wo lese ich die Betriebsstunden aus?", ["f04a | accumulated working hours of inverter"]
+    ) == []
+    assert absent_quantities("on-grid run time?", ["0x0088 | on-gridruntime | 0.1h"]) == []
+    assert absent_quantities("Which register gives the SOH?", ["0x00bf | bms_usersoh"]) == []
+    # a battery's "Restlaufzeit" is its time to go, not the device's operating hours
+    assert absent_quantities("Wie heißt die ID für die Restlaufzeit?", [register_map]) == []
+    e3dc = "40067 | pv-leistung in watt | 2 | int32 | r 40083 | batterie-soc in prozent"
+    assert absent_quantities("In welchem Register steht die Batterietemperatur?", [e3dc]) == [
+        "Temperatur"
+    ]
+    # no device named, or a quantity outside the table
+    assert absent_quantities("Which register gives the fan speed?", []) == []
+    assert absent_quantities("Which register gives the daily yield?", [register_map]) == []
 
 
 def test_document_types_and_installation_questions() -> None:
