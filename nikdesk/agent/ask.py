@@ -174,6 +174,19 @@ def ask_of(question: str) -> Ask:
     )
 
 
+def asked_phrase(question: str) -> str:
+    """Return what a register question asks for, folded ("die batterietemperatur"); else all.
+
+    "E3/DC in der kalten Garage: welches Register zeigt den SOC?" asks for the SOC, not the
+    temperature its setting mentions.
+    """
+    folded = fold(question)
+    for pattern in _FOCUS:
+        if found := pattern.search(folded):
+            return found.group("asked")
+    return folded
+
+
 def _focus(folded: str) -> frozenset[str]:
     """Return the folded words of what a register question asks for (see _FOCUS)."""
     for pattern in _FOCUS:

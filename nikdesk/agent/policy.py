@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from nikdesk.agent.ask import set_device_names, set_term_weights
+from nikdesk.agent.ask import asked_phrase, set_device_names, set_term_weights
 from nikdesk.agent.codes import lists_code
 from nikdesk.agent.compose import device_label
 from nikdesk.agent.coverage import (
@@ -282,7 +282,13 @@ class EvidencePolicy:
         texts = [self.folded[d][1] for d in named]
         if found := absent_units(question, texts):
             return "unit not in the named manuals", ", ".join(f"Werte in {u}" for u in found)
-        if found := absent_quantities(question, texts):
+        # a register map or API lists the quantities it reports; other manuals name
+        # quantities in passing, and a question may mention one while asking another
+        registers = any(k.interface_documents for k in asked_types(question))
+        interface = bool(named) and all(self.protocol[d] for d in named)
+        if (registers or interface) and (
+            found := absent_quantities(asked_phrase(question), texts)
+        ):
             return "quantity not in the named manuals", ", ".join(found)
         return None
 

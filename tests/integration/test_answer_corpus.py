@@ -280,6 +280,13 @@ def test_a_quantity_the_named_manual_never_prints_is_not_answered(agent: Agent) 
     ]:
         result = collect(agent.run(question))
         assert result.outcome == "not_found", question
+    # a quantity the question mentions but does not ask for counts for nothing
+    soc = answered(
+        agent,
+        "E3/DC S10 steht in der kalten Garage, Temperatur um 0 Grad: welches Register liefert "
+        "den Batterie-SOC?",
+    )
+    assert "40083" in key_lines(soc.answer)
     # a quantity it prints in its own words ("Worktime") answers as before
     work = answered(
         agent, "Kostal Plenticore per Modbus TCP: welches Register liefert die Betriebszeit?"
@@ -289,12 +296,11 @@ def test_a_quantity_the_named_manual_never_prints_is_not_answered(agent: Agent) 
 
 def test_an_operating_temperature_needs_a_page_printing_degrees(agent: Agent) -> None:
     # the EK893 mounting guide says where to mount the receiver, never at what temperature
-    # (it prints no temperature at all: "keine Angabe zu „Temperatur“")
     result = collect(
         agent.run("Netze BW EK893: welche Umgebungstemperatur verträgt der Empfänger im Betrieb?")
     )
     assert result.outcome == "not_found"
-    assert "„Temperatur“" in result.answer
+    assert "Betriebstemperaturbereich" in result.answer
     # the Home Manager's data page prints it (and its "IP2X" is an IP code)
     found = answered(agent, "Sunny Home Manager 2.0: in welchem Temperaturbereich darf er laufen?")
     assert "-25 °C bis +40 °C" in key_lines(found.answer)
