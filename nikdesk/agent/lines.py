@@ -30,8 +30,8 @@ _NUMBER = re.compile(r"\d")
 _REGISTER_KEY = re.compile(r"^[\w.-]{1,16}( ?[-~/] ?[\w.-]{1,16}| [0-9A-Fa-f]{3,6}H?)?$")
 _ADDRESS = re.compile(r"^(0x)?[0-9A-Fa-f]{2,5}H?$")
 _DATE = re.compile(
-    r"^\d{4}-\d{2}-\d{2}$|^\d{1,2}\.\d{1,2}\.\d{2,4}$|^\d{1,2}\.? ?(jan|feb|mar|apr|may|mai|jun|jul"
-    r"|aug|sep|oct|okt|nov|dec|dez)[a-z]*\.? \d{4}$",
+    r"^\d{4}-\d{1,2}-\d{1,2}$|^\d{1,2}\.\d{1,2}\.\d{2,4}$"
+    r"|^\d{1,2}\.? ?(jan|feb|mar|apr|may|mai|jun|jul|aug|sep|oct|okt|nov|dec|dez)[a-z]*\.? \d{4}$",
     re.IGNORECASE,
 )
 _REGISTER_CELL = re.compile(r"\s*0x[0-9A-Fa-f]{2,4}\b")

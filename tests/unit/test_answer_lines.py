@@ -84,6 +84,7 @@ def test_the_row_with_the_asked_unit_is_the_key() -> None:
         ("Line Impedance | 901D | The resistance of the connected wires. | milliohm", True),
         ("3.21 | 1 April 2016 | Mention Asynchronous HEX-messages.", False),
         ("2022-01-13 | tangyan chong | Add Read Input Registers 0x011F", False),
+        ("2021-9-3 | wangjia nxing | Add safety types", False),
         ("Anzahl der Bytes (2*N) | Länge der wiedergegebenen Daten", False),
         ("From firmware version 030 on it is possible to use a separate MQTT server.", False),
     ],
