@@ -181,20 +181,24 @@ def asked_phrase(question: str) -> str:
     temperature its setting mentions.
     """
     folded = fold(question)
+    return _asked(folded) or folded
+
+
+def _asked(folded: str) -> str | None:
+    # the phrase after the register or the verb reading it (see _FOCUS); None: no such phrase
     for pattern in _FOCUS:
         if found := pattern.search(folded):
             return found.group("asked")
-    return folded
+    return None
 
 
 def _focus(folded: str) -> frozenset[str]:
     """Return the folded words of what a register question asks for (see _FOCUS)."""
-    for pattern in _FOCUS:
-        if found := pattern.search(folded):
-            # "den Akkustand in Prozent", not "per Modbus" or "Register"
-            words = raw_tokens(found.group("asked"))
-            return frozenset(w for w in words if not _INTERFACE.search(w))
-    return frozenset()
+    asked = _asked(folded)
+    if asked is None:
+        return frozenset()
+    # "den Akkustand in Prozent", not "per Modbus" or "Register"
+    return frozenset(w for w in raw_tokens(asked) if not _INTERFACE.search(w))
 
 
 def _concepts(

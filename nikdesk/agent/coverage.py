@@ -61,7 +61,10 @@ def asks_installation(question: str) -> bool:
 # a unit the question wants the value in ("in welchem Register steht der PV-Ertrag in kWh",
 # "fan speed in rpm"), and how a manual prints a value of it. A manual that never prints
 # the unit states no such value, whatever its pages about neighbouring values say.
-UNITS: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = tuple(
+# (label, what a question asks, what a manual prints)
+Table = tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...]
+
+UNITS: Table = tuple(
     (
         label,
         re.compile(rf"\b(?:in|wie ?viele?|how many|how much)\s+(?:{asked})(?![\w/-])"),
@@ -98,14 +101,7 @@ def absent_units(question: str, texts: list[str]) -> list[str]:
     no unit is absent). "E3/DC Simple Mode: in welchem Register steht die nutzbare
     Batteriekapazität in kWh?" — the register map prints watts and percent, never kWh.
     """
-    if not texts:
-        return []
-    folded = fold(question)
-    return [
-        label
-        for label, asked, printed in UNITS
-        if asked.search(folded) and not any(printed.search(t) for t in texts)
-    ]
+    return _absent(UNITS, question, texts)
 
 
 # a quantity the question asks the device for ("gibt's ein Register mit der Lüfterdrehzahl?",
@@ -113,7 +109,7 @@ def absent_units(question: str, texts: list[str]) -> list[str]:
 # A manual that never prints the quantity, in any of its words, reports no such value, however
 # close its rows about neighbouring quantities ("Inverter Grid Frequency" under "Lüfterdrehzahl").
 # Printed forms are wide on purpose: a manual printing "speed" anywhere may report a fan speed.
-QUANTITIES: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = tuple(
+QUANTITIES: Table = tuple(
     (label, re.compile(asked), re.compile(printed))
     for label, asked, printed in (
         (
@@ -181,11 +177,16 @@ def absent_quantities(question: str, texts: list[str]) -> list[str]:
     Plenticore over Modbus TCP: which register gives the fan speed?" — the register map
     never prints a speed, a fan speed or rpm.
     """
+    return _absent(QUANTITIES, question, texts)
+
+
+def _absent(table: Table, question: str, texts: list[str]) -> list[str]:
+    # the labels of the table's entries the question asks for and no text prints
     if not texts:
         return []
     folded = fold(question)
     return [
         label
-        for label, asked, printed in QUANTITIES
+        for label, asked, printed in table
         if asked.search(folded) and not any(printed.search(t) for t in texts)
     ]
