@@ -17,6 +17,11 @@ from nikdesk.retrieval.hybrid import ERROR_WORDS, error_codes
 _NUMBERED = re.compile(r"\b(bits?|status)\s*[-:#=]?\s*(\d+)\b", re.IGNORECASE)
 
 
+# the letters an error list may put before a number ("E03", "F64", "ERR 33", "A1", "W12");
+# another letter makes it another list's number ("H14", a history field, is no "ERR 14")
+_PREFIX = r"(?:err?|ec|al|[efaw])?"
+
+
 def _forms(code: str) -> set[str]:
     # a number with and without its leading zeros ("03", "3")
     return {code, code.lstrip("0") or "0"} if code.isdigit() else {code}
@@ -42,8 +47,8 @@ def lists_code(text: str, code: str) -> bool:
     """
     alts = "|".join(re.escape(f) for f in sorted(_forms(code)))
     listed = re.compile(
-        rf"(?m)^\s*(?:[a-z]{{0,3}}0*)?(?:{alts})(?![0-9a-z.,])"
-        rf"|(?:^|\| )(?:[a-z]{{0,3}}0*)?(?:{alts}) ?(?:\||$)"
+        rf"(?m)^\s*(?:{_PREFIX}0*)?(?:{alts})(?![0-9a-z.,])"
+        rf"|(?:^|\| )(?:{_PREFIX}0*)?(?:{alts}) ?(?:\||$)"
         rf"|(?<![0-9a-z.,])(?:{alts}) ?[:=] ?[a-z]"
         rf"|\b(?:{ERROR_WORDS})\s*[:#=]?\s*0*(?:{alts})\b"
     )

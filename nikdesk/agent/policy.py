@@ -88,7 +88,8 @@ MAX_OPTIONS = 4
 # an abbreviation the question asks about ("OCPP", "MQTT", "KNX"): all capitals, no digits
 # (a model number such as "US3000C" or "PI30" is the router's business)
 _ABBREVIATION = re.compile(r"(?<![\w-])[A-Z]{3,5}(?![\w-])")
-_CAPITALS = re.compile(r"(?<![A-Za-z0-9])[A-Z]{3,5}(?![A-Za-z0-9])")  # as a manual prints one
+# as a manual prints one: alone, or ending a field name ("BMS_UserSOH", "BatSOC")
+_CAPITALS = re.compile(r"(?<![A-Z0-9])[A-Z]{3,5}(?![A-Za-z0-9])")
 # everyday abbreviations that ask for nothing ("im EFH", "BZW")
 _EVERYDAY = frozenset({"efh", "mfh", "zfh", "bzw", "usw", "ggf", "evtl", "inkl", "max", "min"})
 SHOUTING = 0.3  # a question with this share of words in capitals shouts: no word is an abbreviation
@@ -321,6 +322,8 @@ class EvidencePolicy:
                 # "CAN", "AND": a word too; only the capitals as printed name the abbreviation
                 if not any(word in self.capitals.get(d, ()) for d in named):
                     absent.append(word)
+                continue
+            if any(word in self.capitals.get(d, ()) for d in named):
                 continue
             forms = [short, *(fold(p) for p in glossary.get(short, ()))]
             if not any(re.search(rf"(?<![a-z0-9]){re.escape(f)}", t) for f in forms for t in texts):
