@@ -68,7 +68,7 @@ _FOCUS = (
     re.compile(
         r"\b(register\w*|modbus|holding|input|api|sunspec|befehl|command)\b[^?.]{0,40}?"
         r"\b(steht|stehen|liegt|finde ich|lese ich|les ich|krieg ich|bekomme ich|hol ich"
-        r"|hole ich|liefert|liefern|zeigt|enthaelt|gives?|holds?|returns?"
+        r"|hole ich|liefert|liefern|zeigt|enthaelt|hat|haben|gives?|holds?|returns?|has|have"
         rf"|contains?|shows?|reports?|tells?)\b {_PHRASE}"
     ),
 )
@@ -96,6 +96,9 @@ class Ask:
     negated: bool = False  # the question says "nicht", "kein", "not" …
     writes: bool = False  # the question sets a value over a data interface
     reads: bool = False  # ... or only reads one
+    # a register question's asked words in all their forms ("Batterie-SOC": batteri, battery,
+    # soc): a register row named in these words alone names what is asked
+    asked: frozenset[str] = frozenset()
 
 
 _DEVICE_NAMES: frozenset[str] = frozenset()
@@ -153,9 +156,10 @@ def ask_of(question: str) -> Ask:
     colours |= {c for c in _COLOURS.values() if re.search(rf"\b{c}\b", folded)}
     names = _DEVICE_NAMES
     wanted = set(terms(question, drop_stopwords=True)) | set(expand(question))
+    focus = _focus(folded) if interface else frozenset()
     return Ask(
         terms=frozenset(wanted - names),
-        concepts=_concepts(question, names, _focus(folded) if interface else frozenset()),
+        concepts=_concepts(question, names, focus),
         names=frozenset(wanted & names),
         words=frozenset(t for t in raw if t.isalpha() and len(t) >= 5 and t not in names),
         codes=one_spelling(
@@ -171,7 +175,17 @@ def ask_of(question: str) -> Ask:
         negated=bool(NEGATION.search(folded)),
         writes=writes,
         reads=interface and not writes and bool(_READS.search(folded)),
+        asked=_asked_forms(question, focus) - names,
     )
+
+
+def _asked_forms(question: str, focus: frozenset[str]) -> frozenset[str]:
+    # the forms (stems, English glossary terms) of the question's words that are asked for
+    found: set[str] = set()
+    for word in _WORD_SPLIT.split(question):
+        if word and set(raw_tokens(word)) & focus:
+            found |= set(terms(word, drop_stopwords=True)) | set(expand(word))
+    return frozenset(found)
 
 
 def asked_phrase(question: str) -> str:

@@ -16,7 +16,7 @@ import re
 from nikdesk.agent.ask import NEGATION, Ask, ask_of
 from nikdesk.agent.guards import AnswerType, holds_value
 from nikdesk.agent.spelling import hex_spelling, line_terms, shares_part, with_hex
-from nikdesk.core.text import fold, raw_tokens, terms
+from nikdesk.core.text import STOPWORDS, fold, raw_tokens, terms
 
 LONG_LINE = 220  # a text line longer than this is cut into sentences / "Name: value" pieces
 _SENTENCE = re.compile(r"(?<=[.!?;])\s+(?=[A-ZÄÖÜ0-9\"„(])")
@@ -42,6 +42,7 @@ _STATES = re.compile(r"blink|flash|leucht|lit\b|\bon\b|\baus\b|\boff\b|dauer|ste
 # the access cell of a register row: read only, or writable ("W" alone is also the watt)
 _READ_ONLY = frozenset({"r", "ro", "read", "read only", "read-only", "input register"})
 _WRITABLE = frozenset({"r/w", "rw", "w/r", "wo", "write", "read/write", "holding register"})
+NAME_CELL = 1.5  # a register row named in the asked words alone (see names_asked)
 READ_ONLY_SHARE = 0.6  # a read-only row's score when the question writes (a write-only
 # row's when it reads)
 
@@ -104,6 +105,8 @@ def line_score(line: str, ask: Ask) -> float:
         score += 3.0  # the row that defines the code, not the one saying "see E050"
     score += sum(4.0 for q in ask.quoted if q in folded)
     score += sum(0.8 for p in ask.pairs if p in folded)
+    if ask.asked and names_asked(line, ask.asked):
+        score += NAME_CELL
     if ask.kinds and _states(ask.kinds, line):
         score += 2.5
     elif ask.quantity and _NUMBER.search(line) and not codes:
@@ -135,6 +138,29 @@ def is_register_row(line: str) -> bool:
         return False  # a change log's row ("3.21 | 1 April 2016 | Added …")
     # EPEver prints the name first: "Line Impedance | 901D | The resistance of …"
     return bool(_REGISTER_KEY.match(cells[0]) or _ADDRESS.match(cells[1]))
+
+
+def names_asked(line: str, asked: frozenset[str]) -> bool:
+    """Tell whether ``line`` is a register row whose name is made of ``asked`` words alone.
+
+    "Battery SOC | 311A | The percentage of battery's remaining capacity" names the
+    "Batterie-SOC" asked for; "Management modes of battery charging | 9070 | … SOC : 1"
+    only mentions it.
+    """
+    if not is_register_row(line):
+        return False
+    # the name: the first of the first three cells that is no address ("0x144 | 324 |
+    # Yearly yield", "586 | battery temperature", "Battery SOC | 311A")
+    name = next(
+        (c for c in line.split(" | ")[:3] if _LETTERS.search(c) and not _ADDRESS.match(c.strip())),
+        "",
+    )
+    words = [w for w in _WORDS.findall(fold(name)) if w not in STOPWORDS]
+    return bool(words) and all(asked & set(terms(w)) for w in words)
+
+
+_LETTERS = re.compile(r"[A-Za-zÄÖÜäöü]{2}")
+_WORDS = re.compile(r"[a-z]{2,}")
 
 
 def _access(line: str) -> str | None:
