@@ -287,9 +287,7 @@ class EvidencePolicy:
         # quantities in passing, and a question may mention one while asking another
         registers = any(k.interface_documents for k in asked_types(question))
         interface = bool(named) and all(self.protocol[d] for d in named)
-        if (registers or interface) and (
-            found := absent_quantities(asked_phrase(question), texts)
-        ):
+        if found := absent_quantities(asked_phrase(question), texts):
             return "quantity not in the named manuals", ", ".join(found)
         return None
 

@@ -19,6 +19,11 @@ _TOKEN = re.compile(r"[0-9a-z]+(?:[-_./:][0-9a-z]+)*")
 _SPLIT = re.compile(r"[-_./:]")
 _DECIMAL = re.compile(r"^\d+\.\d+$")
 _RUNS = re.compile(r"[a-z]+|[0-9]+")
+# a name of 5+ letters with a lower-to-upper change inside ("UserSOH", "BatSOC"), not "kWh" or
+# "SoC"; the abbreviations in it: "SOH", "SOC" (its words, "Grid" of "GridFreqRecoverTime",
+# would make every camel-case table match "grid": measured, blind24 lost 3 correct pages)
+_CAMEL = re.compile(r"(?<![A-Za-z])(?=[A-Za-z]*[a-z][A-Z])[A-Za-z]{5,}")
+_CAPS = re.compile(r"[A-Z]{2,5}(?![a-z])")
 
 _STOPWORDS_DE = """
 aber alle allem allen aller alles als also am an ander andere anderem anderen anderer anderes
@@ -56,7 +61,11 @@ def fold(text: str) -> str:
 
 
 def raw_tokens(text: str) -> list[str]:
-    """Split folded text into tokens; compound codes also yield their joined and split forms."""
+    """Split folded text into tokens; compound codes also yield their joined and split forms.
+
+    A field name in camel case also yields its abbreviations: "BMS_UserSOH" is also "soh", so
+    a question asking for the SOH meets its row.
+    """
     out: list[str] = []
     for token in _TOKEN.findall(fold(text)):
         if _DECIMAL.match(token):
@@ -70,6 +79,7 @@ def raw_tokens(text: str) -> list[str]:
             # "VDE4105" meets "VDE-AR-N 4105", "S1256" meets "1256"; hex stays whole
             if not part.startswith("0x") and not part.isalpha() and not part.isdigit():
                 out.extend(run for run in _RUNS.findall(part) if len(run) >= 2)
+    out.extend(fold(short) for name in _CAMEL.findall(text) for short in _CAPS.findall(name))
     return out
 
 
