@@ -654,3 +654,33 @@ def test_an_abbreviation_the_manual_says_in_other_words_is_answered(agent: Agent
         " die laut NIBE am besten auf?",
     )
     assert result.sources[0].file == "NIBE_S-Serie_Tarifschaltung_Installationshilfe_DE.pdf"
+
+
+def test_an_abbreviation_ending_a_field_name_is_printed(agent: Agent) -> None:
+    # SolaX names the register "BMS_UserSOH": the SOH is printed, and its row is found
+    soh = answered(
+        agent,
+        "SolaX X1/X3 Hybrid G4 per Modbus: in welchem Input-Register steht der SOH vom "
+        "Batterie-BMS?",
+    )
+    assert "BMS\\_UserSOH" in key_lines(soh.answer) or "BMS_UserSOH" in key_lines(soh.answer)
+    assert any(s.page == 24 for s in soh.sources if s.file.startswith("SolaX_Hybrid"))
+    # the row named "Battery SOC" answers "der Batterie-SOC", not one mentioning both words
+    epever = answered(
+        agent, "EPEver Tracer Laderegler per Modbus: welche Registeradresse hat der Batterie-SOC?"
+    )
+    assert "311A" in key_lines(epever.answer)
+
+
+def test_a_code_of_another_list_is_no_error_code(agent: Agent) -> None:
+    # VE.Direct lists ERR 2, 17 … 119 and a history field "H14", no ERR 14
+    result = collect(agent.run("SmartSolar MPPT meldet über VE.Direct ERR 14 – was heißt das?"))
+    assert result.outcome == "not_found"
+    assert "Code 14" in result.answer
+
+
+def test_a_quantity_a_data_sheet_never_prints_is_not_answered(agent: Agent) -> None:
+    # the Datamanager's technical data give temperatures, no humidity
+    result = collect(agent.run("Fronius Datamanager card: what's the max permissible humidity?"))
+    assert result.outcome == "not_found"
+    assert "Luftfeuchte" in result.answer

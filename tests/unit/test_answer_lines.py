@@ -17,6 +17,7 @@ from nikdesk.agent.coverage import (
     asks_installation,
     is_protocol_document,
 )
+from nikdesk.agent.codes import lists_code
 from nikdesk.agent.lines import is_register_row, line_score, pieces_of, restates
 from nikdesk.agent.quote import answers_part, key_excerpt, key_line, left_open, quote
 from nikdesk.retrieval.filler import is_filler, is_filler_passage
@@ -640,3 +641,25 @@ def test_what_a_register_question_asks_for_outweighs_the_setup_it_describes() ->
     )
     assert key_line(GROWATT_BATTERY_ROWS, question).startswith("3221 | BMS_CycleCnt")
 
+
+
+EPEVER_ROWS = (
+    "Management modes of battery charging and discharging | 9070 | Management modes of battery"
+    " charge and discharge, voltage compensation : 0 and SOC : 1.\n"
+    "Battery SOC | 311A | The percentage of battery's remaining capacity | 100"
+)
+
+
+def test_a_register_row_named_in_the_asked_words_outweighs_one_mentioning_them() -> None:
+    # the "Laderegler" of the setup is "charge" in the management row; the row named
+    # "Battery SOC" is what "der Batterie-SOC" asks for
+    question = "EPEver Tracer Laderegler per Modbus: welche Registeradresse hat der Batterie-SOC?"
+    assert key_line(EPEVER_ROWS, question).startswith("Battery SOC | 311A")
+
+
+def test_an_error_code_is_listed_only_under_an_error_letter() -> None:
+    # VE.Direct's history field "H14" is no "ERR 14"; "E14", "ERR 14" and a bare "14 |" are
+    assert not lists_code("h14 | number of high auxiliary voltage alarms | •", "14")
+    assert lists_code("err 14 | battery voltage too low", "14")
+    assert lists_code("e14 | battery voltage too low", "14")
+    assert lists_code("14 | battery voltage too low", "14")

@@ -29,3 +29,12 @@ def test_codes_match_with_and_without_separator() -> None:
 def test_stopwords_dropped_only_when_asked() -> None:
     assert "und" in terms("Fehler und Warnung")
     assert "und" not in terms("Fehler und Warnung", drop_stopwords=True)
+
+
+def test_a_camel_case_field_name_yields_its_abbreviations() -> None:
+    # SolaX prints "BMS_UserSOH"; a technician asks for "den SOH"
+    assert "soh" in raw_tokens("0x00BF | BMS_UserSOH | R | 1%")
+    assert {"bat", "soc"} & set(raw_tokens("BatSOC")) == {"soc"}
+    # its words stay whole: "GridFreqRecoverTime" is no "grid" row; short units stay units
+    assert "grid" not in raw_tokens("058E | GridFreqRecoverTime | 0.02S")
+    assert raw_tokens("kWh SoC") == ["kwh", "soc"]
