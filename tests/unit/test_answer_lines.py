@@ -11,13 +11,13 @@ from dataclasses import replace
 import pytest
 
 from nikdesk.agent.ask import ask_of, set_device_names
+from nikdesk.agent.codes import lists_code
 from nikdesk.agent.coverage import (
     absent_quantities,
     absent_units,
     asks_installation,
     is_protocol_document,
 )
-from nikdesk.agent.codes import lists_code
 from nikdesk.agent.lines import is_register_row, line_score, pieces_of, restates
 from nikdesk.agent.quote import answers_part, key_excerpt, key_line, left_open, quote
 from nikdesk.retrieval.filler import is_filler, is_filler_passage
@@ -196,9 +196,7 @@ def test_a_unit_asked_for_must_be_printed_by_the_named_manual() -> None:
 
 def test_a_quantity_asked_for_must_be_printed_by_the_named_manual() -> None:
     register_map = "0x62 | controller pcb temperature | °c \n0x142 | daily yield | wh"
-    assert absent_quantities("Which register gives the fan speed?", [register_map]) == [
-        "Drehzahl"
-    ]
+    assert absent_quantities("Which register gives the fan speed?", [register_map]) == ["Drehzahl"]
     assert absent_quantities("Gibt es ein Register mit der Lüfterdrehzahl?", [register_map]) == [
         "Drehzahl"
     ]
@@ -207,9 +205,12 @@ def test_a_quantity_asked_for_must_be_printed_by_the_named_manual() -> None:
         "Betriebsstunden"
     ]
     # printed in the manual's own words: "working hours", "On-gridRunTime", "SOH", "cycle"
-    assert absent_quantities(
-        "Wo lese ich die Betriebsstunden aus?", ["f04a | accumulated working hours of inverter"]
-    ) == []
+    assert (
+        absent_quantities(
+            "Wo lese ich die Betriebsstunden aus?", ["f04a | accumulated working hours of inverter"]
+        )
+        == []
+    )
     assert absent_quantities("on-grid run time?", ["0x0088 | on-gridruntime | 0.1h"]) == []
     assert absent_quantities("Which register gives the SOH?", ["0x00bf | bms_usersoh"]) == []
     # a battery's "Restlaufzeit" is its time to go, not the device's operating hours
@@ -640,7 +641,6 @@ def test_what_a_register_question_asks_for_outweighs_the_setup_it_describes() ->
         " die das BMS meldet?"
     )
     assert key_line(GROWATT_BATTERY_ROWS, question).startswith("3221 | BMS_CycleCnt")
-
 
 
 EPEVER_ROWS = (
