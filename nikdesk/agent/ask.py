@@ -71,6 +71,11 @@ _FOCUS = (
         r"|hole ich|liefert|liefern|zeigt|enthaelt|hat|haben|gives?|holds?|returns?|has|have"
         rf"|contains?|shows?|reports?|tells?)\b {_PHRASE}"
     ),
+    # the verb before the interface: "wo les ich per Modbus den SOH aus"
+    re.compile(
+        r"\b(les|lese|krieg|bekomme|hol|hole|finde) ich (per|ueber|via|im|in|aus|vom|von)"
+        rf" (modbus|api|sunspec|rs485|register\w*)( \w+)? {_PHRASE}"
+    ),
 )
 # (eleventh session, 1.5 and 2.0 swept: blind18+19 facts 0.775 -> 0.789, key-line facts
 # 0.719 -> 0.728, correct page +1; the 867 correct page -2, facts unchanged; held out 690 +1)
@@ -177,6 +182,18 @@ def ask_of(question: str) -> Ask:
         reads=interface and not writes and bool(_READS.search(folded)),
         asked=_asked_forms(question, focus) - names,
     )
+
+
+def _kinds(question: str, folded: str) -> tuple[AnswerType, ...]:
+    # the kinds of value asked for; of a register question (``folded``: its folded text),
+    # the register kind and the asked phrase's: "SolaX mit Triple-Power-Akku: wo les ich den
+    # SOH aus?" asks for no power, whatever the battery is called
+    kinds = asked_types(question, strict_only=False)
+    phrase = _asked(folded) if folded else None
+    if phrase is None:
+        return tuple(kinds)
+    wanted = asked_types(phrase, strict_only=False)
+    return tuple(k for k in kinds if k.interface_documents or k in wanted)
 
 
 def _asked_forms(question: str, focus: frozenset[str]) -> frozenset[str]:
