@@ -184,18 +184,6 @@ def ask_of(question: str) -> Ask:
     )
 
 
-def _kinds(question: str, folded: str) -> tuple[AnswerType, ...]:
-    # the kinds of value asked for; of a register question (``folded``: its folded text),
-    # the register kind and the asked phrase's: "SolaX mit Triple-Power-Akku: wo les ich den
-    # SOH aus?" asks for no power, whatever the battery is called
-    kinds = asked_types(question, strict_only=False)
-    phrase = _asked(folded) if folded else None
-    if phrase is None:
-        return tuple(kinds)
-    wanted = asked_types(phrase, strict_only=False)
-    return tuple(k for k in kinds if k.interface_documents or k in wanted)
-
-
 def _asked_forms(question: str, focus: frozenset[str]) -> frozenset[str]:
     # the forms (stems, English glossary terms) of the question's words that are asked for
     found: set[str] = set()
