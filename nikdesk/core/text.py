@@ -46,6 +46,16 @@ we were what when where which while who why will with would you your do does did
 STOPWORDS = frozenset(_STOPWORDS_DE + _STOPWORDS_EN)
 
 
+_ONLY_DE = frozenset(_STOPWORDS_DE) - frozenset(_STOPWORDS_EN)
+_ONLY_EN = frozenset(_STOPWORDS_EN) - frozenset(_STOPWORDS_DE)
+
+
+def is_english(text: str) -> bool:
+    """Tell whether ``text`` reads as English: more English than German function words."""
+    words = re.findall(r"[a-z]+", fold(text))
+    return sum(w in _ONLY_EN for w in words) > sum(w in _ONLY_DE for w in words)
+
+
 @lru_cache(maxsize=1)
 def _stemmers() -> tuple[Stemmer.Stemmer, Stemmer.Stemmer]:
     return Stemmer.Stemmer("english"), Stemmer.Stemmer("german")

@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from nikdesk.core.errors import IndexMismatch
-from nikdesk.core.text import fold, raw_tokens
+from nikdesk.core.text import fold, is_english, raw_tokens
 from nikdesk.retrieval.bundle import IndexManifest, open_sqlite_readonly, read_manifest
 from nikdesk.retrieval.dense import DenseIndex
 from nikdesk.retrieval.embedders import Embedder
@@ -564,15 +564,24 @@ def _topic_words(query: str) -> list[str]:
 
     Not a sentence's first word (capitalised anyway), not a word in capitals ("CEE",
     "SOC": an abbreviation the manuals may spell out), not a word with a digit (a code).
+    Where capitals mark no nouns — English ("how do I descale my espresso machine"), German
+    typed all in lower case ("wie flick ich nen platten fahradreifen") — every word but a
+    stopword and those, each weighed by its rarity like a noun. ("Es riecht verbrannt" is
+    German with no noun: no topic word.)
     """
     words: list[str] = []
+    plain: list[str] = []
     initial = True
     for raw in query.split():
         word = _WORD_EDGE.sub("", raw)
         noun = word[:1].isupper() and not word.isupper()
-        if word and not initial and noun and not any(c.isdigit() for c in word):
-            words.append(word)
+        if word and not word.isupper() and not any(c.isdigit() for c in word):
+            plain.append(word)
+            if not initial and noun:
+                words.append(word)
         initial = raw.endswith((".", "!", "?", ":")) or (initial and not word)
+    if is_english(query) or query == query.lower():
+        return [w for w in plain if len(w) >= 3]
     return words
 
 
