@@ -320,12 +320,11 @@ class EvidencePolicy:
                 or is_generic(short)  # "RTU", "TCP", "API": the protocol, not a feature
             ):
                 continue
+            if any(word in self.capitals.get(d, ()) for d in named):
+                continue  # printed in capitals, alone or ending a field name ("BMS_UserSOH")
             if short in STOPWORDS:
                 # "CAN", "AND": a word too; only the capitals as printed name the abbreviation
-                if not any(word in self.capitals.get(d, ()) for d in named):
-                    absent.append(word)
-                continue
-            if any(word in self.capitals.get(d, ()) for d in named):
+                absent.append(word)
                 continue
             forms = [short, *(fold(p) for p in glossary.get(short, ()))]
             if not any(re.search(rf"(?<![a-z0-9]){re.escape(f)}", t) for f in forms for t in texts):
