@@ -82,6 +82,10 @@ _FOCUS = (
 FOCUS_WEIGHT = 2.0
 
 
+# per word of a question, its forms with their weights (see Ask.concepts)
+Concepts = tuple[tuple[tuple[str, float], ...], ...]
+
+
 @dataclass(frozen=True)
 class Ask:
     """What a question asks for, in the forms a line of a manual can match."""
@@ -89,7 +93,7 @@ class Ask:
     terms: frozenset[str]
     # one entry per word of the question: its forms (stems, joined/split codes, English
     # glossary terms) with their weights; a line sharing any form earns the best one's weight
-    concepts: tuple[tuple[tuple[str, float], ...], ...]
+    concepts: Concepts
     names: frozenset[str]  # device names of the question (weigh little: see set_device_names)
     words: frozenset[str]  # plain words of 5+ letters, for compound parts
     codes: frozenset[str]
@@ -161,10 +165,10 @@ def ask_of(question: str) -> Ask:
     colours |= {c for c in _COLOURS.values() if re.search(rf"\b{c}\b", folded)}
     names = _DEVICE_NAMES
     wanted = set(terms(question, drop_stopwords=True)) | set(expand(question))
-    focus = _focus(folded) if interface else frozenset()
+    concepts, asked = _concepts(question, names, _focus(folded) if interface else frozenset())
     return Ask(
         terms=frozenset(wanted - names),
-        concepts=_concepts(question, names, focus),
+        concepts=concepts,
         names=frozenset(wanted & names),
         words=frozenset(t for t in raw if t.isalpha() and len(t) >= 5 and t not in names),
         codes=one_spelling(
@@ -180,17 +184,8 @@ def ask_of(question: str) -> Ask:
         negated=bool(NEGATION.search(folded)),
         writes=writes,
         reads=interface and not writes and bool(_READS.search(folded)),
-        asked=_asked_forms(question, focus) - names,
+        asked=asked,
     )
-
-
-def _asked_forms(question: str, focus: frozenset[str]) -> frozenset[str]:
-    # the forms (stems, English glossary terms) of the question's words that are asked for
-    found: set[str] = set()
-    for word in _WORD_SPLIT.split(question):
-        if word and set(raw_tokens(word)) & focus:
-            found |= set(terms(word, drop_stopwords=True)) | set(expand(word))
-    return frozenset(found)
 
 
 def asked_phrase(question: str) -> str:
@@ -222,24 +217,30 @@ def _focus(folded: str) -> frozenset[str]:
 
 def _concepts(
     question: str, names: frozenset[str], focus: frozenset[str] = frozenset()
-) -> tuple[tuple[tuple[str, float], ...], ...]:
+) -> tuple[Concepts, frozenset[str]]:
+    """Return the question's concepts and the forms of its asked words (see Ask.asked)."""
     # a word of the question, whatever forms it takes: "3000TL-X" is one thing asked for
     words = [w for w in _WORD_SPLIT.split(question) if w]
     # in question order, a repeated word once -> whether it is of what is asked (focus)
     forms: dict[frozenset[str], bool] = {}
+    asked: set[str] = set()
     for word in words:
         found = frozenset(terms(word, drop_stopwords=True)) | frozenset(expand(word))
-        if _names_device(raw_tokens(word), names):
+        tokens = raw_tokens(word)
+        focused = bool(focus.intersection(tokens))
+        if focused:
+            asked |= found
+        if _names_device(tokens, names):
             continue  # "BMV-702" names the device: its "702" is asked for no more than "BMV"
         if found - names:
-            focused = bool(focus) and bool(set(raw_tokens(word)) & focus)
             forms[found - names] = forms.get(found - names, False) or focused
     everything = sorted({f for found in forms for f in found})
     weights = _WEIGHTS(everything, question) if _WEIGHTS is not None and everything else {}
-    return tuple(
+    concepts = tuple(
         tuple(sorted((f, weights.get(f, 1.0) * (FOCUS_WEIGHT if focused else 1.0)) for f in found))
         for found, focused in forms.items()
     )
+    return concepts, frozenset(asked - names)
 
 
 _MODEL = re.compile(r"^([a-z]+)\d")

@@ -51,7 +51,12 @@ _ONLY_EN = frozenset(_STOPWORDS_EN) - frozenset(_STOPWORDS_DE)
 
 
 def is_english(text: str) -> bool:
-    """Tell whether ``text`` reads as English: more English than German function words."""
+    """Tell whether ``text`` reads as English: more English than German function words.
+
+    Not ingest's ``detect_language``: that one guesses a whole document's language from a few
+    stopwords and says "en" on a tie; a question is short, and "Es riecht verbrannt" holds no
+    stopword of either list there.
+    """
     words = re.findall(r"[a-z]+", fold(text))
     return sum(w in _ONLY_EN for w in words) > sum(w in _ONLY_DE for w in words)
 
