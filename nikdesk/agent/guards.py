@@ -13,10 +13,12 @@ from functools import lru_cache
 from pathlib import Path
 
 from nikdesk.core.paths import resources_dir
-from nikdesk.core.text import fold
+from nikdesk.core.text import STOPWORDS, fold
 
 # degree signs that folding would lose: "-20ºC ~ 60ºC" (the ordinal sign), "60˚C" (a ring)
 _DEGREES = str.maketrans({"\u00ba": "°", "\u02da": "°"})
+# "2+2", "3 * 4 =": arithmetic, no code to look up ("230/400" is a voltage and stays)
+_SUM = re.compile(r"\d+(\s*[+*×=]\s*\d*)+")
 
 
 def _fold_text(text: str) -> str:
@@ -32,6 +34,7 @@ class SafetyRules:
     protection: tuple[re.Pattern[str], ...]
     always: tuple[re.Pattern[str], ...]
     off_topic: tuple[re.Pattern[str], ...] = ()
+    small_talk: frozenset[str] = frozenset()
 
     @classmethod
     def load(cls, path: Path | None = None) -> SafetyRules:
@@ -43,7 +46,11 @@ class SafetyRules:
             return tuple(re.compile(p) for p in raw.get(key, []))
 
         return cls(
-            compiled("defeat"), compiled("protection"), compiled("always"), compiled("off_topic")
+            compiled("defeat"),
+            compiled("protection"),
+            compiled("always"),
+            compiled("off_topic"),
+            frozenset(raw.get("small_talk", [])),
         )
 
     def is_unsafe(self, question: str) -> bool:
@@ -57,6 +64,19 @@ class SafetyRules:
             return True
         names_protection = any(p.search(text) for p in self.protection)
         return names_protection and any(p.search(text) for p in self.defeat)
+
+    def is_small_talk(self, question: str) -> bool:
+        """Tell whether ``question`` holds nothing to look up in a manual.
+
+        "Danke!", "Hallo", "ok", "Wie geht's dir?", "Was ist 2+2?": only greetings, thanks,
+        stopwords and a sum. A bare number stays a question ("203" may be an error code), as
+        does any other word ("Es riecht verbrannt").
+        """
+        text = _SUM.sub(" ", _fold_text(question))
+        words = re.findall(r"[a-z0-9]+", text)
+        return bool(words) and all(
+            len(w) < 2 or w in STOPWORDS or w in self.small_talk for w in words
+        )
 
     def out_of_scope(self, question: str, manuals: tuple[str, ...] = ()) -> bool:
         """Tell whether ``question`` is about tax, tariffs or paperwork rather than devices.

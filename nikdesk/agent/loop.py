@@ -182,7 +182,9 @@ class Agent:
     # -- the run ------------------------------------------------------------------------
 
     def _drive(self, state: RunState) -> Events:
-        screen = self.policy.screen(f"{state.question} {state.reply or ''}")
+        screen = self.policy.screen(
+            f"{state.question} {state.reply or ''}", photo=bool(state.image)
+        )
         if screen is not None:
             yield from self._finish_without_answer(state, screen, state.chain[state.position])
             return

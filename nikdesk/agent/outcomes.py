@@ -32,6 +32,14 @@ def finish_without_answer(
     so the technician can look further — never presented as the answer.
     """
     t = templates(state.language)
+    if verdict.small_talk:
+        # "Danke!", "Hallo": a hint how to ask; nothing went unanswered, so no hand-off
+        text = t["small_talk"]
+        for piece in pieces(("\n\n" if streamed else "") + text):
+            yield Token(piece)
+        yield Sources(())
+        yield Done(Outcome.NOT_FOUND, provider, text)
+        return
     if verdict.outcome == Outcome.REFUSED:
         outcome, text = Outcome.REFUSED, t["refused"]
     elif verdict.scope:

@@ -69,6 +69,16 @@ def test_unsafe_request_is_refused_without_sources(retriever: Any) -> None:
     assert RunStore().handoffs()[0]["status"] == "offered"  # hand-off offered, recorded locally
 
 
+def test_a_greeting_or_thanks_gets_a_hint_how_to_ask(retriever: Any) -> None:
+    # not "Die Frage passt auf mehrere Geräte", and nothing to hand to support
+    for message in ("Danke!", "Hallo", "Was ist 2+2?"):
+        result = collect(agent_with(retriever).run(message))
+        assert result.outcome == "not_found" and not result.sources, message
+        assert "Nenne das Gerät" in result.answer and "Support" not in result.answer
+        assert result.handoff_id is None
+    assert RunStore().handoffs() == []
+
+
 def test_device_without_manual_is_not_answered_from_another_manual(retriever: Any) -> None:
     result = collect(agent_with(retriever).run("Fronius Symo zeigt State 567 – was tun?"))
     assert result.outcome == "not_found" and not result.sources
@@ -197,6 +207,8 @@ def test_display_photo_becomes_the_search_offline(retriever: Any, tmp_path: Path
 
     kept = list((data_dir() / "attachments").glob("*.png"))
     assert len(kept) == 1 and kept[0].read_bytes() == photo.read_bytes()  # kept with the message
+    # a greeting beside a photo: the photo is the question
+    assert collect(agent_with(retriever).run("Hallo", image=photo)).outcome == "answer"
 
 
 def test_photo_alone_that_cannot_be_read_is_a_clear_error(retriever: Any, tmp_path: Path) -> None:
