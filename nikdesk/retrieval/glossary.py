@@ -34,7 +34,9 @@ def expand(query: str, glossary: dict[str, tuple[str, ...]] | None = None) -> li
         return []
     keys_by_len = sorted(glossary, key=len, reverse=True)
     extra: list[str] = []
-    for token in set(raw_tokens(query)):
+    # in the question's order, each token once: the lexical search keeps the first MAX_TERMS
+    # terms, so a set's order (it changes with the process's hash seed) changed the answer
+    for token in dict.fromkeys(raw_tokens(query)):
         phrases = glossary.get(token)
         if phrases is None and token.isalpha() and len(token) > MIN_SUFFIX:
             # German compounds end in their head noun: "Ladeleistung" -> "leistung"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -118,6 +119,28 @@ def batch(index: Path, lines: str, tmp_path: Path) -> subprocess.CompletedProces
     questions.write_text(lines, encoding="utf-8")
     cmd = ["search", "--batch", str(questions), "--index", str(index), "--k", "3", "--json"]
     return subprocess.run([sys.executable, "-m", "nikdesk", *cmd], capture_output=True, text=True)
+
+
+def test_search_gives_the_same_hits_in_every_process(corpus_index: Path, tmp_path: Path) -> None:
+    # a question with more terms than the lexical search keeps: which it keeps followed the
+    # order of a set, so each process (its own hash seed) found other pages
+    question = (
+        "Ich stelle das JK-BMS per Ein-Klick LiFePO4 ein. Bei welcher Zellspannung wird dann"
+        " standardmäßig die Entladung gesperrt und ab wann wieder freigegeben? Technische"
+        " Daten technical data specifications"
+    )
+    questions = tmp_path / "q.jsonl"
+    questions.write_text(json.dumps({"id": "jk", "question": question}) + "\n", encoding="utf-8")
+    cmd = ["search", "--batch", str(questions), "--index", str(corpus_index), "--json"]
+    pages = []
+    for seed in ("1", "3", "4"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        run = subprocess.run(
+            [sys.executable, "-m", "nikdesk", *cmd], capture_output=True, text=True, env=env
+        )
+        assert run.returncode == 0, run.stderr
+        pages.append([(h["file"], h["page"]) for h in json.loads(run.stdout)["hits"]])
+    assert pages[0] == pages[1] == pages[2]
 
 
 def test_cli_batch_search_prints_one_json_line_per_question(

@@ -28,3 +28,9 @@ def test_bundled_glossary_loads() -> None:
     table = load_glossary()
     assert len(table) > 100, "resources/glossary/de_en.tsv missing or nearly empty"
     assert "wechselrichter" in table
+
+
+def test_the_english_terms_follow_the_question_order() -> None:
+    # the lexical search keeps the first terms of a long question: no set order may decide
+    found = expand("Zellspannung gesperrt Entladung")
+    assert found.index("cell") < found.index("blocked") < found.index("discharg")
