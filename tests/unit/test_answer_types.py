@@ -255,8 +255,22 @@ def test_how_to_change_the_bus_address_asks_no_address() -> None:
 
 def test_a_message_with_nothing_to_look_up_is_small_talk() -> None:
     rules = safety_rules()
-    for message in ("Danke!", "ok", "Alles klar, danke", "Wie geht's dir?", "Was ist 2+2?"):
+    for message in (
+        "Danke!",
+        "ok",
+        "Hallo Nik",
+        "Danke, das hat geholfen",
+        "Wie geht's dir?",
+        "Was ist 2+2?",
+    ):
         assert rules.is_small_talk(message), message
     # a symptom, a bare number (an error code?), a code, a voltage: something to look up
-    for message in ("Es riecht verbrannt", "203", "Danke, und was heißt E15?", "230/400", ""):
+    for message in (
+        "Es riecht verbrannt",
+        "Es funktioniert nicht",
+        "203",
+        "Danke, und was heißt E15?",
+        "230/400",
+        "",
+    ):
         assert not rules.is_small_talk(message), message
