@@ -17,6 +17,13 @@ from nikdesk.core.text import STOPWORDS, fold
 
 # degree signs that folding would lose: "-20ºC ~ 60ºC" (the ordinal sign), "60˚C" (a ring)
 _DEGREES = str.maketrans({"\u00ba": "°", "\u02da": "°"})
+# the kinds of small talk in the order they win, and their keys in safety.toml
+_SMALL_TALK_KINDS = (
+    ("thanks", "thanks"),
+    ("goodbye", "goodbye"),
+    ("greeting", "greeting"),
+    ("other", "small_talk"),
+)
 # "2+2", "3 * 4 =": arithmetic, no code to look up ("230/400" is a voltage and stays)
 _SUM = re.compile(r"\d+(\s*[+*×=]\s*\d*)+")
 
@@ -34,7 +41,8 @@ class SafetyRules:
     protection: tuple[re.Pattern[str], ...]
     always: tuple[re.Pattern[str], ...]
     off_topic: tuple[re.Pattern[str], ...] = ()
-    small_talk: frozenset[str] = frozenset()
+    # kind of reply ("thanks", "goodbye", "greeting", "other") -> its words; see small_talk()
+    chat_words: tuple[tuple[str, frozenset[str]], ...] = ()
 
     @classmethod
     def load(cls, path: Path | None = None) -> SafetyRules:
@@ -50,7 +58,10 @@ class SafetyRules:
             compiled("protection"),
             compiled("always"),
             compiled("off_topic"),
-            frozenset(raw.get("small_talk", [])),
+            tuple(
+                (kind, frozenset(raw.get(key, [])))
+                for kind, key in _SMALL_TALK_KINDS
+            ),
         )
 
     def is_unsafe(self, question: str) -> bool:
@@ -65,18 +76,22 @@ class SafetyRules:
         names_protection = any(p.search(text) for p in self.protection)
         return names_protection and any(p.search(text) for p in self.defeat)
 
-    def is_small_talk(self, question: str) -> bool:
-        """Tell whether ``question`` holds nothing to look up in a manual.
+    def small_talk(self, question: str) -> str:
+        """Return what kind of small talk ``question`` is, "" when it holds something to look up.
 
-        "Danke!", "Hallo", "ok", "Wie geht's dir?", "Was ist 2+2?": only greetings, thanks,
-        stopwords and a sum. A bare number stays a question ("203" may be an error code), as
-        does any other word ("Es riecht verbrannt").
+        "Danke!" ("thanks"), "Tschüss" ("goodbye"), "Hallo" ("greeting"), "ok", "Wie
+        geht's dir?", "Was ist 2+2?" ("other"): only such words, stopwords and a sum. A bare
+        number stays a question ("203" may be an error code), as does any other word ("Es
+        riecht verbrannt"). Thanks come first: "Hallo, danke!" thanks.
         """
         text = _SUM.sub(" ", _fold_text(question))
-        words = re.findall(r"[a-z0-9]+", text)
-        return bool(words) and all(
-            len(w) < 2 or w in STOPWORDS or w in self.small_talk for w in words
-        )
+        words = set(re.findall(r"[a-z0-9]+", text))
+        if not words:
+            return ""
+        known = set().union(*(found for _, found in self.chat_words), STOPWORDS)
+        if any(len(w) >= 2 and w not in known for w in words):
+            return ""
+        return next((kind for kind, found in self.chat_words if words & found), "other")
 
     def out_of_scope(self, question: str, manuals: tuple[str, ...] = ()) -> bool:
         """Tell whether ``question`` is about tax, tariffs or paperwork rather than devices.

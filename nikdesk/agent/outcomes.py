@@ -34,7 +34,7 @@ def finish_without_answer(
     t = templates(state.language)
     if verdict.small_talk:
         # "Danke!", "Hallo": a hint how to ask; nothing went unanswered, so no hand-off
-        text = t["small_talk"]
+        text = f"{t['small_talk_' + verdict.small_talk]} {t['small_talk']}"
         for piece in pieces(("\n\n" if streamed else "") + text):
             yield Token(piece)
         yield Sources(())

@@ -132,7 +132,7 @@ class Verdict:
     related: tuple[Hit, ...] = ()  # closest passages, offered as "siehe auch" (not_found)
     interface_only: bool = False  # the named device has only API/protocol documents
     unknown: tuple[str, ...] = ()  # the question's words no manual prints (off-topic)
-    small_talk: bool = False  # greetings, thanks: nothing to look up, no hand-off offered
+    small_talk: str = ""  # "thanks", "greeting", …: nothing to look up, no hand-off offered
     # chunk id -> what of a passage answers an open part of the question (see open_parts)
     parts: tuple[tuple[int, PartAnswer], ...] = ()
 
@@ -167,8 +167,8 @@ class EvidencePolicy:
         """
         if safety_rules().is_unsafe(question):
             return Verdict("refused", "unsafe")
-        if not photo and safety_rules().is_small_talk(question):
-            return Verdict("not_found", "nothing to look up", small_talk=True)
+        if not photo and (kind := safety_rules().small_talk(question)):
+            return Verdict("not_found", "nothing to look up", small_talk=kind)
         manuals = tuple(self.folded[d][1] for d in self.named_documents(question))
         if safety_rules().out_of_scope(question, manuals):
             return Verdict("not_found", "out of scope", scope=True)

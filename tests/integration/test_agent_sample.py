@@ -71,9 +71,14 @@ def test_unsafe_request_is_refused_without_sources(retriever: Any) -> None:
 
 def test_a_greeting_or_thanks_gets_a_hint_how_to_ask(retriever: Any) -> None:
     # not "Die Frage passt auf mehrere Geräte", and nothing to hand to support
-    for message in ("Danke!", "Hallo", "Was ist 2+2?"):
+    for message, reply in (
+        ("Danke!", "Gern geschehen."),
+        ("Hallo", "Hallo!"),
+        ("Was ist 2+2?", "Darin steht nichts"),
+    ):
         result = collect(agent_with(retriever).run(message))
         assert result.outcome == "not_found" and not result.sources, message
+        assert result.answer.startswith(reply), result.answer
         assert "Nenne das Gerät" in result.answer and "Support" not in result.answer
         assert result.handoff_id is None
     assert RunStore().handoffs() == []

@@ -255,15 +255,16 @@ def test_how_to_change_the_bus_address_asks_no_address() -> None:
 
 def test_a_message_with_nothing_to_look_up_is_small_talk() -> None:
     rules = safety_rules()
-    for message in (
-        "Danke!",
-        "ok",
-        "Hallo Nik",
-        "Danke, das hat geholfen",
-        "Wie geht's dir?",
-        "Was ist 2+2?",
+    for message, kind in (
+        ("Danke!", "thanks"),
+        ("Hallo, danke, das hat geholfen", "thanks"),  # thanks win over the greeting
+        ("Tschüss", "goodbye"),
+        ("Hallo Nik", "greeting"),
+        ("ok", "other"),
+        ("Wie geht's dir?", "other"),
+        ("Was ist 2+2?", "other"),
     ):
-        assert rules.is_small_talk(message), message
+        assert rules.small_talk(message) == kind, message
     # a symptom, a bare number (an error code?), a code, a voltage: something to look up
     for message in (
         "Es riecht verbrannt",
@@ -273,4 +274,4 @@ def test_a_message_with_nothing_to_look_up_is_small_talk() -> None:
         "230/400",
         "",
     ):
-        assert not rules.is_small_talk(message), message
+        assert rules.small_talk(message) == "", message
