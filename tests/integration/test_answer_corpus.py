@@ -707,3 +707,37 @@ def test_two_passages_of_one_page_take_one_place_among_the_pages_quoted(agent: A
     )
     pages = [(s.file, s.page) for s in result.sources]
     assert ("JK_Smart_BMS_Instructions_EN.pdf", 25) in pages
+
+
+def test_an_installation_value_no_manual_of_the_device_states_is_not_in_the_manuals(
+    agent: Agent,
+) -> None:
+    # humidity, strip length, a relay's switching capacity: kinds of value a manual prints
+    # beside the word for them; these manuals do not, whatever else their pages hold
+    for question, what in (
+        ("Fronius Datamanager card: what's the max permissible relative humidity?", "Luftfeuchte"),
+        (
+            "Sunny Home Manager 2.0: wie weit muss ich die Adern für die Schraubklemmen"
+            " abisolieren?",
+            "Abisolierlänge",
+        ),
+        (
+            "EK893 Rundsteuerempfänger: welche Schaltleistung haben die Relaiskontakte?",
+            "Schaltleistung",
+        ),
+    ):
+        result = collect(agent.run(question))
+        assert result.outcome == "not_found", question
+        assert what in result.answer
+    # the data sheets that print them still answer
+    result = collect(
+        agent.run(
+            "Sungrow SBR soll in einen eher feuchten Keller, das Haus steht auf gut 1800 m."
+            " Welche Luftfeuchte und welche Aufstellhöhe sind zulässig?"
+        )
+    )
+    assert result.outcome == "answer"
+    assert ("Sungrow_SBR096-256_Datenblatt_DE.pdf", 2) in [(s.file, s.page) for s in result.sources]
+    assert "95 %" in result.answer and "4000 m" in result.answer
+    humidity = "What storage temperature and humidity does JK specify for a spare JK-B2A24S?"
+    assert "80%" in collect(agent.run(humidity)).answer
