@@ -712,8 +712,9 @@ def test_two_passages_of_one_page_take_one_place_among_the_pages_quoted(agent: A
 def test_an_installation_value_no_manual_of_the_device_states_is_not_in_the_manuals(
     agent: Agent,
 ) -> None:
-    # humidity, strip length, a relay's switching capacity: kinds of value a manual prints
-    # beside the word for them; these manuals do not, whatever else their pages hold
+    # humidity, strip length, a relay's switching capacity, an RCD type: kinds of value a
+    # manual prints beside the word for them; these manuals do not, whatever else their
+    # pages hold
     for question, what in (
         ("Fronius Datamanager card: what's the max permissible relative humidity?", "Luftfeuchte"),
         (
@@ -725,6 +726,7 @@ def test_an_installation_value_no_manual_of_the_device_states_is_not_in_the_manu
             "EK893 Rundsteuerempfänger: welche Schaltleistung haben die Relaiskontakte?",
             "Schaltleistung",
         ),
+        ("Growatt MIC 3000TL-X: reicht ein FI Typ A oder muss es Typ B sein?", "FI-Typ"),
     ):
         result = collect(agent.run(question))
         assert result.outcome == "not_found", question
@@ -739,5 +741,7 @@ def test_an_installation_value_no_manual_of_the_device_states_is_not_in_the_manu
     assert result.outcome == "answer"
     assert ("Sungrow_SBR096-256_Datenblatt_DE.pdf", 2) in [(s.file, s.page) for s in result.sources]
     assert "95 %" in result.answer and "4000 m" in result.answer
+    rcd = collect(agent.run("Welchen FI-Typ verlangt NIBE für die S1256 Sole/Wasser?"))
+    assert ("NIBE_S1256_Installationshilfe_DE.pdf", 4) in [(s.file, s.page) for s in rcd.sources]
     humidity = "What storage temperature and humidity does JK specify for a spare JK-B2A24S?"
     assert "80%" in collect(agent.run(humidity)).answer
