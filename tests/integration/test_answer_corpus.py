@@ -712,9 +712,9 @@ def test_two_passages_of_one_page_take_one_place_among_the_pages_quoted(agent: A
 def test_an_installation_value_no_manual_of_the_device_states_is_not_in_the_manuals(
     agent: Agent,
 ) -> None:
-    # humidity, strip length, a relay's switching capacity, an RCD type: kinds of value a
-    # manual prints beside the word for them; these manuals do not, whatever else their
-    # pages hold
+    # humidity, strip length, a relay's switching capacity, an RCD type, a mounting clearance:
+    # kinds of value a manual prints beside the word for them; these manuals do not,
+    # whatever else their pages hold
     for question, what in (
         ("Fronius Datamanager card: what's the max permissible relative humidity?", "Luftfeuchte"),
         (
@@ -727,6 +727,11 @@ def test_an_installation_value_no_manual_of_the_device_states_is_not_in_the_manu
             "Schaltleistung",
         ),
         ("Growatt MIC 3000TL-X: reicht ein FI Typ A oder muss es Typ B sein?", "FI-Typ"),
+        (
+            "Welche Mindestabstände zu Decke, Boden und Nachbargeräten muss ich beim Sungrow"
+            " SH8.0RT an der Wand einhalten?",
+            "Mindestabstand",
+        ),
     ):
         result = collect(agent.run(question))
         assert result.outcome == "not_found", question
