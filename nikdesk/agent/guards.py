@@ -13,19 +13,10 @@ from functools import lru_cache
 from pathlib import Path
 
 from nikdesk.core.paths import resources_dir
-from nikdesk.core.text import STOPWORDS, fold
+from nikdesk.core.text import fold
 
 # degree signs that folding would lose: "-20ºC ~ 60ºC" (the ordinal sign), "60˚C" (a ring)
 _DEGREES = str.maketrans({"\u00ba": "°", "\u02da": "°"})
-# the kinds of small talk in the order they win, and their keys in safety.toml
-_SMALL_TALK_KINDS = (
-    ("thanks", "thanks"),
-    ("goodbye", "goodbye"),
-    ("greeting", "greeting"),
-    ("other", "small_talk"),
-)
-# "2+2", "3 * 4 =": arithmetic, no code to look up ("230/400" is a voltage and stays)
-_SUM = re.compile(r"\d+(\s*[+*×=]\s*\d*)+")
 
 
 def _fold_text(text: str) -> str:
@@ -41,8 +32,6 @@ class SafetyRules:
     protection: tuple[re.Pattern[str], ...]
     always: tuple[re.Pattern[str], ...]
     off_topic: tuple[re.Pattern[str], ...] = ()
-    # kind of reply ("thanks", "goodbye", "greeting", "other") -> its words; see small_talk()
-    chat_words: tuple[tuple[str, frozenset[str]], ...] = ()
 
     @classmethod
     def load(cls, path: Path | None = None) -> SafetyRules:
@@ -54,14 +43,7 @@ class SafetyRules:
             return tuple(re.compile(p) for p in raw.get(key, []))
 
         return cls(
-            compiled("defeat"),
-            compiled("protection"),
-            compiled("always"),
-            compiled("off_topic"),
-            tuple(
-                (kind, frozenset(raw.get(key, [])))
-                for kind, key in _SMALL_TALK_KINDS
-            ),
+            compiled("defeat"), compiled("protection"), compiled("always"), compiled("off_topic")
         )
 
     def is_unsafe(self, question: str) -> bool:
@@ -75,23 +57,6 @@ class SafetyRules:
             return True
         names_protection = any(p.search(text) for p in self.protection)
         return names_protection and any(p.search(text) for p in self.defeat)
-
-    def small_talk(self, question: str) -> str:
-        """Return what kind of small talk ``question`` is, "" when it holds something to look up.
-
-        "Danke!" ("thanks"), "Tschüss" ("goodbye"), "Hallo" ("greeting"), "ok", "Wie
-        geht's dir?", "Was ist 2+2?" ("other"): only such words, stopwords and a sum. A bare
-        number stays a question ("203" may be an error code), as does any other word ("Es
-        riecht verbrannt"). Thanks come first: "Hallo, danke!" thanks.
-        """
-        text = _SUM.sub(" ", _fold_text(question))
-        words = set(re.findall(r"[a-z0-9]+", text))
-        if not words:
-            return ""
-        known = set().union(*(found for _, found in self.chat_words), STOPWORDS)
-        if any(len(w) >= 2 and w not in known for w in words):
-            return ""
-        return next((kind for kind, found in self.chat_words if words & found), "other")
 
     def out_of_scope(self, question: str, manuals: tuple[str, ...] = ()) -> bool:
         """Tell whether ``question`` is about tax, tariffs or paperwork rather than devices.

@@ -26,15 +26,15 @@ def finish_without_answer(
     streamed: bool = False,
     related: tuple[Source, ...] = (),
 ) -> Generator[Event, None, None]:
-    """Yield the German no-answer text and ``done`` (with a hand-off offer).
+    """Yield the no-answer text and ``done`` (with a hand-off offer, but for small talk).
 
     ``related``: the closest passages, quoted under "Siehe auch" (and listed as sources)
     so the technician can look further — never presented as the answer.
     """
     t = templates(state.language)
     if verdict.small_talk:
-        # "Danke!", "Hallo": a hint how to ask; nothing went unanswered, so no hand-off
-        text = f"{t['small_talk_' + verdict.small_talk]} {t['small_talk']}"
+        # "Danke!", "Hallo": a short reply; nothing went unanswered, so no hand-off
+        text = t[f"small_talk_{verdict.small_talk}"]
         for piece in pieces(("\n\n" if streamed else "") + text):
             yield Token(piece)
         yield Sources(())

@@ -20,7 +20,9 @@ from nikdesk.retrieval.hybrid import Retriever
 from nikdesk.retrieval.types import Hit
 
 # pages quoted at most (tenth session, 3 -> 4: tuning 867 correct page 0.853 -> 0.862, older
-# held-out 690 0.867 -> 0.880, blind22 0.750 -> 0.786; precision -0.002 to -0.005)
+# held-out 690 0.867 -> 0.880, blind22 0.750 -> 0.786; precision -0.002 to -0.005); counted
+# as pages, not passages, since the sixteenth (tuning 867 correct page 0.864 -> 0.867,
+# register-blind 0.600 -> 0.625, precision within 0.003)
 MAX_SOURCES = 4
 MIN_LINE = 1.0  # a passage whose best line scores below this answers nothing of the question
 # a hit whose passage is filler (a table's notes, a caption) stands for its page: the page's
@@ -170,7 +172,7 @@ def value_siblings(
         return hits
     seen = {h.chunk.id for h in hits}
     out: list[Hit] = []
-    rank = 0  # among the named device's hits, as quotable() counts them
+    rank = 0  # among the named device's hits: the first MAX_SOURCES may be quoted
     for hit in hits:
         out.append(hit)
         if hit.chunk.doc_id not in named:

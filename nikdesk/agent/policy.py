@@ -37,6 +37,7 @@ from nikdesk.agent.passages import (
     value_siblings,
 )
 from nikdesk.agent.quote import PartAnswer, quote
+from nikdesk.agent.small_talk import small_talk
 from nikdesk.core.text import STOPWORDS, fold
 from nikdesk.retrieval.filler import is_filler, is_filler_passage
 from nikdesk.retrieval.glossary import load_glossary
@@ -107,7 +108,7 @@ def _asked_kinds(question: str) -> list[AnswerType]:
 
 
 def _within_pages(hits: list[Hit], pages: int) -> list[Hit]:
-    """Return the first ``hits`` that stand on at most ``pages`` pages."""
+    """Return the ``hits`` that stand on the first ``pages`` pages of them, in their order."""
     seen: set[tuple[str, int]] = set()
     out: list[Hit] = []
     for hit in hits:
@@ -161,13 +162,13 @@ class EvidencePolicy:
         }
 
     def screen(self, question: str, photo: bool = False) -> Verdict | None:
-        """Judge the question before any search: refuse unsafe requests, unknown devices.
+        """Judge the question before any search: unsafe requests, small talk, unknown devices.
 
         ``photo``: a display photo comes with it (then "Hallo" is no message without content).
         """
         if safety_rules().is_unsafe(question):
             return Verdict("refused", "unsafe")
-        if not photo and (kind := safety_rules().small_talk(question)):
+        if not photo and (kind := small_talk().kind(question)):
             return Verdict("not_found", "nothing to look up", small_talk=kind)
         manuals = tuple(self.folded[d][1] for d in self.named_documents(question))
         if safety_rules().out_of_scope(question, manuals):
@@ -261,7 +262,7 @@ class EvidencePolicy:
                     missing=kind.label,
                     related=self.related(question, hits, named),
                 )
-            quoted = [*quoted[: MAX_SOURCES - 1], (own or holders)[0]]
+            quoted = [*_within_pages(quoted, MAX_SOURCES - 1), (own or holders)[0]]
         with_parts, parts = open_parts(self.retriever, question, quoted)
         with_parts, sibling = first_page_sibling(self.retriever, question, with_parts)
         if sibling is not None:
@@ -498,8 +499,7 @@ class EvidencePolicy:
         the asked value moves up, an overview page sharing many words with the question
         moves down. Filler (title, address, chart labels) weighs little; further passages
         are quoted only when they rank close to the first, from at most MAX_SOURCES pages (a
-        page's second passage takes no other page's place: sixteenth session, tuning 867
-        correct page 0.864 -> 0.867, register-blind 0.600 -> 0.625, precision within 0.003).
+        page's second passage takes no other page's place).
         ``named``: the documents of the device the question names (see
         :meth:`named_documents`; empty: names none).
         """

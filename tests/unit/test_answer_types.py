@@ -251,27 +251,3 @@ def test_how_to_change_the_bus_address_asks_no_address() -> None:
     # a procedure ("Wie ändere ich …"), answered by the steps, not by a number
     question = "Wie ändere ich am Zähler die Modbus-Adresse direkt am Gerät?"
     assert "modbus_address" not in [t.name for t in asked_types(question)]
-
-
-def test_a_message_with_nothing_to_look_up_is_small_talk() -> None:
-    rules = safety_rules()
-    for message, kind in (
-        ("Danke!", "thanks"),
-        ("Hallo, danke, das hat geholfen", "thanks"),  # thanks win over the greeting
-        ("Tschüss", "goodbye"),
-        ("Hallo Nik", "greeting"),
-        ("ok", "other"),
-        ("Wie geht's dir?", "other"),
-        ("Was ist 2+2?", "other"),
-    ):
-        assert rules.small_talk(message) == kind, message
-    # a symptom, a bare number (an error code?), a code, a voltage: something to look up
-    for message in (
-        "Es riecht verbrannt",
-        "Es funktioniert nicht",
-        "203",
-        "Danke, und was heißt E15?",
-        "230/400",
-        "",
-    ):
-        assert rules.small_talk(message) == "", message
