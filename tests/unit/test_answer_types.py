@@ -251,3 +251,32 @@ def test_how_to_change_the_bus_address_asks_no_address() -> None:
     # a procedure ("Wie ändere ich …"), answered by the steps, not by a number
     question = "Wie ändere ich am Zähler die Modbus-Adresse direkt am Gerät?"
     assert "modbus_address" not in [t.name for t in asked_types(question)]
+
+
+def test_a_question_mentioning_an_installation_value_does_not_ask_for_it() -> None:
+    # found by a review: each of these was answered before the kinds came, and must stay
+    kinds = {"humidity", "strip_length", "relay_rating", "rcd_type", "mounting_clearance"}
+    for question in (
+        "Growatt MIC 3000TL-X: AC-Kabel abisolieren und anschließen – wie ist die Reihenfolge?",
+        "BMV-712 relay: how do I set it to disconnect the load at 50% SOC?",
+        "NIBE S1256: wo schließe ich den Raumluftfeuchtesensor an?",
+        "NIBE: Alarm Luftfeuchte zu hoch – was tun?",
+        "Growatt MIC: der FI fliegt immer raus, Typ A ist verbaut – woran liegt das?",
+        "Welcher WiFi-Typ ist das?",
+        "SolaX per RS485: welcher Mindestabstand zwischen zwei Befehlen, siehe Seite 12?",
+    ):
+        assert not kinds & {k.name for k in asked_types(question)}, question
+    assert "rcd_type" in [k.name for k in asked_types("Reicht ein FI Typ A oder Typ B?")]
+
+
+def test_an_installation_value_counts_only_beside_the_word_for_it() -> None:
+    kinds = {k.name: k for k in asked_types("Welche Luftfeuchte und Aufstellhöhe, welcher FI-Typ?")}
+    assert holds_value(kinds["humidity"], "Relative Luftfeuchtigkeit | 5 % bis 95 %")
+    assert holds_value(kinds["humidity"], "≤ 95 % r. F.")
+    assert not holds_value(kinds["humidity"], "Ladezustand 20 %")
+    assert holds_value(kinds["altitude"], "Aufstellhöhe | max. 4000 m")
+    assert holds_value(kinds["altitude"], "bis 2000 m ü. NN")
+    assert not holds_value(kinds["altitude"], "kann die Antennenleitung bis ca. 100 m verlängern")
+    assert holds_value(kinds["rcd_type"], "FI-Schutzschalter | Typ A (RCD-A)")
+    assert not holds_value(kinds["rcd_type"], "Konformität | TOR Erzeuger Typ A")
+    assert not holds_value(kinds["rcd_type"], "Leitungsschutzschalter Typ B 16 A")
