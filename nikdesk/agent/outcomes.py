@@ -33,14 +33,8 @@ def finish_without_answer(
     """
     t = templates(state.language)
     if verdict.small_talk:
-        # "Danke!", "Hallo": a short reply; nothing went unanswered, so no hand-off
-        text = t[f"small_talk_{verdict.small_talk}"]
-        for piece in pieces(("\n\n" if streamed else "") + text):
-            yield Token(piece)
-        yield Sources(())
-        yield Done(Outcome.NOT_FOUND, provider, text)
-        return
-    if verdict.outcome == Outcome.REFUSED:
+        outcome, text = Outcome.NOT_FOUND, t[f"small_talk_{verdict.small_talk}"]
+    elif verdict.outcome == Outcome.REFUSED:
         outcome, text = Outcome.REFUSED, t["refused"]
     elif verdict.scope:
         outcome, text = Outcome.NOT_FOUND, t["out_of_scope"]
@@ -60,8 +54,10 @@ def finish_without_answer(
         outcome, text = Outcome.NOT_FOUND, t["not_found"]
     if related and outcome == Outcome.NOT_FOUND:
         text = f"{text}\n\n{t['see_also']}\n\n" + quote_lines(list(related), state.query, t)
-    text = f"{text}\n\n{t['handoff_offer']}"
-    handoff_id = offer_handoff(store, state, outcome, verdict.reason, text)
+    handoff_id = None
+    if not verdict.small_talk:  # "Danke!", "Hallo": nothing went unanswered
+        text = f"{text}\n\n{t['handoff_offer']}"
+        handoff_id = offer_handoff(store, state, outcome, verdict.reason, text)
     if streamed:
         text = "\n\n" + text  # after whatever the model already streamed
     for piece in pieces(text):

@@ -28,22 +28,25 @@ class SmallTalk:
     words: tuple[tuple[str, frozenset[str]], ...]
     phrases: tuple[tuple[str, re.Pattern[str]], ...]
     negation: frozenset[str]
-    filler: frozenset[str]  # stopwords that ask nothing ("ich", "das", "du", "was", "ist")
+    # the words a message may hold besides them: those words and the stopwords that ask
+    # nothing ("ich", "das", "du", "was", "ist"; not "wie", "kann", "einstellen")
+    allowed: frozenset[str]
 
     @classmethod
     def load(cls, path: Path | None = None) -> SmallTalk:
         """Read ``resources/agent/small_talk.toml``."""
         path = path or resources_dir() / "agent" / "small_talk.toml"
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        words = tuple((k, frozenset(raw[k].get("words", []))) for k in KINDS)
         return cls(
-            tuple((k, frozenset(raw[k].get("words", []))) for k in KINDS),
+            words,
             tuple(
                 (k, re.compile(r"\b(" + "|".join(raw[k]["phrases"]) + r")\b"))
                 for k in KINDS
                 if raw[k].get("phrases")
             ),
             frozenset(raw.get("negation", [])),
-            STOPWORDS - frozenset(raw.get("asking", [])),
+            (STOPWORDS - frozenset(raw.get("asking", []))).union(*(w for _, w in words)),
         )
 
     def kind(self, message: str) -> str:
@@ -54,15 +57,16 @@ class SmallTalk:
         verbrannt", "Kann ich das einstellen?", "Nein, hat nicht geholfen" (a complaint) -> "".
         """
         text, sums = _SUM.subn(" ", fold(message))
-        found = {k for k, pattern in self.phrases if pattern.search(text)}
-        for _, pattern in self.phrases:
-            text = pattern.sub(" ", text)
+        found: set[str] = set()
+        for k, pattern in self.phrases:
+            text, n = pattern.subn(" ", text)
+            if n:
+                found.add(k)
         words = set(_WORD.findall(text))
         if words & self.negation or any(c.isdigit() for w in words for c in w):
             return ""
         found |= {k for k, own in self.words if words & own}
-        known = self.filler.union(*(own for _, own in self.words))
-        if not (found or sums) or any(len(w) >= 2 and w not in known for w in words):
+        if not (found or sums) or any(len(w) >= 2 and w not in self.allowed for w in words):
             return ""
         return next((k for k in KINDS if k in found), "other")
 
