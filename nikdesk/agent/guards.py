@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -95,6 +95,11 @@ class Catalog:
 
     brands: dict[str, re.Pattern[str]]
     products: dict[str, re.Pattern[str]]
+    # a brand's device lines the library holds more than one of ("Sungrow SH-RT", "Sungrow
+    # SBR"): a question naming only the brand may mean either
+    devices: dict[str, re.Pattern[str]] = field(default_factory=dict)
+    # words for the kind of device that name one of those lines in a question ("Speicher")
+    kinds: dict[str, re.Pattern[str]] = field(default_factory=dict)
 
     @classmethod
     def load(cls, path: Path | None = None) -> Catalog:
@@ -104,6 +109,8 @@ class Catalog:
         return cls(
             {k: re.compile(v) for k, v in raw.get("brands", {}).items()},
             {k: re.compile(v) for k, v in raw.get("products", {}).items()},
+            {k: re.compile(v) for k, v in raw.get("devices", {}).items()},
+            {k: re.compile(v) for k, v in raw.get("device_kinds", {}).items()},
         )
 
     def names_device(self, question: str) -> bool:
@@ -160,6 +167,28 @@ class Catalog:
         """Return the patterns of the brands ``question`` names."""
         text = _fold_text(question)
         return [p for p in self.brands.values() if p.search(text)]
+
+    def names_line(self, question: str, lines: set[str]) -> bool:
+        """Tell whether ``question`` names one of the device ``lines`` (names of
+        :meth:`device_line`)."""
+        text = _fold_text(question)
+        named = {**self.products, **self.devices}
+        return any(
+            pattern.search(text)
+            for name in lines
+            for pattern in (named.get(name), self.kinds.get(name))
+            if pattern is not None
+        )
+
+    def device_line(self, label: str) -> str | None:
+        """Return the device line a document's folded ``label`` names (None: brand-wide).
+
+        A maker's protocol for all its inverters names no line: it applies to each.
+        """
+        for name, pattern in (*self.devices.items(), *self.products.items()):
+            if pattern.search(label):
+                return name
+        return None
 
     def _names_product(self, label: str) -> bool:
         return any(p.search(label) for p in self.products.values())

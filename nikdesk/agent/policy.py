@@ -160,6 +160,8 @@ class EvidencePolicy:
         self.protocol = {
             d.doc_id: is_protocol_document(d.file, d.title) for d in self.docs.values()
         }
+        # doc id -> the device line of its brand it describes (None: all of the brand's)
+        self.line = {d: catalog().device_line(self.folded[d][0]) for d in self.docs}
 
     def screen(self, question: str, photo: bool = False) -> Verdict | None:
         """Judge the question before any search: unsafe requests, small talk, unknown devices.
@@ -213,6 +215,8 @@ class EvidencePolicy:
             options = self.device_options(close)
             if len(options) >= 2:
                 return Verdict("clarify", "several devices fit", tuple(options))
+        if may_clarify and len(options := self.brand_options(question, hits)) >= 2:
+            return Verdict("clarify", "several devices of the brand fit", tuple(options))
         named = self.named_documents(question)
         if named and asks_installation(question) and all(self.protocol[d] for d in named):
             # an API/protocol document does not say how to fuse, wire or mount the device
@@ -446,7 +450,13 @@ class EvidencePolicy:
         # a maker, the named documents are that maker's
         brands = catalog().brands_named(question)
         of_brand = {d for d in named if any(b.search(self.folded[d][0]) for b in brands)}
-        return of_brand or named
+        named = of_brand or named
+        # "der Sungrow Speicher": of the maker's lines the question names one, the SBR
+        lines = {line for d in named if (line := self.line[d])}
+        meant = {line for line in lines if catalog().names_line(question, {line})}
+        if len(lines) >= 2 and len(meant) == 1:
+            return {d for d in named if self.line[d] in meant or self.line[d] is None}
+        return named
 
     def _label(self, doc_id: str) -> str:
         doc = self.docs[doc_id]
@@ -465,6 +475,30 @@ class EvidencePolicy:
         ]
         scored = [(quote(h.chunk.text, question).score, h) for h in useful]
         return tuple(h for score, h in scored if score >= MIN_LINE)[:RELATED]
+
+    def brand_options(self, question: str, hits: list[Hit]) -> list[str]:
+        """Return the device lines of the named brand the best hits come from (a question
+        naming only the brand; else none).
+
+        "Sungrow: welche Schutzart?" fits the SH-RT inverter (IP65) and the SBR battery
+        (IP55); when passages of both rank near the top, Nik asks which is meant. "Sungrow:
+        wie viele Module passen in einen Turm?" finds the battery alone and is answered.
+        """
+        brands = catalog().brands_named(question)
+        if not brands or not hits:
+            return []
+        of_brand = {d for d in self.docs if any(b.search(self.folded[d][0]) for b in brands)}
+        lines = {line for d in of_brand if (line := self.line[d])}
+        if len(lines) < 2 or catalog().names_line(question, set(catalog().products) | lines):
+            return []
+        close = [h for h in hits[:CLARIFY_TOP] if h.score >= CLARIFY_SHARE * hits[0].score]
+        seen: dict[str, str] = {}
+        for hit in close:
+            doc = self.docs.get(hit.chunk.doc_id)
+            line = self.line.get(hit.chunk.doc_id)
+            if doc is not None and line and hit.chunk.doc_id in of_brand:
+                seen.setdefault(line, device_label(doc.file, doc.title))
+        return list(seen.values())[:MAX_OPTIONS]
 
     def device_options(self, hits: list[Hit]) -> list[str]:
         """Return the distinct devices (by manufacturer) the hits come from, best first."""

@@ -236,6 +236,30 @@ def test_a_protocol_name_in_one_file_name_names_no_device(agent: Agent) -> None:
     assert any(s.file.startswith("Kostal") and s.page == 17 for s in named.sources)
 
 
+def test_a_brand_with_two_devices_in_the_library_asks_which_one(agent: Agent) -> None:
+    # Sungrow's SH-RT inverter is IP65, its SBR battery IP55: "the Sungrow" is either
+    result = collect(agent.run("Sungrow: welche Schutzart hat das Gerät?"))
+    assert result.outcome == "clarify"
+    assert {"Sungrow SBR096-256", "Sungrow SH5.0-10RT"} <= set(result.options)
+    resumed = collect(agent.resume(result.run_id, "Sungrow SH5.0-10RT"))
+    assert resumed.outcome == "answer"
+    assert {s.file for s in resumed.sources} == {"Sungrow_SH5.0-10RT_Datenblatt_DE.pdf"}
+    assert "IP65" in resumed.answer
+    jk = collect(agent.run("JK: wie lautet das Standard-Bluetooth-Passwort?"))
+    assert jk.outcome == "clarify"
+    assert {"JK BMS", "JK Active Balancer"} <= set(jk.options)
+    # the kind of device, a model or what only one of them has says which is meant
+    battery = answered(agent, "Welche Schutzart hat der Sungrow Speicher?")
+    assert {s.file for s in battery.sources} == {"Sungrow_SBR096-256_Datenblatt_DE.pdf"}
+    assert "IP55" in battery.answer
+    for question in [
+        "Sungrow SH10RT: welche Schutzart?",
+        "Sungrow: wie viele Batteriemodule passen maximal in einen Turm?",
+        "SolaX: wie quittiere ich einen Fehler per Modbus?",
+    ]:
+        assert collect(agent.run(question)).outcome == "answer", question
+
+
 def test_an_abbreviation_the_named_manual_never_uses_is_not_answered(agent: Agent) -> None:
     result = collect(agent.run("Unterstützt die SmartEVSE v3 OCPP für die Abrechnung?"))
     assert result.outcome == "not_found"

@@ -663,3 +663,25 @@ def test_an_error_code_is_listed_only_under_an_error_letter() -> None:
     assert lists_code("err 14 | battery voltage too low", "14")
     assert lists_code("e14 | battery voltage too low", "14")
     assert lists_code("14 | battery voltage too low", "14")
+
+
+def test_a_document_describes_one_line_of_its_brand_and_a_question_may_name_it() -> None:
+    from nikdesk.agent.guards import catalog
+
+    lines = catalog()
+    assert lines.device_line("sungrow sh5.0-10rt datenblatt de") == "Sungrow SH-RT"
+    assert lines.device_line("sungrow sbr096-256 datenblatt de") == "Sungrow SBR"
+    assert lines.device_line("solax x1 mini communication protocol v1.8") == "SolaX X1 Mini"
+    assert lines.device_line("solax hybrid x1-x3 g4 modbus tcp-rtu") == "SolaX X1/X3 Hybrid G4"
+    assert lines.device_line("jk active balancer b1a24s b2a24s manual") == "JK Active Balancer"
+    assert lines.device_line("jk smart bms instructions en") == "JK BMS"
+    # a maker's protocol for all its inverters names none: it applies to each
+    assert lines.device_line("growatt inverter modbus rtu protocol ii") is None
+    sungrow = {"Sungrow SH-RT", "Sungrow SBR"}
+    assert not lines.names_line("Sungrow: welche Schutzart hat das Gerät?", sungrow)
+    assert lines.names_line("Sungrow SH10RT: welche Schutzart?", sungrow)
+    assert lines.names_line("Sungrow SH RT hybrid: wie viele parallel?", sungrow)
+    # the kind of device names a line in a question, never in a document's name
+    assert lines.names_line("Welche Schutzart hat der Sungrow Speicher?", {"Sungrow SBR"})
+    assert not lines.names_line("Welche Schutzart hat der Sungrow Speicher?", {"Sungrow SH-RT"})
+    assert lines.device_line("deye sun inverter modbus en") is None
