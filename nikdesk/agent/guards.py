@@ -180,6 +180,11 @@ class Catalog:
             if pattern is not None
         )
 
+    def names_product(self, question: str) -> bool:
+        """Tell whether ``question`` names a product or device line by its name."""
+        text = _fold_text(question)
+        return any(p.search(text) for p in (*self.products.values(), *self.devices.values()))
+
     def device_line(self, label: str) -> str | None:
         """Return the device line a document's folded ``label`` names (None: brand-wide).
 

@@ -83,6 +83,7 @@ RELATED = 2  # passages offered as "siehe auch" when the manuals do not answer
 # no answerable question was)
 CLARIFY_TOP = 5
 CLARIFY_SHARE = 0.2
+LINE_MARGIN = 0.05  # a brand's device line within this cosine of the closest one may be meant
 MAX_OPTIONS = 4
 
 
@@ -215,8 +216,6 @@ class EvidencePolicy:
             options = self.device_options(close)
             if len(options) >= 2:
                 return Verdict("clarify", "several devices fit", tuple(options))
-        if may_clarify and len(options := self.brand_options(question, hits)) >= 2:
-            return Verdict("clarify", "several devices of the brand fit", tuple(options))
         named = self.named_documents(question)
         if named and asks_installation(question) and all(self.protocol[d] for d in named):
             # an API/protocol document does not say how to fuse, wire or mount the device
@@ -233,6 +232,9 @@ class EvidencePolicy:
             return Verdict(
                 "not_found", reason, missing=what, related=self.related(question, hits, named)
             )
+        # after the checks that hold for every device of the brand (no fuse in a register map)
+        if may_clarify and len(options := self.brand_options(question, hits)) >= 2:
+            return Verdict("clarify", "several devices of the brand fit", tuple(options))
         quoted = self.quotable(hits, question, named)
         for kind in _asked_kinds(question):
             # the question wants a value of a known kind: some evidence about the named
@@ -489,16 +491,31 @@ class EvidencePolicy:
             return []
         of_brand = {d for d in self.docs if any(b.search(self.folded[d][0]) for b in brands)}
         lines = {line for d in of_brand if (line := self.line[d])}
-        if len(lines) < 2 or catalog().names_line(question, set(catalog().products) | lines):
+        if (
+            len(lines) < 2
+            or catalog().names_product(question)
+            or catalog().names_line(question, lines)
+        ):
             return []
         close = [h for h in hits[:CLARIFY_TOP] if h.score >= CLARIFY_SHARE * hits[0].score]
-        seen: dict[str, str] = {}
-        for hit in close:
-            doc = self.docs.get(hit.chunk.doc_id)
-            line = self.line.get(hit.chunk.doc_id)
-            if doc is not None and line and hit.chunk.doc_id in of_brand:
-                seen.setdefault(line, device_label(doc.file, doc.title))
-        return list(seen.values())[:MAX_OPTIONS]
+        seen = [self.line[h.chunk.doc_id] for h in close if h.chunk.doc_id in of_brand]
+        # a line the top hits miss counts when its own manuals come about as close (a short
+        # protocol ranks below a long one on the same question); one far behind is not meant
+        # ("SolaX Modbus TCP": the X1 Mini speaks no Modbus TCP)
+        near = {line: self._line_cosine(question, line, of_brand) for line in sorted(lines)}
+        top = max(near.values())
+        seen += [line for line, cosine in near.items() if cosine >= top - LINE_MARGIN]
+        labels: dict[str, str] = {}
+        for line in dict.fromkeys(line for line in seen if line):
+            doc = next(self.docs[d] for d in sorted(of_brand) if self.line[d] == line)
+            labels[line] = device_label(doc.file, doc.title)
+        return list(labels.values())[:MAX_OPTIONS]
+
+    def _line_cosine(self, question: str, line: str, docs: set[str]) -> float:
+        """Return the best cosine of ``question`` within the documents of ``line``."""
+        files = tuple(sorted(self.docs[d].file for d in docs if self.line[d] == line))
+        found = self.retriever.search(question, SearchOptions(k=3, filters=SearchFilters(files)))
+        return max((h.dense_score or 0.0 for h in found), default=0.0)
 
     def device_options(self, hits: list[Hit]) -> list[str]:
         """Return the distinct devices (by manufacturer) the hits come from, best first."""

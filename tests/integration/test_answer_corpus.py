@@ -248,6 +248,10 @@ def test_a_brand_with_two_devices_in_the_library_asks_which_one(agent: Agent) ->
     jk = collect(agent.run("JK: wie lautet das Standard-Bluetooth-Passwort?"))
     assert jk.outcome == "clarify"
     assert {"JK BMS", "JK Active Balancer"} <= set(jk.options)
+    # the X1 Mini's short protocol ranks below the G4's long map, yet states a baud rate too
+    solax = collect(agent.run("SolaX: welche Baudrate am RS485?"))
+    assert solax.outcome == "clarify"
+    assert {"SolaX Hybrid X1-X3", "SolaX X1 Mini"} <= set(solax.options)
     # the kind of device, a model or what only one of them has says which is meant
     battery = answered(agent, "Welche Schutzart hat der Sungrow Speicher?")
     assert {s.file for s in battery.sources} == {"Sungrow_SBR096-256_Datenblatt_DE.pdf"}
@@ -255,7 +259,8 @@ def test_a_brand_with_two_devices_in_the_library_asks_which_one(agent: Agent) ->
     for question in [
         "Sungrow SH10RT: welche Schutzart?",
         "Sungrow: wie viele Batteriemodule passen maximal in einen Turm?",
-        "SolaX: wie quittiere ich einen Fehler per Modbus?",
+        "SolaX: welchen Port nimmt Modbus TCP?",  # the X1 Mini speaks no Modbus TCP
+        "Sungrow Hybrid-WR: wie schnell schaltet der auf Notstrom um?",
     ]:
         assert collect(agent.run(question)).outcome == "answer", question
 

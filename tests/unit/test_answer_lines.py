@@ -685,3 +685,6 @@ def test_a_document_describes_one_line_of_its_brand_and_a_question_may_name_it()
     assert lines.names_line("Welche Schutzart hat der Sungrow Speicher?", {"Sungrow SBR"})
     assert not lines.names_line("Welche Schutzart hat der Sungrow Speicher?", {"Sungrow SH-RT"})
     assert lines.device_line("deye sun inverter modbus en") is None
+    # a kind of device names a line of its brand only: "Akkukasten" names no product
+    assert not lines.names_product("JK abmessungen? muss in nen kleinen akkukasten")
+    assert lines.names_product("Sungrow SBR128: Nennspannung?")
