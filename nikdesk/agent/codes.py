@@ -10,12 +10,16 @@ from __future__ import annotations
 import re
 
 from nikdesk.agent.ask import ask_of
+from nikdesk.agent.lines import is_map_row, register_name
 from nikdesk.core.text import fold
 from nikdesk.retrieval.hybrid import ERROR_WORDS, error_codes
 
 # a numbered bit or status the question asks about ("Bit 21"; an error number is error_codes')
 _NUMBERED = re.compile(r"\b(bits?|status)\s*[-:#=]?\s*(\d+)\b", re.IGNORECASE)
 
+
+_WORDY = re.compile(r"[a-z]{3}")
+_ERROR_NAME = re.compile(rf"\b(?:{ERROR_WORDS})|fehler|stoer", re.IGNORECASE)
 
 # the letters an error list may put before a number ("E03", "F64", "ERR 33", "A1", "W12");
 # another letter makes it another list's number ("H14", a history field, is no "ERR 14")
@@ -43,7 +47,9 @@ def lists_code(text: str, code: str) -> bool:
 
     Listed: a line starts with it, a table cell holds it alone or an error word names it
     ("20 | …", "… | 20", "8: NO_GROUND", "Fehler 03", "E03"); "Fault record 3" or
-    "MPPT 100|35" only mention the number.
+    "MPPT 100|35" only mention the number. In a register map's row (one with an access
+    cell) only an error register's remark lists codes: its address, length and scale cells
+    and another register's states are numbers of something else.
     """
     alts = "|".join(re.escape(f) for f in sorted(_forms(code)))
     listed = re.compile(
@@ -52,7 +58,39 @@ def lists_code(text: str, code: str) -> bool:
         rf"|(?<![0-9a-z.,])(?:{alts}) ?[:=] ?[a-z]"
         rf"|\b(?:{ERROR_WORDS})\s*[:#=]?\s*0*(?:{alts})\b"
     )
-    return bool(listed.search(text))
+    # the fault code register's row names its codes in its own words ("0x204: 01 0x205:
+    # 14" for battery undervoltage and inverter overload)
+    if any(
+        is_map_row(line)
+        and _ERROR_NAME.search(name := register_name(line))
+        and mentions(_remarks(line, name), code)
+        for line in _code_lines(text, code)
+    ):
+        return True
+    for found in listed.finditer(text):
+        start = text.rfind("\n", 0, found.start()) + 1
+        end = text.find("\n", found.end())
+        line = text[start : end if end >= 0 else len(text)]
+        # a register map's row lists codes only in an error register's remark (above):
+        # "e007 | 1 | equalizing charge voltage | rw" is an address, "f000 | 7 | last 7
+        # days" a length, "7: mains to inverter" a state of "current state"; SRNE's map
+        # lists no fault 07
+        if not is_map_row(line):
+            return True
+    return False
+
+
+def _remarks(row: str, name: str) -> str:
+    # a register row's cells of words after its name ("fault record 7" names a register,
+    # "| 1 |" is its scale; the remark says which codes it holds)
+    after = row.split(name, 1)[1] if name else row
+    return " | ".join(c for c in after.split(" | ") if _WORDY.search(c))
+
+
+def _code_lines(text: str, code: str) -> list[str]:
+    # the lines holding the number at all (a cheap test before the row rules)
+    numbers = _forms(code)
+    return [line for line in text.splitlines() if any(n in line for n in numbers)]
 
 
 def defined_codes(question: str) -> set[str]:

@@ -149,14 +149,26 @@ def names_asked(line: str, asked: frozenset[str]) -> bool:
     """
     if not is_register_row(line):
         return False
-    # the name: the first of the first three cells that is no address ("0x144 | 324 |
-    # Yearly yield", "586 | battery temperature", "Battery SOC | 311A")
-    name = next(
+    words = [w for w in _WORDS.findall(fold(register_name(line))) if w not in STOPWORDS]
+    return bool(words) and all(asked & set(terms(w)) for w in words)
+
+
+def register_name(line: str) -> str:
+    """Return a register row's name: the first of its first three cells that is no address
+    ("0x144 | 324 | Yearly yield", "586 | battery temperature", "Battery SOC | 311A")."""
+    return next(
         (c for c in line.split(" | ")[:3] if _LETTERS.search(c) and not _ADDRESS.match(c.strip())),
         "",
     )
-    words = [w for w in _WORDS.findall(fold(name)) if w not in STOPWORDS]
-    return bool(words) and all(asked & set(terms(w)) for w in words)
+
+
+def is_map_row(line: str) -> bool:
+    """Tell whether ``line`` is a register map's row with an access cell ("R", "RW", "W")."""
+    if _access(line) is not None:
+        return True
+    # SRNE "df09 | 3 | manual light up switch | w": a bare "W" beside an address is access
+    cells = {c.strip().lower() for c in line.split(" | ")}
+    return "w" in cells and is_register_row(line)
 
 
 _LETTERS = re.compile(r"[A-Za-zÄÖÜäöü]{2}")

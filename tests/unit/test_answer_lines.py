@@ -665,6 +665,28 @@ def test_an_error_code_is_listed_only_under_an_error_letter() -> None:
     assert lists_code("14 | battery voltage too low", "14")
 
 
+def test_a_register_maps_row_lists_a_code_only_as_an_error_register() -> None:
+    # SRNE's map: an address ("e007"), a length ("| 7 |"), a state of "current state" or a
+    # register named "fault record 7" are no fault 07; its fault code register's remark is
+    rows = "\n".join(
+        [
+            "e007 | 1 | equalizing charge voltage | rw | 0.1 | v | %.1fv | no",
+            "f000 | 7 | last 7 days historical data of pv power generation | r | 1",
+            "210 | 1 | current state | r | 1 | - | %d | no | 7: mains to inverter",
+            "df09 | 3 | manual light up switch | w | 1 | - | %x | no | 3:light-up time",
+            "f870 | 16 | fault record 7 | rw | 1 | %d | no",
+            "204 | 4 | current fault code | r | 1 | - | %d | no | two faults, battery undervoltage"
+            " and inverter overload: 0x204: 01 0x205: 14 0x206: 00",
+        ]
+    )
+    for code in ["07", "03", "16"]:
+        assert not lists_code(rows, code), code
+    assert lists_code(rows, "14")
+    assert lists_code(rows, "01")
+    # outside a register map the row rules stay: an error table's "7 | …" lists code 7
+    assert lists_code("7 | mains to inverter failed", "07")
+
+
 def test_a_document_describes_one_line_of_its_brand_and_a_question_may_name_it() -> None:
     from nikdesk.agent.guards import catalog
 
