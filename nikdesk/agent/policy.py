@@ -163,6 +163,12 @@ class EvidencePolicy:
         }
         # doc id -> the device line of its brand it describes (None: all of the brand's)
         self.line = {d: catalog().device_line(self.folded[d][0]) for d in self.docs}
+        lines_of: dict[str, set[str]] = {}
+        for d, doc in self.docs.items():
+            if line := self.line[d]:
+                lines_of.setdefault((doc.manufacturer or doc.file).lower(), set()).add(line)
+        # the makers the library holds two or more device lines of (Sungrow, SolaX, JK)
+        self.split_makers = {maker for maker, lines in lines_of.items() if len(lines) >= 2}
 
     def screen(self, question: str, photo: bool = False) -> Verdict | None:
         """Judge the question before any search: unsafe requests, small talk, unknown devices.
@@ -518,14 +524,19 @@ class EvidencePolicy:
         return max((h.dense_score or 0.0 for h in found), default=0.0)
 
     def device_options(self, hits: list[Hit]) -> list[str]:
-        """Return the distinct devices (by manufacturer) the hits come from, best first."""
+        """Return the distinct devices the hits come from, best first.
+
+        A device is a maker's, or one of its lines where the library holds several (the JK
+        BMS and the JK balancer are two devices; Growatt's protocol and its MIC manual one).
+        """
         seen: dict[str, str] = {}
         for hit in hits:
             doc = self.docs.get(hit.chunk.doc_id)
             if doc is None:
                 continue
             maker = (doc.manufacturer or doc.file).lower()
-            seen.setdefault(maker, device_label(doc.file, doc.title))
+            key = self.line[hit.chunk.doc_id] if maker in self.split_makers else maker
+            seen.setdefault(key or maker, device_label(doc.file, doc.title))
         return list(seen.values())[:MAX_OPTIONS]
 
     @staticmethod

@@ -248,6 +248,10 @@ def test_a_brand_with_two_devices_in_the_library_asks_which_one(agent: Agent) ->
     jk = collect(agent.run("JK: wie lautet das Standard-Bluetooth-Passwort?"))
     assert jk.outcome == "clarify"
     assert {"JK BMS", "JK Active Balancer"} <= set(jk.options)
+    # named no device at all: the JK BMS and the JK balancer are two options, not one maker
+    anyone = collect(agent.run("Wie lautet das Standard-Bluetooth-Passwort?"))
+    assert anyone.outcome == "clarify"
+    assert {"JK BMS", "JK Active Balancer"} <= set(anyone.options)
     # the X1 Mini's short protocol ranks below the G4's long map, yet states a baud rate too
     solax = collect(agent.run("SolaX: welche Baudrate am RS485?"))
     assert solax.outcome == "clarify"
