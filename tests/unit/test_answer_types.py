@@ -280,3 +280,20 @@ def test_an_installation_value_counts_only_beside_the_word_for_it() -> None:
     assert holds_value(kinds["rcd_type"], "FI-Schutzschalter | Typ A (RCD-A)")
     assert not holds_value(kinds["rcd_type"], "Konformität | TOR Erzeuger Typ A")
     assert not holds_value(kinds["rcd_type"], "Leitungsschutzschalter Typ B 16 A")
+
+
+def test_hours_and_days_are_durations() -> None:
+    def duration(question: str) -> bool:
+        return any(k.name == "duration" for k in asked_types(question))
+
+    assert duration("Sunny Home Manager 2.0: wie viele Tage puffert der die Messwerte?")
+    assert duration("Wie lange bleibt die Reduzierung höchstens aktiv?")
+    assert duration("How long will the unit keep the setpoint after the EMS stops?")
+    # a length is no duration ("wie lang"), nor is "how long is the cable"
+    assert not duration("Wie lang darf die RS485-Leitung sein?")
+    assert not duration("How long is the cable allowed to be?")
+    kind = next(k for k in asked_types("Wie lange bleibt die Reduzierung aktiv?"))
+    assert holds_value(kind, "spätestens 24 Std. nach Aktivierung")
+    assert holds_value(kind, "The antenna adhesive needs 24 hours to cure")
+    assert holds_value(kind, "wait 0.5Sec before the retry")
+    assert not holds_value(kind, "Speicher 10 kWh")
