@@ -167,6 +167,7 @@ class EvidencePolicy:
         for d, doc in self.docs.items():
             if line := self.line[d]:
                 lines_of.setdefault((doc.manufacturer or doc.file).lower(), set()).add(line)
+        self._stated: dict[str, set[str]] = {}  # kind of value -> files stating one
         # the makers the library holds two or more device lines of (Sungrow, SolaX, JK)
         self.split_makers = {maker for maker, lines in lines_of.items() if len(lines) >= 2}
 
@@ -221,6 +222,7 @@ class EvidencePolicy:
             )
             options = self.device_options(close)
             if len(options) >= 2:
+                options = self.stating_options(question) or options
                 return Verdict("clarify", "several devices fit", tuple(options))
         named = self.named_documents(question)
         if named and asks_installation(question) and all(self.protocol[d] for d in named):
@@ -522,6 +524,33 @@ class EvidencePolicy:
         files = tuple(sorted(self.docs[d].file for d in docs if self.line[d] == line))
         found = self.retriever.search(question, SearchOptions(k=3, filters=SearchFilters(files)))
         return max((h.dense_score or 0.0 for h in found), default=0.0)
+
+    def stating_options(self, question: str) -> list[str]:
+        """Return the devices whose manuals state the kind of value asked, nearest first.
+
+        "Welche Schutzart hat der Speicher?" finds register maps that print no IP rating;
+        the devices to offer are those whose manuals print one (the SBR battery, …). Empty
+        when the question asks for no such kind or fewer than two devices state it.
+        """
+        kinds = [k for k in asked_types(question) if not k.interface_documents]
+        if not kinds:
+            return []
+        files = set.intersection(*(self._stating(k) for k in kinds))
+        if not files:
+            return []
+        found = self.retriever.search(
+            question, SearchOptions(k=CLARIFY_TOP * 2, filters=SearchFilters(tuple(sorted(files))))
+        )
+        options = self.device_options(found)
+        return options if len(options) >= 2 else []
+
+    def _stating(self, kind: AnswerType) -> set[str]:
+        """Return the files whose text states a value of ``kind`` (read once per kind)."""
+        if kind.name not in self._stated:
+            self._stated[kind.name] = {
+                self.docs[d].file for d in self.docs if holds_value(kind, self.folded[d][1])
+            }
+        return self._stated[kind.name]
 
     def device_options(self, hits: list[Hit]) -> list[str]:
         """Return the distinct devices the hits come from, best first.

@@ -236,6 +236,15 @@ def test_a_protocol_name_in_one_file_name_names_no_device(agent: Agent) -> None:
     assert any(s.file.startswith("Kostal") and s.page == 17 for s in named.sources)
 
 
+def test_the_devices_offered_are_those_whose_manuals_state_the_value(agent: Agent) -> None:
+    # the search finds register maps (E3/DC, EPEver, Deye) that print no IP rating; a
+    # technician asking for the storage's IP rating is offered the devices that state one
+    result = collect(agent.run("Welche Schutzart hat der Speicher?"))
+    assert result.outcome == "clarify"
+    assert "Sungrow SBR096-256" in result.options
+    assert not {"E3DC", "EPEver Tracer", "Deye SUN Inverter"} & set(result.options)
+
+
 def test_a_brand_with_two_devices_in_the_library_asks_which_one(agent: Agent) -> None:
     # Sungrow's SH-RT inverter is IP65, its SBR battery IP55: "the Sungrow" is either
     result = collect(agent.run("Sungrow: welche Schutzart hat das Gerät?"))
