@@ -19,7 +19,9 @@ _NUMBERED = re.compile(r"\b(bits?|status)\s*[-:#=]?\s*(\d+)\b", re.IGNORECASE)
 
 
 _WORDY = re.compile(r"[a-z]{3}")
-_ERROR_NAME = re.compile(rf"\b(?:{ERROR_WORDS})|fehler|stoer", re.IGNORECASE)
+_ERROR_NAME = re.compile(  # an error register's name (not a "production site code")
+    r"\b(?:errors?|err|fehler\w*|alarms?|warn(?:ings?|ung\w*)?|faults?|stoerung\w*)\b"
+)
 
 # the letters an error list may put before a number ("E03", "F64", "ERR 33", "A1", "W12");
 # another letter makes it another list's number ("H14", a history field, is no "ERR 14")
@@ -63,7 +65,7 @@ def lists_code(text: str, code: str) -> bool:
     if any(
         is_map_row(line)
         and _ERROR_NAME.search(name := register_name(line))
-        and mentions(_remarks(line, name), code)
+        and _remark_lists(_remarks(line, name), code)
         for line in _code_lines(text, code)
     ):
         return True
@@ -85,6 +87,20 @@ def _remarks(row: str, name: str) -> str:
     # "| 1 |" is its scale; the remark says which codes it holds)
     after = row.split(name, 1)[1] if name else row
     return " | ".join(c for c in after.split(" | ") if _WORDY.search(c))
+
+
+def _remark_lists(remark: str, code: str) -> bool:
+    # a code standing as one: "0x205: 14", "14: battery undervoltage", "code 14"; not a bit
+    # ("b26: pv panel counter-current") or a count ("a total of 64 bits", "16 addresses")
+    alts = "|".join(re.escape(f) for f in sorted(_forms(code)))
+    return bool(
+        re.search(
+            rf"[:=]\s*0*(?:{alts})\b(?!\s*(?:addresses|bits?|records?|bytes?))"
+            rf"|(?<![0-9a-z.,])0*(?:{alts})\s*[:=]\s*[a-z]"
+            rf"|\b(?:fault|error|fehler|alarm|code)\s*[:#=]?\s*0*(?:{alts})\b",
+            remark,
+        )
+    )
 
 
 def _code_lines(text: str, code: str) -> list[str]:

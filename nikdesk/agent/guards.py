@@ -95,11 +95,10 @@ class Catalog:
 
     brands: dict[str, re.Pattern[str]]
     products: dict[str, re.Pattern[str]]
-    # a brand's device lines the library holds more than one of ("Sungrow SH-RT", "Sungrow
-    # SBR"): a question naming only the brand may mean either
-    devices: dict[str, re.Pattern[str]] = field(default_factory=dict)
-    # words for the kind of device that name one of those lines in a question ("Speicher")
-    kinds: dict[str, re.Pattern[str]] = field(default_factory=dict)
+    # brand -> its device lines beyond [products] ("JK BMS", "JK Active Balancer"), and the
+    # words for the kind of device that name a line in a question ("der Sungrow Speicher")
+    devices: dict[str, dict[str, re.Pattern[str]]] = field(default_factory=dict)
+    kinds: dict[str, dict[str, re.Pattern[str]]] = field(default_factory=dict)
 
     @classmethod
     def load(cls, path: Path | None = None) -> Catalog:
@@ -109,8 +108,8 @@ class Catalog:
         return cls(
             {k: re.compile(v) for k, v in raw.get("brands", {}).items()},
             {k: re.compile(v) for k, v in raw.get("products", {}).items()},
-            {k: re.compile(v) for k, v in raw.get("devices", {}).items()},
-            {k: re.compile(v) for k, v in raw.get("device_kinds", {}).items()},
+            _by_brand(raw.get("devices", {})),
+            _by_brand(raw.get("device_kinds", {})),
         )
 
     def names_device(self, question: str) -> bool:
@@ -168,35 +167,49 @@ class Catalog:
         text = _fold_text(question)
         return [p for p in self.brands.values() if p.search(text)]
 
-    def names_line(self, question: str, lines: set[str]) -> bool:
-        """Tell whether ``question`` names one of the device ``lines`` (names of
-        :meth:`device_line`)."""
-        text = _fold_text(question)
-        named = {**self.products, **self.devices}
-        return any(
-            pattern.search(text)
-            for name in lines
-            for pattern in (named.get(name), self.kinds.get(name))
-            if pattern is not None
-        )
+    def brand_names(self, text: str) -> list[str]:
+        """Return the brands folded ``text`` (a question or a document's label) names."""
+        folded = _fold_text(text)
+        return [name for name, pattern in self.brands.items() if pattern.search(folded)]
 
     def names_product(self, question: str) -> bool:
-        """Tell whether ``question`` names a product or device line by its name."""
+        """Tell whether ``question`` names a product line of the catalogue by its name."""
         text = _fold_text(question)
-        return any(p.search(text) for p in (*self.products.values(), *self.devices.values()))
+        return any(p.search(text) for p in self.products.values())
 
-    def device_line(self, label: str) -> str | None:
-        """Return the device line a document's folded ``label`` names (None: brand-wide).
+    def device_line(self, label: str, brand: str) -> str | None:
+        """Return the line of ``brand`` a document's folded ``label`` names (None: all).
 
         A maker's protocol for all its inverters names no line: it applies to each.
         """
-        for name, pattern in (*self.devices.items(), *self.products.items()):
+        for name, pattern in self._lines(brand).items():
             if pattern.search(label):
                 return name
         return None
 
+    def lines_named(self, question: str, brand: str, lines: set[str]) -> set[str]:
+        """Return the ``lines`` of ``brand`` that ``question`` names, by name or by the kind
+        of device ("der Sungrow Speicher" is the SBR)."""
+        text = _fold_text(question)
+        named = self._lines(brand)
+        kinds = self.kinds.get(brand, {})
+        return {
+            line
+            for line in lines
+            if any(p.search(text) for p in (named.get(line), kinds.get(line)) if p is not None)
+        }
+
+    def _lines(self, brand: str) -> dict[str, re.Pattern[str]]:
+        # the brand's own device lines first, then its product lines
+        own = {n: p for n, p in self.products.items() if n.startswith(f"{brand} ")}
+        return {**self.devices.get(brand, {}), **own}
+
     def _names_product(self, label: str) -> bool:
         return any(p.search(label) for p in self.products.values())
+
+
+def _by_brand(raw: dict[str, dict[str, str]]) -> dict[str, dict[str, re.Pattern[str]]]:
+    return {b: {k: re.compile(v) for k, v in lines.items()} for b, lines in raw.items()}
 
 
 def fold_library(library: list[tuple[str, str]]) -> list[tuple[str, str]]:

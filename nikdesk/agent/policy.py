@@ -19,6 +19,7 @@ from nikdesk.agent.coverage import (
     asks_installation,
     is_protocol_document,
 )
+from nikdesk.agent.device_lines import DeviceLines, maker_of
 from nikdesk.agent.guards import (
     AnswerType,
     asked_types,
@@ -83,7 +84,6 @@ RELATED = 2  # passages offered as "siehe auch" when the manuals do not answer
 # no answerable question was)
 CLARIFY_TOP = 5
 CLARIFY_SHARE = 0.2
-LINE_MARGIN = 0.05  # a brand's device line within this cosine of the closest one may be meant
 MAX_OPTIONS = 4
 
 
@@ -162,14 +162,8 @@ class EvidencePolicy:
             d.doc_id: is_protocol_document(d.file, d.title) for d in self.docs.values()
         }
         # doc id -> the device line of its brand it describes (None: all of the brand's)
-        self.line = {d: catalog().device_line(self.folded[d][0]) for d in self.docs}
-        lines_of: dict[str, set[str]] = {}
-        for d, doc in self.docs.items():
-            if line := self.line[d]:
-                lines_of.setdefault((doc.manufacturer or doc.file).lower(), set()).add(line)
+        self.lines = DeviceLines(retriever, {d: self.folded[d][0] for d in self.docs})
         self._stated: dict[str, set[str]] = {}  # kind of value -> files stating one
-        # the makers the library holds two or more device lines of (Sungrow, SolaX, JK)
-        self.split_makers = {maker for maker, lines in lines_of.items() if len(lines) >= 2}
 
     def screen(self, question: str, photo: bool = False) -> Verdict | None:
         """Judge the question before any search: unsafe requests, small talk, unknown devices.
@@ -241,7 +235,7 @@ class EvidencePolicy:
                 "not_found", reason, missing=what, related=self.related(question, hits, named)
             )
         # after the checks that hold for every device of the brand (no fuse in a register map)
-        if may_clarify and len(options := self.brand_options(question, hits)) >= 2:
+        if may_clarify and len(options := self.lines.options(question, hits)) >= 2:
             return Verdict("clarify", "several devices of the brand fit", tuple(options))
         quoted = self.quotable(hits, question, named)
         for kind in _asked_kinds(question):
@@ -294,7 +288,7 @@ class EvidencePolicy:
         found: list[str] = []
         for word in sorted(words):
             makers = {
-                (doc.manufacturer or doc.file).lower()
+                maker_of(doc)
                 for doc_id, doc in self.docs.items()
                 if word in self.folded[doc_id][1] or word in self.folded[doc_id][0]
             }
@@ -460,13 +454,8 @@ class EvidencePolicy:
         # a maker, the named documents are that maker's
         brands = catalog().brands_named(question)
         of_brand = {d for d in named if any(b.search(self.folded[d][0]) for b in brands)}
-        named = of_brand or named
         # "der Sungrow Speicher": of the maker's lines the question names one, the SBR
-        lines = {line for d in named if (line := self.line[d])}
-        meant = {line for line in lines if catalog().names_line(question, {line})}
-        if len(lines) >= 2 and len(meant) == 1:
-            return {d for d in named if self.line[d] in meant or self.line[d] is None}
-        return named
+        return self.lines.narrow(question, of_brand or named)
 
     def _label(self, doc_id: str) -> str:
         doc = self.docs[doc_id]
@@ -485,45 +474,6 @@ class EvidencePolicy:
         ]
         scored = [(quote(h.chunk.text, question).score, h) for h in useful]
         return tuple(h for score, h in scored if score >= MIN_LINE)[:RELATED]
-
-    def brand_options(self, question: str, hits: list[Hit]) -> list[str]:
-        """Return the device lines of the named brand the best hits come from (a question
-        naming only the brand; else none).
-
-        "Sungrow: welche Schutzart?" fits the SH-RT inverter (IP65) and the SBR battery
-        (IP55); when passages of both rank near the top, Nik asks which is meant. "Sungrow:
-        wie viele Module passen in einen Turm?" finds the battery alone and is answered.
-        """
-        brands = catalog().brands_named(question)
-        if not brands or not hits:
-            return []
-        of_brand = {d for d in self.docs if any(b.search(self.folded[d][0]) for b in brands)}
-        lines = {line for d in of_brand if (line := self.line[d])}
-        if (
-            len(lines) < 2
-            or catalog().names_product(question)
-            or catalog().names_line(question, lines)
-        ):
-            return []
-        close = [h for h in hits[:CLARIFY_TOP] if h.score >= CLARIFY_SHARE * hits[0].score]
-        seen = [self.line[h.chunk.doc_id] for h in close if h.chunk.doc_id in of_brand]
-        # a line the top hits miss counts when its own manuals come about as close (a short
-        # protocol ranks below a long one on the same question); one far behind is not meant
-        # ("SolaX Modbus TCP": the X1 Mini speaks no Modbus TCP)
-        near = {line: self._line_cosine(question, line, of_brand) for line in sorted(lines)}
-        top = max(near.values())
-        seen += [line for line, cosine in near.items() if cosine >= top - LINE_MARGIN]
-        labels: dict[str, str] = {}
-        for line in dict.fromkeys(line for line in seen if line):
-            doc = next(self.docs[d] for d in sorted(of_brand) if self.line[d] == line)
-            labels[line] = device_label(doc.file, doc.title)
-        return list(labels.values())[:MAX_OPTIONS]
-
-    def _line_cosine(self, question: str, line: str, docs: set[str]) -> float:
-        """Return the best cosine of ``question`` within the documents of ``line``."""
-        files = tuple(sorted(self.docs[d].file for d in docs if self.line[d] == line))
-        found = self.retriever.search(question, SearchOptions(k=3, filters=SearchFilters(files)))
-        return max((h.dense_score or 0.0 for h in found), default=0.0)
 
     def stating_options(self, question: str) -> list[str]:
         """Return the devices whose manuals state the kind of value asked, nearest first.
@@ -563,9 +513,7 @@ class EvidencePolicy:
             doc = self.docs.get(hit.chunk.doc_id)
             if doc is None:
                 continue
-            maker = (doc.manufacturer or doc.file).lower()
-            key = self.line[hit.chunk.doc_id] if maker in self.split_makers else maker
-            seen.setdefault(key or maker, device_label(doc.file, doc.title))
+            seen.setdefault(self.lines.key(hit.chunk.doc_id), device_label(doc.file, doc.title))
         return list(seen.values())[:MAX_OPTIONS]
 
     @staticmethod

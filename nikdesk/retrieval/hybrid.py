@@ -158,15 +158,19 @@ class Retriever:
             hits = _spread(hits, options.k)
         return hits[: options.k]
 
-    def best_cosine(self, query: str) -> float | None:
-        """Return the best cosine of ``query`` over the whole library (None: no embedder).
+    def best_cosine(self, query: str, filters: SearchFilters | None = None) -> float | None:
+        """Return the best cosine of ``query`` over the library or the ``filters``' documents
+        (None: no embedder).
 
         The hits of :meth:`search` carry a cosine only when the dense search found them too;
         when all of them came from the lexical search, this is how close the library gets.
         """
         if self._embed_query is None:
             return None
-        found = self.dense_candidates(self._embed_query(query), None)
+        scope = self._id_ranges(filters or SearchFilters())
+        if scope == []:
+            return 0.0
+        found = self.dense_candidates(self._embed_query(query), scope)
         return max((cosine for _, cosine in found), default=0.0)
 
     def known_share(self, query: str) -> tuple[float, list[str]]:
@@ -269,6 +273,10 @@ class Retriever:
             found = self.chunks_with(word, ranges)
             weights[word] = min(1.0, max(MIN_WEIGHT, math.log((total + 1) / (found + 0.5)) / top))
         return weights
+
+    def chunk_frequency(self, term: str) -> int:
+        """Return the number of the library's chunks holding index term ``term``."""
+        return self._frequencies.get(term, 0)
 
     def chunks_with(self, word: str, ranges: list[tuple[int, int]]) -> int:
         """Return the number of chunks within ``ranges`` (chunk ids) holding index term ``word``."""

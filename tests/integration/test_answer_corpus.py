@@ -236,6 +236,20 @@ def test_a_protocol_name_in_one_file_name_names_no_device(agent: Agent) -> None:
     assert any(s.file.startswith("Kostal") and s.page == 17 for s in named.sources)
 
 
+def test_a_fault_code_the_register_map_does_not_list_is_not_in_the_manuals(agent: Agent) -> None:
+    # SRNE's map lists no fault table: its "current fault code" register gives 01 (battery
+    # undervoltage) and 14 (inverter overload) as an example; addresses ("e007"), lengths
+    # ("f810 | 16 | fault record 1"), alarm bits ("b26") and counts ("64 bits") are no codes
+    for code in ["07", "16", "26", "64"]:
+        result = collect(agent.run(f"SRNE: Was bedeutet Fehlercode {code}?"))
+        assert result.outcome == "not_found", code
+    for code in ["01", "14"]:
+        answered(agent, f"SRNE Hybrid-Wechselrichter: Was bedeutet Fehlercode {code}?")
+    # a map without a switch-over time: its "1s/bit" scale and "0411H" address are none
+    alpha = collect(agent.run("AlphaESS SMILE-T30: Wie lange dauert die Umschaltung auf Notstrom?"))
+    assert alpha.outcome == "not_found"
+
+
 def test_the_devices_offered_are_those_whose_manuals_state_the_value(agent: Agent) -> None:
     # the search finds register maps (E3/DC, EPEver, Deye) that print no IP rating; a
     # technician asking for the storage's IP rating is offered the devices that state one
@@ -269,13 +283,28 @@ def test_a_brand_with_two_devices_in_the_library_asks_which_one(agent: Agent) ->
     battery = answered(agent, "Welche Schutzart hat der Sungrow Speicher?")
     assert {s.file for s in battery.sources} == {"Sungrow_SBR096-256_Datenblatt_DE.pdf"}
     assert "IP55" in battery.answer
-    for question in [
-        "Sungrow SH10RT: welche Schutzart?",
-        "Sungrow: wie viele Batteriemodule passen maximal in einen Turm?",
-        "SolaX: welchen Port nimmt Modbus TCP?",  # the X1 Mini speaks no Modbus TCP
-        "Sungrow Hybrid-WR: wie schnell schaltet der auf Notstrom um?",
+    # a model, the kind of device or a word only one line's manuals print says which
+    for question, file in [
+        ("Sungrow SH10RT: welche Schutzart?", "Sungrow_SH5.0-10RT_Datenblatt_DE.pdf"),
+        ("Sungrow SH10: welche Schutzart?", "Sungrow_SH5.0-10RT_Datenblatt_DE.pdf"),
+        ("Sungrow Hybrid-WR: wie schnell schaltet der auf Notstrom um?",
+         "Sungrow_SH5.0-10RT_Datenblatt_DE.pdf"),
+        ("Sungrow: wie viele MPP-Tracker hat das Gerät?",
+         "Sungrow_SH5.0-10RT_Datenblatt_DE.pdf"),
+        ("Sungrow: Welche Entladungstiefe ist einstellbar?",
+         "Sungrow_SBR096-256_Datenblatt_DE.pdf"),
+        ("SolaX: welchen Port nimmt Modbus TCP?",
+         "SolaX_Hybrid_X1-X3_G4_Modbus_TCP-RTU_V3.21.pdf"),
+        ("SolaX: Welches Register liefert den Batterie-SOC?",
+         "SolaX_Hybrid_X1-X3_G4_Modbus_TCP-RTU_V3.21.pdf"),
+        ("SolaX X3: welche Baudrate?", "SolaX_Hybrid_X1-X3_G4_Modbus_TCP-RTU_V3.21.pdf"),
+        ("JKBMS: wie lautet das Standard-Bluetooth-Passwort?", "JK_Smart_BMS_Instructions_EN.pdf"),
     ]:
-        assert collect(agent.run(question)).outcome == "answer", question
+        result = answered(agent, question)
+        assert file in {s.file for s in result.sources}, question
+    # "Batterie" opening a compound names no battery: the inverter's range stays quoted
+    voltage = answered(agent, "Sungrow: welcher Batteriespannungsbereich ist zulässig?")
+    assert "Sungrow_SH5.0-10RT_Datenblatt_DE.pdf" in {s.file for s in voltage.sources}
 
 
 def test_an_abbreviation_the_named_manual_never_uses_is_not_answered(agent: Agent) -> None:

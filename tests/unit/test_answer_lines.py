@@ -666,47 +666,66 @@ def test_an_error_code_is_listed_only_under_an_error_letter() -> None:
 
 
 def test_a_register_maps_row_lists_a_code_only_as_an_error_register() -> None:
-    # SRNE's map: an address ("e007"), a length ("| 7 |"), a state of "current state" or a
-    # register named "fault record 7" are no fault 07; its fault code register's remark is
+    # rows of SRNE's map as pymupdf reads them (folded): an address ("e007"), a length
+    # ("| 7 |", "| 16 |"), a state of "current state", a bit of an alarm register ("b26"),
+    # counts in a remark ("16 addresses", "64 bits") are no fault codes; its fault code
+    # register's example ("0x204: 01 0x205: 14") is
     rows = "\n".join(
         [
             "e007 | 1 | equalizing charge voltage | rw | 0.1 | v | %.1fv | no",
             "f000 | 7 | last 7 days historical data of pv power generation | r | 1",
             "210 | 1 | current state | r | 1 | - | %d | no | 7: mains to inverter",
             "df09 | 3 | manual light up switch | w | 1 | - | %x | no | 3:light-up time",
-            "f870 | 16 | fault record 7 | rw | 1 | %d | no",
+            "10c | 2 | controller failure, alarm message | r | 1 | - | %x | no | b26:pv panel"
+            " counter-current b23:pv input power is too high",
+            "200 | 4 | current fault bits | r | 1 | - | %x | no | fault bits, each representing"
+            " one fault, for a total of 64 bits.",
             "204 | 4 | current fault code | r | 1 | - | %d | no | two faults, battery undervoltage"
             " and inverter overload: 0x204: 01 0x205: 14 0x206: 00",
+            "f800 | 16 | fault record 0 | rw | 1 | %d | no | each fault record takes up 16"
+            " addresses, a total of 16 fault records are stored",
+            "f810 | 16 | fault record 1 | rw | 1 | %d | no",
         ]
     )
-    for code in ["07", "03", "16"]:
+    for code in ["07", "03", "16", "26", "64"]:
         assert not lists_code(rows, code), code
     assert lists_code(rows, "14")
     assert lists_code(rows, "01")
     # outside a register map the row rules stay: an error table's "7 | …" lists code 7
     assert lists_code("7 | mains to inverter failed", "07")
+    # a register named "… code" that is no error register lists nothing
+    assert not lists_code("0x30 | production site code | r | 1 | 0: shenzhen 1: dongguan", "01")
 
 
 def test_a_document_describes_one_line_of_its_brand_and_a_question_may_name_it() -> None:
     from nikdesk.agent.guards import catalog
 
-    lines = catalog()
-    assert lines.device_line("sungrow sh5.0-10rt datenblatt de") == "Sungrow SH-RT"
-    assert lines.device_line("sungrow sbr096-256 datenblatt de") == "Sungrow SBR"
-    assert lines.device_line("solax x1 mini communication protocol v1.8") == "SolaX X1 Mini"
-    assert lines.device_line("solax hybrid x1-x3 g4 modbus tcp-rtu") == "SolaX X1/X3 Hybrid G4"
-    assert lines.device_line("jk active balancer b1a24s b2a24s manual") == "JK Active Balancer"
-    assert lines.device_line("jk smart bms instructions en") == "JK BMS"
-    # a maker's protocol for all its inverters names none: it applies to each
-    assert lines.device_line("growatt inverter modbus rtu protocol ii") is None
+    known = catalog()
+    assert known.device_line("sungrow sh5.0-10rt datenblatt de", "Sungrow") == "Sungrow SH-RT"
+    assert known.device_line("sungrow sbr096-256 datenblatt de", "Sungrow") == "Sungrow SBR"
+    assert known.device_line("solax x1 mini communication protocol", "SolaX") == "SolaX X1 Mini"
+    hybrid = "solax hybrid x1-x3 g4 modbus tcp-rtu"
+    assert known.device_line(hybrid, "SolaX") == "SolaX X1/X3 Hybrid G4"
+    assert known.device_line("jk active balancer b1a24s", "JK") == "JK Active Balancer"
+    assert known.device_line("jk smart bms instructions en", "JK") == "JK BMS"
+    # a maker's protocol for all its inverters names none: it applies to each; a line is
+    # its own brand's ("bms" in a Pylontech title is no JK BMS)
+    assert known.device_line("growatt inverter modbus rtu protocol ii", "Growatt") is None
+    assert known.device_line("pylontech bms protocol", "Pylontech") is None
     sungrow = {"Sungrow SH-RT", "Sungrow SBR"}
-    assert not lines.names_line("Sungrow: welche Schutzart hat das Gerät?", sungrow)
-    assert lines.names_line("Sungrow SH10RT: welche Schutzart?", sungrow)
-    assert lines.names_line("Sungrow SH RT hybrid: wie viele parallel?", sungrow)
-    # the kind of device names a line in a question, never in a document's name
-    assert lines.names_line("Welche Schutzart hat der Sungrow Speicher?", {"Sungrow SBR"})
-    assert not lines.names_line("Welche Schutzart hat der Sungrow Speicher?", {"Sungrow SH-RT"})
-    assert lines.device_line("deye sun inverter modbus en") is None
-    # a kind of device names a line of its brand only: "Akkukasten" names no product
-    assert not lines.names_product("JK abmessungen? muss in nen kleinen akkukasten")
-    assert lines.names_product("Sungrow SBR128: Nennspannung?")
+    assert not known.lines_named("Sungrow: welche Schutzart hat das Gerät?", "Sungrow", sungrow)
+    for question in ["Sungrow SH10RT: Schutzart?", "Sungrow SH RT hybrid?", "Sungrow SH10: IP?"]:
+        assert known.lines_named(question, "Sungrow", sungrow) == {"Sungrow SH-RT"}, question
+    # the kind of device, as a word or a compound's head, names a line; a compound's
+    # first part does not ("Batteriespannung" is asked of the inverter too)
+    for question, line in [
+        ("Welche Schutzart hat der Sungrow Speicher?", "Sungrow SBR"),
+        ("Sungrow Batteriespeicher: Gewicht?", "Sungrow SBR"),
+        ("Sungrow-Akku: Gewicht?", "Sungrow SBR"),
+        ("Sungrow WR: Gewicht?", "Sungrow SH-RT"),
+    ]:
+        assert known.lines_named(question, "Sungrow", sungrow) == {line}, question
+    assert not known.lines_named("Sungrow: welcher Batteriespannungsbereich?", "Sungrow", sungrow)
+    assert known.brand_names("JKBMS: Passwort?") == ["JK"]
+    assert not known.names_product("JK abmessungen? muss in nen kleinen akkukasten")
+    assert known.names_product("Sungrow SBR128: Nennspannung?")

@@ -289,11 +289,21 @@ def test_hours_and_days_are_durations() -> None:
     assert duration("Sunny Home Manager 2.0: wie viele Tage puffert der die Messwerte?")
     assert duration("Wie lange bleibt die Reduzierung höchstens aktiv?")
     assert duration("How long will the unit keep the setpoint after the EMS stops?")
-    # a length is no duration ("wie lang"), nor is "how long is the cable"
+    # a length is no duration ("wie lang"), nor is "how long is the cable", nor a warranty
     assert not duration("Wie lang darf die RS485-Leitung sein?")
     assert not duration("How long is the cable allowed to be?")
-    kind = next(k for k in asked_types("Wie lange bleibt die Reduzierung aktiv?"))
-    assert holds_value(kind, "spätestens 24 Std. nach Aktivierung")
-    assert holds_value(kind, "The antenna adhesive needs 24 hours to cure")
-    assert holds_value(kind, "wait 0.5Sec before the retry")
-    assert not holds_value(kind, "Speicher 10 kWh")
+    assert not duration("Sungrow Speicher: Wie lange läuft die Garantie?")
+    kind = next(k for k in asked_types("Wie lange dauert die Umschaltung?") if k.name == "duration")
+    for stated in [
+        "spätestens 24 Std. nach Aktivierung",
+        "The antenna adhesive needs 24 hours to cure",
+        "wait 0.5Sec before the retry",
+        "Daten werden 1 Tag gepuffert",
+        "nach 1 Stunde",
+        "Nachlaufzeit 24 h",
+    ]:
+        assert holds_value(kind, stated), stated
+    # hex addresses and a register's scale are no durations
+    for other in ["Speicher 10 kWh", "0411H | Inverter_Backup_Current_L1", "Funktion 03H : READ",
+                  "| unsigned int | 1s/bit"]:
+        assert not holds_value(kind, other), other

@@ -1,0 +1,147 @@
+"""Which of a maker's devices a question means, where the library holds several of them.
+
+Sungrow's library holds the SH-RT hybrid inverter and the SBR battery, SolaX's the X1 Mini
+and the X1/X3 hybrid G4, JK's a BMS and an active balancer: each a *device line* of its
+brand (``[products]``, ``[devices]`` in ``resources/agent/catalog.toml``). "Sungrow: welche
+Schutzart?" fits both Sungrow lines (IP65, IP55), so Nik asks which is meant. It does not
+ask when the question names a line ("SH10RT", "der Sungrow Speicher") or when a word of it
+that few pages of the library print stands in the manuals of one line only ("Entladungstiefe":
+the SBR's; "MPP-Tracker": the SH-RT's).
+"""
+
+from __future__ import annotations
+
+from nikdesk.agent.compose import device_label
+from nikdesk.agent.guards import catalog
+from nikdesk.core.text import terms
+from nikdesk.retrieval.glossary import expand
+from nikdesk.retrieval.hybrid import DocumentInfo, Retriever
+from nikdesk.retrieval.types import Hit, SearchFilters
+
+CLARIFY_TOP = 5  # the hits whose lines count as found together
+CLARIFY_SHARE = 0.2  # ... within this share of the best hit's score
+# a line the top hits miss counts when its own manuals come within this cosine of the
+# closest line's (a short protocol ranks below a long map on the same question)
+LINE_MARGIN = 0.05
+RARE_SHARE = 0.02  # a word on at most this share of the library's chunks may pin a line
+PIN_CHUNKS = 3  # ... as may one on this many chunks of the line's manuals
+# words that qualify what is asked, not name it ("minimum number of cells")
+_QUALIFIERS = frozenset(
+    """
+min minimum max maximum maximal standard default typ type number anzahl wert value einstell
+set erlaubt allowed zulaessig
+""".split()  # noqa: SIM905 - a word list reads better as text
+)
+
+
+def maker_of(doc: DocumentInfo) -> str:
+    """Return the key of the maker of ``doc`` (its manufacturer, else its file)."""
+    return (doc.manufacturer or doc.file).lower()
+
+
+class DeviceLines:
+    """The device lines of the library's documents, and which one a question means."""
+
+    def __init__(self, retriever: Retriever, labels: dict[str, str]) -> None:
+        """``labels``: doc id -> its folded label (file name, title, manufacturer)."""
+        self.retriever = retriever
+        self.docs = {d.doc_id: d for d in retriever.documents}
+        cat = catalog()
+        # doc id -> its brand (None: a brand the catalogue does not know) and its line
+        self.brand = {d: next(iter(cat.brand_names(labels[d])), None) for d in self.docs}
+        self.line = {
+            d: cat.device_line(labels[d], brand) if brand else None
+            for d, brand in self.brand.items()
+        }
+        # brand -> line -> the ranges of chunk ids of its documents
+        self.ranges: dict[str, dict[str, list[tuple[int, int]]]] = {}
+        for d, doc in self.docs.items():
+            brand, line = self.brand[d], self.line[d]
+            if brand and line:
+                span = (doc.first_chunk, doc.last_chunk)
+                self.ranges.setdefault(brand, {}).setdefault(line, []).append(span)
+        split = {b for b, lines in self.ranges.items() if len(lines) >= 2}
+        # the makers whose devices are their lines, not the maker (Sungrow, SolaX, JK)
+        self.split_makers = {
+            maker_of(doc) for d, doc in self.docs.items() if self.brand[d] in split
+        }
+        self._chunks = sum(doc.last_chunk - doc.first_chunk + 1 for doc in self.docs.values())
+
+    def key(self, doc_id: str) -> str:
+        """Return what tells ``doc_id``'s device apart: its line where its maker has several."""
+        maker = maker_of(self.docs[doc_id])
+        return (self.line[doc_id] or maker) if maker in self.split_makers else maker
+
+    def narrow(self, question: str, named: set[str]) -> set[str]:
+        """Return the ``named`` documents of the line ``question`` names, if it names one."""
+        brands = {self.brand[d] for d in named} - {None}
+        for brand in brands:
+            lines = {line for d in named if self.brand[d] == brand and (line := self.line[d])}
+            meant = catalog().lines_named(question, str(brand), lines)
+            if len(lines) >= 2 and len(meant) == 1:
+                keep = meant | {None}  # and the brand's documents of all its lines
+                return {d for d in named if self.brand[d] != brand or self.line[d] in keep}
+        return named
+
+    def options(self, question: str, hits: list[Hit]) -> list[str]:
+        """Return the lines of the named brand ``question`` may mean, best first (none: one).
+
+        Only for a question naming a brand with several lines in the library and none of
+        them. A line counts when a word of the question few pages print stands in its
+        manuals alone; else when the top hits come from it or its manuals come about as
+        close to the question as the closest line's.
+        """
+        for brand in catalog().brand_names(question):
+            lines = self.ranges.get(brand, {})
+            if len(lines) < 2 or catalog().lines_named(question, brand, set(lines)):
+                continue
+            found = self._pinned(question, lines) or self._near(question, brand, hits)
+            return [self._label(brand, line) for line in found] if len(found) >= 2 else []
+        return []
+
+    def _pinned(self, question: str, lines: dict[str, list[tuple[int, int]]]) -> list[str]:
+        """Return the lines whose manuals alone print a rare word of ``question``."""
+        words = terms(question, drop_stopwords=True)
+        words += [t for phrase in expand(question) for t in terms(phrase)]
+        pinned: list[str] = []
+        for word in dict.fromkeys(w for w in words if w not in _QUALIFIERS):
+            held = {line: self.retriever.chunks_with(word, spans) for line, spans in lines.items()}
+            holding = [line for line, chunks in held.items() if chunks]
+            if len(holding) != 1 or holding[0] in pinned:
+                continue
+            # a word few pages of the library print ("Entladungstiefe"), or one the line's
+            # manuals print on many pages ("SOC" in the G4's map, none in the X1 Mini's)
+            rare = self.retriever.chunk_frequency(word) <= RARE_SHARE * self._chunks
+            if rare or held[holding[0]] >= PIN_CHUNKS:
+                pinned.append(holding[0])
+        return pinned
+
+    def _near(self, question: str, brand: str, hits: list[Hit]) -> list[str]:
+        """Return the lines of ``brand`` the top hits come from or about as close."""
+        close = [h for h in hits[:CLARIFY_TOP] if h.score >= CLARIFY_SHARE * hits[0].score]
+        found = [
+            line
+            for h in close
+            if self.brand.get(h.chunk.doc_id) == brand and (line := self.line.get(h.chunk.doc_id))
+        ]
+        files = {
+            line: tuple(sorted(doc.file for d, doc in self.docs.items() if self.line[d] == line))
+            for line in self.ranges[brand]
+        }
+        near = {
+            line: self.retriever.best_cosine(question, SearchFilters(names)) or 0.0
+            for line, names in files.items()
+            if line not in found
+        }
+        if near:
+            top = max([*near.values(), *(self._cosine(question, files[f]) for f in set(found))])
+            found += [line for line, cosine in near.items() if cosine >= top - LINE_MARGIN]
+        return list(dict.fromkeys(found))
+
+    def _cosine(self, question: str, files: tuple[str, ...]) -> float:
+        return self.retriever.best_cosine(question, SearchFilters(files)) or 0.0
+
+    def _label(self, brand: str, line: str) -> str:
+        docs = sorted(self.docs.items())
+        doc = next(doc for d, doc in docs if self.brand[d] == brand and self.line[d] == line)
+        return device_label(doc.file, doc.title)
