@@ -11,9 +11,11 @@ the SBR's; "MPP-Tracker": the SH-RT's).
 
 from __future__ import annotations
 
+import re
+
 from nikdesk.agent.compose import device_label
 from nikdesk.agent.guards import catalog
-from nikdesk.core.text import terms
+from nikdesk.core.text import STOPWORDS, fold, terms
 from nikdesk.retrieval.glossary import expand
 from nikdesk.retrieval.hybrid import DocumentInfo, Retriever
 from nikdesk.retrieval.types import Hit, SearchFilters
@@ -25,11 +27,14 @@ CLARIFY_SHARE = 0.2  # ... within this share of the best hit's score
 LINE_MARGIN = 0.05
 RARE_SHARE = 0.02  # a word on at most this share of the library's chunks may pin a line
 PIN_CHUNKS = 3  # ... as may one on this many chunks of the line's manuals
-# words that qualify what is asked, not name it ("minimum number of cells")
-_QUALIFIERS = frozenset(
+_WORD = re.compile(r"[0-9a-z][0-9a-z./-]*")
+# words that qualify or ask, not name what is asked ("minimum number of cells", "what does
+# it mean", "how long do I need to wait")
+_GENERIC = frozenset(
     """
 min minimum max maximum maximal standard default typ type number anzahl wert value einstell
-set erlaubt allowed zulaessig
+set erlaubt allowed zulaessig mean means need needs long lang show shows wait use used work
+works tell find get give want kann muss soll brauch
 """.split()  # noqa: SIM905 - a word list reads better as text
 )
 
@@ -101,19 +106,38 @@ class DeviceLines:
 
     def _pinned(self, question: str, lines: dict[str, list[tuple[int, int]]]) -> list[str]:
         """Return the lines whose manuals alone print a rare word of ``question``."""
-        words = terms(question, drop_stopwords=True)
-        words += [t for phrase in expand(question) for t in terms(phrase)]
         pinned: list[str] = []
-        for word in dict.fromkeys(w for w in words if w not in _QUALIFIERS):
-            held = {line: self.retriever.chunks_with(word, spans) for line, spans in lines.items()}
-            holding = [line for line, chunks in held.items() if chunks]
-            if len(holding) != 1 or holding[0] in pinned:
+        for word in dict.fromkeys(_WORD.findall(fold(question))):
+            if word in STOPWORDS or word in _GENERIC:
                 continue
-            # a word few pages of the library print ("Entladungstiefe"), or one the line's
-            # manuals print on many pages ("SOC" in the G4's map, none in the X1 Mini's)
-            rare = self.retriever.chunk_frequency(word) <= RARE_SHARE * self._chunks
-            if rare or held[holding[0]] >= PIN_CHUNKS:
-                pinned.append(holding[0])
+            # the word in all its forms ("RS485": "rs485", "rs", "485"), and its glossary
+            # translation ("Überstromschutz": "overcurrent protection")
+            own = [t for t in terms(word) if t not in _GENERIC]
+            translated = [
+                t for p in expand(word) for t in terms(p) if t not in own and t not in _GENERIC
+            ]
+            held = {
+                line: {f: self.retriever.chunks_with(f, spans) for f in [*own, *translated]}
+                for line, spans in lines.items()
+            }
+            for line, forms in held.items():
+                others = [o for o in held if o != line]
+                if line in pinned or any(held[o][f] for o in others for f in own):
+                    continue  # the word itself stands in another line's manuals ("485")
+                for form, chunks in forms.items():
+                    if not chunks or any(held[o][form] for o in others):
+                        continue
+                    # a form few pages of the library print ("Entladungstiefe"), or one the
+                    # line's manuals print on many pages ("SOC": the G4's map, not the X1
+                    # Mini's); a translation only when rare ("Schnittstelle" is also "port")
+                    share = self.retriever.chunk_frequency(form) / self._chunks
+                    if form in translated:
+                        pins = share <= RARE_SHARE / 2
+                    else:
+                        pins = share <= RARE_SHARE or chunks >= PIN_CHUNKS
+                    if pins:
+                        pinned.append(line)
+                        break
         return pinned
 
     def _near(self, question: str, brand: str, hits: list[Hit]) -> list[str]:
