@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 
 from nikdesk.agent.compose import device_label
-from nikdesk.agent.guards import catalog
+from nikdesk.agent.guards import AnswerType, asked_types, catalog, holds_value
 from nikdesk.core.text import STOPWORDS, fold, terms
 from nikdesk.retrieval.glossary import expand
 from nikdesk.retrieval.hybrid import DocumentInfo, Retriever
@@ -25,6 +25,7 @@ CLARIFY_SHARE = 0.2  # ... within this share of the best hit's score
 # a line the top hits miss counts when its own manuals come within this cosine of the
 # closest line's (a short protocol ranks below a long map on the same question)
 LINE_MARGIN = 0.05
+MEANT_CACHE = 256  # questions whose meant lines are kept
 RARE_SHARE = 0.02  # a word on at most this share of the library's chunks may pin a line
 PIN_CHUNKS = 3  # ... as may one on this many chunks of the line's manuals
 _WORD = re.compile(r"[0-9a-z][0-9a-z./-]*")
@@ -47,9 +48,14 @@ def maker_of(doc: DocumentInfo) -> str:
 class DeviceLines:
     """The device lines of the library's documents, and which one a question means."""
 
-    def __init__(self, retriever: Retriever, labels: dict[str, str]) -> None:
-        """``labels``: doc id -> its folded label (file name, title, manufacturer)."""
+    def __init__(
+        self, retriever: Retriever, labels: dict[str, str], texts: dict[str, str]
+    ) -> None:
+        """``labels``, ``texts``: doc id -> its folded label (file name, title, maker), text."""
         self.retriever = retriever
+        self.texts = texts
+        self._meant: dict[tuple[str, str], list[str]] = {}
+        self._stated: dict[tuple[str, str], bool] = {}
         self.docs = {d.doc_id: d for d in retriever.documents}
         cat = catalog()
         # doc id -> its brand (None: a brand the catalogue does not know) and its line
@@ -78,31 +84,70 @@ class DeviceLines:
         return (self.line[doc_id] or maker) if maker in self.split_makers else maker
 
     def narrow(self, question: str, named: set[str]) -> set[str]:
-        """Return the ``named`` documents of the line ``question`` names, if it names one."""
+        """Return the ``named`` documents of the line ``question`` means, if it means one."""
         brands = {self.brand[d] for d in named} - {None}
-        for brand in brands:
+        for brand in sorted(str(b) for b in brands):
             lines = {line for d in named if self.brand[d] == brand and (line := self.line[d])}
-            meant = catalog().lines_named(question, str(brand), lines)
-            if len(lines) >= 2 and len(meant) == 1:
-                keep = meant | {None}  # and the brand's documents of all its lines
+            if len(lines) < 2:
+                continue
+            meant = self.meant(question, brand)
+            if len(meant) == 1:
+                keep = {*meant, None}  # and the brand's documents of all its lines
                 return {d for d in named if self.brand[d] != brand or self.line[d] in keep}
         return named
+
+    def meant(self, question: str, brand: str) -> list[str]:
+        """Return the lines of ``brand`` the question's own words say it means (empty: none).
+
+        Its name or kind of device ("SH10", "der Speicher"); else, for a kind of value, the
+        lines whose manuals state one (an IP rating both datasheets print is no hint, a
+        switch-over time only the inverter's is); else a word only one line's manuals print.
+        """
+        key = (question, brand)
+        if key not in self._meant:
+            if len(self._meant) > MEANT_CACHE:
+                self._meant.clear()
+            lines = self.ranges.get(brand, {})
+            named = sorted(catalog().lines_named(question, brand, set(lines)))
+            stating = self._stating(question, lines)
+            if named:
+                self._meant[key] = named
+            elif stating is not None and len(stating) != 1:
+                self._meant[key] = stating  # none of them says, or several: not meant by words
+            else:
+                self._meant[key] = stating or self._pinned(question, lines)
+        return self._meant[key]
 
     def options(self, question: str, hits: list[Hit]) -> list[str]:
         """Return the lines of the named brand ``question`` may mean, best first (none: one).
 
-        Only for a question naming a brand with several lines in the library and none of
-        them. A line counts when a word of the question few pages print stands in its
-        manuals alone; else when the top hits come from it or its manuals come about as
-        close to the question as the closest line's.
+        Only for a question naming a brand with several lines in the library and meaning
+        none of them by its words (:meth:`meant`); the lines found are those stating the
+        asked kind of value, else those the top hits come from or whose manuals come about
+        as close to the question as the closest line's.
         """
         for brand in catalog().brand_names(question):
             lines = self.ranges.get(brand, {})
             if len(lines) < 2 or catalog().lines_named(question, brand, set(lines)):
-                continue
-            found = self._pinned(question, lines) or self._near(question, brand, hits)
+                continue  # one line or the question names them ("SBR … mit dem Wechselrichter")
+            meant = self.meant(question, brand)
+            found = meant if len(meant) >= 2 else [] if meant else self._near(question, brand, hits)
             return [self._label(brand, line) for line in found] if len(found) >= 2 else []
         return []
+
+    def _stating(self, question: str, lines: dict[str, list[tuple[int, int]]]) -> list[str] | None:
+        """Return the lines whose manuals state every kind of value asked (None: none asked)."""
+        kinds = [k for k in asked_types(question) if not k.interface_documents]
+        if not kinds:
+            return None
+        return [line for line in lines if all(self._states(line, k) for k in kinds)]
+
+    def _states(self, line: str, kind: AnswerType) -> bool:
+        key = (line, kind.name)
+        if key not in self._stated:
+            docs = [d for d in self.docs if self.line[d] == line]
+            self._stated[key] = any(holds_value(kind, self.texts[d]) for d in docs)
+        return self._stated[key]
 
     def _pinned(self, question: str, lines: dict[str, list[tuple[int, int]]]) -> list[str]:
         """Return the lines whose manuals alone print a rare word of ``question``."""

@@ -162,7 +162,11 @@ class EvidencePolicy:
             d.doc_id: is_protocol_document(d.file, d.title) for d in self.docs.values()
         }
         # doc id -> the device line of its brand it describes (None: all of the brand's)
-        self.lines = DeviceLines(retriever, {d: self.folded[d][0] for d in self.docs})
+        self.lines = DeviceLines(
+            retriever,
+            {d: self.folded[d][0] for d in self.docs},
+            {d: self.folded[d][1] for d in self.docs},
+        )
         self._stated: dict[str, set[str]] = {}  # kind of value -> files stating one
 
     def screen(self, question: str, photo: bool = False) -> Verdict | None:

@@ -302,6 +302,12 @@ def test_a_brand_with_two_devices_in_the_library_asks_which_one(agent: Agent) ->
     ]:
         result = answered(agent, question)
         assert file in {s.file for s in result.sources}, question
+    # a value both datasheets state is asked back even beside a word of one of them; one
+    # only the inverter's states says which is meant
+    outdoors = collect(agent.run("Sungrow: Welche Schutzart für den Außenbereich?"))
+    assert outdoors.outcome == "clarify"
+    grid = answered(agent, "Sungrow: Welche Netzfrequenz?")
+    assert {s.file for s in grid.sources} == {"Sungrow_SH5.0-10RT_Datenblatt_DE.pdf"}
     # "Batterie" opening a compound names no battery: the inverter's range stays quoted
     voltage = answered(agent, "Sungrow: welcher Batteriespannungsbereich ist zulässig?")
     assert "Sungrow_SH5.0-10RT_Datenblatt_DE.pdf" in {s.file for s in voltage.sources}
