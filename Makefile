@@ -94,6 +94,8 @@ eval: setup
 	$(BIN)/nikdesk eval-agent tests/data/blind27-holdout-questions.jsonl --index .cache/corpus-index --provider none
 	$(BIN)/nikdesk eval-agent tests/data/blind28-holdout-questions.jsonl --index .cache/corpus-index --provider none
 	$(BIN)/nikdesk eval-agent tests/data/blind29-holdout-questions.jsonl --index .cache/corpus-index --provider none
+	$(BIN)/nikdesk eval-agent tests/data/blind30-holdout-questions.jsonl --index .cache/corpus-index --provider none
+	$(BIN)/nikdesk eval-agent tests/data/blind32-holdout-questions.jsonl --index .cache/corpus-index --provider none
 
 clean-index:
 	rm -rf index/default
