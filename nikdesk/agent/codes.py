@@ -60,24 +60,17 @@ def lists_code(text: str, code: str) -> bool:
         rf"|(?<![0-9a-z.,])(?:{alts}) ?[:=] ?[a-z]"
         rf"|\b(?:{ERROR_WORDS})\s*[:#=]?\s*0*(?:{alts})\b"
     )
-    # the fault code register's row names its codes in its own words ("0x204: 01 0x205:
-    # 14" for battery undervoltage and inverter overload)
-    if any(
-        is_map_row(line)
-        and _ERROR_NAME.search(name := register_name(line))
-        and _remark_lists(_remarks(line, name), code)
-        for line in _code_lines(text, code)
-    ):
-        return True
-    for found in listed.finditer(text):
-        start = text.rfind("\n", 0, found.start()) + 1
-        end = text.find("\n", found.end())
-        line = text[start : end if end >= 0 else len(text)]
-        # a register map's row lists codes only in an error register's remark (above):
-        # "e007 | 1 | equalizing charge voltage | rw" is an address, "f000 | 7 | last 7
-        # days" a length, "7: mains to inverter" a state of "current state"; SRNE's map
-        # lists no fault 07
+    for line in _code_lines(text, code):
         if not is_map_row(line):
+            if listed.search(line):
+                return True
+            continue
+        # a register map's row lists codes only in an error register's remark ("0x204: 01
+        # 0x205: 14" for battery undervoltage and inverter overload): "e007 | 1 |
+        # equalizing charge voltage | rw" is an address, "f000 | 7 | last 7 days" a length,
+        # "7: mains to inverter" a state of "current state"; SRNE's map lists no fault 07
+        name = register_name(line)
+        if _ERROR_NAME.search(name) and _remark_lists(_remarks(line, name), code):
             return True
     return False
 

@@ -12,6 +12,7 @@ the SBR's; "MPP-Tracker": the SH-RT's).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from nikdesk.agent.compose import device_label
 from nikdesk.agent.guards import AnswerType, asked_types, catalog, holds_value
@@ -45,6 +46,11 @@ def maker_of(doc: DocumentInfo) -> str:
     return (doc.manufacturer or doc.file).lower()
 
 
+def close_hits(hits: list[Hit]) -> list[Hit]:
+    """Return the top hits found together: the first few, near the best one's score."""
+    return [h for h in hits[:CLARIFY_TOP] if h.score >= CLARIFY_SHARE * hits[0].score]
+
+
 class DeviceLines:
     """The device lines of the library's documents, and which one a question means."""
 
@@ -54,8 +60,6 @@ class DeviceLines:
         """``labels``, ``texts``: doc id -> its folded label (file name, title, maker), text."""
         self.retriever = retriever
         self.texts = texts
-        self._meant: dict[tuple[str, str], list[str]] = {}
-        self._stated: dict[tuple[str, str], bool] = {}
         self.docs = {d.doc_id: d for d in retriever.documents}
         cat = catalog()
         # doc id -> its brand (None: a brand the catalogue does not know) and its line
@@ -64,24 +68,34 @@ class DeviceLines:
             d: cat.device_line(labels[d], brand) if brand else None
             for d, brand in self.brand.items()
         }
-        # brand -> line -> the ranges of chunk ids of its documents
-        self.ranges: dict[str, dict[str, list[tuple[int, int]]]] = {}
-        for d, doc in self.docs.items():
+        # brand -> line -> its documents
+        self.members: dict[str, dict[str, list[str]]] = {}
+        for d in self.docs:
             brand, line = self.brand[d], self.line[d]
             if brand and line:
-                span = (doc.first_chunk, doc.last_chunk)
-                self.ranges.setdefault(brand, {}).setdefault(line, []).append(span)
-        split = {b for b, lines in self.ranges.items() if len(lines) >= 2}
+                self.members.setdefault(brand, {}).setdefault(line, []).append(d)
+        split = {b for b, lines in self.members.items() if len(lines) >= 2}
         # the makers whose devices are their lines, not the maker (Sungrow, SolaX, JK)
         self.split_makers = {
             maker_of(doc) for d, doc in self.docs.items() if self.brand[d] in split
         }
         self._chunks = sum(doc.last_chunk - doc.first_chunk + 1 for doc in self.docs.values())
+        self._stated: dict[str, frozenset[str]] = {}  # kind of value -> doc ids stating one
+        # (question, brand) -> the lines its words mean; one question asks it several times
+        self.meant = lru_cache(maxsize=MEANT_CACHE)(self._lines_meant)
 
     def key(self, doc_id: str) -> str:
         """Return what tells ``doc_id``'s device apart: its line where its maker has several."""
         maker = maker_of(self.docs[doc_id])
         return (self.line[doc_id] or maker) if maker in self.split_makers else maker
+
+    def stating(self, kind: AnswerType) -> frozenset[str]:
+        """Return the documents whose text states a value of ``kind`` (read once per kind)."""
+        if kind.name not in self._stated:
+            self._stated[kind.name] = frozenset(
+                d for d in self.docs if holds_value(kind, self.texts[d])
+            )
+        return self._stated[kind.name]
 
     def narrow(self, question: str, named: set[str]) -> set[str]:
         """Return the ``named`` documents of the line ``question`` means, if it means one."""
@@ -96,28 +110,6 @@ class DeviceLines:
                 return {d for d in named if self.brand[d] != brand or self.line[d] in keep}
         return named
 
-    def meant(self, question: str, brand: str) -> list[str]:
-        """Return the lines of ``brand`` the question's own words say it means (empty: none).
-
-        Its name or kind of device ("SH10", "der Speicher"); else, for a kind of value, the
-        lines whose manuals state one (an IP rating both datasheets print is no hint, a
-        switch-over time only the inverter's is); else a word only one line's manuals print.
-        """
-        key = (question, brand)
-        if key not in self._meant:
-            if len(self._meant) > MEANT_CACHE:
-                self._meant.clear()
-            lines = self.ranges.get(brand, {})
-            named = sorted(catalog().lines_named(question, brand, set(lines)))
-            stating = self._stating(question, lines)
-            if named:
-                self._meant[key] = named
-            elif stating is not None and len(stating) != 1:
-                self._meant[key] = stating  # none of them says, or several: not meant by words
-            else:
-                self._meant[key] = stating or self._pinned(question, lines)
-        return self._meant[key]
-
     def options(self, question: str, hits: list[Hit]) -> list[str]:
         """Return the lines of the named brand ``question`` may mean, best first (none: one).
 
@@ -127,90 +119,104 @@ class DeviceLines:
         as close to the question as the closest line's.
         """
         for brand in catalog().brand_names(question):
-            lines = self.ranges.get(brand, {})
+            lines = self.members.get(brand, {})
             if len(lines) < 2 or catalog().lines_named(question, brand, set(lines)):
                 continue  # one line or the question names them ("SBR … mit dem Wechselrichter")
             meant = self.meant(question, brand)
-            found = meant if len(meant) >= 2 else [] if meant else self._near(question, brand, hits)
+            if len(meant) == 1:
+                return []
+            found = list(meant) or self._near(question, brand, hits)
             return [self._label(brand, line) for line in found] if len(found) >= 2 else []
         return []
 
-    def _stating(self, question: str, lines: dict[str, list[tuple[int, int]]]) -> list[str] | None:
-        """Return the lines whose manuals state every kind of value asked (None: none asked)."""
+    def _lines_meant(self, question: str, brand: str) -> tuple[str, ...]:
+        """Return the lines of ``brand`` the question's own words say it means (empty: none).
+
+        Its name or kind of device ("SH10", "der Speicher"); else, for a kind of value, the
+        lines whose manuals state one (an IP rating both datasheets print is no hint, a
+        switch-over time only the inverter's is); else a word only one line's manuals print.
+        """
+        lines = self.members.get(brand, {})
+        named = catalog().lines_named(question, brand, set(lines))
+        if named:
+            return tuple(sorted(named))
         kinds = [k for k in asked_types(question) if not k.interface_documents]
-        if not kinds:
-            return None
-        return [line for line in lines if all(self._states(line, k) for k in kinds)]
+        if kinds:
+            return tuple(
+                line
+                for line, docs in lines.items()
+                if all(self.stating(k).intersection(docs) for k in kinds)
+            )
+        return self._pinned(question, brand)
 
-    def _states(self, line: str, kind: AnswerType) -> bool:
-        key = (line, kind.name)
-        if key not in self._stated:
-            docs = [d for d in self.docs if self.line[d] == line]
-            self._stated[key] = any(holds_value(kind, self.texts[d]) for d in docs)
-        return self._stated[key]
-
-    def _pinned(self, question: str, lines: dict[str, list[tuple[int, int]]]) -> list[str]:
+    def _pinned(self, question: str, brand: str) -> tuple[str, ...]:
         """Return the lines whose manuals alone print a rare word of ``question``."""
+        spans = {
+            line: [(self.docs[d].first_chunk, self.docs[d].last_chunk) for d in docs]
+            for line, docs in self.members[brand].items()
+        }
         pinned: list[str] = []
         for word in dict.fromkeys(_WORD.findall(fold(question))):
-            if word in STOPWORDS or word in _GENERIC:
-                continue
-            # the word in all its forms ("RS485": "rs485", "rs", "485"), and its glossary
-            # translation ("Überstromschutz": "overcurrent protection")
-            own = [t for t in terms(word) if t not in _GENERIC]
-            translated = [
-                t for p in expand(word) for t in terms(p) if t not in own and t not in _GENERIC
-            ]
-            held = {
-                line: {f: self.retriever.chunks_with(f, spans) for f in [*own, *translated]}
-                for line, spans in lines.items()
-            }
-            for line, forms in held.items():
-                others = [o for o in held if o != line]
-                if line in pinned or any(held[o][f] for o in others for f in own):
-                    continue  # the word itself stands in another line's manuals ("485")
-                for form, chunks in forms.items():
-                    if not chunks or any(held[o][form] for o in others):
-                        continue
-                    # a form few pages of the library print ("Entladungstiefe"), or one the
-                    # line's manuals print on many pages ("SOC": the G4's map, not the X1
-                    # Mini's); a translation only when rare ("Schnittstelle" is also "port")
-                    share = self.retriever.chunk_frequency(form) / self._chunks
-                    if form in translated:
-                        pins = share <= RARE_SHARE / 2
-                    else:
-                        pins = share <= RARE_SHARE or chunks >= PIN_CHUNKS
-                    if pins:
-                        pinned.append(line)
-                        break
+            if word not in STOPWORDS and word not in _GENERIC:
+                pinned += [line for line in self._pinned_by(word, spans) if line not in pinned]
+        return tuple(pinned)
+
+    def _pinned_by(self, word: str, spans: dict[str, list[tuple[int, int]]]) -> list[str]:
+        """Return the lines ``word`` pins: one of its forms stands in their manuals alone."""
+        # the word in all its forms ("RS485": "rs485", "rs", "485"), and its glossary
+        # translation ("Überstromschutz": "overcurrent protection")
+        own = [t for t in terms(word) if t not in _GENERIC]
+        translated = [
+            t for p in expand(word) for t in terms(p) if t not in own and t not in _GENERIC
+        ]
+        held = {
+            line: {f: self.retriever.chunks_with(f, ranges) for f in [*own, *translated]}
+            for line, ranges in spans.items()
+        }
+        pinned = []
+        for line, forms in held.items():
+            others = [held[o] for o in held if o != line]
+            if any(other[f] for other in others for f in own):
+                continue  # the word itself stands in another line's manuals ("485")
+            if any(
+                chunks and not any(other[form] for other in others)
+                and self._pins(form, chunks, form in translated)
+                for form, chunks in forms.items()
+            ):
+                pinned.append(line)
         return pinned
+
+    def _pins(self, form: str, chunks: int, translated: bool) -> bool:
+        """Tell whether ``form``, on ``chunks`` chunks of one line's manuals alone, pins it.
+
+        A form few pages of the library print ("Entladungstiefe"), or one the line's manuals
+        print on many pages ("SOC": the G4's map, not the X1 Mini's); a translation only when
+        rare ("Schnittstelle" is also "port").
+        """
+        share = self.retriever.chunk_frequency(form) / self._chunks
+        if translated:
+            return share <= RARE_SHARE / 2
+        return share <= RARE_SHARE or chunks >= PIN_CHUNKS
 
     def _near(self, question: str, brand: str, hits: list[Hit]) -> list[str]:
         """Return the lines of ``brand`` the top hits come from or about as close."""
-        close = [h for h in hits[:CLARIFY_TOP] if h.score >= CLARIFY_SHARE * hits[0].score]
         found = [
             line
-            for h in close
+            for h in close_hits(hits)
             if self.brand.get(h.chunk.doc_id) == brand and (line := self.line.get(h.chunk.doc_id))
         ]
-        files = {
-            line: tuple(sorted(doc.file for d, doc in self.docs.items() if self.line[d] == line))
-            for line in self.ranges[brand]
-        }
-        near = {
-            line: self.retriever.best_cosine(question, SearchFilters(names)) or 0.0
-            for line, names in files.items()
-            if line not in found
-        }
-        if near:
-            top = max([*near.values(), *(self._cosine(question, files[f]) for f in set(found))])
-            found += [line for line, cosine in near.items() if cosine >= top - LINE_MARGIN]
+        lines = self.members[brand]
+        missed = [line for line in lines if line not in found]
+        if missed:
+            cosine = {line: self._cosine(question, docs) for line, docs in lines.items()}
+            top = max(cosine.values())
+            found += [line for line in missed if cosine[line] >= top - LINE_MARGIN]
         return list(dict.fromkeys(found))
 
-    def _cosine(self, question: str, files: tuple[str, ...]) -> float:
+    def _cosine(self, question: str, docs: list[str]) -> float:
+        files = tuple(sorted(self.docs[d].file for d in docs))
         return self.retriever.best_cosine(question, SearchFilters(files)) or 0.0
 
     def _label(self, brand: str, line: str) -> str:
-        docs = sorted(self.docs.items())
-        doc = next(doc for d, doc in docs if self.brand[d] == brand and self.line[d] == line)
+        doc = self.docs[min(self.members[brand][line])]
         return device_label(doc.file, doc.title)

@@ -164,18 +164,12 @@ class Catalog:
 
     def brands_named(self, question: str) -> list[re.Pattern[str]]:
         """Return the patterns of the brands ``question`` names."""
-        text = _fold_text(question)
-        return [p for p in self.brands.values() if p.search(text)]
+        return [self.brands[name] for name in self.brand_names(question)]
 
     def brand_names(self, text: str) -> list[str]:
         """Return the brands folded ``text`` (a question or a document's label) names."""
         folded = _fold_text(text)
         return [name for name, pattern in self.brands.items() if pattern.search(folded)]
-
-    def names_product(self, question: str) -> bool:
-        """Tell whether ``question`` names a product line of the catalogue by its name."""
-        text = _fold_text(question)
-        return any(p.search(text) for p in self.products.values())
 
     def device_line(self, label: str, brand: str) -> str | None:
         """Return the line of ``brand`` a document's folded ``label`` names (None: all).

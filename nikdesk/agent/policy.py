@@ -19,7 +19,7 @@ from nikdesk.agent.coverage import (
     asks_installation,
     is_protocol_document,
 )
-from nikdesk.agent.device_lines import DeviceLines, maker_of
+from nikdesk.agent.device_lines import CLARIFY_TOP, DeviceLines, close_hits, maker_of
 from nikdesk.agent.guards import (
     AnswerType,
     asked_types,
@@ -82,8 +82,6 @@ RELATED = 2  # passages offered as "siehe auch" when the manuals do not answer
 # "does the question fit several devices?": the top hits scoring at least this share of the
 # best come from two or more makers (swept on 85 questions: 10 of 15 ambiguous asked back,
 # no answerable question was)
-CLARIFY_TOP = 5
-CLARIFY_SHARE = 0.2
 MAX_OPTIONS = 4
 
 
@@ -161,13 +159,12 @@ class EvidencePolicy:
         self.protocol = {
             d.doc_id: is_protocol_document(d.file, d.title) for d in self.docs.values()
         }
-        # doc id -> the device line of its brand it describes (None: all of the brand's)
+        # each document's device line, where a maker has several (Sungrow SH-RT and SBR)
         self.lines = DeviceLines(
             retriever,
             {d: self.folded[d][0] for d in self.docs},
             {d: self.folded[d][1] for d in self.docs},
         )
-        self._stated: dict[str, set[str]] = {}  # kind of value -> files stating one
 
     def screen(self, question: str, photo: bool = False) -> Verdict | None:
         """Judge the question before any search: unsafe requests, small talk, unknown devices.
@@ -213,11 +210,7 @@ class EvidencePolicy:
         if may_clarify and not catalog().names_device(question):
             # a question in words every maker's manuals use ("Which TCP port for Modbus
             # TCP?") fits each of them, however far ahead one manual's wording ranks it
-            close = (
-                [h for h in hits[:CLARIFY_TOP] if h.score >= CLARIFY_SHARE * hits[0].score]
-                if self.maker_words(question)
-                else hits
-            )
+            close = close_hits(hits) if self.maker_words(question) else hits
             options = self.device_options(close)
             if len(options) >= 2:
                 options = self.stating_options(question) or options
@@ -489,22 +482,15 @@ class EvidencePolicy:
         kinds = [k for k in asked_types(question) if not k.interface_documents]
         if not kinds:
             return []
-        files = set.intersection(*(self._stating(k) for k in kinds))
-        if not files:
+        docs = frozenset.intersection(*(self.lines.stating(k) for k in kinds))
+        if not docs:
             return []
+        files = tuple(sorted(self.docs[d].file for d in docs))
         found = self.retriever.search(
-            question, SearchOptions(k=CLARIFY_TOP * 2, filters=SearchFilters(tuple(sorted(files))))
+            question, SearchOptions(k=CLARIFY_TOP * 2, filters=SearchFilters(files))
         )
         options = self.device_options(found)
         return options if len(options) >= 2 else []
-
-    def _stating(self, kind: AnswerType) -> set[str]:
-        """Return the files whose text states a value of ``kind`` (read once per kind)."""
-        if kind.name not in self._stated:
-            self._stated[kind.name] = {
-                self.docs[d].file for d in self.docs if holds_value(kind, self.folded[d][1])
-            }
-        return self._stated[kind.name]
 
     def device_options(self, hits: list[Hit]) -> list[str]:
         """Return the distinct devices the hits come from, best first.

@@ -727,5 +727,8 @@ def test_a_document_describes_one_line_of_its_brand_and_a_question_may_name_it()
         assert known.lines_named(question, "Sungrow", sungrow) == {line}, question
     assert not known.lines_named("Sungrow: welcher Batteriespannungsbereich?", "Sungrow", sungrow)
     assert known.brand_names("JKBMS: Passwort?") == ["JK"]
-    assert not known.names_product("JK abmessungen? muss in nen kleinen akkukasten")
-    assert known.names_product("Sungrow SBR128: Nennspannung?")
+    jk = {"JK BMS", "JK Active Balancer"}
+    assert not known.lines_named("JK abmessungen? muss in nen kleinen akkukasten", "JK", jk)
+    assert known.lines_named("Sungrow SBR128: Nennspannung?", "Sungrow", sungrow) == {
+        "Sungrow SBR"
+    }
