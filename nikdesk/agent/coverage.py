@@ -104,6 +104,9 @@ def absent_units(question: str, texts: list[str]) -> list[str]:
     return _absent(UNITS, question, texts)
 
 
+# one phase and three phases, as a question words them ("zwischen 1-phasigem und 3-phasigem")
+_ONE, _THREE, _PHASE = r"(\b1|\bein|one|single)", r"(\b3|drei|three)", r"[- ]?(phasig|phase)"
+
 # a quantity the question asks the device for ("gibt's ein Register mit der Lüfterdrehzahl?",
 # "the battery's state of health", "der PV-Ertrag von gestern"), and how a manual prints it.
 # A manual that never prints the quantity, in any of its words, reports no such value, however
@@ -130,7 +133,44 @@ QUANTITIES: Table = tuple(
             r"\bsoh\b|state of health|gesundheitszustand",
             r"soh\b|state of health|gesundheit",  # "BMS_UserSOH"
         ),
-        ("Zyklenzahl", r"zyklen|zyklus|\bcycles?\b|cycle count", r"zykl|cycle"),
+        (
+            "Zyklenzahl",
+            # a battery's cycles, not a query or measuring cycle ("Messzyklus") nor an
+            # EEPROM's write cycles ("Schreibzyklen")
+            r"(lade|entlade|batterie|akku|battery|charge|discharge)[- /]*(\w+[- /]*)?"
+            r"(zyklen|cycles)"
+            r"|zyklenzahl|cycle ?count|number of (\w+ )?cycles|anzahl (der )?(\w+ )?zyklen"
+            r"|\bzyklen\b|\bcycles\b",
+            # a count of them: "cycle number", "BMS CycleCnt", "number of battery cycles";
+            # an equalization cycle's interval or a "query cycle" is none
+            r"cycle ?(number|count|cnt|times|index)|(number|count|anzahl|zahl) (of |der )?"
+            r"(\w+ )?(cycles|zyklen)|(battery|charge|lade|entlade|batterie|akku)[- ]?"
+            r"(cycles|zyklen)"
+            r"|zyklenzahl|\bcycles\b|\bzyklen\b",
+        ),
+        # a map without a cell in any row reports no cell voltage ("individual cell voltages
+        # reported by the BMS" from an inverter protocol)
+        ("Zellspannung", r"zellspannung|\bcell voltages?\b", r"zell|\bcells?\b"),
+        # the charger switching between one and three phases: a map printing phase flags,
+        # the phases' currents or an LED's blink phase does not switch them
+        (
+            "Phasenumschaltung",
+            r"phasenumschalt|phase[- ]?switch|switch\w* (between )?phases"
+            rf"|{_ONE}{_PHASE}\w*.{{0,30}}{_THREE}{_PHASE}|{_THREE}{_PHASE}\w*.{{0,30}}{_ONE}{_PHASE}",
+            r"phasenumschalt|phase[- ]?switch|umschalt\w*.{0,30}phas|switch\w*.{0,30}phase"
+            r"|\b1p ?/ ?3p\b|\bpsm\b|phasenwechsel",
+        ),
+        # resetting the device to its factory settings, not a value set at the factory
+        # ("Welche Baudrate ist ab Werk eingestellt?")
+        (
+            "Werkseinstellungen",
+            r"werksreset|factory reset|(werkseinstellung|werkszustand|auslieferungszustand|factory"
+            r"|defaults?)\w*\b.{0,40}(zurueck|reset|restor|wiederherst|herstell)"
+            r"|(zurueck|reset|restor|wiederherst)\w*.{0,40}(werkseinstell|werkszustand"
+            r"|auslieferungszustand|factory|default)",
+            r"werkseinst|werksreset|werkszustand|auslieferungszustand|factory|restore"
+            r"|reset\w*.{0,30}default|default\w*.{0,30}(reset|restor)|load default|defaults? laden",
+        ),
         (
             "Isolationswiderstand",
             r"isolationswiderstand|insulation resistance|isolation resistance|\briso\b",
@@ -190,3 +230,94 @@ def _absent(table: Table, question: str, texts: list[str]) -> list[str]:
         for label, asked, printed in table
         if asked.search(folded) and not any(printed.search(t) for t in texts)
     ]
+
+
+# a quantity the question narrows ("die höchste Zellspannung", "der PV-Ertrag von heute", "die
+# maximale DC-Eingangsspannung"): a map answering it prints the narrowing beside the quantity
+# in one row ("Max cell voltage", "E_Today", "PV input max voltage"). A map printing the
+# quantity only unnarrowed ("Battery voltage", "Total yield") reports no such value.
+# (label, a word the question narrows with, what a row narrowing that way prints)
+QUALIFIERS: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = tuple(
+    (label, re.compile(asked), re.compile(printed))
+    for label, asked, printed in (
+        (
+            "höchste",
+            r"^(hoechst|max|maxim|groesst|highest|peak|spitzen)",
+            r"max|hoechst|highest|\bhigh|peak|upper|groesst|spitzen|limit|grenz|obere",
+        ),
+        (
+            "niedrigste",
+            r"^(niedrigst|min|minim|kleinst|lowest|tiefst)",
+            r"\bmin|niedrigst|lowest|\blow|lower|kleinst|tiefst|limit|grenz|untere",
+        ),
+        ("heutige", r"heute|today|^tages|daily|^tag$", r"today|heute|\btag|daily|day|\btages"),
+        ("monatliche", r"monat|month", r"monat|month"),
+        ("jährliche", r"^jahr|jaehr|year|annual", r"jahr|year|annual"),
+    )
+)
+# the quantities narrowed: (label, the question's word for it, what a row printing it prints)
+HEADS: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = tuple(
+    (label, re.compile(asked), re.compile(printed))
+    for label, asked, printed in (
+        (
+            "Zellspannung",
+            r"zellspannung$|^cell$",  # "cell" only before "voltage" (see _narrowed)
+            r"(zell|\bcell).*(spannung|voltage|\bvol)|(spannung|voltage|\bvol).*(zell|\bcell)",
+        ),
+        ("Spannung", r"spannung$|^voltages?$", r"spannung|voltage|\bvolt|\bv\b|\bvol"),
+        ("Strom", r"strom$|^currents?$", r"strom|current|\bamp|\ba\b|\bcurr"),
+        ("Leistung", r"leistung$|^power$", r"leistung|power|\bw\b|watt|\bpow"),
+        (
+            "Energie",
+            r"energie$|ertrag$|^energy$|^yield$|erzeugung$",
+            r"energie|ertrag|energy|yield|kwh|\bwh|\be_|\be\w*today|generat|produc",
+        ),
+        ("Temperatur", r"temperatur$|^temperatures?$", r"temperat|\btemp|°c"),
+    )
+)
+
+
+def absent_narrowed(question: str, texts: list[str]) -> list[str]:
+    """Return the narrowed quantities ``question`` asks for that no row of ``texts`` prints.
+
+    "GoodWe ET per Modbus: welches Register liefert die höchste Einzelzellspannung?" — the
+    map prints the battery voltage and a cell voltage difference alarm, but no row names a
+    maximum beside a cell voltage. ``texts``: the folded texts of the named device's
+    documents (empty: names none, and nothing is absent).
+    """
+    if not texts:
+        return []
+    rows = [line for text in texts for line in text.splitlines()]
+    return [
+        f"{qualifier} {head}"
+        for (qualifier, printed_qualifier), (head, printed_head) in _narrowed(fold(question))
+        if not any(printed_qualifier.search(r) and printed_head.search(r) for r in rows)
+    ]
+
+
+_Pair = tuple[tuple[str, re.Pattern[str]], tuple[str, re.Pattern[str]]]
+
+
+def _narrowed(folded: str) -> list[_Pair]:
+    # the (qualifier, quantity) pairs of the question: a qualifier among the two words before
+    # a quantity's word or the three after it ("PV-Ertrag von heute"), or the first part of
+    # its compound ("Einzelzellspannung", "Tagesertrag")
+    words = re.findall(r"[a-z0-9]+", folded)
+    found: dict[tuple[str, str], _Pair] = {}
+    for i, word in enumerate(words):
+        for head, asked_head, printed_head in HEADS:
+            match = asked_head.search(word)
+            if match is None:
+                continue
+            if word == "cell" and words[i + 1 : i + 2] != ["voltage"]:
+                continue
+            if head == "Spannung" and "zell" in word:
+                continue  # the cell voltage's, above
+            near = words[max(0, i - 2) : i] + words[i + 1 : i + 4]
+            prefix = word[: match.start()]
+            for qualifier, asked, printed in QUALIFIERS:
+                unanchored = re.compile(asked.pattern.replace("^", ""))
+                if any(asked.search(w) for w in near) or (prefix and unanchored.search(prefix)):
+                    found[(qualifier, head)] = ((qualifier, printed), (head, printed_head))
+            break  # a word is one quantity
+    return list(found.values())

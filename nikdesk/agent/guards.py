@@ -99,6 +99,9 @@ class Catalog:
     # words for the kind of device that name a line in a question ("der Sungrow Speicher")
     devices: dict[str, dict[str, re.Pattern[str]]] = field(default_factory=dict)
     kinds: dict[str, dict[str, re.Pattern[str]]] = field(default_factory=dict)
+    # everyday devices outside the trade ("Kaffeevollautomat", "printer"): no manual of the
+    # library is about them, whatever it mentions
+    appliances: dict[str, re.Pattern[str]] = field(default_factory=dict)
 
     @classmethod
     def load(cls, path: Path | None = None) -> Catalog:
@@ -110,6 +113,7 @@ class Catalog:
             {k: re.compile(v) for k, v in raw.get("products", {}).items()},
             _by_brand(raw.get("devices", {})),
             _by_brand(raw.get("device_kinds", {})),
+            {k: re.compile(v) for k, v in raw.get("appliances", {}).items()},
         )
 
     def names_device(self, question: str) -> bool:
@@ -126,9 +130,12 @@ class Catalog:
         label names no other product line of the catalogue: the Home Manager manual lists
         "Sunny Boy" among compatible devices, yet it is no Sunny Boy manual.
         Products are checked before brands: "SMA Sunny Tripower" is uncovered even though the
-        library has an SMA manual.
+        library has an SMA manual. An everyday appliance ("Mein Drucker hat einen Papierstau")
+        is never covered.
         """
         text = _fold_text(question)
+        if appliances := [name for name, p in self.appliances.items() if p.search(text)]:
+            return appliances
         products = [name for name, pattern in self.products.items() if pattern.search(text)]
         holders = [doc for doc in library if self._holds_any(products, doc)]
         if products and not holders:

@@ -14,6 +14,7 @@ from nikdesk.agent.ask import asked_phrase, set_device_names, set_term_weights
 from nikdesk.agent.codes import lists_code
 from nikdesk.agent.compose import device_label
 from nikdesk.agent.coverage import (
+    absent_narrowed,
     absent_quantities,
     absent_units,
     asks_installation,
@@ -314,10 +315,12 @@ class EvidencePolicy:
         # data sheet printing only the power factor refused)
         registers = any(k.interface_documents for k in asked_types(question))
         interface = bool(named) and all(self.protocol[d] for d in named)
-        if (registers or interface) and (
-            found := absent_quantities(asked_phrase(question), texts)
-        ):
+        if not (registers or interface):
+            return None
+        if found := absent_quantities(asked_phrase(question), texts):
             return "quantity not in the named manuals", ", ".join(found)
+        if found := absent_narrowed(question, texts):
+            return "narrowed quantity not in the named manuals", ", ".join(found)
         return None
 
     def absent_abbreviations(self, question: str, named: set[str]) -> list[str]:

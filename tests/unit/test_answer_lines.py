@@ -13,6 +13,7 @@ import pytest
 from nikdesk.agent.ask import ask_of, set_device_names
 from nikdesk.agent.codes import lists_code
 from nikdesk.agent.coverage import (
+    absent_narrowed,
     absent_quantities,
     absent_units,
     asks_installation,
@@ -224,6 +225,60 @@ def test_a_quantity_asked_for_must_be_printed_by_the_named_manual() -> None:
     assert absent_quantities("Which register gives the daily yield?", [register_map]) == []
 
 
+def test_a_battery_cycle_count_phase_switching_or_factory_reset_must_be_printed() -> None:
+    # EPEver's equalization interval and SolaX's "query cycle" count no battery cycles;
+    # Deye's "cycle number", Growatt's "BMS CycleCnt" and Kostal's row do
+    epever = "equalization charging cycle | 9016 | interval days of auto equalization charging"
+    solax = "since it is used for external expansion, the query cycle is expected"
+    question = "Welches Register zählt die Lade-/Entladezyklen der Batterie?"
+    assert absent_quantities(question, [epever, solax]) == ["Zyklenzahl"]
+    for row in (
+        "611 | cycle number | 1",
+        "1095. | bms cyclecnt | cycle count from bms",
+        "0xc2 | 194 | number of battery cycles | - | float",
+    ):
+        assert absent_quantities(question, [row]) == []
+    # an EEPROM's write cycles or a measuring cycle are no battery's
+    assert absent_quantities("Wie viele Schreibzyklen verträgt das EEPROM?", [epever]) == []
+    # the go-e maps print phase flags and the CION map an LED's blink phase: no switching
+    go_e = "205 | phases | 1 | phasen vor und nach dem schuetz binary flags"
+    cion = "109 | - | uint16 t | 250 | 1 | 1 | ms | rgb-blinkphase 1 laenge"
+    switching = "Mit welchem Register schalte ich zwischen 1-phasigem und 3-phasigem Laden um?"
+    assert absent_quantities(switching, [go_e, cion]) == ["Phasenumschaltung"]
+    assert absent_quantities("switch between single-phase and three-phase?", [go_e]) == [
+        "Phasenumschaltung"
+    ]
+    assert absent_quantities(switching, ["psm | phase switch mode"]) == []
+    reset = "Über welches Register setze ich die Box auf Werkseinstellungen zurück?"
+    assert absent_quantities(reset, [go_e]) == ["Werkseinstellungen"]
+    assert absent_quantities(reset, ["restore factory settings | coil 0x3"]) == []
+    # a value set at the factory is not a reset to it
+    assert absent_quantities("Welche Baudrate ist in der Werkseinstellung gesetzt?", [go_e]) == []
+    # a protocol without a cell in any row reports no cell voltages
+    voltronic = "qpigs | battery voltage | bb.bb"
+    cells = "which query command returns the individual cell voltages of the BMS?"
+    assert absent_quantities(cells, [voltronic]) == ["Zellspannung"]
+
+
+def test_a_narrowed_quantity_must_stand_narrowed_in_one_row() -> None:
+    # GoodWe's map: the battery voltage and a cell voltage difference alarm, no highest cell
+    goodwe = "0x0506 | battery voltage | 0.1 v\nbit2 | battery cell voltage differences | na"
+    question = "GoodWe ET Modbus: welches Register liefert die höchste Einzelzellspannung?"
+    assert absent_narrowed(question, [goodwe]) == ["höchste Zellspannung"]
+    assert absent_narrowed(question, [goodwe + "\n0x0512 | max cell voltage | mv"]) == []
+    totals = "31 | e total | total generate energy | 0.1kwh"
+    today = "PV-Ertrag von heute, in welchem Register?"
+    assert absent_narrowed(today, [totals]) == ["heutige Energie"]
+    assert absent_narrowed("Wo steht der Tagesertrag?", [totals]) == ["heutige Energie"]
+    assert absent_narrowed(today, [totals + "\n53 | e_today | today generate energy"]) == []
+    # a limit row narrows too ("Max. charge current" = "charge current limit")
+    deye = "108 | battery max charge current limit | r/w | a"
+    assert absent_narrowed("Welches Register begrenzt den maximalen Ladestrom?", [deye]) == []
+    # a maker's model name ("Axpert MAX") beside no quantity narrows nothing
+    assert absent_narrowed("Axpert MAX zeigt Fehlercode 56", [goodwe]) == []
+    assert absent_narrowed(question, []) == []
+
+
 def test_document_types_and_installation_questions() -> None:
     assert is_protocol_document("go-e_Charger_API_v1_DE.pdf", "")
     assert is_protocol_document("Kostal_Modbus-TCP_SunSpec_Interface_with_Control.pdf", "")
@@ -376,6 +431,30 @@ def test_a_brand_without_manual_is_named_even_beside_a_covered_product_word() ->
     # rack batteries technicians name: no manual, no question back about which device
     rack = "BSLBATT B-LFP48-100E: wie stelle ich die DIP-Schalter am Master-Modul?"
     assert catalog().uncovered(rack, library) == ["BSLBATT"]
+
+
+def test_an_everyday_appliance_has_no_manual_whatever_the_library_mentions() -> None:
+    from nikdesk.agent.guards import catalog
+
+    # a manual printing "Drucker" (as a word for a pressure gauge, say) covers no printer
+    library = [("smartevse v3 installation manual", "drucker printer tv fahrrad")]
+    assert catalog().uncovered("Mein Drucker hat einen Papierstau", library) == ["Drucker"]
+    assert catalog().uncovered("How do I descale my espresso machine?", library) == [
+        "Kaffeemaschinen"
+    ]
+    dishwasher = "Der Geschirrspüler zeigt Fehler E15 an und pumpt nicht ab"
+    assert catalog().uncovered(dishwasher, library) == ["Geschirrspüler"]
+    assert catalog().uncovered("Ab wann muss ich auf Winterreifen wechseln?", library) == [
+        "Autoreifen"
+    ]
+    # the trade's own words: RS485 pins to tap ("abgreifen"), the phone app, the car
+    for question in (
+        "Am Laderegler will ich RS485 über die RJ45-Buchse abgreifen: welche Pins?",
+        "Kann ich die Wallbox per Handy-App auf 16 A stellen?",
+        "the car stops charging after a few minutes, any idea why?",
+        "Welchen Druck braucht das Ausdehnungsgefäß?",
+    ):
+        assert catalog().uncovered(question, library) == []
 
 
 def test_makers_the_library_holds_no_manual_of_are_named() -> None:
@@ -729,6 +808,4 @@ def test_a_document_describes_one_line_of_its_brand_and_a_question_may_name_it()
     assert known.brand_names("JKBMS: Passwort?") == ["JK"]
     jk = {"JK BMS", "JK Active Balancer"}
     assert not known.lines_named("JK abmessungen? muss in nen kleinen akkukasten", "JK", jk)
-    assert known.lines_named("Sungrow SBR128: Nennspannung?", "Sungrow", sungrow) == {
-        "Sungrow SBR"
-    }
+    assert known.lines_named("Sungrow SBR128: Nennspannung?", "Sungrow", sungrow) == {"Sungrow SBR"}
