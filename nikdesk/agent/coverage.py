@@ -321,3 +321,32 @@ def _narrowed(folded: str) -> list[_Pair]:
                     found[(qualifier, head)] = ((qualifier, printed), (head, printed_head))
             break  # a word is one quantity
     return list(found.values())
+
+
+# a numbered PV input, DC input, tracker or string the question asks for ("Register für die
+# PV3-Spannung", "DC4", "MPPT 3"), and how a manual numbers them ("PvVoltage2", "Vpv3",
+# "Voltage DC3", "PV6 voltage")
+_INSTANCE_ASKED = re.compile(r"\b(pv|dc|mppt|string|tracker)[ -]?(\d{1,2})\b")
+_INSTANCE_PRINTED = r"{kind}[a-z_ -]{{0,12}}?0?(\d{{1,2}})(?!\d)"
+
+
+def absent_instances(question: str, texts: list[str]) -> list[str]:
+    """Return the numbered inputs ``question`` asks for beyond those the manuals number.
+
+    "GoodWe ET: Register für die PV4-Spannung?" — the map numbers PV1, PV2 and PV3 and
+    never a PV4. Only a manual counting that kind of input from 1 to at least 2 decides:
+    one printing "MPPT 75/15" (a model) or no numbers at all says nothing of a fourth.
+    ``texts``: the folded texts of the named device's documents (empty: names none).
+    """
+    if not texts:
+        return []
+    absent: list[str] = []
+    for kind, number in dict.fromkeys(_INSTANCE_ASKED.findall(fold(question))):
+        printed = re.compile(_INSTANCE_PRINTED.format(kind=kind))
+        numbers = {int(n) for text in texts for n in printed.findall(text)}
+        counted = 0  # 1, 2, … without a gap: how many the manual counts
+        while counted + 1 in numbers:
+            counted += 1
+        if counted >= 2 and int(number) > counted and int(number) not in numbers:
+            absent.append(f"{kind.upper()}{number}")
+    return absent

@@ -14,6 +14,7 @@ from nikdesk.agent.ask import asked_phrase, set_device_names, set_term_weights
 from nikdesk.agent.codes import lists_code
 from nikdesk.agent.compose import device_label
 from nikdesk.agent.coverage import (
+    absent_instances,
     absent_narrowed,
     absent_quantities,
     absent_units,
@@ -307,6 +308,8 @@ class EvidencePolicy:
         if found := self.absent_codes(question, named):
             return "code not in the named manuals", ", ".join(f"Code {c.upper()}" for c in found)
         texts = [self.folded[d][1] for d in named]
+        if found := absent_instances(question, texts):
+            return "input not in the named manuals", ", ".join(found)
         if found := absent_units(question, texts):
             return "unit not in the named manuals", ", ".join(f"Werte in {u}" for u in found)
         # a register map or API lists the quantities it reports; other manuals name

@@ -13,6 +13,7 @@ import pytest
 from nikdesk.agent.ask import ask_of, set_device_names
 from nikdesk.agent.codes import lists_code
 from nikdesk.agent.coverage import (
+    absent_instances,
     absent_narrowed,
     absent_quantities,
     absent_units,
@@ -258,6 +259,22 @@ def test_a_battery_cycle_count_phase_switching_or_factory_reset_must_be_printed(
     voltronic = "qpigs | battery voltage | bb.bb"
     cells = "which query command returns the individual cell voltages of the BMS?"
     assert absent_quantities(cells, [voltronic]) == ["Zellspannung"]
+
+
+def test_a_numbered_input_beyond_those_the_map_counts_is_not_in_it() -> None:
+    # GoodWe's map: Vpv1, Vpv2, Vpv3 (and a feature "EnableMPPT4Shadow")
+    goodwe = "0500 | vpv1 | 0.1v\n0503 | vpv2 | 0.1v\n0539 | vpv3 | 0.1v\n0558 | enablemppt4shadow"
+    assert absent_instances("GoodWe ET: Register für die PV4-Spannung?", [goodwe]) == ["PV4"]
+    assert absent_instances("GoodWe ET: Register für die PV3-Spannung?", [goodwe]) == []
+    kostal = "0x102 | current dc1\n0x10c | voltage dc2\n0x116 | voltage dc3"
+    assert absent_instances("Plenticore: Spannung am DC4?", [kostal]) == ["DC4"]
+    solax = "0x0003 | pvvoltage1 | v\n0x0004 | pvvoltage2 | v"
+    assert absent_instances("SolaX G4 register for PV 3 voltage?", [solax]) == ["PV3"]
+    # a manual not counting that kind of input from 1 to 2 says nothing of a third
+    victron = "smartsolar mppt 75/15 | mppt 1"
+    assert absent_instances("Victron MPPT 2 voltage?", [victron]) == []
+    assert absent_instances("SolaX G4 register for PV 3 voltage?", ["pv voltage | v"]) == []
+    assert absent_instances("SolaX G4 register for PV 3 voltage?", []) == []
 
 
 def test_a_narrowed_quantity_must_stand_narrowed_in_one_row() -> None:
