@@ -241,18 +241,23 @@ QUALIFIERS: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = tuple(
     (label, re.compile(asked), re.compile(printed))
     for label, asked, printed in (
         (
-            "höchste",
+            "max. ",
             r"^(hoechst|max|maxim|groesst|highest|peak|spitzen)",
             r"max|hoechst|highest|\bhigh|peak|upper|groesst|spitzen|limit|grenz|obere",
         ),
         (
-            "niedrigste",
+            "min. ",
             r"^(niedrigst|min|minim|kleinst|lowest|tiefst)",
             r"\bmin|niedrigst|lowest|\blow|lower|kleinst|tiefst|limit|grenz|untere",
         ),
-        ("heutige", r"heute|today|^tages|daily|^tag$", r"today|heute|\btag|daily|day|\btages"),
-        ("monatliche", r"monat|month", r"monat|month"),
-        ("jährliche", r"^jahr|jaehr|year|annual", r"jahr|year|annual"),
+        ("Tages-", r"heute|today|^tages|daily|^tag$", r"today|heute|\btag|daily|day|\btages"),
+        (
+            "Standby-",  # a device's own consumption at night or in standby
+            r"^(standby|nachts?|night\w*|idle|ruhezustand)$",
+            r"standby|stand-by|nacht|night|idle|ruhe|leerlauf|sleep|schlaf",
+        ),
+        ("Monats-", r"monat|month", r"monat|month"),
+        ("Jahres-", r"^jahr|jaehr|year|annual", r"jahr|year|annual"),
     )
 )
 # the quantities narrowed: (label, the question's word for it, what a row printing it prints)
@@ -273,6 +278,11 @@ HEADS: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = tuple(
             r"energie|ertrag|energy|yield|kwh|\bwh|\be_|\be\w*today|generat|produc",
         ),
         ("Temperatur", r"temperatur$|^temperatures?$", r"temperat|\btemp|°c"),
+        (
+            "Eigenverbrauch",
+            r"verbrauch$|^consumption$|leistungsaufnahme$",
+            r"verbrauch|consumption|leistungsaufnahme|\bpower\b|\bw\b",
+        ),
     )
 )
 
@@ -289,7 +299,7 @@ def absent_narrowed(question: str, texts: list[str]) -> list[str]:
         return []
     rows = [line for text in texts for line in text.splitlines()]
     return [
-        f"{qualifier} {head}"
+        f"{qualifier}{head}"
         for (qualifier, printed_qualifier), (head, printed_head) in _narrowed(fold(question))
         if not any(printed_qualifier.search(r) and printed_head.search(r) for r in rows)
     ]

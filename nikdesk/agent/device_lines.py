@@ -54,9 +54,7 @@ def close_hits(hits: list[Hit]) -> list[Hit]:
 class DeviceLines:
     """The device lines of the library's documents, and which one a question means."""
 
-    def __init__(
-        self, retriever: Retriever, labels: dict[str, str], texts: dict[str, str]
-    ) -> None:
+    def __init__(self, retriever: Retriever, labels: dict[str, str], texts: dict[str, str]) -> None:
         """``labels``, ``texts``: doc id -> its folded label (file name, title, maker), text."""
         self.retriever = retriever
         self.texts = texts
@@ -179,7 +177,8 @@ class DeviceLines:
             if any(other[f] for other in others for f in own):
                 continue  # the word itself stands in another line's manuals ("485")
             if any(
-                chunks and not any(other[form] for other in others)
+                chunks
+                and not any(other[form] for other in others)
                 and self._pins(form, chunks, form in translated)
                 for form, chunks in forms.items()
             ):

@@ -281,16 +281,23 @@ def test_a_narrowed_quantity_must_stand_narrowed_in_one_row() -> None:
     # GoodWe's map: the battery voltage and a cell voltage difference alarm, no highest cell
     goodwe = "0x0506 | battery voltage | 0.1 v\nbit2 | battery cell voltage differences | na"
     question = "GoodWe ET Modbus: welches Register liefert die höchste Einzelzellspannung?"
-    assert absent_narrowed(question, [goodwe]) == ["höchste Zellspannung"]
+    assert absent_narrowed(question, [goodwe]) == ["max. Zellspannung"]
     assert absent_narrowed(question, [goodwe + "\n0x0512 | max cell voltage | mv"]) == []
     totals = "31 | e total | total generate energy | 0.1kwh"
     today = "PV-Ertrag von heute, in welchem Register?"
-    assert absent_narrowed(today, [totals]) == ["heutige Energie"]
-    assert absent_narrowed("Wo steht der Tagesertrag?", [totals]) == ["heutige Energie"]
+    assert absent_narrowed(today, [totals]) == ["Tages-Energie"]
+    assert absent_narrowed("Wo steht der Tagesertrag?", [totals]) == ["Tages-Energie"]
     assert absent_narrowed(today, [totals + "\n53 | e_today | today generate energy"]) == []
     # a limit row narrows too ("Max. charge current" = "charge current limit")
     deye = "108 | battery max charge current limit | r/w | a"
     assert absent_narrowed("Welches Register begrenzt den maximalen Ladestrom?", [deye]) == []
+    # a data sheet's rows too: power ratings and efficiency, no consumption at night
+    sheet = "max. ausgangsleistung | 10000 w\nmax. wirkungsgrad | 98,4 %\neigenverbrauch | < 2 w"
+    standby = "Sungrow SH8.0RT: Eigenverbrauch nachts im Standby?"
+    assert absent_narrowed(standby, [sheet]) == ["Standby-Eigenverbrauch"]
+    assert absent_narrowed(standby, [sheet + "\nnachtverbrauch | < 2 w"]) == []
+    # open-circuit voltage is no voltage at night ("Leerlaufspannung")
+    assert absent_narrowed("Welche Leerlaufspannung verträgt er?", [sheet]) == []
     # a maker's model name ("Axpert MAX") beside no quantity narrows nothing
     assert absent_narrowed("Axpert MAX zeigt Fehlercode 56", [goodwe]) == []
     assert absent_narrowed(question, []) == []
