@@ -174,7 +174,9 @@ QUANTITIES: Table = tuple(
         (
             "Isolationswiderstand",
             r"isolationswiderstand|insulation resistance|isolation resistance|\briso\b",
-            r"isolation|insulation|\briso\b",
+            # the resistance itself: an "isolation fault" bit or "PV Isolation Low" is none
+            r"(isolat|insulat)\w*[ _-]?(resist|widerstand|impedan)|isolationswiderstand"
+            r"|\b(pv ?)?iso (value|wert)|\briso\b",
         ),
         (
             "Innenwiderstand",
@@ -251,6 +253,11 @@ QUALIFIERS: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = tuple(
             r"\bmin|niedrigst|lowest|\blow|lower|kleinst|tiefst|limit|grenz|untere",
         ),
         ("Tages-", r"heute|today|^tages|daily|^tag$", r"today|heute|\btag|daily|day|\btages"),
+        (
+            "geladene ",  # charged into the car or battery
+            r"^(geladene[nr]?|charged)$",
+            r"lade|charg|geladen|session|sitzung|vorgang",
+        ),
         (
             "Standby-",  # a device's own consumption at night or in standby
             r"^(standby|nachts?|night\w*|idle|ruhezustand)$",

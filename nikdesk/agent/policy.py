@@ -95,6 +95,15 @@ _CAPITALS = re.compile(r"(?<![A-Z0-9])[A-Z]{3,5}(?![A-Za-z0-9])")
 # everyday abbreviations that ask for nothing ("im EFH", "BZW")
 _EVERYDAY = frozenset({"efh", "mfh", "zfh", "bzw", "usw", "ggf", "evtl", "inkl", "max", "min"})
 SHOUTING = 0.3  # a question with this share of words in capitals shouts: no word is an abbreviation
+# a bus or protocol a device is wired to, in any case ("per rs485 oder can anbinden"); "can"
+# only as the bus, not the English verb ("or can I …")
+_BUSES = re.compile(
+    r"(?<![\w-])(rs-?485|rs-?232|mqtt|ocpp|knx|eebus)(?![\w-])"
+    r"|(?:\b(?:per|ueber|via|oder|und|over|or|and|mit|with)\s+)(can)(?:-?bus)?\b"
+    r"(?!\s+(?:i|you|we|it|the|he|she|they|this|that|my|ich|er|sie|es)\b)"
+    r"|\b(can)-?bus\b",
+    re.IGNORECASE,
+)
 
 
 def _asked_kinds(question: str) -> list[AnswerType]:
@@ -336,14 +345,16 @@ class EvidencePolicy:
         """
         if not named:
             return []
+        texts = [self.folded[d][1] for d in named]
+        absent = self.absent_buses(question, named, texts)
         words = re.findall(r"[A-Za-zÄÖÜäöüß]{3,}", question)
         capitals = [w for w in words if w.isupper()]
         if not capitals or len(capitals) >= SHOUTING * len(words):
-            return []  # "DRINGEND: … BITTE SCHNELL"
-        texts = [self.folded[d][1] for d in named]
+            return absent  # "DRINGEND: … BITTE SCHNELL"
         glossary = load_glossary()
-        absent = []
         for word in dict.fromkeys(_ABBREVIATION.findall(question)):
+            if word.casefold() in {a.casefold() for a in absent}:
+                continue
             short = fold(word)
             if (
                 short in self.retriever.router.names
@@ -361,6 +372,27 @@ class EvidencePolicy:
             if not any(re.search(rf"(?<![a-z0-9]){re.escape(f)}", t) for f in forms for t in texts):
                 absent.append(word)
         return absent
+
+    def absent_buses(self, question: str, named: set[str], texts: list[str]) -> list[str]:
+        """Return the buses ``question`` names (in any case) that no named manual prints.
+
+        "jk balancer per rs485 oder can an den wr anbinden?" — the balancer's manual speaks
+        of Bluetooth only. "CAN" counts only as printed in capitals ("can" is a verb there).
+        """
+        absent = []
+        for found in _BUSES.finditer(question):
+            bus = next(g for g in found.groups() if g)
+            if bus.casefold() == "can":
+                if not any("CAN" in self.capitals.get(d, ()) for d in named):
+                    absent.append("CAN")
+                continue
+            letters, digits = re.sub(r"[^a-z]", "", bus.casefold()), re.sub(r"\D", "", bus)
+            printed = rf"(?<![a-z0-9]){letters}[- ]?{digits}(?![0-9])"
+            if digits == "485":  # Modbus RTU runs on RS485 ("Modbus RTU (for 485)")
+                printed += r"|(?<![a-z0-9])485(?![0-9])|\brtu\b"
+            if not any(re.search(printed, t) for t in texts):
+                absent.append(f"{letters}{digits}".upper())
+        return list(dict.fromkeys(absent))
 
     def absent_codes(self, question: str, named: set[str]) -> list[str]:
         """Return the error codes ``question`` asks about that no named manual mentions.
@@ -449,14 +481,19 @@ class EvidencePolicy:
     def named_documents(self, question: str) -> set[str]:
         """Return the documents of the device the question names (empty: names none)."""
         routed = self.retriever.router.scores(question)
+        brands = catalog().brands_named(question)
         if not routed:
             return set()
         top = max(routed.values())
         named = {d for d, score in routed.items() if score >= NAMED_SHARE * top}
         # "Victron SmartSolar" also routes to every "Smart…" manual: when the question names
         # a maker, the named documents are that maker's
-        brands = catalog().brands_named(question)
         of_brand = {d for d in named if any(b.search(self.folded[d][0]) for b in brands)}
+        # a maker named by another of its names than its documents' ("Axpert" for Voltronic)
+        # beside a routed one ("Axpert MAX an einer Pylontech-Bank"): its documents too
+        unrouted = [b for b in brands if not any(b.search(self.folded[d][0]) for d in named)]
+        if of_brand and unrouted:
+            of_brand |= {d for d in self.docs if any(b.search(self.folded[d][0]) for b in unrouted)}
         # "der Sungrow Speicher": of the maker's lines the question names one, the SBR
         return self.lines.narrow(question, of_brand or named)
 

@@ -250,6 +250,56 @@ def test_a_fault_code_the_register_map_does_not_list_is_not_in_the_manuals(agent
     assert alpha.outcome == "not_found"
 
 
+@pytest.mark.parametrize(
+    ("question", "missing"),
+    [
+        # GoodWe's map counts Vpv1-Vpv3, Kostal's DC1-DC3
+        ("goodwe et register für pv4 spannung?", "PV4"),
+        ("plenticore modbus register für dc4 spannung?", "DC4"),
+        # the X1 Mini's protocol has an isolation fault bit, no resistance
+        ("solax x1 mini protocol: how do I read the isolation resistance value?", "Isolation"),
+        # GoodWe's map prints a cell voltage difference alarm, no highest cell voltage
+        ("GoodWe ET/EM Modbus: welches Register liefert die höchste Einzelzellspannung?", "max."),
+        # the go-e API reads phase flags; nothing switches the phases
+        ("go-e api v1 – parameter zum umschalten 1-phasig / 3-phasig?", "Phasen"),
+        # the balancer's manual speaks of Bluetooth only
+        ("jk balancer b2a24s per rs485 oder can an den wr anbinden – welches protokoll?", "RS485"),
+        # a smart meter's manual with no register map, asked in shorthand
+        ("ddsu666-h: modbus register address for active power?", "Register"),
+        # the data sheet states efficiency and power, no consumption at night
+        ("sungrow sh8.0rt – eigenverbrauch nachts im standby?", "Standby"),
+    ],
+)
+def test_a_value_the_named_manual_does_not_print_is_not_in_the_manuals(
+    agent: Agent, question: str, missing: str
+) -> None:
+    result = collect(agent.run(question))
+    assert result.outcome == "not_found"
+    assert missing in result.answer
+
+
+def test_values_the_manual_prints_in_its_own_words_are_answered(agent: Agent) -> None:
+    # AlphaESS's "Topbmu insulated resistance", Growatt's "PV ISO value", GoodWe's Vpv3
+    for question, file in [
+        ("Storion T30: wo seh ich per Modbus den Isolationswiderstand?", "AlphaESS"),
+        ("Growatt Modbus RTU: Input-Register mit dem PV-Isolationswiderstand?", "Growatt_Inverter"),
+        ("goodwe et register für pv3 spannung?", "GoodWe"),
+    ]:
+        result = answered(agent, question)
+        assert any(s.file.startswith(file) for s in result.sources), question
+    # "Axpert" names Voltronic's protocol, which prints RS232, beside Pylontech's, which does not
+    answered(
+        agent, "Axpert MAX an einer Pylontech-Bank: welcher RS232-Befehl setzt den Batterietyp?"
+    )
+
+
+def test_an_everyday_appliance_is_no_device_of_the_library(agent: Agent) -> None:
+    result = collect(agent.run("Der Geschirrspüler zeigt Fehler E15 an, was bedeutet das?"))
+    assert result.outcome == "not_found"
+    assert "Geschirrspüler" in result.answer
+    assert not result.options
+
+
 def test_the_devices_offered_are_those_whose_manuals_state_the_value(agent: Agent) -> None:
     # the search finds register maps (E3/DC, EPEver, Deye) that print no IP rating; a
     # technician asking for the storage's IP rating is offered the devices that state one
@@ -287,16 +337,20 @@ def test_a_brand_with_two_devices_in_the_library_asks_which_one(agent: Agent) ->
     for question, file in [
         ("Sungrow SH10RT: welche Schutzart?", "Sungrow_SH5.0-10RT_Datenblatt_DE.pdf"),
         ("Sungrow SH10: welche Schutzart?", "Sungrow_SH5.0-10RT_Datenblatt_DE.pdf"),
-        ("Sungrow Hybrid-WR: wie schnell schaltet der auf Notstrom um?",
-         "Sungrow_SH5.0-10RT_Datenblatt_DE.pdf"),
-        ("Sungrow: wie viele MPP-Tracker hat das Gerät?",
-         "Sungrow_SH5.0-10RT_Datenblatt_DE.pdf"),
-        ("Sungrow: Welche Entladungstiefe ist einstellbar?",
-         "Sungrow_SBR096-256_Datenblatt_DE.pdf"),
-        ("SolaX: welchen Port nimmt Modbus TCP?",
-         "SolaX_Hybrid_X1-X3_G4_Modbus_TCP-RTU_V3.21.pdf"),
-        ("SolaX: Welches Register liefert den Batterie-SOC?",
-         "SolaX_Hybrid_X1-X3_G4_Modbus_TCP-RTU_V3.21.pdf"),
+        (
+            "Sungrow Hybrid-WR: wie schnell schaltet der auf Notstrom um?",
+            "Sungrow_SH5.0-10RT_Datenblatt_DE.pdf",
+        ),
+        ("Sungrow: wie viele MPP-Tracker hat das Gerät?", "Sungrow_SH5.0-10RT_Datenblatt_DE.pdf"),
+        (
+            "Sungrow: Welche Entladungstiefe ist einstellbar?",
+            "Sungrow_SBR096-256_Datenblatt_DE.pdf",
+        ),
+        ("SolaX: welchen Port nimmt Modbus TCP?", "SolaX_Hybrid_X1-X3_G4_Modbus_TCP-RTU_V3.21.pdf"),
+        (
+            "SolaX: Welches Register liefert den Batterie-SOC?",
+            "SolaX_Hybrid_X1-X3_G4_Modbus_TCP-RTU_V3.21.pdf",
+        ),
         ("SolaX X3: welche Baudrate?", "SolaX_Hybrid_X1-X3_G4_Modbus_TCP-RTU_V3.21.pdf"),
         ("JKBMS: wie lautet das Standard-Bluetooth-Passwort?", "JK_Smart_BMS_Instructions_EN.pdf"),
     ]:
@@ -754,7 +808,6 @@ def test_a_code_of_another_list_is_no_error_code(agent: Agent) -> None:
     result = collect(agent.run("SmartSolar MPPT meldet über VE.Direct ERR 14 – was heißt das?"))
     assert result.outcome == "not_found"
     assert "Code 14" in result.answer
-
 
 
 def test_an_everyday_question_without_capital_nouns_is_not_asked_back(agent: Agent) -> None:
