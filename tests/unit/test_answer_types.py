@@ -95,6 +95,20 @@ def test_asking_whether_a_protocol_has_a_register_asks_for_a_register() -> None:
     assert "register" in [k.name for k in asked_types("Is there a Modbus register for cycles?")]
     # no data interface: a tab of an app, no register
     assert asked_types("Gibt es in der App ein Register für Ereignisse?") == []
+    # a technician's shorthand, without a question word
+    for shorthand in (
+        "ddsu666-h: modbus register address for active power?",
+        "schrack cion register für geladene energie in kwh?",
+        "shm 2.0 modbus tcp registerliste – netzbezug auslesen?",
+    ):
+        assert "register" in [k.name for k in asked_types(shorthand)], shorthand
+    defaults = [
+        k.name for k in asked_types("simple evse wifi – standard passwort bzw. default ip?")
+    ]
+    assert defaults == ["credential", "ip_address"]
+    relay = "ek893 – wie viel strom dürfen die relaiskontakte schalten?"
+    assert [k.name for k in asked_types(relay)] == ["relay_rating"]
+    assert asked_types("Wie schalte ich die Relais von Hand?") == []
 
 
 def test_a_tariff_word_the_named_manual_uses_is_a_function_of_the_device() -> None:
@@ -304,6 +318,10 @@ def test_hours_and_days_are_durations() -> None:
     ]:
         assert holds_value(kind, stated), stated
     # hex addresses and a register's scale are no durations
-    for other in ["Speicher 10 kWh", "0411H | Inverter_Backup_Current_L1", "Funktion 03H : READ",
-                  "| unsigned int | 1s/bit"]:
+    for other in [
+        "Speicher 10 kWh",
+        "0411H | Inverter_Backup_Current_L1",
+        "Funktion 03H : READ",
+        "| unsigned int | 1s/bit",
+    ]:
         assert not holds_value(kind, other), other
