@@ -208,6 +208,24 @@ QUANTITIES: Table = tuple(
             r"firmware|software|\bfw\b|\bsw\b",
         ),
         ("Luftfeuchte", r"luftfeuchte|feuchtigkeit|humidity", r"feuchte|feuchtigkeit|humidity"),
+        # the plain electrical quantities: nearly every map prints them; one printing none
+        # (the EZ1's API: power and energy only; the CION's map: currents, no power) reports
+        # none, whatever a neighbouring row says
+        (
+            "Spannung",
+            r"spannung|voltage",
+            r"spannung|voltage|\bvolt|\d\s?v\b|\bv\b|\bvac\b|\bvdc\b",
+        ),
+        (
+            "Leistung",
+            r"leistung|\bpower\b|wirkleistung",
+            r"leistung|power|\d\s?k?w\b|\bk?w\b|watt",
+        ),
+        (
+            "Energie",
+            r"energie|energy|\bertrag|\byield|kwh",
+            r"energie|energy|ertrag|yield|k?wh\b|\bwh",
+        ),
     )
 )
 

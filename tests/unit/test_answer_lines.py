@@ -255,6 +255,12 @@ def test_a_battery_cycle_count_phase_switching_or_factory_reset_must_be_printed(
     assert absent_quantities(reset, ["restore factory settings | coil 0x3"]) == []
     # a value set at the factory is not a reset to it
     assert absent_quantities("Welche Baudrate ist in der Werkseinstellung gesetzt?", [go_e]) == []
+    # the EZ1's API reports power and energy per channel, no voltage
+    ez1 = "getoutputdata | p1 | w | e1 | kwh | te1 | kwh"
+    assert absent_quantities("Welcher Key liefert die DC-Spannung von Modul 1?", [ez1]) == [
+        "Spannung"
+    ]
+    assert absent_quantities("Welcher Key liefert die Leistung von Modul 1?", [ez1]) == []
     # a protocol without a cell in any row reports no cell voltages
     voltronic = "qpigs | battery voltage | bb.bb"
     cells = "which query command returns the individual cell voltages of the BMS?"
