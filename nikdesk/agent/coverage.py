@@ -156,9 +156,14 @@ QUANTITIES: Table = tuple(
         (
             "Phasenumschaltung",
             r"phasenumschalt|phase[- ]?switch|switch\w* (between )?phases"
-            rf"|{_ONE}{_PHASE}\w*.{{0,30}}{_THREE}{_PHASE}|{_THREE}{_PHASE}\w*.{{0,30}}{_ONE}{_PHASE}",
+            rf"|{_ONE}{_PHASE}\w*.{{0,30}}{_THREE}{_PHASE}|{_THREE}{_PHASE}\w*.{{0,30}}{_ONE}{_PHASE}"
+            # "zwischen ein- und dreiphasigem Laden"
+            rf"|{_ONE}-?\s*(und|oder|or|and|/|bzw\.?|auf|to)\s*{_THREE}{_PHASE}",
             r"phasenumschalt|phase[- ]?switch|umschalt\w*.{0,30}phas|switch\w*.{0,30}phase"
-            r"|\b1p ?/ ?3p\b|\bpsm\b|phasenwechsel",
+            r"|\b1p ?/ ?3p\b|\bpsm\b|phasenwechsel"
+            # one row naming one phase and three (E3/DC's "Eine Phase aktiv | Drei Phasen aktiv")
+            r"|(\b1|\bein\w*|one|single)[- ]?phase\w*.{0,40}(\b3|drei|three)[- ]?phase"
+            r"|(\b3|drei|three)[- ]?phase\w*.{0,40}(\b1|\bein\w*|one|single)[- ]?phase",
         ),
         # resetting the device to its factory settings, not a value set at the factory
         # ("Welche Baudrate ist ab Werk eingestellt?")
@@ -219,7 +224,8 @@ QUANTITIES: Table = tuple(
         (
             "Leistung",
             r"leistung|\bpower\b|wirkleistung",
-            r"leistung|power|\d\s?k?w\b|\bk?w\b|watt",
+            # "W" alone only as a unit cell: "r/w" is none
+            r"leistung|power|\d\s?k?w\b|\|\s?k?w\s?(\||$)|watt",
         ),
         (
             "Energie",

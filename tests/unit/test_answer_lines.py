@@ -250,6 +250,12 @@ def test_a_battery_cycle_count_phase_switching_or_factory_reset_must_be_printed(
         "Phasenumschaltung"
     ]
     assert absent_quantities(switching, ["psm | phase switch mode"]) == []
+    # E3/DC's writable wallbox bit names one phase and three in one row
+    e3dc = "bit 12 | eine phase aktiv drei phasen aktiv | (1) (0) | (0) (0) | r/w"
+    assert absent_quantities("zwischen ein- und dreiphasigem Laden umschalten?", [e3dc]) == []
+    assert absent_quantities("zwischen ein- und dreiphasigem Laden umschalten?", [go_e]) == [
+        "Phasenumschaltung"
+    ]
     reset = "Über welches Register setze ich die Box auf Werkseinstellungen zurück?"
     assert absent_quantities(reset, [go_e]) == ["Werkseinstellungen"]
     assert absent_quantities(reset, ["restore factory settings | coil 0x3"]) == []
