@@ -20,7 +20,8 @@ from nikdesk.core.text import STOPWORDS, fold, raw_tokens
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Za-z])(?=\d{2,})")
 _SQUASH = re.compile(r"[^0-9a-z]+")
 _CAPITALS = re.compile(r"\b[A-Z]{4,}\b")
-_VERSIONISH = re.compile(r"^(v\d+|\d{1,3}|[a-z]|de|en)$")
+# a version, a language or a roman numeral ("Protocol II"): no name ("World War II")
+_VERSIONISH = re.compile(r"^(v\d+|\d{1,3}|[a-z]|de|en|ii|iii|iv|vi|vii|viii|ix)$")
 MAX_SHARED = 3  # a name in more documents than this is not a product name
 # words of a document's type or interface, not of a device: "Modbus TCP" in a question names a
 # protocol every maker speaks, even where only one file name reads "Modbus-TCP" (Kostal)

@@ -93,3 +93,10 @@ def test_a_product_the_title_prints_in_capitals_names_the_document() -> None:
     titled = DocumentRouter([("p", pylon, "PYLON low voltage Protocol"), srne]).scores(question)
     plain = DocumentRouter([("p", pylon, ""), srne]).scores(question)
     assert titled == plain
+
+
+def test_a_roman_numeral_of_a_title_names_no_document() -> None:
+    router = DocumentRouter([("modbus", "Growatt_Inverter_Modbus_RTU_Protocol_II_V1.20.pdf", "")])
+    # "Protocol II" is the document's edition, not a word a question names it by
+    assert router.scores("When did World War II end?") == {}
+    assert router.scores("Growatt: Modbus register 3000?")["modbus"] > 0
