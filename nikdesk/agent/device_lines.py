@@ -164,9 +164,10 @@ class DeviceLines:
         # the word in all its forms ("RS485": "rs485", "rs", "485"), and its glossary
         # translation ("Überstromschutz": "overcurrent protection")
         own = [t for t in terms(word) if t not in _GENERIC]
-        translated = [
-            t for p in expand(word) for t in terms(p) if t not in own and t not in _GENERIC
+        phrases = [
+            [t for t in terms(p) if t not in own and t not in _GENERIC] for p in expand(word)
         ]
+        translated = list(dict.fromkeys(t for phrase in phrases for t in phrase))
         held = {
             line: {f: self.retriever.chunks_with(f, ranges) for f in [*own, *translated]}
             for line, ranges in spans.items()
@@ -176,9 +177,16 @@ class DeviceLines:
             others = [held[o] for o in held if o != line]
             if any(other[f] for other in others for f in own):
                 continue  # the word itself stands in another line's manuals ("485")
+            # a translation another line's manuals print in all its words says that line
+            # too ("Ausgleichsstrom": the BMS's "balance current" beside the balancer's
+            # "balancing")
+            said = any(
+                phrase and all(other[t] for t in phrase) for other in others for phrase in phrases
+            )
             if any(
                 chunks
                 and not any(other[form] for other in others)
+                and not (form in translated and said)
                 and self._pins(form, chunks, form in translated)
                 for form, chunks in forms.items()
             ):

@@ -321,6 +321,10 @@ def test_a_brand_with_two_devices_in_the_library_asks_which_one(agent: Agent) ->
     jk = collect(agent.run("JK: wie lautet das Standard-Bluetooth-Passwort?"))
     assert jk.outcome == "clarify"
     assert {"JK BMS", "JK Active Balancer"} <= set(jk.options)
+    # both manuals print the balance current, the balancer's alone also "balancing": a
+    # translation the BMS's manual prints in all its words pins neither
+    balance = collect(agent.run("jk – wie hoch ist der max ausgleichsstrom?"))
+    assert balance.outcome == "clarify"
     # named no device at all: the JK BMS and the JK balancer are two options, not one maker
     anyone = collect(agent.run("Wie lautet das Standard-Bluetooth-Passwort?"))
     assert anyone.outcome == "clarify"
