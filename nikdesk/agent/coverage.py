@@ -140,7 +140,7 @@ QUANTITIES: Table = tuple(
             r"(lade|entlade|batterie|akku|battery|charge|discharge)[- /]*(\w+[- /]*)?"
             r"(zyklen|cycles)"
             r"|zyklenzahl|cycle ?count|number of (\w+ )?cycles|anzahl (der )?(\w+ )?zyklen"
-            r"|\bzyklen\b|\bcycles\b",
+            r"|(?<!schreib)(?<!mess)(?<!abfrage)zyklen\b|\bcycles\b",  # "Vollzyklen"
             # a count of them: "cycle number", "BMS CycleCnt", "number of battery cycles";
             # an equalization cycle's interval or a "query cycle" is none
             r"cycle ?(number|count|cnt|times|index)|(number|count|anzahl|zahl) (of |der )?"

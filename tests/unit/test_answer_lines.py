@@ -241,6 +241,7 @@ def test_a_battery_cycle_count_phase_switching_or_factory_reset_must_be_printed(
         assert absent_quantities(question, [row]) == []
     # an EEPROM's write cycles or a measuring cycle are no battery's
     assert absent_quantities("Wie viele Schreibzyklen verträgt das EEPROM?", [epever]) == []
+    assert absent_quantities("Wie viele Vollzyklen hat die Batterie?", [epever]) == ["Zyklenzahl"]
     # the go-e maps print phase flags and the CION map an LED's blink phase: no switching
     go_e = "205 | phases | 1 | phasen vor und nach dem schuetz binary flags"
     cion = "109 | - | uint16 t | 250 | 1 | 1 | ms | rgb-blinkphase 1 laenge"
