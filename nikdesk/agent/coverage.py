@@ -258,6 +258,12 @@ def _absent(table: Table, question: str, texts: list[str]) -> list[str]:
     ]
 
 
+# a range states its ends: "-25 bis 60 °C", "210 V – 850 V", "-20~+60℃" give the highest and
+# the lowest temperature or voltage (not an address range: "0x102-0x11E")
+_RANGE = (
+    r"(?<![x\w.,])[+-]?\d+([.,]\d+)?\s*(°\s?c|℃|k?v|m?a|k?w|%)?\s*(bis|to|–|~|…|\.\.\.)\s*[+-]?\d"
+)
+
 # a quantity the question narrows ("die höchste Zellspannung", "der PV-Ertrag von heute", "die
 # maximale DC-Eingangsspannung"): a map answering it prints the narrowing beside the quantity
 # in one row ("Max cell voltage", "E_Today", "PV input max voltage"). A map printing the
@@ -269,12 +275,12 @@ QUALIFIERS: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = tuple(
         (
             "max. ",
             r"^(hoechst|max|maxim|groesst|highest|peak|spitzen)",
-            r"max|hoechst|highest|\bhigh|peak|upper|groesst|spitzen|limit|grenz|obere",
+            rf"max|hoechst|highest|\bhigh|peak|upper|groesst|spitzen|limit|grenz|obere|{_RANGE}",
         ),
         (
             "min. ",
             r"^(niedrigst|min|minim|kleinst|lowest|tiefst)",
-            r"\bmin|niedrigst|lowest|\blow|lower|kleinst|tiefst|limit|grenz|untere",
+            rf"\bmin|niedrigst|lowest|\blow|lower|kleinst|tiefst|limit|grenz|untere|{_RANGE}",
         ),
         ("Tages-", r"heute|today|^tages|daily|^tag$", r"today|heute|\btag|daily|day|\btages"),
         (

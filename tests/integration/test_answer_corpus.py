@@ -287,6 +287,13 @@ def test_values_the_manual_prints_in_its_own_words_are_answered(agent: Agent) ->
     ]:
         result = answered(agent, question)
         assert any(s.file.startswith(file) for s in result.sources), question
+    # a data sheet's range states the highest and the lowest temperature
+    for question in (
+        "Sungrow SH10RT: maximale Umgebungstemperatur im Betrieb?",
+        "Sungrow SBR: minimale Ladetemperatur?",
+        "Fronius Datamanager: maximale Umgebungstemperatur?",
+    ):
+        answered(agent, question)
     # "Axpert" names Voltronic's protocol, which prints RS232, beside Pylontech's, which does not
     answered(
         agent, "Axpert MAX an einer Pylontech-Bank: welcher RS232-Befehl setzt den Batterietyp?"

@@ -309,6 +309,15 @@ def test_a_narrowed_quantity_must_stand_narrowed_in_one_row() -> None:
     standby = "Sungrow SH8.0RT: Eigenverbrauch nachts im Standby?"
     assert absent_narrowed(standby, [sheet]) == ["Standby-Eigenverbrauch"]
     assert absent_narrowed(standby, [sheet + "\nnachtverbrauch | < 2 w"]) == []
+    # a range states its ends: the highest and lowest operating temperature
+    ranges = "umgebungstemperaturbereich | -25 bis 60 °c\nmpp-spannungsbereich | 210 v – 850 v"
+    assert absent_narrowed("maximale Umgebungstemperatur im Betrieb?", [ranges]) == []
+    assert absent_narrowed("minimale Umgebungstemperatur?", [ranges]) == []
+    assert absent_narrowed("höchste MPP-Spannung?", [ranges]) == []
+    # ... an address range does not ("0x102-0x11e | voltage dc1-dc3")
+    assert absent_narrowed("maximale DC-Spannung?", ["0x102 – 0x11e | voltage dc1"]) == [
+        "max. Spannung"
+    ]
     # open-circuit voltage is no voltage at night ("Leerlaufspannung")
     assert absent_narrowed("Welche Leerlaufspannung verträgt er?", [sheet]) == []
     # a maker's model name ("Axpert MAX") beside no quantity narrows nothing
