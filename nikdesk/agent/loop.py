@@ -23,7 +23,7 @@ from nikdesk.agent.policy import EvidencePolicy, Verdict
 from nikdesk.agent.providers import ChatModel, ProviderFailure, ToolCall
 from nikdesk.agent.state import RunState
 from nikdesk.agent.texts import system_prompt, templates
-from nikdesk.agent.tools import TOOL_SPECS, Toolbox, tool_start
+from nikdesk.agent.tools import TOOL_SPECS, Ledger, Toolbox, tool_start
 from nikdesk.core.errors import NikDeskError
 from nikdesk.core.events import (
     Clarification,
@@ -40,6 +40,7 @@ from nikdesk.core.events import (
 )
 from nikdesk.core.paths import data_dir
 from nikdesk.core.settings import Settings
+from nikdesk.core.text import fold
 from nikdesk.retrieval.bundle import IndexManifest
 from nikdesk.retrieval.hybrid import Retriever
 from nikdesk.storage.runs import RunNotFound, RunStore
@@ -111,8 +112,13 @@ class Agent:
         state = RunState.from_json(self.store.load_paused(run_id))
         reply = (reply or "").strip()
         t = templates(state.language)
-        if not reply or reply.casefold() == t["clarify_other"].casefold():
-            # no device given: ask for it by name instead of guessing from the offered ones
+        if (
+            not reply
+            or reply.casefold() == t["clarify_other"].casefold()
+            or self._reply_unclear(state, reply)
+        ):
+            # no device given ("Anderes Gerät", "weiß nicht"): ask for it by name instead of
+            # guessing from the offered ones
             state.chain = self.chain()
             state.position = 0
             yield Metadata(state.session_id, state.run_id, state.chain[0], resumed=True)
@@ -412,6 +418,24 @@ class Agent:
             rank.setdefault((source.doc_id, source.page), len(rank))
         chunk = state.ledger.chunk_of
         return sorted(sources, key=lambda s: (rank[(s.doc_id, s.page)], chunk[s.ref]))
+
+    def _reply_unclear(self, state: RunState, reply: str) -> bool:
+        """Tell whether a typed reply to "which device?" leaves the question as open as before.
+
+        "weiß nicht" or "das Ding im Keller" names none of the devices offered nor another
+        one: the question with it still fits several devices. "der Speicher" or "SH10" says
+        which. Only the first time: a reply to the question for the device by name is taken
+        as it comes.
+        """
+        options = [o for o in (state.pending or {}).get("options") or [] if o]
+        if not options:
+            return False
+        folded = fold(reply)
+        if any(fold(o) in folded or folded in fold(o) for o in options):
+            return False
+        query = " ".join(p for p in (state.question, state.photo_text or "", reply) if p)
+        hits = list(self.toolbox.search_knowledge(Ledger(), query).hits)
+        return self.policy.judge(query, hits, may_clarify=True).outcome == Outcome.CLARIFY
 
     def _first_hits(self, state: RunState) -> list[Any]:
         """Return the hits of a fresh search for the question (cheap: models stay loaded)."""

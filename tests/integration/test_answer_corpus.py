@@ -307,6 +307,24 @@ def test_an_everyday_appliance_is_no_device_of_the_library(agent: Agent) -> None
     assert not result.options
 
 
+def test_a_reply_naming_no_device_is_asked_for_the_device_by_name(agent: Agent) -> None:
+    question = "Sungrow: welche Schutzart hat das Gerät?"
+    first = collect(agent.run(question))
+    assert first.outcome == "clarify"
+    # "weiß nicht" names neither device: Nik asks for it by name instead of picking one
+    unclear = collect(agent.resume(first.run_id, "weiß nicht"))
+    assert unclear.outcome == "clarify"
+    assert not unclear.options
+    named = collect(agent.resume(unclear.run_id, "SH10RT"))
+    assert named.outcome == "answer"
+    assert "IP65" in named.answer
+    # a reply in the technician's words that says which device is taken as it is
+    again = collect(agent.run(question))
+    storage = collect(agent.resume(again.run_id, "der Speicher"))
+    assert storage.outcome == "answer"
+    assert {s.file for s in storage.sources} == {"Sungrow_SBR096-256_Datenblatt_DE.pdf"}
+
+
 def test_the_devices_offered_are_those_whose_manuals_state_the_value(agent: Agent) -> None:
     # the search finds register maps (E3/DC, EPEver, Deye) that print no IP rating; a
     # technician asking for the storage's IP rating is offered the devices that state one
