@@ -275,12 +275,14 @@ QUALIFIERS: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = tuple(
         (
             "max. ",
             r"^(hoechst|max|maxim|groesst|highest|peak|spitzen)",
-            rf"max|hoechst|highest|\bhigh|peak|upper|groesst|spitzen|limit|grenz|obere|{_RANGE}",
+            rf"max|hoechst|highest|\bhigh|peak|upper|groesst|spitzen|limit|grenz|obere|{_RANGE}"
+            r"|[≤<]|\bbis zu\b|\bup to\b|\bat most\b|nicht mehr als",  # "< 10 W", "bis zu 2 A"
         ),
         (
             "min. ",
             r"^(niedrigst|min|minim|kleinst|lowest|tiefst)",
-            rf"\bmin|niedrigst|lowest|\blow|lower|kleinst|tiefst|limit|grenz|untere|{_RANGE}",
+            rf"\bmin|niedrigst|lowest|\blow|lower|kleinst|tiefst|limit|grenz|untere|{_RANGE}"
+            r"|[≥>]|\bmindestens\b|\bat least\b",
         ),
         ("Tages-", r"heute|today|^tages|daily|^tag$", r"today|heute|\btag|daily|day|\btages"),
         (

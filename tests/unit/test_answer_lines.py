@@ -312,6 +312,7 @@ def test_a_narrowed_quantity_must_stand_narrowed_in_one_row() -> None:
     # a range states its ends: the highest and lowest operating temperature
     ranges = "umgebungstemperaturbereich | -25 bis 60 °c\nmpp-spannungsbereich | 210 v – 850 v"
     assert absent_narrowed("maximale Umgebungstemperatur im Betrieb?", [ranges]) == []
+    assert absent_narrowed("höchste Leistungsaufnahme?", ["power consumption | ≤ 2 w"]) == []
     assert absent_narrowed("minimale Umgebungstemperatur?", [ranges]) == []
     assert absent_narrowed("höchste MPP-Spannung?", [ranges]) == []
     # ... an address range does not ("0x102-0x11e | voltage dc1-dc3")
