@@ -106,6 +106,10 @@ def absent_units(question: str, texts: list[str]) -> list[str]:
 
 # one phase and three phases, as a question words them ("zwischen 1-phasigem und 3-phasigem")
 _ONE, _THREE, _PHASE = r"(\b1|\bein|one|single)", r"(\b3|drei|three)", r"[- ]?(phasig|phase)"
+_SWITCH = (
+    r"(umschalt|umstell|\b(schalt|stell)\w*\b.{0,50}\bum\b|\bswitch|\btoggl|\bwechsel(n|t|e)?\b"
+    r"|\bchange)"
+)
 
 # a quantity the question asks the device for ("gibt's ein Register mit der Lüfterdrehzahl?",
 # "the battery's state of health", "der PV-Ertrag von gestern"), and how a manual prints it.
@@ -139,8 +143,10 @@ QUANTITIES: Table = tuple(
             # EEPROM's write cycles ("Schreibzyklen")
             r"(lade|entlade|batterie|akku|battery|charge|discharge)[- /]*(\w+[- /]*)?"
             r"(zyklen|cycles)"
-            r"|zyklenzahl|cycle ?count|number of (\w+ )?cycles|anzahl (der )?(\w+ )?zyklen"
-            r"|(?<!schreib)(?<!mess)(?<!abfrage)zyklen\b|\bcycles\b",  # "Vollzyklen"
+            r"|zyklenzahl|zykluszahl|zyklenanzahl|cycle ?count|number of (\w+ )?cycles"
+            r"|anzahl (der )?(\w+ )?zyklen|(wie ?viele?|how many) (\w+ )?(zyklen|cycles)"
+            # "Vollzyklen"; not "Schreibzyklen", "Messzyklen", "Ausgleichszyklen"
+            r"|\w(?<!schreib)(?<!mess)(?<!abfrage)(?<!ausgleichs)zyklen\b",
             # a count of them: "cycle number", "BMS CycleCnt", "number of battery cycles";
             # an equalization cycle's interval or a "query cycle" is none
             r"cycle ?(number|count|cnt|times|index)|(number|count|anzahl|zahl) (of |der )?"
@@ -156,9 +162,12 @@ QUANTITIES: Table = tuple(
         (
             "Phasenumschaltung",
             r"phasenumschalt|phase[- ]?switch|switch\w* (between )?phases"
-            rf"|{_ONE}{_PHASE}\w*.{{0,30}}{_THREE}{_PHASE}|{_THREE}{_PHASE}\w*.{{0,30}}{_ONE}{_PHASE}"
-            # "zwischen ein- und dreiphasigem Laden"
-            rf"|{_ONE}-?\s*(und|oder|or|and|/|bzw\.?|auf|to)\s*{_THREE}{_PHASE}",
+            # "zwischen 1-phasigem und 3-phasigem Laden umschalten", "1p und 3p": only with a
+            # verb switching ("einphasig oder dreiphasig?" may ask which it is)
+            rf"|^(?=.*{_SWITCH})(.*({_ONE}{_PHASE}\w*.{{0,30}}{_THREE}{_PHASE}"
+            rf"|{_THREE}{_PHASE}\w*.{{0,30}}{_ONE}{_PHASE}"
+            rf"|{_ONE}-?\s*(und|oder|or|and|/|bzw\.?|auf|to)\s*{_THREE}{_PHASE}"
+            r"|\b1p\b.{0,12}\b3p\b))",
             r"phasenumschalt|phase[- ]?switch|umschalt\w*.{0,30}phas|switch\w*.{0,30}phase"
             r"|\b1p ?/ ?3p\b|\bpsm\b|phasenwechsel"
             # one row naming one phase and three (E3/DC's "Eine Phase aktiv | Drei Phasen aktiv")
@@ -169,12 +178,16 @@ QUANTITIES: Table = tuple(
         # ("Welche Baudrate ist ab Werk eingestellt?")
         (
             "Werkseinstellungen",
-            r"werksreset|factory reset|(werkseinstellung|werkszustand|auslieferungszustand|factory"
-            r"|defaults?)\w*\b.{0,40}(zurueck|reset|restor|wiederherst|herstell)"
-            r"|(zurueck|reset|restor|wiederherst)\w*.{0,40}(werkseinstell|werkszustand"
-            r"|auslieferungszustand|factory|default)",
+            r"werksreset|factory reset|(auf|to) (die |den |the )?(werkseinstellung|werkszustand"
+            r"|auslieferungszustand|factory|defaults?)\w*\s+(\w+\s+){0,2}(zurueck\w*|reset\w*"
+            r"|restor\w*|setzen|stellen|bringen)\b"
+            r"|(zuruecksetz|zurueck ?setz|reset|restor|wiederherstell)\w*\s+(\w+\s+){0,3}"
+            r"(auf|to) (die |den |the )?(werkseinstell|werkszustand|auslieferungszustand|factory"
+            r"|default)"
+            r"|(werkseinstellung|werkszustand|factory settings?|defaults?) (wieder ?)?herstell",
             r"werkseinst|werksreset|werkszustand|auslieferungszustand|factory|restore"
-            r"|reset\w*.{0,30}default|default\w*.{0,30}(reset|restor)|load default|defaults? laden",
+            r"|reset\w*.{0,30}default|default\w*.{0,30}(reset|restor)|load default|defaults? laden"
+            r"|to (the )?defaults?\b|default (value|setting|parameter)s?",
         ),
         (
             "Isolationswiderstand",
@@ -236,14 +249,20 @@ QUANTITIES: Table = tuple(
 )
 
 
-def absent_quantities(question: str, texts: list[str]) -> list[str]:
+# quantities nearly every question about a device mentions in passing ("PV 8 kWp", "48-V-Akku",
+# "Zellspannung 3,65 V"): they count only where the question says it asks for them
+PLAIN = frozenset({"Spannung", "Leistung", "Energie", "Zellspannung"})
+
+
+def absent_quantities(question: str, texts: list[str], plain: bool = True) -> list[str]:
     """Return the quantities ``question`` asks for that none of ``texts`` prints in any word.
 
     ``texts``: the folded texts of the named device's documents (empty: names none). "Kostal
     Plenticore over Modbus TCP: which register gives the fan speed?" — the register map
     never prints a speed, a fan speed or rpm.
     """
-    return _absent(QUANTITIES, question, texts)
+    absent = _absent(QUANTITIES, question, texts)
+    return absent if plain else [label for label in absent if label not in PLAIN]
 
 
 def _absent(table: Table, question: str, texts: list[str]) -> list[str]:
@@ -261,7 +280,8 @@ def _absent(table: Table, question: str, texts: list[str]) -> list[str]:
 # a range states its ends: "-25 bis 60 °C", "210 V – 850 V", "-20~+60℃" give the highest and
 # the lowest temperature or voltage (not an address range: "0x102-0x11E")
 _RANGE = (
-    r"(?<![x\w.,])[+-]?\d+([.,]\d+)?\s*(°\s?c|℃|k?v|m?a|k?w|%)?\s*(bis|to|–|~|…|\.\.\.)\s*[+-]?\d"
+    r"(?<![x\w.,])[+-]?\d+([.,]\d+)?\s*(°\s?c|℃|k?v|m?a|k?w|%)?"
+    r"(\s*(bis|to|–|~|…|\.\.\.)|\s+-)\s*[+-]?\d"  # "200 - 292 V", not "0x102-0x11e"
 )
 
 # a quantity the question narrows ("die höchste Zellspannung", "der PV-Ertrag von heute", "die
@@ -269,36 +289,49 @@ _RANGE = (
 # in one row ("Max cell voltage", "E_Today", "PV input max voltage"). A map printing the
 # quantity only unnarrowed ("Battery voltage", "Total yield") reports no such value.
 # (label, a word the question narrows with, what a row narrowing that way prints)
-QUALIFIERS: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = tuple(
-    (label, re.compile(asked), re.compile(printed))
-    for label, asked, printed in (
+# (label, a word the question narrows with, what a row narrowing that way prints, the
+# quantities it narrows: empty for all)
+QUALIFIERS: tuple[tuple[str, re.Pattern[str], re.Pattern[str], frozenset[str]], ...] = tuple(
+    (label, re.compile(asked), re.compile(printed), frozenset(heads))
+    for label, asked, printed, heads in (
         (
             "max. ",
             r"^(hoechst|max|maxim|groesst|highest|peak|spitzen)",
             rf"max|hoechst|highest|\bhigh|peak|upper|groesst|spitzen|limit|grenz|obere|{_RANGE}"
             r"|[≤<]|\bbis zu\b|\bup to\b|\bat most\b|nicht mehr als",  # "< 10 W", "bis zu 2 A"
+            (),
         ),
         (
             "min. ",
             r"^(niedrigst|min|minim|kleinst|lowest|tiefst)",
             rf"\bmin|niedrigst|lowest|\blow|lower|kleinst|tiefst|limit|grenz|untere|{_RANGE}"
             r"|[≥>]|\bmindestens\b|\bat least\b",
+            (),
         ),
-        ("Tages-", r"heute|today|^tages|daily|^tag$", r"today|heute|\btag|daily|day|\btages"),
+        # a day's yield or peak, not a voltage "seit heute"
+        (
+            "Tages-",
+            r"^(heute|heutige[nmrs]?|today|todays|taeglich\w*|daily|tages)$",
+            r"today|heute|\btag|daily|day|\btages",
+            ("Energie", "Leistung"),
+        ),
         (
             "geladene ",  # charged into the car or battery
             r"^(geladene[nr]?|charged)$",
             r"lade|charg|geladen|session|sitzung|vorgang",
+            ("Energie",),
         ),
         (
             "Standby-",  # a device's own consumption at night or in standby
             r"^(standby|nachts?|night\w*|idle|ruhezustand)$",
             r"standby|stand-by|nacht|night|idle|ruhe|leerlauf|sleep|schlaf",
+            ("Leistung", "Eigenverbrauch", "Strom"),
         ),
-        ("Monats-", r"monat|month", r"monat|month"),
-        ("Jahres-", r"^jahr|jaehr|year|annual", r"jahr|year|annual"),
     )
 )
+# a compound's first part narrows these quantities only: "Tagesertrag", "Nachtverbrauch",
+# "Maximalspannung"; "Nachtstrom" is a tariff, "Nominalspannung" no minimum
+_COMPOUND_HEADS = frozenset({"Energie", "Leistung", "Eigenverbrauch", "Spannung", "Zellspannung"})
 # the quantities narrowed: (label, the question's word for it, what a row printing it prints)
 HEADS: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = tuple(
     (label, re.compile(asked), re.compile(printed))
@@ -310,7 +343,12 @@ HEADS: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = tuple(
         ),
         ("Spannung", r"spannung$|^voltages?$", r"spannung|voltage|\bvolt|\bv\b|\bvol"),
         ("Strom", r"strom$|^currents?$", r"strom|current|\bamp|\ba\b|\bcurr"),
-        ("Leistung", r"leistung$|^power$", r"leistung|power|\bw\b|watt|\bpow"),
+        # a figure in watts, or a consumption ("Eigenverbrauch nachts | <0.5W")
+        (
+            "Leistung",
+            r"leistung$|^power$",
+            r"leistung|power|\bw\b|watt|\bpow|\d\s?[mk]?w\b|verbrauch|consumption",
+        ),
         (
             "Energie",
             r"energie$|ertrag$|^energy$|^yield$|erzeugung$",
@@ -320,7 +358,7 @@ HEADS: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = tuple(
         (
             "Eigenverbrauch",
             r"verbrauch$|^consumption$|leistungsaufnahme$",
-            r"verbrauch|consumption|leistungsaufnahme|\bpower\b|\bw\b",
+            r"verbrauch|consumption|leistungsaufnahme|\bpower\b|\bw\b|\d\s?m?w\b",
         ),
     )
 )
@@ -363,10 +401,13 @@ def _narrowed(folded: str) -> list[_Pair]:
             if head == "Spannung" and "zell" in word:
                 continue  # the cell voltage's, above
             near = words[max(0, i - 2) : i] + words[i + 1 : i + 4]
-            prefix = word[: match.start()]
-            for qualifier, asked, printed in QUALIFIERS:
-                unanchored = re.compile(asked.pattern.replace("^", ""))
-                if any(asked.search(w) for w in near) or (prefix and unanchored.search(prefix)):
+            prefix = word[: match.start()] if head in _COMPOUND_HEADS else ""
+            for qualifier, asked, printed, heads in QUALIFIERS:
+                if heads and head not in heads:
+                    continue
+                # the compound's first part as a word of its own ("tages", "max", "nacht")
+                part = prefix.rstrip("s-") if qualifier != "Tages-" else prefix
+                if any(asked.search(w) for w in near) or (part and asked.search(part)):
                     found[(qualifier, head)] = ((qualifier, printed), (head, printed_head))
             break  # a word is one quantity
     return list(found.values())
@@ -375,7 +416,10 @@ def _narrowed(folded: str) -> list[_Pair]:
 # a numbered PV input, DC input, tracker or string the question asks for ("Register für die
 # PV3-Spannung", "DC4", "MPPT 3"), and how a manual numbers them ("PvVoltage2", "Vpv3",
 # "Voltage DC3", "PV6 voltage")
-_INSTANCE_ASKED = re.compile(r"\b(pv|dc|mppt|string|tracker)[ -]?(\d{1,2})\b")
+_INSTANCE_ASKED = re.compile(
+    r"\b[vip]?(pv|dc|mppt?|string|tracker)(?:-tracker)?[ -]?(\d{1,2})\b"
+    r"(?![.,]?\d*\s*(kwp|kw|wp|w|v|a|ah|kwh|mm|%)(?![a-z]))"
+)
 _INSTANCE_PRINTED = r"{kind}[a-z_ -]{{0,12}}?0?(\d{{1,2}})(?!\d)"
 
 
@@ -390,7 +434,8 @@ def absent_instances(question: str, texts: list[str]) -> list[str]:
     if not texts:
         return []
     absent: list[str] = []
-    for kind, number in dict.fromkeys(_INSTANCE_ASKED.findall(fold(question))):
+    asked = [(m.group(1), m.group(2)) for m in _INSTANCE_ASKED.finditer(fold(question))]
+    for kind, number in dict.fromkeys(asked):
         printed = re.compile(_INSTANCE_PRINTED.format(kind=kind))
         numbers = {int(n) for text in texts for n in printed.findall(text)}
         counted = 0  # 1, 2, … without a gap: how many the manual counts

@@ -131,16 +131,20 @@ class Catalog:
         "Sunny Boy" among compatible devices, yet it is no Sunny Boy manual.
         Products are checked before brands: "SMA Sunny Tripower" is uncovered even though the
         library has an SMA manual. An everyday appliance ("Mein Drucker hat einen Papierstau")
-        is never covered.
+        is never covered, when the question names no device of the trade beside it.
         """
         text = _fold_text(question)
-        if appliances := [name for name, p in self.appliances.items() if p.search(text)]:
-            return appliances
         products = [name for name, pattern in self.products.items() if pattern.search(text)]
+        brands = [name for name, pattern in self.brands.items() if pattern.search(text)]
+        if not (products or brands) and (
+            appliances := [name for name, p in self.appliances.items() if p.search(text)]
+        ):
+            # the appliance is what the question is about, not a consumer the Home Manager
+            # switches or a TV beside the inverter ("Sunny Home Manager … Waschmaschine")
+            return appliances
         holders = [doc for doc in library if self._holds_any(products, doc)]
         if products and not holders:
             return products
-        brands = [name for name, pattern in self.brands.items() if pattern.search(text)]
         if brands and not any(
             self._brand_covered(self.brands[n], library, holders) for n in brands
         ):

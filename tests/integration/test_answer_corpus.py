@@ -300,6 +300,46 @@ def test_values_the_manual_prints_in_its_own_words_are_answered(agent: Agent) ->
     )
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        # a consumer the Home Manager switches, a TV beside the inverter, the phone's display
+        "Sunny Home Manager 2.0: Wie stelle ich für meine Waschmaschine an der Funksteckdose die "
+        "maximale Programmlaufzeit ein?",
+        "Growatt MIC 3000TL-X: Darf ich den Wechselrichter neben einem Fernseher montieren?",
+        "go-e Charger: Auf dem Handy-Display finde ich den Hotspot nicht - welche IP hat der "
+        "Charger im Hotspot?",
+        # "Eigenverbrauch nachts | <0.5W"; "200 - 292 V"; "Nominal" is no minimum
+        "Growatt MIC 3000TL-X: Wie hoch ist die Standby-Leistung nachts?",
+        "Sungrow SBR128: Wie hoch ist die maximale Betriebsspannung?",
+        "Sungrow SBR128: Wie hoch ist die Nominalspannung?",
+        # "seit heute" dates a symptom; "Nachtstrom" is a tariff
+        "Growatt MIC 3000TL-X: Seit heute PV-Spannung hoch im Display - was tun?",
+        "NIBE S-Serie: Welche Relais empfiehlt NIBE für die Tarifsteuerung bei Nachtstrom?",
+        # a plant's size is no PV input 8; "can be written" is no CAN bus; "ohne OCPP" asks none
+        "GoodWe ET mit PV 8 kWp: welches Register liefert die PV1-Spannung?",
+        "Victron BMV HEX protocol: which register holds the relay mode and can be written?",
+        "go-e charger ohne ocpp: mit welchem modbus-register setze ich den ladestrom?",
+        "Victron VE.Direct: Welche Product-ID hat der SmartSolar MPPT 250/100 mit CAN-Bus "
+        "(VE.Can)?",
+        # a default value is no reset; Voltronic's "PF" sets the parameters to default values
+        "Kostal Plenticore Modbus: Welche Unit-ID ist per Default vom Hersteller eingestellt?",
+        "Voltronic PI30: Mit welchem Befehl setze ich alle Parameter auf Werkseinstellungen "
+        "zurück?",
+        # the cell voltage is the setting, not what is asked; which phases, not switching them
+        "EPEver Tracer mit LiFePO4 (Zellspannung 3,65 V x 4): welches Register setzt die Charging "
+        "limit voltage?",
+        "Growatt Modbus: Welches Register zeigt an, ob der Wechselrichter einphasig oder "
+        "dreiphasig ist?",
+    ],
+)
+def test_a_word_of_the_rules_in_a_question_the_manual_answers_is_answered(
+    agent: Agent, question: str
+) -> None:
+    # a reviewer's questions that the not-in-the-manuals rules refused at first
+    answered(agent, question)
+
+
 def test_an_everyday_appliance_is_no_device_of_the_library(agent: Agent) -> None:
     result = collect(agent.run("Der Geschirrspüler zeigt Fehler E15 an, was bedeutet das?"))
     assert result.outcome == "not_found"

@@ -98,7 +98,6 @@ def test_asking_whether_a_protocol_has_a_register_asks_for_a_register() -> None:
     # a technician's shorthand, without a question word
     for shorthand in (
         "ddsu666-h: modbus register address for active power?",
-        "schrack cion register für geladene energie in kwh?",
         "shm 2.0 modbus tcp registerliste – netzbezug auslesen?",
     ):
         assert "register" in [k.name for k in asked_types(shorthand)], shorthand
@@ -109,6 +108,8 @@ def test_asking_whether_a_protocol_has_a_register_asks_for_a_register() -> None:
     relay = "ek893 – wie viel strom dürfen die relaiskontakte schalten?"
     assert [k.name for k in asked_types(relay)] == ["relay_rating"]
     assert asked_types("Wie schalte ich die Relais von Hand?") == []
+    # "register für …" also names a setting
+    assert asked_types("SmartEVSE: register for the EV meter address?") == []
 
 
 def test_a_tariff_word_the_named_manual_uses_is_a_function_of_the_device() -> None:
