@@ -444,3 +444,42 @@ def absent_instances(question: str, texts: list[str]) -> list[str]:
         if counted >= 2 and int(number) > counted and int(number) not in numbers:
             absent.append(f"{kind.upper()}{number}")
     return absent
+
+
+# a bus or protocol a device is wired to, in any case ("per rs485 oder can anbinden"); "can"
+# only as the bus, not the English verb ("or can I …")
+BUSES = re.compile(
+    r"(?i:(?<![\w-])(rs[- ]?485|rs[- ]?232|mqtt|ocpp|knx|eebus)(?![\w-]))"
+    r"|(?i:\b(?:per|ueber|über|via|oder|und|mit)\s+)(can)(?:-?bus)?\b"  # German: no verb
+    r"|\b(CAN)\b|(?i:\b(can)-?bus\b)",
+)
+# "ohne OCPP", "without RS485": the question does not ask for it
+WITHOUT = re.compile(r"\b(ohne|without|kein\w*|no|not)\s+$", re.IGNORECASE)
+
+
+def absent_buses(question: str, texts: list[str], capitals: frozenset[str]) -> list[str]:
+    """Return the buses ``question`` names (in any case) that no named manual prints.
+
+    "jk balancer per rs485 oder can an den wr anbinden?" — the balancer's manual speaks
+    of Bluetooth only. ``texts``: the folded texts of the named device's manuals;
+    ``capitals``: the words they print in capitals ("CAN" counts only so, or as "CAN-Bus",
+    "VE.Can": "can" is a verb there).
+    """
+    absent = []
+    for found in BUSES.finditer(question):
+        bus = next(g for g in found.groups() if g)
+        if WITHOUT.search(question[: found.start(found.lastindex or 0)]):
+            continue
+        if bus.casefold() == "can":
+            # in capitals, or as the bus by name ("VE.Can", "CAN-Bus", "CANopen")
+            spelled = re.compile(r"ve\.can|\bcan-?bus|\bcanbus|\bcan ?open")
+            if "CAN" not in capitals and not any(spelled.search(t) for t in texts):
+                absent.append("CAN")
+            continue
+        letters, digits = re.sub(r"[^a-z]", "", bus.casefold()), re.sub(r"\D", "", bus)
+        printed = rf"(?<![a-z0-9]){letters}[- ]?{digits}(?![0-9])"
+        if digits == "485":  # Modbus RTU runs on RS485 ("Modbus RTU (for 485)")
+            printed += r"|(?<![a-z0-9])485(?![0-9])|\brtu\b"
+        if not any(re.search(printed, t) for t in texts):
+            absent.append(f"{letters}{digits}".upper())
+    return list(dict.fromkeys(absent))

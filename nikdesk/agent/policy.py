@@ -14,6 +14,7 @@ from nikdesk.agent.ask import asked_phrase, set_device_names, set_term_weights
 from nikdesk.agent.codes import lists_code
 from nikdesk.agent.compose import device_label
 from nikdesk.agent.coverage import (
+    absent_buses,
     absent_instances,
     absent_narrowed,
     absent_quantities,
@@ -95,15 +96,6 @@ _CAPITALS = re.compile(r"(?<![A-Z0-9])[A-Z]{3,5}(?![A-Za-z0-9])")
 # everyday abbreviations that ask for nothing ("im EFH", "BZW")
 _EVERYDAY = frozenset({"efh", "mfh", "zfh", "bzw", "usw", "ggf", "evtl", "inkl", "max", "min"})
 SHOUTING = 0.3  # a question with this share of words in capitals shouts: no word is an abbreviation
-# a bus or protocol a device is wired to, in any case ("per rs485 oder can anbinden"); "can"
-# only as the bus, not the English verb ("or can I …")
-_BUSES = re.compile(
-    r"(?i:(?<![\w-])(rs[- ]?485|rs[- ]?232|mqtt|ocpp|knx|eebus)(?![\w-]))"
-    r"|(?i:\b(?:per|ueber|über|via|oder|und|mit)\s+)(can)(?:-?bus)?\b"  # German: no verb
-    r"|\b(CAN)\b|(?i:\b(can)-?bus\b)",
-)
-# "ohne OCPP", "without RS485": the question does not ask for it
-_WITHOUT = re.compile(r"\b(ohne|without|kein\w*|no|not)\s+$", re.IGNORECASE)
 
 
 def _asked_kinds(question: str) -> list[AnswerType]:
@@ -351,7 +343,8 @@ class EvidencePolicy:
         if not named:
             return []
         texts = [self.folded[d][1] for d in named]
-        absent = self.absent_buses(question, named, texts)
+        printed = frozenset().union(*(self.capitals.get(d, frozenset()) for d in named))
+        absent = absent_buses(question, texts, printed)
         words = re.findall(r"[A-Za-zÄÖÜäöüß]{3,}", question)
         capitals = [w for w in words if w.isupper()]
         if not capitals or len(capitals) >= SHOUTING * len(words):
@@ -377,33 +370,6 @@ class EvidencePolicy:
             if not any(re.search(rf"(?<![a-z0-9]){re.escape(f)}", t) for f in forms for t in texts):
                 absent.append(word)
         return absent
-
-    def absent_buses(self, question: str, named: set[str], texts: list[str]) -> list[str]:
-        """Return the buses ``question`` names (in any case) that no named manual prints.
-
-        "jk balancer per rs485 oder can an den wr anbinden?" — the balancer's manual speaks
-        of Bluetooth only. "CAN" counts only as printed in capitals ("can" is a verb there).
-        """
-        absent = []
-        for found in _BUSES.finditer(question):
-            bus = next(g for g in found.groups() if g)
-            if _WITHOUT.search(question[: found.start(found.lastindex or 0)]):
-                continue
-            if bus.casefold() == "can":
-                # in capitals, or as the bus by name ("VE.Can", "CAN-Bus", "CANopen")
-                spelled = re.compile(r"ve\.can|\bcan-?bus|\bcanbus|\bcan ?open")
-                if not any("CAN" in self.capitals.get(d, ()) for d in named) and not any(
-                    spelled.search(t) for t in texts
-                ):
-                    absent.append("CAN")
-                continue
-            letters, digits = re.sub(r"[^a-z]", "", bus.casefold()), re.sub(r"\D", "", bus)
-            printed = rf"(?<![a-z0-9]){letters}[- ]?{digits}(?![0-9])"
-            if digits == "485":  # Modbus RTU runs on RS485 ("Modbus RTU (for 485)")
-                printed += r"|(?<![a-z0-9])485(?![0-9])|\brtu\b"
-            if not any(re.search(printed, t) for t in texts):
-                absent.append(f"{letters}{digits}".upper())
-        return list(dict.fromkeys(absent))
 
     def absent_codes(self, question: str, named: set[str]) -> list[str]:
         """Return the error codes ``question`` asks about that no named manual mentions.
