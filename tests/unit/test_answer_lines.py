@@ -13,6 +13,7 @@ import pytest
 from nikdesk.agent.ask import ask_of, set_device_names
 from nikdesk.agent.codes import lists_code
 from nikdesk.agent.coverage import (
+    absent_buses,
     absent_instances,
     absent_narrowed,
     absent_quantities,
@@ -288,6 +289,21 @@ def test_a_numbered_input_beyond_those_the_map_counts_is_not_in_it() -> None:
     assert absent_instances("Victron MPPT 2 voltage?", [victron]) == []
     assert absent_instances("SolaX G4 register for PV 3 voltage?", ["pv voltage | v"]) == []
     assert absent_instances("SolaX G4 register for PV 3 voltage?", []) == []
+
+
+def test_a_bus_the_named_manual_never_prints_is_not_in_it() -> None:
+    balancer = "the balancer can be connected to the phone via bluetooth"
+    question = "jk balancer per rs485 oder can an den wr anbinden?"
+    assert absent_buses(question, [balancer], frozenset()) == ["RS485", "CAN"]
+    assert absent_buses("JK Balancer per RS 485?", [balancer], frozenset()) == ["RS485"]
+    # a Modbus RTU map runs on RS485; "CAN" printed in capitals or as "VE.Can"
+    assert absent_buses("GoodWe per RS485?", ["modbus rtu protocol"], frozenset()) == []
+    assert absent_buses("per CAN?", ["can bus"], frozenset()) == []
+    assert absent_buses("per CAN?", ["x"], frozenset({"CAN"})) == []
+    assert absent_buses("MPPT mit CAN-Bus?", ["smartsolar mppt ve.can 150/70"], frozenset()) == []
+    # English "can" is a verb; "ohne OCPP" asks for none
+    assert absent_buses("which register can be written?", [balancer], frozenset()) == []
+    assert absent_buses("go-e ohne ocpp: welches register?", [balancer], frozenset()) == []
 
 
 def test_a_narrowed_quantity_must_stand_narrowed_in_one_row() -> None:
