@@ -472,7 +472,7 @@ def absent_buses(question: str, texts: list[str], capitals: frozenset[str]) -> l
             continue
         if bus.casefold() == "can":
             # in capitals, or as the bus by name ("VE.Can", "CAN-Bus", "CANopen")
-            spelled = re.compile(r"ve\.can|\bcan-?bus|\bcanbus|\bcan ?open")
+            spelled = re.compile(r"ve\.can|\bcan[- ]?bus|\bcan ?open")
             if "CAN" not in capitals and not any(spelled.search(t) for t in texts):
                 absent.append("CAN")
             continue
