@@ -288,7 +288,6 @@ _RANGE = (
 # maximale DC-Eingangsspannung"): a map answering it prints the narrowing beside the quantity
 # in one row ("Max cell voltage", "E_Today", "PV input max voltage"). A map printing the
 # quantity only unnarrowed ("Battery voltage", "Total yield") reports no such value.
-# (label, a word the question narrows with, what a row narrowing that way prints)
 # (label, a word the question narrows with, what a row narrowing that way prints, the
 # quantities it narrows: empty for all)
 QUALIFIERS: tuple[tuple[str, re.Pattern[str], re.Pattern[str], frozenset[str]], ...] = tuple(
