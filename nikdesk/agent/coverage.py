@@ -371,12 +371,13 @@ def absent_narrowed(question: str, texts: list[str]) -> list[str]:
     maximum beside a cell voltage. ``texts``: the folded texts of the named device's
     documents (empty: names none, and nothing is absent).
     """
-    if not texts:
-        return []
+    pairs = _narrowed(fold(question)) if texts else []
+    if not pairs:
+        return []  # most questions narrow nothing: the manuals' rows stay unread
     rows = [line for text in texts for line in text.splitlines()]
     return [
         f"{qualifier}{head}"
-        for (qualifier, printed_qualifier), (head, printed_head) in _narrowed(fold(question))
+        for (qualifier, printed_qualifier), (head, printed_head) in pairs
         if not any(printed_qualifier.search(r) and printed_head.search(r) for r in rows)
     ]
 
@@ -397,16 +398,13 @@ def _narrowed(folded: str) -> list[_Pair]:
                 continue
             if word == "cell" and words[i + 1 : i + 2] != ["voltage"]:
                 continue
-            if head == "Spannung" and "zell" in word:
-                continue  # the cell voltage's, above
             near = words[max(0, i - 2) : i] + words[i + 1 : i + 4]
             prefix = word[: match.start()] if head in _COMPOUND_HEADS else ""
             for qualifier, asked, printed, heads in QUALIFIERS:
                 if heads and head not in heads:
                     continue
-                # the compound's first part as a word of its own ("tages", "max", "nacht")
-                part = prefix.rstrip("s-") if qualifier != "Tages-" else prefix
-                if any(asked.search(w) for w in near) or (part and asked.search(part)):
+                # a word near it, or the compound's first part ("tages", "max", "nacht")
+                if any(asked.search(w) for w in near) or (prefix and asked.search(prefix)):
                     found[(qualifier, head)] = ((qualifier, printed), (head, printed_head))
             break  # a word is one quantity
     return list(found.values())
@@ -452,6 +450,8 @@ BUSES = re.compile(
     r"|(?i:\b(?:per|ueber|über|via|oder|und|mit)\s+)(can)(?:-?bus)?\b"  # German: no verb
     r"|\b(CAN)\b|(?i:\b(can)-?bus\b)",
 )
+# the CAN bus as a manual prints it in lower case too ("VE.Can", "CAN-Bus", "CANopen")
+CAN_SPELLED = re.compile(r"ve\.can|\bcan[- ]?bus|\bcan ?open")
 # "ohne OCPP", "without RS485": the question does not ask for it
 WITHOUT = re.compile(r"\b(ohne|without|kein\w*|no|not)\s+$", re.IGNORECASE)
 
@@ -470,9 +470,7 @@ def absent_buses(question: str, texts: list[str], capitals: frozenset[str]) -> l
         if WITHOUT.search(question[: found.start(found.lastindex or 0)]):
             continue
         if bus.casefold() == "can":
-            # in capitals, or as the bus by name ("VE.Can", "CAN-Bus", "CANopen")
-            spelled = re.compile(r"ve\.can|\bcan[- ]?bus|\bcan ?open")
-            if "CAN" not in capitals and not any(spelled.search(t) for t in texts):
+            if "CAN" not in capitals and not any(CAN_SPELLED.search(t) for t in texts):
                 absent.append("CAN")
             continue
         letters, digits = re.sub(r"[^a-z]", "", bus.casefold()), re.sub(r"\D", "", bus)
