@@ -198,6 +198,11 @@ def asked_phrase(question: str) -> str:
     return _asked(folded) or folded
 
 
+def focused_phrase(question: str) -> str | None:
+    """Return what a register question asks for, folded; None when it says no such phrase."""
+    return _asked(fold(question))
+
+
 def _asked(folded: str) -> str | None:
     # the phrase after the register or the verb reading it (see _FOCUS); None: no such phrase
     for pattern in _FOCUS:

@@ -433,9 +433,10 @@ class Agent:
         folded = fold(reply)
         if any(fold(o) in folded or folded in fold(o) for o in options):
             return False
-        query = " ".join(p for p in (state.question, state.photo_text or "", reply) if p)
-        hits = list(self.toolbox.search_knowledge(Ledger(), query).hits)
-        return self.policy.judge(query, hits, may_clarify=True).outcome == Outcome.CLARIFY
+        # the question as the search would take it with the reply, its evidence kept apart
+        trial = replace(state, reply=reply, ledger=Ledger())
+        verdict = self.policy.judge(trial.query, self._first_hits(trial), may_clarify=True)
+        return verdict.outcome == Outcome.CLARIFY
 
     def _first_hits(self, state: RunState) -> list[Any]:
         """Return the hits of a fresh search for the question (cheap: models stay loaded)."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from nikdesk.agent.ask import asked_phrase, set_device_names, set_term_weights
+from nikdesk.agent.ask import focused_phrase, set_device_names, set_term_weights
 from nikdesk.agent.codes import lists_code
 from nikdesk.agent.compose import device_label
 from nikdesk.agent.coverage import (
@@ -323,12 +323,14 @@ class EvidencePolicy:
         # PV-Eingangsspannung", "Eigenverbrauch bei Nacht")
         if found := absent_narrowed(question, texts):
             return "narrowed quantity not in the named manuals", ", ".join(found)
-        asked = asked_phrase(question)
         # the plain electrical quantities and cell voltages only when the question says what
         # it asks for ("welcher Key liefert die DC-Spannung"), not from its setting ("EPEver
         # mit LiFePO4, Zellspannung 3,65 V: welches Register setzt …")
-        focused = asked != fold(question)
-        if (registers or interface) and (found := absent_quantities(asked, texts, plain=focused)):
+        focus = focused_phrase(question)
+        asked = focus or fold(question)
+        if (registers or interface) and (
+            found := absent_quantities(asked, texts, plain=focus is not None)
+        ):
             return "quantity not in the named manuals", ", ".join(found)
         return None
 
@@ -350,8 +352,9 @@ class EvidencePolicy:
         if not capitals or len(capitals) >= SHOUTING * len(words):
             return absent  # "DRINGEND: … BITTE SCHNELL"
         glossary = load_glossary()
+        buses = {a.casefold() for a in absent}
         for word in dict.fromkeys(_ABBREVIATION.findall(question)):
-            if word.casefold() in {a.casefold() for a in absent}:
+            if word.casefold() in buses:
                 continue
             short = fold(word)
             if (
@@ -458,21 +461,25 @@ class EvidencePolicy:
     def named_documents(self, question: str) -> set[str]:
         """Return the documents of the device the question names (empty: names none)."""
         routed = self.retriever.router.scores(question)
-        brands = catalog().brands_named(question)
         if not routed:
             return set()
         top = max(routed.values())
         named = {d for d, score in routed.items() if score >= NAMED_SHARE * top}
         # "Victron SmartSolar" also routes to every "Smart…" manual: when the question names
         # a maker, the named documents are that maker's
-        of_brand = {d for d in named if any(b.search(self.folded[d][0]) for b in brands)}
+        brands = catalog().brands_named(question)
+        of_brand = self._of_brands(named, brands)
         # a maker named by another of its names than its documents' ("Axpert" for Voltronic)
         # beside a routed one ("Axpert MAX an einer Pylontech-Bank"): its documents too
-        unrouted = [b for b in brands if not any(b.search(self.folded[d][0]) for d in named)]
+        unrouted = [b for b in brands if not self._of_brands(named, [b])]
         if of_brand and unrouted:
-            of_brand |= {d for d in self.docs if any(b.search(self.folded[d][0]) for b in unrouted)}
+            of_brand |= self._of_brands(set(self.docs), unrouted)
         # "der Sungrow Speicher": of the maker's lines the question names one, the SBR
         return self.lines.narrow(question, of_brand or named)
+
+    def _of_brands(self, docs: set[str], brands: list[re.Pattern[str]]) -> set[str]:
+        # the documents of ``docs`` whose label names one of ``brands``
+        return {d for d in docs if any(b.search(self.folded[d][0]) for b in brands)}
 
     def _label(self, doc_id: str) -> str:
         doc = self.docs[doc_id]
