@@ -1,10 +1,11 @@
-"""More passages of a quoted page: the one stating the value, an open part, the rest of it.
+"""The passages an answer quotes: the pages that answer best, and more passages of a page.
 
 The search ranks pages by their best-matching passage, and a page is cut into several
 passages; the one answering need not be the one found. These functions quote, beside a hit
 (or instead of a filler hit), the passage of the same page that answers better, that states
 the asked kind of value, or that answers a part of the question the quoted lines leave open.
-A page keeps its rank; no other page loses its place.
+A page keeps its rank; no other page loses its place. ``quotable`` picks the pages first,
+``related`` the passages offered as "siehe auch" when the manuals do not answer.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from nikdesk.agent.ask import ask_of
 from nikdesk.agent.codes import defined_codes, defines_another
 from nikdesk.agent.guards import AnswerType, asked_types, holds_value
 from nikdesk.agent.quote import MIN_KEY, PartAnswer, answers_part, key_excerpt, left_open, quote
-from nikdesk.retrieval.filler import is_filler_passage
+from nikdesk.retrieval.filler import is_filler, is_filler_passage
 from nikdesk.retrieval.hybrid import Retriever
 from nikdesk.retrieval.types import Hit
 
@@ -37,6 +38,22 @@ BETTER_SHARE = 1.3
 # facts 0.664 -> 0.680, precision 0.695 -> 0.704, answers 801 -> 895 characters median
 # (0.2-1.0 swept; the whole passage instead of its key lines: facts 0.765, 997 characters)
 SIBLING_SHARE = 0.2
+
+
+# passages are ranked by search score + LINE_WEIGHT x best-line score (both relative to the
+# best hit); further passages are quoted when they rank at least KEEP_SHARE of the first
+# (swept on 125 answerable tuning questions: correct page 0.86, precision 0.67 in the sweep)
+LINE_WEIGHT = 0.5
+# a register question: the row's words name the register, the passage's shared words (Modbus,
+# holding, register …) name nothing (tuning sets: correct page 0.886 -> 0.893; 0.25-2.0 swept)
+REGISTER_LINE_WEIGHT = 1.0
+KEEP_SHARE = 0.8
+FILLER_WEIGHT = 0.3
+# a passage whose best line scores below MIN_LINE answers nothing of the question, but is
+# quoted from this score on when it ranks close to the first (tuning sets: correct page
+# 0.877 -> 0.886; "siehe auch" and page passages keep MIN_LINE)
+QUOTE_MIN_LINE = 0.8
+RELATED = 2  # passages offered as "siehe auch" when the manuals do not answer
 
 
 def page_value_kinds(question: str) -> list[AnswerType]:
@@ -187,3 +204,83 @@ def value_siblings(
                 out.append(replace(hit, chunk=chunk))
                 break
     return out
+
+
+def within_pages(hits: list[Hit], pages: int) -> list[Hit]:
+    """Return the ``hits`` that stand on the first ``pages`` pages of them, in their order."""
+    seen: set[tuple[str, int]] = set()
+    out: list[Hit] = []
+    for hit in hits:
+        page = (hit.chunk.doc_id, hit.chunk.page_start)
+        if page not in seen and len(seen) == pages:
+            continue
+        seen.add(page)
+        out.append(hit)
+    return out
+
+
+def _filler(hit: Hit, top_score: float, line: float, top_line: float) -> bool:
+    """Tell whether a hit is filler to weigh down among hits scoring up to the tops.
+
+    A passage shaped like filler that both ranks first and holds the line answering
+    best is the answer ("Fehlerbetrieb – Slave Return: … Funktionscode + 0x80
+    Fehlercode", a short table the shape rules take for a heading).
+    """
+    if not is_filler_passage(hit.chunk):
+        return False
+    if not is_filler(hit.chunk.text):
+        return True  # a document's cover stays filler, whatever words it shares
+    return not (hit.score >= top_score and line >= top_line)
+
+
+def quotable(hits: list[Hit], question: str, named: set[str]) -> list[Hit]:
+    """Return the passages worth quoting, the one answering best first.
+
+    Each passage is ranked by its search score and by how well its best line answers
+    the question (both relative to the best of the hits): the page whose line states
+    the asked value moves up, an overview page sharing many words with the question
+    moves down. Filler (title, address, chart labels) weighs little; further passages
+    are quoted only when they rank close to the first, from at most MAX_SOURCES pages (a
+    page's second passage takes no other page's place).
+    ``named``: the documents of the device the question names (see
+    :meth:`EvidencePolicy.named_documents`; empty: names none).
+    """
+    pool = list(hits)
+    if named:
+        # the question names the device: other devices' manuals do not answer it
+        pool = [h for h in hits if h.chunk.doc_id in named] or pool
+    lines = {h.chunk.id: quote(h.chunk.text, question).score for h in pool}
+    top_score = max(h.score for h in pool) or 1.0
+    top_line = max(lines.values()) or 1.0
+
+    weight = (
+        REGISTER_LINE_WEIGHT
+        if any(k.interface_documents for k in asked_types(question))
+        else LINE_WEIGHT
+    )
+    rank = {
+        h.chunk.id: (h.score / top_score + weight * lines[h.chunk.id] / top_line)
+        * (FILLER_WEIGHT if _filler(h, top_score, lines[h.chunk.id], top_line) else 1.0)
+        for h in pool
+    }
+    ranked = sorted(pool, key=lambda h: rank[h.chunk.id], reverse=True)
+    first = rank[ranked[0].chunk.id]
+    chosen = [
+        h
+        for h in ranked
+        if rank[h.chunk.id] >= KEEP_SHARE * first and lines[h.chunk.id] >= QUOTE_MIN_LINE
+    ]
+    return within_pages(chosen or ranked[:1], MAX_SOURCES)
+
+
+def related(question: str, hits: list[Hit], named: set[str]) -> tuple[Hit, ...]:
+    """Return the closest passages that say something (offered as "siehe auch").
+
+    Only the named device's (``named``; empty: the question names none): another maker's
+    MPP range under a question about the Kostal Plenticore would be read as its own.
+    """
+    useful = [
+        h for h in hits if not is_filler_passage(h.chunk) and (not named or h.chunk.doc_id in named)
+    ]
+    scored = [(quote(h.chunk.text, question).score, h) for h in useful]
+    return tuple(h for score, h in scored if score >= MIN_LINE)[:RELATED]

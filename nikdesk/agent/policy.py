@@ -10,18 +10,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from nikdesk.agent.ask import focused_phrase, set_device_names, set_term_weights
-from nikdesk.agent.codes import lists_code
+from nikdesk.agent.ask import set_device_names, set_term_weights
 from nikdesk.agent.compose import device_label
-from nikdesk.agent.coverage import (
-    absent_buses,
-    absent_instances,
-    absent_narrowed,
-    absent_quantities,
-    absent_units,
-    asks_installation,
-    is_protocol_document,
-)
+from nikdesk.agent.coverage import asks_installation, is_protocol_document
 from nikdesk.agent.device_lines import CLARIFY_TOP, DeviceLines, close_hits, maker_of
 from nikdesk.agent.guards import (
     AnswerType,
@@ -33,20 +24,20 @@ from nikdesk.agent.guards import (
 )
 from nikdesk.agent.passages import (
     MAX_SOURCES,
-    MIN_LINE,
     first_page_sibling,
     open_parts,
     page_passages,
     page_value_kinds,
+    quotable,
+    related,
     value_siblings,
+    within_pages,
 )
 from nikdesk.agent.quote import PartAnswer, quote
 from nikdesk.agent.small_talk import small_talk
+from nikdesk.agent.unprinted import Unprinted
 from nikdesk.core.text import STOPWORDS, fold
-from nikdesk.retrieval.filler import is_filler, is_filler_passage
-from nikdesk.retrieval.glossary import load_glossary
 from nikdesk.retrieval.hybrid import Retriever, code_tokens, error_codes
-from nikdesk.retrieval.routing import is_generic
 from nikdesk.retrieval.types import Hit, SearchFilters, SearchOptions
 
 # Calibrated on the dev, team and agent question sets (see the issue-3 note): the best
@@ -59,19 +50,6 @@ MIN_DENSE = 0.80
 OFF_TOPIC_DENSE = 0.84
 OFF_TOPIC_SHARE = 0.65
 SOURCE_SHARE = 0.85  # follow-up hits enter just inside this share of the best search score
-# passages are ranked by search score + LINE_WEIGHT x best-line score (both relative to the
-# best hit); further passages are quoted when they rank at least KEEP_SHARE of the first
-# (swept on 125 answerable tuning questions: correct page 0.86, precision 0.67 in the sweep)
-LINE_WEIGHT = 0.5
-# a register question: the row's words name the register, the passage's shared words (Modbus,
-# holding, register …) name nothing (tuning sets: correct page 0.886 -> 0.893; 0.25-2.0 swept)
-REGISTER_LINE_WEIGHT = 1.0
-KEEP_SHARE = 0.8
-FILLER_WEIGHT = 0.3
-# a passage whose best line scores below MIN_LINE answers nothing of the question, but is
-# quoted from this score on when it ranks close to the first (tuning sets: correct page
-# 0.877 -> 0.886; "siehe auch" and page passages keep MIN_LINE)
-QUOTE_MIN_LINE = 0.8
 # a register question about a device with only register maps: the search ranks passages of
 # twenty rows by all of them, the row asked for may stand 20th; the map's ROW_SCAN passages
 # nearest the question are read line by line and the ROW_EXTRA whose best row answers better
@@ -81,21 +59,10 @@ ROW_EXTRA = 1
 NAMED_SHARE = 0.5  # documents routed at least this share of the best are the named device's
 FOLLOW_UP = 2  # passages a technical-data follow-up search may add
 TECH_DATA_WORDS = "Technische Daten technical data specifications"
-RELATED = 2  # passages offered as "siehe auch" when the manuals do not answer
 # "does the question fit several devices?": the top hits scoring at least this share of the
 # best come from two or more makers (swept on 85 questions: 10 of 15 ambiguous asked back,
 # no answerable question was)
 MAX_OPTIONS = 4
-
-
-# an abbreviation the question asks about ("OCPP", "MQTT", "KNX"): all capitals, no digits
-# (a model number such as "US3000C" or "PI30" is the router's business)
-_ABBREVIATION = re.compile(r"(?<![\w-])[A-Z]{3,5}(?![\w-])")
-# as a manual prints one: alone, or ending a field name ("BMS_UserSOH", "BatSOC")
-_CAPITALS = re.compile(r"(?<![A-Z0-9])[A-Z]{3,5}(?![A-Za-z0-9])")
-# everyday abbreviations that ask for nothing ("im EFH", "BZW")
-_EVERYDAY = frozenset({"efh", "mfh", "zfh", "bzw", "usw", "ggf", "evtl", "inkl", "max", "min"})
-SHOUTING = 0.3  # a question with this share of words in capitals shouts: no word is an abbreviation
 
 
 def _asked_kinds(question: str) -> list[AnswerType]:
@@ -107,19 +74,6 @@ def _asked_kinds(question: str) -> list[AnswerType]:
     kinds = asked_types(question)
     registers = [k for k in kinds if k.interface_documents]
     return registers or kinds
-
-
-def _within_pages(hits: list[Hit], pages: int) -> list[Hit]:
-    """Return the ``hits`` that stand on the first ``pages`` pages of them, in their order."""
-    seen: set[tuple[str, int]] = set()
-    out: list[Hit] = []
-    for hit in hits:
-        page = (hit.chunk.doc_id, hit.chunk.page_start)
-        if page not in seen and len(seen) == pages:
-            continue
-        seen.add(page)
-        out.append(hit)
-    return out
 
 
 @dataclass(frozen=True)
@@ -153,8 +107,6 @@ class EvidencePolicy:
             ]
         )
         self.docs = {d.doc_id: d for d in retriever.documents}
-        # the words each document prints in capitals: "CAN" the bus is not "can" the verb
-        self.capitals = {d: frozenset(_CAPITALS.findall(t)) for d, t in texts.items()}
         # doc id -> (folded label, folded text): the same pairs, looked up by document
         self.folded = dict(zip(self.docs, self.library, strict=True))
         set_device_names(retriever.router.specific_names)
@@ -162,6 +114,13 @@ class EvidencePolicy:
         self.protocol = {
             d.doc_id: is_protocol_document(d.file, d.title) for d in self.docs.values()
         }
+        # what a question names that the named manuals never print ("OCPP", "Fehler 03")
+        self.unprinted = Unprinted(
+            texts,
+            {d: self.folded[d][1] for d in self.docs},
+            self.protocol,
+            retriever.router.names,
+        )
         # each document's device line, where a maker has several (Sungrow SH-RT and SBR)
         self.lines = DeviceLines(
             retriever,
@@ -232,12 +191,12 @@ class EvidencePolicy:
         if unprinted is not None:
             reason, what = unprinted
             return Verdict(
-                "not_found", reason, missing=what, related=self.related(question, hits, named)
+                "not_found", reason, missing=what, related=related(question, hits, named)
             )
         # after the checks that hold for every device of the brand (no fuse in a register map)
         if may_clarify and len(options := self.lines.options(question, hits)) >= 2:
             return Verdict("clarify", "several devices of the brand fit", tuple(options))
-        quoted = self.quotable(hits, question, named)
+        quoted = quotable(hits, question, named)
         for kind in _asked_kinds(question):
             # the question wants a value of a known kind: some evidence about the named
             # device must state one
@@ -268,9 +227,9 @@ class EvidencePolicy:
                     "not_found",
                     f"no {kind.name} value in the evidence",
                     missing=kind.label,
-                    related=self.related(question, hits, named),
+                    related=related(question, hits, named),
                 )
-            quoted = [*_within_pages(quoted, MAX_SOURCES - 1), (own or holders)[0]]
+            quoted = [*within_pages(quoted, MAX_SOURCES - 1), (own or holders)[0]]
         with_parts, parts = open_parts(self.retriever, question, quoted)
         with_parts, sibling = first_page_sibling(self.retriever, question, with_parts)
         if sibling is not None:
@@ -295,97 +254,6 @@ class EvidencePolicy:
             if len(makers) == 1:
                 found.append(word)
         return found
-
-    def unprinted(self, question: str, named: set[str]) -> tuple[str, str] | None:
-        """Return (reason, what) when the question names something the named manuals never print.
-
-        "Kann die SmartEVSE per OCPP …?" (an abbreviation), "Fehler 03" for a device whose
-        manuals list no code 03, "PV-Ertrag in kWh" from a register map that never prints
-        kWh, a fan speed from one that never prints a speed: whatever the search found,
-        those pages do not say. None: nothing of the kind.
-        """
-        if found := self.absent_abbreviations(question, named):
-            return "abbreviation not in the named manuals", ", ".join(found)
-        if found := self.absent_codes(question, named):
-            return "code not in the named manuals", ", ".join(f"Code {c.upper()}" for c in found)
-        texts = [self.folded[d][1] for d in named]
-        if found := absent_instances(question, texts):
-            return "input not in the named manuals", ", ".join(found)
-        if found := absent_units(question, texts):
-            return "unit not in the named manuals", ", ".join(f"Werte in {u}" for u in found)
-        # a register map or API lists the quantities it reports; other manuals name
-        # quantities in passing, and a question may mention one while asking another (all
-        # manuals: +1 on the tuning sets, and a held-out "cos-φ range … Blindleistung" of a
-        # data sheet printing only the power factor refused)
-        registers = any(k.interface_documents for k in asked_types(question))
-        interface = bool(named) and all(self.protocol[d] for d in named)
-        # a narrowed quantity stands narrowed in a data sheet's row as in a map's ("Max.
-        # PV-Eingangsspannung", "Eigenverbrauch bei Nacht")
-        if found := absent_narrowed(question, texts):
-            return "narrowed quantity not in the named manuals", ", ".join(found)
-        # the plain electrical quantities and cell voltages only when the question says what
-        # it asks for ("welcher Key liefert die DC-Spannung"), not from its setting ("EPEver
-        # mit LiFePO4, Zellspannung 3,65 V: welches Register setzt …")
-        focus = focused_phrase(question)
-        asked = focus or fold(question)
-        if (registers or interface) and (
-            found := absent_quantities(asked, texts, plain=focus is not None)
-        ):
-            return "quantity not in the named manuals", ", ".join(found)
-        return None
-
-    def absent_abbreviations(self, question: str, named: set[str]) -> list[str]:
-        """Return the abbreviations of ``question`` that no manual of the named device uses.
-
-        "Kann der Fronius Datamanager per MQTT senden?": the manual never says "MQTT", so it
-        does not answer, whatever its pages about data export say. Names of devices and
-        makers do not count, nor an abbreviation whose glossary spelling the manual uses
-        ("RSE" is the "ripple control receiver"). Empty when the question names no device.
-        """
-        if not named:
-            return []
-        texts = [self.folded[d][1] for d in named]
-        printed = frozenset().union(*(self.capitals.get(d, frozenset()) for d in named))
-        absent = absent_buses(question, texts, printed)
-        words = re.findall(r"[A-Za-zÄÖÜäöüß]{3,}", question)
-        capitals = [w for w in words if w.isupper()]
-        if not capitals or len(capitals) >= SHOUTING * len(words):
-            return absent  # "DRINGEND: … BITTE SCHNELL"
-        glossary = load_glossary()
-        buses = {a.casefold() for a in absent}
-        for word in dict.fromkeys(_ABBREVIATION.findall(question)):
-            if word.casefold() in buses:
-                continue
-            short = fold(word)
-            if (
-                short in self.retriever.router.names
-                or short in _EVERYDAY
-                or is_generic(short)  # "RTU", "TCP", "API": the protocol, not a feature
-            ):
-                continue
-            if any(word in self.capitals.get(d, ()) for d in named):
-                continue  # printed in capitals, alone or ending a field name ("BMS_UserSOH")
-            if short in STOPWORDS:
-                # "CAN", "AND": a word too; only the capitals as printed name the abbreviation
-                absent.append(word)
-                continue
-            forms = [short, *(fold(p) for p in glossary.get(short, ()))]
-            if not any(re.search(rf"(?<![a-z0-9]){re.escape(f)}", t) for f in forms for t in texts):
-                absent.append(word)
-        return absent
-
-    def absent_codes(self, question: str, named: set[str]) -> list[str]:
-        """Return the error codes ``question`` asks about that no named manual mentions.
-
-        Only codes the question calls an error, fault or alarm ("Fehler 03", "ERR 33",
-        "F64"); empty when it names no device or any named manual mentions every code.
-        """
-        asked = sorted(error_codes(question) - self.retriever.router.names)
-        if not named or not asked:
-            return []
-        texts = [self.folded[d][1] for d in named]
-        absent = [c for c in asked if not any(lists_code(t, c) for t in texts)]
-        return absent if len(absent) == len(asked) else []
 
     def value_follow_up(self, question: str, hits: list[Hit]) -> tuple[str, tuple[str, ...]] | None:
         """Return (query, files) of a second search when no hit states the asked value.
@@ -485,20 +353,6 @@ class EvidencePolicy:
         doc = self.docs[doc_id]
         return device_label(doc.file, doc.title)
 
-    def related(self, question: str, hits: list[Hit], named: set[str]) -> tuple[Hit, ...]:
-        """Return the closest passages that say something (offered as "siehe auch").
-
-        Only the named device's (``named``; empty: the question names none): another maker's
-        MPP range under a question about the Kostal Plenticore would be read as its own.
-        """
-        useful = [
-            h
-            for h in hits
-            if not is_filler_passage(h.chunk) and (not named or h.chunk.doc_id in named)
-        ]
-        scored = [(quote(h.chunk.text, question).score, h) for h in useful]
-        return tuple(h for score, h in scored if score >= MIN_LINE)[:RELATED]
-
     def stating_options(self, question: str) -> list[str]:
         """Return the devices whose manuals state the kind of value asked, nearest first.
 
@@ -532,56 +386,3 @@ class EvidencePolicy:
                 continue
             seen.setdefault(self.lines.key(hit.chunk.doc_id), device_label(doc.file, doc.title))
         return list(seen.values())[:MAX_OPTIONS]
-
-    @staticmethod
-    def _filler(hit: Hit, top_score: float, line: float, top_line: float) -> bool:
-        """Tell whether a hit is filler to weigh down among hits scoring up to the tops.
-
-        A passage shaped like filler that both ranks first and holds the line answering
-        best is the answer ("Fehlerbetrieb – Slave Return: … Funktionscode + 0x80
-        Fehlercode", a short table the shape rules take for a heading).
-        """
-        if not is_filler_passage(hit.chunk):
-            return False
-        if not is_filler(hit.chunk.text):
-            return True  # a document's cover stays filler, whatever words it shares
-        return not (hit.score >= top_score and line >= top_line)
-
-    def quotable(self, hits: list[Hit], question: str, named: set[str]) -> list[Hit]:
-        """Return the passages worth quoting, the one answering best first.
-
-        Each passage is ranked by its search score and by how well its best line answers
-        the question (both relative to the best of the hits): the page whose line states
-        the asked value moves up, an overview page sharing many words with the question
-        moves down. Filler (title, address, chart labels) weighs little; further passages
-        are quoted only when they rank close to the first, from at most MAX_SOURCES pages (a
-        page's second passage takes no other page's place).
-        ``named``: the documents of the device the question names (see
-        :meth:`named_documents`; empty: names none).
-        """
-        pool = list(hits)
-        if named:
-            # the question names the device: other devices' manuals do not answer it
-            pool = [h for h in hits if h.chunk.doc_id in named] or pool
-        lines = {h.chunk.id: quote(h.chunk.text, question).score for h in pool}
-        top_score = max(h.score for h in pool) or 1.0
-        top_line = max(lines.values()) or 1.0
-
-        weight = (
-            REGISTER_LINE_WEIGHT
-            if any(k.interface_documents for k in asked_types(question))
-            else LINE_WEIGHT
-        )
-        rank = {
-            h.chunk.id: (h.score / top_score + weight * lines[h.chunk.id] / top_line)
-            * (FILLER_WEIGHT if self._filler(h, top_score, lines[h.chunk.id], top_line) else 1.0)
-            for h in pool
-        }
-        ranked = sorted(pool, key=lambda h: rank[h.chunk.id], reverse=True)
-        first = rank[ranked[0].chunk.id]
-        chosen = [
-            h
-            for h in ranked
-            if rank[h.chunk.id] >= KEEP_SHARE * first and lines[h.chunk.id] >= QUOTE_MIN_LINE
-        ]
-        return _within_pages(chosen or ranked[:1], MAX_SOURCES)

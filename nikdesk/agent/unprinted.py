@@ -1,0 +1,144 @@
+"""What a question names that the named device's manuals never print.
+
+"Kann die SmartEVSE per OCPP …?" (an abbreviation), "Fehler 03" for a device whose manuals
+list no code 03, "PV4-Spannung" from a map counting three inputs, "PV-Ertrag in kWh" from a
+register map that never prints kWh: whatever the search found, those pages do not say. The
+checks read the folded text of whole documents; the kinds of value (``coverage``) and the
+error codes (``codes``) know the words.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from nikdesk.agent.ask import focused_phrase
+from nikdesk.agent.codes import lists_code
+from nikdesk.agent.coverage import (
+    absent_buses,
+    absent_instances,
+    absent_narrowed,
+    absent_quantities,
+    absent_units,
+)
+from nikdesk.agent.guards import asked_types
+from nikdesk.core.text import STOPWORDS, fold
+from nikdesk.retrieval.glossary import load_glossary
+from nikdesk.retrieval.hybrid import error_codes
+from nikdesk.retrieval.routing import is_generic
+
+# an abbreviation the question asks about ("OCPP", "MQTT", "KNX"): all capitals, no digits
+# (a model number such as "US3000C" or "PI30" is the router's business)
+_ABBREVIATION = re.compile(r"(?<![\w-])[A-Z]{3,5}(?![\w-])")
+# as a manual prints one: alone, or ending a field name ("BMS_UserSOH", "BatSOC")
+_CAPITALS = re.compile(r"(?<![A-Z0-9])[A-Z]{3,5}(?![A-Za-z0-9])")
+# everyday abbreviations that ask for nothing ("im EFH", "BZW")
+_EVERYDAY = frozenset({"efh", "mfh", "zfh", "bzw", "usw", "ggf", "evtl", "inkl", "max", "min"})
+SHOUTING = 0.3  # a question with this share of words in capitals shouts: no word is an abbreviation
+
+
+class Unprinted:
+    """Check a question against the whole text of the documents it names."""
+
+    def __init__(
+        self,
+        texts: Mapping[str, str],
+        folded: Mapping[str, str],
+        protocol: Mapping[str, bool],
+        names: frozenset[str] | set[str],
+    ) -> None:
+        """``texts``/``folded``: doc id -> its text as printed / folded; ``protocol``: doc id
+        -> an API or register document; ``names``: the folded device and maker names."""
+        self.folded = folded
+        self.protocol = protocol
+        self.names = names
+        # the words each document prints in capitals: "CAN" the bus is not "can" the verb
+        self.capitals = {d: frozenset(_CAPITALS.findall(t)) for d, t in texts.items()}
+
+    def __call__(self, question: str, named: set[str]) -> tuple[str, str] | None:
+        """Return (reason, what) when the question names something the named manuals never print.
+
+        None: nothing of the kind (or the question names no device, for most checks).
+        """
+        if found := self.abbreviations(question, named):
+            return "abbreviation not in the named manuals", ", ".join(found)
+        if found := self.codes(question, named):
+            return "code not in the named manuals", ", ".join(f"Code {c.upper()}" for c in found)
+        texts = [self.folded[d] for d in named]
+        if found := absent_instances(question, texts):
+            return "input not in the named manuals", ", ".join(found)
+        if found := absent_units(question, texts):
+            return "unit not in the named manuals", ", ".join(f"Werte in {u}" for u in found)
+        # a register map or API lists the quantities it reports; other manuals name
+        # quantities in passing, and a question may mention one while asking another (all
+        # manuals: +1 on the tuning sets, and a held-out "cos-φ range … Blindleistung" of a
+        # data sheet printing only the power factor refused)
+        registers = any(k.interface_documents for k in asked_types(question))
+        interface = bool(named) and all(self.protocol[d] for d in named)
+        # a narrowed quantity stands narrowed in a data sheet's row as in a map's ("Max.
+        # PV-Eingangsspannung", "Eigenverbrauch bei Nacht")
+        if found := absent_narrowed(question, texts):
+            return "narrowed quantity not in the named manuals", ", ".join(found)
+        # the plain electrical quantities and cell voltages only when the question says what
+        # it asks for ("welcher Key liefert die DC-Spannung"), not from its setting ("EPEver
+        # mit LiFePO4, Zellspannung 3,65 V: welches Register setzt …")
+        focus = focused_phrase(question)
+        asked = focus or fold(question)
+        if (registers or interface) and (
+            found := absent_quantities(asked, texts, plain=focus is not None)
+        ):
+            return "quantity not in the named manuals", ", ".join(found)
+        return None
+
+    def abbreviations(self, question: str, named: set[str]) -> list[str]:
+        """Return the abbreviations of ``question`` that no manual of the named device uses.
+
+        "Kann der Fronius Datamanager per MQTT senden?": the manual never says "MQTT", so it
+        does not answer, whatever its pages about data export say. Names of devices and
+        makers do not count, nor an abbreviation whose glossary spelling the manual uses
+        ("RSE" is the "ripple control receiver"). Empty when the question names no device.
+        """
+        if not named:
+            return []
+        texts = [self.folded[d] for d in named]
+        printed = frozenset().union(*(self.capitals.get(d, frozenset()) for d in named))
+        absent = absent_buses(question, texts, printed)
+        words = re.findall(r"[A-Za-zÄÖÜäöüß]{3,}", question)
+        capitals = [w for w in words if w.isupper()]
+        if not capitals or len(capitals) >= SHOUTING * len(words):
+            return absent  # "DRINGEND: … BITTE SCHNELL"
+        glossary = load_glossary()
+        buses = {a.casefold() for a in absent}
+        for word in dict.fromkeys(_ABBREVIATION.findall(question)):
+            if word.casefold() in buses:
+                continue
+            short = fold(word)
+            if (
+                short in self.names
+                or short in _EVERYDAY
+                or is_generic(short)  # "RTU", "TCP", "API": the protocol, not a feature
+            ):
+                continue
+            if any(word in self.capitals.get(d, ()) for d in named):
+                continue  # printed in capitals, alone or ending a field name ("BMS_UserSOH")
+            if short in STOPWORDS:
+                # "CAN", "AND": a word too; only the capitals as printed name the abbreviation
+                absent.append(word)
+                continue
+            forms = [short, *(fold(p) for p in glossary.get(short, ()))]
+            if not any(re.search(rf"(?<![a-z0-9]){re.escape(f)}", t) for f in forms for t in texts):
+                absent.append(word)
+        return absent
+
+    def codes(self, question: str, named: set[str]) -> list[str]:
+        """Return the error codes ``question`` asks about that no named manual mentions.
+
+        Only codes the question calls an error, fault or alarm ("Fehler 03", "ERR 33",
+        "F64"); empty when it names no device or any named manual mentions every code.
+        """
+        asked = sorted(error_codes(question) - self.names)
+        if not named or not asked:
+            return []
+        texts = [self.folded[d] for d in named]
+        absent = [c for c in asked if not any(lists_code(t, c) for t in texts)]
+        return absent if len(absent) == len(asked) else []
