@@ -18,7 +18,7 @@ from typing import Any
 from nikdesk.agent.chain import ProviderChain
 from nikdesk.agent.citations import CitationFilter
 from nikdesk.agent.compose import compose_answer, with_highlight
-from nikdesk.agent.outcomes import finish_without_answer, pieces
+from nikdesk.agent.outcomes import answer_sources, finish_without_answer, pieces
 from nikdesk.agent.policy import EvidencePolicy, Verdict
 from nikdesk.agent.providers import ChatModel, ProviderFailure, ToolCall
 from nikdesk.agent.state import RunState
@@ -250,7 +250,7 @@ class Agent:
             )
             yield from self._finish_without_answer(state, verdict, "none", related=related)
             return
-        sources = self._answer_sources(state, verdict, refs)
+        sources = answer_sources(self.toolbox, state, verdict, refs)
         text = compose_answer(sources, state.language, state.query)
         for piece in pieces(text):
             yield Token(piece)
@@ -375,7 +375,7 @@ class Agent:
             by_chunk = {
                 cid: state.ledger.sources[ref] for ref, cid in state.ledger.chunk_of.items()
             }
-            sources = self._answer_sources(state, verdict, by_chunk)
+            sources = answer_sources(self.toolbox, state, verdict, by_chunk)
             extra = "\n\n" + compose_answer(sources, state.language, state.query)
             for piece in pieces(extra):
                 yield Token(piece)
@@ -383,41 +383,6 @@ class Agent:
         notes = tuple(f"Quelle {ref} entfernt (nicht abgerufen)" for ref in filt.dropped)
         yield Sources(tuple(sources))
         yield Done(Outcome.ANSWER, provider.label, final, notes)
-
-    def _answer_sources(
-        self, state: RunState, verdict: Verdict, refs: dict[int, Source]
-    ) -> list[Source]:
-        """Return the highlighted sources quoting ``verdict.hits`` (``refs``: chunk -> source).
-
-        A passage the verdict added (the one answering an open part) is registered first; of
-        it only the lines answering that part are quoted.
-        """
-        new = [h for h in verdict.hits if h.chunk.id not in refs]
-        refs.update(
-            {
-                state.ledger.chunk_of[s.ref]: s
-                for s in self.toolbox.register(state.ledger, new, state.query)
-            }
-        )
-        parts = dict(verdict.parts)
-        whole = [refs[h.chunk.id] for h in verdict.hits if h.chunk.id not in parts]
-        sources: list[Source] = []
-        for hit in verdict.hits:
-            source = refs[hit.chunk.id]
-            part = parts.get(hit.chunk.id)
-            if part is not None:
-                if any(_says(w, part.line) for w in whole if w.page == source.page):
-                    continue  # a quoted passage continued by its sequel says it already
-                source = replace(source, passage="\n".join(part.lines))
-            sources.append(with_highlight(source, state.query))
-        # passages of one page are quoted under one heading (compose.quote_lines), where the
-        # page ranks; among them the page's reading order: the lead-in "… are used as default
-        # values:" above its rows "TCP-Port | 1502", not under them
-        rank: dict[tuple[str, int], int] = {}
-        for source in sources:
-            rank.setdefault((source.doc_id, source.page), len(rank))
-        chunk = state.ledger.chunk_of
-        return sorted(sources, key=lambda s: (rank[(s.doc_id, s.page)], chunk[s.ref]))
 
     def _reply_unclear(self, state: RunState, reply: str) -> bool:
         """Tell whether a typed reply to "which device?" leaves the question as open as before.
@@ -498,10 +463,6 @@ class Agent:
 
     def _fail(self, state: RunState, message: str) -> Events:
         yield Error(message)
-
-
-def _says(source: Source, line: str) -> bool:
-    return line.strip() in {ln.strip() for ln in source.passage.splitlines()}
 
 
 def _assistant_calls(text: str, calls: list[ToolCall]) -> dict[str, Any]:

@@ -1,4 +1,4 @@
-"""How a run ends without an answer: refusal, not found, out of scope — and the hand-off offer."""
+"""How a run ends: the sources an answer quotes, or refusal, not found, out of scope, hand-off."""
 
 from __future__ import annotations
 
@@ -6,12 +6,14 @@ import json
 import logging
 import re
 from collections.abc import Generator, Iterator
+from dataclasses import replace
 from typing import Any
 
-from nikdesk.agent.compose import quote_lines
+from nikdesk.agent.compose import quote_lines, with_highlight
 from nikdesk.agent.policy import Verdict
 from nikdesk.agent.state import RunState
 from nikdesk.agent.texts import templates
+from nikdesk.agent.tools import Toolbox
 from nikdesk.core.events import Done, Event, Outcome, Source, Sources, Token
 from nikdesk.storage.runs import RunStore
 
@@ -90,3 +92,40 @@ def offer_handoff(
 def pieces(text: str) -> Iterator[str]:
     """Split composed text into word-sized tokens (the UI streams them like model output)."""
     yield from re.findall(r"\S+\s*|\s+", text)
+
+
+def answer_sources(
+    toolbox: Toolbox, state: RunState, verdict: Verdict, refs: dict[int, Source]
+) -> list[Source]:
+    """Return the highlighted sources quoting ``verdict.hits`` (``refs``: chunk -> source).
+
+    A passage the verdict added (the one answering an open part) is registered first; of
+    it only the lines answering that part are quoted.
+    """
+    new = [h for h in verdict.hits if h.chunk.id not in refs]
+    refs.update(
+        {state.ledger.chunk_of[s.ref]: s for s in toolbox.register(state.ledger, new, state.query)}
+    )
+    parts = dict(verdict.parts)
+    whole = [refs[h.chunk.id] for h in verdict.hits if h.chunk.id not in parts]
+    sources: list[Source] = []
+    for hit in verdict.hits:
+        source = refs[hit.chunk.id]
+        part = parts.get(hit.chunk.id)
+        if part is not None:
+            if any(_says(w, part.line) for w in whole if w.page == source.page):
+                continue  # a quoted passage continued by its sequel says it already
+            source = replace(source, passage="\n".join(part.lines))
+        sources.append(with_highlight(source, state.query))
+    # passages of one page are quoted under one heading (compose.quote_lines), where the
+    # page ranks; among them the page's reading order: the lead-in "… are used as default
+    # values:" above its rows "TCP-Port | 1502", not under them
+    rank: dict[tuple[str, int], int] = {}
+    for source in sources:
+        rank.setdefault((source.doc_id, source.page), len(rank))
+    chunk = state.ledger.chunk_of
+    return sorted(sources, key=lambda s: (rank[(s.doc_id, s.page)], chunk[s.ref]))
+
+
+def _says(source: Source, line: str) -> bool:
+    return line.strip() in {ln.strip() for ln in source.passage.splitlines()}

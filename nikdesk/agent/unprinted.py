@@ -17,11 +17,11 @@ from nikdesk.agent.codes import lists_code
 from nikdesk.agent.coverage import (
     absent_buses,
     absent_instances,
-    absent_narrowed,
     absent_quantities,
     absent_units,
 )
 from nikdesk.agent.guards import asked_types
+from nikdesk.agent.narrowed import absent_narrowed
 from nikdesk.core.text import STOPWORDS, fold
 from nikdesk.retrieval.glossary import load_glossary
 from nikdesk.retrieval.hybrid import error_codes

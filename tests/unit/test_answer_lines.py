@@ -15,13 +15,13 @@ from nikdesk.agent.codes import lists_code
 from nikdesk.agent.coverage import (
     absent_buses,
     absent_instances,
-    absent_narrowed,
     absent_quantities,
     absent_units,
     asks_installation,
     is_protocol_document,
 )
 from nikdesk.agent.lines import is_register_row, line_score, pieces_of, restates
+from nikdesk.agent.narrowed import absent_narrowed
 from nikdesk.agent.quote import answers_part, key_excerpt, key_line, left_open, quote
 from nikdesk.retrieval.filler import is_filler, is_filler_passage
 from nikdesk.retrieval.routing import DocumentRouter

@@ -1,0 +1,146 @@
+"""A quantity the question narrows that no row of the named manuals prints narrowed.
+
+"Die höchste Zellspannung", "der PV-Ertrag von heute", "die maximale DC-Eingangsspannung",
+"Eigenverbrauch nachts": a map or data sheet answering it prints the narrowing beside the
+quantity in one row ("Max cell voltage", "E_Today", "PV input max voltage", "Eigenverbrauch
+bei Nacht | <0.5W"). A manual printing the quantity only unnarrowed ("Battery voltage", "Total
+yield") reports no such value.
+"""
+
+from __future__ import annotations
+
+import re
+
+from nikdesk.core.text import fold
+
+# a range states its ends: "-25 bis 60 °C", "210 V – 850 V", "-20~+60℃" give the highest and
+# the lowest temperature or voltage (not an address range: "0x102-0x11E")
+_RANGE = (
+    r"(?<![x\w.,])[+-]?\d+([.,]\d+)?\s*(°\s?c|℃|k?v|m?a|k?w|%)?"
+    r"(\s*(bis|to|–|~|…|\.\.\.)|\s+-)\s*[+-]?\d"  # "200 - 292 V", not "0x102-0x11e"
+)
+
+# a quantity the question narrows ("die höchste Zellspannung", "der PV-Ertrag von heute", "die
+# maximale DC-Eingangsspannung"): a map answering it prints the narrowing beside the quantity
+# in one row ("Max cell voltage", "E_Today", "PV input max voltage"). A map printing the
+# quantity only unnarrowed ("Battery voltage", "Total yield") reports no such value.
+# (label, a word the question narrows with, what a row narrowing that way prints, the
+# quantities it narrows: empty for all)
+QUALIFIERS: tuple[tuple[str, re.Pattern[str], re.Pattern[str], frozenset[str]], ...] = tuple(
+    (label, re.compile(asked), re.compile(printed), frozenset(heads))
+    for label, asked, printed, heads in (
+        (
+            "max. ",
+            r"^(hoechst|max|maxim|groesst|highest|peak|spitzen)",
+            rf"max|hoechst|highest|\bhigh|peak|upper|groesst|spitzen|limit|grenz|obere|{_RANGE}"
+            r"|[≤<]|\bbis zu\b|\bup to\b|\bat most\b|nicht mehr als",  # "< 10 W", "bis zu 2 A"
+            (),
+        ),
+        (
+            "min. ",
+            r"^(niedrigst|min|minim|kleinst|lowest|tiefst)",
+            rf"\bmin|niedrigst|lowest|\blow|lower|kleinst|tiefst|limit|grenz|untere|{_RANGE}"
+            r"|[≥>]|\bmindestens\b|\bat least\b",
+            (),
+        ),
+        # a day's yield or peak, not a voltage "seit heute"
+        (
+            "Tages-",
+            r"^(heute|heutige[nmrs]?|today|todays|taeglich\w*|daily|tages)$",
+            r"today|heute|\btag|daily|day|\btages",
+            ("Energie", "Leistung"),
+        ),
+        (
+            "geladene ",  # charged into the car or battery
+            r"^(geladene[nr]?|charged)$",
+            r"lade|charg|geladen|session|sitzung|vorgang",
+            ("Energie",),
+        ),
+        (
+            "Standby-",  # a device's own consumption at night or in standby
+            r"^(standby|nachts?|night\w*|idle|ruhezustand)$",
+            r"standby|stand-by|nacht|night|idle|ruhe|leerlauf|sleep|schlaf",
+            ("Leistung", "Eigenverbrauch", "Strom"),
+        ),
+    )
+)
+# a compound's first part narrows these quantities only: "Tagesertrag", "Nachtverbrauch",
+# "Maximalspannung"; "Nachtstrom" is a tariff, "Nominalspannung" no minimum
+_COMPOUND_HEADS = frozenset({"Energie", "Leistung", "Eigenverbrauch", "Spannung", "Zellspannung"})
+# the quantities narrowed: (label, the question's word for it, what a row printing it prints)
+HEADS: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = tuple(
+    (label, re.compile(asked), re.compile(printed))
+    for label, asked, printed in (
+        (
+            "Zellspannung",
+            r"zellspannung$|^cell$",  # "cell" only before "voltage" (see _narrowed)
+            r"(zell|\bcell).*(spannung|voltage|\bvol)|(spannung|voltage|\bvol).*(zell|\bcell)",
+        ),
+        ("Spannung", r"spannung$|^voltages?$", r"spannung|voltage|\bvolt|\bv\b|\bvol"),
+        ("Strom", r"strom$|^currents?$", r"strom|current|\bamp|\ba\b|\bcurr"),
+        # a figure in watts, or a consumption ("Eigenverbrauch nachts | <0.5W")
+        (
+            "Leistung",
+            r"leistung$|^power$",
+            r"leistung|power|\bw\b|watt|\bpow|\d\s?[mk]?w\b|verbrauch|consumption",
+        ),
+        (
+            "Energie",
+            r"energie$|ertrag$|^energy$|^yield$|erzeugung$",
+            r"energie|ertrag|energy|yield|kwh|\bwh|\be_|\be\w*today|generat|produc",
+        ),
+        ("Temperatur", r"temperatur$|^temperatures?$", r"temperat|\btemp|°c"),
+        (
+            "Eigenverbrauch",
+            r"verbrauch$|^consumption$|leistungsaufnahme$",
+            r"verbrauch|consumption|leistungsaufnahme|\bpower\b|\bw\b|\d\s?m?w\b",
+        ),
+    )
+)
+
+
+def absent_narrowed(question: str, texts: list[str]) -> list[str]:
+    """Return the narrowed quantities ``question`` asks for that no row of ``texts`` prints.
+
+    "GoodWe ET per Modbus: welches Register liefert die höchste Einzelzellspannung?" — the
+    map prints the battery voltage and a cell voltage difference alarm, but no row names a
+    maximum beside a cell voltage. ``texts``: the folded texts of the named device's
+    documents (empty: names none, and nothing is absent).
+    """
+    pairs = _narrowed(fold(question)) if texts else []
+    if not pairs:
+        return []  # most questions narrow nothing: the manuals' rows stay unread
+    rows = [line for text in texts for line in text.splitlines()]
+    return [
+        f"{qualifier}{head}"
+        for (qualifier, printed_qualifier), (head, printed_head) in pairs
+        if not any(printed_qualifier.search(r) and printed_head.search(r) for r in rows)
+    ]
+
+
+_Pair = tuple[tuple[str, re.Pattern[str]], tuple[str, re.Pattern[str]]]
+
+
+def _narrowed(folded: str) -> list[_Pair]:
+    # the (qualifier, quantity) pairs of the question: a qualifier among the two words before
+    # a quantity's word or the three after it ("PV-Ertrag von heute"), or the first part of
+    # its compound ("Einzelzellspannung", "Tagesertrag")
+    words = re.findall(r"[a-z0-9]+", folded)
+    found: dict[tuple[str, str], _Pair] = {}
+    for i, word in enumerate(words):
+        for head, asked_head, printed_head in HEADS:
+            match = asked_head.search(word)
+            if match is None:
+                continue
+            if word == "cell" and words[i + 1 : i + 2] != ["voltage"]:
+                continue
+            near = words[max(0, i - 2) : i] + words[i + 1 : i + 4]
+            prefix = word[: match.start()] if head in _COMPOUND_HEADS else ""
+            for qualifier, asked, printed, heads in QUALIFIERS:
+                if heads and head not in heads:
+                    continue
+                # a word near it, or the compound's first part ("tages", "max", "nacht")
+                if any(asked.search(w) for w in near) or (prefix and asked.search(prefix)):
+                    found[(qualifier, head)] = ((qualifier, printed), (head, printed_head))
+            break  # a word is one quantity
+    return list(found.values())
