@@ -102,6 +102,8 @@ class Catalog:
     # everyday devices outside the trade ("Kaffeevollautomat", "printer"): no manual of the
     # library is about them, whatever it mentions
     appliances: dict[str, re.Pattern[str]] = field(default_factory=dict)
+    # general practice and knowledge ("Leitungsbemessung nach Norm"): no manual is about it
+    general: dict[str, re.Pattern[str]] = field(default_factory=dict)
 
     @classmethod
     def load(cls, path: Path | None = None) -> Catalog:
@@ -114,12 +116,25 @@ class Catalog:
             _by_brand(raw.get("devices", {})),
             _by_brand(raw.get("device_kinds", {})),
             {k: re.compile(v) for k, v in raw.get("appliances", {}).items()},
+            {k: re.compile(v) for k, v in raw.get("general", {}).items()},
         )
 
     def names_device(self, question: str) -> bool:
         """Tell whether ``question`` names a brand or product line of the catalogue."""
         text = _fold_text(question)
         return any(p.search(text) for p in (*self.brands.values(), *self.products.values()))
+
+    def general_topics(self, question: str) -> list[str]:
+        """Return the general topics ``question`` asks about when it names no device.
+
+        "How do I calculate the voltage drop on a 30 m run of 10 mm²?", "Strombelastbarkeit
+        nach DIN VDE 0298-4": general practice, not what a device's manual says. Empty when
+        the question names a brand or product line of the catalogue.
+        """
+        if self.names_device(question):
+            return []
+        text = _fold_text(question)
+        return [name for name, pattern in self.general.items() if pattern.search(text)]
 
     def uncovered(self, question: str, library: list[tuple[str, str]]) -> list[str]:
         """Return the devices ``question`` names when the library has a manual for none of them.

@@ -40,6 +40,9 @@ def finish_without_answer(
         outcome, text = Outcome.REFUSED, t["refused"]
     elif verdict.scope:
         outcome, text = Outcome.NOT_FOUND, t["out_of_scope"]
+    elif verdict.general:
+        outcome = Outcome.NOT_FOUND
+        text = t["not_found_general"].format(topics=", ".join(verdict.general))
     elif verdict.interface_only:
         outcome = Outcome.NOT_FOUND
         text = t["not_found_interface"].format(devices=", ".join(verdict.devices))

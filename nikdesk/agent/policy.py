@@ -90,6 +90,7 @@ class Verdict:
     interface_only: bool = False  # the named device has only API/protocol documents
     unknown: tuple[str, ...] = ()  # the question's words no manual prints (off-topic)
     small_talk: str = ""  # "thanks", "greeting", …: nothing to look up, no hand-off offered
+    general: tuple[str, ...] = ()  # general practice asked ("Spannungsfall-Berechnung")
     # chunk id -> what of a passage answers an open part of the question (see open_parts)
     parts: tuple[tuple[int, PartAnswer], ...] = ()
 
@@ -143,6 +144,9 @@ class EvidencePolicy:
         missing = catalog().uncovered(question, self.library)
         if missing:
             return Verdict("not_found", "no manual for the device", tuple(missing))
+        topics = catalog().general_topics(question)
+        if topics and not self.retriever.router.scores(question):
+            return Verdict("not_found", "general topic", general=tuple(topics))
         return None
 
     def judge(self, question: str, hits: list[Hit], may_clarify: bool = True) -> Verdict:

@@ -347,6 +347,18 @@ def test_an_everyday_appliance_is_no_device_of_the_library(agent: Agent) -> None
     assert not result.options
 
 
+def test_a_general_question_is_not_asked_back_about_a_device(agent: Agent) -> None:
+    question = "How do I calculate the voltage drop on a 30 m run of 10 mm² copper carrying 40 A?"
+    result = collect(agent.run(question))
+    assert result.outcome == "not_found"
+    assert "Spannungsfall-Berechnung" in result.answer
+    assert not result.options
+    # a router is no device of the library either: not "which device?"
+    fritz = collect(agent.run("How do I set up port forwarding on a FRITZ!Box for my inverter?"))
+    assert fritz.outcome == "not_found"
+    assert not fritz.options
+
+
 def test_a_reply_naming_no_device_is_asked_for_the_device_by_name(agent: Agent) -> None:
     question = "Sungrow: welche Schutzart hat das Gerät?"
     first = collect(agent.run(question))

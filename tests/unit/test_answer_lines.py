@@ -494,6 +494,38 @@ def test_a_brand_without_manual_is_named_even_beside_a_covered_product_word() ->
     # rack batteries technicians name: no manual, no question back about which device
     rack = "BSLBATT B-LFP48-100E: wie stelle ich die DIP-Schalter am Master-Modul?"
     assert catalog().uncovered(rack, library) == ["BSLBATT"]
+    # the home router, a monitoring logger, another maker's heat pump
+    fritz = "Portfreigabe auf der FRITZ!Box für das Webinterface vom WR?"
+    assert catalog().uncovered(fritz, library) == ["AVM"]
+    assert catalog().uncovered("Solar-Log Base 15: Modbus TCP aktivieren?", library) == [
+        "Solar-Log"
+    ]
+    assert catalog().uncovered("LG Therma V zeigt CH 10", library) == ["LG"]
+
+
+def test_general_practice_is_no_question_for_a_device_manual() -> None:
+    from nikdesk.agent.guards import catalog
+
+    assert catalog().general_topics(
+        "How do I calculate the voltage drop on a 30 m run of 10 mm² copper carrying 40 A?"
+    ) == ["Spannungsfall-Berechnung"]
+    assert catalog().general_topics(
+        "Strombelastbarkeit von NYM 5x6 nach DIN VDE 0298-4, Verlegeart C?"
+    ) == ["Leitungsbemessung nach Norm"]
+    assert catalog().general_topics(
+        "Wie viel Strom verbraucht ein durchschnittlicher 4-Personen-Haushalt im Jahr?"
+    ) == ["Durchschnittswerte von Haushalten"]
+    assert catalog().general_topics("Portfreigabe einrichten für den Fernzugriff?") == [
+        "Router und Portfreigaben"
+    ]
+    # the same words about a device are the manual's business
+    for question in (
+        "Growatt MIC: wie groß darf der Spannungsfall auf der AC-Leitung sein?",
+        "Kostal Plenticore: soll ich eine Portweiterleitung für Modbus einrichten?",
+        "Welchen Querschnitt brauche ich für die AC-Leitung?",
+        "Wie hoch ist der Spannungsfall?",
+    ):
+        assert catalog().general_topics(question) == [], question
 
 
 def test_an_everyday_appliance_has_no_manual_whatever_the_library_mentions() -> None:
