@@ -17,7 +17,7 @@ from functools import lru_cache
 from nikdesk.agent.guards import AnswerType, asked_types
 from nikdesk.agent.spelling import one_spelling
 from nikdesk.core.text import STOPWORDS, fold, raw_tokens, terms
-from nikdesk.retrieval.glossary import expand, translations
+from nikdesk.retrieval.glossary import expand
 from nikdesk.retrieval.hybrid import code_tokens, error_codes
 
 _QUOTED = re.compile(r"[\"'„“‚‘»«]([^\"'„“”‚‘’»«]{3,60})[\"'“”‘’»«]")
@@ -80,10 +80,6 @@ _FOCUS = (
 # (eleventh session, 1.5 and 2.0 swept: blind18+19 facts 0.775 -> 0.789, key-line facts
 # 0.719 -> 0.728, correct page +1; the 867 correct page -2, facts unchanged; held out 690 +1)
 FOCUS_WEIGHT = 2.0
-# one word of a glossary translation of several ("grid" of "grid operator" for
-# "Netzbetreiber", "rate" of "soft start rate" for "Leistungsrampe") says part of the word
-PHRASE_PART = 0.5
-JOIN = "+"  # a concept form "grid+oper": a line saying all the translation's words
 
 
 # per word of a question, its forms with their weights (see Ask.concepts)
@@ -230,17 +226,11 @@ def _concepts(
     """Return the question's concepts and the forms of its asked words (see Ask.asked)."""
     # a word of the question, whatever forms it takes: "3000TL-X" is one thing asked for
     words = [w for w in _WORD_SPLIT.split(question) if w]
-    # in question order, a repeated word once -> (whether it is of what is asked, the forms
-    # that are one word of a translation of several: "grid" of "grid operator")
-    forms: dict[frozenset[str], tuple[bool, frozenset[str]]] = {}
+    # in question order, a repeated word once -> whether it is of what is asked (focus)
+    forms: dict[frozenset[str], bool] = {}
     asked: set[str] = set()
     for word in words:
-        own = frozenset(terms(word, drop_stopwords=True))
-        phrases = translations(word)
-        whole = {t for p in phrases if len(p) == 1 for t in p[0]}
-        parts = {t for p in phrases if len(p) > 1 for ts in p for t in ts} - own - whole
-        joined = {JOIN.join(ts[0] for ts in p) for p in phrases if len(p) > 1}
-        found = own | whole | parts
+        found = frozenset(terms(word, drop_stopwords=True)) | frozenset(expand(word))
         tokens = raw_tokens(word)
         focused = bool(focus.intersection(tokens))
         if focused:
@@ -248,29 +238,14 @@ def _concepts(
         if _names_device(tokens, names):
             continue  # "BMV-702" names the device: its "702" is asked for no more than "BMV"
         if found - names:
-            key = (found - names) | joined
-            was = forms.get(key, (False, frozenset()))
-            forms[key] = (was[0] or focused, was[1] | frozenset(parts))
-    everything = sorted({f for found in forms for f in found if JOIN not in f})
+            forms[found - names] = forms.get(found - names, False) or focused
+    everything = sorted({f for found in forms for f in found})
     weights = _WEIGHTS(everything, question) if _WEIGHTS is not None and everything else {}
-
-    def weight(form: str, parts: frozenset[str]) -> float:
-        if JOIN in form:  # all words of the translation: as much as its best word
-            return max(weights.get(f, 1.0) for f in form.split(JOIN))
-        return weights.get(form, 1.0) * (PHRASE_PART if form in parts else 1.0)
-
     concepts = tuple(
-        tuple(sorted((f, weight(f, parts) * (FOCUS_WEIGHT if focused else 1.0)) for f in found))
-        for found, (focused, parts) in forms.items()
+        tuple(sorted((f, weights.get(f, 1.0) * (FOCUS_WEIGHT if focused else 1.0)) for f in found))
+        for found, focused in forms.items()
     )
     return concepts, frozenset(asked - names)
-
-
-def says_form(form: str, line_terms: set[str] | frozenset[str]) -> bool:
-    """Tell whether a line with the terms ``line_terms`` says the concept form ``form``."""
-    if JOIN in form:
-        return all(part in line_terms for part in form.split(JOIN))
-    return form in line_terms
 
 
 _MODEL = re.compile(r"^([a-z]+)\d")

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from nikdesk.agent.ask import NEGATION, Ask, ask_of, says_form
+from nikdesk.agent.ask import NEGATION, Ask, ask_of
 from nikdesk.agent.guards import AnswerType, holds_value
 from nikdesk.agent.spelling import hex_spelling, line_terms, shares_part, with_hex
 from nikdesk.core.text import STOPWORDS, fold, raw_tokens, terms
@@ -83,7 +83,7 @@ def line_score(line: str, ask: Ask) -> float:
     shared = ask.terms & said_terms
     score = 0.25 * len(ask.names & said_terms)
     for concept in ask.concepts:
-        score += max((w for f, w in concept if says_form(f, said_terms)), default=0.0)
+        score += max((w for f, w in concept if f in said_terms), default=0.0)
     token_set = set(tokens)
     # compound parts: "batteriemodule" ~ "module", "ladeschlussspannung" ~ "spannung"
     for word in ask.words:
