@@ -308,13 +308,12 @@ class EvidencePolicy:
         19th (the passages above share "battery", "register", "temperature" over many rows).
         Read like a technician scanning the map: the passages of the named device's register
         maps nearest the question, by their best row. Only when the question asks for a
-        register, and only the named device's interface documents (Growatt's protocol, not
-        its MIC manual).
+        register and every named document is an interface document.
         """
         if not hits or not any(k.interface_documents for k in asked_types(question)):
             return hits
-        named = {d for d in self.named_documents(question) if self.protocol[d]}
-        if not named:
+        named = self.named_documents(question)
+        if not named or not all(self.protocol[d] for d in named):
             return hits
         files = tuple(sorted(self.docs[d].file for d in named))
         found = self.retriever.search(
