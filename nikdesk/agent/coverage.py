@@ -30,6 +30,7 @@ HARDWARE_TOPIC = re.compile(
     r"|(max\w*) (dc )?input (voltage|current)|(strings?|module) (pro|per) (mpp|eingang|input)"
     r"|(pro|per) (mppt?|mpp-tracker|eingang|input)\b|an einem [\w-]* ?stromkreis|per circuit"
     r"|umgebungstemperatur|ambient temperature|mindestabst|abst(and|aende) zu|aufstell"
+    r"|kurzschlussstrom|short[- ]circuit current"  # the PV input's rating, not a reading
 )
 # ... unless the question asks for the data the device reports ("Welches Register liefert die
 # PV-Eingangsspannung?", "Mindestabstand zwischen zwei Modbus-Anfragen"): that is what an

@@ -355,6 +355,7 @@ def test_document_types_and_installation_questions() -> None:
     # the hardware's ratings and siting stand in data sheets, not in interface documents
     assert asks_installation("Welche Mindestabstände gelten beim Aufstellen des Speichers?")
     assert asks_installation("Max. DC input voltage per MPPT of the Plenticore?")
+    assert asks_installation("Welchen PV-Kurzschlussstrom darf ich an den Regler anschließen?")
     assert asks_installation("Wie viele Geräte darf ich an einem 16-A-Stromkreis betreiben?")
     # ... but the data a device reports about them is what an interface document is for
     assert not asks_installation("Welches Register liefert die Leerlaufspannung von String 1?")
