@@ -120,6 +120,12 @@ _SWITCH = (
 QUANTITIES: Table = tuple(
     (label, re.compile(asked), re.compile(printed))
     for label, asked, printed in (
+        # several devices run in parallel: a map that can set it up prints "parallel"
+        (
+            "Parallelbetrieb",
+            r"parallel(betrieb|schaltung|modus|operation|mode)|in parallel",
+            r"parallel",
+        ),
         (
             "Drehzahl",
             r"drehzahl|\bfan speed|speed of the fan|\brpm\b|umdrehungen",

@@ -204,6 +204,9 @@ def test_a_quantity_asked_for_must_be_printed_by_the_named_manual() -> None:
         "Drehzahl"
     ]
     assert absent_quantities("Wo steht der PV-Ertrag von gestern?", [register_map]) == ["Vortag"]
+    parallel = "Über welches Register aktiviere ich den Parallelbetrieb?"
+    assert absent_quantities(parallel, [register_map]) == ["Parallelbetrieb"]
+    assert absent_quantities(parallel, [register_map + "\n0x2105 | parallel mode | rw"]) == []
     assert absent_quantities("Which register holds the operating hours?", [register_map]) == [
         "Betriebsstunden"
     ]
