@@ -36,7 +36,7 @@ from nikdesk.agent.passages import (
 from nikdesk.agent.quote import PartAnswer, quote
 from nikdesk.agent.small_talk import small_talk
 from nikdesk.agent.unprinted import Unprinted
-from nikdesk.core.text import STOPWORDS, fold
+from nikdesk.core.text import STOPWORDS, fold, raw_tokens
 from nikdesk.retrieval.hybrid import Retriever, code_tokens, error_codes
 from nikdesk.retrieval.types import Hit, SearchFilters, SearchOptions
 
@@ -145,7 +145,7 @@ class EvidencePolicy:
         if missing:
             return Verdict("not_found", "no manual for the device", tuple(missing))
         topics = catalog().general_topics(question)
-        if topics and not self.retriever.router.scores(question):
+        if topics and not self._names_model(question):
             return Verdict("not_found", "general topic", general=tuple(topics))
         return None
 
@@ -239,6 +239,17 @@ class EvidencePolicy:
         if sibling is not None:
             parts[sibling[0]] = sibling[1]
         return Verdict("answer", hits=tuple(with_parts), parts=tuple(parts.items()))
+
+    def _names_model(self, question: str) -> bool:
+        """Tell whether ``question`` names a model of the library by its number ("EK893", "PI30").
+
+        Not by the router's looser names: "DC" (E3/DC) or "Home" (Home Manager) are words.
+        """
+        models = self.retriever.router.specific_names
+        return any(
+            t in models and len(t) >= 3 and any(c.isdigit() for c in t)
+            for t in raw_tokens(question)
+        )
 
     def maker_words(self, question: str) -> list[str]:
         """Return the question's words that only one maker's documents contain.

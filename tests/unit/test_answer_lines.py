@@ -505,6 +505,14 @@ def test_a_brand_without_manual_is_named_even_beside_a_covered_product_word() ->
         "Solar-Log"
     ]
     assert catalog().uncovered("LG Therma V zeigt CH 10", library) == ["LG"]
+    assert catalog().uncovered("Ohme Home Pro: LED ring flashing red?", library) == ["Ohme"]
+    # a car model is no device of the library; a charger named beside it is
+    assert catalog().uncovered("Kann der VW ID.3 bidirektional laden?", library) == [
+        "Elektroautos"
+    ]
+    assert catalog().uncovered("Axpert MAX: does QPIGS work on all models?", library) != [
+        "Elektroautos"
+    ]
 
 
 def test_general_practice_is_no_question_for_a_device_manual() -> None:
@@ -521,6 +529,15 @@ def test_general_practice_is_no_question_for_a_device_manual() -> None:
     ) == ["Durchschnittswerte von Haushalten"]
     assert catalog().general_topics("Portfreigabe einrichten für den Fernzugriff?") == [
         "Router und Portfreigaben"
+    ]
+    assert catalog().general_topics("Was kostet ein 10-kWh-Speicher gerade so?") == [
+        "Preise und Kosten"
+    ]
+    assert catalog().general_topics("Which tests does IEC 62446-1 require?") == [
+        "Normen und Prüfprotokolle"
+    ]
+    assert catalog().general_topics("Ab welcher Windgeschwindigkeit vom Dach runter?") == [
+        "Wetter und Arbeitsschutz"
     ]
     # the same words about a device are the manual's business
     for question in (
