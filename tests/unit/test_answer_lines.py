@@ -507,9 +507,7 @@ def test_a_brand_without_manual_is_named_even_beside_a_covered_product_word() ->
     assert catalog().uncovered("LG Therma V zeigt CH 10", library) == ["LG"]
     assert catalog().uncovered("Ohme Home Pro: LED ring flashing red?", library) == ["Ohme"]
     # a car model is no device of the library; a charger named beside it is
-    assert catalog().uncovered("Kann der VW ID.3 bidirektional laden?", library) == [
-        "Elektroautos"
-    ]
+    assert catalog().uncovered("Kann der VW ID.3 bidirektional laden?", library) == ["Elektroautos"]
     assert catalog().uncovered("Axpert MAX: does QPIGS work on all models?", library) != [
         "Elektroautos"
     ]
