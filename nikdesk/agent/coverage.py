@@ -120,6 +120,19 @@ _SWITCH = (
 QUANTITIES: Table = tuple(
     (label, re.compile(asked), re.compile(printed))
     for label, asked, printed in (
+        # the radio's signal of a Wi-Fi stick or meter; how fast a backup output takes over
+        (
+            "Signalstärke",
+            r"signalstaerke|signal ?strength|\brssi\b|empfangsstaerke"
+            r"|(wlan|wifi|wi-fi)[- ]?(signal|empfang)",
+            r"rssi|signal ?strength|signalstaerke|\bdbm\b|empfangsstaerke",
+        ),
+        (
+            "Umschaltzeit",
+            r"umschaltzeit|umschaltdauer|switch(ing|-?over) time|transfer time"
+            r"|wie schnell schaltet",
+            r"umschaltzeit|umschaltdauer|switch(ing|-?over) time|transfer time",
+        ),
         # several devices run in parallel: a map that can set it up prints "parallel"
         (
             "Parallelbetrieb",

@@ -28,8 +28,9 @@ from nikdesk.retrieval.hybrid import error_codes
 from nikdesk.retrieval.routing import is_generic
 
 # an abbreviation the question asks about ("OCPP", "MQTT", "KNX"): all capitals, no digits
-# (a model number such as "US3000C" or "PI30" is the router's business)
-_ABBREVIATION = re.compile(r"(?<![\w-])[A-Z]{3,5}(?![\w-])")
+# (a model number such as "US3000C" or "PI30" is the router's business); one ending a German
+# word pair ("AFCI- bzw. Lichtbogenfehler") counts, one starting a compound ("RCD-Typ") not
+_ABBREVIATION = re.compile(r"(?<![\w-])[A-Z]{3,5}(?![\w]|-\w)")
 # as a manual prints one: alone, or ending a field name ("BMS_UserSOH", "BatSOC")
 _CAPITALS = re.compile(r"(?<![A-Z0-9])[A-Z]{3,5}(?![A-Za-z0-9])")
 # everyday abbreviations that ask for nothing ("im EFH", "BZW")
