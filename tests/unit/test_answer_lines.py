@@ -204,6 +204,12 @@ def test_a_quantity_asked_for_must_be_printed_by_the_named_manual() -> None:
         "Drehzahl"
     ]
     assert absent_quantities("Wo steht der PV-Ertrag von gestern?", [register_map]) == ["Vortag"]
+    wifi = "In welchem Register steht die WLAN-Signalstärke vom WiFi-Stick?"
+    assert absent_quantities(wifi, [register_map]) == ["Signalstärke"]
+    assert absent_quantities(wifi, [register_map + "\n0x1a | wifi rssi | dbm"]) == []
+    backup = "Wie schnell schaltet der bei Netzausfall auf Notstrom um, in ms?"
+    assert absent_quantities(backup, [register_map]) == ["Umschaltzeit"]
+    assert absent_quantities(backup, ["umschaltzeit | < 10 ms"]) == []
     parallel = "Über welches Register aktiviere ich den Parallelbetrieb?"
     assert absent_quantities(parallel, [register_map]) == ["Parallelbetrieb"]
     assert absent_quantities(parallel, [register_map + "\n0x2105 | parallel mode | rw"]) == []
@@ -923,3 +929,14 @@ def test_a_document_describes_one_line_of_its_brand_and_a_question_may_name_it()
     jk = {"JK BMS", "JK Active Balancer"}
     assert not known.lines_named("JK abmessungen? muss in nen kleinen akkukasten", "JK", jk)
     assert known.lines_named("Sungrow SBR128: Nennspannung?", "Sungrow", sungrow) == {"Sungrow SBR"}
+
+
+def test_an_abbreviation_ending_a_word_pair_must_be_printed() -> None:
+    from nikdesk.agent.unprinted import Unprinted
+
+    texts = {"goodwe": "0x8ab0 | error message | bit0: pv overvoltage"}
+    gaps = Unprinted(texts, texts, {"goodwe": True}, frozenset({"goodwe"}))
+    afci = "GoodWe: gibt's ein Register, das einen AFCI- bzw. Lichtbogenfehler meldet?"
+    assert gaps.abbreviations(afci, {"goodwe"}) == ["AFCI"]
+    # the first part of a compound names no feature of its own ("RCD-Typ", "PV-Spannung")
+    assert gaps.abbreviations("GoodWe: welcher RCD-Typ gehört davor?", {"goodwe"}) == []
