@@ -367,3 +367,38 @@ def absent_buses(question: str, texts: list[str], capitals: frozenset[str]) -> l
         if not any(re.search(printed, t) for t in texts):
             absent.append(f"{letters}{digits}".upper())
     return list(dict.fromkeys(absent))
+
+
+# a light's colour the question asks about ("die SOC-Anzeige blinkt rot", "LED ring flashing
+# red"): a manual describing that light's states prints the colour in some language
+_INDICATOR = re.compile(
+    r"\bled|leuchte|leuchtet|anzeige|blink|lampe|\blights?\b|flash|\bring\b|glow"
+)
+COLOURS: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = tuple(
+    (label, re.compile(asked), re.compile(printed))
+    for label, asked, printed in (
+        ("rot", r"\brot(e[nmrs]?)?\b|\bred\b", r"\brot(e[nmrs]?)?\b|\bred\b"),
+        ("grün", r"\bgruen(e[nmrs]?)?\b|\bgreen\b", r"\bgruen|\bgreen\b"),
+        ("gelb", r"\bgelb(e[nmrs]?)?\b|\byellow\b", r"\bgelb|\byellow\b|\bamber\b"),
+        ("orange", r"\borange\b", r"\borange\b|\bamber\b"),
+        ("blau", r"\bblau(e[nmrs]?)?\b|\bblue\b", r"\bblau|\bblue\b"),
+        ("weiß", r"\bweiss(e[nmrs]?)?\b|\bwhite\b", r"\bweiss|\bwhite\b"),
+    )
+)
+
+
+def absent_colours(question: str, texts: list[str]) -> list[str]:
+    """Return the colours of a light ``question`` asks about that no text of ``texts`` prints.
+
+    "Sungrow SBR: die SOC-Anzeige blinkt rot": the data sheet names the SOC display but no
+    colour; it does not say what red means. Only when the question speaks of a light or
+    display; ``texts``: the folded texts of the named device's documents (empty: none named).
+    """
+    folded = fold(question)
+    if not texts or not _INDICATOR.search(folded):
+        return []
+    return [
+        label
+        for label, asked, printed in COLOURS
+        if asked.search(folded) and not any(printed.search(t) for t in texts)
+    ]

@@ -16,6 +16,7 @@ from nikdesk.agent.ask import focused_phrase
 from nikdesk.agent.codes import lists_code
 from nikdesk.agent.coverage import (
     absent_buses,
+    absent_colours,
     absent_instances,
     absent_quantities,
     absent_units,
@@ -66,6 +67,8 @@ class Unprinted:
         if found := self.codes(question, named):
             return "code not in the named manuals", ", ".join(f"Code {c.upper()}" for c in found)
         texts = [self.folded[d] for d in named]
+        if found := absent_colours(question, texts):
+            return "colour not in the named manuals", ", ".join(f"Leuchte {c}" for c in found)
         if found := absent_instances(question, texts):
             return "input not in the named manuals", ", ".join(found)
         if found := absent_units(question, texts):

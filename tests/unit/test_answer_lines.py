@@ -14,6 +14,7 @@ from nikdesk.agent.ask import ask_of, set_device_names
 from nikdesk.agent.codes import lists_code
 from nikdesk.agent.coverage import (
     absent_buses,
+    absent_colours,
     absent_instances,
     absent_quantities,
     absent_units,
@@ -940,3 +941,13 @@ def test_an_abbreviation_ending_a_word_pair_must_be_printed() -> None:
     assert gaps.abbreviations(afci, {"goodwe"}) == ["AFCI"]
     # the first part of a compound names no feature of its own ("RCD-Typ", "PV-Spannung")
     assert gaps.abbreviations("GoodWe: welcher RCD-Typ gehört davor?", {"goodwe"}) == []
+
+
+def test_a_lights_colour_the_manual_never_prints_is_not_in_it() -> None:
+    sheet = "soc-anzeige, statusanzeige \n nennspannung | 192 v"
+    red = "Sungrow SBR Batterieturm: die SOC-Anzeige blinkt rot – was will mir der sagen?"
+    assert absent_colours(red, [sheet]) == ["rot"]
+    assert absent_colours(red, [sheet + "\nrot blinkend | fehler"]) == []
+    assert absent_colours("LED ring flashing red?", ["led | red: fault"]) == []
+    # a colour that is no light's ("rotes Kabel an Klemme 1") asks nothing of a light
+    assert absent_colours("Wohin kommt das rote Kabel?", [sheet]) == []
