@@ -9,6 +9,7 @@ answered by the library, whatever the search finds in them.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from nikdesk.core.text import fold
 
@@ -65,12 +66,14 @@ def asks_installation(question: str) -> bool:
 # (label, what a question asks, what a manual prints)
 Table = tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...]
 
-UNITS: Table = tuple(
-    (
-        label,
-        re.compile(rf"\b(?:in|wie ?viele?|how many|how much)\s+(?:{asked})(?![\w/-])"),
-        re.compile(printed),
-    )
+
+def table(rows: Iterable[tuple[str, str, str]]) -> Table:
+    """Compile (label, what a question asks, what a manual prints) rows."""
+    return tuple((label, re.compile(asked), re.compile(printed)) for label, asked, printed in rows)
+
+
+UNITS: Table = table(
+    (label, rf"\b(?:in|wie ?viele?|how many|how much)\s+(?:{asked})(?![\w/-])", printed)
     for label, asked, printed in (
         (
             "kWh",
@@ -117,9 +120,8 @@ _SWITCH = (
 # A manual that never prints the quantity, in any of its words, reports no such value, however
 # close its rows about neighbouring quantities ("Inverter Grid Frequency" under "Lüfterdrehzahl").
 # Printed forms are wide on purpose: a manual printing "speed" anywhere may report a fan speed.
-QUANTITIES: Table = tuple(
-    (label, re.compile(asked), re.compile(printed))
-    for label, asked, printed in (
+QUANTITIES: Table = table(
+    (
         # the radio's signal of a Wi-Fi stick or meter; how fast a backup output takes over
         (
             "Signalstärke",
@@ -374,9 +376,8 @@ def absent_buses(question: str, texts: list[str], capitals: frozenset[str]) -> l
 _INDICATOR = re.compile(
     r"\bled|leuchte|leuchtet|anzeige|blink|lampe|\blights?\b|flash|\bring\b|glow"
 )
-COLOURS: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = tuple(
-    (label, re.compile(asked), re.compile(printed))
-    for label, asked, printed in (
+COLOURS: Table = table(
+    (
         ("rot", r"\brot(e[nmrs]?)?\b|\bred\b", r"\brot(e[nmrs]?)?\b|\bred\b"),
         ("grün", r"\bgruen(e[nmrs]?)?\b|\bgreen\b", r"\bgruen|\bgreen\b"),
         ("gelb", r"\bgelb(e[nmrs]?)?\b|\byellow\b", r"\bgelb|\byellow\b|\bamber\b"),
@@ -394,11 +395,6 @@ def absent_colours(question: str, texts: list[str]) -> list[str]:
     colour; it does not say what red means. Only when the question speaks of a light or
     display; ``texts``: the folded texts of the named device's documents (empty: none named).
     """
-    folded = fold(question)
-    if not texts or not _INDICATOR.search(folded):
+    if not _INDICATOR.search(fold(question)):
         return []
-    return [
-        label
-        for label, asked, printed in COLOURS
-        if asked.search(folded) and not any(printed.search(t) for t in texts)
-    ]
+    return _absent(COLOURS, question, texts)

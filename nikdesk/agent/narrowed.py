@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from nikdesk.agent.coverage import Table, table
 from nikdesk.core.text import fold
 
 # a range states its ends: "-25 bis 60 °C", "210 V – 850 V", "-20~+60℃" give the highest and
@@ -68,9 +69,8 @@ QUALIFIERS: tuple[tuple[str, re.Pattern[str], re.Pattern[str], frozenset[str]], 
 # "Maximalspannung"; "Nachtstrom" is a tariff, "Nominalspannung" no minimum
 _COMPOUND_HEADS = frozenset({"Energie", "Leistung", "Eigenverbrauch", "Spannung", "Zellspannung"})
 # the quantities narrowed: (label, the question's word for it, what a row printing it prints)
-HEADS: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = tuple(
-    (label, re.compile(asked), re.compile(printed))
-    for label, asked, printed in (
+HEADS: Table = table(
+    (
         (
             "Zellspannung",
             r"zellspannung$|^cell$",  # "cell" only before "voltage" (see _narrowed)
