@@ -359,19 +359,6 @@ def test_a_general_question_is_not_asked_back_about_a_device(agent: Agent) -> No
     assert not fritz.options
 
 
-def test_victron_alone_asks_which_protocol_and_a_charger_named_says_it(agent: Agent) -> None:
-    # the BMV's HEX map and the VE.Direct text protocol both carry the SOC, in other units
-    asked = collect(agent.run("victron soc auslesen – in welcher einheit kommt der wert?"))
-    assert asked.outcome == "clarify"
-    assert {"Victron BMV-7xx HEX", "Victron VE.Direct"} <= set(asked.options)
-    # a SmartSolar MPPT speaks the VE.Direct text protocol; a BMV question is the BMV's
-    mppt = collect(agent.run("Victron SmartSolar MPPT: welche Baudrate hat VE.Direct?"))
-    assert mppt.outcome == "answer"
-    bmv = collect(agent.run("Victron BMV: in welchem Register steht der SOC?"))
-    assert bmv.outcome == "answer"
-    assert {s.file for s in bmv.sources} == {"Victron_BMV-7xx_HEX_Protocol.pdf"}
-
-
 def test_a_reply_naming_no_device_is_asked_for_the_device_by_name(agent: Agent) -> None:
     question = "Sungrow: welche Schutzart hat das Gerät?"
     first = collect(agent.run(question))
@@ -423,6 +410,16 @@ def test_a_brand_with_two_devices_in_the_library_asks_which_one(agent: Agent) ->
     solax = collect(agent.run("SolaX: welche Baudrate am RS485?"))
     assert solax.outcome == "clarify"
     assert {"SolaX Hybrid X1-X3", "SolaX X1 Mini"} <= set(solax.options)
+    # Victron: the BMV's HEX map and the VE.Direct text protocol both carry the SOC, in
+    # other units; a SmartSolar MPPT speaks the text protocol, a BMV question is the BMV's
+    victron = collect(agent.run("victron soc auslesen – in welcher einheit kommt der wert?"))
+    assert victron.outcome == "clarify"
+    assert {"Victron BMV-7xx HEX", "Victron VE.Direct"} <= set(victron.options)
+    mppt = collect(agent.run("Victron SmartSolar MPPT: welche Baudrate hat VE.Direct?"))
+    assert mppt.outcome == "answer"
+    bmv = collect(agent.run("Victron BMV: in welchem Register steht der SOC?"))
+    assert bmv.outcome == "answer"
+    assert {s.file for s in bmv.sources} == {"Victron_BMV-7xx_HEX_Protocol.pdf"}
     # the kind of device, a model or what only one of them has says which is meant
     battery = answered(agent, "Welche Schutzart hat der Sungrow Speicher?")
     assert {s.file for s in battery.sources} == {"Sungrow_SBR096-256_Datenblatt_DE.pdf"}
