@@ -36,7 +36,7 @@ from nikdesk.agent.passages import (
 from nikdesk.agent.quote import PartAnswer, quote
 from nikdesk.agent.small_talk import small_talk
 from nikdesk.agent.unprinted import Unprinted
-from nikdesk.core.text import STOPWORDS, fold, raw_tokens
+from nikdesk.core.text import STOPWORDS, fold
 from nikdesk.retrieval.hybrid import Retriever, code_tokens, error_codes
 from nikdesk.retrieval.types import Hit, SearchFilters, SearchOptions
 
@@ -245,11 +245,7 @@ class EvidencePolicy:
 
         Not by the router's looser names: "DC" (E3/DC) or "Home" (Home Manager) are words.
         """
-        models = self.retriever.router.specific_names
-        return any(
-            t in models and len(t) >= 3 and any(c.isdigit() for c in t)
-            for t in raw_tokens(question)
-        )
+        return bool(code_tokens(question) & self.retriever.router.names)
 
     def maker_words(self, question: str) -> list[str]:
         """Return the question's words that only one maker's documents contain.
