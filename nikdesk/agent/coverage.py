@@ -86,6 +86,8 @@ UNITS: Table = table(
             r"\brpm\b|u/min|1/min|min\s?[-−]\s?1|umdrehung|revolution",
         ),
         ("Ohm", r"[km]?ω|[km]?ohms?|megaohms?", r"ω|\b[km]?ohm|megaohm"),
+        # a tightening torque ("mit wieviel Nm"): a manual stating one prints Nm
+        ("Nm", r"nm|newton ?meter", r"\d\s?nm\b|\bnm\b|newton ?-?meter"),
         ("°C", r"°\s?c|grad celsius|celsius", r"°\s?c|℃|celsius|\d\s?grad\b|\bdeg(rees?)?\s?c\b"),
         ("Hz", r"hz|hertz", r"\d\s?hz\b|hertz|\bhz\b"),
         ("Prozent", r"prozent|percent|%", r"%|prozent|percent"),
@@ -105,7 +107,7 @@ def absent_units(question: str, texts: list[str]) -> list[str]:
     no unit is absent). "E3/DC Simple Mode: in welchem Register steht die nutzbare
     Batteriekapazität in kWh?" — the register map prints watts and percent, never kWh.
     """
-    return _absent(UNITS, question, texts)
+    return absent_in(UNITS, question, texts)
 
 
 # one phase and three phases, as a question words them ("zwischen 1-phasigem und 3-phasigem")
@@ -283,12 +285,12 @@ def absent_quantities(question: str, texts: list[str], plain: bool = True) -> li
     Plenticore over Modbus TCP: which register gives the fan speed?" — the register map
     never prints a speed, a fan speed or rpm.
     """
-    absent = _absent(QUANTITIES, question, texts)
+    absent = absent_in(QUANTITIES, question, texts)
     return absent if plain else [label for label in absent if label not in PLAIN]
 
 
-def _absent(table: Table, question: str, texts: list[str]) -> list[str]:
-    # the labels of the table's entries the question asks for and no text prints
+def absent_in(table: Table, question: str, texts: list[str]) -> list[str]:
+    """Return the labels of ``table`` the question asks for that no text of ``texts`` prints."""
     if not texts:
         return []
     folded = fold(question)
@@ -397,4 +399,4 @@ def absent_colours(question: str, texts: list[str]) -> list[str]:
     """
     if not _INDICATOR.search(fold(question)):
         return []
-    return _absent(COLOURS, question, texts)
+    return absent_in(COLOURS, question, texts)

@@ -140,21 +140,30 @@ class DeviceLines:
             return tuple(sorted(named))
         kinds = [k for k in asked_types(question) if not k.interface_documents]
         if kinds:
-            return tuple(
+            stating = tuple(
                 line
                 for line, docs in lines.items()
                 if all(self.stating(k).intersection(docs) for k in kinds)
             )
+            # of the lines stating it, an identifier only one's manuals print says which
+            # ("AA55", the X1 Mini's frame header, beside a retry time both protocols state)
+            pinned = [line for line in self._pinned(question, brand, codes=True) if line in stating]
+            return tuple(pinned) if len(pinned) == 1 else stating
         return self._pinned(question, brand)
 
-    def _pinned(self, question: str, brand: str) -> tuple[str, ...]:
-        """Return the lines whose manuals alone print a rare word of ``question``."""
+    def _pinned(self, question: str, brand: str, codes: bool = False) -> tuple[str, ...]:
+        """Return the lines whose manuals alone print a rare word of ``question``.
+
+        ``codes``: only its identifiers, letters and digits ("AA55", "0x1A").
+        """
         spans = {
             line: [(self.docs[d].first_chunk, self.docs[d].last_chunk) for d in docs]
             for line, docs in self.members[brand].items()
         }
         pinned: list[str] = []
         for word in dict.fromkeys(_WORD.findall(fold(question))):
+            if codes and not (re.search(r"\d", word) and re.search(r"[a-z]", word)):
+                continue
             if word not in STOPWORDS and word not in _GENERIC:
                 pinned += [line for line in self._pinned_by(word, spans) if line not in pinned]
         return tuple(pinned)

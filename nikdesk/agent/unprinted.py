@@ -15,11 +15,14 @@ from collections.abc import Mapping
 from nikdesk.agent.ask import focused_phrase
 from nikdesk.agent.codes import lists_code
 from nikdesk.agent.coverage import (
+    Table,
     absent_buses,
     absent_colours,
+    absent_in,
     absent_instances,
     absent_quantities,
     absent_units,
+    table,
 )
 from nikdesk.agent.guards import asked_types
 from nikdesk.agent.narrowed import absent_narrowed
@@ -37,6 +40,33 @@ _CAPITALS = re.compile(r"(?<![A-Z0-9])[A-Z]{3,5}(?![A-Za-z0-9])")
 # everyday abbreviations that ask for nothing ("im EFH", "BZW")
 _EVERYDAY = frozenset({"efh", "mfh", "zfh", "bzw", "usw", "ggf", "evtl", "inkl", "max", "min"})
 SHOUTING = 0.3  # a question with this share of words in capitals shouts: no word is an abbreviation
+
+_SOFTWARE = r"(firmware|software)"
+_UPDATING = r"(updat|upgrad|aktualisier|flash|aufspiel|einspiel)"
+# what a question asks the named device's manuals to say beyond a value: how to update its
+# firmware, its warranty, a tightening torque. A manual saying it prints its words ("Update",
+# "Garantie", "Nm"); one that never does, does not say it, however close its pages come
+# ("SOFTWARE VERSION 3.00" under "How do I flash new firmware onto a SmartEVSE v3?").
+TOPICS: Table = table(
+    (
+        (
+            "Firmware-Update",
+            rf"{_SOFTWARE}[- ]?{_UPDATING}|{_UPDATING}\w*\s+(\w+\s+){{0,3}}{_SOFTWARE}"
+            rf"|{_SOFTWARE}\w*\s+(\w+\s+){{0,3}}{_UPDATING}",
+            rf"{_UPDATING}",
+        ),
+        (
+            "Garantie",
+            r"garantie|gewaehrleistung|warrant(y|ies)|guarantee",
+            r"garantie|gewaehrleistung|warrant|guarantee",
+        ),
+        (
+            "Anzugsmoment",
+            r"anzugs?moment|drehmoment|\btorque",
+            r"anzugs?moment|drehmoment|torque|\d\s?nm\b",
+        ),
+    )
+)
 
 
 class Unprinted:
@@ -73,6 +103,8 @@ class Unprinted:
             return "input not in the named manuals", ", ".join(found)
         if found := absent_units(question, texts):
             return "unit not in the named manuals", ", ".join(f"Werte in {u}" for u in found)
+        if found := absent_in(TOPICS, question, texts):
+            return "topic not in the named manuals", ", ".join(found)
         # a register map or API lists the quantities it reports; other manuals name
         # quantities in passing, and a question may mention one while asking another (all
         # manuals: +1 on the tuning sets, and a held-out "cos-φ range … Blindleistung" of a

@@ -14,7 +14,9 @@ import math
 import re
 from collections import Counter
 from collections.abc import Iterable
+from functools import lru_cache
 
+from nikdesk.core.paths import resources_dir
 from nikdesk.core.text import STOPWORDS, fold, raw_tokens
 
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Za-z])(?=\d{2,})")
@@ -76,6 +78,21 @@ _MODEL = re.compile(r"^(?!rs\d)(?=.*[a-z])(?=.*\d)[a-z0-9]{4,}$")
 
 def _squash(text: str) -> str:
     return _SQUASH.sub("", fold(text))
+
+
+@lru_cache(maxsize=1)
+def other_names() -> dict[str, str]:
+    """Read resources/retrieval/other_names.tsv: a maker's other name -> the library's name.
+
+    Technicians call a maker by a former or trade name ("Epsolar" for EPEver, "Jikong" for
+    JK) that no file name of the library carries.
+    """
+    path = resources_dir() / "retrieval" / "other_names.tsv"
+    if not path.is_file():
+        return {}
+    lines = path.read_text(encoding="utf-8").splitlines()[1:]
+    rows = (line.split("\t") for line in lines if "\t" in line and not line.startswith("#"))
+    return {fold(other.strip()): fold(name.strip()) for other, name, *_ in rows}
 
 
 _GENERIC_RUN = re.compile("(?:" + "|".join(sorted(GENERIC_NAMES, key=len, reverse=True)) + ")+")
@@ -145,10 +162,17 @@ class DocumentRouter:
     def scores(self, question: str) -> dict[str, float]:
         """Return doc_id -> routing score (only documents the question names)."""
         tokens = set(raw_tokens(question))
+        tokens |= {name for other, name in other_names().items() if other in tokens}
         squashed = _squash(question)
+        # the names the question says as a word, or inside a compound
+        inside = {n for n in self.names if len(n) >= SUBSTRING_MIN and n in squashed}
 
         def says(name: str) -> bool:
-            return name in tokens or (len(name) >= SUBSTRING_MIN and name in squashed)
+            # "Datamanager-Karte" says "datamanager", not the "manager" inside it (the Sunny
+            # Home Manager's): a name said only inside a longer name said is not said
+            return name in tokens or (
+                name in inside and not any(name != longer and name in longer for longer in inside)
+            )
 
         said = {  # doc_id -> the names of it the question says
             doc_id: found

@@ -444,6 +444,11 @@ def test_a_brand_with_two_devices_in_the_library_asks_which_one(agent: Agent) ->
         ),
         ("SolaX X3: welche Baudrate?", "SolaX_Hybrid_X1-X3_G4_Modbus_TCP-RTU_V3.21.pdf"),
         ("JKBMS: wie lautet das Standard-Bluetooth-Passwort?", "JK_Smart_BMS_Instructions_EN.pdf"),
+        # a retry time both SolaX protocols state; "AA55", the Mini's frame header, says which
+        (
+            "SolaX X1 protocol (AA55): how long does the master wait before it retries?",
+            "SolaX_X1_Mini_Communication_Protocol_V1.8.pdf",
+        ),
     ]:
         result = answered(agent, question)
         assert file in {s.file for s in result.sources}, question

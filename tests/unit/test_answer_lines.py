@@ -194,6 +194,10 @@ def test_a_unit_asked_for_must_be_printed_by_the_named_manual() -> None:
     assert absent_units("Max charge current in a three-phase system?", [register_map]) == []
     assert absent_units("Wie viele W-LAN Netze kennt er?", ["wlan"]) == []
     assert absent_units("Welche Spannung in Volt?", ["eingang 230 vac"]) == []
+    # a tightening torque: a data sheet without "Nm" states none
+    sheet = "gewicht | 27 kg \n schutzart | ip65"
+    assert absent_units("Mit wieviel Nm werden die AC-Stecker angezogen?", [sheet]) == ["Nm"]
+    assert absent_units("Mit wieviel Nm?", [sheet + "\n anzugsmoment 2,5 nm"]) == []
     nibe = "absicherung \na \n16 \n25"  # the unit in a cell of its own
     assert absent_units("Mit wie viel Ampere wird sie abgesichert?", [nibe]) == []
 
@@ -542,12 +546,16 @@ def test_general_practice_is_no_question_for_a_device_manual() -> None:
     assert catalog().general_topics("Ab welcher Windgeschwindigkeit vom Dach runter?") == [
         "Wetter und Arbeitsschutz"
     ]
+    assert catalog().general_topics(
+        "Muss ich eine 11 kW Wallbox beim Netzbetreiber anmelden oder genehmigen lassen?"
+    ) == ["Anmeldung beim Netzbetreiber"]
     # the same words about a device are the manual's business
     for question in (
         "Growatt MIC: wie groß darf der Spannungsfall auf der AC-Leitung sein?",
         "Kostal Plenticore: soll ich eine Portweiterleitung für Modbus einrichten?",
         "Welchen Querschnitt brauche ich für die AC-Leitung?",
         "Wie hoch ist der Spannungsfall?",
+        "Der Netzbetreiber will eine langsame Leistungsrampe: welches Register?",
     ):
         assert catalog().general_topics(question) == [], question
 
@@ -949,3 +957,20 @@ def test_a_lights_colour_the_manual_never_prints_is_not_in_it() -> None:
     assert absent_colours("LED ring flashing red?", ["led | red: fault"]) == []
     # a colour that is no light's ("rotes Kabel an Klemme 1") asks nothing of a light
     assert absent_colours("Wohin kommt das rote Kabel?", [sheet]) == []
+
+
+def test_a_firmware_update_warranty_or_torque_the_manual_never_mentions_is_not_in_it() -> None:
+    from nikdesk.agent.coverage import absent_in
+    from nikdesk.agent.unprinted import TOPICS
+
+    manual = "smartevse v3 \n software version 3.00 \n max current 10-80 a"
+    assert absent_in(TOPICS, "How do I flash new firmware onto a SmartEVSE v3?", [manual]) == [
+        "Firmware-Update"
+    ]
+    assert absent_in(TOPICS, "Wie aktualisiere ich die Firmware?", [manual]) == ["Firmware-Update"]
+    assert absent_in(TOPICS, "What is the warranty period?", [manual]) == ["Garantie"]
+    assert absent_in(TOPICS, "Welches Drehmoment für die Klemmen?", [manual]) == ["Anzugsmoment"]
+    # a manual describing it, or a question asking the version only
+    assert absent_in(TOPICS, "Wie aktualisiere ich die Firmware?", ["firmware upgrade: usb"]) == []
+    assert absent_in(TOPICS, "Welche Firmware-Version ist drauf?", [manual]) == []
+    assert absent_in(TOPICS, "Welches Drehmoment?", ["klemmen 1,2 nm"]) == []

@@ -100,3 +100,30 @@ def test_a_roman_numeral_of_a_title_names_no_document() -> None:
     # "Protocol II" is the document's edition, not a word a question names it by
     assert router.scores("When did World War II end?") == {}
     assert router.scores("Growatt: Modbus register 3000?")["modbus"] > 0
+
+
+def test_a_name_inside_a_longer_name_said_is_not_said() -> None:
+    router = DocumentRouter(
+        [
+            ("fronius", "Fronius_Datamanager_Manual_EN.pdf", ""),
+            ("shm", "SMA_SunnyHomeManager20_Betriebsanleitung_DE.pdf", ""),
+        ]
+    )
+    # "Datamanager" holds the Home Manager's "manager": it names the Fronius card only
+    assert set(router.scores("datamanager WLAN LED blinkt grün")) == {"fronius"}
+    assert set(router.scores("Datamanager-Karte: IP-Schalter auf A?")) == {"fronius"}
+    # said as a word of its own, it names the Home Manager
+    assert "shm" in router.scores("Home Manager: welche LED?")
+
+
+def test_a_makers_other_name_names_its_documents() -> None:
+    router = DocumentRouter(
+        [
+            ("epever", "EPEver_Tracer_Modbus_Protocol_1733.pdf", "", "EPEver"),
+            ("pylon", "Pylontech_LV_RS485_Protocol_V3.3.pdf", "", "Pylontech"),
+        ]
+    )
+    # "Epsolar" is EPEver's former name; the "RS485" of Pylontech's file name names nothing
+    assert set(router.scores("Which pins on the Epsolar LS-B RJ45 jack are RS485 A and B?")) == {
+        "epever"
+    }
