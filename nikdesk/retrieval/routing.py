@@ -72,6 +72,7 @@ GENERIC_NAMES = frozenset(
 _FAMILY = re.compile(r"^([a-z]{2,}\d+)(x+)$")  # letters and digits, then x: "bmv7xx"
 KIND_BONUS = 1.0  # a named document whose type the question says too ("Modbus")
 SUBSTRING_MIN = 5  # names this long also match inside compounds ("Datamanager-Karte")
+HEAD_MIN = 10  # a question's word this long names a compound name it ends ("Rundsteuerempfänger")
 # a model number: letters and digits, 4+ characters; a serial bus ("RS485") is no model
 _MODEL = re.compile(r"^(?!rs\d)(?=.*[a-z])(?=.*\d)[a-z0-9]{4,}$")
 
@@ -167,11 +168,20 @@ class DocumentRouter:
         # the names the question says as a word, or inside a compound
         inside = {n for n in self.names if len(n) >= SUBSTRING_MIN and n in squashed}
 
+        # a long word of the question may be the head of a compound name ("Rundsteuer-
+        # empfänger" of "Funkrundsteuerempfänger")
+        heads = [t for t in tokens if len(t) >= HEAD_MIN and t.isalpha()]
+
         def says(name: str) -> bool:
             # "Datamanager-Karte" says "datamanager", not the "manager" inside it (the Sunny
             # Home Manager's): a name said only inside a longer name said is not said
-            return name in tokens or (
-                name in inside and not any(name != longer and name in longer for longer in inside)
+            return (
+                name in tokens
+                or (
+                    name in inside
+                    and not any(name != longer and name in longer for longer in inside)
+                )
+                or any(name.endswith(head) for head in heads)
             )
 
         said = {  # doc_id -> the names of it the question says
