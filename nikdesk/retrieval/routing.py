@@ -67,12 +67,6 @@ GENERIC_NAMES = frozenset(
         "update",
         "local",
         "spec",
-        # a kind of device or an everyday word, whatever file name it stands in: "charger"
-        # is any wallbox (go-e's file name), "charge" the verb (SRNE's), "home" any home
-        # product (the Sunny Home Manager's); "max" stays, the Axpert MAX's name
-        "charger",
-        "charge",
-        "home",
     ]
 )
 _FAMILY = re.compile(r"^([a-z]{2,}\d+)(x+)$")  # letters and digits, then x: "bmv7xx"

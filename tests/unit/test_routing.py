@@ -127,21 +127,3 @@ def test_a_makers_other_name_names_its_documents() -> None:
     assert set(router.scores("Which pins on the Epsolar LS-B RJ45 jack are RS485 A and B?")) == {
         "epever"
     }
-
-
-def test_a_kind_of_device_or_a_verb_in_a_file_name_names_no_document() -> None:
-    router = DocumentRouter(
-        [
-            ("goe", "go-e_Charger_API_v1_DE.pdf", "", "go-e"),
-            ("srne", "SRNE_Charge_Inverter_Modbus_v1.3.pdf", "", "SRNE"),
-            ("shm", "SMA_SunnyHomeManager20_Betriebsanleitung_DE.pdf", "", "SMA"),
-        ]
-    )
-    # any maker's wallbox is a "charger", "charge" is the verb, "Home" any home product
-    assert router.scores("Mein Charger zeigt Fehler 1012") == {}
-    assert router.scores("Can I charge the pack below freezing?") == {}
-    assert router.scores("Ohme Home Pro: the LED ring is flashing red") == {}
-    # the maker's own names still name its documents
-    assert set(router.scores("go-e Charger: welcher API-Key?")) == {"goe"}
-    assert set(router.scores("SRNE: welches Register?")) == {"srne"}
-    assert set(router.scores("Sunny Home Manager 2.0: welche LED?")) == {"shm"}
