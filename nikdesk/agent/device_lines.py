@@ -30,6 +30,15 @@ MEANT_CACHE = 256  # questions whose meant lines are kept
 RARE_SHARE = 0.02  # a word on at most this share of the library's chunks may pin a line
 PIN_CHUNKS = 3  # ... as may one on this many chunks of the line's manuals
 _WORD = re.compile(r"[0-9a-z][0-9a-z./-]*")
+# an amount with its unit ("3kw", "230v", "10a") is no identifier of a manual
+_AMOUNT = re.compile(r"^\d+([.,]\d+)?(k?w|k?wh|v|m?a|ah|m?s|h|hz|mm|m|kg)$")
+
+
+def _identifier(word: str) -> bool:
+    """Tell whether ``word`` is an identifier: letters and digits, no amount ("AA55", "0x1a")."""
+    return bool(re.search(r"[a-z]", word) and re.search(r"\d", word) and not _AMOUNT.match(word))
+
+
 # words that qualify or ask, not name what is asked ("minimum number of cells", "what does
 # it mean", "how long do I need to wait")
 _GENERIC = frozenset(
@@ -162,7 +171,7 @@ class DeviceLines:
         }
         pinned: list[str] = []
         for word in dict.fromkeys(_WORD.findall(fold(question))):
-            if codes and not (re.search(r"\d", word) and re.search(r"[a-z]", word)):
+            if codes and not _identifier(word):
                 continue
             if word not in STOPWORDS and word not in _GENERIC:
                 pinned += [line for line in self._pinned_by(word, spans) if line not in pinned]

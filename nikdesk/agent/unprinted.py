@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from nikdesk.agent.ask import focused_phrase
 from nikdesk.agent.codes import lists_code
 from nikdesk.agent.coverage import (
+    READING,
     Table,
     absent_buses,
     absent_colours,
@@ -42,22 +43,26 @@ _EVERYDAY = frozenset({"efh", "mfh", "zfh", "bzw", "usw", "ggf", "evtl", "inkl",
 SHOUTING = 0.3  # a question with this share of words in capitals shouts: no word is an abbreviation
 
 _SOFTWARE = r"(firmware|software)"
-_UPDATING = r"(updat|upgrad|aktualisier|flash|aufspiel|einspiel)"
-# what a question asks the named device's manuals to say beyond a value: how to update its
-# firmware, its warranty, a tightening torque. A manual saying it prints its words ("Update",
-# "Garantie", "Nm"); one that never does, does not say it, however close its pages come
-# ("SOFTWARE VERSION 3.00" under "How do I flash new firmware onto a SmartEVSE v3?").
+# updating it, as a noun or a verb before it ("flash new firmware", "update the firmware"), or
+# a German infinitive after it ("die Firmware aktualisieren"); not the firmware updating a
+# value ("the firmware updates the SOC") nor a light flashing ("firmware LED flashes")
+_UPDATE_NOUN = (
+    rf"{_SOFTWARE}[- ]?(update|upgrade|aktualisierung)\b(?!\s+(the|den|die|das|der|alle|every))"
+)
+_UPDATE_VERB = r"\b(update|upgrade|aktualisier|flash|aufspiel|einspiel)\w*\s+(\w+\s+){0,3}"
+_UPDATE_INFINITIVE = r"\w*\s+(\w+\s+){0,3}(aktualisieren|updaten|upgraden|flashen|aufspielen)"
 TOPICS: Table = table(
     (
         (
             "Firmware-Update",
-            rf"{_SOFTWARE}[- ]?{_UPDATING}|{_UPDATING}\w*\s+(\w+\s+){{0,3}}{_SOFTWARE}"
-            rf"|{_SOFTWARE}\w*\s+(\w+\s+){{0,3}}{_UPDATING}",
-            rf"{_UPDATING}",
+            rf"{_UPDATE_NOUN}|{_UPDATE_VERB}{_SOFTWARE}|{_SOFTWARE}{_UPDATE_INFINITIVE}",
+            r"updat|upgrad|aktualisier|flash|aufspiel|einspiel",
         ),
         (
             "Garantie",
-            r"garantie|gewaehrleistung|warrant(y|ies)|guarantee",
+            # the warranty, not "garantiert" or "guaranteed"
+            r"\bgarantie(n|zeit|dauer|bedingungen)?\b|gewaehrleistung|\bwarrant(y|ies)\b"
+            r"|\bguarantee\b",
             r"garantie|gewaehrleistung|warrant|guarantee",
         ),
         (
@@ -103,7 +108,9 @@ class Unprinted:
             return "input not in the named manuals", ", ".join(found)
         if found := absent_units(question, texts):
             return "unit not in the named manuals", ", ".join(f"Werte in {u}" for u in found)
-        if found := absent_in(TOPICS, question, texts):
+        # a question reading a value ("which register holds the serial number the warranty
+        # registration asks for?") asks no topic of the manual
+        if not READING.search(fold(question)) and (found := absent_in(TOPICS, question, texts)):
             return "topic not in the named manuals", ", ".join(found)
         # a register map or API lists the quantities it reports; other manuals name
         # quantities in passing, and a question may mention one while asking another (all

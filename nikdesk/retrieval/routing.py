@@ -72,7 +72,9 @@ GENERIC_NAMES = frozenset(
 _FAMILY = re.compile(r"^([a-z]{2,}\d+)(x+)$")  # letters and digits, then x: "bmv7xx"
 KIND_BONUS = 1.0  # a named document whose type the question says too ("Modbus")
 SUBSTRING_MIN = 5  # names this long also match inside compounds ("Datamanager-Karte")
-HEAD_MIN = 10  # a question's word this long names a compound name it ends ("Rundsteuerempfänger")
+# a question's word this long names a compound name it ends ("Rundsteuerempfänger"), one of
+# two parts at least: "Empfänger" (10) or "Wechselrichter" (14) is any device's
+HEAD_MIN = 15
 # a model number: letters and digits, 4+ characters; a serial bus ("RS485") is no model
 _MODEL = re.compile(r"^(?!rs\d)(?=.*[a-z])(?=.*\d)[a-z0-9]{4,}$")
 

@@ -549,6 +549,9 @@ def test_general_practice_is_no_question_for_a_device_manual() -> None:
     assert catalog().general_topics(
         "Muss ich eine 11 kW Wallbox beim Netzbetreiber anmelden oder genehmigen lassen?"
     ) == ["Anmeldung beim Netzbetreiber"]
+    assert catalog().general_topics(
+        "Muss die Wärmepumpe beim Netzbetreiber angemeldet werden?"
+    ) == ["Anmeldung beim Netzbetreiber"]
     # the same words about a device are the manual's business
     for question in (
         "Growatt MIC: wie groß darf der Spannungsfall auf der AC-Leitung sein?",
@@ -556,6 +559,8 @@ def test_general_practice_is_no_question_for_a_device_manual() -> None:
         "Welchen Querschnitt brauche ich für die AC-Leitung?",
         "Wie hoch ist der Spannungsfall?",
         "Der Netzbetreiber will eine langsame Leistungsrampe: welches Register?",
+        "The grid operator wants a slow power ramp: which register sets it?",
+        "Ich kann mich nicht anmelden, der Netzbetreiber hat mir die Zugangsdaten geschickt",
     ):
         assert catalog().general_topics(question) == [], question
 
@@ -974,3 +979,12 @@ def test_a_firmware_update_warranty_or_torque_the_manual_never_mentions_is_not_i
     assert absent_in(TOPICS, "Wie aktualisiere ich die Firmware?", ["firmware upgrade: usb"]) == []
     assert absent_in(TOPICS, "Welche Firmware-Version ist drauf?", [manual]) == []
     assert absent_in(TOPICS, "Welches Drehmoment?", ["klemmen 1,2 nm"]) == []
+    # the firmware updating a value, a light flashing, "guaranteed": no topic asked
+    for question in (
+        "Pylontech: the BMS firmware updates the SOC how often?",
+        "SmartEVSE: does the firmware update the charging current automatically?",
+        "SmartEVSE v3: the firmware status LED flashes red, what does it mean?",
+        "go-e Charger: Ist garantiert, dass die Ladung nach einem Stromausfall weiterläuft?",
+        "Victron BMV-712: is the SOC reading guaranteed to be accurate below 0 °C?",
+    ):
+        assert absent_in(TOPICS, question, [manual]) == [], question

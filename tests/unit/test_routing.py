@@ -127,3 +127,21 @@ def test_a_makers_other_name_names_its_documents() -> None:
     assert set(router.scores("Which pins on the Epsolar LS-B RJ45 jack are RS485 A and B?")) == {
         "epever"
     }
+
+
+def test_a_long_word_names_the_compound_name_it_ends_a_short_one_not() -> None:
+    router = DocumentRouter(
+        [("ek893", "NetzeBW_EK893-Funkrundsteuerempfaenger_Montageanleitung_DE.pdf", "")]
+    )
+    assert "ek893" in router.scores("Absetzantenne vom Rundsteuerempfänger zu kurz?")
+    # "Empfänger" alone is any device's receiver
+    assert router.scores("Der WLAN-Empfänger verliert ständig die Verbindung") == {}
+
+
+def test_other_names_are_read_from_the_resource_table() -> None:
+    from nikdesk.agent.guards import catalog
+    from nikdesk.retrieval.routing import other_names
+
+    assert other_names()["epsolar"] == "epever"
+    assert all(" " not in other for other in other_names())  # matched as one word
+    assert catalog().brand_names("Epsolar LS-B: welche Pins?") == ["EPEver"]
