@@ -34,3 +34,9 @@ def test_the_english_terms_follow_the_question_order() -> None:
     # the lexical search keeps the first terms of a long question: no set order may decide
     found = expand("Zellspannung gesperrt Entladung")
     assert found.index("cell") < found.index("blocked") < found.index("discharg")
+
+
+def test_cold_is_the_manuals_low_temperature() -> None:
+    # "ab wieviel Grad Kälte sperrt der das Laden": the JK table says "low temperature"
+    assert set(terms("low temperature")) <= set(expand("ab wieviel Grad Kälte sperrt der?"))
+    assert set(terms("low temperature")) <= set(expand("Laden bei Frost?"))
