@@ -18,7 +18,7 @@ from nikdesk.agent.compose import device_label
 from nikdesk.agent.guards import AnswerType, asked_types, catalog, holds_value
 from nikdesk.core.text import STOPWORDS, fold, terms
 from nikdesk.retrieval.glossary import expand
-from nikdesk.retrieval.hybrid import DocumentInfo, Retriever
+from nikdesk.retrieval.hybrid import DocumentInfo, Retriever, code_tokens
 from nikdesk.retrieval.types import Hit, SearchFilters
 
 CLARIFY_TOP = 5  # the hits whose lines count as found together
@@ -32,13 +32,6 @@ PIN_CHUNKS = 3  # ... as may one on this many chunks of the line's manuals
 _WORD = re.compile(r"[0-9a-z][0-9a-z./-]*")
 # an amount with its unit ("3kw", "230v", "10a") is no identifier of a manual
 _AMOUNT = re.compile(r"^\d+([.,]\d+)?(k?w|k?wh|v|m?a|ah|m?s|h|hz|mm|m|kg)$")
-
-
-def _identifier(word: str) -> bool:
-    """Tell whether ``word`` is an identifier: letters and digits, no amount ("AA55", "0x1a")."""
-    return bool(re.search(r"[a-z]", word) and re.search(r"\d", word) and not _AMOUNT.match(word))
-
-
 # words that qualify or ask, not name what is asked ("minimum number of cells", "what does
 # it mean", "how long do I need to wait")
 _GENERIC = frozenset(
@@ -163,15 +156,17 @@ class DeviceLines:
     def _pinned(self, question: str, brand: str, codes: bool = False) -> tuple[str, ...]:
         """Return the lines whose manuals alone print a rare word of ``question``.
 
-        ``codes``: only its identifiers, letters and digits ("AA55", "0x1A").
+        ``codes``: only its identifiers (:func:`code_tokens`: "AA55", "0x1A"), no amount
+        with its unit ("3kW").
         """
         spans = {
             line: [(self.docs[d].first_chunk, self.docs[d].last_chunk) for d in docs]
             for line, docs in self.members[brand].items()
         }
+        identifiers = {c for c in code_tokens(question) if not _AMOUNT.match(c)}
         pinned: list[str] = []
         for word in dict.fromkeys(_WORD.findall(fold(question))):
-            if codes and not _identifier(word):
+            if codes and word not in identifiers:
                 continue
             if word not in STOPWORDS and word not in _GENERIC:
                 pinned += [line for line in self._pinned_by(word, spans) if line not in pinned]

@@ -167,24 +167,17 @@ class DocumentRouter:
         tokens = set(raw_tokens(question))
         tokens |= {name for other, name in other_names().items() if other in tokens}
         squashed = _squash(question)
-        # the names the question says as a word, or inside a compound
+        # the names the question says inside a compound ("Datamanager-Karte"), but not one
+        # said only inside a longer name it says: the Home Manager's "manager" of "Datamanager"
         inside = {n for n in self.names if len(n) >= SUBSTRING_MIN and n in squashed}
+        inside -= {n for n in inside if any(n != longer and n in longer for longer in inside)}
 
         # a long word of the question may be the head of a compound name ("Rundsteuer-
         # empfänger" of "Funkrundsteuerempfänger")
         heads = [t for t in tokens if len(t) >= HEAD_MIN and t.isalpha()]
 
         def says(name: str) -> bool:
-            # "Datamanager-Karte" says "datamanager", not the "manager" inside it (the Sunny
-            # Home Manager's): a name said only inside a longer name said is not said
-            return (
-                name in tokens
-                or (
-                    name in inside
-                    and not any(name != longer and name in longer for longer in inside)
-                )
-                or any(name.endswith(head) for head in heads)
-            )
+            return name in tokens or name in inside or any(name.endswith(h) for h in heads)
 
         said = {  # doc_id -> the names of it the question says
             doc_id: found
