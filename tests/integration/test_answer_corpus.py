@@ -27,6 +27,14 @@ def answered(agent: Agent, question: str) -> RunResult:
     return result
 
 
+def asked_back(agent: Agent, question: str, *options: str) -> RunResult:
+    """Run ``question`` and check that Nik asks which device, offering at least ``options``."""
+    result = collect(agent.run(question))
+    assert result.outcome == "clarify", result.answer
+    assert set(options) <= set(result.options), result.options
+    return result
+
+
 def test_the_stacking_row_is_the_key_line(agent: Agent) -> None:
     result = collect(
         agent.run("Wie viele Batteriemodule kann ich bei der Sungrow SBR maximal stapeln?")
@@ -388,37 +396,36 @@ def test_the_devices_offered_are_those_whose_manuals_state_the_value(agent: Agen
 
 def test_a_brand_with_two_devices_in_the_library_asks_which_one(agent: Agent) -> None:
     # Sungrow's SH-RT inverter is IP65, its SBR battery IP55: "the Sungrow" is either
-    result = collect(agent.run("Sungrow: welche Schutzart hat das Gerät?"))
-    assert result.outcome == "clarify"
-    assert {"Sungrow SBR096-256", "Sungrow SH5.0-10RT"} <= set(result.options)
+    result = asked_back(
+        agent,
+        "Sungrow: welche Schutzart hat das Gerät?",
+        "Sungrow SBR096-256",
+        "Sungrow SH5.0-10RT",
+    )
     resumed = collect(agent.resume(result.run_id, "Sungrow SH5.0-10RT"))
     assert resumed.outcome == "answer"
     assert {s.file for s in resumed.sources} == {"Sungrow_SH5.0-10RT_Datenblatt_DE.pdf"}
     assert "IP65" in resumed.answer
-    jk = collect(agent.run("JK: wie lautet das Standard-Bluetooth-Passwort?"))
-    assert jk.outcome == "clarify"
-    assert {"JK BMS", "JK Active Balancer"} <= set(jk.options)
+    asked_back(
+        agent, "JK: wie lautet das Standard-Bluetooth-Passwort?", "JK BMS", "JK Active Balancer"
+    )
     # both manuals print the balance current, the balancer's alone also "balancing": a
     # translation the BMS's manual prints in all its words pins neither
-    balance = collect(agent.run("jk – wie hoch ist der max ausgleichsstrom?"))
-    assert balance.outcome == "clarify"
+    asked_back(agent, "jk – wie hoch ist der max ausgleichsstrom?")
     # named no device at all: the JK BMS and the JK balancer are two options, not one maker
-    anyone = collect(agent.run("Wie lautet das Standard-Bluetooth-Passwort?"))
-    assert anyone.outcome == "clarify"
-    assert {"JK BMS", "JK Active Balancer"} <= set(anyone.options)
+    asked_back(agent, "Wie lautet das Standard-Bluetooth-Passwort?", "JK BMS", "JK Active Balancer")
     # the X1 Mini's short protocol ranks below the G4's long map, yet states a baud rate too
-    solax = collect(agent.run("SolaX: welche Baudrate am RS485?"))
-    assert solax.outcome == "clarify"
-    assert {"SolaX Hybrid X1-X3", "SolaX X1 Mini"} <= set(solax.options)
+    asked_back(agent, "SolaX: welche Baudrate am RS485?", "SolaX Hybrid X1-X3", "SolaX X1 Mini")
     # Victron: the BMV's HEX map and the VE.Direct text protocol both carry the SOC, in
     # other units; a SmartSolar MPPT speaks the text protocol, a BMV question is the BMV's
-    victron = collect(agent.run("victron soc auslesen – in welcher einheit kommt der wert?"))
-    assert victron.outcome == "clarify"
-    assert {"Victron BMV-7xx HEX", "Victron VE.Direct"} <= set(victron.options)
-    mppt = collect(agent.run("Victron SmartSolar MPPT: welche Baudrate hat VE.Direct?"))
-    assert mppt.outcome == "answer"
-    bmv = collect(agent.run("Victron BMV: in welchem Register steht der SOC?"))
-    assert bmv.outcome == "answer"
+    asked_back(
+        agent,
+        "victron soc auslesen – in welcher einheit kommt der wert?",
+        "Victron BMV-7xx HEX",
+        "Victron VE.Direct",
+    )
+    answered(agent, "Victron SmartSolar MPPT: welche Baudrate hat VE.Direct?")
+    bmv = answered(agent, "Victron BMV: in welchem Register steht der SOC?")
     assert {s.file for s in bmv.sources} == {"Victron_BMV-7xx_HEX_Protocol.pdf"}
     # the kind of device, a model or what only one of them has says which is meant
     battery = answered(agent, "Welche Schutzart hat der Sungrow Speicher?")
