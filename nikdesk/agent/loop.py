@@ -239,8 +239,10 @@ class Agent:
         hits = beside
         verdict = self.policy.judge(state.query, hits, may_clarify=not state.clarified)
         if verdict.outcome == Outcome.CLARIFY:
-            options = [*verdict.devices, templates(state.language)["clarify_other"]]
-            yield from self._pause(state, templates(state.language)["clarify"], options, None)
+            t = templates(state.language)
+            options = [*verdict.devices, t["clarify_other"]]
+            ask = t["clarify_model"] if verdict.per_model else t["clarify"]
+            yield from self._pause(state, ask, options, None)
             return
         if verdict.outcome != Outcome.ANSWER:
             related = tuple(

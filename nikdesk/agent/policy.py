@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from nikdesk.agent.ask import set_device_names, set_term_weights
+from nikdesk.agent.ask import Ask, ask_of, set_device_names, set_term_weights
 from nikdesk.agent.compose import device_label
 from nikdesk.agent.coverage import asks_installation, is_protocol_document
 from nikdesk.agent.device_lines import CLARIFY_TOP, DeviceLines, close_hits, maker_of
@@ -22,6 +22,7 @@ from nikdesk.agent.guards import (
     holds_value,
     safety_rules,
 )
+from nikdesk.agent.lines import line_score, pieces_of
 from nikdesk.agent.passages import (
     MAX_SOURCES,
     first_page_sibling,
@@ -36,6 +37,7 @@ from nikdesk.agent.passages import (
 from nikdesk.agent.quote import PartAnswer, quote
 from nikdesk.agent.small_talk import small_talk
 from nikdesk.agent.unprinted import Unprinted
+from nikdesk.agent.variants import model_options, per_model
 from nikdesk.core.text import STOPWORDS, fold
 from nikdesk.retrieval.hybrid import Retriever, code_tokens, error_codes
 from nikdesk.retrieval.types import Hit, SearchFilters, SearchOptions
@@ -91,6 +93,7 @@ class Verdict:
     unknown: tuple[str, ...] = ()  # the question's words no manual prints (off-topic)
     small_talk: str = ""  # "thanks", "greeting", …: nothing to look up, no hand-off offered
     general: tuple[str, ...] = ()  # general practice asked ("Spannungsfall-Berechnung")
+    per_model: bool = False  # clarify: the answering row gives each model its own value
     # chunk id -> what of a passage answers an open part of the question (see open_parts)
     parts: tuple[tuple[int, PartAnswer], ...] = ()
 
@@ -238,7 +241,50 @@ class EvidencePolicy:
         with_parts, sibling = first_page_sibling(self.retriever, question, with_parts)
         if sibling is not None:
             parts[sibling[0]] = sibling[1]
+        if may_clarify and (models := self.models_asked(question, with_parts)):
+            return Verdict("clarify", "the value differs by model", models, per_model=True)
         return Verdict("answer", hits=tuple(with_parts), parts=tuple(parts.items()))
+
+    def models_asked(self, question: str, quoted: list[Hit]) -> tuple[str, ...]:
+        """Return the models to ask for when the first quoted row differs by model.
+
+        "Mit wieviel Ampere muss ich die NIBE S1256 absichern?" is answered by "Absicherung | A
+        | 16 | 25 | 25" under "S1256 | -8 | -13 | -18": which size is meant decides it.
+        """
+        if not quoted:
+            return ()
+        first = quoted[0].chunk
+        found = quote(first.text, question)
+        rows = [key for key in found.keys if " | " in key]
+        if not rows:
+            return ()  # most answers: no table row, nothing read further
+        page = self.retriever.page_text(first)
+        more = tuple(
+            self.retriever.page_text(replace(first, page_start=first.page_start + step))
+            for step in (-1, 1)
+        )
+        ask = ask_of(question)
+        for key in rows:
+            models = model_options(question, key, page, more)
+            if models and self._beats_page(key, page, ask):
+                return models
+        return ()
+
+    @staticmethod
+    def _beats_page(key: str, page: str, ask: Ask) -> bool:
+        """Tell whether the row ``key`` answers better than every row of ``page`` with one value.
+
+        "Welcher Batteriespannungsbereich?" scores "MPP-Spannungsbereich | 150 V – 950 V | …"
+        no better than "Nenneingangsspannung | 600 V": no row is known to answer, and a
+        model asked for would not make one.
+        """
+        score = line_score(key, ask)
+        for line in page.splitlines():
+            if line.strip() == key.strip() or per_model(line, page):
+                continue
+            if any(line_score(piece, ask) >= score for piece in pieces_of(line)):
+                return False
+        return True
 
     def _names_model(self, question: str) -> bool:
         """Tell whether ``question`` names a model of the library by its number ("EK893", "PI30").

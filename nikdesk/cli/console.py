@@ -160,6 +160,7 @@ class EventPrinter:
                     )
             case Clarification():
                 self._line("")
+                self._line(event.question)  # "Welches Gerät ist gemeint?" / "Welches Modell …"
                 for n, option in enumerate(event.options, 1):
                     self._line(f"  {n}) {option}")
                 self._line(

@@ -470,6 +470,34 @@ def test_a_brand_with_two_devices_in_the_library_asks_which_one(agent: Agent) ->
     assert "Sungrow_SH5.0-10RT_Datenblatt_DE.pdf" in {s.file for s in voltage.sources}
 
 
+def test_a_value_the_data_sheet_gives_per_model_asks_which_model(agent: Agent) -> None:
+    # NIBE S1256 p. 4: "Absicherung | A | 16 | 25 | 25" under "S1256 | -8 | -13 | -18"
+    result = asked_back(
+        agent,
+        "Mit wieviel Ampere muss ich die NIBE S1256 absichern?",
+        "S1256-8",
+        "S1256-13",
+        "S1256-18",
+    )
+    assert "Modell" in result.answer  # the question asked says why: the value is per model
+    resumed = collect(agent.resume(result.run_id, "S1256-13"))
+    assert resumed.outcome == "answer"
+    assert "Absicherung | A | 16 | 25 | 25" in key_lines(resumed.answer)
+    # the Growatt MIC's data sheet runs over two pages: the models of both are offered
+    mic = asked_back(
+        agent, "growatt mic max ausgangsstrom? will den LS auslegen", "MIC 750TL-X", "MIC 3300TL-X"
+    )
+    resumed = collect(agent.resume(mic.run_id, "MIC 3000TL-X"))
+    assert resumed.outcome == "answer"
+    assert "Max. Ausgangsstrom | 11.9A | 14.3A | 14.3A" in key_lines(resumed.answer)
+    assert {s.page for s in resumed.sources} == {25}
+    # a model named, or a row with one value for all of them, is answered at once
+    named = answered(agent, "Sungrow SH10RT: ab welcher PV-Spannung speist er ein?")
+    assert "Einschaltspannung | 180 V | 250 V | 250 V | 250 V" in key_lines(named.answer)
+    answered(agent, "NIBE S1256-8: wie muss ich die absichern?")
+    answered(agent, "Sungrow SBR: welche Schutzart?")
+
+
 def test_an_abbreviation_the_named_manual_never_uses_is_not_answered(agent: Agent) -> None:
     result = collect(agent.run("Unterstützt die SmartEVSE v3 OCPP für die Abrechnung?"))
     assert result.outcome == "not_found"

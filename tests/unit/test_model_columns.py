@@ -1,0 +1,143 @@
+"""A value a data sheet prints per model: which rows differ by model, and which models they name."""
+
+from __future__ import annotations
+
+import pytest
+
+from nikdesk.agent.variants import (
+    asks_across,
+    model_options,
+    model_rows,
+    names_by_value,
+    names_model,
+    per_model,
+)
+
+# the shapes of the corpus' model tables (Sungrow SH-RT and SBR, NIBE S1256, JK BMS, Growatt MIC)
+SH_RT = """Typenbezeichnung | SH5.0RT | SH6.0RT | SH8.0RT | SH10RT
+Max. PV-Eingangsspannung | 1000 V
+Einschaltspannung | 180 V | 250 V | 250 V | 250 V"""
+NIBE = """S1256 | -8 | -13 | -18
+Max. Anlaufstrom Wärmepumpe Ia | A | <8 | <8 | <8
+Absicherung | A | 16 | 25 | 25"""
+JK = """Parameters | Product number
+BD6A20S10P | B1A24S15P | B2A24S15P | B2A24S20P
+Continuous discharge current | 100A | 150A | 150A | 200A"""
+MIC = """Modell | MIC | MIC | MIC | MIC
+Spezifikationen | 750TL-X | 1000TL-X | 1500TL-X | 2000TL-X
+MAX DC-Spannung | 500V
+Modell | MIC | MIC | MIC | MIC
+Nennspannung | 120V | 180V | 250V | 360V
+Max. Ausgangsstrom | 3.6A | 4.7A | 7.1A | 9.5A"""
+
+
+def test_each_table_shape_names_its_models() -> None:
+    assert model_rows(SH_RT) == [(0, ["SH5.0RT", "SH6.0RT", "SH8.0RT", "SH10RT"])]
+    assert model_rows(NIBE) == [(0, ["S1256-8", "S1256-13", "S1256-18"])]
+    assert model_rows(JK) == [(1, ["BD6A20S10P", "B1A24S15P", "B2A24S15P", "B2A24S20P"])]
+    # the series above the model numbers, not above a row of values ("MIC 120V")
+    assert model_rows(MIC) == [(1, ["MIC 750TL-X", "MIC 1000TL-X", "MIC 1500TL-X", "MIC 2000TL-X"])]
+
+
+def test_a_row_differing_by_model_pairs_each_model_with_its_value() -> None:
+    assert per_model("Einschaltspannung | 180 V | 250 V | 250 V | 250 V", SH_RT) == [
+        ("SH5.0RT", "180 V"),
+        ("SH6.0RT", "250 V"),
+        ("SH8.0RT", "250 V"),
+        ("SH10RT", "250 V"),
+    ]
+    # the unit column is no model's value
+    assert [v for _, v in per_model("Absicherung | A | 16 | 25 | 25", NIBE)] == ["16", "25", "25"]
+    assert per_model("Max. Ausgangsstrom | 3.6A | 4.7A | 7.1A | 9.5A", MIC)[0] == (
+        "MIC 750TL-X",
+        "3.6A",
+    )
+
+
+@pytest.mark.parametrize(
+    ("key", "page"),
+    [
+        ("Max. PV-Eingangsspannung | 1000 V", SH_RT),  # one value for every model
+        ("Max. Anlaufstrom Wärmepumpe Ia | A | <8 | <8 | <8", NIBE),  # the same in each column
+        ("Einschaltspannung: 180 V", SH_RT),  # no table row
+        # register columns are no models
+        ("0x0010 | DCI_Limit | W | 20~1000 | 1mA", "Address | Name | R/W | Range | Unit\n"),
+    ],
+)
+def test_a_row_with_one_value_or_without_model_columns_differs_by_nothing(
+    key: str, page: str
+) -> None:
+    assert per_model(key, page) == []
+
+
+@pytest.mark.parametrize(
+    ("question", "named"),
+    [
+        ("Sungrow SH RT: Einschaltspannung?", False),
+        ("Sungrow SH10RT: Einschaltspannung?", True),
+        ("Sungrow SH 10 RT: Einschaltspannung?", True),
+        ("Sungrow SH10: Einschaltspannung?", True),
+        ("sh5.0rt einschaltspannung", True),
+    ],
+)
+def test_a_question_names_a_model_in_its_own_spelling(question: str, named: bool) -> None:
+    assert names_model(question, ["SH5.0RT", "SH6.0RT", "SH8.0RT", "SH10RT"]) is named
+
+
+def test_the_series_alone_names_none_of_its_models() -> None:
+    models = ["S1256-8", "S1256-13", "S1256-18"]
+    assert not names_model("Mit wieviel Ampere muss ich die NIBE S1256 absichern?", models)
+    assert names_model("NIBE S1256-13 absichern?", models)
+    mic = ["MIC 750TL-X", "MIC 1000TL-X"]
+    assert names_model("Growatt MIC 1000 Ausgangsstrom?", mic)
+    assert not names_model("Growatt MIC Ausgangsstrom?", mic)
+
+
+def test_the_models_are_asked_only_when_the_question_names_none() -> None:
+    key = "Absicherung | A | 16 | 25 | 25"
+    assert model_options("NIBE S1256 absichern?", key, NIBE) == (
+        "S1256-8",
+        "S1256-13",
+        "S1256-18",
+    )
+    assert model_options("NIBE S1256-8 absichern?", key, NIBE) == ()
+
+
+@pytest.mark.parametrize(
+    ("question", "key"),
+    [
+        ("Welche Größen gibt es bei der SBR?", "Energie (nutzbar) 1 | 9,6 kWh | 12,8 kWh"),
+        ("SBR: wie schwer sind die Varianten?", "Gewicht | 114 kg | 147 kg"),
+        ("Wie viel Energie speichert die SBR maximal?", "Energie (nutzbar) 1 | 9,6 kWh | 12,8 kWh"),
+        ("What is the lowest start voltage of the SH-RT?", "Einschaltspannung | 180 V | 250 V"),
+    ],
+)
+def test_a_question_about_the_whole_series_is_answered_by_the_row(question: str, key: str) -> None:
+    assert asks_across(question, key)
+
+
+@pytest.mark.parametrize(
+    ("question", "key"),
+    [
+        # the extreme is the row's own name
+        ("growatt mic max ausgangsstrom?", "Max. Ausgangsstrom | 3.6A | 4.7A"),
+        ("SH-RT: maximale Ladeleistung?", "Max. Lade-/Entladeleistung | 7500 W / 6000 W | 9000 W"),
+        ("Welche Absicherung nach 5 Minuten?", "Absicherung | A | 16 | 25"),  # no "min"
+    ],
+)
+def test_a_question_for_one_models_value_is_asked_back(question: str, key: str) -> None:
+    assert not asks_across(question, key)
+
+
+def test_a_value_only_one_column_prints_names_that_model() -> None:
+    sbr = """Typenbezeichnung | SBR096 | SBR128 | SBR160
+Energie (nutzbar) 1 | 9,6 kWh | 12,8 kWh | 16 kWh
+Gewicht | 114 kg | 147 kg | 180 kg"""
+    assert names_by_value("SBR mit 12,8 kWh: wie schwer ist der Turm?", sbr)
+    assert names_by_value("SBR 12.8kWh Gewicht?", sbr)
+    assert (
+        model_options("SBR mit 12,8 kWh: wie schwer?", "Gewicht | 114 kg | 147 kg | 180 kg", sbr)
+        == ()
+    )
+    assert not names_by_value("SBR: wie schwer ist der Turm bei 5 °C?", sbr)
+    assert model_options("SBR: wie schwer?", "Gewicht | 114 kg | 147 kg | 180 kg", sbr)
