@@ -13,6 +13,7 @@ from PySide6.QtGui import QImage, QKeyEvent, QPixmap
 from PySide6.QtWidgets import (
     QFileDialog,
     QFrame,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QPlainTextEdit,
@@ -29,6 +30,7 @@ from nikdesk.core.markdown import escape_tags
 _MARKER = re.compile(r"\[(S\d+(?:\s*,\s*S\d+)*)\]")
 FOLLOW_SLACK = 8  # pixels above the bottom that still count as "at the newest message"
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".gif"}  # what storage.photos accepts
+OPTIONS_PER_ROW = 4  # clarification buttons side by side; more wrap onto the next row
 
 
 def linkify(markdown: str) -> str:
@@ -341,13 +343,13 @@ class ChatView(QWidget):
         target = bubble or self._current
         if target is None:
             return
-        row = QHBoxLayout()
-        for option in options:
+        grid = QGridLayout()  # a series' models wrap onto further rows ("MIC 750TL-X" …)
+        for n, option in enumerate(options):
             button = QPushButton(option)
             button.setObjectName("option")
-            button.clicked.connect(lambda _=False, o=option: self._choose(run_id, o, row))
-            row.addWidget(button)
-        target.extras.addLayout(row)
+            button.clicked.connect(lambda _=False, o=option: self._choose(run_id, o, grid))
+            grid.addWidget(button, n // OPTIONS_PER_ROW, n % OPTIONS_PER_ROW)
+        target.extras.addLayout(grid)
 
     def add_feedback(self, message_id: str, bubble: Bubble) -> None:
         """Add thumbs up/down buttons under an answer."""
@@ -361,7 +363,7 @@ class ChatView(QWidget):
             row.addWidget(button)
         bubble.extras.addLayout(row)
 
-    def _choose(self, run_id: str, option: str, row: QHBoxLayout) -> None:
+    def _choose(self, run_id: str, option: str, row: QGridLayout) -> None:
         for i in range(row.count()):
             item = row.itemAt(i)
             widget = item.widget() if item else None
