@@ -112,17 +112,18 @@ class Agent:
         state = RunState.from_json(self.store.load_paused(run_id))
         reply = (reply or "").strip()
         t = templates(state.language)
-        if (
-            not reply
-            or reply.casefold() == t["clarify_other"].casefold()
-            or self._reply_unclear(state, reply)
-        ):
+        # the models of one data sheet were offered, not devices (see EvidencePolicy.models_asked)
+        per_model = (state.pending or {}).get("question") == t["clarify_model"]
+        other = t["clarify_other_model" if per_model else "clarify_other"]
+        if not reply or reply.casefold() == other.casefold() or self._reply_unclear(state, reply):
             # no device given ("Anderes Gerät", "weiß nicht"): ask for it by name instead of
             # guessing from the offered ones
             state.chain = self.chain()
             state.position = 0
             yield Metadata(state.session_id, state.run_id, state.chain[0], resumed=True)
-            yield from self._pause(state, t["clarify_name"], [], None)
+            yield from self._pause(
+                state, t["clarify_name_model" if per_model else "clarify_name"], [], None
+            )
             return
         state.reply = reply
         state.clarified = True
@@ -240,8 +241,10 @@ class Agent:
         verdict = self.policy.judge(state.query, hits, may_clarify=not state.clarified)
         if verdict.outcome == Outcome.CLARIFY:
             t = templates(state.language)
-            options = [*verdict.devices, t["clarify_other"]]
-            ask = t["clarify_model"] if verdict.per_model else t["clarify"]
+            if verdict.per_model:
+                options, ask = [*verdict.devices, t["clarify_other_model"]], t["clarify_model"]
+            else:
+                options, ask = [*verdict.devices, t["clarify_other"]], t["clarify"]
             yield from self._pause(state, ask, options, None)
             return
         if verdict.outcome != Outcome.ANSWER:

@@ -20,7 +20,10 @@ MAX_MODELS = 8  # a series' columns offered as options
 # starts with a letter ("750TL-X" is named by the series above it: "MIC 750TL-X")
 _MODEL = re.compile(r"^[a-z](?=.*\d)[\w.+/-]*( [\w.+/-]+)?$", re.IGNORECASE)
 _DIGIT = re.compile(r"\d")
+# a numbered member of one thing: a phase, a tracker, a screw size, a bit, a version
+_NUMBERED = re.compile(r"^([a-z ]+?)\s?\d{1,2}(\.\d)?$", re.IGNORECASE)
 _WORD = re.compile(r"[a-zäöüß]{4}")
+_UNIT = re.compile(r"^[a-zA-Z°µΩ%/²³]{1,5}$")
 # the question asks about every model of the series (folded text)
 _ACROSS = re.compile(
     r"\b(variante\w*|modelle\w*|groessen|typen|baugroessen|leistungsklassen|jeweils"
@@ -28,7 +31,8 @@ _ACROSS = re.compile(
 )
 # an extreme over the series, unless the row's name carries it ("Max. Ausgangsstrom")
 _EXTREME = re.compile(
-    r"\b(max|maxim\w*|hoechst\w*|groesst\w*|min|minim\w*|mindest\w*|kleinst\w*|niedrigst\w*"
+    r"\b(max|maxim\w*|hoechst\w*|groesst\w*|(?<!\d )(?<!\d)min|minim\w*|mindest\w*|kleinst\w*"
+    r"|niedrigst\w*"
     r"|largest|biggest|smallest|highest|lowest|at most|at least|bis zu|up to)\b"
 )
 # a value with its unit, not a model's number under its series ("120V" under "MIC", not "750TL-X")
@@ -37,12 +41,20 @@ _VALUE = re.compile(r"^[<>≤~+-]?\d[\d.,]*\s*[a-z%°]{0,3}$", re.IGNORECASE)
 
 def cells(row: str) -> list[str]:
     """Return the cells of a table row ("A | 16 | 25" -> ["A", "16", "25"])."""
-    return [c.strip() for c in row.split(" | ")]
+    return [c.strip() for c in re.split(r"\s+\|\s+", row.strip().strip("|").strip())]
 
 
 def _is_model(cell: str) -> bool:
     # a word in it is a register's or a field's name ("String7abnormal", "uint16"), not a model
-    return bool(_MODEL.match(cell)) and not _WORD.search(cell)
+    return bool(_MODEL.match(cell)) and not _WORD.search(fold(cell))
+
+
+def _models(cells: list[str]) -> bool:
+    """Tell whether ``cells`` name one model each, not "L1 | L2 | L3" or "MPPT1 | MPPT2"."""
+    if len(cells) < 2 or len(set(cells)) < len(cells) or not all(map(_is_model, cells)):
+        return False
+    numbered = [_NUMBERED.match(c) for c in cells]
+    return not (all(numbered) and len({m.group(1).strip() for m in numbered if m}) == 1)
 
 
 def model_rows(text: str) -> list[tuple[int, list[str]]]:
@@ -72,7 +84,7 @@ def model_rows(text: str) -> list[tuple[int, list[str]]]:
             ):
                 heads = [f"{a} {h}" for a, h in zip(above, heads, strict=True)]  # "MIC 750TL-X"
         for models in (row, heads):  # every cell a model, or every cell after the first
-            if len(models) >= 2 and all(map(_is_model, models)) and len(set(models)) == len(models):
+            if _models(models):
                 out.append((n, models))
                 break
     return out
@@ -81,8 +93,8 @@ def model_rows(text: str) -> list[tuple[int, list[str]]]:
 def row_values(row: str) -> list[str]:
     """Return the values of a data row, one per column: "Absicherung | A | 16 | 25 | 25"."""
     values = cells(row)[1:]
-    while values and not _DIGIT.search(values[0]) and len(values[0]) <= 4:
-        values = values[1:]  # the unit column ("A", "kW")
+    if values and _UNIT.match(values[0]):
+        values = values[1:]  # the unit column ("A", "kW"), not a dash or an empty cell
     return values
 
 
@@ -118,8 +130,8 @@ def per_model(key: str, page: str, more: tuple[str, ...] = ()) -> list[tuple[str
     for other in more:
         if other in page:
             continue  # no such page: the hit's own text came back
-        row = next((ln for ln in other.splitlines() if cells(ln)[0] == name), None)
-        if row is not None and " | " in row:
+        row = next((ln for ln in other.splitlines() if " | " in ln and cells(ln)[0] == name), None)
+        if row is not None:
             pairs += [p for p in columns(row, other) if p[0] not in dict(pairs)]
     values = {re.sub(r"\s+", "", v).casefold() for _, v in pairs}
     return pairs if len(values) >= 2 else []
@@ -129,14 +141,35 @@ def _squeezed(text: str) -> str:
     return re.sub(r"[^a-z0-9]", "", fold(text))
 
 
-def names_model(question: str, models: list[str]) -> bool:
-    """Tell whether ``question`` names one of ``models`` ("SH 10 RT", "MIC 3000", "S1256-13")."""
-    asked = _squeezed(question)
-    for model in models:
-        name = _squeezed(model)
+def _spellings(model: str) -> set[str]:
+    # "SH8.0RT": "sh80rt", "sh8rt", "sh80", "sh8"; "MIC 3000TL-X": "mic3000tlx", "mic3000",
+    # "3000tlx"; "S1256-8": "s12568", "12568" (the letters and digits, without separators)
+    names = {_squeezed(model), _squeezed(model.replace(".0", ""))}
+    out = set(names)
+    for name in names:
         short = re.sub(r"[a-z]+$", "", name)  # "sh10rt" -> "sh10", "mic3000tlx" -> "mic3000"
-        if name in asked or (len(short) >= 3 and _DIGIT.search(short) and short in asked):
-            return True
+        if len(short) >= 3 and _DIGIT.search(short):
+            out.add(short)
+    words = model.split()
+    rest = _squeezed(words[-1]) if len(words) == 2 else re.sub(r"^[a-z](?=\d)", "", min(names))
+    if len(rest) >= 4 and _DIGIT.search(rest):
+        out.add(rest)  # "Growatt 3000TL-X", "NIBE 1256-8"
+    return out
+
+
+def names_model(question: str, models: list[str]) -> bool:
+    """Tell whether ``question`` names one of ``models`` ("SH 10 RT", "SH8", "MIC 3000").
+
+    Letters and digits in the model's order, at most one space, dot or dash between them,
+    not run on into a further digit: "S1256-13", "Growatt 3000TL-X"; not "S1256, 8 Jahre" or
+    "SH, 10 Module".
+    """
+    asked = fold(question)
+    for model in models:
+        for spelling in _spellings(model):
+            pattern = r"[ .-]?".join(map(re.escape, spelling))
+            if re.search(rf"(?<![a-z0-9]){pattern}(?![0-9])", asked):
+                return True
     return False
 
 
@@ -186,8 +219,14 @@ def model_options(
     """
     pairs = per_model(key, page, more)
     models = [m for m, _ in pairs]
-    if not pairs or len(models) > MAX_MODELS or names_model(question, models):
+    if not pairs or len(models) > MAX_MODELS or asks_across(question, key):
         return ()
-    if asks_across(question, key) or names_by_value(question, page):
+    pages = [page, *(other for other in more if other not in page)]
+    # a model of the series named, if not of this row's columns ("MIC 3000" beside the row
+    # of the 750–2000TL-X, whose p. 25 prints one value for the 2500–3300TL-X)
+    series = [m for text in pages for _, row in model_rows(text) for m in row]
+    if names_model(question, [*models, *series]):
+        return ()
+    if any(names_by_value(question, text) for text in pages):
         return ()
     return tuple(models)

@@ -47,10 +47,10 @@ def test_a_series_of_models_wraps_its_option_buttons_onto_rows(qtbot: Any) -> No
     view.show()
     bubble = view.add_bubble("assistant", "Welches Modell ist gemeint?")
     models = tuple(f"MIC {n}TL-X" for n in (750, 1000, 1500, 2000, 2500, 3000, 3300))
-    view.add_options("run-1", (*models, "Anderes Gerät"), bubble)
+    view.add_options("run-1", (*models, "Anderes Modell"), bubble)
     qtbot.waitExposed(view)
     buttons = [b for b in view.findChildren(QPushButton) if b.objectName() == "option"]
-    assert [b.text() for b in buttons] == [*models, "Anderes Gerät"]
+    assert [b.text() for b in buttons] == [*models, "Anderes Modell"]
     qtbot.waitUntil(lambda: buttons[-1].y() > buttons[0].y())  # laid out on a second row
     rows = {b.mapTo(view, b.rect().topLeft()).y() for b in buttons}
     assert len(rows) == len(buttons) // OPTIONS_PER_ROW == 2

@@ -78,6 +78,10 @@ def test_a_row_with_one_value_or_without_model_columns_differs_by_nothing(
         ("Sungrow SH 10 RT: Einschaltspannung?", True),
         ("Sungrow SH10: Einschaltspannung?", True),
         ("sh5.0rt einschaltspannung", True),
+        ("Sungrow SH8 Einschaltspannung?", True),  # as installers write it
+        ("SH 5 RT", True),
+        ("Sungrow SH, 10 Module am String", False),  # a number after a comma is no model
+        ("SH100", False),
     ],
 )
 def test_a_question_names_a_model_in_its_own_spelling(question: str, named: bool) -> None:
@@ -88,9 +92,14 @@ def test_the_series_alone_names_none_of_its_models() -> None:
     models = ["S1256-8", "S1256-13", "S1256-18"]
     assert not names_model("Mit wieviel Ampere muss ich die NIBE S1256 absichern?", models)
     assert names_model("NIBE S1256-13 absichern?", models)
+    assert names_model("NIBE 1256-8 absichern?", models)
+    assert not names_model("NIBE S1256, 8 Jahre alt, wie absichern?", models)
+    assert not names_model("NIBE S1256-18 absichern?", ["S1256-8"])
     mic = ["MIC 750TL-X", "MIC 1000TL-X"]
     assert names_model("Growatt MIC 1000 Ausgangsstrom?", mic)
+    assert names_model("Growatt 1000TL-X Ausgangsstrom?", mic)
     assert not names_model("Growatt MIC Ausgangsstrom?", mic)
+    assert not names_model("Growatt MIC, 750 W Module", mic)
 
 
 def test_the_models_are_asked_only_when_the_question_names_none() -> None:
@@ -123,6 +132,7 @@ def test_a_question_about_the_whole_series_is_answered_by_the_row(question: str,
         ("growatt mic max ausgangsstrom?", "Max. Ausgangsstrom | 3.6A | 4.7A"),
         ("SH-RT: maximale Ladeleistung?", "Max. Lade-/Entladeleistung | 7500 W / 6000 W | 9000 W"),
         ("Welche Absicherung nach 5 Minuten?", "Absicherung | A | 16 | 25"),  # no "min"
+        ("SH-RT: Einschaltspannung bei 5 min Betrieb?", "Einschaltspannung | 180 V | 250 V"),
     ],
 )
 def test_a_question_for_one_models_value_is_asked_back(question: str, key: str) -> None:
@@ -141,3 +151,27 @@ Gewicht | 114 kg | 147 kg | 180 kg"""
     )
     assert not names_by_value("SBR: wie schwer ist der Turm bei 5 °C?", sbr)
     assert model_options("SBR: wie schwer?", "Gewicht | 114 kg | 147 kg | 180 kg", sbr)
+
+
+@pytest.mark.parametrize(
+    "row",
+    [
+        "Phase | L1 | L2 | L3",  # numbered members of one thing are no models
+        "Eingang | MPPT1 | MPPT2",
+        "MPPT 1 | MPPT 2",
+        "Schraube | M4 | M5 | M6",
+        "Stecker | Typ 1 | Typ 2",
+        "Port | CH1 | CH2 | CH3",
+        "Protokoll | V1.0 | V2.0",
+        "Bit | B7 | B6 | B5 | B4",
+    ],
+)
+def test_a_row_of_numbered_parts_names_no_models(row: str) -> None:
+    assert model_rows(row) == []
+
+
+def test_pipes_at_the_row_ends_and_a_dash_cell_keep_the_columns() -> None:
+    assert model_rows("| S1256 | -8 | -13 | -18 |") == [(0, ["S1256-8", "S1256-13", "S1256-18"])]
+    # a dash is a value (none), not the unit column: the row has four values for three models
+    page = "Typenbezeichnung | SBR096 | SBR128 | SBR160\nNotstrom | - | 5 kW | 5 kW | 6 kW"
+    assert per_model("Notstrom | - | 5 kW | 5 kW | 6 kW", page) == []
