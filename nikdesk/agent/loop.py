@@ -113,7 +113,7 @@ class Agent:
         reply = (reply or "").strip()
         t = templates(state.language)
         # the models of one data sheet were offered, not devices (see EvidencePolicy.models_asked)
-        per_model = (state.pending or {}).get("question") == t["clarify_model"]
+        per_model = bool((state.pending or {}).get("per_model"))
         other = t["clarify_other_model" if per_model else "clarify_other"]
         if not reply or reply.casefold() == other.casefold() or self._reply_unclear(state, reply):
             # no device given ("Anderes Gerät", "weiß nicht"): ask for it by name instead of
@@ -245,7 +245,7 @@ class Agent:
                 options, ask = [*verdict.devices, t["clarify_other_model"]], t["clarify_model"]
             else:
                 options, ask = [*verdict.devices, t["clarify_other"]], t["clarify"]
-            yield from self._pause(state, ask, options, None)
+            yield from self._pause(state, ask, options, None, per_model=verdict.per_model)
             return
         if verdict.outcome != Outcome.ANSWER:
             related = tuple(
@@ -443,9 +443,19 @@ class Agent:
         return {"role": "user", "content": text}
 
     def _pause(
-        self, state: RunState, question: str, options: list[str], tool_call_id: str | None
+        self,
+        state: RunState,
+        question: str,
+        options: list[str],
+        tool_call_id: str | None,
+        per_model: bool = False,
     ) -> Events:
-        state.pending = {"question": question, "options": options, "tool_call_id": tool_call_id}
+        state.pending = {
+            "question": question,
+            "options": options,
+            "tool_call_id": tool_call_id,
+            "per_model": per_model,  # options are a data sheet's models (resume asks for one)
+        }
         self.store.save_paused(state.run_id, state.session_id, state.question, state.to_json())
         yield Clarification(state.run_id, question, tuple(options))
         yield Done(Outcome.CLARIFY, state.chain[state.position], question)

@@ -11,6 +11,7 @@ absichern?" — 16 A for the -8, 25 A for the -13 and -18).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from nikdesk.core.text import fold
 
@@ -60,13 +61,22 @@ def _models(cells: list[str]) -> bool:
 def model_rows(text: str) -> list[tuple[int, list[str]]]:
     """Return the rows of ``text`` naming one model per column, with their line numbers.
 
+    Read once per page text (cached): every row of a page is checked against them.
+    """
+    return [(n, list(models)) for n, models in _model_rows(text)]
+
+
+@lru_cache(maxsize=16)
+def _model_rows(text: str) -> tuple[tuple[int, tuple[str, ...]], ...]:
+    """Return the rows of ``text`` naming one model per column (see :func:`model_rows`).
+
     "Typenbezeichnung | SBR096 | SBR128 | …" names the models after its first cell;
     "BD6A20S10P | B1A24S15P | …" (the row under "Parameters | Product number") in every
     cell; "S1256 | -8 | -13 | -18" by the series and a suffix; "Spezifikationen | 750TL-X |
     …" under "Modell | MIC | MIC | …" by the series above it.
     """
     lines = text.splitlines()
-    out: list[tuple[int, list[str]]] = []
+    out: list[tuple[int, tuple[str, ...]]] = []
     for n, line in enumerate(lines):
         if " | " not in line:
             continue
@@ -85,9 +95,9 @@ def model_rows(text: str) -> list[tuple[int, list[str]]]:
                 heads = [f"{a} {h}" for a, h in zip(above, heads, strict=True)]  # "MIC 750TL-X"
         for models in (row, heads):  # every cell a model, or every cell after the first
             if _models(models):
-                out.append((n, models))
+                out.append((n, tuple(models)))
                 break
-    return out
+    return tuple(out)
 
 
 def row_values(row: str) -> list[str]:
@@ -112,7 +122,7 @@ def columns(key: str, page: str) -> list[tuple[str, str]]:
         return []  # a value per model is a number ("180 V", "(1)"), not a field's name
     lines = page.splitlines()
     at = next((n for n, line in enumerate(lines) if line.strip() == key.strip()), len(lines))
-    rows = [heads for n, heads in model_rows(page) if len(heads) == len(values) and n < at]
+    rows = [heads for n, heads in _model_rows(page) if len(heads) == len(values) and n < at]
     return list(zip(rows[-1], values, strict=True)) if rows else []
 
 
@@ -224,7 +234,7 @@ def model_options(
     pages = [page, *(other for other in more if other not in page)]
     # a model of the series named, if not of this row's columns ("MIC 3000" beside the row
     # of the 750–2000TL-X, whose p. 25 prints one value for the 2500–3300TL-X)
-    series = [m for text in pages for _, row in model_rows(text) for m in row]
+    series = [m for text in pages for _, row in _model_rows(text) for m in row]
     if names_model(question, [*models, *series]):
         return ()
     if any(names_by_value(question, text) for text in pages):
