@@ -10,10 +10,11 @@ maker's document is named only by a model number ("PI30MAX"), not by a word of i
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from functools import lru_cache
 
 from nikdesk.core.paths import resources_dir
@@ -77,6 +78,9 @@ SUBSTRING_MIN = 5  # names this long also match inside compounds ("Datamanager-K
 HEAD_MIN = 15
 # a model number: letters and digits, 4+ characters; a serial bus ("RS485") is no model
 _MODEL = re.compile(r"^(?!rs\d)(?=.*[a-z])(?=.*\d)[a-z0-9]{4,}$")
+# a name the texts of this share of the library's documents print is a word of the trade
+# ("max" of "PI30MAX", "power" of "Smart Power Sensor", "RS485"): it names no device alone
+COMMON_SHARE = 0.2
 
 
 def _squash(text: str) -> str:
@@ -151,11 +155,41 @@ class DocumentRouter:
         total = max(len(self._names), 1)
         self._idf = {n: math.log(1 + total / c) for n, c in df.items() if c <= MAX_SHARED}
         # a family name "bmv7xx" names the models "bmv712", "bmv-702" of a question
+        self.common: frozenset[str] = frozenset()  # see set_common
         self._families = {
             n: re.compile(rf"{m.group(1)}\d{{{len(m.group(2))}}}(?!\d)")
             for n in self._idf
             if (m := _FAMILY.match(n))
         }
+
+    def set_common(self, texts: Mapping[str, str]) -> None:
+        """Learn which names are words of the trade from the documents' texts (doc id -> text).
+
+        "Wie lang darf die Leitung max. sein?" names no Voltronic PI30MAX, though "max" is a
+        piece of its file name: nearly every manual prints "max". Such a name routes a question
+        only beside another name of the same document ("Axpert MAX", "Victron SmartShunt").
+        """
+        names = sorted(self._idf, key=len, reverse=True)
+        if not names or not texts:
+            return
+        pattern = re.compile(rf"(?<![a-z0-9])({'|'.join(map(re.escape, names))})(?![a-z0-9])")
+        df: Counter[str] = Counter()
+        for text in texts.values():
+            df.update(set(pattern.findall(text.lower())))
+        # a small library (the sample's few manuals) has no words of the trade to learn
+        floor = max(COMMON_SHARE * len(texts), MAX_SHARED + 2)
+        common = {n for n, count in df.items() if count >= floor}
+        # and the pieces a common name was split into ("rs" of "RS485")
+        self.common = frozenset(
+            common
+            | {
+                n
+                for names in self._names.values()
+                for c in names & common
+                for n in names
+                if n != c and (c.startswith(n) or c.endswith(n))
+            }
+        )
 
     @property
     def specific_names(self) -> frozenset[str]:
@@ -167,9 +201,22 @@ class DocumentRouter:
         tokens = set(raw_tokens(question))
         tokens |= {name for other, name in other_names().items() if other in tokens}
         squashed = _squash(question)
-        # the names the question says inside a compound ("Datamanager-Karte"), but not one
-        # said only inside a longer name it says: the Home Manager's "manager" of "Datamanager"
-        inside = {n for n in self.names if len(n) >= SUBSTRING_MIN and n in squashed}
+        # the names the question says inside a compound ("Datamanager-Karte") or across its
+        # words ("Sunny Home Manager"), from a word's start to a word's end ("charge
+        # release" does not say "charger"), but not one said only inside a longer name it
+        # says: the Home Manager's "manager" of "Datamanager"
+        words = [w for w in _SQUASH.split(fold(question)) if w]
+        starts = set(itertools.accumulate((len(w) for w in words[:-1]), initial=0))
+        ends = set(itertools.accumulate(len(w) for w in words))
+        inside = {
+            n
+            for n in self.names
+            if len(n) >= SUBSTRING_MIN
+            and any(
+                m.start() in starts and m.end() in ends
+                for m in re.finditer(re.escape(n), squashed)
+            )
+        }
         inside -= {n for n in inside if any(n != longer and n in longer for longer in inside)}
 
         # a long word of the question may be the head of a compound name ("Rundsteuer-
@@ -179,7 +226,7 @@ class DocumentRouter:
         def says(name: str) -> bool:
             return name in tokens or name in inside or any(name.endswith(h) for h in heads)
 
-        said = {  # doc_id -> the names of it the question says
+        said = {  # doc_id -> the names of it the question says (not only words of the trade)
             doc_id: found
             for doc_id, names in self._names.items()
             if (
@@ -190,6 +237,7 @@ class DocumentRouter:
                     and (says(n) or (n in self._families and self._families[n].search(squashed)))
                 )
             )
+            and not found <= self.common
         }
         # "Growatt … über Modbus": of the maker's documents, the Modbus one is meant too
         typed = {d for d in said if self._kinds[d] & tokens}

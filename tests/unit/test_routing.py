@@ -145,3 +145,46 @@ def test_other_names_are_read_from_the_resource_table() -> None:
     assert other_names()["epsolar"] == "epever"
     assert all(" " not in other for other in other_names())  # matched as one word
     assert catalog().brand_names("Epsolar LS-B: welche Pins?") == ["EPEver"]
+
+
+def test_a_word_most_manuals_print_names_no_document_alone() -> None:
+    # "max" is a piece of "PI30MAX", "RS485" of Pylontech's file name; five of six manuals
+    # print them, so "wie lang max?" or "Baudrate auf RS485?" names neither maker's device
+    documents = [
+        ("pi30", "Voltronic_PI30MAX_Communication_Protocol.pdf", "MAX Communication Protocol"),
+        ("pylon", "Pylontech_LV_RS485_Protocol_V3.3.pdf", ""),
+        *((f"d{n}", f"Maker{n}_Manual.pdf", "") for n in range(4)),
+    ]
+    router = DocumentRouter(documents)
+    router.set_common(
+        {d: f"Max. Strom {n} A über RS485, max. 100 m" for n, (d, *_) in enumerate(documents)}
+        | {"d3": "Nur über CAN"}
+    )
+    assert {"max", "rs485", "rs"} <= router.common
+    assert router.scores("Wie lang darf die Leitung max. sein?") == {}
+    assert router.scores("Mit welcher Baudrate redet der Speicher auf RS485?") == {}
+    # beside another name of the same document the word still counts
+    assert set(router.scores("Pylontech über RS485: Baudrate?")) == {"pylon"}
+    assert router.scores("PI30 MAX: Fehler 72")["pi30"] > router.scores("PI30: Fehler 72")["pi30"]
+    # a maker's other name routes to its documents ("Axpert MAX" is Voltronic's)
+    assert set(router.scores("Axpert MAX meldet Fehler 72")) == {"pi30"}
+
+
+def test_a_small_library_learns_no_words_of_the_trade() -> None:
+    router = DocumentRouter(LIBRARY)
+    router.set_common({d: "max. 100 m über RS485, BMV und MIC" for d, *_ in LIBRARY})
+    assert router.common == frozenset()
+
+
+def test_a_name_is_said_from_a_words_start_to_a_words_end() -> None:
+    router = DocumentRouter(
+        [
+            ("goe", "go-e_Charger_Modbus_TCP_API.pdf", ""),
+            ("fronius", "Fronius_Datamanager_Manual_EN.pdf", ""),
+            ("shm", "SMA_SunnyHomeManager20_Betriebsanleitung_DE.pdf", ""),
+        ]
+    )
+    assert "goe" not in router.scores("How do I take away the charge release via Modbus?")
+    assert "goe" in router.scores("go-e Charger per Modbus")
+    assert "fronius" in router.scores("Datamanager-Karte tauschen")
+    assert "shm" in router.scores("Sunny Home Manager 2.0 zurücksetzen")
