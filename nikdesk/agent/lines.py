@@ -43,6 +43,10 @@ _STATES = re.compile(r"blink|flash|leucht|lit\b|\bon\b|\baus\b|\boff\b|dauer|ste
 _READ_ONLY = frozenset({"r", "ro", "read", "read only", "read-only", "input register"})
 _WRITABLE = frozenset({"r/w", "rw", "w/r", "wo", "write", "read/write", "holding register"})
 NAME_CELL = 1.5  # a register row named in the asked words alone (see names_asked)
+# a table row whose name is the asked kind of value ("Gewicht | 114 kg") over a row that
+# only holds such a value in a cell ("Batteriemodul | 3,2 kWh, 33 kg")
+# (less than a word of the question: "Was wiegt ein einzelnes Modul?" is the module's row)
+LABEL_KIND = 0.8
 READ_ONLY_SHARE = 0.6  # a read-only row's score when the question writes (a write-only
 # row's when it reads)
 
@@ -89,12 +93,7 @@ def line_score(line: str, ask: Ask) -> float:
     for word in ask.words:
         if word in token_set or any(word.startswith(s) for s in shared if len(s) >= 4):
             continue
-        if any(
-            len(t) >= 4
-            and t.isalpha()
-            and (word.endswith(t) or word.startswith(t) or word in t or shares_part(word, t))
-            for t in token_set
-        ):
+        if any(_part_of(word, t, ask.kinds) for t in token_set):
             score += 0.6
     codes = ask.codes & with_hex(token_set)
     # an error number or register ("202", "E050", "0x0FFF") pins the line down; a model
@@ -109,6 +108,8 @@ def line_score(line: str, ask: Ask) -> float:
         score += NAME_CELL
     if ask.kinds and _states(ask.kinds, line):
         score += 2.5
+        if _labels_kind(ask.kinds, line):
+            score += LABEL_KIND
     elif ask.quantity and _NUMBER.search(line) and not codes:
         score += 0.5
     if ask.colours and ask.colours & token_set:
@@ -120,6 +121,42 @@ def line_score(line: str, ask: Ask) -> float:
         score *= READ_ONLY_SHARE
     # a long line says many things; the piece that states the fact should win
     return score / (1.0 + max(0, len(line) - 160) / 300)
+
+
+def _part_of(word: str, token: str, kinds: tuple[AnswerType, ...]) -> bool:
+    """Tell whether the question's ``word`` and the line's ``token`` share a compound part.
+
+    Not when both are compounds of the asked kind's word with different first parts:
+    "Einschaltspannung" and "PV-Eingangsspannung" are two voltages (the line's value earns
+    the kind already); "Batterietemperatur" and "Temperature" are one.
+    """
+    if len(token) < 4 or not token.isalpha():
+        return False
+    if not (
+        word.endswith(token) or word.startswith(token) or word in token or shares_part(word, token)
+    ):
+        return False
+    for kind in kinds:
+        rest, other = kind.asks.sub("", word), kind.asks.sub("", token)
+        if (
+            rest != word
+            and other != token
+            and min(len(rest), len(other)) >= 4
+            and not (rest in other or other in rest or shares_part(rest, other, 4))
+        ):
+            return False
+    return True
+
+
+def _labels_kind(kinds: tuple[AnswerType, ...], line: str) -> bool:
+    # a table row named by the asked kind ("Gewicht | 114 kg | 147 kg"), not one whose cell
+    # happens to hold such a value ("Batteriemodul | 3,2 kWh, 33 kg"); not a register row
+    # ("Max. Ausgangsstrom" names a current, as half a data sheet's rows do: only the kinds
+    # whose absence means "not in the manuals" are specific enough)
+    if " | " not in line or any(k.interface_documents for k in kinds):
+        return False
+    label = fold(line.split(" | ", 1)[0])
+    return any(k.strict and k.asks.search(label) for k in kinds)
 
 
 def _states(kinds: tuple[AnswerType, ...], line: str) -> bool:
