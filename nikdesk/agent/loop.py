@@ -231,6 +231,7 @@ class Agent:
             more = self.toolbox.search_files(state.ledger, *follow, question=state.query)
             hits = self.policy.merge_follow_up(state.query, hits, list(more.hits))
             refs.update({state.ledger.chunk_of[s.ref]: s for s in more.sources})
+        hits = self.policy.value_scan(state.query, hits)
         hits = self.policy.register_rows(state.query, hits)
         hits = self.policy.page_passages(state.query, hits)
         beside = self.policy.value_siblings(state.query, hits)

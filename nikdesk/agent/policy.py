@@ -353,6 +353,43 @@ class EvidencePolicy:
         ][:FOLLOW_UP]
         return [*hits[:1], *extra, *hits[1:]]
 
+    def value_scan(self, question: str, hits: list[Hit]) -> list[Hit]:
+        """Return ``hits`` with the named manual's passage stating the asked value, if none does.
+
+        "How loud is a Growatt MIC 1500TL-X?": the noise level stands on the data sheet's
+        second page, among forty rows the question shares no word with; neither search ranks
+        it. A technician would leaf through the manual for it: the named device's manuals (not
+        its register maps) are read passage by passage, and the one stating a value of each
+        strict kind asked whose best line answers best joins the hits.
+        Only for properties of the whole device (weight, noise, IP rating …: see
+        ``AnswerType.whole_device``), when no hit's page states one: the torque table found
+        for "Anzugsmoment der PV-Stecker" lists the AC connector's, not theirs.
+        """
+        kinds = [k for k in page_value_kinds(question) if k.strict]
+        named = self.named_documents(question)
+        if not hits or not kinds or not named or not all(k.whole_device for k in kinds):
+            return hits
+        top = [h for h in hits[:MAX_SOURCES] if h.chunk.doc_id in named]
+        pages = [self.retriever.page_text(h.chunk) for h in top]
+        if all(any(holds_value(k, page) for page in pages) for k in kinds):
+            return hits
+        ids = [
+            i
+            for d in sorted(named)
+            if not self.protocol[d]
+            for i in range(self.docs[d].first_chunk, self.docs[d].last_chunk + 1)
+        ]
+        seen = {h.chunk.id for h in hits}
+        stating = [
+            c
+            for c in self.retriever.chunks(ids).values()
+            if c.id not in seen and all(holds_value(k, c.text) for k in kinds)
+        ]
+        if not stating:
+            return hits
+        best = max(stating, key=lambda c: (quote(c.text, question).score, -c.id))
+        return [*hits[:1], Hit(best, SOURCE_SHARE * hits[0].score), *hits[1:]]
+
     def register_rows(self, question: str, hits: list[Hit]) -> list[Hit]:
         """Return ``hits`` with the register map's passage whose row answers best, if none does.
 

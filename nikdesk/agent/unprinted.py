@@ -43,6 +43,7 @@ _EVERYDAY = frozenset({"efh", "mfh", "zfh", "bzw", "usw", "ggf", "evtl", "inkl",
 SHOUTING = 0.3  # a question with this share of words in capitals shouts: no word is an abbreviation
 
 _SOFTWARE = r"(firmware|software)"
+_UPDATE_WORD = r"(updat|upgrad|aktualisier|flash|aufspiel|einspiel)"
 # updating it, as a noun or a verb before it ("flash new firmware", "update the firmware"), or
 # a German infinitive after it ("die Firmware aktualisieren"); not the firmware updating a
 # value ("the firmware updates the SOC") nor a light flashing ("firmware LED flashes")
@@ -56,7 +57,10 @@ TOPICS: Table = table(
         (
             "Firmware-Update",
             rf"{_UPDATE_NOUN}|{_UPDATE_VERB}{_SOFTWARE}|{_SOFTWARE}{_UPDATE_INFINITIVE}",
-            r"updat|upgrad|aktualisier|flash|aufspiel|einspiel",
+            # a manual that tells of updating its firmware says both near each other; an API
+            # field "Update available" or a "Parameter aktualisieren" says nothing of it
+            rf"{_SOFTWARE}\W{{0,3}}(\w+\W+){{0,4}}?{_UPDATE_WORD}"
+            rf"|{_UPDATE_WORD}\w*\W+(\w+\W+){{0,4}}?{_SOFTWARE}",
         ),
         (
             "Garantie",
@@ -64,6 +68,14 @@ TOPICS: Table = table(
             r"\bgarantie(n|zeit|dauer|bedingungen)?\b|gewaehrleistung|\bwarrant(y|ies)\b"
             r"|\bguarantee\b",
             r"garantie|gewaehrleistung|warrant|guarantee",
+        ),
+        (
+            # what the device costs: manuals print no prices ("Strompreis" is the tariff)
+            "Preis",
+            # money, not "how much data does each message cost"
+            r"\b(was|wie ?viel) kost(et|en)\b|\bpreis(e|liste)?\b|\bprices?\b"
+            r"|\bhow much (is|does|do) (a|an|the|one|it)\b[^?]{0,40}\bcost|\bcost of (a|an|the)\b",
+            r"(?<![a-z])(preis|preise|listenpreis|price|prices)\b|€|\d\s?eur\b",
         ),
         (
             "Anzugsmoment",

@@ -1024,3 +1024,59 @@ def test_an_installation_value_no_manual_of_the_device_states_is_not_in_the_manu
     assert ("NIBE_S1256_Installationshilfe_DE.pdf", 4) in [(s.file, s.page) for s in rcd.sources]
     humidity = "What storage temperature and humidity does JK specify for a spare JK-B2A24S?"
     assert "80%" in collect(agent.run(humidity)).answer
+
+
+def test_a_whole_device_value_the_search_misses_is_found_by_reading_the_manual(
+    agent: Agent,
+) -> None:
+    # the noise level stands on the data sheet's second page among forty rows the question
+    # shares no word with; neither search ranks that page
+    result = answered(agent, "how loud is a growatt MIC 1500TL-X, noise emission?")
+    assert ("Growatt_MIC750-3300TL-X_Installations-Bedienungsanleitung_DE.pdf", 25) in [
+        (s.file, s.page) for s in result.sources
+    ]
+    assert "25 dB" in key_lines(result.answer)
+    # a torque table found so would answer for a part it does not list: not read for a torque
+    torque = collect(agent.run("growatt mic 3000tl-x anzugsdrehmoment für die pv stecker?"))
+    assert torque.outcome == "not_found"
+
+
+@pytest.mark.parametrize(
+    ("question", "what"),
+    [
+        ("was kostet eine schrack cion home wallbox?", "Preis"),
+        ("go-e charger firmware update durchführen, schritte?", "Firmware-Update"),
+        ("simpleevse wifi abmessungen der platine?", "Abmessungen"),
+        ("bmv-712 operating temperature range?", "Betriebstemperaturbereich"),
+    ],
+)
+def test_a_price_update_size_or_range_the_manuals_do_not_state_is_not_answered(
+    agent: Agent, question: str, what: str
+) -> None:
+    result = collect(agent.run(question))
+    assert result.outcome == "not_found", result.answer
+    assert what in result.answer
+
+
+def test_a_stated_size_update_or_data_cost_is_answered(agent: Agent) -> None:
+    size = answered(agent, "Welche Abmessungen hat der Sungrow SH10RT?")
+    assert "460 x 540 x 170 mm" in size.answer
+    assert answered(agent, "Wie mache ich ein Firmware-Update am Sunny Home Manager 2.0?")
+    # "cost" of data volume is no price
+    answered(
+        agent,
+        "Fronius Datamanager on a metered mobile data contract: how much data does each "
+        "service message or error cost when it is sent immediately?",
+    )
+
+
+def test_a_row_named_by_the_asked_compound_beats_one_sharing_its_kind_word(agent: Agent) -> None:
+    # "Einschaltspannung | 180 V | 250 V | …" answers, not "Max. PV-Eingangsspannung | 1000 V"
+    # (two voltages that share the word "spannung"): the start-up voltage differs by model
+    asked_back(agent, "sungrow sh rt einschaltspannung pv?", "SH5.0RT", "SH10RT")
+
+
+def test_max_in_a_question_names_no_voltronic(agent: Agent) -> None:
+    result = collect(agent.run("wallbox ladestrom einstellbereich min/max?"))
+    assert not any(s.file.startswith("Voltronic") for s in result.sources), result.answer
+
