@@ -247,9 +247,10 @@ class AnswerType:
     value: re.Pattern[str]
     strict: bool = True  # no passage stating such a value -> "not in the manuals"
     interface_documents: bool = False  # any passage of an API/protocol document states one
-    # a property of the whole device (its weight, IP rating): its data sheet states it once,
-    # for no part the question may name (a torque or a cross-section belongs to a part)
-    whole_device: bool = False
+    # a property of the whole device (its weight, IP rating), and how a manual's line names it
+    # ("Gewicht", "Schutzart"): its data sheet states it once, for no part the question may
+    # name (a torque or a cross-section belongs to a part); None for the others
+    whole_device: re.Pattern[str] | None = None
 
 
 def load_answer_types(path: Path | None = None) -> tuple[AnswerType, ...]:
@@ -264,7 +265,7 @@ def load_answer_types(path: Path | None = None) -> tuple[AnswerType, ...]:
             re.compile(v["value"]),
             bool(v.get("strict", True)),
             bool(v.get("interface_documents", False)),
-            bool(v.get("whole_device", False)),
+            re.compile(v["whole_device"]) if "whole_device" in v else None,
         )
         for name, v in raw.items()
     )

@@ -45,7 +45,9 @@ _WRITABLE = frozenset({"r/w", "rw", "w/r", "wo", "write", "read/write", "holding
 NAME_CELL = 1.5  # a register row named in the asked words alone (see names_asked)
 # a table row whose name is the asked kind of value ("Gewicht | 114 kg") over a row that
 # only holds such a value in a cell ("Batteriemodul | 3,2 kWh, 33 kg")
-# (less than a word of the question: "Was wiegt ein einzelnes Modul?" is the module's row)
+# (more than a compound part the question shares: "wie schwer ist der SBR-Batteriespeicher?"
+# is the system's weight, not the module's "Batteriemodul | 3,2 kWh, 33 kg"; a question about
+# one module finds that row beside it on the page)
 LABEL_KIND = 0.8
 READ_ONLY_SHARE = 0.6  # a read-only row's score when the question writes (a write-only
 # row's when it reads)

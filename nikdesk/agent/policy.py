@@ -67,6 +67,20 @@ TECH_DATA_WORDS = "Technische Daten technical data specifications"
 MAX_OPTIONS = 4
 
 
+def _names_value(kind: AnswerType, text: str) -> bool:
+    """Tell whether a line of ``text`` states a value of ``kind`` under the kind's name.
+
+    "Gewicht | 6.0 kg", "Geräuschemission | ≤25 dB(A)", "Betriebstemperatur | –25 °C …": not
+    a figure's label "(16g)" nor "auf etwa 0°C" in a heat pump's description.
+    """
+    assert kind.whole_device is not None
+    return any(
+        holds_value(kind, piece) and kind.whole_device.search(fold(piece))
+        for line in text.splitlines()
+        for piece in pieces_of(line)
+    )
+
+
 def _asked_kinds(question: str) -> list[AnswerType]:
     """Return the strict kinds of value asked for; only the register when one is asked.
 
@@ -383,7 +397,7 @@ class EvidencePolicy:
         stating = [
             c
             for c in self.retriever.chunks(ids).values()
-            if c.id not in seen and all(holds_value(k, c.text) for k in kinds)
+            if c.id not in seen and all(_names_value(k, c.text) for k in kinds)
         ]
         if not stating:
             return hits

@@ -72,10 +72,15 @@ TOPICS: Table = table(
         (
             # what the device costs: manuals print no prices ("Strompreis" is the tariff)
             "Preis",
-            # money, not "how much data does each message cost"
-            r"\b(was|wie ?viel) kost(et|en)\b|\bpreis(e|liste)?\b|\bprices?\b"
-            r"|\bhow much (is|does|do) (a|an|the|one|it)\b[^?]{0,40}\bcost|\bcost of (a|an|the)\b",
-            r"(?<![a-z])(preis|preise|listenpreis|price|prices)\b|€|\d\s?eur\b",
+            # money, not "how much data does each message cost" nor "mobile data per month"
+            r"\b(was|wie ?viel) kost(et|en)\b|\bwie teuer\b|\bhow expensive\b|\bpreis(e|liste)?\b"
+            r"|listenpreis|\bprices?\b|\bkosten (fuer|des|der|eines|einer)\b"
+            r"|\bhow much (is|does|do) (a|an|the|one|it)\b[^?]{0,40}\bcost\b"
+            r"(?![^?]{0,30}\b(data|daten|mobile|traffic|volume|volumen)\b)|\bcost of (a|an|the)\b",
+            # a price as a manual would print one: an amount of money ("im Preis enthalten" or
+            # the tariff's "Preis pro kWh" price nothing)
+            r"\d[\d.,]*\s?(€|eur\b|euro\b)(?!\s?/\s?kwh|\s?(pro|per) kwh)|€\s?\d|\$\s?\d"
+            r"|listenpreis|preisempfehlung|\buvp\b",
         ),
         (
             "Anzugsmoment",

@@ -110,6 +110,11 @@ def is_generic(name: str) -> bool:
     return bool(_GENERIC_RUN.fullmatch(name))
 
 
+def _whole(names: frozenset[str]) -> set[str]:
+    """Return ``names`` without the pieces of a longer one among them ("rs" of "rs485")."""
+    return {n for n in names if not any(n != other and n in other for other in names)}
+
+
 def names_of(*labels: str) -> set[str]:
     """Return the candidate product/maker names in file names and titles."""
     names: set[str] = set()
@@ -201,21 +206,29 @@ class DocumentRouter:
         tokens = set(raw_tokens(question))
         tokens |= {name for other, name in other_names().items() if other in tokens}
         squashed = _squash(question)
-        # the names the question says inside a compound ("Datamanager-Karte") or across its
-        # words ("Sunny Home Manager"), from a word's start to a word's end ("charge
-        # release" does not say "charger"), but not one said only inside a longer name it
-        # says: the Home Manager's "manager" of "Datamanager"
+        # the names the question says as a compound's head or tail ("Datamanager-Karte",
+        # "Kostalwechselrichter", "goeCharger") or across its words from a word's start to a
+        # word's end ("Sunny Home Manager"), not run on into the next word ("charge release"
+        # says no "charger"), and not one said only inside a longer name it says: the
+        # "manager" of "Datamanager"
         words = [w for w in _SQUASH.split(fold(question)) if w]
-        starts = set(itertools.accumulate((len(w) for w in words[:-1]), initial=0))
+        starts = list(itertools.accumulate((len(w) for w in words[:-1]), initial=0))
         ends = set(itertools.accumulate(len(w) for w in words))
+
+        def says_at_edge(m: re.Match[str]) -> bool:
+            # the word the name starts in, from its start to its end
+            word = max(s for s in starts if s <= m.start())
+            word_end = min(e for e in ends if e > m.start())
+            within = m.end() <= word_end
+            return (m.start() == word and (within or m.end() in ends)) or (
+                within and m.end() == word_end
+            )
+
         inside = {
             n
             for n in self.names
             if len(n) >= SUBSTRING_MIN
-            and any(
-                m.start() in starts and m.end() in ends
-                for m in re.finditer(re.escape(n), squashed)
-            )
+            and any(says_at_edge(m) for m in re.finditer(re.escape(n), squashed))
         }
         inside -= {n for n in inside if any(n != longer and n in longer for longer in inside)}
 
@@ -237,7 +250,9 @@ class DocumentRouter:
                     and (says(n) or (n in self._families and self._families[n].search(squashed)))
                 )
             )
-            and not found <= self.common
+            # one word of the trade alone names nothing; two names of one document together
+            # are its product's name ("Smart BMS", "Smart Power Sensor")
+            and (len(_whole(found)) >= 2 or not found <= self.common)
         }
         # "Growatt … über Modbus": of the maker's documents, the Modbus one is meant too
         typed = {d for d in said if self._kinds[d] & tokens}

@@ -1039,6 +1039,13 @@ def test_a_whole_device_value_the_search_misses_is_found_by_reading_the_manual(
     # a torque table found so would answer for a part it does not list: not read for a torque
     torque = collect(agent.run("growatt mic 3000tl-x anzugsdrehmoment für die pv stecker?"))
     assert torque.outcome == "not_found"
+    # a line read so must name the kind: a figure's "(16g)" is no weight, a heat pump's
+    # "auf etwa 0°C" no operating range (found by review)
+    for question in (
+        "Wie schwer ist der Fronius Datamanager?",
+        "Welchen Betriebstemperaturbereich hat der NIBE S1256?",
+    ):
+        assert collect(agent.run(question)).outcome == "not_found", question
 
 
 @pytest.mark.parametrize(
@@ -1048,6 +1055,10 @@ def test_a_whole_device_value_the_search_misses_is_found_by_reading_the_manual(
         ("go-e charger firmware update durchführen, schritte?", "Firmware-Update"),
         ("simpleevse wifi abmessungen der platine?", "Abmessungen"),
         ("bmv-712 operating temperature range?", "Betriebstemperaturbereich"),
+        # the manual prints "Preis" as the electricity tariff and "0 Euro/kWh", no price
+        ("Was kostet der Sunny Home Manager 2.0?", "Preis"),
+        ("Wie teuer ist eine Schrack CION Wallbox?", "Preis"),
+        ("Welche Maße hat der SmartEVSE?", "Abmessungen"),
     ],
 )
 def test_a_price_update_size_or_range_the_manuals_do_not_state_is_not_answered(
@@ -1068,6 +1079,8 @@ def test_a_stated_size_update_or_data_cost_is_answered(agent: Agent) -> None:
         "Fronius Datamanager on a metered mobile data contract: how much data does each "
         "service message or error cost when it is sent immediately?",
     )
+    data = answered(agent, "How much does the Fronius Datamanager cost in mobile data per month?")
+    assert ("Fronius_Datamanager_Manual_EN.pdf", 16) in [(s.file, s.page) for s in data.sources]
 
 
 def test_a_row_named_by_the_asked_compound_beats_one_sharing_its_kind_word(agent: Agent) -> None:

@@ -188,3 +188,22 @@ def test_a_name_is_said_from_a_words_start_to_a_words_end() -> None:
     assert "goe" in router.scores("go-e Charger per Modbus")
     assert "fronius" in router.scores("Datamanager-Karte tauschen")
     assert "shm" in router.scores("Sunny Home Manager 2.0 zurücksetzen")
+    # glued onto another word as a compound's head or tail (found by review)
+    assert "fronius" in router.scores("Datamanagerkarte einbauen")
+    assert "shm" in router.scores("Wie setze ich den Homemanager zurück?")
+    assert "goe" in router.scores("Wie setze ich beim goeCharger den Ladestrom?")
+
+
+def test_two_words_of_the_trade_of_one_document_name_its_product() -> None:
+    documents = [
+        ("jk", "JK_Smart_BMS_Instructions_EN.pdf", ""),
+        ("pylon", "Pylontech_LV_RS485_Protocol_V3.3.pdf", ""),
+        *((f"d{n}", f"Maker{n}_Manual.pdf", "") for n in range(5)),
+    ]
+    router = DocumentRouter(documents)
+    router.set_common({d: "Smart BMS über RS485" for d, *_ in documents})
+    assert {"smart", "bms", "rs485", "rs"} <= router.common
+    assert set(router.scores("Smart BMS: SOC kalibrieren")) == {"jk"}
+    assert router.scores("Welches BMS?") == {}
+    # a name and its own piece are one name: "RS485" alone still names nothing
+    assert router.scores("Baudrate auf RS485?") == {}
