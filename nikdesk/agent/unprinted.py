@@ -72,9 +72,11 @@ TOPICS: Table = table(
         (
             # what the device costs: manuals print no prices ("Strompreis" is the tariff)
             "Preis",
-            # money, not "how much data does each message cost" nor "mobile data per month"
-            r"\b(was|wie ?viel) kost(et|en)\b|\bwie teuer\b|\bhow expensive\b|\bpreis(e|liste)?\b"
-            r"|listenpreis|\bprices?\b|\bkosten (fuer|des|der|eines|einer)\b"
+            # the device's money, not "how much data does each message cost", "mobile data
+            # per month" or a tariff's "price zone"
+            r"\b(was|wie ?viel) kost(et|en)\b|\bwie teuer\b|\bhow expensive\b|listenpreis"
+            r"|\bpreis (des|der|fuer|von|eines|einer)\b|\bprice (of|for) (a|an|the)\b"
+            r"|\bwhat('?s| is) the price\b|\bkosten (fuer|des|der|eines|einer)\b"
             r"|\bhow much (is|does|do) (a|an|the|one|it)\b[^?]{0,40}\bcost\b"
             r"(?![^?]{0,30}\b(data|daten|mobile|traffic|volume|volumen)\b)|\bcost of (a|an|the)\b",
             # a price as a manual would print one: an amount of money ("im Preis enthalten" or

@@ -1079,6 +1079,9 @@ def test_a_stated_size_update_or_data_cost_is_answered(agent: Agent) -> None:
         "Fronius Datamanager on a metered mobile data contract: how much data does each "
         "service message or error cost when it is sent immediately?",
     )
+    # a tariff's "price zone" is a setting, no price asked
+    zone = "go-eCharger with an aWATTar tariff: which API v1 parameter sets the price zone?"
+    assert answered(agent, zone).sources[0].file.startswith("go-e_Charger_API_v1")
     data = answered(agent, "How much does the Fronius Datamanager cost in mobile data per month?")
     assert ("Fronius_Datamanager_Manual_EN.pdf", 16) in [(s.file, s.page) for s in data.sources]
 
