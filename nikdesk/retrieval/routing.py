@@ -206,8 +206,9 @@ class DocumentRouter:
         tokens = set(raw_tokens(question))
         tokens |= {name for other, name in other_names().items() if other in tokens}
         squashed = _squash(question)
-        # the names the question says as a compound's head or tail ("Datamanager-Karte",
-        # "Kostalwechselrichter", "goeCharger") or across its words from a word's start to a
+        # the names the question says as a compound's first part, which says whose it is
+        # ("Datamanager-Karte", "Kostalwechselrichter"; the last part says what kind of
+        # thing: "Energiemanager" is anyone's), or across its words from a word's start to a
         # word's end ("Sunny Home Manager"), not run on into the next word ("charge release"
         # says no "charger"), and not one said only inside a longer name it says: the
         # "manager" of "Datamanager"
@@ -220,9 +221,7 @@ class DocumentRouter:
             word = max(s for s in starts if s <= m.start())
             word_end = min(e for e in ends if e > m.start())
             within = m.end() <= word_end
-            return (m.start() == word and (within or m.end() in ends)) or (
-                within and m.end() == word_end
-            )
+            return m.start() == word and (within or m.end() in ends)
 
         inside = {
             n
