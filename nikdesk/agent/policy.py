@@ -339,9 +339,7 @@ class EvidencePolicy:
         named = self.named_documents(question)
         if not kinds or not named:
             return None
-        top = [h for h in hits[:MAX_SOURCES] if h.chunk.doc_id in named]
-        pages = [self.retriever.page_text(h.chunk) for h in top]
-        if all(any(holds_value(k, page) for page in pages) for k in kinds):
+        if self._pages_state(hits, named, kinds):
             return None
         files = tuple(sorted(self.docs[d].file for d in named))
         return f"{question} {TECH_DATA_WORDS}", files
@@ -367,6 +365,12 @@ class EvidencePolicy:
         ][:FOLLOW_UP]
         return [*hits[:1], *extra, *hits[1:]]
 
+    def _pages_state(self, hits: list[Hit], named: set[str], kinds: list[AnswerType]) -> bool:
+        """Tell whether the pages of the named device's top hits state a value of each kind."""
+        top = [h for h in hits[:MAX_SOURCES] if h.chunk.doc_id in named]
+        pages = [self.retriever.page_text(h.chunk) for h in top]
+        return all(any(holds_value(k, page) for page in pages) for k in kinds)
+
     def value_scan(self, question: str, hits: list[Hit]) -> list[Hit]:
         """Return ``hits`` with the named manual's passage stating the asked value, if none does.
 
@@ -383,9 +387,7 @@ class EvidencePolicy:
         named = self.named_documents(question)
         if not hits or not kinds or not named or not all(k.whole_device for k in kinds):
             return hits
-        top = [h for h in hits[:MAX_SOURCES] if h.chunk.doc_id in named]
-        pages = [self.retriever.page_text(h.chunk) for h in top]
-        if all(any(holds_value(k, page) for page in pages) for k in kinds):
+        if self._pages_state(hits, named, kinds):
             return hits
         ids = [
             i

@@ -229,7 +229,7 @@ class DocumentRouter:
             if len(n) >= SUBSTRING_MIN
             and any(says_at_edge(m) for m in re.finditer(re.escape(n), squashed))
         }
-        inside -= {n for n in inside if any(n != longer and n in longer for longer in inside)}
+        inside = _whole(frozenset(inside))
 
         # a long word of the question may be the head of a compound name ("Rundsteuer-
         # empfänger" of "Funkrundsteuerempfänger")

@@ -276,13 +276,22 @@ def test_a_fault_code_the_register_map_does_not_list_is_not_in_the_manuals(agent
         ("ddsu666-h: modbus register address for active power?", "Register"),
         # the data sheet states efficiency and power, no consumption at night
         ("sungrow sh8.0rt – eigenverbrauch nachts im standby?", "Standby"),
+        # a price, an update, a size or a range the manuals do not state
+        ("was kostet eine schrack cion home wallbox?", "Preis"),
+        ("go-e charger firmware update durchführen, schritte?", "Firmware-Update"),
+        ("simpleevse wifi abmessungen der platine?", "Abmessungen"),
+        ("bmv-712 operating temperature range?", "Betriebstemperaturbereich"),
+        # the manual prints "Preis" as the electricity tariff and "0 Euro/kWh", no price
+        ("Was kostet der Sunny Home Manager 2.0?", "Preis"),
+        ("Wie teuer ist eine Schrack CION Wallbox?", "Preis"),
+        ("Welche Maße hat der SmartEVSE?", "Abmessungen"),
     ],
 )
 def test_a_value_the_named_manual_does_not_print_is_not_in_the_manuals(
     agent: Agent, question: str, missing: str
 ) -> None:
     result = collect(agent.run(question))
-    assert result.outcome == "not_found"
+    assert result.outcome == "not_found", result.answer
     assert missing in result.answer
 
 
@@ -1048,31 +1057,10 @@ def test_a_whole_device_value_the_search_misses_is_found_by_reading_the_manual(
         assert collect(agent.run(question)).outcome == "not_found", question
 
 
-@pytest.mark.parametrize(
-    ("question", "what"),
-    [
-        ("was kostet eine schrack cion home wallbox?", "Preis"),
-        ("go-e charger firmware update durchführen, schritte?", "Firmware-Update"),
-        ("simpleevse wifi abmessungen der platine?", "Abmessungen"),
-        ("bmv-712 operating temperature range?", "Betriebstemperaturbereich"),
-        # the manual prints "Preis" as the electricity tariff and "0 Euro/kWh", no price
-        ("Was kostet der Sunny Home Manager 2.0?", "Preis"),
-        ("Wie teuer ist eine Schrack CION Wallbox?", "Preis"),
-        ("Welche Maße hat der SmartEVSE?", "Abmessungen"),
-    ],
-)
-def test_a_price_update_size_or_range_the_manuals_do_not_state_is_not_answered(
-    agent: Agent, question: str, what: str
-) -> None:
-    result = collect(agent.run(question))
-    assert result.outcome == "not_found", result.answer
-    assert what in result.answer
-
-
 def test_a_stated_size_update_or_data_cost_is_answered(agent: Agent) -> None:
     size = answered(agent, "Welche Abmessungen hat der Sungrow SH10RT?")
     assert "460 x 540 x 170 mm" in size.answer
-    assert answered(agent, "Wie mache ich ein Firmware-Update am Sunny Home Manager 2.0?")
+    answered(agent, "Wie mache ich ein Firmware-Update am Sunny Home Manager 2.0?")
     # "cost" of data volume is no price
     answered(
         agent,
