@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -292,8 +293,28 @@ def _asks(kind: AnswerType, text: str) -> bool:
 
 
 def holds_value(kind: AnswerType, passage: str) -> bool:
-    """Tell whether ``passage`` states a value of ``kind`` (e.g. "IP65", "10 Jahre")."""
-    return bool(kind.value.search(_fold_text(passage)))
+    """Tell whether ``passage`` states a value of ``kind`` (e.g. "IP65", "10 Jahre").
+
+    A table states it in a row under a column its header names: "Verbindung | Port" over
+    "WLAN | 502" states the port 502 as "Port 502" would.
+    """
+    text = _fold_text(passage)
+    if kind.value.search(text):
+        return True
+    return " | " in text and any(kind.value.search(row) for row in _under_header(text))
+
+
+def _under_header(text: str) -> Iterator[str]:
+    # each table row with its header's cells before its own: "verbindung wlan | port 502"
+    header: list[str] | None = None
+    for line in text.splitlines():
+        cells = [c.strip() for c in line.split(" | ")]
+        if len(cells) < 2:
+            header = None
+        elif header is None:
+            header = cells
+        elif len(cells) == len(header):
+            yield " | ".join(f"{h} {c}" for h, c in zip(header, cells, strict=True))
 
 
 @lru_cache(maxsize=1)

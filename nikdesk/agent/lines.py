@@ -76,8 +76,12 @@ def _glue(parts: list[str]) -> list[str]:
     return out
 
 
-def line_score(line: str, ask: Ask) -> float:
-    """Score how well ``line`` answers the question described by ``ask``."""
+def line_score(line: str, ask: Ask, header: str = "") -> float:
+    """Score how well ``line`` answers the question described by ``ask``.
+
+    ``header``: the header row of the table ``line`` is a row of (its cells name the
+    columns the row's values stand in).
+    """
     line = _URL.sub(" ", line)  # "…/vedirect_protocol:faq#what_pins_do_i_need" is no prose
     if _bare_hex_address(line) in ask.codes:
         line = f"0x{line}"  # SRNE, GoodWe: the row "210 | Current state" is register 0x0210
@@ -108,7 +112,7 @@ def line_score(line: str, ask: Ask) -> float:
     score += sum(0.8 for p in ask.pairs if p in folded)
     if ask.asked and names_asked(line, ask.asked):
         score += NAME_CELL
-    if ask.kinds and _states(ask.kinds, line):
+    if ask.kinds and _states(ask.kinds, line, header):
         score += 2.5
         if _labels_kind(ask.kinds, line):
             score += LABEL_KIND
@@ -161,13 +165,15 @@ def _labels_kind(kinds: tuple[AnswerType, ...], line: str) -> bool:
     return any(k.strict and k.asks.search(label) for k in kinds)
 
 
-def _states(kinds: tuple[AnswerType, ...], line: str) -> bool:
+def _states(kinds: tuple[AnswerType, ...], line: str, header: str = "") -> bool:
     # a register question is answered by a register map's row ("0127H | Battery remaining
     # time | R", "VPV | mV | Panel voltage", "fwv | String | Firmware Version"), not by any
     # line with a number ("Anzahl der Bytes (2*N)", "From firmware version 030 on …")
     if any(k.interface_documents for k in kinds) and not is_register_row(line):
         return False
-    return any(holds_value(k, line) for k in kinds)
+    # a row under its table's header: "WLAN | 502" under "Verbindung | Port"
+    text = f"{header}\n{line}" if header and " | " in line else line
+    return any(holds_value(k, text) for k in kinds)
 
 
 def is_register_row(line: str) -> bool:

@@ -37,7 +37,7 @@ from nikdesk.agent.passages import (
 from nikdesk.agent.quote import PartAnswer, quote
 from nikdesk.agent.small_talk import small_talk
 from nikdesk.agent.unprinted import Unprinted
-from nikdesk.agent.variants import model_options, per_model
+from nikdesk.agent.variants import inline_models, model_options, per_model
 from nikdesk.core.text import STOPWORDS, fold
 from nikdesk.retrieval.hybrid import Retriever, code_tokens, error_codes
 from nikdesk.retrieval.types import Hit, SearchFilters, SearchOptions
@@ -271,6 +271,11 @@ class EvidencePolicy:
         found = quote(first.text, question)
         rows = [key for key in found.keys if " | " in key]
         if not rows:
+            # "1A(JK-B1A24S) or 2A(JK-B2A24S)": a text line giving each model its value
+            names = self.retriever.router.models_of(first.doc_id)
+            for key in found.keys:
+                if models := inline_models(question, key, names):
+                    return models
             return ()  # most answers: no table row, nothing read further
         page = self.retriever.page_text(first)
         more = tuple(
@@ -452,8 +457,15 @@ class EvidencePolicy:
         unrouted = [b for b in brands if not self._of_brands(named, [b])]
         if of_brand and unrouted:
             of_brand |= self._of_brands(set(self.docs), unrouted)
+        named = of_brand or named
+        # "go-e modbus tcp": of the maker's interface documents the question says the type of
+        # one; its other interfaces (the HTTP API) are not meant. A manual stays: "Growatt
+        # über Modbus" may ask the installation manual too
+        typed = {d for d in named if self.retriever.router.says_type(d, question)}
+        if typed and all(self.protocol[d] for d in named - typed):
+            named = typed
         # "der Sungrow Speicher": of the maker's lines the question names one, the SBR
-        return self.lines.narrow(question, of_brand or named)
+        return self.lines.narrow(question, named)
 
     def _of_brands(self, docs: set[str], brands: list[re.Pattern[str]]) -> set[str]:
         # the documents of ``docs`` whose label names one of ``brands``

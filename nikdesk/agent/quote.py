@@ -66,11 +66,16 @@ def quote(
     table, units = units_of(passage)
     if not units:
         return Quote((), "", 0.0)
-    scores = [0.0 if u == "…" else line_score(u, ask) for u in units]
     # the first row of a table chunk is its header, unless it is the row naming the asked
     # code or stating the asked kind of value (a chunk cut from a long error table, or a
     # quoted excerpt, starts with a data row; a header names columns, it holds no "16 A")
     header = 0 if table and " | " in units[0] and not is_data_row(units[0], ask) else None
+    # a row states its value under the column the header names ("Verbindung | Port" over
+    # "WLAN | 502")
+    head = units[0] if header is not None else ""
+    scores = [
+        0.0 if u == "…" else line_score(u, ask, head if i else "") for i, u in enumerate(units)
+    ]
     if header is not None:
         scores[header] *= 0.5  # the header names the columns; a data row states the value
     ranked = [i for i in range(len(units)) if units[i] != "…"]

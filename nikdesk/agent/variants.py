@@ -240,3 +240,51 @@ def model_options(
     if any(names_by_value(question, text) for text in pages):
         return ()
     return tuple(models)
+
+
+_MENTION = re.compile(r"[A-Za-z0-9][\w.-]*[A-Za-z0-9]|[A-Za-z0-9]")
+# a value in a line: "1A", "850~4000", "2,5 kW" (its digits are what differs by model)
+_LINE_VALUE = re.compile(r"\d+(?:[.,]\d+)?(?:\s?[~–-]\s?\d+(?:[.,]\d+)?)?")
+NEAR_VALUE = 12  # characters between a model's name and its value in a line
+
+
+def inline_models(question: str, line: str, names: frozenset[str]) -> tuple[str, ...]:
+    """Return the models a text line gives each its own value, when the question names none.
+
+    "… constant balance-current of 1A(JK-B1A24S) or 2A(JK-B2A24S)", "Charge float voltage
+    (X1:850~4000 X3:1600~6500)": the answer depends on the model, as in a data sheet's row
+    with one column per model (:func:`model_options`). ``names``: the model names of the
+    line's document (its file name's "B1A24S", "X1", "X3").
+    """
+    mentions: list[tuple[str, str, int, int]] = []  # (name, as printed, start, end)
+    for m in _MENTION.finditer(line):
+        squeezed = _squeezed(m.group())
+        name = max((n for n in names if squeezed.endswith(n)), key=len, default="")
+        if name and (squeezed == name or not squeezed[: -len(name)][-1:].isdigit()):
+            mentions.append((name, m.group(), m.start(), m.end()))
+    if len({name for name, *_ in mentions}) < 2:
+        return ()
+    spans = [(start, end) for _, _, start, end in mentions]
+    values = [
+        v
+        for v in _LINE_VALUE.finditer(line)
+        if not any(s <= v.start() < e for s, e in spans)  # the "24" of "B1A24S" is its name
+    ]
+    paired: dict[str, tuple[str, str]] = {}  # name -> (as printed, its nearest value)
+    for name, printed, start, end in mentions:
+        gaps = [
+            (max(v.start() - end, start - v.end()), v.group())
+            for v in values
+            if max(v.start() - end, start - v.end()) <= NEAR_VALUE
+        ]
+        if gaps and name not in paired:
+            paired[name] = (printed, min(gaps)[1])
+    if len(paired) < 2 or len({value for _, value in paired.values()}) < 2:
+        return ()
+    options = [printed for printed, _ in paired.values()]
+    folded = fold(question)
+    if names_model(question, options) or any(n in _squeezed(question) for n in paired):
+        return ()
+    if _ACROSS.search(folded) or (_EXTREME.search(folded) and not _EXTREME.search(fold(line))):
+        return ()
+    return tuple(options[:MAX_MODELS])

@@ -41,6 +41,10 @@ _NUMBERED_NOTES = re.compile(r"^\s*1\s*:\s+\S.*?\s2\s*:\s+\S", re.DOTALL)
 _FOOTER = re.compile(r"©|\(c\) ?\d{4}|all rights reserved|alle rechte vorbehalten", re.IGNORECASE)
 NOTES_MAX_CHARS = 400
 COVER_CHARS = 200  # a passage this short on a document's first page is its cover
+# a protocol's bit map written as C bit fields: "Uint16 IsolationFault:1;//12" names the
+# fault of bit 12 (its digits are no axis labels)
+_BIT_FIELD = re.compile(r"\b[A-Za-z_]\w*\s*:\s*\d+\s*;")
+BIT_FIELDS = 3
 
 
 def is_filler_passage(chunk: Chunk) -> bool:
@@ -73,7 +77,12 @@ def is_filler(text: str) -> bool:
     if " | " not in text:
         tokens = _TOKEN.findall(text)
         numeric = sum(any(ch.isdigit() for ch in t) for t in tokens)
-        if tokens and numeric / len(tokens) >= FIGURE_NUMERIC and not _has_sentence(text):
+        if (
+            tokens
+            and numeric / len(tokens) >= FIGURE_NUMERIC
+            and not _has_sentence(text)
+            and len(_BIT_FIELD.findall(text)) < BIT_FIELDS
+        ):
             return True
     return False
 

@@ -196,6 +196,22 @@ class DocumentRouter:
             }
         )
 
+    def models_of(self, doc_id: str) -> frozenset[str]:
+        """Return the model names of ``doc_id``'s file name ("b1a24s", "x1", "x3")."""
+        return frozenset(
+            n
+            for n in self._names.get(doc_id, ())
+            if any(c.isdigit() for c in n) and not n.isdigit()
+        )
+
+    def says_type(self, doc_id: str, question: str) -> bool:
+        """Tell whether ``question`` says a document-type word of ``doc_id``'s file name.
+
+        "go-e modbus tcp" says the type of "go-e_Charger_Modbus_TCP_API", not that of
+        "go-e_Charger_API_v1".
+        """
+        return bool(self._kinds.get(doc_id, set()) & set(raw_tokens(question)))
+
     @property
     def specific_names(self) -> frozenset[str]:
         """Return the names few documents share (product and maker names, not "modbus")."""

@@ -1084,3 +1084,17 @@ def test_max_in_a_question_names_no_voltronic(agent: Agent) -> None:
     result = collect(agent.run("wallbox ladestrom einstellbereich min/max?"))
     assert not any(s.file.startswith("Voltronic") for s in result.sources), result.answer
 
+
+def test_a_port_under_its_column_header_is_quoted_from_the_named_interface(agent: Agent) -> None:
+    # go-e Modbus TCP p. 2: "Verbindung | Port" over "WLAN | 502"; "modbus tcp" says which
+    # of go-e's interface documents is meant, so the HTTP API's MQTT port is not quoted
+    result = answered(agent, "go-e modbus tcp - how do i switch it on and which port?")
+    assert "WLAN | 502" in key_lines(result.answer)
+    assert {s.file for s in result.sources} == {"go-e_Charger_Modbus_TCP_API.pdf"}
+
+
+def test_a_value_a_manual_line_gives_per_model_asks_which_model(agent: Agent) -> None:
+    # JK balancer p. 4/15: "1A(JK-B1A24S) or 2A(JK-B2A24S)"
+    asked_back(agent, "jk active balancer max balance current?", "JK-B1A24S", "JK-B2A24S")
+    result = answered(agent, "jk b2a24s balancer max balance current?")
+    assert "2A" in key_lines(result.answer)

@@ -21,6 +21,7 @@ from nikdesk.agent.coverage import (
     asks_installation,
     is_protocol_document,
 )
+from nikdesk.agent.guards import answer_types, holds_value
 from nikdesk.agent.lines import is_register_row, line_score, pieces_of, restates
 from nikdesk.agent.narrowed import absent_narrowed
 from nikdesk.agent.quote import answers_part, key_excerpt, key_line, left_open, quote
@@ -988,3 +989,15 @@ def test_a_firmware_update_warranty_or_torque_the_manual_never_mentions_is_not_i
         "Victron BMV-712: is the SOC reading guaranteed to be accurate below 0 °C?",
     ):
         assert absent_in(TOPICS, question, [manual]) == [], question
+
+
+def test_a_row_states_its_value_under_the_column_its_header_names() -> None:
+    # go-e Modbus TCP p. 2: the port stands in the row, its name in the header
+    table = "Verbindung | Port\nWLAN | 502"
+    port = next(k for k in answer_types() if k.name == "network_port")
+    assert holds_value(port, table)
+    assert not holds_value(port, "WLAN | 502")  # a row alone states no port
+    assert not holds_value(port, "Verbindung | Port")
+    found = quote(table, "go-e modbus tcp: which port?")
+    assert found.key == "WLAN | 502"
+    assert found.lines == ("Verbindung | Port", "WLAN | 502")

@@ -6,6 +6,7 @@ import pytest
 
 from nikdesk.agent.variants import (
     asks_across,
+    inline_models,
     model_options,
     model_rows,
     names_by_value,
@@ -175,3 +176,57 @@ def test_pipes_at_the_row_ends_and_a_dash_cell_keep_the_columns() -> None:
     # a dash is a value (none), not the unit column: the row has four values for three models
     page = "Typenbezeichnung | SBR096 | SBR128 | SBR160\nNotstrom | - | 5 kW | 5 kW | 6 kW"
     assert per_model("Notstrom | - | 5 kW | 5 kW | 6 kW", page) == []
+
+
+JK_BALANCER = frozenset({"b1a", "b1a24s", "b2a", "b2a24s", "24s"})  # its file name's models
+SOLAX_G4 = frozenset({"x1", "x3", "g4"})
+
+
+@pytest.mark.parametrize(
+    ("line", "names", "models"),
+    [
+        (
+            "The balancer operates with a constant balance-current of 1A(JK-B1A24S) or "
+            "2A(JK-B2A24S) for energy transfer.",
+            JK_BALANCER,
+            ("JK-B1A24S", "JK-B2A24S"),
+        ),
+        (
+            "The maximum balance current can be set for JK-B1A24S is 1A, and the maximum "
+            "balance current can be set for JK-B2A24S is 2A.",
+            JK_BALANCER,
+            ("JK-B1A24S", "JK-B2A24S"),
+        ),
+        (
+            "0x0022 | Charge_floatVolt | W | Lead-acid battery charge float voltage "
+            "(X1:850~4000 X3:1600~6500) | 0.1V",
+            SOLAX_G4,
+            ("X1", "X3"),
+        ),
+    ],
+)
+def test_a_text_line_giving_each_model_its_value_asks_which(
+    line: str, names: frozenset[str], models: tuple[str, ...]
+) -> None:
+    assert inline_models("jk balancer balance current?", line, names) == models
+
+
+@pytest.mark.parametrize(
+    ("question", "line"),
+    [
+        # the question names one of the models
+        ("jk b2a24s balance current?", "balance-current of 1A(JK-B1A24S) or 2A(JK-B2A24S)"),
+        # both models, one value
+        ("jk balancer: cell voltage range?", "JK-B1A24S and JK-B2A24S: 1 V ~ 5V"),
+        # the models named without values
+        ("jk balancer: display?", "JK-B1A24S/JK-B2A24S Balancer does not have this function"),
+        # one model and a further number
+        ("jk balancer: current?", "The JK-B2A24S balances at 2A with 24 cells"),
+        # the whole series asked
+        ("jk balancer: balance current of each model?", "1A(JK-B1A24S) or 2A(JK-B2A24S)"),
+    ],
+)
+def test_a_text_line_asks_nothing_when_the_model_is_named_or_the_value_one(
+    question: str, line: str
+) -> None:
+    assert inline_models(question, line, JK_BALANCER) == ()
