@@ -63,7 +63,7 @@ class MultiRetriever(Retriever):
             total_chunks=offset,
         )
         self.router = DocumentRouter((d.doc_id, d.file, d.title, d.manufacturer) for d in documents)
-        self.router.set_common(self.document_texts())
+        self.router.set_common(self.document_texts)
         # one bundle without term statistics: no word can be called unprinted
         frequencies: Counter[str] = Counter()
         for part in parts:

@@ -116,7 +116,7 @@ class Retriever:
         self.router = DocumentRouter(
             (d.doc_id, d.file, d.title, d.manufacturer) for d in self.documents
         )
-        self.router.set_common(self.document_texts())
+        self.router.set_common(self.document_texts)
 
     def search(self, query: str, options: SearchOptions | None = None) -> list[Hit]:
         """Return the best hits for ``query``, at most one per page, best first."""

@@ -13,8 +13,9 @@ from __future__ import annotations
 import itertools
 import math
 import re
+import threading
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from functools import lru_cache
 
 from nikdesk.core.paths import resources_dir
@@ -160,20 +161,40 @@ class DocumentRouter:
         total = max(len(self._names), 1)
         self._idf = {n: math.log(1 + total / c) for n, c in df.items() if c <= MAX_SHARED}
         # a family name "bmv7xx" names the models "bmv712", "bmv-702" of a question
-        self.common: frozenset[str] = frozenset()  # see set_common
+        self._common: frozenset[str] = frozenset()  # see set_common
+        self._texts: Callable[[], Mapping[str, str]] | None = None  # learnt from when asked
+        self._learning = threading.Lock()
         self._families = {
             n: re.compile(rf"{m.group(1)}\d{{{len(m.group(2))}}}(?!\d)")
             for n in self._idf
             if (m := _FAMILY.match(n))
         }
 
-    def set_common(self, texts: Mapping[str, str]) -> None:
+    def set_common(self, texts: Mapping[str, str] | Callable[[], Mapping[str, str]]) -> None:
         """Learn which names are words of the trade from the documents' texts (doc id -> text).
 
         "Wie lang darf die Leitung max. sein?" names no Voltronic PI30MAX, though "max" is a
         piece of its file name: nearly every manual prints "max". Such a name routes a question
         only beside another name of the same document ("Axpert MAX", "Victron SmartShunt").
+        ``texts`` may be a function returning them: they are then read when a question first
+        needs the words (a bundle's own router inside a combined index never does).
         """
+        if callable(texts):
+            self._texts = texts
+            return
+        self._texts = None
+        self._learn(texts)
+
+    @property
+    def common(self) -> frozenset[str]:
+        """Return the names that are words of the trade (see :meth:`set_common`)."""
+        with self._learning:  # the server's threads ask at once; each waits for the words
+            if self._texts is not None:
+                self._learn(self._texts())
+                self._texts = None
+        return self._common
+
+    def _learn(self, texts: Mapping[str, str]) -> None:
         names = sorted(self._idf, key=len, reverse=True)
         if not names or not texts:
             return
@@ -185,7 +206,7 @@ class DocumentRouter:
         floor = max(COMMON_SHARE * len(texts), MAX_SHARED + 2)
         common = {n for n, count in df.items() if count >= floor}
         # and the pieces a common name was split into ("rs" of "RS485")
-        self.common = frozenset(
+        self._common = frozenset(
             common
             | {
                 n
@@ -254,6 +275,7 @@ class DocumentRouter:
         def says(name: str) -> bool:
             return name in tokens or name in inside or any(name.endswith(h) for h in heads)
 
+        common = self.common
         said = {  # doc_id -> the names of it the question says (not only words of the trade)
             doc_id: found
             for doc_id, names in self._names.items()
@@ -267,7 +289,7 @@ class DocumentRouter:
             )
             # one word of the trade alone names nothing; two names of one document together
             # are its product's name ("Smart BMS", "Smart Power Sensor")
-            and (len(_whole(found)) >= 2 or not found <= self.common)
+            and (len(_whole(found)) >= 2 or not found <= common)
         }
         # "Growatt … über Modbus": of the maker's documents, the Modbus one is meant too
         typed = {d for d in said if self._kinds[d] & tokens}

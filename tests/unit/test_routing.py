@@ -207,3 +207,18 @@ def test_two_words_of_the_trade_of_one_document_name_its_product() -> None:
     assert router.scores("Welches BMS?") == {}
     # a name and its own piece are one name: "RS485" alone still names nothing
     assert router.scores("Baudrate auf RS485?") == {}
+
+
+def test_the_words_of_the_trade_are_read_once_and_only_when_a_question_needs_them() -> None:
+    reads: list[int] = []
+
+    def texts() -> dict[str, str]:
+        reads.append(1)
+        return {d: "max. 100 m über RS485" for d, *_ in LIBRARY}
+
+    router = DocumentRouter(LIBRARY)
+    router.set_common(texts)
+    assert reads == []  # a bundle's router inside a combined index never reads them
+    router.scores("Wie lang darf die Leitung max sein?")
+    router.scores("Pylontech über RS485?")
+    assert reads == [1]
