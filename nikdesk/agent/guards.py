@@ -301,20 +301,24 @@ def holds_value(kind: AnswerType, passage: str) -> bool:
     text = _fold_text(passage)
     if kind.value.search(text):
         return True
-    return " | " in text and any(kind.value.search(row) for row in _under_header(text))
+    return " | " in text and any(kind.value.search(cell) for cell in _under_header(text))
 
 
 def _under_header(text: str) -> Iterator[str]:
-    # each table row with its header's cells before its own: "verbindung wlan | port 502"
+    # each cell of a table's rows with its column's name before it: "port 502". The header is
+    # the first row of a table and names columns: it holds no digit ("0500 | Vpv1 | 0.1V"
+    # over "0515 | Meter status" is a data row, and "vpv1 meter" no cable length)
     header: list[str] | None = None
+    first = True
     for line in text.splitlines():
         cells = [c.strip() for c in line.split(" | ")]
         if len(cells) < 2:
-            header = None
-        elif header is None:
-            header = cells
-        elif len(cells) == len(header):
-            yield " | ".join(f"{h} {c}" for h, c in zip(header, cells, strict=True))
+            header, first = None, True
+        elif first:
+            header = None if any(ch.isdigit() for ch in line) else cells
+            first = False
+        elif header is not None and len(cells) == len(header):
+            yield from (f"{h} {c}" for h, c in zip(header, cells, strict=True))
 
 
 @lru_cache(maxsize=1)

@@ -269,13 +269,14 @@ class EvidencePolicy:
             return ()
         first = quoted[0].chunk
         found = quote(first.text, question)
+        # "1A(JK-B1A24S) or 2A(JK-B2A24S)", "… (X1:850~4000 X3:1600~6500)": a line (or a
+        # cell) giving each model its value
+        names = self.retriever.router.models_of(first.doc_id)
+        for key in found.keys:
+            if models := inline_models(question, key, names):
+                return models
         rows = [key for key in found.keys if " | " in key]
         if not rows:
-            # "1A(JK-B1A24S) or 2A(JK-B2A24S)": a text line giving each model its value
-            names = self.retriever.router.models_of(first.doc_id)
-            for key in found.keys:
-                if models := inline_models(question, key, names):
-                    return models
             return ()  # most answers: no table row, nothing read further
         page = self.retriever.page_text(first)
         more = tuple(
@@ -457,15 +458,16 @@ class EvidencePolicy:
         unrouted = [b for b in brands if not self._of_brands(named, [b])]
         if of_brand and unrouted:
             of_brand |= self._of_brands(set(self.docs), unrouted)
-        named = of_brand or named
-        # "go-e modbus tcp": of the maker's interface documents the question says the type of
+        # "der Sungrow Speicher": of the maker's lines the question names one, the SBR
+        named = self.lines.narrow(question, of_brand or named)
+        # "go-e modbus tcp": of the device's interface documents the question says the type of
         # one; its other interfaces (the HTTP API) are not meant. A manual stays: "Growatt
-        # über Modbus" may ask the installation manual too
+        # über Modbus" may ask the installation manual too. After the device line: "SolaX X1
+        # Mini modbus" is the Mini's protocol, whatever type the G4's file name says
         typed = {d for d in named if self.retriever.router.says_type(d, question)}
         if typed and all(self.protocol[d] for d in named - typed):
-            named = typed
-        # "der Sungrow Speicher": of the maker's lines the question names one, the SBR
-        return self.lines.narrow(question, named)
+            return typed
+        return named
 
     def _of_brands(self, docs: set[str], brands: list[re.Pattern[str]]) -> set[str]:
         # the documents of ``docs`` whose label names one of ``brands``

@@ -10,6 +10,7 @@ absichern?" — 16 A for the -8, 25 A for the -13 and -18).
 
 from __future__ import annotations
 
+import itertools
 import re
 from functools import lru_cache
 
@@ -28,7 +29,8 @@ _UNIT = re.compile(r"^[a-zA-Z°µΩ%/²³]{1,5}$")
 # the question asks about every model of the series (folded text)
 _ACROSS = re.compile(
     r"\b(variante\w*|modelle\w*|groessen|typen|baugroessen|leistungsklassen|jeweils"
-    r"|variants?|models|sizes|versions|each model|all models)\b"
+    r"|variants?|models|sizes|versions|each model|all models"
+    r"|unterschied\w*|differen\w*|beide\w*|both|vergleich\w*|compar\w*|vs)\b"
 )
 # an extreme over the series, unless the row's name carries it ("Max. Ausgangsstrom")
 _EXTREME = re.compile(
@@ -242,9 +244,12 @@ def model_options(
     return tuple(models)
 
 
+# a model's name printed in a line: a word, or a word's last part after "-", "_" or "/"
+# ("JK-B1A24S"; not "MachineType_X1orX3")
 _MENTION = re.compile(r"[A-Za-z0-9][\w.-]*[A-Za-z0-9]|[A-Za-z0-9]")
-# a value in a line: "1A", "850~4000", "2,5 kW" (its digits are what differs by model)
-_LINE_VALUE = re.compile(r"\d+(?:[.,]\d+)?(?:\s?[~–-]\s?\d+(?:[.,]\d+)?)?")
+# a value in a line: "1A", "850~4000", "2,5 kW" (its digits are what differs by model); not a
+# code of a list ("1:X1 3:X3", "0: AGM")
+_LINE_VALUE = re.compile(r"\d+(?:[.,]\d+)?(?:\s?[~–-]\s?\d+(?:[.,]\d+)?)?(?!\s?[:=\d])")
 NEAR_VALUE = 12  # characters between a model's name and its value in a line
 
 
@@ -258,10 +263,9 @@ def inline_models(question: str, line: str, names: frozenset[str]) -> tuple[str,
     """
     mentions: list[tuple[str, str, int, int]] = []  # (name, as printed, start, end)
     for m in _MENTION.finditer(line):
-        squeezed = _squeezed(m.group())
-        name = max((n for n in names if squeezed.endswith(n)), key=len, default="")
-        if name and (squeezed == name or not squeezed[: -len(name)][-1:].isdigit()):
-            mentions.append((name, m.group(), m.start(), m.end()))
+        last = re.split(r"[-_/]", m.group())[-1]
+        if _squeezed(last) in names:
+            mentions.append((_squeezed(last), m.group(), m.start(), m.end()))
     if len({name for name, *_ in mentions}) < 2:
         return ()
     spans = [(start, end) for _, _, start, end in mentions]
@@ -270,21 +274,42 @@ def inline_models(question: str, line: str, names: frozenset[str]) -> tuple[str,
         for v in _LINE_VALUE.finditer(line)
         if not any(s <= v.start() < e for s, e in spans)  # the "24" of "B1A24S" is its name
     ]
-    paired: dict[str, tuple[str, str]] = {}  # name -> (as printed, its nearest value)
-    for name, printed, start, end in mentions:
-        gaps = [
-            (max(v.start() - end, start - v.end()), v.group())
-            for v in values
-            if max(v.start() - end, start - v.end()) <= NEAR_VALUE
-        ]
-        if gaps and name not in paired:
-            paired[name] = (printed, min(gaps)[1])
-    if len(paired) < 2 or len({value for _, value in paired.values()}) < 2:
+    # each model's value stands on the same side of its name all along the line: after it
+    # ("X1:850~4000 X3:1600~6500") or before it ("1A(JK-B1A24S) or 2A(JK-B2A24S)")
+    sides = [_paired(mentions, values, after) for after in (True, False)]
+    paired = max(sides, key=lambda p: (len(p), -sum(gap for _, _, gap in p.values())))
+    if len(paired) < 2 or len({value for _, value, _ in paired.values()}) < 2:
         return ()
-    options = [printed for printed, _ in paired.values()]
+    options = [printed for printed, _, _ in paired.values()]
+    if names_model(question, options) or _says_name(question, set(paired), names):
+        return ()
     folded = fold(question)
-    if names_model(question, options) or any(n in _squeezed(question) for n in paired):
-        return ()
     if _ACROSS.search(folded) or (_EXTREME.search(folded) and not _EXTREME.search(fold(line))):
         return ()
     return tuple(options[:MAX_MODELS])
+
+
+def _paired(
+    mentions: list[tuple[str, str, int, int]], values: list[re.Match[str]], after: bool
+) -> dict[str, tuple[str, str, int]]:
+    # model name -> (as printed, its value, characters between them), each value on one side
+    out: dict[str, tuple[str, str, int]] = {}
+    for name, printed, start, end in mentions:
+        gaps = [
+            (v.start() - end if after else start - v.end(), v.group())
+            for v in values
+            if (v.start() >= end if after else v.end() <= start)
+        ]
+        near = [g for g in gaps if g[0] <= NEAR_VALUE]
+        if near and name not in out:
+            gap, value = min(near)
+            out[name] = (printed, value, gap)
+    return out
+
+
+def _says_name(question: str, models: set[str], names: frozenset[str]) -> bool:
+    # the question's word (or two words run together) is one of the models or a name of the
+    # document's that is part of only one of them ("jk b2a balancer": the B2A24S)
+    words = [_squeezed(w) for w in re.findall(r"[A-Za-z0-9]+", question)]
+    said = set(words) | {a + b for a, b in itertools.pairwise(words)}
+    return any(word in models or sum(word in m for m in models) == 1 for word in said & names)

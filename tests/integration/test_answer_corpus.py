@@ -1091,6 +1091,10 @@ def test_a_port_under_its_column_header_is_quoted_from_the_named_interface(agent
     result = answered(agent, "go-e modbus tcp - how do i switch it on and which port?")
     assert "WLAN | 502" in key_lines(result.answer)
     assert {s.file for s in result.sources} == {"go-e_Charger_Modbus_TCP_API.pdf"}
+    # the device line first: "SolaX X1 Mini modbus" is the Mini's protocol, though "Modbus"
+    # is the type word of the G4's file name
+    mini = answered(agent, "solax x1 mini modbus baud rate?")
+    assert {s.file for s in mini.sources} == {"SolaX_X1_Mini_Communication_Protocol_V1.8.pdf"}
 
 
 def test_a_value_a_manual_line_gives_per_model_asks_which_model(agent: Agent) -> None:

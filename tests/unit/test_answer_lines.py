@@ -998,6 +998,11 @@ def test_a_row_states_its_value_under_the_column_its_header_names() -> None:
     assert holds_value(port, table)
     assert not holds_value(port, "WLAN | 502")  # a row alone states no port
     assert not holds_value(port, "Verbindung | Port")
+    # a data row is no header: its cells name no columns
+    cable = next(k for k in answer_types() if k.name == "cable_length")
+    assert not holds_value(cable, "0500 | Vpv1 | 0.1V\n0515 | Meter status | NA")
+    # a header's word counts with its own column's value only
+    assert not holds_value(port, "Port | Baud rate\nRS485 | 9600")
     found = quote(table, "go-e modbus tcp: which port?")
     assert found.key == "WLAN | 502"
     assert found.lines == ("Verbindung | Port", "WLAN | 502")

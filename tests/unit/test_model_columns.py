@@ -203,6 +203,9 @@ SOLAX_G4 = frozenset({"x1", "x3", "g4"})
             SOLAX_G4,
             ("X1", "X3"),
         ),
+        # each value on the same side of its model, whichever is the larger
+        ("float voltage (X1:1600~6500 X3:850~4000)", SOLAX_G4, ("X1", "X3")),
+        ("Export limit X1: 5000 X3: 10000", SOLAX_G4, ("X1", "X3")),
     ],
 )
 def test_a_text_line_giving_each_model_its_value_asks_which(
@@ -222,11 +225,24 @@ def test_a_text_line_giving_each_model_its_value_asks_which(
         ("jk balancer: display?", "JK-B1A24S/JK-B2A24S Balancer does not have this function"),
         # one model and a further number
         ("jk balancer: current?", "The JK-B2A24S balances at 2A with 24 cells"),
-        # the whole series asked
+        # the whole series asked, or the models compared
         ("jk balancer: balance current of each model?", "1A(JK-B1A24S) or 2A(JK-B2A24S)"),
+        ("jk balancer: difference in balance current?", "1A(JK-B1A24S) or 2A(JK-B2A24S)"),
+        # a shorter name of one of them, run together or not
+        ("jk b2a balancer current?", "balance-current of 1A(JK-B1A24S) or 2A(JK-B2A24S)"),
+        ("jk-b2a balancer current?", "balance-current of 1A(JK-B1A24S) or 2A(JK-B2A24S)"),
     ],
 )
 def test_a_text_line_asks_nothing_when_the_model_is_named_or_the_value_one(
     question: str, line: str
 ) -> None:
     assert inline_models(question, line, JK_BALANCER) == ()
+
+
+def test_a_code_list_or_a_name_inside_a_field_name_names_no_models() -> None:
+    # "1:X1 3:X3" says what the codes mean; "MachineType_X1orX3" is a field's name
+    row = "0x0105 | MachineType_X1orX3 | R | 1:X1 3:X3 | 1"
+    assert inline_models("solax g4 machine type?", row, SOLAX_G4) == ()
+    # "10kw g4" runs on into no "x1"
+    line = "(X1:850~4000 X3:1600~6500)"
+    assert inline_models("solax 10kw g4: float voltage range?", line, SOLAX_G4) == ("X1", "X3")
