@@ -175,6 +175,11 @@ def test_passages_with_content_are_no_filler() -> None:
     assert not is_filler(SBR_CURRENT)
     assert not is_filler(VEDIRECT)
     assert not is_filler(GROWATT_WARNINGS)
+    # SolaX X1 Mini p. 9: a fault word's bits as C bit fields, not a chart's axis labels
+    assert not is_filler(
+        "Uint16 PvVoltFault:1;//10\nUint16 Ac10Mins_Voltage_Fault:1;//11\n"
+        "Uint16 IsolationFault:1;//12\nUint16 TemperatureOverFault:1;//13"
+    )
 
 
 def test_a_unit_asked_for_must_be_printed_by_the_named_manual() -> None:
