@@ -108,7 +108,11 @@ class Ask:
     # a register question's asked words in all their forms ("Batterie-SOC": batteri, battery,
     # soc): a register row named in these words alone names what is asked
     asked: frozenset[str] = frozenset()
+    bits: frozenset[str] = frozenset()  # the bit numbers asked about ("Bit 12 gesetzt": "12")
 
+
+# "Bit 12", "bit 3 is set", "Bits 0-3": the numbered bits a question asks about
+_BIT = re.compile(r"\bbits?\s*[-:#=]?\s*(\d{1,2})\b")
 
 _DEVICE_NAMES: frozenset[str] = frozenset()
 # (words, question) -> word weights; see Retriever.term_weights (None: every word weighs 1)
@@ -185,6 +189,7 @@ def ask_of(question: str) -> Ask:
         writes=writes,
         reads=interface and not writes and bool(_READS.search(folded)),
         asked=asked,
+        bits=frozenset(str(int(m.group(1))) for m in _BIT.finditer(folded)),
     )
 
 

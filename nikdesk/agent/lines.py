@@ -108,6 +108,8 @@ def line_score(line: str, ask: Ask, header: str = "") -> float:
     score += 2.0 * len(pins) + 0.5 * len(codes - pins)
     if with_hex(tokens[:2]) & pins or _defines(line, pins):
         score += 3.0  # the row that defines the code, not the one saying "see E050"
+    if ask.bits and _bit_positions(folded) & ask.bits:
+        score += 3.0  # the line defining the bit asked ("Uint16 IsolationFault:1;//12")
     score += sum(4.0 for q in ask.quoted if q in folded)
     score += sum(0.8 for p in ask.pairs if p in folded)
     if ask.asked and names_asked(line, ask.asked):
@@ -127,6 +129,15 @@ def line_score(line: str, ask: Ask, header: str = "") -> float:
         score *= READ_ONLY_SHARE
     # a long line says many things; the piece that states the fact should win
     return score / (1.0 + max(0, len(line) - 160) / 300)
+
+
+# the position a line gives a bit: "…:1;//12" (a C bit field's comment), "BIT12", "Bit 12",
+# "bit12:"; not a bare number (a register address "12 | wFacMaxSlowProtect")
+_BIT_POSITION = re.compile(r"(?://\s*|\bbit\s*)(\d{1,2})\b")
+
+
+def _bit_positions(folded: str) -> set[str]:
+    return {str(int(m.group(1))) for m in _BIT_POSITION.finditer(folded)}
 
 
 def _part_of(word: str, token: str, kinds: tuple[AnswerType, ...]) -> bool:

@@ -1011,3 +1011,19 @@ def test_a_row_states_its_value_under_the_column_its_header_names() -> None:
     found = quote(table, "go-e modbus tcp: which port?")
     assert found.key == "WLAN | 502"
     assert found.lines == ("Verbindung | Port", "WLAN | 502")
+
+
+def test_the_line_defining_the_asked_bit_is_the_key() -> None:
+    # SolaX X1 Mini p. 9: the fault word's bits as C bit fields
+    bits = (
+        "Uint16 BusVoltFault:1;//5\nUint16 BIT06:1;//6\nUint16 OciFault:1;//7\n"
+        "Uint16 Ac10Mins_Voltage_Fault:1;//11\nUint16 IsolationFault:1;//12\n"
+        "Uint16 TemperatureOverFault:1;//13"
+    )
+    q = "SolaX X1 Mini über RS485: im Fehlerwort ist Bit 12 gesetzt. Was für ein Fehler ist das?"
+    assert key_line(bits, q) == "Uint16 IsolationFault:1;//12"
+    # a register address 12 is no bit 12
+    ask = ask_of(q)
+    assert line_score("12 | wFacMaxSlowProtect | 0.01Hz | 2Bytes", ask) < line_score(
+        "Uint16 IsolationFault:1;//12", ask
+    )
