@@ -102,6 +102,7 @@ eval: setup
 	$(BIN)/nikdesk eval-agent tests/data/blind41-holdout-questions.jsonl --index .cache/corpus-index --provider none
 	$(BIN)/nikdesk eval-agent tests/data/blind43-holdout-questions.jsonl --index .cache/corpus-index --provider none
 	$(BIN)/nikdesk eval-agent tests/data/blind45-holdout-questions.jsonl --index .cache/corpus-index --provider none
+	$(BIN)/nikdesk eval-agent tests/data/blind46-holdout-questions.jsonl --index .cache/corpus-index --provider none
 
 clean-index:
 	rm -rf index/default
