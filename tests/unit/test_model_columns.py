@@ -243,6 +243,9 @@ def test_a_code_list_or_a_name_inside_a_field_name_names_no_models() -> None:
     # "1:X1 3:X3" says what the codes mean; "MachineType_X1orX3" is a field's name
     row = "0x0105 | MachineType_X1orX3 | R | 1:X1 3:X3 | 1"
     assert inline_models("solax g4 machine type?", row, SOLAX_G4) == ()
-    # "10kw g4" runs on into no "x1"
+
+
+def test_a_question_s_letters_run_together_name_no_model() -> None:
+    # "solax 10kw g4" squeezed holds "x1", but no word of it is "X1"
     line = "(X1:850~4000 X3:1600~6500)"
     assert inline_models("solax 10kw g4: float voltage range?", line, SOLAX_G4) == ("X1", "X3")
