@@ -301,7 +301,33 @@ def holds_value(kind: AnswerType, passage: str) -> bool:
     text = _fold_text(passage)
     if kind.value.search(text):
         return True
-    return " | " in text and any(kind.value.search(cell) for cell in _under_header(text))
+    return " | " in text and any(
+        kind.value.search(cell) for cell in (*_under_header(text), *_with_unit_cell(text))
+    )
+
+
+# a row's unit cell: "Single undervoltage protection | 2.9 | 2.6 | 1.8 | V" (a data sheet's
+# "Unit" column); folded
+_UNIT_CELL = re.compile(
+    r"^(v|mv|kv|a|ma|ka|w|kw|kva|va|wh|kwh|ah|mah|hz|khz|s|ms|min|h|°c|℃|%|mm|cm|m|kg|bar)$"
+)
+_PLAIN_NUMBER = re.compile(r"^-?\d+([.,]\d+)?$")
+_HEADER_UNIT = re.compile(rf"[\[(]\s?({_UNIT_CELL.pattern[2:-2]})\s?[\])]\s*$")
+
+
+def _with_unit_cell(text: str) -> Iterator[str]:
+    # each number of a row ending in a unit cell, with that unit: "2.9 v" from "1 | Single
+    # undervoltage protection | 2.9 | 2.6 | 1.8 | V" (a data sheet's "Unit" column). Two
+    # numbers at least: a register row's "… | W | 0:Meter 1:CT | 1" holds an access cell, not
+    # watts. (The unit after the row's name, "Absicherung | A | 16 | 25", was tried: it made
+    # "beim Warmwasser Strom sparen" a question about NIBE's fuse sizes, +1/-1 on tuning sets)
+    for line in text.splitlines():
+        cells = [c.strip() for c in line.split(" | ")]
+        if len(cells) < 3 or not _UNIT_CELL.match(cells[-1]):
+            continue
+        numbers = [c for c in cells[:-1] if _PLAIN_NUMBER.match(c)]
+        if len(numbers) >= 2:
+            yield from (f"{n} {cells[-1]}" for n in numbers)
 
 
 def _under_header(text: str) -> Iterator[str]:
@@ -318,7 +344,11 @@ def _under_header(text: str) -> Iterator[str]:
             header = None if any(ch.isdigit() for ch in line) else cells
             first = False
         elif header is not None and len(cells) == len(header):
-            yield from (f"{h} {c}" for h, c in zip(header, cells, strict=True))
+            for h, c in zip(header, cells, strict=True):
+                yield f"{h} {c}"
+                # "Spannung [V]" over "230": the header's unit is the cell's
+                if (unit := _HEADER_UNIT.search(h)) and _PLAIN_NUMBER.match(c):
+                    yield f"{c} {unit.group(1)}"
 
 
 @lru_cache(maxsize=1)

@@ -36,10 +36,21 @@ def one_spelling(codes: Iterable[str]) -> frozenset[str]:
 _UNG = re.compile(r"^(?!achtung$)([a-z]{3,})ung(en)?$")  # "Achtung!" is no act of "achten"
 
 
+# a separable verb's infinitive with "zu" inside: "aufzulegen" is "auflegen", "einzustellen"
+# "einstellen" (the question says "wo leg ich … auf", "auflegen"; the manual "… aufzulegen")
+_ZU = re.compile(
+    r"^(ab|an|auf|aus|bei|ein|fest|frei|her|hin|mit|nach|um|vor|weg|zurueck|zusammen)zu"
+    r"([a-z]{3,}(en|ern|eln))$"
+)
+
+
 def line_terms(line: str) -> set[str]:
-    """Return the search terms of ``line``, with each "-ung" noun's verb ("Ladung" -> "laden")."""
+    """Return the search terms of ``line``, with each "-ung" noun's verb ("Ladung" -> "laden")
+    and each "zu" infinitive's plain one ("aufzulegen" -> "auflegen")."""
     found = set(terms(line))
-    found |= {t for m in map(_UNG.match, raw_tokens(line)) if m for t in terms(m.group(1) + "en")}
+    tokens = raw_tokens(line)
+    found |= {t for m in map(_UNG.match, tokens) if m for t in terms(m.group(1) + "en")}
+    found |= {t for m in map(_ZU.match, tokens) if m for t in terms(m.group(1) + m.group(2))}
     return found
 
 

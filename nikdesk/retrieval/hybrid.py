@@ -406,8 +406,11 @@ class Retriever:
 _DECIMAL_TOKEN = re.compile(r"^\d+p\d+$")
 # the words calling a number an error ("ERR 33", "Fehler 03", "Warning 203")
 ERROR_WORDS = r"err(?:or)?|fehler(?:code)?|code|alarm|warn(?:ing|ung)?|fault|st(?:oe|ö)rung"
+# "ERR 33", "Fehler: 2", and with a word naming the number between: "fault code wert 26",
+# "Fehlercode Nr. 26", "error number 26"
+_NUMBER_WORD = r"(?:wert|value|nummer|number|nr\.?|no\.?)"
 _ERROR_WORD = re.compile(
-    rf"\b(?:{ERROR_WORDS})\s*[:#=]?\s*(\d{{1,4}})\b",
+    rf"\b(?:{ERROR_WORDS})\s*[:#=]?\s*(?:{_NUMBER_WORD}\s*[:#=]?\s*)?(\d{{1,4}})\b",
     re.IGNORECASE,
 )
 

@@ -1027,3 +1027,29 @@ def test_the_line_defining_the_asked_bit_is_the_key() -> None:
     assert line_score("12 | wFacMaxSlowProtect | 0.01Hz | 2Bytes", ask) < line_score(
         "Uint16 IsolationFault:1;//12", ask
     )
+
+
+def test_a_row_ending_in_a_unit_cell_states_its_numbers_in_that_unit() -> None:
+    kinds = {k.name: k for k in answer_types()}
+    # JK's presets: one row per parameter, one column per cell chemistry, the unit last
+    row = "1 | Single undervoltage protection | 2.9 | 2.6 | 1.8 | V"
+    assert holds_value(kinds["voltage"], row)
+    assert holds_value(kinds["duration"], "7 | Charge overcurrent protection delay | 30 | 30 | S")
+    # a register row's access cell "W" beside one number is no power
+    assert not holds_value(kinds["power"], "0x00AA | Meter/CT_Select | W | 0:Meter 1:CT | 1")
+    # Victron's register rows end in their unit: "90 %" is the default charge efficiency
+    efficiency = "0x1004 | Charge Efficiency | 06 | Un16 | 50..99 | 90 | 1 | %"
+    assert holds_value(kinds["percent"], efficiency)
+    # a header's unit in brackets is its column's
+    assert holds_value(kinds["voltage"], "Name | Spannung [V]\nMPP | 230")
+    assert not holds_value(kinds["voltage"], "Name | Spannung\nMPP | 230")
+    question = "jk bms lifepo4 preset - whats the default cell undervoltage cutoff?"
+    prose = '"Single undervoltage protection" refers to the protection of a single cell'
+    assert line_score(row, ask_of(question)) > line_score(prose, ask_of(question))
+
+
+def test_a_zu_infinitive_is_its_plain_verb() -> None:
+    question = "NIBE: die Tarifsteuerung – wo soll ich die bevorzugt auflegen, innen oder außen?"
+    said = "Es wird empfohlen die Tarifsteuerung an der Inneneinheit aufzulegen."
+    other = "Die Tarifsteuerung an der Inneneinheit ist im Menü 7.1 einzustellen."
+    assert line_score(said, ask_of(question)) > line_score(other, ask_of(question))

@@ -27,6 +27,8 @@ from nikdesk.agent.guards import asked_types, holds_value, safety_rules
         ("Wie lang darf die RS485-Leitung zum Zähler höchstens sein?", "cable_length"),
         ("How heavy is the heat pump?", "weight"),
         ("Wie lautet der Bluetooth-PIN ab Werk?", "credential"),
+        ("Wie viel Datenvolumen braucht der Datamanager im Monat?", "data_volume"),
+        ("bmv-712 smart default bluetooth pin code?", "credential"),
         ("Welches Passwort will das Display für die erweiterten Einstellungen?", "credential"),
         ("Which IP address does the stick use in hotspot mode?", "ip_address"),
         ("Welchen Schallleistungspegel in dB(A) gibt NIBE an?", "sound"),
@@ -326,3 +328,21 @@ def test_hours_and_days_are_durations() -> None:
         "| unsigned int | 1s/bit",
     ]:
         assert not holds_value(kind, other), other
+
+
+def test_the_sunny_home_manager_is_named_by_its_short_name() -> None:
+    from nikdesk.agent.guards import catalog
+
+    for question in ("shm 2.0 auf werkseinstellung zurücksetzen", "SHM2 findet den WR nicht"):
+        assert catalog().names_device(question), question
+    assert not catalog().names_device("wie lange muss ich reset drücken?")
+    assert not catalog().names_device("shmoo plot")
+
+
+def test_an_error_number_is_found_with_a_word_naming_the_number_between() -> None:
+    from nikdesk.retrieval.hybrid import code_tokens, error_codes
+
+    for question in ("growatt fault code wert 26?", "Fehlercode Nr. 26", "error number 26"):
+        assert error_codes(question) == {"26"}, question
+        assert "26" in code_tokens(question)
+    assert error_codes("Wert 26 im Register") == set()  # no error word: a value
