@@ -307,12 +307,16 @@ def holds_value(kind: AnswerType, passage: str) -> bool:
 
 
 # a row's unit cell: "Single undervoltage protection | 2.9 | 2.6 | 1.8 | V" (a data sheet's
-# "Unit" column); folded
-_UNIT_CELL = re.compile(
-    r"^(v|mv|kv|a|ma|ka|w|kw|kva|va|wh|kwh|ah|mah|hz|khz|s|ms|min|h|°c|℃|%|mm|cm|m|kg|bar)$"
-)
+# "Unit" column); folded. Not "w": a register map's last cell "w" is its access (Schrack's
+# "1000 | … | Reset - Gesamter EVCC | 0: kein Reset, 1234: Reset | w" holds no 1000 watts)
+_UNITS = r"v|mv|kv|a|ma|ka|kw|kva|va|wh|kwh|ah|mah|hz|khz|s|ms|min|h|°c|℃|%|mm|cm|m|kg|bar"
+_UNIT_CELL = re.compile(rf"^({_UNITS})$")
 _PLAIN_NUMBER = re.compile(r"^-?\d+([.,]\d+)?$")
-_HEADER_UNIT = re.compile(rf"[\[(]\s?({_UNIT_CELL.pattern[2:-2]})\s?[\])]\s*$")
+# ... and a header's unit in brackets ("Spannung [V]"); not a lone letter but "V" ("Address
+# (h)" is hexadecimal, "Zugriff (S)" and "Anschluss (A)" name no unit)
+_HEADER_UNIT = re.compile(
+    r"[\[(]\s?(v|mv|kv|ma|kw|kva|va|wh|kwh|ah|mah|hz|khz|ms|min|°c|℃|%|mm|cm|kg|bar)\s?[\])]\s*$"
+)
 
 
 def _with_unit_cell(text: str) -> Iterator[str]:

@@ -37,10 +37,13 @@ _UNG = re.compile(r"^(?!achtung$)([a-z]{3,})ung(en)?$")  # "Achtung!" is no act 
 
 
 # a separable verb's infinitive with "zu" inside: "aufzulegen" is "auflegen", "einzustellen"
-# "einstellen" (the question says "wo leg ich … auf", "auflegen"; the manual "… aufzulegen")
+# "einstellen" (the question says "wo leg ich … auf", "auflegen"; the manual "… aufzulegen").
+# The verb after "zu" starts as German words do (not "Anzugsmoment": "an-zu-gsmoment"), and
+# "hinzu" is one prefix ("hinzufuegen" is no "hin-zu-fuegen")
 _ZU = re.compile(
-    r"^(ab|an|auf|aus|bei|ein|fest|frei|her|hin|mit|nach|um|vor|weg|zurueck|zusammen)zu"
-    r"([a-z]{3,}(en|ern|eln))$"
+    r"^(ab|an|auf|aus|bei|dar|durch|ein|fest|frei|her|heraus|herunter|hinein|hinzu|hoch|mit"
+    r"|nach|um|vor|weg|weiter|wieder|wiederher|zurueck|zusammen)zu"
+    r"((?:sch|[bcdfgkpt][lr]|st|sp|zw|[bcdfghjklmnpqrstvwz](?:[aeiouy]|ae|oe|ue))[a-z]*(en|ern|eln))$"
 )
 
 

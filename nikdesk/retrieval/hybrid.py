@@ -406,11 +406,14 @@ class Retriever:
 _DECIMAL_TOKEN = re.compile(r"^\d+p\d+$")
 # the words calling a number an error ("ERR 33", "Fehler 03", "Warning 203")
 ERROR_WORDS = r"err(?:or)?|fehler(?:code)?|code|alarm|warn(?:ing|ung)?|fault|st(?:oe|ö)rung"
-# "ERR 33", "Fehler: 2", and with a word naming the number between: "fault code wert 26",
-# "Fehlercode Nr. 26", "error number 26"
-_NUMBER_WORD = r"(?:wert|value|nummer|number|nr\.?|no\.?)"
+# "ERR 33", "Fehler: 2"; and a code with a word naming its number between ("fault code wert
+# 26", "Fehlercode Nr. 26", "error number 26"): a word apart, after a word for the code only
+# ("Alarmwert 50 %" is a threshold, "fault: no 230 V grid" no error 230)
+_NUMBER_WORD = r"(?:wert|value|nummer|number|nr\.|no\.)"
 _ERROR_WORD = re.compile(
-    rf"\b(?:{ERROR_WORDS})\s*[:#=]?\s*(?:{_NUMBER_WORD}\s*[:#=]?\s*)?(\d{{1,4}})\b",
+    rf"\b(?:{ERROR_WORDS})\s*[:#=]?\s*(\d{{1,4}})\b"
+    rf"|\b(?:err(?:or)?|fehler(?:code)?|code|fault)\s+{_NUMBER_WORD}\s*[:#=]?\s*(\d{{1,4}})\b"
+    r"(?!\s?(?:%|°|grad))",
     re.IGNORECASE,
 )
 
@@ -452,7 +455,7 @@ def code_tokens(query: str) -> set[str]:
         for t in raw_tokens(query)
         if (_has_digit(t) and any(ch.isalpha() for ch in t)) or (t.isdigit() and len(t) >= 3)
     }
-    codes.update(m.group(1) for m in _ERROR_WORD.finditer(query))  # "ERR 33", "Fehler 2"
+    codes.update(m.group(1) or m.group(2) for m in _ERROR_WORD.finditer(query))  # "ERR 33"
     return codes
 
 
@@ -461,7 +464,7 @@ _PIN = re.compile(r"^(\d{1,5}|[a-z]{1,2}\d{2,4}|0x[0-9a-f]+|\d{3,5}h)$")
 
 def error_codes(query: str) -> set[str]:
     """Return the codes a question calls an error, fault or alarm ("ERR 33", "Fehler 03", "F64")."""
-    named = {m.group(1) for m in _ERROR_WORD.finditer(query)}
+    named = {m.group(1) or m.group(2) for m in _ERROR_WORD.finditer(query)}
     lettered = {t for t in raw_tokens(query) if _ERROR_LETTERED.match(t)}
     return named | lettered
 
@@ -505,7 +508,7 @@ def _code_match(text: str, codes: set[str]) -> float:
         if hits:
             found |= hits
             cells = [c.strip() for c in line.split(" | ")] if " | " in line else []
-            named = {m.group(1) for m in _ERROR_WORD.finditer(line)}  # "Error: 203"
+            named = {m.group(1) or m.group(2) for m in _ERROR_WORD.finditer(line)}  # "Error: 203"
             defined = (
                 defined
                 or tokens[0] in codes

@@ -25,6 +25,7 @@ from nikdesk.agent.guards import answer_types, holds_value
 from nikdesk.agent.lines import is_register_row, line_score, pieces_of, restates
 from nikdesk.agent.narrowed import absent_narrowed
 from nikdesk.agent.quote import answers_part, key_excerpt, key_line, left_open, quote
+from nikdesk.agent.spelling import line_terms
 from nikdesk.retrieval.filler import is_filler, is_filler_passage
 from nikdesk.retrieval.routing import DocumentRouter
 from nikdesk.retrieval.types import Chunk
@@ -1043,6 +1044,11 @@ def test_a_row_ending_in_a_unit_cell_states_its_numbers_in_that_unit() -> None:
     # a header's unit in brackets is its column's
     assert holds_value(kinds["voltage"], "Name | Spannung [V]\nMPP | 230")
     assert not holds_value(kinds["voltage"], "Name | Spannung\nMPP | 230")
+    # Schrack's last cell "w" is the register's access: no 1000 watts in a reset register
+    reset = "1000 | - | uint16 t | 1 | 1 | 0 | - | reset - gesamter evcc | 0: kein reset | w"
+    assert not holds_value(kinds["power"], reset)
+    # a lone letter in brackets is no unit: "Address (h)" is hexadecimal
+    assert not holds_value(kinds["duration"], "Address (h) | Description\n3000 | Grid voltage")
     question = "jk bms lifepo4 preset - whats the default cell undervoltage cutoff?"
     prose = '"Single undervoltage protection" refers to the protection of a single cell'
     assert line_score(row, ask_of(question)) > line_score(prose, ask_of(question))
@@ -1053,3 +1059,9 @@ def test_a_zu_infinitive_is_its_plain_verb() -> None:
     said = "Es wird empfohlen die Tarifsteuerung an der Inneneinheit aufzulegen."
     other = "Die Tarifsteuerung an der Inneneinheit ist im Menü 7.1 einzustellen."
     assert line_score(said, ask_of(question)) > line_score(other, ask_of(question))
+    assert {"durchfuehren", "herunterladen", "hinzufuegen"} <= line_terms(
+        "durchzufuehren herunterzuladen hinzuzufuegen"
+    )
+    # no zu-infinitives: a noun, "hinzu" as one prefix, a verb of its own
+    for word, wrong in (("Anzugsmomenten", "angsmoment"), ("hinzufuegen", "hinfuegen")):
+        assert wrong not in line_terms(word)

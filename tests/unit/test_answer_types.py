@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from nikdesk.agent.guards import asked_types, holds_value, safety_rules
+from nikdesk.agent.guards import answer_types, asked_types, holds_value, safety_rules
 
 
 @pytest.mark.parametrize(
@@ -346,3 +346,21 @@ def test_an_error_number_is_found_with_a_word_naming_the_number_between() -> Non
         assert error_codes(question) == {"26"}, question
         assert "26" in code_tokens(question)
     assert error_codes("Wert 26 im Register") == set()  # no error word: a value
+    # a threshold, a grid voltage, a count: no error numbers
+    for question in ("Alarmwert 50 % einstellen", "alarm value 50 %", "fault: no 230 V grid"):
+        assert error_codes(question) == set(), question
+    assert error_codes("error no. 5") == {"5"}
+
+
+def test_an_amount_of_data_is_asked_and_stated_as_such() -> None:
+    volume = next(k for k in answer_types() if k.name == "data_volume")
+    for question in (
+        "Wie viele Daten-Punkte kann der Datenlogger speichern?",
+        "how much time until data appears in the portal?",
+        "how much is the Data Manager?",
+    ):
+        assert volume not in asked_types(question), question
+    assert volume in asked_types("wie viel daten verbraucht der stick im monat?")
+    assert holds_value(volume, "For immediate sending per service message or error 1 KB")
+    assert not holds_value(volume, "Function code | 1 byte | 0x03")  # a field's width
+    assert not holds_value(volume, "up to 512 kB/s")  # a rate
