@@ -11,6 +11,7 @@ import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import chain
 from pathlib import Path
 
 from nikdesk.core.paths import resources_dir
@@ -302,21 +303,20 @@ def holds_value(kind: AnswerType, passage: str) -> bool:
     if kind.value.search(text):
         return True
     return " | " in text and any(
-        kind.value.search(cell) for cell in (*_under_header(text), *_with_unit_cell(text))
+        kind.value.search(cell) for cell in chain(_under_header(text), _with_unit_cell(text))
     )
 
 
 # a row's unit cell: "Single undervoltage protection | 2.9 | 2.6 | 1.8 | V" (a data sheet's
 # "Unit" column); folded. Not "w": a register map's last cell "w" is its access (Schrack's
 # "1000 | … | Reset - Gesamter EVCC | 0: kein Reset, 1234: Reset | w" holds no 1000 watts)
-_UNITS = r"v|mv|kv|a|ma|ka|kw|kva|va|wh|kwh|ah|mah|hz|khz|s|ms|min|h|°c|℃|%|mm|cm|m|kg|bar"
+_UNITS = "v|mv|kv|a|ma|ka|kw|kva|va|wh|kwh|ah|mah|hz|khz|s|ms|min|h|°c|℃|%|mm|cm|m|kg|bar"
 _UNIT_CELL = re.compile(rf"^({_UNITS})$")
 _PLAIN_NUMBER = re.compile(r"^-?\d+([.,]\d+)?$")
 # ... and a header's unit in brackets ("Spannung [V]"); not a lone letter but "V" ("Address
 # (h)" is hexadecimal, "Zugriff (S)" and "Anschluss (A)" name no unit)
-_HEADER_UNIT = re.compile(
-    r"[\[(]\s?(v|mv|kv|ma|kw|kva|va|wh|kwh|ah|mah|hz|khz|ms|min|°c|℃|%|mm|cm|kg|bar)\s?[\])]\s*$"
-)
+_HEADER_UNITS = "|".join(u for u in _UNITS.split("|") if u == "v" or not u.isalpha() or len(u) > 1)
+_HEADER_UNIT = re.compile(rf"[\[(]\s?({_HEADER_UNITS})\s?[\])]\s*$")
 
 
 def _with_unit_cell(text: str) -> Iterator[str]:

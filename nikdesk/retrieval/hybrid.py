@@ -455,8 +455,13 @@ def code_tokens(query: str) -> set[str]:
         for t in raw_tokens(query)
         if (_has_digit(t) and any(ch.isalpha() for ch in t)) or (t.isdigit() and len(t) >= 3)
     }
-    codes.update(m.group(1) or m.group(2) for m in _ERROR_WORD.finditer(query))  # "ERR 33"
+    codes.update(_called_errors(query))  # "ERR 33", "Fehler 2", "fault code Nr. 26"
     return codes
+
+
+def _called_errors(text: str) -> set[str]:
+    # the numbers ``text`` calls an error, fault or alarm (see _ERROR_WORD's two forms)
+    return {m.group(1) or m.group(2) for m in _ERROR_WORD.finditer(text)}
 
 
 _PIN = re.compile(r"^(\d{1,5}|[a-z]{1,2}\d{2,4}|0x[0-9a-f]+|\d{3,5}h)$")
@@ -464,7 +469,7 @@ _PIN = re.compile(r"^(\d{1,5}|[a-z]{1,2}\d{2,4}|0x[0-9a-f]+|\d{3,5}h)$")
 
 def error_codes(query: str) -> set[str]:
     """Return the codes a question calls an error, fault or alarm ("ERR 33", "Fehler 03", "F64")."""
-    named = {m.group(1) or m.group(2) for m in _ERROR_WORD.finditer(query)}
+    named = _called_errors(query)
     lettered = {t for t in raw_tokens(query) if _ERROR_LETTERED.match(t)}
     return named | lettered
 
@@ -508,7 +513,7 @@ def _code_match(text: str, codes: set[str]) -> float:
         if hits:
             found |= hits
             cells = [c.strip() for c in line.split(" | ")] if " | " in line else []
-            named = {m.group(1) or m.group(2) for m in _ERROR_WORD.finditer(line)}  # "Error: 203"
+            named = _called_errors(line)  # "Error: 203"
             defined = (
                 defined
                 or tokens[0] in codes
