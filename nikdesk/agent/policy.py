@@ -37,7 +37,7 @@ from nikdesk.agent.passages import (
 from nikdesk.agent.quote import PartAnswer, quote
 from nikdesk.agent.small_talk import small_talk
 from nikdesk.agent.unprinted import Unprinted
-from nikdesk.agent.variants import inline_models, model_options, per_model
+from nikdesk.agent.variants import inline_models, listed_models, model_options, per_model
 from nikdesk.core.text import STOPWORDS, fold
 from nikdesk.retrieval.hybrid import Retriever, code_tokens, error_codes
 from nikdesk.retrieval.types import Hit, SearchFilters, SearchOptions
@@ -268,17 +268,30 @@ class EvidencePolicy:
         if not quoted:
             return ()
         first = quoted[0].chunk
-        found = quote(first.text, question)
+        # the first page's passages, which the answer quotes as one: the key lines of each
+        keys = [
+            key
+            for hit in quoted
+            if (hit.chunk.doc_id, hit.chunk.page_start) == (first.doc_id, first.page_start)
+            for key in quote(hit.chunk.text, question).keys
+        ]
         # "1A(JK-B1A24S) or 2A(JK-B2A24S)", "… (X1:850~4000 X3:1600~6500)": a line (or a
         # cell) giving each model its value
         names = self.retriever.router.models_of(first.doc_id)
-        for key in found.keys:
+        for key in keys:
             if models := inline_models(question, key, names):
                 return models
-        rows = [key for key in found.keys if " | " in key]
-        if not rows:
+        rows = [key for key in keys if " | " in key]
+        if not rows and not any(key.rstrip().endswith(":") for key in keys):
             return ()  # most answers: no table row, nothing read further
         page = self.retriever.page_text(first)
+        # "Wir empfehlen Ihnen, den Nennstrom des AC-Schalters in dieser Tabelle zu wählen:" —
+        # the key line leads in the list under it, which answers per model
+        for key in keys:
+            if key.rstrip().endswith(":") and (row := _row_under(key, page)):
+                models, _ = listed_models(question, row, page)
+                if models:
+                    return models
         more = tuple(
             self.retriever.page_text(replace(first, page_start=first.page_start + step))
             for step in (-1, 1)
@@ -288,10 +301,13 @@ class EvidencePolicy:
             models = model_options(question, key, page, more)
             if models and self._beats_page(key, page, ask):
                 return models
+            models, listed = listed_models(question, key, page)
+            if models and self._beats_page(key, page, ask, listed):
+                return models
         return ()
 
     @staticmethod
-    def _beats_page(key: str, page: str, ask: Ask) -> bool:
+    def _beats_page(key: str, page: str, ask: Ask, listed: list[str] | None = None) -> bool:
         """Tell whether the row ``key`` answers better than every row of ``page`` with one value.
 
         "Welcher Batteriespannungsbereich?" scores "MPP-Spannungsbereich | 150 V – 950 V | …"
@@ -300,7 +316,7 @@ class EvidencePolicy:
         """
         score = line_score(key, ask)
         for line in page.splitlines():
-            if line.strip() == key.strip() or per_model(line, page):
+            if line.strip() == key.strip() or per_model(line, page) or line in (listed or ()):
                 continue
             if any(line_score(piece, ask) >= score for piece in pieces_of(line)):
                 return False
@@ -510,3 +526,12 @@ class EvidencePolicy:
                 continue
             seen.setdefault(self.lines.key(hit.chunk.doc_id), device_label(doc.file, doc.title))
         return list(seen.values())[:MAX_OPTIONS]
+
+
+def _row_under(lead: str, page: str) -> str:
+    """Return the table row right under the line ``lead`` on ``page``, else ""."""
+    lines = page.splitlines()
+    at = next((n for n, line in enumerate(lines) if lead.strip() in line), None)
+    if at is None or at + 1 >= len(lines) or " | " not in lines[at + 1]:
+        return ""
+    return lines[at + 1]

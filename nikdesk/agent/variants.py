@@ -244,6 +244,55 @@ def model_options(
     return tuple(models)
 
 
+_SERIES = re.compile(r"^[a-z]{2,}", re.IGNORECASE)
+
+
+def listed_models(question: str, key: str, page: str) -> tuple[tuple[str, ...], list[str]]:
+    """Return the models of a list giving each its own row, and the list's rows.
+
+    "MIC 750TL-X | 10A/230V" … "MIC 3300TL-X | 16A/230V": the models of one series down the
+    first column, their values beside them — a data sheet's per-model row turned on its side
+    (:func:`model_options`). Empty when ``key`` is not one of the rows, the values do not
+    differ, or the question names one of the models or asks about them all.
+    """
+    if " | " not in key:
+        return (), []
+    lines = page.splitlines()
+    at = next((n for n, line in enumerate(lines) if line.strip() == key.strip()), None)
+    width = len(cells(key))
+    if at is None or not _listed(lines[at], width):
+        return (), []
+    first, last = at, at
+    while first > 0 and _listed(lines[first - 1], width):
+        first -= 1
+    while last + 1 < len(lines) and _listed(lines[last + 1], width):
+        last += 1
+    rows = lines[first : last + 1]
+    models = [cells(row)[0] for row in rows]
+    series = {m.group().casefold() for model in models if (m := _SERIES.match(model))}
+    values = {re.sub(r"\s+", "", " ".join(cells(row)[1:])).casefold() for row in rows}
+    if (
+        not 2 <= len(models) <= MAX_MODELS
+        or len(series) != 1
+        or not _models(models)
+        or len(values) < 2
+        or names_model(question, models)
+        or asks_across(question, key)
+    ):
+        return (), []
+    return tuple(models), rows
+
+
+def _listed(line: str, width: int) -> bool:
+    # a row of such a list: a model, then values with a number each
+    row = cells(line) if " | " in line else []
+    return (
+        len(row) == width
+        and _is_model(row[0])
+        and all(_DIGIT.search(value) for value in row[1:])
+    )
+
+
 # a model's name printed in a line: a word, or a word's last part after "-", "_" or "/"
 # ("JK-B1A24S"; not "MachineType_X1orX3")
 _MENTION = re.compile(r"[A-Za-z0-9][\w.-]*[A-Za-z0-9]|[A-Za-z0-9]")

@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 
 from nikdesk.ingest.types import Block, BlockKind, ParsedDocument
 
-CHUNKER_VERSION = 2  # bump when chunk boundaries change: forces re-embedding on rebuild
+CHUNKER_VERSION = 3  # bump when chunk boundaries change: forces re-embedding on rebuild
 
 TARGET_CHARS = 900  # ~220 e5 tokens: small enough to be specific, large enough for context
 MAX_CHARS = 1400
@@ -61,6 +61,8 @@ def chunk_document(doc: ParsedDocument) -> list[DraftChunk]:
     for block in _split_long(doc.blocks):
         if block.kind in (BlockKind.TABLE_HEADER, BlockKind.TABLE_ROW):
             flush_text()
+            if table_header is not None and block.table_id != table_header.table_id:
+                table_header = None  # a table without a header row: not the last one's
             if block.kind is BlockKind.TABLE_HEADER or (
                 table_buf and block.table_id != table_buf[-1].table_id
             ):

@@ -12,7 +12,7 @@ from pathlib import Path
 import pymupdf
 
 from nikdesk.core.errors import BadDocument
-from nikdesk.ingest.pdf_tables import Box, Line, Table, contains, find_tables
+from nikdesk.ingest.pdf_tables import Box, Line, Table, aligned_rows, contains, find_tables
 from nikdesk.ingest.text import (
     clean_inline,
     detect_language,
@@ -127,7 +127,8 @@ def _read_page(page: pymupdf.Page) -> _Page:
         return empty
     lines = [line for para in paras for line in para]
     tables = find_tables(page, page.get_text("words", textpage=textpage), lines)
-    return replace(empty, paras=tuple(paras), tables=tables, has_text=True)
+    kept, tables = aligned_rows(paras, tables)
+    return replace(empty, paras=kept, tables=tables, has_text=True)
 
 
 def _line(raw: dict) -> Line | None:
@@ -238,6 +239,7 @@ class _Assembler:
         prev = self.open_table
         if (
             prev is not None
+            and table.headed  # a list read from aligned cells continues nothing
             and prev[0] == page - 1
             and prev[2].columns == table.columns
             and (table.rows[0] == prev[2].rows[0] or not table.header_bold)
@@ -248,7 +250,7 @@ class _Assembler:
             table_id, first = self.table_count, table
         self.open_table = (page, table_id, first)
         for i, cells in enumerate(table.rows):
-            header = i == 0 and cells == first.rows[0]
+            header = i == 0 and table.headed and cells == first.rows[0]
             kind = BlockKind.TABLE_HEADER if header else BlockKind.TABLE_ROW
             text = " | ".join(cells)
             yield Block(page=page, kind=kind, text=text, section=self.section, table_id=table_id)

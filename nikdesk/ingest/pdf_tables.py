@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -42,6 +43,7 @@ class Table:
     rows: tuple[tuple[str, ...], ...]  # non-empty cells of each row; row 0 is the header
     columns: int  # non-empty columns, to recognise a table continued on the next page
     header_bold: bool
+    headed: bool = True  # row 0 names the columns; a list read from aligned lines has none
 
 
 def find_tables(page: pymupdf.Page, words: list, lines: Sequence[Line]) -> tuple[Table, ...]:
@@ -151,3 +153,115 @@ def contains(outer: Sequence[float], inner: Sequence[float]) -> bool:
     """Tell whether the centre of box ``inner`` lies inside box ``outer``."""
     cx, cy = (inner[0] + inner[2]) / 2, (inner[1] + inner[3]) / 2
     return outer[0] - 1 <= cx <= outer[2] + 1 and outer[1] - 1 <= cy <= outer[3] + 1
+
+
+MIN_ALIGNED_ROWS = 3  # rows of one-line cells side by side before they read as a table
+MAX_CELL_CHARS = 40  # a cell of such a list is a name or a value, not a line of prose
+MIN_COLUMN_GAP = 6.0  # points between two cells of one row
+
+
+def aligned_rows(
+    paras: Sequence[tuple[Line, ...]], tables: Sequence[Table]
+) -> tuple[tuple[tuple[Line, ...], ...], tuple[Table, ...]]:
+    """Read one-line text blocks standing side by side, row under row, as a table.
+
+    A borderless list drawn without a grid ("MIC 750TL-X" … "10A/230V", each cell its own
+    text block) has no rules for the table search to find; sorted by height, its cells
+    interleave ("MIC 750TL-X / 10A/230V / 10A/230V / MIC 1000TL-X"). Three or more rows of
+    the same number of short cells in the same columns, some holding a number, are a
+    table: "MIC 750TL-X | 10A/230V". Returns the paragraphs left and the tables found.
+    """
+    singles = [
+        p[0]
+        for p in paras
+        if len(p) == 1
+        and 0 < len(p[0].text.strip()) <= MAX_CELL_CHARS
+        and not any(contains(t.bbox, p[0].bbox) for t in tables)
+    ]
+    bands: list[list[Line]] = []
+    for line in sorted(singles, key=lambda ln: (ln.bbox[1] + ln.bbox[3]) / 2):
+        centre = (line.bbox[1] + line.bbox[3]) / 2
+        if bands and bands[-1][0].bbox[1] <= centre <= bands[-1][0].bbox[3]:
+            bands[-1].append(line)
+        else:
+            bands.append([line])
+    rows = [sorted(band, key=lambda ln: ln.bbox[0]) for band in bands]
+    used: set[int] = set()
+    found: list[Table] = []
+    run: list[list[Line]] = []
+    single_ids = {id(line) for line in singles}
+    others = [p for p in paras if len(p) > 1 or id(p[0]) not in single_ids]
+    for row in [*rows, []]:
+        if run and _continues(run, row, others):
+            run.append(row)
+            continue
+        if _is_table(run):
+            found.append(_aligned_table(run))
+            used |= {id(line) for r in run for line in r}
+        run = [row] if _cells_apart(row) else []
+    if not found:
+        return tuple(paras), tuple(tables)
+    kept = tuple(p for p in paras if not (len(p) == 1 and id(p[0]) in used))
+    return kept, (*tables, *found)
+
+
+def _cells_apart(row: list[Line]) -> bool:
+    # two or more cells, none running into the next
+    return len(row) >= 2 and all(
+        b.bbox[0] - a.bbox[2] >= MIN_COLUMN_GAP for a, b in itertools.pairwise(row)
+    )
+
+
+def _continues(run: list[list[Line]], row: list[Line], others: Sequence[tuple[Line, ...]]) -> bool:
+    """Tell whether ``row`` is the next row of the list ``run``: same columns, close under it."""
+    last = run[-1]
+    if len(row) != len(last) or not _cells_apart(row):
+        return False
+    height = max(ln.bbox[3] - ln.bbox[1] for ln in last)
+    top = min(ln.bbox[1] for ln in row)
+    bottom = max(ln.bbox[3] for ln in last)
+    if top - bottom > 1.5 * height:
+        return False  # a gap: another list, or a paragraph between them
+    for a, b in zip(run[0], row, strict=True):  # each cell under its column's first cell
+        if b.bbox[0] > a.bbox[2] or b.bbox[2] < a.bbox[0]:
+            return False
+    left, right = min(ln.bbox[0] for ln in row), max(ln.bbox[2] for ln in row)
+    # no other text between the rows or beside them
+    return not any(
+        p.bbox[1] < max(ln.bbox[3] for ln in row)
+        and p.bbox[3] > bottom
+        and p.bbox[0] < right
+        and p.bbox[2] > left
+        for para in others
+        for p in para
+    )
+
+
+def _is_table(run: list[list[Line]]) -> bool:
+    if len(run) < MIN_ALIGNED_ROWS:
+        return False
+    numbered = sum(any(re.search(r"\d", ln.text) for ln in row) for row in run)
+    return numbered * 2 >= len(run) and not _steps(run)
+
+
+def _steps(run: list[list[Line]]) -> bool:
+    # numbered steps ("1" beside "Connect to Fronius Datamanager"): a sentence after each
+    # number is an instruction, not a cell ("3 | DRM 7" is a pin's signal)
+    return all(
+        row[0].text.strip().rstrip(".").isdigit()
+        and all(len(re.findall(r"[^\W\d]{2,}", ln.text)) >= 3 for ln in row[1:])
+        for row in run
+    )
+
+
+def _aligned_table(run: list[list[Line]]) -> Table:
+    lines = [ln for row in run for ln in row]
+    bbox = (
+        min(ln.bbox[0] for ln in lines),
+        min(ln.bbox[1] for ln in lines),
+        max(ln.bbox[2] for ln in lines),
+        max(ln.bbox[3] for ln in lines),
+    )
+    rows = tuple(tuple(clean_inline(ln.text) for ln in row) for row in run)
+    bold = all(ln.bold for ln in run[0]) and not all(ln.bold for ln in run[1])
+    return Table(bbox, rows, len(run[0]), bold, headed=bold)

@@ -1,9 +1,10 @@
 """Tell passages that say something from passages that only fill space.
 
-Filler: a title page ("VE.Direct Protocol"), a cover with the maker's postal address, chart
-axis labels ("100.00% … Vdc=380 V"), a table of contents, a document history, a table's notes
-cut off from it. A passage is filler by its shape, whatever the question: the search ranks it
-lower, the answer quotes the page's answering passage instead.
+Filler: a title page ("VE.Direct Protocol"), a cover with the maker's postal address, a
+legal notice, a closing "thank you for reading", chart axis labels ("100.00% … Vdc=380 V"), a
+table of contents, a document history, a table's notes cut off from it. A passage is filler by
+its shape, whatever the question: the search ranks it lower, the answer quotes the page's
+answering passage instead.
 """
 
 from __future__ import annotations
@@ -45,6 +46,26 @@ COVER_CHARS = 200  # a passage this short on a document's first page is its cove
 # fault of bit 12 (its digits are no axis labels)
 _BIT_FIELD = re.compile(r"\b[A-Za-z_]\w*\s*:\s*\d+\s*;")
 BIT_FIELDS = 3
+# a manual's legal notice: changes reserved without notice, copyright, no liability, "for
+# reference only"; two of these make the passage boilerplate ("Alpha ESS … behält sich … das
+# Recht auf Änderungen … ohne vorherige Ankündigung vor … dient lediglich Referenzzwecken. ©
+# …"). One alone is content: go-e's parameter list may grow "ohne vorherige Ankündigung".
+_LEGAL = (
+    re.compile(r"ohne (vorherige )?ankündigung|without (prior |further )?notice", re.IGNORECASE),
+    re.compile(
+        r"©|\bcopyright\b|urheberrecht|alle rechte vorbehalten|all rights reserved", re.IGNORECASE
+    ),
+    re.compile(
+        r"keinerlei haftung|haftungs(ausschluss|beschränkung)|no liability|not (be )?liable"
+        r"|warranty of any kind|without warranty",
+        re.IGNORECASE,
+    ),
+    re.compile(r"lediglich (zu )?referenzzwecken|for reference only", re.IGNORECASE),
+)
+LEGAL_SIGNS = 2
+# a closing page: "Vielen Dank für das Lesen des Alpha ESS Handbuchs … senden Sie uns einfach
+# eine E-Mail"
+_CLOSING = re.compile(r"dank(e)? für (das|ihr) lesen|thank(s| you) for reading", re.IGNORECASE)
 
 
 def is_filler_passage(chunk: Chunk) -> bool:
@@ -68,6 +89,10 @@ def is_filler(text: str) -> bool:
     signs = sum(bool(p.search(text)) for p in _CONTACT)
     if signs >= CONTACT_SIGNS and len(words) < CONTACT_WORDS:
         return True
+    if len(words) < CONTACT_WORDS and (
+        _CLOSING.search(text) or sum(bool(p.search(text)) for p in _LEGAL) >= LEGAL_SIGNS
+    ):
+        return True  # a legal notice or the closing words of a manual
     if len(_HISTORY.findall(text)) >= 2:
         return True  # a document history: "2022-1-29 | wangjia nxing | Add … | V3.19"
     if (is_footnote(text) or _is_numbered_notes(text)) and " | " not in text:

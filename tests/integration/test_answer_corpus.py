@@ -505,7 +505,9 @@ def test_a_value_the_data_sheet_gives_per_model_asks_which_model(agent: Agent) -
     resumed = collect(agent.resume(mic.run_id, "MIC 3000TL-X"))
     assert resumed.outcome == "answer"
     assert "Max. Ausgangsstrom | 11.9A | 14.3A | 14.3A" in key_lines(resumed.answer)
-    assert {s.page for s in resumed.sources} == {25}
+    # p. 25's data sheet; beside it p. 12's breaker list ("LS"), whose row is the model's
+    assert {s.page for s in resumed.sources} <= {12, 25}
+    assert 25 in {s.page for s in resumed.sources}
     # a model named, or a row with one value for all of them, is answered at once
     named = answered(agent, "Sungrow SH10RT: ab welcher PV-Spannung speist er ein?")
     assert "Einschaltspannung | 180 V | 250 V | 250 V | 250 V" in key_lines(named.answer)
@@ -1095,6 +1097,20 @@ def test_a_port_under_its_column_header_is_quoted_from_the_named_interface(agent
     # is the type word of the G4's file name
     mini = answered(agent, "solax x1 mini modbus baud rate?")
     assert {s.file for s in mini.sources} == {"SolaX_X1_Mini_Communication_Protocol_V1.8.pdf"}
+
+
+def test_a_list_giving_each_model_its_row_asks_which_model(agent: Agent) -> None:
+    # Growatt MIC p. 12: "Wir empfehlen Ihnen, den Nennstrom des AC-Schalters in dieser Tabelle
+    # zu wählen:" over "MIC 750TL-X | 10A/230V" … "MIC 3300TL-X | 16A/230V" (aligned cells)
+    for question in (
+        "growatt mic welchen nennstrom für den ac leitungsschutzschalter?",
+        "Welchen Leitungsschutzschalter (Nennstrom) soll ich vor den Growatt MIC setzen?",
+    ):
+        result = asked_back(agent, question, "MIC 750TL-X", "MIC 2000TL-X", "MIC 3300TL-X")
+    resumed = collect(agent.resume(result.run_id, "MIC 2500TL-X"))
+    assert resumed.outcome == "answer"
+    assert "MIC 2500TL-X | 16A/230V" in key_lines(resumed.answer)
+    assert 12 in {s.page for s in resumed.sources}
 
 
 def test_a_value_a_manual_line_gives_per_model_asks_which_model(agent: Agent) -> None:

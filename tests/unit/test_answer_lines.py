@@ -160,6 +160,15 @@ def test_flattened_register_table_is_cut_at_each_register() -> None:
         "1: Testbedingungen: 25°C, 100 % Entladungstiefe (DOD), 0,2C Laden und Entladen "
         "2: Siehe Batterie-Garantieerklärung für bedingte Anwendung.\n"
         "© 2022 Sungrow Power Supply Co., Ltd. Alle Rechte vorbehalten. Version 14",
+        # a legal notice (AlphaESS Modbus RTU p. 2, Huawei DDSU666-H p. 2)
+        "Aufgrund des Produkt-Designs und technischer Spezifikations-Updates, behält sich unsere "
+        "Firma jedoch das Recht auf Änderungen zu jeder Zeit ohne vorherige Ankündigung vor. "
+        "Dieses Installationshandbuch dient lediglich Referenzzwecken. © Alpha ESS Europe GmbH",
+        "The information in this document is subject to change without notice. All statements "
+        "in this document do not constitute a warranty of any kind, express or implied.",
+        # a manual's closing words (AlphaESS Modbus RTU p. 70)
+        "Vielen Dank für das Lesen des Alpha ESS Handbuchs Modbus – Storion SMILE + T30. Falls "
+        "Sie Probleme haben, senden Sie uns einfach eine E-Mail an service@alpha-ess.de.",
     ],
 )
 def test_filler_is_recognised(text: str) -> None:
@@ -176,6 +185,18 @@ def test_passages_with_content_are_no_filler() -> None:
     assert not is_filler(SBR_CURRENT)
     assert not is_filler(VEDIRECT)
     assert not is_filler(GROWATT_WARNINGS)
+    # one legal sign is content: go-e's parameters may grow "ohne vorherige Ankündigung"; a
+    # warranty term is what a question asks for (JK BMS p. 2)
+    assert not is_filler(
+        "Zusätzlich zu diesen Parametern können auch ohne vorherige Ankündigung und je nach "
+        "Verbindungsart weitere Parameter dazu kommen. Alle Parameter werden im JSON Objekt "
+        "als String gesendet."
+    )
+    assert not is_filler(
+        "Warranty period: One Year. First of all, thank you for purchasing the Battery "
+        "Active-Balancer. Chengdu Jikong technology co., LTD. provides quality warranty for "
+        "the hardware products and accessories sold by our company."
+    )
     # SolaX X1 Mini p. 9: a fault word's bits as C bit fields, not a chart's axis labels
     assert not is_filler(
         "Uint16 PvVoltFault:1;//10\nUint16 Ac10Mins_Voltage_Fault:1;//11\n"

@@ -95,6 +95,12 @@ def test_asking_whether_a_protocol_has_a_register_asks_for_a_register() -> None:
     question = "Growatt SPH per Modbus: gibt's ein Input-Register mit der Zyklenzahl vom BMS?"
     assert "register" in [k.name for k in asked_types(question)]
     assert "register" in [k.name for k in asked_types("Is there a Modbus register for cycles?")]
+    # a protocol's ID for it: the row "0x0303 | Number of cycles" answers
+    question = "bmv-712 hex protocol: which id gives the number of charge cycles?"
+    assert "register" in [k.name for k in asked_types(question)]
+    # the device's own "Unit-ID" or "Slave ID" is its Modbus address, no register
+    for address in ["Welche Modbus Unit-ID hat der Zähler?", "which slave id has the meter?"]:
+        assert "register" not in [k.name for k in asked_types(address)], address
     # no data interface: a tab of an app, no register
     assert asked_types("Gibt es in der App ein Register für Ereignisse?") == []
     # a technician's shorthand, without a question word

@@ -40,3 +40,16 @@ def test_cold_is_the_manuals_low_temperature() -> None:
     # "ab wieviel Grad Kälte sperrt der das Laden": the JK table says "low temperature"
     assert set(terms("low temperature")) <= set(expand("ab wieviel Grad Kälte sperrt der?"))
     assert set(terms("low temperature")) <= set(expand("Laden bei Frost?"))
+
+
+def test_a_technicians_shorthand_names_the_part() -> None:
+    # "welchen LS setz ich vor den WR": the manual says "Leistungsschalter"; "FI": "Fehlerstrom"
+    assert set(terms("leitungsschutzschalter leistungsschalter")) <= set(expand("welchen LS?"))
+    assert set(terms("circuit breaker")) <= set(expand("welchen LS vor den WR?"))
+    assert set(terms("fehlerstrom")) <= set(expand("FI vorschalten?"))
+
+
+def test_a_compound_s_qualifier_is_not_lost() -> None:
+    # "Dauerentladestrom" is the JK table's "Continuous discharge current", not its maximum
+    assert set(terms("continuous discharge current")) <= set(expand("jk dauerentladestrom?"))
+    assert set(terms("start-up voltage")) <= set(expand("Einschaltspannung SH RT"))

@@ -132,6 +132,34 @@ def test_victron_striped_register_table_is_rows_not_one_run_on_line() -> None:
     assert not [b for b in doc.blocks if b.kind is BlockKind.TEXT and "0x1001" in b.text]
 
 
+def test_a_list_of_aligned_cells_without_a_grid_is_read_row_by_row() -> None:
+    """Growatt MIC p. 12 prints its AC breaker list as one text block per cell.
+
+    Sorted by height the cells used to interleave ("MIC 750TL-X / 10A/230V / 10A/230V / MIC
+    1000TL-X"), so no model stood beside its value.
+    """
+    doc = parsed("Growatt_MIC750-3300TL-X_Installations-Bedienungsanleitung_DE.pdf")
+    rows = [b.text for b in doc.blocks if b.page == 12 and b.kind is BlockKind.TABLE_ROW]
+    assert rows == [
+        "MIC 750TL-X | 10A/230V",
+        "MIC 1000TL-X | 10A/230V",
+        "MIC 1500TL-X | 10A/230V",
+        "MIC 2000TL-X | 16A/230V",
+        "MIC 2500TL-X | 16A/230V",
+        "MIC 3000TL-X | 16A/230V",
+        "MIC 3300TL-X | 16A/230V",
+    ]
+    # no header: the first model's row is data like the others
+    assert not [b for b in doc.blocks if b.page == 12 and b.kind is BlockKind.TABLE_HEADER]
+
+
+def test_numbered_steps_beside_their_numbers_stay_text() -> None:
+    # Fronius Datamanager p. 46: "1" beside "Connect to Fronius Datamanager" is a step
+    doc = parsed("Fronius_Datamanager_Manual_EN.pdf")
+    steps = blocks_with(doc, "Click on the desired menu item")
+    assert steps and all(b.kind is BlockKind.TEXT for b in steps)
+
+
 # --- sections, margins, text ----------------------------------------------------------
 
 

@@ -7,6 +7,7 @@ import pytest
 from nikdesk.agent.variants import (
     asks_across,
     inline_models,
+    listed_models,
     model_options,
     model_rows,
     names_by_value,
@@ -249,3 +250,41 @@ def test_a_question_s_letters_run_together_name_no_model() -> None:
     # "solax 10kw g4" squeezed holds "x1", but no word of it is "X1"
     line = "(X1:850~4000 X3:1600~6500)"
     assert inline_models("solax 10kw g4: float voltage range?", line, SOLAX_G4) == ("X1", "X3")
+
+
+# Growatt MIC p. 12: the AC breaker per model, one row each (read from aligned cells)
+MIC_BREAKERS = """Wir empfehlen Ihnen, den Nennstrom des AC-Schalters in dieser Tabelle zu wählen:
+MIC 750TL-X | 10A/230V
+MIC 1000TL-X | 10A/230V
+MIC 1500TL-X | 10A/230V
+MIC 2000TL-X | 16A/230V
+MIC 2500TL-X | 16A/230V"""
+
+
+def test_a_list_giving_each_model_its_row_asks_which_model() -> None:
+    question = "growatt mic welchen nennstrom für den ac leitungsschutzschalter?"
+    models, rows = listed_models(question, "MIC 750TL-X | 10A/230V", MIC_BREAKERS)
+    assert models == ("MIC 750TL-X", "MIC 1000TL-X", "MIC 1500TL-X", "MIC 2000TL-X", "MIC 2500TL-X")
+    assert rows == MIC_BREAKERS.splitlines()[1:]
+    # named, asked about all of them, or one value for all: nothing to ask
+    named = "growatt mic 2000 welchen LS?"
+    assert listed_models(named, "MIC 2000TL-X | 16A/230V", MIC_BREAKERS) == ((), [])
+    across = "growatt mic: LS für die verschiedenen Modelle?"
+    assert listed_models(across, "MIC 750TL-X | 10A/230V", MIC_BREAKERS) == ((), [])
+    same = "\n".join(row.replace("16A", "10A") for row in MIC_BREAKERS.splitlines())
+    assert listed_models(question, "MIC 750TL-X | 10A/230V", same) == ((), [])
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        # error codes are no models: no series of two letters, and their meaning is words
+        "E01 | 16 | Netzüberspannung\nE02 | 17 | Netzunterspannung\nE03 | 18 | Inselbildung",
+        "E01 | Netzüberspannung\nE02 | Netzunterspannung\nE03 | Inselbildung",
+        # numbered parts of one thing
+        "MPPT1 | 12.5A\nMPPT2 | 12.5A\nMPPT3 | 16A",
+    ],
+)
+def test_a_list_of_codes_or_parts_names_no_models(page: str) -> None:
+    key = page.splitlines()[0]
+    assert listed_models("welcher wert?", key, page) == ((), [])
