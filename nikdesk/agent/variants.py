@@ -287,9 +287,7 @@ def _listed(line: str, width: int) -> bool:
     # a row of such a list: a model, then values with a number each
     row = cells(line) if " | " in line else []
     return (
-        len(row) == width
-        and _is_model(row[0])
-        and all(_DIGIT.search(value) for value in row[1:])
+        len(row) == width and _is_model(row[0]) and all(_DIGIT.search(value) for value in row[1:])
     )
 
 
