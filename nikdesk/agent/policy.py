@@ -268,19 +268,21 @@ class EvidencePolicy:
         if not quoted:
             return ()
         first = quoted[0].chunk
-        # the first page's passages, which the answer quotes as one: the key lines of each
+        found = quote(first.text, question)
+        # "1A(JK-B1A24S) or 2A(JK-B2A24S)", "… (X1:850~4000 X3:1600~6500)": a line (or a
+        # cell) giving each model its value
+        names = self.retriever.router.models_of(first.doc_id)
+        for key in found.keys:
+            if models := inline_models(question, key, names):
+                return models
+        # the rows among the key lines of the first page's passages, which the answer quotes
+        # as one
         keys = [
             key
             for hit in quoted
             if (hit.chunk.doc_id, hit.chunk.page_start) == (first.doc_id, first.page_start)
-            for key in quote(hit.chunk.text, question).keys
+            for key in (found if hit.chunk is first else quote(hit.chunk.text, question)).keys
         ]
-        # "1A(JK-B1A24S) or 2A(JK-B2A24S)", "… (X1:850~4000 X3:1600~6500)": a line (or a
-        # cell) giving each model its value
-        names = self.retriever.router.models_of(first.doc_id)
-        for key in keys:
-            if models := inline_models(question, key, names):
-                return models
         rows = [key for key in keys if " | " in key]
         if not rows and not any(key.rstrip().endswith(":") for key in keys):
             return ()  # most answers: no table row, nothing read further
