@@ -12,8 +12,9 @@ a verbatim substring of the passage. :mod:`nikdesk.agent.quote` picks the key li
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
-from nikdesk.agent.ask import NEGATION, Ask, ask_of
+from nikdesk.agent.ask import NEGATION, Ask, Concepts, ask_of
 from nikdesk.agent.guards import AnswerType, holds_value
 from nikdesk.agent.spelling import hex_spelling, line_terms, shares_part, with_hex
 from nikdesk.core.text import STOPWORDS, fold, raw_tokens, terms
@@ -100,7 +101,9 @@ def line_score(line: str, ask: Ask, header: str = "") -> float:
         if word in token_set or any(word.startswith(s) for s in shared if len(s) >= 4):
             continue
         if any(_part_of(word, t, ask.kinds) for t in token_set):
-            score += 0.6
+            # no more than the word itself would earn: "connector" shares "connect", a
+            # word of many pages, and is no better an answer than "connected"
+            score += 0.6 * min(1.0, _word_weight(word, ask.concepts))
     codes = ask.codes & with_hex(token_set)
     # an error number or register ("202", "E050", "0x0FFF") pins the line down; a model
     # number ("3000TL-X") only says which device, and stands in every header of its table
@@ -138,6 +141,13 @@ _BIT_POSITION = re.compile(r"(?://\s*|\bbit\s*)(\d{1,2})\b")
 
 def _bit_positions(folded: str) -> set[str]:
     return {str(int(m.group(1))) for m in _BIT_POSITION.finditer(folded)}
+
+
+@lru_cache(maxsize=1024)
+def _word_weight(word: str, concepts: Concepts) -> float:
+    """Return the weight of the question's concept ``word`` is a form of (1.0: none)."""
+    forms = set(terms(word))
+    return max((w for concept in concepts for f, w in concept if f in forms), default=1.0)
 
 
 def _part_of(word: str, token: str, kinds: tuple[AnswerType, ...]) -> bool:

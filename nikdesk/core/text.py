@@ -36,12 +36,13 @@ nicht nichts noch nun nur ob oder ohne sehr sein seine sich sie sind so soll sol
 und uns unser unter viel vom von vor wann war waren warum was weil welche welchem welchen
 welcher welches wenn wer werde werden wie wieder will wir wird wo wohin wollen worden wurde zu
 zum zur ueber gibt geht darf duerfen muessen welchen wieviel wieviele ab genau einstellen
-meinem
+meinem via
 """.split()  # noqa: SIM905 - a word list reads better as text
 _STOPWORDS_EN = """
 a an and are as at be been but by can could do does for from had has have how i if in into is
 it its me my of on or our should so than that the their them then there these they this to was
 we were what when where which while who why will with would you your do does did any each about
+via
 """.split()  # noqa: SIM905 - a word list reads better as text
 STOPWORDS = frozenset(_STOPWORDS_DE + _STOPWORDS_EN)
 
