@@ -16,8 +16,8 @@ from functools import lru_cache
 
 from nikdesk.agent.guards import AnswerType, asked_types
 from nikdesk.agent.spelling import one_spelling
-from nikdesk.core.text import STOPWORDS, fold, raw_tokens, terms
-from nikdesk.retrieval.glossary import expand
+from nikdesk.core.text import STOPWORDS, fold, is_german, raw_tokens, terms
+from nikdesk.retrieval.glossary import expand, german_terms
 from nikdesk.retrieval.hybrid import code_tokens, error_codes
 
 _QUOTED = re.compile(r"[\"'„“‚‘»«]([^\"'„“”‚‘’»«]{3,60})[\"'“”‘’»«]")
@@ -250,7 +250,11 @@ def _concepts(
         tuple(sorted((f, weights.get(f, 1.0) * (FOCUS_WEIGHT if focused else 1.0)) for f in found))
         for found, focused in forms.items()
     )
-    return concepts, frozenset(asked - names)
+    # an English question on a German manual: "start-up voltage" is its "Einschaltspannung"
+    # (not in a German question: "MPP-Tracker" is the German manual's own word there)
+    said = [] if is_german(question) else german_terms(question)
+    german = tuple(tuple((t, 1.0) for t in sorted(set(ts))) for ts in said if ts)
+    return concepts + german, frozenset(asked - names)
 
 
 _MODEL = re.compile(r"^([a-z]+)\d")

@@ -62,6 +62,12 @@ def is_english(text: str) -> bool:
     return sum(w in _ONLY_EN for w in words) > sum(w in _ONLY_DE for w in words)
 
 
+def is_german(text: str) -> bool:
+    """Tell whether ``text`` reads as German: more German than English function words."""
+    words = re.findall(r"[a-z]+", fold(text))
+    return sum(w in _ONLY_DE for w in words) > sum(w in _ONLY_EN for w in words)
+
+
 @lru_cache(maxsize=1)
 def _stemmers() -> tuple[Stemmer.Stemmer, Stemmer.Stemmer]:
     return Stemmer.Stemmer("english"), Stemmer.Stemmer("german")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -47,3 +48,32 @@ def expand(query: str, glossary: dict[str, tuple[str, ...]] | None = None) -> li
         for phrase in phrases or ():
             extra.extend(terms(phrase, drop_stopwords=True))
     return extra
+
+
+@lru_cache(maxsize=4)
+def _english_phrases() -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Return (folded English phrase of two words or more, its German terms), longest first."""
+    found: dict[str, list[str]] = {}
+    for german, phrases in load_glossary().items():
+        for phrase in phrases:
+            key = " ".join(re.findall(r"[a-z0-9]+", fold(phrase)))
+            if len(key.split()) >= 2:
+                found.setdefault(key, []).append(german)
+    ordered = sorted(found.items(), key=lambda kv: -len(kv[0]))
+    return tuple((k, tuple(v)) for k, v in ordered)
+
+
+def german_terms(question: str) -> list[list[str]]:
+    """Return the German words of the English phrases ``question`` says, one list per phrase.
+
+    "sungrow SH RT pv start-up voltage?" says "start-up voltage": the German data sheet prints
+    "Einschaltspannung" (and "Startspannung" elsewhere). Phrases of two words or more only:
+    a single English word ("voltage") has too many German compounds to stand for one.
+    """
+    text = " " + " ".join(re.findall(r"[a-z0-9]+", fold(question))) + " "
+    out: list[list[str]] = []
+    for phrase, germans in _english_phrases():
+        if f" {phrase} " in text:
+            out.append([t for g in germans for t in terms(g)])
+            text = text.replace(f" {phrase} ", " ")
+    return out

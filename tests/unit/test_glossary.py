@@ -53,3 +53,14 @@ def test_a_compound_s_qualifier_is_not_lost() -> None:
     # "Dauerentladestrom" is the JK table's "Continuous discharge current", not its maximum
     assert set(terms("continuous discharge current")) <= set(expand("jk dauerentladestrom?"))
     assert set(terms("start-up voltage")) <= set(expand("Einschaltspannung SH RT"))
+
+
+def test_an_english_phrase_names_the_german_manuals_word() -> None:
+    from nikdesk.retrieval.glossary import german_terms
+
+    # "start-up voltage" is the Sungrow data sheet's "Einschaltspannung"
+    (found,) = german_terms("sungrow SH RT pv start-up voltage?")
+    assert set(terms("Einschaltspannung")) <= set(found)
+    assert german_terms("what is the switchover time of the SH10RT") == [terms("umschaltzeit")]
+    # one English word stands for too many German compounds
+    assert german_terms("which voltage?") == []
