@@ -272,10 +272,7 @@ class EvidencePolicy:
         # "1A(JK-B1A24S) or 2A(JK-B2A24S)", "… (X1:850~4000 X3:1600~6500)": a line (or a
         # cell) giving each model its value
         names = self.retriever.router.models_of(first.doc_id)
-        # (the key sentence whole where the page wraps it: "… balance-current of
-        # 1A(JK-B1A24S)" + "or 2A(JK-B2A24S)")
-        whole = " ".join([found.key, *found.rest]) if found.rest else ""
-        for key in [*found.keys, *filter(None, [whole])]:
+        for key in found.keys:
             if models := inline_models(question, key, names):
                 return models
         # the rows among the key lines of the first page's passages, which the answer quotes

@@ -78,14 +78,6 @@ def quote(
     ]
     if header is not None:
         scores[header] *= 0.5  # the header names the columns; a data row states the value
-    if not table:
-        # a sentence the page wraps onto the next line is scored whole at its first line
-        # ("… click the pen icon on the right of the device list to change the" + "device
-        # name and password."): the rest is quoted with it (_sentence_rest)
-        for i in range(len(units) - 1):
-            if units[i] != "…" and _runs_on(units[i], units[i + 1]):
-                whole = f"{units[i]} {units[i + 1]}"
-                scores[i] = max(scores[i], line_score(whole, ask))
     ranked = [i for i in range(len(units)) if units[i] != "…"]
     rows_only = [i for i in ranked if i != header and scores[i] > 0]
     # a data row that answers anything beats the header, which only names the columns
@@ -322,8 +314,8 @@ def _runs_on(line: str, after: str) -> bool:
     line = line.rstrip()
     if " | " in line or len(line) < RUN_ON or _SENTENCE_END.search(line) or is_heading(line):
         return False
-    if after == "…" or " | " in after or (is_heading(after) and not after[:1].islower()):
-        return False  # (a line going on in lower case is no heading: "device name and …")
+    if after == "…" or " | " in after or is_heading(after):
+        return False
     # ... or it ends in a comma, a hyphenated word ("Leistungs-") or a function word ("and")
     hyphenated = line.endswith("-") and line[-2:-1].isalpha()
     function_word = fold(line.split()[-1]) in STOPWORDS
