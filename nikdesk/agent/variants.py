@@ -271,6 +271,7 @@ def listed_models(question: str, key: str, page: str) -> tuple[tuple[str, ...], 
     models = [cells(row)[0] for row in rows]
     series = {m.group().casefold() for model in models if (m := _SERIES.match(model))}
     values = {re.sub(r"\s+", "", " ".join(cells(row)[1:])).casefold() for row in rows}
+    asked = _squeezed(question)
     if (
         not 2 <= len(models) <= MAX_MODELS
         or len(series) != 1
@@ -278,6 +279,8 @@ def listed_models(question: str, key: str, page: str) -> tuple[tuple[str, ...], 
         or len(values) < 2
         or names_model(question, models)
         or asks_across(question, key)
+        # a value of the list asked about ("which PID is 0x204?", "which one needs 10A/230V?")
+        or any(len(v) >= 3 and v in asked for row in rows for v in map(_squeezed, cells(row)[1:]))
     ):
         return (), []
     return tuple(models), rows

@@ -158,6 +158,7 @@ def contains(outer: Sequence[float], inner: Sequence[float]) -> bool:
 MIN_ALIGNED_ROWS = 3  # rows of one-line cells side by side before they read as a table
 MAX_CELL_CHARS = 40  # a cell of such a list is a name or a value, not a line of prose
 MIN_COLUMN_GAP = 6.0  # points between two cells of one row
+_BULLETS = frozenset("•◆▪■●○-–*")
 
 
 def aligned_rows(
@@ -168,7 +169,7 @@ def aligned_rows(
     A borderless list drawn without a grid ("MIC 750TL-X" … "10A/230V", each cell its own
     text block) has no rules for the table search to find; sorted by height, its cells
     interleave ("MIC 750TL-X / 10A/230V / 10A/230V / MIC 1000TL-X"). Three or more rows of
-    the same number of short cells in the same columns, some holding a number, are a
+    the same number of short cells in the same columns, each row holding a number, are a
     table: "MIC 750TL-X | 10A/230V". Returns the paragraphs left and the tables found.
     """
     singles = [
@@ -238,19 +239,15 @@ def _continues(run: list[list[Line]], row: list[Line], others: Sequence[tuple[Li
 
 
 def _is_table(run: list[list[Line]]) -> bool:
-    if len(run) < MIN_ALIGNED_ROWS:
-        return False
-    numbered = sum(any(re.search(r"\d", ln.text) for ln in row) for row in run)
-    return numbered * 2 >= len(run) and not _steps(run)
-
-
-def _steps(run: list[list[Line]]) -> bool:
-    # numbered steps ("1" beside "Connect to Fronius Datamanager"): a sentence after each
-    # number is an instruction, not a cell ("3 | DRM 7" is a pin's signal)
-    return all(
-        row[0].text.strip().rstrip(".").isdigit()
-        and all(len(re.findall(r"[^\W\d]{2,}", ln.text)) >= 3 for ln in row[1:])
-        for row in run
+    # every row holds a number ("MIC 750TL-X" beside "10A/230V"); not a list numbered down its
+    # first column (steps "1" beside "Connect to Fronius Datamanager", the pins of a
+    # connector drawing: a row of the drawing's own labels breaks such a list) nor bullets
+    # standing side by side
+    return (
+        len(run) >= MIN_ALIGNED_ROWS
+        and all(any(re.search(r"\d", ln.text) for ln in row) for row in run)
+        and not all(row[0].text.strip().rstrip(".").isdigit() for row in run)
+        and not any(ln.text.lstrip()[:1] in _BULLETS for row in run for ln in row)
     )
 
 

@@ -65,7 +65,12 @@ _LEGAL = (
 LEGAL_SIGNS = 2
 # a closing page: "Vielen Dank für das Lesen des Alpha ESS Handbuchs … senden Sie uns einfach
 # eine E-Mail"
-_CLOSING = re.compile(r"dank(e)? für (das|ihr) lesen|thank(s| you) for reading", re.IGNORECASE)
+_CLOSING = re.compile(
+    r"^\W*(vielen )?dank(e)? für (das|ihr) lesen|^\W*thank(s| you) for reading", re.IGNORECASE
+)
+# a number other than a year ("© … 2015-2021") in a legal notice is content beside it: a
+# warranty term, a spec row above the footer
+_NOT_A_YEAR = re.compile(r"(?<!\d)(?!(?:19|20)\d\d(?!\d))\d+")
 
 
 def is_filler_passage(chunk: Chunk) -> bool:
@@ -90,7 +95,11 @@ def is_filler(text: str) -> bool:
     if signs >= CONTACT_SIGNS and len(words) < CONTACT_WORDS:
         return True
     if len(words) < CONTACT_WORDS and (
-        _CLOSING.search(text) or sum(bool(p.search(text)) for p in _LEGAL) >= LEGAL_SIGNS
+        _CLOSING.search(text)  # the closing words, first in their passage
+        or (
+            sum(bool(p.search(text)) for p in _LEGAL) >= LEGAL_SIGNS
+            and not _NOT_A_YEAR.search(text)
+        )
     ):
         return True  # a legal notice or the closing words of a manual
     if len(_HISTORY.findall(text)) >= 2:

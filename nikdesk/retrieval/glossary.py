@@ -64,7 +64,7 @@ def _english_phrases() -> tuple[tuple[str, tuple[str, ...]], ...]:
 
 
 def german_terms(question: str) -> list[list[str]]:
-    """Return the German words of the English phrases ``question`` says, one list per phrase.
+    """Return the German words (folded) of the English phrases ``question`` says, per phrase.
 
     "sungrow SH RT pv start-up voltage?" says "start-up voltage": the German data sheet prints
     "Einschaltspannung" (and "Startspannung" elsewhere). Phrases of two words or more only:
@@ -74,6 +74,12 @@ def german_terms(question: str) -> list[list[str]]:
     out: list[list[str]] = []
     for phrase, germans in _english_phrases():
         if f" {phrase} " in text:
-            out.append([t for g in germans for t in terms(g)])
+            # the whole German words (a stem "sicher" of "Sicherung" is in "Stellen Sie
+            # sicher"), not a short one ("fi" is in "Wi-Fi"), nor the phrase itself run
+            # together ("MPP-Tracker" is the German manual's word too)
+            words = {re.sub(r"[^a-z0-9]", "", g) for g in germans}
+            words = {w for w in words if len(w) >= 4 and w != phrase.replace(" ", "")}
+            if words:
+                out.append(sorted(words))
             text = text.replace(f" {phrase} ", " ")
     return out

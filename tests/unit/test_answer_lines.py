@@ -192,6 +192,12 @@ def test_passages_with_content_are_no_filler() -> None:
         "Verbindungsart weitere Parameter dazu kommen. Alle Parameter werden im JSON Objekt "
         "als String gesendet."
     )
+    # a number beside the legal words is content: a warranty term, a value before the footer
+    assert not is_filler(
+        "Warranty: 10 years. The maker is not liable for damage from misuse. Subject to "
+        "change without notice."
+    )
+    assert not is_filler("Default baud rate is 9600 bit/s with 8 data bits. Thank you for reading.")
     assert not is_filler(
         "Warranty period: One Year. First of all, thank you for purchasing the Battery "
         "Active-Balancer. Chengdu Jikong technology co., LTD. provides quality warranty for "

@@ -98,8 +98,13 @@ def test_asking_whether_a_protocol_has_a_register_asks_for_a_register() -> None:
     # a protocol's ID for it: the row "0x0303 | Number of cycles" answers
     question = "bmv-712 hex protocol: which id gives the number of charge cycles?"
     assert "register" in [k.name for k in asked_types(question)]
-    # the device's own "Unit-ID" or "Slave ID" is its Modbus address, no register
-    for address in ["Welche Modbus Unit-ID hat der Zähler?", "which slave id has the meter?"]:
+    # the ID a device or card has is its address or number, no register
+    for address in [
+        "Welche Modbus Unit-ID hat der Zähler?",
+        "which slave id has the meter?",
+        "SolaX: welche Geräte-ID hat der Wechselrichter für Modbus?",
+        "DDSU666: which meter ID is set at delivery for modbus?",
+    ]:
         assert "register" not in [k.name for k in asked_types(address)], address
     # no data interface: a tab of an app, no register
     assert asked_types("Gibt es in der App ein Register für Ereignisse?") == []

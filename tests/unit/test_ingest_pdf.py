@@ -158,6 +158,12 @@ def test_numbered_steps_beside_their_numbers_stay_text() -> None:
     doc = parsed("Fronius_Datamanager_Manual_EN.pdf")
     steps = blocks_with(doc, "Click on the desired menu item")
     assert steps and all(b.kind is BlockKind.TEXT for b in steps)
+    # Growatt MIC p. 16: a connector's pins, numbered down the first column; the drawing's
+    # own label row ("12345678") would cut the list, so that "6 | Com/DRM0" read as pin 6
+    mic = parsed("Growatt_MIC750-3300TL-X_Installations-Bedienungsanleitung_DE.pdf")
+    assert not [
+        b for b in mic.blocks if b.page == 16 and b.kind is BlockKind.TABLE_ROW and "DRM" in b.text
+    ]
 
 
 # --- sections, margins, text ----------------------------------------------------------

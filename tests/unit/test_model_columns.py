@@ -273,6 +273,9 @@ def test_a_list_giving_each_model_its_row_asks_which_model() -> None:
     assert listed_models(across, "MIC 750TL-X | 10A/230V", MIC_BREAKERS) == ((), [])
     same = "\n".join(row.replace("16A", "10A") for row in MIC_BREAKERS.splitlines())
     assert listed_models(question, "MIC 750TL-X | 10A/230V", same) == ((), [])
+    # a value of the list asked about names its models: the rows answer
+    by_value = "Growatt MIC: which inverter needs a 10A/230V breaker?"
+    assert listed_models(by_value, "MIC 750TL-X | 10A/230V", MIC_BREAKERS) == ((), [])
 
 
 @pytest.mark.parametrize(
