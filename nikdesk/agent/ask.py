@@ -253,7 +253,7 @@ def _concepts(
     # an English question on a German manual: "start-up voltage" is its "Einschaltspannung"
     # (not in a German question: "MPP-Tracker" is the German manual's own word there)
     said = [] if is_german(question) else german_terms(question)
-    german = tuple(tuple((t, 1.0) for t in sorted(set(ts))) for ts in said if ts)
+    german = tuple(tuple((word, 1.0) for word in words) for words in said)
     return concepts + german, frozenset(asked - names)
 
 

@@ -123,9 +123,15 @@ def columns(key: str, page: str) -> list[tuple[str, str]]:
     if len(values) < 2 or not all(_DIGIT.search(v) for v in values):
         return []  # a value per model is a number ("180 V", "(1)"), not a field's name
     lines = page.splitlines()
-    at = next((n for n, line in enumerate(lines) if line.strip() == key.strip()), len(lines))
+    at = _line_of(lines, key)
+    at = len(lines) if at is None else at
     rows = [heads for n, heads in _model_rows(page) if len(heads) == len(values) and n < at]
     return list(zip(rows[-1], values, strict=True)) if rows else []
+
+
+def _line_of(lines: list[str], key: str) -> int | None:
+    """Return the number of the line that is ``key`` (spaces aside), else None."""
+    return next((n for n, line in enumerate(lines) if line.strip() == key.strip()), None)
 
 
 def per_model(key: str, page: str, more: tuple[str, ...] = ()) -> list[tuple[str, str]]:
@@ -258,7 +264,7 @@ def listed_models(question: str, key: str, page: str) -> tuple[tuple[str, ...], 
     if " | " not in key:
         return (), []
     lines = page.splitlines()
-    at = next((n for n, line in enumerate(lines) if line.strip() == key.strip()), None)
+    at = _line_of(lines, key)
     width = len(cells(key))
     if at is None or not _listed(lines[at], width):
         return (), []

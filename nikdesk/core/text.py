@@ -58,14 +58,20 @@ def is_english(text: str) -> bool:
     stopwords and says "en" on a tie; a question is short, and "Es riecht verbrannt" holds no
     stopword of either list there.
     """
-    words = re.findall(r"[a-z]+", fold(text))
-    return sum(w in _ONLY_EN for w in words) > sum(w in _ONLY_DE for w in words)
+    english, german = _function_words(text)
+    return english > german
 
 
 def is_german(text: str) -> bool:
     """Tell whether ``text`` reads as German: more German than English function words."""
+    english, german = _function_words(text)
+    return german > english
+
+
+def _function_words(text: str) -> tuple[int, int]:
+    # how many of ``text``'s words are English-only and German-only function words
     words = re.findall(r"[a-z]+", fold(text))
-    return sum(w in _ONLY_DE for w in words) > sum(w in _ONLY_EN for w in words)
+    return sum(w in _ONLY_EN for w in words), sum(w in _ONLY_DE for w in words)
 
 
 @lru_cache(maxsize=1)

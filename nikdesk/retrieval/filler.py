@@ -91,15 +91,11 @@ def is_filler(text: str) -> bool:
     words = _WORD.findall(text)
     if len(words) < MIN_WORDS and " | " not in text:
         return True  # a table row with a code and its meaning is short, yet content
-    signs = sum(bool(p.search(text)) for p in _CONTACT)
-    if signs >= CONTACT_SIGNS and len(words) < CONTACT_WORDS:
+    if _signs(_CONTACT, text) >= CONTACT_SIGNS and len(words) < CONTACT_WORDS:
         return True
     if len(words) < CONTACT_WORDS and (
         _CLOSING.search(text)  # the closing words, first in their passage
-        or (
-            sum(bool(p.search(text)) for p in _LEGAL) >= LEGAL_SIGNS
-            and not _NOT_A_YEAR.search(text)
-        )
+        or (_signs(_LEGAL, text) >= LEGAL_SIGNS and not _NOT_A_YEAR.search(text))
     ):
         return True  # a legal notice or the closing words of a manual
     if len(_HISTORY.findall(text)) >= 2:
@@ -119,6 +115,11 @@ def is_filler(text: str) -> bool:
         ):
             return True
     return False
+
+
+def _signs(patterns: tuple[re.Pattern[str], ...], text: str) -> int:
+    # how many of ``patterns`` (kinds of sign) ``text`` shows
+    return sum(bool(p.search(text)) for p in patterns)
 
 
 def _is_numbered_notes(text: str) -> bool:

@@ -50,13 +50,18 @@ def expand(query: str, glossary: dict[str, tuple[str, ...]] | None = None) -> li
     return extra
 
 
-@lru_cache(maxsize=4)
+def _plain(text: str) -> str:
+    # folded words and numbers, one space apart ("start-up voltage?" -> "start up voltage")
+    return " ".join(re.findall(r"[a-z0-9]+", fold(text)))
+
+
+@lru_cache(maxsize=1)
 def _english_phrases() -> tuple[tuple[str, tuple[str, ...]], ...]:
     """Return (folded English phrase of two words or more, its German terms), longest first."""
     found: dict[str, list[str]] = {}
     for german, phrases in load_glossary().items():
         for phrase in phrases:
-            key = " ".join(re.findall(r"[a-z0-9]+", fold(phrase)))
+            key = _plain(phrase)
             if len(key.split()) >= 2:
                 found.setdefault(key, []).append(german)
     ordered = sorted(found.items(), key=lambda kv: -len(kv[0]))
@@ -70,7 +75,7 @@ def german_terms(question: str) -> list[list[str]]:
     "Einschaltspannung" (and "Startspannung" elsewhere). Phrases of two words or more only:
     a single English word ("voltage") has too many German compounds to stand for one.
     """
-    text = " " + " ".join(re.findall(r"[a-z0-9]+", fold(question))) + " "
+    text = f" {_plain(question)} "
     out: list[list[str]] = []
     for phrase, germans in _english_phrases():
         if f" {phrase} " in text:

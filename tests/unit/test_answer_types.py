@@ -7,6 +7,11 @@ import pytest
 from nikdesk.agent.guards import answer_types, asked_types, holds_value, safety_rules
 
 
+def kinds_of(question: str, strict_only: bool = True) -> list[str]:
+    """Return the names of the kinds of value ``question`` asks for."""
+    return [kind.name for kind in asked_types(question, strict_only=strict_only)]
+
+
 @pytest.mark.parametrize(
     ("question", "kind"),
     [
@@ -42,19 +47,19 @@ from nikdesk.agent.guards import answer_types, asked_types, holds_value, safety_
     ],
 )
 def test_question_kinds_are_recognised(question: str, kind: str) -> None:
-    assert [t.name for t in asked_types(question)] == [kind]
+    assert kinds_of(question) == [kind]
 
 
 def test_a_weight_is_asked_in_either_language() -> None:
     for question in ["Wie schwer ist die Wärmepumpe?", "How heavy is the heat pump?"]:
-        assert [t.name for t in asked_types(question, strict_only=False)] == ["weight"]
+        assert kinds_of(question, strict_only=False) == ["weight"]
 
 
 def test_how_long_to_wait_asks_no_length() -> None:
     # "wie lange" is a time; "wie lang" a length
     waiting = "Wie lange muss ich warten, bevor ich das Gehäuse öffne?"
-    assert [t.name for t in asked_types(waiting, strict_only=False)] == ["duration"]
-    assert "length" in [t.name for t in asked_types("Wie lang ist das Kabel?", strict_only=False)]
+    assert kinds_of(waiting, strict_only=False) == ["duration"]
+    assert "length" in kinds_of("Wie lang ist das Kabel?", strict_only=False)
 
 
 def test_a_connector_pin_or_changing_a_password_asks_no_credential() -> None:
@@ -72,10 +77,8 @@ def test_a_connector_pin_or_changing_a_password_asks_no_credential() -> None:
 def test_a_kind_named_only_as_the_purpose_is_not_asked() -> None:
     # the short-circuit current is asked; the fuse is what it is needed for
     purpose = "Welchen Kurzschlussstrom muss ich für die DC-Absicherung annehmen?"
-    assert "protection_device" not in [k.name for k in asked_types(purpose)]
-    assert [k.name for k in asked_types("Welche Absicherung für den Speicher?")] == [
-        "protection_device"
-    ]
+    assert "protection_device" not in kinds_of(purpose)
+    assert kinds_of("Welche Absicherung für den Speicher?") == ["protection_device"]
 
 
 def test_plain_questions_ask_for_no_particular_kind() -> None:
@@ -85,7 +88,7 @@ def test_plain_questions_ask_for_no_particular_kind() -> None:
 def test_an_offset_in_a_register_map_asks_for_a_register() -> None:
     # E3/DC prints its Simple Mode registers by offset ("24 | Phasen-Frequenz in Hertz L1")
     by_offset = "E3/DC Register des Wechselrichters: an welchem Offset steht die Netzfrequenz?"
-    assert "register" in [k.name for k in asked_types(by_offset)]
+    assert "register" in kinds_of(by_offset)
     # the heating curve's offset is a setting, no register
     assert asked_types("Wo stelle ich an der NIBE den Offset der Heizkurve ein?") == []
 
@@ -93,11 +96,11 @@ def test_an_offset_in_a_register_map_asks_for_a_register() -> None:
 def test_asking_whether_a_protocol_has_a_register_asks_for_a_register() -> None:
     # the register row answers; it states no number of cycles, nor need it
     question = "Growatt SPH per Modbus: gibt's ein Input-Register mit der Zyklenzahl vom BMS?"
-    assert "register" in [k.name for k in asked_types(question)]
-    assert "register" in [k.name for k in asked_types("Is there a Modbus register for cycles?")]
+    assert "register" in kinds_of(question)
+    assert "register" in kinds_of("Is there a Modbus register for cycles?")
     # a protocol's ID for it: the row "0x0303 | Number of cycles" answers
     question = "bmv-712 hex protocol: which id gives the number of charge cycles?"
-    assert "register" in [k.name for k in asked_types(question)]
+    assert "register" in kinds_of(question)
     # the ID a device or card has is its address or number, no register
     for address in [
         "Welche Modbus Unit-ID hat der Zähler?",
@@ -105,7 +108,7 @@ def test_asking_whether_a_protocol_has_a_register_asks_for_a_register() -> None:
         "SolaX: welche Geräte-ID hat der Wechselrichter für Modbus?",
         "DDSU666: which meter ID is set at delivery for modbus?",
     ]:
-        assert "register" not in [k.name for k in asked_types(address)], address
+        assert "register" not in kinds_of(address), address
     # no data interface: a tab of an app, no register
     assert asked_types("Gibt es in der App ein Register für Ereignisse?") == []
     # a technician's shorthand, without a question word
@@ -113,13 +116,11 @@ def test_asking_whether_a_protocol_has_a_register_asks_for_a_register() -> None:
         "ddsu666-h: modbus register address for active power?",
         "shm 2.0 modbus tcp registerliste – netzbezug auslesen?",
     ):
-        assert "register" in [k.name for k in asked_types(shorthand)], shorthand
-    defaults = [
-        k.name for k in asked_types("simple evse wifi – standard passwort bzw. default ip?")
-    ]
+        assert "register" in kinds_of(shorthand), shorthand
+    defaults = kinds_of("simple evse wifi – standard passwort bzw. default ip?")
     assert defaults == ["credential", "ip_address"]
     relay = "ek893 – wie viel strom dürfen die relaiskontakte schalten?"
-    assert [k.name for k in asked_types(relay)] == ["relay_rating"]
+    assert kinds_of(relay) == ["relay_rating"]
     assert asked_types("Wie schalte ich die Relais von Hand?") == []
     # "register für …" also names a setting
     assert asked_types("SmartEVSE: register for the EV meter address?") == []
@@ -145,7 +146,7 @@ def test_the_own_consumption_is_asked_in_either_word_order() -> None:
         "Wie viel zieht der Zähler nachts selbst?",
         "How much current does the battery monitor itself draw?",
     ]:
-        assert "standby" in [k.name for k in asked_types(question)], question
+        assert "standby" in kinds_of(question), question
 
 
 def test_a_pressure_is_a_kind_of_value_a_key_line_states() -> None:
@@ -259,26 +260,26 @@ def kind_question(kind: str) -> str:
 
 def test_a_temperature_range_is_asked_only_as_a_value() -> None:
     asked = "In welchem Temperaturbereich darf der Speicher betrieben werden?"
-    assert "operating_temperature" in [t.name for t in asked_types(asked)]
+    assert "operating_temperature" in kinds_of(asked)
     # a symptom, an error text or a setting mentions the temperature without asking a range
     for question in [
         "Der Wechselrichter reduziert bei hoher Umgebungstemperatur die Leistung – was tun?",
         "Fehler 'Ambient temperature too high' – was bedeutet das?",
         "Kann ich den Temperaturbereich der Heizkurve ändern?",
     ]:
-        assert "operating_temperature" not in [t.name for t in asked_types(question)], question
+        assert "operating_temperature" not in kinds_of(question), question
 
 
 def test_a_capacity_given_in_the_question_is_not_asked() -> None:
     # "an einem 280-Ah-Akku" describes the customer's pack; the question asks a voltage
     question = "JK Balancer an einem 280-Ah-Akku: welche Auslöse-Differenzspannung?"
-    assert "cell_capacity" not in [t.name for t in asked_types(question)]
+    assert "cell_capacity" not in kinds_of(question)
 
 
 def test_how_to_change_the_bus_address_asks_no_address() -> None:
     # a procedure ("Wie ändere ich …"), answered by the steps, not by a number
     question = "Wie ändere ich am Zähler die Modbus-Adresse direkt am Gerät?"
-    assert "modbus_address" not in [t.name for t in asked_types(question)]
+    assert "modbus_address" not in kinds_of(question)
 
 
 def test_a_question_mentioning_an_installation_value_does_not_ask_for_it() -> None:
@@ -294,7 +295,7 @@ def test_a_question_mentioning_an_installation_value_does_not_ask_for_it() -> No
         "SolaX per RS485: welcher Mindestabstand zwischen zwei Befehlen, siehe Seite 12?",
     ):
         assert not kinds & {k.name for k in asked_types(question)}, question
-    assert "rcd_type" in [k.name for k in asked_types("Reicht ein FI Typ A oder Typ B?")]
+    assert "rcd_type" in kinds_of("Reicht ein FI Typ A oder Typ B?")
 
 
 def test_an_installation_value_counts_only_beside_the_word_for_it() -> None:
