@@ -18,7 +18,7 @@ from nikdesk.agent.compose import device_label
 from nikdesk.agent.guards import AnswerType, asked_types, catalog, holds_value
 from nikdesk.core.text import STOPWORDS, fold, terms
 from nikdesk.retrieval.glossary import expand
-from nikdesk.retrieval.hybrid import DocumentInfo, Retriever, code_tokens
+from nikdesk.retrieval.hybrid import DocumentInfo, Retriever, code_tokens, error_codes
 from nikdesk.retrieval.types import Hit, SearchFilters
 
 CLARIFY_TOP = 5  # the hits whose lines count as found together
@@ -38,9 +38,14 @@ _GENERIC = frozenset(
     """
 min minimum max maximum maximal standard default typ type number anzahl wert value einstell
 set erlaubt allowed zulaessig mean means need needs long lang show shows wait use used work
-works tell find get give want kann muss soll brauch
+works tell find get give want kann muss soll brauch setzen setze stellen stelle parameter per
+ueber lesen auslesen schreiben read write
 """.split()  # noqa: SIM905 - a word list reads better as text
 )
+
+# a question for what a function or state of the device is, not how to reach it ("Was macht
+# der Norwegen-Modus?")
+_MEANING = re.compile(r"\b(was (macht|bedeutet|heisst|ist)|wofuer|what (does|is)|meaning)\b")
 
 
 def maker_of(doc: DocumentInfo) -> str:
@@ -122,6 +127,10 @@ class DeviceLines:
             lines = self.members.get(brand, {})
             if len(lines) < 2 or catalog().lines_named(question, brand, set(lines)):
                 continue  # one line or the question names them ("SBR … mit dem Wechselrichter")
+            if brand in catalog().interfaces and (
+                error_codes(question) or _MEANING.search(fold(question))
+            ):
+                continue  # what the device's "err 8" or its mode means, whichever interface
             meant = self.meant(question, brand)
             if len(meant) == 1:
                 return []
@@ -238,5 +247,7 @@ class DeviceLines:
         return self.retriever.best_cosine(question, SearchFilters(files)) or 0.0
 
     def _label(self, brand: str, line: str) -> str:
+        if brand in catalog().interfaces:
+            return line  # the interface's name: the documents share the device's
         doc = self.docs[min(self.members[brand][line])]
         return device_label(doc.file, doc.title)

@@ -106,19 +106,25 @@ class Catalog:
     appliances: dict[str, re.Pattern[str]] = field(default_factory=dict)
     # general practice and knowledge ("Leitungsbemessung nach Norm"): no manual is about it
     general: dict[str, re.Pattern[str]] = field(default_factory=dict)
+    # the brands whose lines are interfaces of one device (go-e's HTTP API and Modbus TCP):
+    # a question names one only by the interface's words (its ``kinds``), never by the
+    # device the documents share a name with
+    interfaces: frozenset[str] = frozenset()
 
     @classmethod
     def load(cls, path: Path | None = None) -> Catalog:
         """Read ``resources/agent/catalog.toml``."""
         path = path or resources_dir() / "agent" / "catalog.toml"
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        interfaces = raw.get("interfaces", {})
         return cls(
             {k: re.compile(v) for k, v in raw.get("brands", {}).items()},
             {k: re.compile(v) for k, v in raw.get("products", {}).items()},
-            _by_brand(raw.get("devices", {})),
+            _by_brand({**raw.get("devices", {}), **interfaces}),
             _by_brand(raw.get("device_kinds", {})),
             {k: re.compile(v) for k, v in raw.get("appliances", {}).items()},
             {k: re.compile(v) for k, v in raw.get("general", {}).items()},
+            frozenset(interfaces),
         )
 
     def names_device(self, question: str) -> bool:
@@ -213,7 +219,8 @@ class Catalog:
         """Return the ``lines`` of ``brand`` that ``question`` names, by name or by the kind
         of device ("der Sungrow Speicher" is the SBR)."""
         text = _fold_text(question)
-        named = self._lines(brand)
+        # "Victron BMV" names the device both the HEX and the text protocol speak
+        named = {} if brand in self.interfaces else self._lines(brand)
         kinds = self.kinds.get(brand, {})
         return {
             line

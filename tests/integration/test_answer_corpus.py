@@ -426,16 +426,42 @@ def test_a_brand_with_two_devices_in_the_library_asks_which_one(agent: Agent) ->
     # the X1 Mini's short protocol ranks below the G4's long map, yet states a baud rate too
     asked_back(agent, "SolaX: welche Baudrate am RS485?", "SolaX Hybrid X1-X3", "SolaX X1 Mini")
     # Victron: the BMV's HEX map and the VE.Direct text protocol both carry the SOC, in
-    # other units; a SmartSolar MPPT speaks the text protocol, a BMV question is the BMV's
+    # other units; a SmartSolar MPPT speaks the text protocol, a register is the HEX map's
     asked_back(
         agent,
         "victron soc auslesen – in welcher einheit kommt der wert?",
-        "Victron BMV-7xx HEX",
-        "Victron VE.Direct",
+        "Victron VE.Direct HEX-Protokoll",
+        "Victron VE.Direct Text-Protokoll",
     )
     answered(agent, "Victron SmartSolar MPPT: welche Baudrate hat VE.Direct?")
     bmv = answered(agent, "Victron BMV: in welchem Register steht der SOC?")
     assert {s.file for s in bmv.sources} == {"Victron_BMV-7xx_HEX_Protocol.pdf"}
+    # a BMV speaks both protocols: its product id stands in each
+    asked_back(
+        agent,
+        "victron bmv product id value?",
+        "Victron VE.Direct HEX-Protokoll",
+        "Victron VE.Direct Text-Protokoll",
+    )
+
+
+def test_an_interface_of_one_device_is_asked_for_when_the_question_names_none(
+    agent: Agent,
+) -> None:
+    # go-e documents its charger's HTTP API and its Modbus TCP map apart: both set the LED
+    # brightness, by a key or by a register
+    first = asked_back(
+        agent, "go-e led helligkeit einstellen", "go-e Charger HTTP-API", "go-e Charger Modbus TCP"
+    )
+    modbus = collect(agent.resume(first.run_id, "go-e Charger Modbus TCP"))
+    assert modbus.outcome == "answer", modbus.answer
+    assert {s.file for s in modbus.sources} == {"go-e_Charger_Modbus_TCP_API.pdf"}
+    # the interface's words name it
+    api = answered(agent, "go-e http api: led helligkeit einstellen")
+    assert "go-e_Charger_Modbus_TCP_API.pdf" not in {s.file for s in api.sources}
+    # what an error code or a mode means is the device's, whichever interface reports it
+    answered(agent, "go-e charger reports err 8 – what does that mean?")
+    answered(agent, "Was macht der Norwegen-Modus beim go-eCharger?")
     # the kind of device, a model or what only one of them has says which is meant
     battery = answered(agent, "Welche Schutzart hat der Sungrow Speicher?")
     assert {s.file for s in battery.sources} == {"Sungrow_SBR096-256_Datenblatt_DE.pdf"}
