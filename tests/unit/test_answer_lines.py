@@ -977,6 +977,32 @@ def test_a_document_describes_one_line_of_its_brand_and_a_question_may_name_it()
     assert known.lines_named("Sungrow SBR128: Nennspannung?", "Sungrow", sungrow) == {"Sungrow SBR"}
 
 
+def test_an_interface_is_named_by_its_own_words_not_by_the_device() -> None:
+    from nikdesk.agent.guards import catalog
+
+    known = catalog()
+    # the documents: first match wins (go-e's Modbus map is a "Modbus TCP API" too)
+    modbus, api = "go-e Charger Modbus TCP", "go-e Charger HTTP-API"
+    assert known.device_line("go-e charger modbus tcp api", "go-e") == modbus
+    assert known.device_line("go-e charger api v1 de", "go-e") == api
+    hex_line, text_line = "Victron VE.Direct HEX-Protokoll", "Victron VE.Direct Text-Protokoll"
+    assert known.device_line("victron bmv-7xx hex protocol", "Victron") == hex_line
+    assert known.device_line("victron ve.direct protocol 3.33", "Victron") == text_line
+    # the device both interfaces speak for names neither ("VE.Direct" is the HEX
+    # protocol's port too); the interface's words do
+    victron = {hex_line, text_line}
+    for question in ["Victron BMV: SOC?", "victron ve.direct checksum?"]:
+        assert not known.lines_named(question, "Victron", victron), question
+    assert known.lines_named("BMV HEX: SOC?", "Victron", victron) == {hex_line}
+    assert known.lines_named("Victron MPPT: Feld PPV?", "Victron", victron) == {text_line}
+    goe = {modbus, api}
+    assert not known.lines_named("go-e Charger: LED-Helligkeit?", "go-e", goe)
+    assert known.lines_named("go-e modbus: LED-Helligkeit?", "go-e", goe) == {modbus}
+    assert known.lines_named("go-e status json: temperatur?", "go-e", goe) == {api}
+    # a device's own lines still name it by the documents' names
+    assert known.lines_named("JK B2A24S balancer: strom?", "JK", {"JK BMS", "JK Active Balancer"})
+
+
 def test_an_abbreviation_ending_a_word_pair_must_be_printed() -> None:
     from nikdesk.agent.unprinted import Unprinted
 
