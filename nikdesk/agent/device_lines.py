@@ -127,16 +127,25 @@ class DeviceLines:
             lines = self.members.get(brand, {})
             if len(lines) < 2 or catalog().lines_named(question, brand, set(lines)):
                 continue  # one line or the question names them ("SBR … mit dem Wechselrichter")
-            if brand in catalog().interfaces and (
-                error_codes(question) or _MEANING.search(fold(question))
-            ):
-                continue  # what the device's "err 8" or its mode means, whichever interface
+            if brand in catalog().interfaces and self._of_device(question):
+                continue
             meant = self.meant(question, brand)
             if len(meant) == 1:
                 return []
             found = list(meant) or self._near(question, brand, hits)
             return [self._label(brand, line) for line in found] if len(found) >= 2 else []
         return []
+
+    @staticmethod
+    def _of_device(question: str) -> bool:
+        """Tell whether ``question`` asks about the device, not the interface reaching it.
+
+        What its "err 8" or its Norway mode means, whichever interface reports it; a value
+        of the hardware ("Bluetooth range") no interface document states.
+        """
+        if error_codes(question) or _MEANING.search(fold(question)):
+            return True
+        return any(k.strict and not k.interface_documents for k in asked_types(question))
 
     def _lines_meant(self, question: str, brand: str) -> tuple[str, ...]:
         """Return the lines of ``brand`` the question's own words say it means (empty: none).

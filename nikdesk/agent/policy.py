@@ -275,6 +275,17 @@ class EvidencePolicy:
         for key in found.keys:
             if models := inline_models(question, key, names):
                 return models
+        # a passage of the same document quoted after it, answering as well ("Charge float
+        # voltage (X1:850~4000 X3:1600~6500)" of the write map beside the read map's row)
+        for hit in quoted[1:]:
+            if hit.chunk.doc_id != first.doc_id:
+                continue
+            other = quote(hit.chunk.text, question)
+            if other.score < found.score:
+                continue
+            for key in other.keys:
+                if models := inline_models(question, key, names):
+                    return models
         # the rows among the key lines of the first page's passages, which the answer quotes
         # as one
         keys = [
