@@ -65,6 +65,10 @@ TECH_DATA_WORDS = "Technische Daten technical data specifications"
 # best come from two or more makers (swept on 85 questions: 10 of 15 ambiguous asked back,
 # no answerable question was)
 MAX_OPTIONS = 4
+# a model's own table: the first passages read for a section naming one model, answering at
+# least this share as well as the first quoted
+SECTION_PASSAGES = 4
+SECTION_SHARE = 0.8
 
 
 def _names_value(kind: AnswerType, text: str) -> bool:
@@ -272,6 +276,8 @@ class EvidencePolicy:
         # "1A(JK-B1A24S) or 2A(JK-B2A24S)", "… (X1:850~4000 X3:1600~6500)": a line (or a
         # cell) giving each model its value
         names = self.retriever.router.models_of(first.doc_id)
+        if models := _section_models(question, quoted, found.score, names):
+            return models
         for key in found.keys:
             if models := inline_models(question, key, names):
                 return models
@@ -539,6 +545,42 @@ class EvidencePolicy:
                 continue
             seen.setdefault(self.lines.key(hit.chunk.doc_id), device_label(doc.file, doc.title))
         return list(seen.values())[:MAX_OPTIONS]
+
+
+def _section_models(
+    question: str, quoted: list[Hit], score: float, names: frozenset[str]
+) -> tuple[str, ...]:
+    """Return the models whose own tables answer alike, when the question names none.
+
+    "solax g4 error code BIT15?": "Table 2-3 Inverter error code(X3)" says "BIT15 | Off-grid
+    Overload", "Table 2-4 Inverter error code(X1)" says "BIT15 | Missed CT Fault". The first
+    quoted passages of the document whose rows answer about as well as the first's, each
+    under a section naming one model of the file's name.
+    """
+    first = quoted[0].chunk
+    asked = set(re.findall(r"[a-z0-9]+", fold(question)))
+    models: dict[str, str] = {}  # model name -> as its section prints it
+    keys: set[str] = set()  # the key line each model's table answers with
+    for hit in quoted[:SECTION_PASSAGES]:
+        if hit.chunk.doc_id != first.doc_id:
+            continue
+        named = [
+            (n, m.group())
+            for m in re.finditer(r"[A-Za-z0-9]+", hit.chunk.section)
+            if (n := m.group().lower()) in names
+        ]
+        if len({n for n, _ in named}) != 1:
+            continue
+        found = quote(hit.chunk.text, question)
+        if hit.chunk is not first and found.score < SECTION_SHARE * score:
+            continue
+        if named[0][0] not in models:
+            models[named[0][0]] = named[0][1]
+            keys.add(found.keys[0].strip() if found.keys else "")
+    if asked & set(models):  # "solax x3 g4": the X3's table is meant ("g4" names both)
+        return ()
+    # "BIT0 | TZ Protect Fault" in both tables: the same answer whichever model
+    return tuple(models.values()) if len(models) >= 2 and len(keys) >= 2 else ()
 
 
 def _row_under(lead: str, page: str) -> str:

@@ -1144,3 +1144,15 @@ def test_a_value_a_manual_line_gives_per_model_asks_which_model(agent: Agent) ->
     asked_back(agent, "jk active balancer max balance current?", "JK-B1A24S", "JK-B2A24S")
     result = answered(agent, "jk b2a24s balancer max balance current?")
     assert "2A" in key_lines(result.answer)
+
+
+def test_a_row_each_model_prints_in_its_own_table_asks_which_model(agent: Agent) -> None:
+    # SolaX G4: "Table 2-3 Inverter error code(X3)" and "Table 2-4 … (X1)" give BIT15 each
+    # its own fault; "G4" names both
+    first = asked_back(agent, "solax g4 inverter error code BIT15 meaning?", "X1", "X3")
+    x3 = collect(agent.resume(first.run_id, "X3"))
+    assert x3.outcome == "answer", x3.answer
+    assert "Off-grid Overload" in key_lines(x3.answer)
+    # the model named in the question says which table
+    named = answered(agent, "solax x1 g4 inverter error code BIT15 meaning?")
+    assert "Missed CT Fault" in key_lines(named.answer)
