@@ -300,10 +300,14 @@ class EvidencePolicy:
             if (hit.chunk.doc_id, hit.chunk.page_start) == (first.doc_id, first.page_start)
             for key in (found if hit.chunk is first else quote(hit.chunk.text, question)).keys
         ]
+        page = self.retriever.page_text(first)
+        # "Sie müssen … einen separaten Leistungsschalter … installieren" followed by "Wir
+        # empfehlen Ihnen, den Nennstrom des AC-Schalters in dieser Tabelle zu wählen:": the
+        # line after the key line leads in the per-model list
+        keys += [lead for key in found.keys[:1] if (lead := _line_after(key, page))]
         rows = [key for key in keys if " | " in key]
         if not rows and not any(key.rstrip().endswith(":") for key in keys):
             return ()  # most answers: no table row, nothing read further
-        page = self.retriever.page_text(first)
         # "Wir empfehlen Ihnen, den Nennstrom des AC-Schalters in dieser Tabelle zu wählen:" —
         # the key line leads in the list under it, which answers per model
         for key in keys:
@@ -581,6 +585,15 @@ def _section_models(
         return ()
     # "BIT0 | TZ Protect Fault" in both tables: the same answer whichever model
     return tuple(models.values()) if len(models) >= 2 and len(keys) >= 2 else ()
+
+
+def _line_after(key: str, page: str) -> str:
+    """Return the line right after ``key`` on ``page`` when it is a lead-in ending in ":"."""
+    lines = [line for line in page.splitlines() if line.strip()]
+    at = next((n for n, line in enumerate(lines) if key.strip() in line), None)
+    if at is None or at + 1 >= len(lines) or not lines[at + 1].rstrip().endswith(":"):
+        return ""
+    return lines[at + 1]
 
 
 def _row_under(lead: str, page: str) -> str:

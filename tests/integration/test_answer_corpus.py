@@ -1131,6 +1131,9 @@ def test_a_list_giving_each_model_its_row_asks_which_model(agent: Agent) -> None
     for question in (
         "growatt mic welchen nennstrom für den ac leitungsschutzschalter?",
         "Welchen Leitungsschutzschalter (Nennstrom) soll ich vor den Growatt MIC setzen?",
+        # the key line "Sie müssen … einen separaten einphasigen Leistungsschalter …
+        # installieren" stands right above the list's lead-in
+        "growatt mic welchen LS auf der ac seite?",
     ):
         result = asked_back(agent, question, "MIC 750TL-X", "MIC 2000TL-X", "MIC 3300TL-X")
     resumed = collect(agent.resume(result.run_id, "MIC 2500TL-X"))
