@@ -32,6 +32,9 @@ _HISTORY = re.compile(
     re.MULTILINE | re.IGNORECASE,
 )
 _LEADER = re.compile(r"\.{6,}|…{3,}")
+# a line naming a page and then what stands there
+_PAGE_ENTRY = re.compile(r"^(?:seite|page|s\.)\s*\d{1,3}\b(?!\s*(?:von|of|/)\s*\d)", re.I | re.M)
+TOC_ENTRIES = 3
 MIN_WORDS = 9  # fewer words than this is a title page or a bare heading
 CONTACT_SIGNS = 3  # this many address/contact signs make a cover or contact page
 FIGURE_NUMERIC = 0.5  # share of tokens with digits in a text (not a table) of axis labels
@@ -104,6 +107,8 @@ def is_filler(text: str) -> bool:
         return True  # a table's notes cut off from it (the chunker keeps most with their table)
     if len(_LEADER.findall(text)) >= 2:
         return True  # a table of contents: "Serial port configuration ........ 4"
+    if len(_PAGE_ENTRY.findall(text)) >= TOC_ENTRIES and " | " not in text:
+        return True  # one by its page numbers first: "Seite 4 Montagehinweise EK893 / EK893A"
     if " | " not in text:
         tokens = _TOKEN.findall(text)
         numeric = sum(any(ch.isdigit() for ch in t) for t in tokens)

@@ -156,6 +156,10 @@ def test_flattened_register_table_is_cut_at_each_register() -> None:
         "SMA Solar Technology AG Sonnenallee 1 34266 Niestetal Tel. +49 561 9522-0 www.SMA.de",
         "100.00% 98.00% 96.00% Vdc=380 V Vdc=600 V 0 2000 4000 6000 8000 10000",
         "Introduction ............................ 2 Physical interface .................. 2",
+        # a table of contents by page numbers first (Netze BW EK893 p. 1)
+        "A Inhaltsverzeichnis\nSeite 1 Technische Spezifikation zum Einspeisemanagement\n"
+        "Seite 2 Allgemeine Hinweise zur Ausrichtung der Empfangsantenne\n"
+        "Seite 4 Montagehinweise EK893 / EK893A\nSeite 7 Ausrichtung der Antenne",
         # a data sheet's numbered notes cut off from its table (Sungrow SBR p. 2)
         "1: Testbedingungen: 25°C, 100 % Entladungstiefe (DOD), 0,2C Laden und Entladen "
         "2: Siehe Batterie-Garantieerklärung für bedingte Anwendung.\n"
@@ -198,6 +202,11 @@ def test_passages_with_content_are_no_filler() -> None:
         "change without notice."
     )
     assert not is_filler("Default baud rate is 9600 bit/s with 8 data bits. Thank you for reading.")
+    # page footers ("Seite 4 von 70") are no table of contents
+    assert not is_filler(
+        "Seite 4 von 70\nModbus RTU Schnittstelle: Baudrate 9600, Anschluss LAN2 oder CAN.\n"
+        "Seite 5 von 70\nSeite 6 von 70\nModbus muss im Display aktiviert werden."
+    )
     assert not is_filler(
         "Warranty period: One Year. First of all, thank you for purchasing the Battery "
         "Active-Balancer. Chengdu Jikong technology co., LTD. provides quality warranty for "
