@@ -69,6 +69,7 @@ MAX_OPTIONS = 4
 # least this share as well as the first quoted
 SECTION_PASSAGES = 4
 SECTION_SHARE = 0.8
+SENTENCE_LINES = 4  # a key line's sentence is read this many lines on for its end
 
 
 def _names_value(kind: AnswerType, text: str) -> bool:
@@ -303,8 +304,8 @@ class EvidencePolicy:
         page = self.retriever.page_text(first)
         # "Sie müssen … einen separaten Leistungsschalter … installieren" followed by "Wir
         # empfehlen Ihnen, den Nennstrom des AC-Schalters in dieser Tabelle zu wählen:": the
-        # line after the key line leads in the per-model list
-        keys += [lead for key in found.keys[:1] if (lead := _line_after(key, page))]
+        # line after a key line's sentence (the page may wrap it) leads in the per-model list
+        keys += [lead for key in list(keys) if (lead := _line_after(key, page))]
         rows = [key for key in keys if " | " in key]
         if not rows and not any(key.rstrip().endswith(":") for key in keys):
             return ()  # most answers: no table row, nothing read further
@@ -588,12 +589,21 @@ def _section_models(
 
 
 def _line_after(key: str, page: str) -> str:
-    """Return the line right after ``key`` on ``page`` when it is a lead-in ending in ":"."""
-    lines = [line for line in page.splitlines() if line.strip()]
+    """Return the lead-in ending in ":" right after the sentence ``key`` starts or goes on in.
+
+    The page may wrap the sentence: "… einen separaten einphasigen Leistungs-schalter oder" /
+    "eine andere Lasttrenneinheit installieren, …" / "Last sicher abgeschaltet werden kann."
+    """
+    lines = [line.strip() for line in page.splitlines() if line.strip()]
     at = next((n for n, line in enumerate(lines) if key.strip() in line), None)
-    if at is None or at + 1 >= len(lines) or not lines[at + 1].rstrip().endswith(":"):
+    if at is None:
         return ""
-    return lines[at + 1]
+    for end in range(at, min(at + SENTENCE_LINES, len(lines) - 1)):
+        if lines[end].endswith(":"):
+            return ""  # the key line is a lead-in itself (read as one)
+        if lines[end].endswith((".", "!", "?")):
+            return lines[end + 1] if lines[end + 1].endswith(":") else ""
+    return ""
 
 
 def _row_under(lead: str, page: str) -> str:
