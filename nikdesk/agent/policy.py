@@ -37,7 +37,13 @@ from nikdesk.agent.passages import (
 from nikdesk.agent.quote import PartAnswer, quote
 from nikdesk.agent.small_talk import small_talk
 from nikdesk.agent.unprinted import Unprinted
-from nikdesk.agent.variants import inline_models, listed_models, model_options, per_model
+from nikdesk.agent.variants import (
+    inline_models,
+    listed_models,
+    model_options,
+    per_model,
+    variant_values,
+)
 from nikdesk.core.text import STOPWORDS, fold
 from nikdesk.retrieval.hybrid import Retriever, code_tokens, error_codes
 from nikdesk.retrieval.types import Hit, SearchFilters, SearchOptions
@@ -282,6 +288,11 @@ class EvidencePolicy:
         for key in found.keys:
             if models := inline_models(question, key, names):
                 return models
+        # "… 220V/230V/240V for HV models." / "… 127V/120V/110V for LV models.": variants the
+        # key lines give their own values; a register asked for is the same for each
+        variants = not any(k.interface_documents for k in asked_types(question))
+        if variants and (models := variant_values(question, list(found.keys))):
+            return models
         # a passage of the same document quoted after it, answering as well ("Charge float
         # voltage (X1:850~4000 X3:1600~6500)" of the write map beside the read map's row)
         for hit in quoted[1:]:
@@ -293,6 +304,8 @@ class EvidencePolicy:
             for key in other.keys:
                 if models := inline_models(question, key, names):
                     return models
+            if variants and (models := variant_values(question, list(other.keys))):
+                return models
         # the rows among the key lines of the first page's passages, which the answer quotes
         # as one
         keys = [

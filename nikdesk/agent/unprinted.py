@@ -26,6 +26,7 @@ from nikdesk.agent.coverage import (
     table,
 )
 from nikdesk.agent.guards import asked_types
+from nikdesk.agent.lines import is_map_row
 from nikdesk.agent.narrowed import absent_narrowed
 from nikdesk.core.text import STOPWORDS, fold
 from nikdesk.retrieval.glossary import load_glossary
@@ -202,5 +203,25 @@ class Unprinted:
         if not named or not asked:
             return []
         texts = [self.folded[d] for d in named]
-        absent = [c for c in asked if not any(lists_code(t, c) for t in texts)]
+        # "srne E001 register …": a register question's code is the address a map row of
+        # the named manuals starts with, no error code
+        register = bool(_REGISTER.search(fold(question))) or any(
+            k.interface_documents for k in asked_types(question)
+        )
+        absent = [
+            c
+            for c in asked
+            if not any(lists_code(t, c) or (register and _addresses(t, c)) for t in texts)
+        ]
         return absent if len(absent) == len(asked) else []
+
+
+_REGISTER = re.compile(r"\bregister|\badress|\baddress")
+
+
+def _addresses(text: str, code: str) -> bool:
+    """Tell whether a register map row of folded ``text`` starts with ``code`` ("e001 | 1 | …")."""
+    row = re.compile(rf"(?m)^{re.escape(code)}(?:h)? \|")
+    return any(
+        is_map_row(m.string[m.start() : m.string.find("\n", m.start())]) for m in row.finditer(text)
+    )

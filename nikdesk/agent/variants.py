@@ -345,6 +345,42 @@ def inline_models(question: str, line: str, names: frozenset[str]) -> tuple[str,
     return tuple(options[:MAX_MODELS])
 
 
+# a variant a manual gives its own value without naming a model: "for HV models" / "for LV
+# models" (Voltronic), "1st generation machine 50A, 2nd generation machine 70A" (SRNE),
+# "PLENTICORE G2: SW 02.12.xxxxx PLENTICORE G3: SW 3.04.01.xxxxx" (Kostal)
+_VARIANT = re.compile(
+    r"\b(?:[HL]V(?= models?\b)|(?:1st|2nd|3rd|[4-9]th) generation|(?:[A-Z][A-Za-z]+ )?G[1-9]\b"
+    r"|rev(?:ision)? ?[1-9]\b)"
+)
+
+
+def variant_values(question: str, lines: list[str]) -> tuple[str, ...]:
+    """Return the variants the key ``lines`` give each its own value, when the question names none.
+
+    A model name is not needed: "Set inverter output rating voltage to 220V/230V/240V for HV
+    models." / "… to 127V/120V/110V for LV models." asks "HV" or "LV"; each variant's value
+    stands on the same side of it all along the lines (see :func:`inline_models`).
+    """
+    text = "  ".join(lines)
+    mentions = [
+        (_squeezed(m.group()), m.group(), m.start(), m.end()) for m in _VARIANT.finditer(text)
+    ]
+    if len({name for name, *_ in mentions}) < 2:
+        return ()
+    spans = [(start, end) for _, _, start, end in mentions]
+    values = [
+        v for v in _LINE_VALUE.finditer(text) if not any(a <= v.start() < b for a, b in spans)
+    ]
+    sides = [_paired(mentions, values, after) for after in (True, False)]
+    paired = max(sides, key=lambda p: (len(p), -sum(gap for _, _, gap in p.values())))
+    if len(paired) < 2 or len({value for _, value, _ in paired.values()}) < 2:
+        return ()
+    asked = _squeezed(question)
+    if any(name in asked for name in paired) or _ACROSS.search(fold(question)):
+        return ()
+    return tuple(printed for printed, _, _ in paired.values())[:MAX_MODELS]
+
+
 def _paired(
     mentions: list[tuple[str, str, int, int]], values: list[re.Match[str]], after: bool
 ) -> dict[str, tuple[str, str, int]]:

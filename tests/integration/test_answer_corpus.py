@@ -1159,3 +1159,18 @@ def test_a_row_each_model_prints_in_its_own_table_asks_which_model(agent: Agent)
     # the model named in the question says which table
     named = answered(agent, "solax x1 g4 inverter error code BIT15 meaning?")
     assert "Missed CT Fault" in key_lines(named.answer)
+
+
+def test_variants_a_key_line_gives_their_own_values_are_asked_for(agent: Agent) -> None:
+    # Voltronic p. 22: "… 220V/230V/240V for HV models." / "… 127V/120V/110V for LV models."
+    first = asked_back(
+        agent, "Voltronic MAX inverter: which output voltages can I set with the V command?", "HV"
+    )
+    assert "LV" in first.options
+    hv = collect(agent.resume(first.run_id, "HV"))
+    assert hv.outcome == "answer", hv.answer
+    assert "220V/230V/240V" in hv.answer
+    # SRNE E001 "… 1st generation machine 50A, 2nd generation machine 70A."
+    asked_back(agent, "SRNE hybrid default PV charge current limit?", "1st generation")
+    # a register's address is no error code: "E001" is the map's row, not "not in the manuals"
+    assert collect(agent.run("srne E001 register pv charge current?")).outcome != "not_found"

@@ -291,3 +291,33 @@ def test_a_list_giving_each_model_its_row_asks_which_model() -> None:
 def test_a_list_of_codes_or_parts_names_no_models(page: str) -> None:
     key = page.splitlines()[0]
     assert listed_models("welcher wert?", key, page) == ((), [])
+
+
+def test_key_lines_giving_each_variant_its_value_ask_which() -> None:
+    from nikdesk.agent.variants import variant_values
+
+    # Voltronic PI30 MAX p. 22: one line per variant
+    voltronic = [
+        "Set inverter output rating voltage to 220V/230V/240V for HV models.",
+        "Set inverter output rating voltage to 127V/120V/110V for LV models.",
+    ]
+    question = "Voltronic MAX: which output voltages can I set with the V command?"
+    assert variant_values(question, voltronic) == ("HV", "LV")
+    assert variant_values("Voltronic MAX HV model: output voltages?", voltronic) == ()
+    # SRNE E001: both in one line, each value after its variant
+    srne = ["PV charge current limit. 1st generation machine 50A, 2nd generation machine 70A."]
+    assert variant_values("SRNE PV charge current limit?", srne) == (
+        "1st generation",
+        "2nd generation",
+    )
+    # Kostal: a generation and its firmware
+    kostal = ["1 Valid from version PLENTICORE G2: SW 02.12.xxxxx PLENTICORE G3: SW 3.04.01.xxxxx"]
+    assert variant_values("kostal ab welcher firmware sunspec?", kostal) == (
+        "PLENTICORE G2",
+        "PLENTICORE G3",
+    )
+    # one variant, or the same value for each, asks nothing; nor a question about all of them
+    assert variant_values("output voltage?", voltronic[:1]) == ()
+    same = ["230V for HV models, 230V for LV models"]
+    assert variant_values("output voltage?", same) == ()
+    assert variant_values("Voltronic: output voltages of both variants?", voltronic) == ()
