@@ -106,13 +106,16 @@ class DeviceLines:
         """Return the ``named`` documents of the line ``question`` means, if it means one."""
         brands = {self.brand[d] for d in named} - {None}
         for brand in sorted(str(b) for b in brands):
-            lines = {line for d in named if self.brand[d] == brand and (line := self.line[d])}
-            if len(lines) < 2:
+            if len(self.members.get(brand, {})) < 2:
                 continue
             meant = self.meant(question, brand)
             if len(meant) == 1:
                 keep = {*meant, None}  # and the brand's documents of all its lines
-                return {d for d in named if self.brand[d] != brand or self.line[d] in keep}
+                kept = {d for d in named if self.brand[d] != brand or self.line[d] in keep}
+                # "JK-B2A24S20P" routes to the balancer's file name ("B2A24S"), yet names a
+                # BMS: the line meant brings its manuals when the routing found none of them
+                line = self.members[brand][meant[0]]
+                return kept if kept.intersection(line) else kept | set(line)
         return named
 
     def options(self, question: str, hits: list[Hit]) -> list[str]:

@@ -1174,3 +1174,15 @@ def test_variants_a_key_line_gives_their_own_values_are_asked_for(agent: Agent) 
     asked_back(agent, "SRNE hybrid default PV charge current limit?", "1st generation")
     # a register's address is no error code: "E001" is the map's row, not "not in the manuals"
     assert collect(agent.run("srne E001 register pv charge current?")).outcome != "not_found"
+
+
+def test_the_line_a_model_names_brings_its_manual_when_routing_found_another(
+    agent: Agent,
+) -> None:
+    # "B2A24S20P" starts with the balancer's file name "B2A24S", yet is a JK BMS model
+    result = answered(agent, "JK-B2A24S20P dauer entladestrom und max?")
+    assert {s.file for s in result.sources} == {"JK_Smart_BMS_Instructions_EN.pdf"}
+    balancer = answered(agent, "jk b2a24s balancer max balance current?")
+    assert {s.file for s in balancer.sources} == {
+        "JK_Active_Balancer_B1A24S_B2A24S_Manual_V4.1.pdf"
+    }
