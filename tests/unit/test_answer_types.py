@@ -170,6 +170,9 @@ def test_a_pressure_is_a_kind_of_value_a_key_line_states() -> None:
         ("ip_rating", "Spritzwasserschutz IPX4", True),
         ("ip_rating", "Schutzart IP-65 / IPXXB", True),
         ("refrigerant", "Kältemittel R407C, Füllmenge 1,2 kg", True),
+        ("refrigerant", "Kältemittel: R-32", True),
+        # a relay's type (NIBE Tarifschaltung: "ELTAKO R12-110") is no refrigerant
+        ("refrigerant", "Beispiel an ELTAKO R12-110 Relais.", False),
         ("baud", "Baudrate: 9600 bps, 8N1", True),
         ("baud", "Modbus-Adresse 1", False),
         ("duration", "Umschaltzeit auf Notbetrieb < 20 ms", True),
