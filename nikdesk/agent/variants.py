@@ -347,10 +347,10 @@ def inline_models(question: str, line: str, names: frozenset[str]) -> tuple[str,
 
 # a variant a manual gives its own value without naming a model: "for HV models" / "for LV
 # models" (Voltronic), "1st generation machine 50A, 2nd generation machine 70A" (SRNE),
-# "PLENTICORE G2: SW 02.12.xxxxx PLENTICORE G3: SW 3.04.01.xxxxx" (Kostal)
+# "PLENTICORE G2: SW 02.12.xxxxx PLENTICORE G3: SW 3.04.01.xxxxx" (Kostal); not a document's
+# revision ("02-10-2018 – rev 5" of a protocol's history)
 _VARIANT = re.compile(
-    r"\b(?:[HL]V(?= models?\b)|(?:1st|2nd|3rd|[4-9]th) generation|(?:[A-Z][A-Za-z]+ )?G[1-9]\b"
-    r"|rev(?:ision)? ?[1-9]\b)"
+    r"\b(?:[HL]V(?= models?\b)|(?:1st|2nd|3rd|[4-9]th) generation|(?:[A-Z][A-Za-z]+ )?G[1-9]\b)"
 )
 
 

@@ -321,3 +321,6 @@ def test_key_lines_giving_each_variant_its_value_ask_which() -> None:
     same = ["230V for HV models, 230V for LV models"]
     assert variant_values("output voltage?", same) == ()
     assert variant_values("Voltronic: output voltages of both variants?", voltronic) == ()
+    # a document's revision history names no variants of the device
+    history = ["02-10-2018 – rev 5: Bluetooth mode added", "01-06-2017 – rev 4: rev 3 fixes"]
+    assert variant_values("seit welcher Revision ist Bluetooth mode beschrieben?", history) == ()
