@@ -45,6 +45,10 @@ ueber lesen auslesen schreiben read write
 
 # a question for what a function or state of the device is, not how to reach it ("Was macht
 # der Norwegen-Modus?")
+# the port both protocols of a device share: its serial settings, pins, plug and cable
+_PORT = re.compile(
+    r"\b(serial|seriell\w*|baud\w*|pinout|pins?|stecker|connector|kabel|cable|verdrahtung|wiring)\b"
+)
 _MEANING = re.compile(r"\b(was (macht|bedeutet|heisst|ist)|wofuer|what (does|is)|meaning)\b")
 
 
@@ -130,7 +134,7 @@ class DeviceLines:
             lines = self.members.get(brand, {})
             if len(lines) < 2 or catalog().lines_named(question, brand, set(lines)):
                 continue  # one line or the question names them ("SBR … mit dem Wechselrichter")
-            if brand in catalog().interfaces and self._of_device(question):
+            if brand in catalog().interfaces and self._of_device(question, brand):
                 continue
             meant = self.meant(question, brand)
             if len(meant) == 1:
@@ -139,16 +143,19 @@ class DeviceLines:
             return [self._label(brand, line) for line in found] if len(found) >= 2 else []
         return []
 
-    @staticmethod
-    def _of_device(question: str) -> bool:
+    def _of_device(self, question: str, brand: str) -> bool:
         """Tell whether ``question`` asks about the device, not the interface reaching it.
 
-        What its "err 8" or its Norway mode means, whichever interface reports it; a value
-        of the hardware ("Bluetooth range") no interface document states.
+        What its "err 8" or its Norway mode means, whichever interface reports it; the
+        physical port both protocols share ("serial settings", "pinout"); a value of a kind
+        no interface document of the brand states ("Bluetooth range": not in the manuals).
         """
-        if error_codes(question) or _MEANING.search(fold(question)):
+        folded = fold(question)
+        if error_codes(question) or _MEANING.search(folded) or _PORT.search(folded):
             return True
-        return any(k.strict and not k.interface_documents for k in asked_types(question))
+        docs = {d for line in self.members[brand].values() for d in line}
+        kinds = [k for k in asked_types(question) if k.strict and not k.interface_documents]
+        return bool(kinds) and not any(self.stating(k) & docs for k in kinds)
 
     def _lines_meant(self, question: str, brand: str) -> tuple[str, ...]:
         """Return the lines of ``brand`` the question's own words say it means (empty: none).

@@ -75,6 +75,7 @@ MAX_OPTIONS = 4
 # least this share as well as the first quoted
 SECTION_PASSAGES = 4
 SECTION_SHARE = 0.8
+VARIANT_SHARE = 0.8  # a key line giving variants their values answers this share as well
 SENTENCE_LINES = 4  # a key line's sentence is read this many lines on for its end
 
 
@@ -291,7 +292,7 @@ class EvidencePolicy:
         # "… 220V/230V/240V for HV models." / "… 127V/120V/110V for LV models.": variants the
         # key lines give their own values; a register asked for is the same for each
         variants = not any(k.interface_documents for k in asked_types(question))
-        if variants and (models := variant_values(question, list(found.keys))):
+        if variants and (models := variant_values(question, _strong(found.keys, question))):
             return models
         # a passage of the same document quoted after it, answering as well ("Charge float
         # voltage (X1:850~4000 X3:1600~6500)" of the write map beside the read map's row)
@@ -304,7 +305,7 @@ class EvidencePolicy:
             for key in other.keys:
                 if models := inline_models(question, key, names):
                     return models
-            if variants and (models := variant_values(question, list(other.keys))):
+            if variants and (models := variant_values(question, _strong(other.keys, question))):
                 return models
         # the rows among the key lines of the first page's passages, which the answer quotes
         # as one
@@ -617,6 +618,18 @@ def _line_after(key: str, page: str) -> str:
         if lines[end].endswith((".", "!", "?")):
             return lines[end + 1] if lines[end + 1].endswith(":") else ""
     return ""
+
+
+def _strong(keys: tuple[str, ...], question: str) -> list[str]:
+    """Return the key lines answering about as well as the best of them.
+
+    "Battery mode | B" answers "QMOD with (B"; the AC output voltage row "B | BBB.B | … for HV
+    models … for LV models" beside it shares only the "B": its variants are not asked for.
+    """
+    ask = ask_of(question)
+    scores = [line_score(key, ask) for key in keys]
+    best = max(scores, default=0.0)
+    return [key for key, score in zip(keys, scores, strict=True) if score >= VARIANT_SHARE * best]
 
 
 def _row_under(lead: str, page: str) -> str:
