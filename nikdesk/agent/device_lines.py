@@ -43,13 +43,19 @@ ueber lesen auslesen schreiben read write
 """.split()  # noqa: SIM905 - a word list reads better as text
 )
 
-# a question for what a function or state of the device is, not how to reach it ("Was macht
-# der Norwegen-Modus?")
-# the port both protocols of a device share: its serial settings, pins, plug and cable
+# the serial port both protocols of a device share: its settings, baud rate, pins, plug (not
+# its "serial number", nor go-e's cable lock, a setting of each interface)
 _PORT = re.compile(
-    r"\b(serial|seriell\w*|baud\w*|pinout|pins?|stecker|connector|kabel|cable|verdrahtung|wiring)\b"
+    r"\b(serial (settings?|port|interface|connection|parameters?)|serielle\w* (schnittstelle"
+    r"|einstellung\w*|verbindung)|baud\w*|pinout|pin ?belegung|stecker\w*|connector)\b"
 )
-_MEANING = re.compile(r"\b(was (macht|bedeutet|heisst|ist)|wofuer|what (does|is)|meaning)\b")
+# a question for what a function or state of the device means, not how to reach it ("Was
+# macht der Norwegen-Modus?"; not "what is the unit of the SOC?", which each interface
+# answers in its own way)
+_MEANING = re.compile(
+    r"\b(was (macht|bedeutet|heisst)|wofuer|what does \S+( \S+)? (do|mean)|what is \S+( \S+)? "
+    r"(for|good for)|meaning|bedeutung)\b"
+)
 
 
 def maker_of(doc: DocumentInfo) -> str:

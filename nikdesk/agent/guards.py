@@ -120,7 +120,12 @@ class Catalog:
         return cls(
             {k: re.compile(v) for k, v in raw.get("brands", {}).items()},
             {k: re.compile(v) for k, v in raw.get("products", {}).items()},
-            _by_brand({**raw.get("devices", {}), **interfaces}),
+            _by_brand(
+                {
+                    brand: {**raw.get("devices", {}).get(brand, {}), **interfaces.get(brand, {})}
+                    for brand in {*raw.get("devices", {}), *interfaces}
+                }
+            ),
             _by_brand(raw.get("device_kinds", {})),
             {k: re.compile(v) for k, v in raw.get("appliances", {}).items()},
             {k: re.compile(v) for k, v in raw.get("general", {}).items()},
@@ -227,6 +232,11 @@ class Catalog:
             for line in lines
             if any(p.search(text) for p in (named.get(line), kinds.get(line)) if p is not None)
         }
+
+    @property
+    def interface_lines(self) -> frozenset[str]:
+        """Return the names of the interface lines of all brands ("go-e Charger Modbus TCP")."""
+        return frozenset(line for b in self.interfaces for line in self.devices.get(b, {}))
 
     def _lines(self, brand: str) -> dict[str, re.Pattern[str]]:
         # the brand's own device lines first, then its product lines

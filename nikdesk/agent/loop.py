@@ -244,6 +244,8 @@ class Agent:
             t = templates(state.language)
             if verdict.per_model:
                 options, ask = [*verdict.devices, t["clarify_other_model"]], t["clarify_model"]
+            elif verdict.interface:
+                options, ask = [*verdict.devices, t["clarify_other"]], t["clarify_interface"]
             else:
                 options, ask = [*verdict.devices, t["clarify_other"]], t["clarify"]
             yield from self._pause(state, ask, options, None, per_model=verdict.per_model)

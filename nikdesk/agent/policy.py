@@ -36,7 +36,7 @@ from nikdesk.agent.passages import (
 )
 from nikdesk.agent.quote import PartAnswer, quote
 from nikdesk.agent.small_talk import small_talk
-from nikdesk.agent.unprinted import Unprinted
+from nikdesk.agent.unprinted import Unprinted, asks_register
 from nikdesk.agent.variants import (
     inline_models,
     listed_models,
@@ -120,6 +120,7 @@ class Verdict:
     small_talk: str = ""  # "thanks", "greeting", …: nothing to look up, no hand-off offered
     general: tuple[str, ...] = ()  # general practice asked ("Spannungsfall-Berechnung")
     per_model: bool = False  # clarify: the answering row gives each model its own value
+    interface: bool = False  # clarify: the options are interfaces of one device (go-e API/Modbus)
     # chunk id -> what of a passage answers an open part of the question (see open_parts)
     parts: tuple[tuple[int, PartAnswer], ...] = ()
 
@@ -228,7 +229,10 @@ class EvidencePolicy:
             )
         # after the checks that hold for every device of the brand (no fuse in a register map)
         if may_clarify and len(options := self.lines.options(question, hits)) >= 2:
-            return Verdict("clarify", "several devices of the brand fit", tuple(options))
+            interface = set(options) <= catalog().interface_lines
+            return Verdict(
+                "clarify", "several devices of the brand fit", tuple(options), interface=interface
+            )
         quoted = quotable(hits, question, named)
         for kind in _asked_kinds(question):
             # the question wants a value of a known kind: some evidence about the named
@@ -291,7 +295,7 @@ class EvidencePolicy:
                 return models
         # "… 220V/230V/240V for HV models." / "… 127V/120V/110V for LV models.": variants the
         # key lines give their own values; a register asked for is the same for each
-        variants = not any(k.interface_documents for k in asked_types(question))
+        variants = not asks_register(question)
         if variants and (models := variant_values(question, _strong(found.keys, question))):
             return models
         # a passage of the same document quoted after it, answering as well ("Charge float
@@ -595,7 +599,9 @@ def _section_models(
             continue
         if named[0][0] not in models:
             models[named[0][0]] = named[0][1]
-            keys.add(found.keys[0].strip() if found.keys else "")
+            # what the row says, not how the table lays it out: "BYTE0 | BIT0 | TZ Protect
+            # Fault" in one table, "BIT0 | TZ Protect Fault" in the other
+            keys.add(found.keys[0].split(" | ")[-1].strip() if found.keys else "")
     if asked & set(models):  # "solax x3 g4": the X3's table is meant ("g4" names both)
         return ()
     # "BIT0 | TZ Protect Fault" in both tables: the same answer whichever model

@@ -19,6 +19,7 @@ from nikdesk.agent.ask import Ask, ask_of, clear_with_asks
 from nikdesk.agent.guards import holds_value
 from nikdesk.agent.lines import is_data_row, is_heading, line_score, restates_ask, units_of
 from nikdesk.agent.spelling import with_hex
+from nikdesk.agent.variants import of_said_variant
 from nikdesk.core.text import STOPWORDS, fold, raw_tokens, terms
 
 _NUMBER = re.compile(r"\d")
@@ -87,6 +88,11 @@ def quote(
     # further key lines: each answers a part of the question the key lines so far leave open
     # ("Minimum SOC" and "Maximum SOC"; "10 mm²" and "2 Nm")
     keys = [best, *_further_keys(units, scores, best, ask, header)]
+    # the variant the technician named ("HV"): the key lines of the other variants are none
+    kept = [keys[i] for i in of_said_variant([units[k] for k in keys], question)]
+    if kept and kept != keys:
+        keys = kept
+        best = keys[0]
     keep = set(keys)
     budget = max_chars - sum(len(units[i]) for i in keys)
     if table:

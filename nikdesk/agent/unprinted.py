@@ -205,9 +205,7 @@ class Unprinted:
         texts = [self.folded[d] for d in named]
         # "srne E001 register …": a register question's code is the address a map row of
         # the named manuals starts with, no error code
-        register = bool(_REGISTER.search(fold(question))) or any(
-            k.interface_documents for k in asked_types(question)
-        )
+        register = asks_register(question)
         absent = [
             c
             for c in asked
@@ -216,7 +214,20 @@ class Unprinted:
         return absent if len(absent) == len(asked) else []
 
 
-_REGISTER = re.compile(r"\bregister|\badress|\baddress")
+_REGISTER = re.compile(r"\bregister|\badress|\baddress|\bmodbus")
+_ERROR = re.compile(r"\b(fehler\w*|error\w*|fault\w*|alarm\w*|err|stoerung\w*|warnung\w*)\b")
+
+
+def asks_register(question: str) -> bool:
+    """Tell whether ``question`` is about a data register, not an error the device shows.
+
+    "srne E001 register …", "srne modbus e001?", "which register holds …"; not "srne modbus
+    fehler E001" (an error code, whatever the interface reporting it).
+    """
+    folded = fold(question)
+    if any(k.interface_documents for k in asked_types(question)):
+        return True
+    return bool(_REGISTER.search(folded)) and not _ERROR.search(folded)
 
 
 def _addresses(text: str, code: str) -> bool:

@@ -350,7 +350,7 @@ def inline_models(question: str, line: str, names: frozenset[str]) -> tuple[str,
 # "PLENTICORE G2: SW 02.12.xxxxx PLENTICORE G3: SW 3.04.01.xxxxx" (Kostal); not a document's
 # revision ("02-10-2018 – rev 5" of a protocol's history)
 _VARIANT = re.compile(
-    r"\b(?:[HL]V(?= models?\b)|(?:1st|2nd|3rd|[4-9]th) generation|(?:[A-Z][A-Za-z]+ )?G[1-9]\b)"
+    r"\b(?:[HL]V(?= models?\b)|(?:1st|2nd|3rd|[4-9]th) generation|(?:[A-Z][A-Za-z]+ ){0,2}G[1-9]\b)"
 )
 
 
@@ -375,10 +375,51 @@ def variant_values(question: str, lines: list[str]) -> tuple[str, ...]:
     paired = max(sides, key=lambda p: (len(p), -sum(gap for _, _, gap in p.values())))
     if len(paired) < 2 or len({value for _, value, _ in paired.values()}) < 2:
         return ()
-    asked = _squeezed(question)
-    if any(name in asked for name in paired) or _ACROSS.search(fold(question)):
+    if _says_variant(question, [printed for printed, _, _ in paired.values()]):
+        return ()
+    if _ACROSS.search(fold(question)):
         return ()
     return tuple(printed for printed, _, _ in paired.values())[:MAX_MODELS]
+
+
+# a variant in a question's words: "second generation", "2. Generation", "gen 2"
+_ORDINALS = {"first": "1st", "erste": "1st", "second": "2nd", "zweite": "2nd", "third": "3rd"}
+
+
+def _says_variant(question: str, variants: list[str]) -> bool:
+    """Tell whether ``question`` names one of ``variants`` by what tells it from the others.
+
+    "Kostal G3" says "PLENTICORE G3" (the "G3"), "SRNE 2nd gen" or "zweite Generation" says
+    "2nd generation"; "which voltage" says no "HV" (only whole words count).
+    """
+    return bool(said_variants(question, variants))
+
+
+def said_variants(question: str, variants: list[str]) -> list[str]:
+    """Return the ``variants`` ``question`` names by a word telling each from the others."""
+    words = re.findall(r"[a-z0-9]+", fold(question))
+    words += [_ORDINALS[w] for w in words if w in _ORDINALS]
+    words += [{"1": "1st", "2": "2nd", "3": "3rd"}.get(w, w) for w in words]
+    tokens = [set(re.findall(r"[a-z0-9]+", fold(v))) for v in variants]
+    shared = set.intersection(*tokens) if tokens else set()
+    return [v for v, own in zip(variants, tokens, strict=True) if (own - shared) & set(words)]
+
+
+def of_said_variant(lines: list[str], question: str) -> list[int]:
+    """Return the indexes of ``lines`` to keep as key lines once the question names a variant.
+
+    Resumed with "HV", the key lines "… 220V/230V/240V for HV models." and "… 127V/120V/110V
+    for LV models." keep the HV one; lines naming no variant stay. All, when the question
+    names none of the variants the lines name.
+    """
+    named = [[m.group() for m in _VARIANT.finditer(line)] for line in lines]
+    variants = list(dict.fromkeys(v for found in named for v in found))
+    if len(variants) < 2:
+        return list(range(len(lines)))
+    said = set(said_variants(question, variants))
+    if not said:
+        return list(range(len(lines)))
+    return [i for i, found in enumerate(named) if not found or said.intersection(found)]
 
 
 def _paired(

@@ -456,12 +456,16 @@ def test_an_interface_of_one_device_is_asked_for_when_the_question_names_none(
     modbus = collect(agent.resume(first.run_id, "go-e Charger Modbus TCP"))
     assert modbus.outcome == "answer", modbus.answer
     assert {s.file for s in modbus.sources} == {"go-e_Charger_Modbus_TCP_API.pdf"}
+    assert "Schnittstelle" in (first.clarification or "")
     # the interface's words name it
     api = answered(agent, "go-e http api: led helligkeit einstellen")
     assert "go-e_Charger_Modbus_TCP_API.pdf" not in {s.file for s in api.sources}
     # what an error code or a mode means is the device's, whichever interface reports it
     answered(agent, "go-e charger reports err 8 – what does that mean?")
     answered(agent, "Was macht der Norwegen-Modus beim go-eCharger?")
+    # the serial port both Victron protocols share; "what is the unit" is each one's own
+    answered(agent, "What serial settings do I need to read a Victron VE.Direct port?")
+    asked_back(agent, "Victron BMV: what is the unit of the SOC value?")
     # the kind of device, a model or what only one of them has says which is meant
     battery = answered(agent, "Welche Schutzart hat der Sungrow Speicher?")
     assert {s.file for s in battery.sources} == {"Sungrow_SBR096-256_Datenblatt_DE.pdf"}
@@ -1159,6 +1163,8 @@ def test_a_row_each_model_prints_in_its_own_table_asks_which_model(agent: Agent)
     # the model named in the question says which table
     named = answered(agent, "solax x1 g4 inverter error code BIT15 meaning?")
     assert "Missed CT Fault" in key_lines(named.answer)
+    # both tables say "TZ Protect Fault" for BIT0 (one of them beside its byte): no question
+    answered(agent, "solax g4 inverter error code BIT0 meaning?")
 
 
 def test_variants_a_key_line_gives_their_own_values_are_asked_for(agent: Agent) -> None:
@@ -1169,11 +1175,23 @@ def test_variants_a_key_line_gives_their_own_values_are_asked_for(agent: Agent) 
     assert "LV" in first.options
     hv = collect(agent.resume(first.run_id, "HV"))
     assert hv.outcome == "answer", hv.answer
-    assert "220V/230V/240V" in hv.answer
+    # the chosen variant's line is the key line; the other's is none
+    assert "220V/230V/240V" in key_lines(hv.answer)
+    assert "127V/120V/110V" not in key_lines(hv.answer)
+    again = asked_back(
+        agent, "Voltronic MAX inverter: which output voltages can I set with the V command?", "LV"
+    )
+    lv = collect(agent.resume(again.run_id, "LV"))
+    assert "127V/120V/110V" in key_lines(lv.answer)
+    assert "220V/230V/240V" not in key_lines(lv.answer)
     # SRNE E001 "… 1st generation machine 50A, 2nd generation machine 70A."
     asked_back(agent, "SRNE hybrid default PV charge current limit?", "1st generation")
-    # a register's address is no error code: "E001" is the map's row, not "not in the manuals"
-    assert collect(agent.run("srne E001 register pv charge current?")).outcome != "not_found"
+    # a register's address is no error code: "E001" is the map's row, not "not in the manuals";
+    # nor are the variants asked for when the register is (its address is every variant's)
+    for question in ("srne E001 register pv charge current?", "srne modbus e001?"):
+        assert answered(agent, question).sources[0].file == "SRNE_Charge_Inverter_Modbus_v1.3.pdf"
+    # "2nd gen" says the second generation
+    answered(agent, "SRNE 2nd gen: default PV charge current limit?")
 
 
 def test_the_line_a_model_names_brings_its_manual_when_routing_found_another(

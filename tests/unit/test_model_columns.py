@@ -304,18 +304,24 @@ def test_key_lines_giving_each_variant_its_value_ask_which() -> None:
     question = "Voltronic MAX: which output voltages can I set with the V command?"
     assert variant_values(question, voltronic) == ("HV", "LV")
     assert variant_values("Voltronic MAX HV model: output voltages?", voltronic) == ()
+    # whole words only: "which voltage" holds no "HV", "soll volt" no "LV"
+    assert variant_values("which voltage can I set?", voltronic) == ("HV", "LV")
+    assert variant_values("welche soll volt?", voltronic) == ("HV", "LV")
     # SRNE E001: both in one line, each value after its variant
     srne = ["PV charge current limit. 1st generation machine 50A, 2nd generation machine 70A."]
     assert variant_values("SRNE PV charge current limit?", srne) == (
         "1st generation",
         "2nd generation",
     )
+    for named in ("SRNE 2nd gen: limit?", "srne zweite Generation: limit?", "second generation?"):
+        assert variant_values(named, srne) == (), named
     # Kostal: a generation and its firmware
     kostal = ["1 Valid from version PLENTICORE G2: SW 02.12.xxxxx PLENTICORE G3: SW 3.04.01.xxxxx"]
     assert variant_values("kostal ab welcher firmware sunspec?", kostal) == (
         "PLENTICORE G2",
         "PLENTICORE G3",
     )
+    assert variant_values("Kostal G3: ab welcher Firmware?", kostal) == ()
     # one variant, or the same value for each, asks nothing; nor a question about all of them
     assert variant_values("output voltage?", voltronic[:1]) == ()
     same = ["230V for HV models, 230V for LV models"]
@@ -324,3 +330,16 @@ def test_key_lines_giving_each_variant_its_value_ask_which() -> None:
     # a document's revision history names no variants of the device
     history = ["02-10-2018 – rev 5: Bluetooth mode added", "01-06-2017 – rev 4: rev 3 fixes"]
     assert variant_values("seit welcher Revision ist Bluetooth mode beschrieben?", history) == ()
+
+
+def test_the_variant_named_keeps_its_key_lines_only() -> None:
+    from nikdesk.agent.variants import of_said_variant
+
+    lines = [
+        "Set inverter output rating voltage to 220V/230V/240V for HV models.",
+        "Set inverter output rating voltage to 127V/120V/110V for LV models.",
+        "Computer: V<nnn><CRC><cr>",
+    ]
+    assert of_said_variant(lines, "output voltages? HV") == [0, 2]
+    assert of_said_variant(lines, "output voltages? LV") == [1, 2]
+    assert of_said_variant(lines, "output voltages?") == [0, 1, 2]
