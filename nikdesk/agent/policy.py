@@ -7,6 +7,7 @@ below the calibrated threshold).
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, replace
 
@@ -583,7 +584,7 @@ def _section_models(
     first = quoted[0].chunk
     asked = set(re.findall(r"[a-z0-9]+", fold(question)))
     models: dict[str, str] = {}  # model name -> as its section prints it
-    keys: set[str] = set()  # the key line each model's table answers with
+    keys: list[frozenset[str]] = []  # the cells of the key row each model's table answers with
     for hit in quoted[:SECTION_PASSAGES]:
         if hit.chunk.doc_id != first.doc_id:
             continue
@@ -599,13 +600,18 @@ def _section_models(
             continue
         if named[0][0] not in models:
             models[named[0][0]] = named[0][1]
-            # what the row says, not how the table lays it out: "BYTE0 | BIT0 | TZ Protect
-            # Fault" in one table, "BIT0 | TZ Protect Fault" in the other
-            keys.add(found.keys[0].split(" | ")[-1].strip() if found.keys else "")
+            keys.append(
+                frozenset(c.strip() for c in found.keys[0].split(" | "))
+                if found.keys
+                else frozenset()
+            )
     if asked & set(models):  # "solax x3 g4": the X3's table is meant ("g4" names both)
         return ()
-    # "BIT0 | TZ Protect Fault" in both tables: the same answer whichever model
-    return tuple(models.values()) if len(models) >= 2 and len(keys) >= 2 else ()
+    # what the rows say, not how the tables lay them out: "BYTE0 | BIT0 | TZ Protect Fault"
+    # in one, "BIT0 | TZ Protect Fault" in the other is the same answer whichever model
+    # ("BIT18 | BMS Lost" beside "BIT23 | BMS Lost" is not)
+    alike = all(a <= b or b <= a for a, b in itertools.combinations(keys, 2))
+    return tuple(models.values()) if len(models) >= 2 and not alike else ()
 
 
 def _line_after(key: str, page: str) -> str:

@@ -214,7 +214,7 @@ class Unprinted:
         return absent if len(absent) == len(asked) else []
 
 
-_REGISTER = re.compile(r"\bregister|\badress|\baddress|\bmodbus")
+_REGISTER = re.compile(r"\bregister|\badress|\baddress")
 _ERROR = re.compile(r"\b(fehler\w*|error\w*|fault\w*|alarm\w*|err|stoerung\w*|warnung\w*)\b")
 
 
@@ -227,7 +227,11 @@ def asks_register(question: str) -> bool:
     folded = fold(question)
     if any(k.interface_documents for k in asked_types(question)):
         return True
-    return bool(_REGISTER.search(folded)) and not _ERROR.search(folded)
+    if _ERROR.search(folded):
+        return False
+    # "per Modbus" alone asks no register ("ab welcher Firmware geht Modbus?"); with a code
+    # beside it, the code is one
+    return bool(_REGISTER.search(folded)) or ("modbus" in folded and bool(error_codes(question)))
 
 
 def _addresses(text: str, code: str) -> bool:

@@ -1163,8 +1163,10 @@ def test_a_row_each_model_prints_in_its_own_table_asks_which_model(agent: Agent)
     # the model named in the question says which table
     named = answered(agent, "solax x1 g4 inverter error code BIT15 meaning?")
     assert "Missed CT Fault" in key_lines(named.answer)
-    # both tables say "TZ Protect Fault" for BIT0 (one of them beside its byte): no question
+    # both tables say "TZ Protect Fault" for BIT0 (one of them beside its byte): no question;
+    # "BMS Lost" stands at BIT18 in one, BIT23 in the other: a question
     answered(agent, "solax g4 inverter error code BIT0 meaning?")
+    asked_back(agent, "solax g4 modbus fehlercode, welches bit ist BMS Lost?", "X1", "X3")
 
 
 def test_variants_a_key_line_gives_their_own_values_are_asked_for(agent: Agent) -> None:
@@ -1192,6 +1194,12 @@ def test_variants_a_key_line_gives_their_own_values_are_asked_for(agent: Agent) 
         assert answered(agent, question).sources[0].file == "SRNE_Charge_Inverter_Modbus_v1.3.pdf"
     # "2nd gen" says the second generation
     answered(agent, "SRNE 2nd gen: default PV charge current limit?")
+    # "per Modbus" asks no register: the firmware differs by generation
+    asked_back(
+        agent,
+        "kostal plenticore ab welcher firmware geht modbus sunspec mit control?",
+        "PLENTICORE G2",
+    )
 
 
 def test_the_line_a_model_names_brings_its_manual_when_routing_found_another(
