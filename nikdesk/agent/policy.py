@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
 from nikdesk.agent.ask import Ask, ask_of, set_device_names, set_term_weights
@@ -35,7 +36,7 @@ from nikdesk.agent.passages import (
     value_siblings,
     within_pages,
 )
-from nikdesk.agent.quote import PartAnswer, quote
+from nikdesk.agent.quote import PartAnswer, Quote, quote
 from nikdesk.agent.small_talk import small_talk
 from nikdesk.agent.unprinted import Unprinted, asks_register
 from nikdesk.agent.variants import (
@@ -291,26 +292,17 @@ class EvidencePolicy:
         names = self.retriever.router.models_of(first.doc_id)
         if models := _section_models(question, quoted, found.score, names):
             return models
-        for key in found.keys:
-            if models := inline_models(question, key, names):
-                return models
-        # "… 220V/230V/240V for HV models." / "… 127V/120V/110V for LV models.": variants the
-        # key lines give their own values; a register asked for is the same for each
-        variants = not asks_register(question)
-        if variants and (models := variant_values(question, _strong(found.keys, question))):
-            return models
-        # a passage of the same document quoted after it, answering as well ("Charge float
-        # voltage (X1:850~4000 X3:1600~6500)" of the write map beside the read map's row)
-        for hit in quoted[1:]:
-            if hit.chunk.doc_id != first.doc_id:
-                continue
-            other = quote(hit.chunk.text, question)
-            if other.score < found.score:
-                continue
-            for key in other.keys:
+        # the first passage's key lines, then those of a passage of the same document quoted
+        # after it answering as well ("Charge float voltage (X1:850~4000 X3:1600~6500)" of the
+        # write map beside the read map's row)
+        variants = not asks_register(question)  # a register's address is every variant's
+        for said in (found, *self._as_well(question, quoted, found.score)):
+            for key in said.keys:
                 if models := inline_models(question, key, names):
                     return models
-            if variants and (models := variant_values(question, _strong(other.keys, question))):
+            # "… 220V/230V/240V for HV models." / "… 127V/120V/110V for LV models.":
+            # variants the key lines give their own values
+            if variants and (models := variant_values(question, _strong(said.keys, question))):
                 return models
         # the rows among the key lines of the first page's passages, which the answer quotes
         # as one
@@ -348,6 +340,15 @@ class EvidencePolicy:
             if models and self._beats_page(key, page, ask, listed):
                 return models
         return ()
+
+    @staticmethod
+    def _as_well(question: str, quoted: list[Hit], score: float) -> Iterator[Quote]:
+        """Yield the quotes of the passages after the first, of its document, scoring ``score``+."""
+        for hit in quoted[1:]:
+            if hit.chunk.doc_id == quoted[0].chunk.doc_id:
+                said = quote(hit.chunk.text, question)
+                if said.score >= score:
+                    yield said
 
     @staticmethod
     def _beats_page(key: str, page: str, ask: Ask, listed: list[str] | None = None) -> bool:

@@ -236,7 +236,5 @@ def asks_register(question: str) -> bool:
 
 def _addresses(text: str, code: str) -> bool:
     """Tell whether a register map row of folded ``text`` starts with ``code`` ("e001 | 1 | …")."""
-    row = re.compile(rf"(?m)^{re.escape(code)}(?:h)? \|")
-    return any(
-        is_map_row(m.string[m.start() : m.string.find("\n", m.start())]) for m in row.finditer(text)
-    )
+    row = re.compile(rf"(?m)^{re.escape(code)}h? \|[^\n]*")
+    return any(is_map_row(m.group()) for m in row.finditer(text))

@@ -322,19 +322,8 @@ def inline_models(question: str, line: str, names: frozenset[str]) -> tuple[str,
         last = re.split(r"[-_/]", m.group())[-1]
         if _squeezed(last) in names:
             mentions.append((_squeezed(last), m.group(), m.start(), m.end()))
-    if len({name for name, *_ in mentions}) < 2:
-        return ()
-    spans = [(start, end) for _, _, start, end in mentions]
-    values = [
-        v
-        for v in _LINE_VALUE.finditer(line)
-        if not any(s <= v.start() < e for s, e in spans)  # the "24" of "B1A24S" is its name
-    ]
-    # each model's value stands on the same side of its name all along the line: after it
-    # ("X1:850~4000 X3:1600~6500") or before it ("1A(JK-B1A24S) or 2A(JK-B2A24S)")
-    sides = [_paired(mentions, values, after) for after in (True, False)]
-    paired = max(sides, key=lambda p: (len(p), -sum(gap for _, _, gap in p.values())))
-    if len(paired) < 2 or len({value for _, value, _ in paired.values()}) < 2:
+    paired = _own_values(line, mentions)
+    if not paired:
         return ()
     options = [printed for printed, _, _ in paired.values()]
     if names_model(question, options) or _says_name(question, set(paired), names):
@@ -365,44 +354,29 @@ def variant_values(question: str, lines: list[str]) -> tuple[str, ...]:
     mentions = [
         (_squeezed(m.group()), m.group(), m.start(), m.end()) for m in _VARIANT.finditer(text)
     ]
-    if len({name for name, *_ in mentions}) < 2:
+    paired = _own_values(text, mentions)
+    variants = [printed for printed, _, _ in paired.values()]
+    if not paired or said_variants(question, variants) or _ACROSS.search(fold(question)):
         return ()
-    spans = [(start, end) for _, _, start, end in mentions]
-    values = [
-        v for v in _LINE_VALUE.finditer(text) if not any(a <= v.start() < b for a, b in spans)
-    ]
-    sides = [_paired(mentions, values, after) for after in (True, False)]
-    paired = max(sides, key=lambda p: (len(p), -sum(gap for _, _, gap in p.values())))
-    if len(paired) < 2 or len({value for _, value, _ in paired.values()}) < 2:
-        return ()
-    if _says_variant(question, [printed for printed, _, _ in paired.values()]):
-        return ()
-    if _ACROSS.search(fold(question)):
-        return ()
-    return tuple(printed for printed, _, _ in paired.values())[:MAX_MODELS]
+    return tuple(variants[:MAX_MODELS])
 
 
 # a variant in a question's words: "second generation", "2. Generation", "gen 2"
 _ORDINALS = {"first": "1st", "erste": "1st", "second": "2nd", "zweite": "2nd", "third": "3rd"}
+_ORDINAL_NUMBERS = {"1": "1st", "2": "2nd", "3": "3rd"}
 
 
-def _says_variant(question: str, variants: list[str]) -> bool:
-    """Tell whether ``question`` names one of ``variants`` by what tells it from the others.
+def said_variants(question: str, variants: list[str]) -> list[str]:
+    """Return the ``variants`` ``question`` names by a word telling each from the others.
 
     "Kostal G3" says "PLENTICORE G3" (the "G3"), "SRNE 2nd gen" or "zweite Generation" says
     "2nd generation"; "which voltage" says no "HV" (only whole words count).
     """
-    return bool(said_variants(question, variants))
-
-
-def said_variants(question: str, variants: list[str]) -> list[str]:
-    """Return the ``variants`` ``question`` names by a word telling each from the others."""
-    words = re.findall(r"[a-z0-9]+", fold(question))
-    words += [_ORDINALS[w] for w in words if w in _ORDINALS]
-    words += [{"1": "1st", "2": "2nd", "3": "3rd"}.get(w, w) for w in words]
+    words = set(re.findall(r"[a-z0-9]+", fold(question)))
+    words |= {_ORDINALS.get(w, _ORDINAL_NUMBERS.get(w, w)) for w in words}
     tokens = [set(re.findall(r"[a-z0-9]+", fold(v))) for v in variants]
     shared = set.intersection(*tokens) if tokens else set()
-    return [v for v, own in zip(variants, tokens, strict=True) if (own - shared) & set(words)]
+    return [v for v, own in zip(variants, tokens, strict=True) if (own - shared) & words]
 
 
 def of_said_variant(lines: list[str], question: str) -> list[int]:
@@ -420,6 +394,30 @@ def of_said_variant(lines: list[str], question: str) -> list[int]:
     if not said:
         return list(range(len(lines)))
     return [i for i, found in enumerate(named) if not found or said.intersection(found)]
+
+
+def _own_values(
+    text: str, mentions: list[tuple[str, str, int, int]]
+) -> dict[str, tuple[str, str, int]]:
+    """Return model -> (as printed, its value, gap) when ``text`` gives two or more their own.
+
+    Each model's value stands on the same side of its name all along the text: after it
+    ("X1:850~4000 X3:1600~6500") or before it ("1A(JK-B1A24S) or 2A(JK-B2A24S)"). Empty when
+    fewer than two models are named, paired or differ in value.
+    """
+    if len({name for name, *_ in mentions}) < 2:
+        return {}
+    spans = [(start, end) for _, _, start, end in mentions]
+    values = [
+        v
+        for v in _LINE_VALUE.finditer(text)
+        if not any(s <= v.start() < e for s, e in spans)  # the "24" of "B1A24S" is its name
+    ]
+    sides = [_paired(mentions, values, after) for after in (True, False)]
+    paired = max(sides, key=lambda p: (len(p), -sum(gap for _, _, gap in p.values())))
+    if len(paired) < 2 or len({value for _, value, _ in paired.values()}) < 2:
+        return {}
+    return paired
 
 
 def _paired(
