@@ -233,6 +233,7 @@ class Agent:
             refs.update({state.ledger.chunk_of[s.ref]: s for s in more.sources})
         hits = self.policy.value_scan(state.query, hits)
         hits = self.policy.register_rows(state.query, hits)
+        hits = self.policy.family_rows(state.query, hits)
         hits = self.policy.page_passages(state.query, hits)
         beside = self.policy.value_siblings(state.query, hits)
         added = [h for h in beside if h.chunk.id not in refs]
@@ -244,11 +245,14 @@ class Agent:
             t = templates(state.language)
             if verdict.per_model:
                 options, ask = [*verdict.devices, t["clarify_other_model"]], t["clarify_model"]
+            elif verdict.family:
+                options, ask = [*verdict.devices, t["clarify_other_model"]], t["clarify_family"]
             elif verdict.interface:
                 options, ask = [*verdict.devices, t["clarify_other"]], t["clarify_interface"]
             else:
                 options, ask = [*verdict.devices, t["clarify_other"]], t["clarify"]
-            yield from self._pause(state, ask, options, None, per_model=verdict.per_model)
+            per_model = verdict.per_model or verdict.family  # a type is asked for by name
+            yield from self._pause(state, ask, options, None, per_model=per_model)
             return
         if verdict.outcome != Outcome.ANSWER:
             related = tuple(

@@ -16,6 +16,15 @@ from nikdesk.agent.ask import Ask, ask_of, set_device_names, set_term_weights
 from nikdesk.agent.compose import device_label
 from nikdesk.agent.coverage import asks_installation, is_protocol_document
 from nikdesk.agent.device_lines import CLARIFY_TOP, DeviceLines, close_hits, maker_of
+from nikdesk.agent.families import (
+    Family,
+    address_of,
+    asks_ranges,
+    declares_ranges,
+    families_of,
+    function_of,
+    says_name,
+)
 from nikdesk.agent.guards import (
     AnswerType,
     asked_types,
@@ -46,9 +55,9 @@ from nikdesk.agent.variants import (
     per_model,
     variant_values,
 )
-from nikdesk.core.text import STOPWORDS, fold
+from nikdesk.core.text import STOPWORDS, fold, raw_tokens
 from nikdesk.retrieval.hybrid import Retriever, code_tokens, error_codes
-from nikdesk.retrieval.types import Hit, SearchFilters, SearchOptions
+from nikdesk.retrieval.types import Chunk, Hit, SearchFilters, SearchOptions
 
 # Calibrated on the dev, team and agent question sets (see the issue-3 note): the best
 # passage's cosine (multilingual-e5) below this means the manuals do not cover the question.
@@ -73,6 +82,10 @@ TECH_DATA_WORDS = "Technische Daten technical data specifications"
 # best come from two or more makers (swept on 85 questions: 10 of 15 ambiguous asked back,
 # no answerable question was)
 MAX_OPTIONS = 4
+# a device type's name of this length printed in this many manuals is a word ("max", "min"):
+# only in capitals does it name the type ("Growatt MAX")
+TRADE_WORD_CHARS = 3
+TRADE_WORD_DOCS = 3
 # a model's own table: the first passages read for a section naming one model, answering at
 # least this share as well as the first quoted
 SECTION_PASSAGES = 4
@@ -123,6 +136,7 @@ class Verdict:
     general: tuple[str, ...] = ()  # general practice asked ("Spannungsfall-Berechnung")
     per_model: bool = False  # clarify: the answering row gives each model its own value
     interface: bool = False  # clarify: the options are interfaces of one device (go-e API/Modbus)
+    family: bool = False  # clarify: the options are device types with own register ranges
     # chunk id -> what of a passage answers an open part of the question (see open_parts)
     parts: tuple[tuple[int, PartAnswer], ...] = ()
 
@@ -159,6 +173,24 @@ class EvidencePolicy:
             retriever,
             {d: self.folded[d][0] for d in self.docs},
             {d: self.folded[d][1] for d in self.docs},
+        )
+        # the device types a protocol document gives their own register ranges (Growatt's
+        # TL-X, TL3-X, storage types), and which of their names are words of the trade ("max")
+        self.families = {
+            d: fams
+            for d in self.docs
+            if self.protocol[d] and (fams := families_of(texts.get(d, "")))
+        }
+        names = {n for fams in self.families.values() for f in fams for n in f.names}
+        self.trade_words = frozenset(
+            n
+            for n in names
+            if len(n) <= TRADE_WORD_CHARS
+            and sum(
+                bool(re.search(rf"(?<![a-z0-9]){re.escape(n)}(?![a-z0-9])", text))
+                for _, text in self.folded.values()
+            )
+            >= TRADE_WORD_DOCS
         )
 
     def screen(self, question: str, photo: bool = False) -> Verdict | None:
@@ -273,6 +305,8 @@ class EvidencePolicy:
         with_parts, sibling = first_page_sibling(self.retriever, question, with_parts)
         if sibling is not None:
             parts[sibling[0]] = sibling[1]
+        if may_clarify and (types := self.family_options(question, with_parts)):
+            return Verdict("clarify", "the register differs by device type", types, family=True)
         if may_clarify and (models := self.models_asked(question, with_parts)):
             return Verdict("clarify", "the value differs by model", models, per_model=True)
         return Verdict("answer", hits=tuple(with_parts), parts=tuple(parts.items()))
@@ -340,6 +374,104 @@ class EvidencePolicy:
             if models and self._beats_page(key, page, ask, listed):
                 return models
         return ()
+
+    def family_options(self, question: str, quoted: list[Hit]) -> tuple[str, ...]:
+        """Return the device types to ask for when the first quoted row is not every type's.
+
+        "growatt modbus register for today's energy exported to grid?" finds "1048. |
+        Etogrid_today H" of the storage types' input registers; a TL-X reads it at 3071. The
+        first key row's address lies in the ranges of some types the question may mean, not
+        of all: ask which type. A question asking for the ranges themselves (their
+        declarations are the key lines) asks too. Empty when the question names a type whose
+        rows answer ("Growatt SPH", "Growatt MIC": a MIC750-3300TL-X).
+        """
+        if not quoted or not (fams := self.families.get(quoted[0].chunk.doc_id)):
+            return ()
+        first = quoted[0].chunk
+        meant = self.families_named(question, first.doc_id) or list(fams)
+        if len(meant) < 2:
+            return ()
+        keys = quote(first.text, question).keys
+        if asks_ranges(question) or any(declares_ranges(key) for key in keys):
+            return tuple(f.label for f in meant)
+        function = function_of(first.section)
+        address = next((a for key in keys if (a := address_of(key)) is not None), None)
+        if function is None or address is None:
+            return ()
+        reading = [f for f in meant if f.holds(function, address)]
+        return tuple(f.label for f in meant) if 0 < len(reading) < len(meant) else ()
+
+    def families_named(self, question: str, doc_id: str) -> list[Family]:
+        """Return the device types of ``doc_id`` the question names, by their own or a device's name.
+
+        "Growatt SPH", "growatt TL-X", "Growatt MAX" (in capitals: "max" is a word); "Growatt
+        MIC" names the manual of the MIC750-3300TL-X, whose name ends in the TL-X type.
+        """
+        fams = self.families.get(doc_id, ())
+        named = [
+            f for f in fams if any(says_name(n, question, n in self.trade_words) for n in f.names)
+        ]
+        if named:
+            return named
+        router = self.retriever.router
+        tokens = set(raw_tokens(question))
+        own = router.document_names(doc_id)
+        for other in self.docs:
+            if other != doc_id and (router.document_names(other) - own) & tokens:
+                label = self.folded[other][0]
+                named += [
+                    f
+                    for f in fams
+                    if f not in named
+                    and any(says_name(n, label, False) for n in f.names - self.trade_words)
+                ]
+        return named
+
+    def family_rows(self, question: str, hits: list[Hit]) -> list[Hit]:
+        """Return ``hits`` with the rows of the device type the question names.
+
+        The reply "TL-X (MIN)" to "Which input register gives the AC output power?": the
+        first group's "35. | Pac H" is no TL-X's register, "3023 | Pac H" is. Passages of a
+        register map whose key rows lie outside the named types' ranges go; the map's passage
+        whose rows answer best within them joins in place of the first.
+        """
+        for doc_id in self.families:
+            if not any(h.chunk.doc_id == doc_id for h in hits):
+                continue
+            named = self.families_named(question, doc_id)
+            if not named or len(named) == len(self.families[doc_id]):
+                continue
+
+            def fits(chunk: Chunk, named: list[Family] = named) -> bool | None:
+                # whether the passage's key rows are the named types' (None: no rows)
+                function = function_of(chunk.section)
+                keys = quote(chunk.text, question).keys
+                addresses = [a for key in keys if (a := address_of(key)) is not None]
+                if function is None or not addresses:
+                    return None
+                return any(f.holds(function, a) for f in named for a in addresses)
+
+            kept = [h for h in hits if h.chunk.doc_id != doc_id or fits(h.chunk) is not False]
+            found = self.retriever.search(
+                question,
+                SearchOptions(k=ROW_SCAN, filters=SearchFilters((self.docs[doc_id].file,))),
+            )
+            seen = {h.chunk.id for h in kept}
+            best = max(
+                (quote(h.chunk.text, question).score for h in kept if h.chunk.doc_id == doc_id),
+                default=0.0,
+            )
+            scored = [
+                (quote(h.chunk.text, question).score, h)
+                for h in found
+                if h.chunk.id not in seen and fits(h.chunk)
+            ]
+            scored.sort(key=lambda pair: pair[0], reverse=True)
+            first = kept[:1] == hits[:1]  # the first hit stays: the rows join after it
+            score = hits[0].score * (SOURCE_SHARE if first else 1.0)
+            extra = [replace(h, score=score) for s, h in scored[:ROW_EXTRA] if s > best]
+            hits = [*kept[:1], *extra, *kept[1:]] if first else [*extra, *kept]
+        return hits
 
     @staticmethod
     def _as_well(question: str, quoted: list[Hit], score: float) -> Iterator[Quote]:

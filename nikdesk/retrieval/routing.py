@@ -225,6 +225,10 @@ class DocumentRouter:
             if any(c.isdigit() for c in n) and not n.isdigit()
         )
 
+    def document_names(self, doc_id: str) -> frozenset[str]:
+        """Return the product/maker names of ``doc_id`` ("growatt", "mic750", "mic")."""
+        return frozenset(self._names.get(doc_id, ()))
+
     def says_type(self, doc_id: str, question: str) -> bool:
         """Tell whether ``question`` says a document-type word of ``doc_id``'s file name.
 

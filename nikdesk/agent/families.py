@@ -1,0 +1,129 @@
+"""Register ranges per device type, where a protocol document declares them.
+
+Growatt's protocol opens with "TL-X(MIN Type):03 register range:0~124,3000~3124;04 register
+range:3000~3124,3125~3249" and a line like it for each other inverter type. The row a search
+finds at input register 35 ("Pac H | Output power") is no TL-X's register: a TL-X reports its
+output power at 3023. A question naming no type is asked which type is meant (see
+``EvidencePolicy.family_options``); a reply naming one keeps the rows of that type's ranges
+(``EvidencePolicy.family_rows``).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from nikdesk.core.text import fold
+
+# "TL3-X(MAX、MID、MAC Type):03 register range:0~124,125~249;04 register range:0~124,125~249"
+_DECLARED = re.compile(
+    r"(?P<label>[A-Za-z][\w-]*(?:\s?\([^():]*\))?)\s*:\s*"
+    r"(?P<body>(?:0?[34]\s*register\s*range\s*:\s*[\d~,\s]+;?\s*)+)",
+    re.IGNORECASE,
+)
+_RANGES = re.compile(r"0?([34])\s*register\s*range\s*:\s*([\d~,\s]+)", re.IGNORECASE)
+_SPAN = re.compile(r"(\d+)\s*~\s*(\d+)")
+_FUNCTIONS = {"3": "holding", "4": "input"}  # Modbus function codes 03 and 04
+# the type words of a label's brackets: "MAX、MID、MAC Type" -> MAX, MID, MAC
+_PARTS = re.compile(r"[\s,、/;]+")
+# a register map's row starts with its address: "35. | Pac H | …", "3071 | Etogrid_today H"
+_ADDRESS = re.compile(r"^\s*(\d{1,5})\.?\s*\|")
+# "which register range do I read with function 04?", "welche Registerbereiche kann ich
+# abfragen?": the declarations themselves are asked for
+_ASKS_RANGES = re.compile(
+    r"register\w*[\s-]*(range|bereich)|(address|adress)\w*[\s-]*(range|bereich)"
+)
+_SECTION = re.compile(r"\b(holding|input)\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Family:
+    """Device types with the same register ranges ("Storage (MIX, SPH)")."""
+
+    label: str  # as offered to the technician: "TL3-X (MAX, MID, MAC)"
+    names: frozenset[str]  # folded words naming it in a question: "tl3-x", "max", "mid", …
+    spans: tuple[tuple[str, tuple[tuple[int, int], ...]], ...]  # function -> address spans
+
+    def holds(self, function: str, address: int) -> bool:
+        """Tell whether the type reads (``function``: holding/input) register ``address``."""
+        return any(
+            lo <= address <= hi
+            for name, spans in self.spans
+            if name == function
+            for lo, hi in spans
+        )
+
+
+def families_of(text: str) -> tuple[Family, ...]:
+    """Return the device types a document declares register ranges for (two or more).
+
+    Types with the same ranges are one family ("Storage (MIX, SPH)"): whichever of them the
+    technician has, the same rows answer.
+    """
+    flat = " ".join(unicodedata.normalize("NFKC", text).split())
+    found: dict[tuple[tuple[str, tuple[tuple[int, int], ...]], ...], list[tuple[str, list[str]]]]
+    found = {}
+    for match in _DECLARED.finditer(flat):
+        spans = tuple(
+            (
+                _FUNCTIONS[code],
+                tuple((int(lo), int(hi)) for lo, hi in _SPAN.findall(body)),
+            )
+            for code, body in _RANGES.findall(match.group("body"))
+        )
+        head, _, inner = match.group("label").partition("(")
+        parts = [
+            p for p in _PARTS.split(inner.rstrip(") ")) if p and p.casefold() != "type"
+        ]
+        found.setdefault(spans, []).append((head.strip(), parts))
+    if len(found) < 2:
+        return ()
+    families = []
+    for spans, types in found.items():
+        heads = list(dict.fromkeys(head for head, _ in types))
+        parts = list(dict.fromkeys(p for _, ps in types for p in ps))
+        label = " / ".join(heads) + (f" ({', '.join(parts)})" if parts else "")
+        names = frozenset(fold(n) for n in [*heads, *parts])
+        families.append(Family(label, names, spans))
+    return tuple(families)
+
+
+def declares_ranges(line: str) -> bool:
+    """Tell whether ``line`` is a declaration of a type's register ranges."""
+    return bool(_DECLARED.search(unicodedata.normalize("NFKC", line)))
+
+
+def asks_ranges(question: str) -> bool:
+    """Tell whether ``question`` asks which register ranges there are to read."""
+    return bool(_ASKS_RANGES.search(fold(question)))
+
+
+def address_of(row: str) -> int | None:
+    """Return the register address a map's row starts with, else None."""
+    match = _ADDRESS.match(row)
+    return int(match.group(1)) if match else None
+
+
+def function_of(section: str) -> str | None:
+    """Return "holding" or "input" for a register map's section heading ("4.2 Input Reg")."""
+    match = _SECTION.search(section)
+    return match.group(1).lower() if match else None
+
+
+def says_name(name: str, question: str, capitals: bool) -> bool:
+    """Tell whether ``question`` says the type name ``name`` (folded) as a word.
+
+    ``capitals``: the name is a word of the trade ("max", "min"): only "MAX" or "MIN" written
+    in capitals names the type. "TL-X" may be written "TLX", or end a model's name
+    ("MIC750-3300TL-X").
+    """
+    forms = {name, name.replace("-", "")}
+    text = question if capitals else fold(question)
+    return any(
+        re.search(
+            rf"(?<![A-Za-z]){re.escape(form.upper() if capitals else form)}(?![A-Za-z0-9])",
+            text,
+        )
+        for form in forms
+    )
