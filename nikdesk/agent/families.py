@@ -73,9 +73,7 @@ def families_of(text: str) -> tuple[Family, ...]:
             for code, body in _RANGES.findall(match.group("body"))
         )
         head, _, inner = match.group("label").partition("(")
-        parts = [
-            p for p in _PARTS.split(inner.rstrip(") ")) if p and p.casefold() != "type"
-        ]
+        parts = [p for p in _PARTS.split(inner.rstrip(") ")) if p and p.casefold() != "type"]
         found.setdefault(spans, []).append((head.strip(), parts))
     if len(found) < 2:
         return ()

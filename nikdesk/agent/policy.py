@@ -402,7 +402,7 @@ class EvidencePolicy:
         return tuple(f.label for f in meant) if 0 < len(reading) < len(meant) else ()
 
     def families_named(self, question: str, doc_id: str) -> list[Family]:
-        """Return the device types of ``doc_id`` the question names, by their own or a device's name.
+        """Return the types of ``doc_id`` the question names, by their own or a device's name.
 
         "Growatt SPH", "growatt TL-X", "Growatt MAX" (in capitals: "max" is a word); "Growatt
         MIC" names the manual of the MIC750-3300TL-X, whose name ends in the TL-X type.
