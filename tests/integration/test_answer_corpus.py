@@ -1212,3 +1212,39 @@ def test_the_line_a_model_names_brings_its_manual_when_routing_found_another(
     assert {s.file for s in balancer.sources} == {
         "JK_Active_Balancer_B1A24S_B2A24S_Manual_V4.1.pdf"
     }
+
+
+def test_a_register_row_not_every_device_type_reads_asks_which_type(agent: Agent) -> None:
+    # Growatt's protocol p. 3: "TL-X(MIN Type):03 register range:0~124,3000~3124;04 register
+    # range:3000~3124,3125~3249", and other ranges for TL3-X and the storage types: the first
+    # group's "35. | Pac H" is no TL-X's register, "3023 | Pac H" is
+    question = "growatt modbus register for today's energy exported to grid?"
+    first = asked_back(agent, question, "TL-X (MIN)", "Storage (MIX, SPH)", "Storage (SPA)")
+    assert "Registerbereiche" in first.answer
+    tlx = collect(agent.resume(first.run_id, "TL-X (MIN)"))
+    assert tlx.outcome == "answer", tlx.answer
+    assert "3071 | Etogrid_today H" in key_lines(tlx.answer).replace("\\_", "_")
+    assert "1048." not in key_lines(tlx.answer)
+    again = asked_back(agent, question, "Storage (MIX, SPH)")
+    storage = collect(agent.resume(again.run_id, "Storage (MIX, SPH)"))
+    assert "1048. | Etogrid_today H" in key_lines(storage.answer).replace("\\_", "_")
+    # a type named: its rows answer ("MIC" is a MIC750-3300TL-X: the TL-X type)
+    answered(agent, "Growatt TL-X modbus register for today's energy exported to grid?")
+    mic = answered(agent, "growatt mic modbus register today energy to grid?")
+    assert all(s.page >= 48 for s in mic.sources if s.file.startswith("Growatt_Inverter")), [
+        (s.file, s.page) for s in mic.sources
+    ]
+    # a holding register every type reads (0~124) asks nothing
+    answered(agent, "growatt modbus register com adresse?")
+    # "max" is a word, not the MAX type: every type is offered
+    asked_back(agent, "growatt max charge current holding register?", "TL3-X (MAX, MID, MAC)")
+
+
+def test_the_register_ranges_asked_for_ask_which_type(agent: Agent) -> None:
+    first = asked_back(
+        agent, "growatt modbus - welche registerbereiche kann ich überhaupt abfragen?", "TL-X (MIN)"
+    )
+    spa = collect(agent.resume(first.run_id, "Storage (SPA)"))
+    assert spa.outcome == "answer", spa.answer
+    assert "Storage(SPA Type)" in key_lines(spa.answer)
+    assert spa.sources[0].page == 3
