@@ -138,10 +138,16 @@ class DeviceLines:
         """
         for brand in catalog().brand_names(question):
             lines = self.members.get(brand, {})
-            if len(lines) < 2 or catalog().lines_named(question, brand, set(lines)):
-                continue  # one line or the question names them ("SBR … mit dem Wechselrichter")
-            if brand in catalog().interfaces and self._of_device(question, brand):
+            interfaces = brand in catalog().interfaces
+            named = catalog().lines_named(question, brand, set(lines))
+            # one line, or the question names them ("SBR … mit dem Wechselrichter"); naming
+            # two interfaces ("which register/field?") is not knowing which one it is
+            if len(lines) < 2 or (named and not (interfaces and len(named) >= 2)):
                 continue
+            if interfaces and self._of_device(question, brand):
+                continue
+            if named:
+                return [self._label(brand, line) for line in sorted(named)]
             meant = self.meant(question, brand)
             if len(meant) == 1:
                 return []
@@ -185,7 +191,10 @@ class DeviceLines:
             # ("AA55", the X1 Mini's frame header, beside a retry time both protocols state)
             pinned = [line for line in self._pinned(question, brand, codes=True) if line in stating]
             return tuple(pinned) if len(pinned) == 1 else stating
-        return self._pinned(question, brand)
+        # the interfaces of one device document the same functions in their own words and
+        # languages ("Ladestrom" in the German HTTP API, "AMPERE" in the Modbus map): only an
+        # identifier one of them prints says which
+        return self._pinned(question, brand, codes=brand in catalog().interfaces)
 
     def _pinned(self, question: str, brand: str, codes: bool = False) -> tuple[str, ...]:
         """Return the lines whose manuals alone print a rare word of ``question``.
