@@ -234,6 +234,7 @@ class Agent:
         hits = self.policy.value_scan(state.query, hits)
         hits = self.policy.register_rows(state.query, hits)
         hits = self.policy.family_rows(state.query, hits)
+        hits = self.policy.model_sections(state.query, hits)
         hits = self.policy.page_passages(state.query, hits)
         beside = self.policy.value_siblings(state.query, hits)
         added = [h for h in beside if h.chunk.id not in refs]

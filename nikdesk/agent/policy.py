@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 
 from nikdesk.agent.ask import Ask, ask_of, set_device_names, set_term_weights
@@ -324,7 +324,8 @@ class EvidencePolicy:
         # "1A(JK-B1A24S) or 2A(JK-B2A24S)", "… (X1:850~4000 X3:1600~6500)": a line (or a
         # cell) giving each model its value
         names = self.retriever.router.models_of(first.doc_id)
-        if models := _section_models(question, quoted, found.score, names):
+        page = self.retriever.page_chunks(first)
+        if models := _section_models(question, quoted, found.score, names, page):
             return models
         # the first passage's key lines, then those of a passage of the same document quoted
         # after it answering as well ("Charge float voltage (X1:850~4000 X3:1600~6500)" of the
@@ -472,6 +473,39 @@ class EvidencePolicy:
             extra = [replace(h, score=score) for s, h in scored[:ROW_EXTRA] if s > best]
             hits = [*kept[:1], *extra, *kept[1:]] if first else [*extra, *kept]
         return hits
+
+    def model_sections(self, question: str, hits: list[Hit]) -> list[Hit]:
+        """Return ``hits`` with the first one's page passage under the model the question names.
+
+        The reply "S1156" to "Wo sitzt das Sicherheitsventil?": the search still ranks the
+        passage under NIBE's heading "S1256" first; the one under "S1156" on its page answers.
+        Passages under another model's heading go ("X1" says SolaX's "Inverter error
+        code(X1)" table, not the X3's).
+        """
+        if not hits:
+            return hits
+        first = hits[0].chunk
+        names = self.retriever.router.models_of(first.doc_id)
+        page = self.retriever.page_chunks(first)
+        heads = {_section_model(c.section, names) for c in [*(h.chunk for h in hits), *page]}
+        # a model some heading names ("g4" names SolaX's whole file, no table)
+        said = set(re.findall(r"[a-z0-9]+", fold(question))) & names & heads
+        if len(said) != 1:
+            return hits
+
+        def other(chunk: Chunk) -> bool:  # under the heading of a model not said
+            return chunk.doc_id == first.doc_id and _section_model(chunk.section, names) not in (
+                None,
+                *said,
+            )
+
+        if other(first):
+            for chunk in page:
+                if _section_model(chunk.section, names) in said:
+                    hits = [replace(hits[0], chunk=chunk), *hits]
+                    break
+        kept = [h for h in hits if not other(h.chunk)]
+        return list({h.chunk.id: h for h in reversed(kept)}.values())[::-1] or hits
 
     @staticmethod
     def _as_well(question: str, quoted: list[Hit], score: float) -> Iterator[Quote]:
@@ -705,31 +739,39 @@ class EvidencePolicy:
 
 
 def _section_models(
-    question: str, quoted: list[Hit], score: float, names: frozenset[str]
+    question: str,
+    quoted: list[Hit],
+    score: float,
+    names: frozenset[str],
+    page: Sequence[Chunk] = (),
 ) -> tuple[str, ...]:
-    """Return the models whose own tables answer alike, when the question names none.
+    """Return the models whose own sections answer differently, when the question names none.
 
     "solax g4 error code BIT15?": "Table 2-3 Inverter error code(X3)" says "BIT15 | Off-grid
     Overload", "Table 2-4 Inverter error code(X1)" says "BIT15 | Missed CT Fault". The first
-    quoted passages of the document whose rows answer about as well as the first's, each
-    under a section naming one model of the file's name.
+    quoted passages of the document whose rows answer about as well as the first's, and the
+    passages of the first one's ``page``, each under a section naming one model of the file's
+    name: NIBE's "S1156" / "Das Sicherheitsventil befindet sich am Eingangsrohr (Kaltwasser)
+    des Brauchwasserspeichers." beside "S1256" / "… des S1256.".
     """
     first = quoted[0].chunk
     asked = set(re.findall(r"[a-z0-9]+", fold(question)))
     models: dict[str, str] = {}  # model name -> as its section prints it
     keys: list[frozenset[str]] = []  # the cells of the key row each model's table answers with
-    for hit in quoted[:SECTION_PASSAGES]:
-        if hit.chunk.doc_id != first.doc_id:
+    chunks = [h.chunk for h in quoted[:SECTION_PASSAGES]]
+    chunks += [c for c in page if c.id not in {k.id for k in chunks}]
+    for chunk in chunks:
+        if chunk.doc_id != first.doc_id:
             continue
         named = [
             (n, m.group())
-            for m in re.finditer(r"[A-Za-z0-9]+", hit.chunk.section)
+            for m in re.finditer(r"[A-Za-z0-9]+", chunk.section)
             if (n := m.group().lower()) in names
         ]
         if len({n for n, _ in named}) != 1:
             continue
-        found = quote(hit.chunk.text, question)
-        if hit.chunk is not first and found.score < SECTION_SHARE * score:
+        found = quote(chunk.text, question)
+        if chunk.id != first.id and found.score < SECTION_SHARE * score:
             continue
         if named[0][0] not in models:
             models[named[0][0]] = named[0][1]
@@ -745,6 +787,12 @@ def _section_models(
     # ("BIT18 | BMS Lost" beside "BIT23 | BMS Lost" is not)
     alike = all(a <= b or b <= a for a, b in itertools.combinations(keys, 2))
     return tuple(models.values()) if len(models) >= 2 and not alike else ()
+
+
+def _section_model(section: str, names: frozenset[str]) -> str | None:
+    """Return the one model of ``names`` a section heading names ("S1256"), else None."""
+    named = {n for m in re.finditer(r"[A-Za-z0-9]+", section) if (n := m.group().lower()) in names}
+    return named.pop() if len(named) == 1 else None
 
 
 def _line_after(key: str, page: str) -> str:

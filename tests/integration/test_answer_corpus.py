@@ -1248,3 +1248,34 @@ def test_the_register_ranges_asked_for_ask_which_type(agent: Agent) -> None:
     assert spa.outcome == "answer", spa.answer
     assert "Storage(SPA Type)" in key_lines(spa.answer)
     assert spa.sources[0].page == 3
+
+
+def test_a_page_giving_each_model_its_own_paragraph_asks_which_model(agent: Agent) -> None:
+    # NIBE p. 12: "S1156" / "… am Eingangsrohr (Kaltwasser) des Brauchwasserspeichers." beside
+    # "S1256" / "… am Eingangsrohr (Kaltwasser) des S1256."
+    first = asked_back(agent, "nibe wo sitzt das sicherheitsventil?", "S1156", "S1256")
+    s1156 = collect(agent.resume(first.run_id, "S1156"))
+    assert s1156.outcome == "answer", s1156.answer
+    assert "des Brauchwasserspeichers" in key_lines(s1156.answer)
+    assert "des S1256" not in key_lines(s1156.answer)
+    named = answered(agent, "nibe s1256 wo sitzt das sicherheitsventil?")
+    assert "des S1256" in key_lines(named.answer)
+
+
+def test_the_model_said_in_reply_drops_the_other_models_table(agent: Agent) -> None:
+    first = asked_back(agent, "solax g4 inverter error code BIT15 meaning?", "X1", "X3")
+    x1 = collect(agent.resume(first.run_id, "X1"))
+    assert "Missed CT Fault" in key_lines(x1.answer)
+    assert "Off-grid Overload" not in x1.answer
+
+
+def test_interfaces_are_told_apart_by_identifiers_not_by_their_words(agent: Agent) -> None:
+    # go-e's German HTTP API prints "Ladestrom", its Modbus map "AMPERE_VOLATILE": a word
+    # says no interface; "which register/field?" names both
+    asked_back(agent, "go-e ladestrom setzen?", "go-e Charger HTTP-API", "go-e Charger Modbus TCP")
+    asked_back(
+        agent,
+        "victron bmv read state of charge, which register/field?",
+        "Victron VE.Direct HEX-Protokoll",
+        "Victron VE.Direct Text-Protokoll",
+    )
