@@ -28,6 +28,7 @@ CLARIFY_SHARE = 0.2  # ... within this share of the best hit's score
 LINE_MARGIN = 0.05
 MEANT_CACHE = 256  # questions whose meant lines are kept
 RARE_SHARE = 0.02  # a word on at most this share of the library's chunks may pin a line
+COMPOUND_PART = 3  # the shortest part of a compound read on its own ("sum" of "checksum")
 PIN_CHUNKS = 3  # ... as may one on this many chunks of the line's manuals
 _WORD = re.compile(r"[0-9a-z][0-9a-z./-]*")
 # an amount with its unit ("3kw", "230v", "10a") is no identifier of a manual
@@ -39,7 +40,7 @@ _GENERIC = frozenset(
 min minimum max maximum maximal standard default typ type number anzahl wert value einstell
 set erlaubt allowed zulaessig mean means need needs long lang show shows wait use used work
 works tell find get give want kann muss soll brauch setzen setze stellen stelle parameter per
-ueber lesen auslesen schreiben read write
+ueber lesen auslesen schreiben read write calculate berechne berechnen verify pruefe pruefen
 """.split()  # noqa: SIM905 - a word list reads better as text
 )
 
@@ -191,10 +192,7 @@ class DeviceLines:
             # ("AA55", the X1 Mini's frame header, beside a retry time both protocols state)
             pinned = [line for line in self._pinned(question, brand, codes=True) if line in stating]
             return tuple(pinned) if len(pinned) == 1 else stating
-        # the interfaces of one device document the same functions in their own words and
-        # languages ("Ladestrom" in the German HTTP API, "AMPERE" in the Modbus map): only an
-        # identifier one of them prints says which
-        return self._pinned(question, brand, codes=brand in catalog().interfaces)
+        return self._pinned(question, brand)
 
     def _pinned(self, question: str, brand: str, codes: bool = False) -> tuple[str, ...]:
         """Return the lines whose manuals alone print a rare word of ``question``.
@@ -212,8 +210,39 @@ class DeviceLines:
             if codes and word not in identifiers:
                 continue
             if word not in STOPWORDS and word not in _GENERIC:
-                pinned += [line for line in self._pinned_by(word, spans) if line not in pinned]
+                pinned += [
+                    line
+                    for line in self._pinned_by(word, spans)
+                    if line not in pinned and not self._worded_apart(word, brand, line)
+                ]
         return tuple(pinned)
+
+    def _worded_apart(self, word: str, brand: str, line: str) -> bool:
+        """Tell whether another interface of the device may say ``word`` in its own words.
+
+        The interfaces of one device document the same functions, each in its words: go-e's
+        HTTP API prints "Ladestrom", its Modbus map "Ladebox" and "Strompreis" beside
+        "AMPERE"; Victron's text protocol "Checksum", the HEX protocol "Check" and "sum".
+        Both parts of the compound starting words of another interface's documents: the word
+        pins no interface. "Peukert" has no such parts: it pins the HEX protocol.
+        """
+        if brand not in catalog().interfaces:
+            return False
+        others = [
+            self.texts[d]
+            for other, docs in self.members[brand].items()
+            if other != line
+            for d in docs
+        ]
+        for cut in range(COMPOUND_PART, len(word) - COMPOUND_PART + 1):
+            head, tail = word[:cut], word[cut:]
+            if any(
+                re.search(rf"\b{re.escape(head)}", text)
+                and re.search(rf"\b{re.escape(tail)}|{re.escape(tail)}\b", text)
+                for text in others
+            ):
+                return True
+        return False
 
     def _pinned_by(self, word: str, spans: dict[str, list[tuple[int, int]]]) -> list[str]:
         """Return the lines ``word`` pins: one of its forms stands in their manuals alone."""
