@@ -392,15 +392,26 @@ class EvidencePolicy:
         meant = self.families_named(question, first.doc_id) or list(fams)
         if len(meant) < 2:
             return ()
-        keys = quote(first.text, question).keys
-        if asks_ranges(question) or any(declares_ranges(key) for key in keys):
+        found = quote(first.text, question)
+        if asks_ranges(question) or any(declares_ranges(key) for key in found.keys):
             return tuple(f.label for f in meant)
-        function = function_of(first.section)
-        address = next((a for key in keys if (a := address_of(key)) is not None), None)
-        if function is None or address is None:
-            return ()
-        reading = [f for f in meant if f.holds(function, address)]
-        return tuple(f.label for f in meant) if 0 < len(reading) < len(meant) else ()
+        asks = False
+        # the first passage's row, and those of the map's passages after it answering about
+        # as well: one every type reads answers ("03 | Active P Rate" beside "229 |
+        # EnergyAdjust", a TL3-X's only)
+        for hit in quoted[:SECTION_PASSAGES]:
+            said = found if hit is quoted[0] else quote(hit.chunk.text, question)
+            if hit.chunk.doc_id != first.doc_id or said.score < SECTION_SHARE * found.score:
+                continue
+            function = function_of(hit.chunk.section)
+            address = next((a for key in said.keys if (a := address_of(key)) is not None), None)
+            if function is None or address is None:
+                continue
+            reading = [f for f in meant if f.holds(function, address)]
+            if len(reading) == len(meant):
+                return ()
+            asks = asks or bool(reading)
+        return tuple(f.label for f in meant) if asks else ()
 
     def families_named(self, question: str, doc_id: str) -> list[Family]:
         """Return the types of ``doc_id`` the question names, by their own or a device's name.
