@@ -114,17 +114,23 @@ def columns(key: str, page: str) -> list[tuple[str, str]]:
     """Return (model, value) for each column of the table row ``key`` on ``page``.
 
     ``page``: the text of the page the row stands on (its model row may stand in an earlier
-    chunk of the same table). Empty when the row has a value for all models at once ("Max.
-    PV-Eingangsspannung | 1000 V") or no row above it names its columns' models.
+    chunk of the same table). A row with one value for all models at once ("Max.
+    PV-Eingangsspannung | 1000 V") gives it to each model of the model row above it. Empty
+    when no row above it names its columns' models.
     """
     if " | " not in key:
         return []
     values = row_values(key)
-    if len(values) < 2 or not all(_DIGIT.search(v) for v in values):
+    if not values or not all(_DIGIT.search(v) for v in values):
         return []  # a value per model is a number ("180 V", "(1)"), not a field's name
     lines = page.splitlines()
     at = _line_of(lines, key)
     at = len(lines) if at is None else at
+    if len(values) == 1:
+        # one value across the columns ("MAX DC-Spannung | 500V" under "MIC 750TL-X | … |
+        # MIC 2000TL-X"): every model's, where a model row stands above it
+        above = [heads for n, heads in _model_rows(page) if n < at]
+        return [(model, values[0]) for model in above[-1]] if above else []
     rows = [heads for n, heads in _model_rows(page) if len(heads) == len(values) and n < at]
     return list(zip(rows[-1], values, strict=True)) if rows else []
 
@@ -144,13 +150,17 @@ def per_model(key: str, page: str, more: tuple[str, ...] = ()) -> list[tuple[str
     pairs = columns(key, page)
     if not pairs:
         return []
-    name = cells(key)[0]
-    for other in more:
+    name = _squeezed(cells(key)[0])  # "MAX DC-Spannung" is "Max. DC-Spannung" over the page
+    for at, other in enumerate(more):
         if other in page:
             continue  # no such page: the hit's own text came back
-        row = next((ln for ln in other.splitlines() if " | " in ln and cells(ln)[0] == name), None)
+        row = next(
+            (ln for ln in other.splitlines() if " | " in ln and _squeezed(cells(ln)[0]) == name),
+            None,
+        )
         if row is not None:
-            pairs += [p for p in columns(row, other) if p[0] not in dict(pairs)]
+            new = [p for p in columns(row, other) if p[0] not in dict(pairs)]
+            pairs = [*new, *pairs] if at == 0 and len(more) == 2 else [*pairs, *new]
     values = {re.sub(r"\s+", "", v).casefold() for _, v in pairs}
     return pairs if len(values) >= 2 else []
 

@@ -56,6 +56,25 @@ def test_a_row_differing_by_model_pairs_each_model_with_its_value() -> None:
     )
 
 
+# p. 25 goes on with the MIC 2500–3300TL-X, whose "Max. DC-Spannung" is another
+MIC_ON = """Modell
+Spezifikationen | MIC 2500TL-X | MIC 3000TL-X | MIC 3300TL-X
+Max. DC-Spannung | 550V
+Startspannung | 80V"""
+
+
+def test_one_value_across_a_tables_columns_differs_from_the_next_tables() -> None:
+    # "MAX DC-Spannung | 500V" is each MIC 750–2000TL-X's, "Max. DC-Spannung | 550V" (the
+    # same row, spelt otherwise) each MIC 2500–3300TL-X's
+    pairs = per_model("Max. DC-Spannung | 550V", MIC_ON, (MIC, ""))
+    assert pairs[0] == ("MIC 750TL-X", "500V") and pairs[-1] == ("MIC 3300TL-X", "550V")
+    assert len(pairs) == 7
+    assert model_options(
+        "Growatt MIC max DC Spannung?", "MAX DC-Spannung | 500V", MIC, ("", MIC_ON)
+    )
+    assert not model_options("MIC 3000TL-X max DC Spannung?", "Max. DC-Spannung | 550V", MIC_ON)
+
+
 @pytest.mark.parametrize(
     ("key", "page"),
     [
