@@ -203,9 +203,10 @@ class Unprinted:
         if not named or not asked:
             return []
         texts = [self.folded[d] for d in named]
-        # "srne E001 register …": a register question's code is the address a map row of
-        # the named manuals starts with, no error code
-        register = asks_register(question)
+        # "srne E001 register …", "PV ladestrom limit (E001)": a code the question calls no
+        # error, or asks a register by, is the address a map row of the named manuals may
+        # start with
+        register = asks_register(question) or not _ERROR.search(fold(question))
         absent = [
             c
             for c in asked

@@ -1194,6 +1194,14 @@ def test_variants_a_key_line_gives_their_own_values_are_asked_for(agent: Agent) 
         assert answered(agent, question).sources[0].file == "SRNE_Charge_Inverter_Modbus_v1.3.pdf"
     # "2nd gen" says the second generation
     answered(agent, "SRNE 2nd gen: default PV charge current limit?")
+    # a code the question calls no error is the map row's address; called an error, the
+    # manuals print no such error
+    asked_back(
+        agent,
+        "srne hybrid wr: PV ladestrom limit (E001) – bis wie viel A kann ich das stellen?",
+        "2nd generation",
+    )
+    assert collect(agent.run("srne fehler E001?")).outcome == "not_found"
     # "per Modbus" asks no register: the firmware differs by generation
     asked_back(
         agent,
