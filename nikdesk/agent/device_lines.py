@@ -142,8 +142,12 @@ class DeviceLines:
             interfaces = brand in catalog().interfaces
             named = catalog().lines_named(question, brand, set(lines))
             # one line, or the question names them ("SBR … mit dem Wechselrichter"); naming
-            # two interfaces ("which register/field?") is not knowing which one it is
-            if len(lines) < 2 or (named and not (interfaces and len(named) >= 2)):
+            # two interfaces by their words ("which register/field?") is not knowing which
+            # one it is, unless it calls one by name ("over Modbus TCP: … cloud connection")
+            several = interfaces and len(named) >= 2
+            if several and len(catalog().interfaces_called(question, brand) & named) == 1:
+                continue
+            if len(lines) < 2 or (named and not several):
                 continue
             if interfaces and self._of_device(question, brand):
                 continue

@@ -233,6 +233,14 @@ class Catalog:
             if any(p.search(text) for p in (named.get(line), kinds.get(line)) if p is not None)
         }
 
+    def interfaces_called(self, question: str, brand: str) -> set[str]:
+        """Return the interface lines of ``brand`` the question calls by name ("over Modbus
+        TCP", "the HEX protocol"), not only by the words of one ("cloud", "register")."""
+        if brand not in self.interfaces:
+            return set()
+        text = _fold_text(question)
+        return {line for line, p in self.devices.get(brand, {}).items() if p.search(text)}
+
     @property
     def interface_lines(self) -> frozenset[str]:
         """Return the names of the interface lines of all brands ("go-e Charger Modbus TCP")."""

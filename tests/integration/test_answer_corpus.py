@@ -1287,3 +1287,10 @@ def test_interfaces_are_told_apart_by_identifiers_not_by_their_words(agent: Agen
         "Victron VE.Direct HEX-Protokoll",
         "Victron VE.Direct Text-Protokoll",
     )
+    # one called by name: "cloud" is what is switched, not the HTTP API
+    result = answered(
+        agent,
+        "go-eCharger over Modbus TCP: can I switch off its cloud connection, and which "
+        "register does that?",
+    )
+    assert result.sources[0].file == "go-e_Charger_Modbus_TCP_API.pdf"
