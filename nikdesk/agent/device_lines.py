@@ -29,6 +29,7 @@ LINE_MARGIN = 0.05
 MEANT_CACHE = 256  # questions whose meant lines are kept
 RARE_SHARE = 0.02  # a word on at most this share of the library's chunks may pin a line
 COMPOUND_PART = 3  # the shortest part of a compound read on its own ("sum" of "checksum")
+PART_REACH = 150  # characters around a compound's first part within which its second stands
 PIN_CHUNKS = 3  # ... as may one on this many chunks of the line's manuals
 _WORD = re.compile(r"[0-9a-z][0-9a-z./-]*")
 # an amount with its unit ("3kw", "230v", "10a") is no identifier of a manual
@@ -145,7 +146,7 @@ class DeviceLines:
             # two interfaces by their words ("which register/field?") is not knowing which
             # one it is, unless it calls one by name ("over Modbus TCP: … cloud connection")
             several = interfaces and len(named) >= 2
-            if several and len(catalog().interfaces_called(question, brand) & named) == 1:
+            if several and len(self._called(question, brand, named)) == 1:
                 continue
             if len(lines) < 2 or (named and not several):
                 continue
@@ -159,6 +160,22 @@ class DeviceLines:
             found = list(meant) or self._near(question, brand, hits)
             return [self._label(brand, line) for line in found] if len(found) >= 2 else []
         return []
+
+    def _called(self, question: str, brand: str, named: set[str]) -> set[str]:
+        """Return the interfaces of ``named`` the question calls by name, the closest only.
+
+        "go-e Modbus TCP API" calls the Modbus map ("Modbus", "TCP", "API" of its file name)
+        rather than the HTTP API ("API" alone).
+        """
+        called = catalog().interfaces_called(question, brand) & named
+        typed = {
+            line: max(
+                self.retriever.router.type_words(d, question) for d in self.members[brand][line]
+            )
+            for line in called
+        }
+        top = max(typed.values(), default=0)
+        return {line for line, n in typed.items() if n == top}
 
     def _of_device(self, question: str, brand: str) -> bool:
         """Tell whether ``question`` asks about the device, not the interface reaching it.
@@ -222,13 +239,15 @@ class DeviceLines:
         return tuple(pinned)
 
     def _worded_apart(self, word: str, brand: str, line: str) -> bool:
-        """Tell whether another interface of the device may say ``word`` in its own words.
+        """Tell whether another interface of the device says ``word`` in words of its own.
 
         The interfaces of one device document the same functions, each in its words: go-e's
-        HTTP API prints "Ladestrom", its Modbus map "Ladebox" and "Strompreis" beside
-        "AMPERE"; Victron's text protocol "Checksum", the HEX protocol "Check" and "sum".
-        Both parts of the compound starting words of another interface's documents: the word
-        pins no interface. "Peukert" has no such parts: it pins the HEX protocol.
+        HTTP API prints "Ladestrom", its Modbus map "Ladebox" beside "Strompreis";
+        Victron's text protocol "Checksum", the HEX protocol "Check" near "sum". Both parts
+        of the compound near each other in another interface's documents (a word starting
+        with the first, the second within ``PART_REACH`` characters): the word pins no
+        interface. "Peukert" has no such parts, "Timestamp" none near each other ("time"
+        and "date stamp" pages apart): they pin the HEX protocol.
         """
         if brand not in catalog().interfaces:
             return False
@@ -240,12 +259,12 @@ class DeviceLines:
         ]
         for cut in range(COMPOUND_PART, len(word) - COMPOUND_PART + 1):
             head, tail = word[:cut], word[cut:]
-            if any(
-                re.search(rf"\b{re.escape(head)}", text)
-                and re.search(rf"\b{re.escape(tail)}|{re.escape(tail)}\b", text)
-                for text in others
-            ):
-                return True
+            second = re.compile(rf"\b{re.escape(tail)}|{re.escape(tail)}\b")
+            for text in others:
+                for found in re.finditer(rf"\b{re.escape(head)}", text):
+                    near = text[max(0, found.start() - PART_REACH) : found.end() + PART_REACH]
+                    if second.search(near):
+                        return True
         return False
 
     def _pinned_by(self, word: str, spans: dict[str, list[tuple[int, int]]]) -> list[str]:

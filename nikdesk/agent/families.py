@@ -34,6 +34,7 @@ _ADDRESS = re.compile(r"^\s*(\d{1,5})\.?\s*\|")
 _ASKS_RANGES = re.compile(
     r"register\w*[\s-]*(range|bereich)|(address|adress)\w*[\s-]*(range|bereich)"
 )
+SHOUTING = 0.3  # a question with this share of its words in capitals shouts (see unprinted)
 _SECTION = re.compile(r"\b(holding|input)\b", re.IGNORECASE)
 
 
@@ -109,19 +110,27 @@ def function_of(section: str) -> str | None:
     return match.group(1).lower() if match else None
 
 
-def says_name(name: str, question: str, capitals: bool) -> bool:
-    """Tell whether ``question`` says the type name ``name`` (folded) as a word.
+def says_name(name: str, question: str, trade_word: bool, maker: str = "") -> bool:
+    """Tell whether ``question`` says the type name ``name`` (folded).
 
-    ``capitals``: the name is a word of the trade ("max", "min"): only "MAX" or "MIN" written
-    in capitals names the type. "TL-X" may be written "TLX", or end a model's name
-    ("MIC750-3300TL-X").
+    A word of the trade ("max", "min") names the type only in capitals right after the
+    maker's name or before a model number ("Growatt MAX", "MAX 100KTL3-X"), in a question
+    that does not shout: "the MAX charge current", "10 MIN average" name none. "TL-X" may be
+    written "TLX"; a type with a digit or a dash may end a model's name ("MIC750-3300TL-X",
+    "MOD 10KTL3-X").
     """
-    forms = {name, name.replace("-", "")}
-    text = question if capitals else fold(question)
+    if trade_word:
+        words = re.findall(r"\b[A-Za-zÄÖÜäöüß]{3,}\b", question)
+        if sum(w.isupper() and w != name.upper() for w in words) >= SHOUTING * len(words):
+            return False
+        word = re.escape(name.upper())
+        after_maker = rf"(?i:{re.escape(maker)})[\s-]+{word}\b" if maker else None
+        before_model = rf"(?<![A-Za-z0-9]){word}[\s-]+[A-Za-z]*\d"
+        return any(re.search(p, question) for p in (after_maker, before_model) if p is not None)
+    text = fold(question)
+    # "mic750-3300tl-x", "10ktl3-x": a model's name ends in the type
+    ending = r"(?<![a-z])" if name.isalpha() else r"(?<![a-z]{2})"
     return any(
-        re.search(
-            rf"(?<![A-Za-z]){re.escape(form.upper() if capitals else form)}(?![A-Za-z0-9])",
-            text,
-        )
-        for form in forms
+        re.search(rf"{ending}{re.escape(form)}(?![a-z0-9])", text)
+        for form in {name, name.replace("-", "")}
     )

@@ -392,9 +392,14 @@ class EvidencePolicy:
         meant = self.families_named(question, first.doc_id) or list(fams)
         if len(meant) < 2:
             return ()
-        found = quote(first.text, question)
-        if asks_ranges(question) or any(declares_ranges(key) for key in found.keys):
+        if asks_ranges(question):
             return tuple(f.label for f in meant)
+        if not asks_register(question):
+            return ()  # "wie viele Geräte an einen RS485-Port?" asks no register
+        found = quote(first.text, question)
+        if any(declares_ranges(key) for key in found.keys):
+            return tuple(f.label for f in meant)
+        numbers = set(re.findall(r"\d+", question))
         asks = False
         # the first passage's row, and those of the map's passages after it answering about
         # as well: one every type reads answers ("03 | Active P Rate" beside "229 |
@@ -406,7 +411,11 @@ class EvidencePolicy:
             function = function_of(hit.chunk.section)
             address = next((a for key in said.keys if (a := address_of(key)) is not None), None)
             if function is None or address is None:
+                if hit is quoted[0]:
+                    return ()  # the answer is no register row ("001xx | Inverter | 1 tracker…")
                 continue
+            if str(address) in numbers:
+                return ()  # "Growatt Register 3071?": the row asked for by its address
             reading = [f for f in meant if f.holds(function, address)]
             if len(reading) == len(meant):
                 return ()
@@ -420,8 +429,11 @@ class EvidencePolicy:
         MIC" names the manual of the MIC750-3300TL-X, whose name ends in the TL-X type.
         """
         fams = self.families.get(doc_id, ())
+        maker = maker_of(self.docs[doc_id])
         named = [
-            f for f in fams if any(says_name(n, question, n in self.trade_words) for n in f.names)
+            f
+            for f in fams
+            if any(says_name(n, question, n in self.trade_words, maker) for n in f.names)
         ]
         if named:
             return named
@@ -447,8 +459,11 @@ class EvidencePolicy:
         register map whose key rows lie outside the named types' ranges go; the map's passage
         whose rows answer best within them joins in place of the first.
         """
+        if not (asks_register(question) or asks_ranges(question)):
+            return hits  # "Growatt MIC max. DC-Spannung": its manual, no register map
         for doc_id in self.families:
-            if not any(h.chunk.doc_id == doc_id for h in hits):
+            maker = maker_of(self.docs[doc_id])
+            if not any(maker_of(self.docs[h.chunk.doc_id]) == maker for h in hits):
                 continue
             named = self.families_named(question, doc_id)
             if not named or len(named) == len(self.families[doc_id]):
@@ -463,7 +478,23 @@ class EvidencePolicy:
                     return None
                 return any(f.holds(function, a) for f in named for a in addresses)
 
-            kept = [h for h in hits if h.chunk.doc_id != doc_id or fits(h.chunk) is not False]
+            ranges = asks_ranges(question)
+
+            def other(
+                chunk: Chunk, maker: str = maker, ranges: bool = ranges, doc_id: str = doc_id
+            ) -> bool:
+                # the maker's manuals a type's name routes to (the reply "TL-X (MIN)" names
+                # the MIC750-3300TL-X's), and the declarations unless the ranges are asked
+                if chunk.doc_id == doc_id:
+                    return not ranges and declares_ranges(chunk.text)
+                doc = self.docs[chunk.doc_id]
+                return maker_of(doc) == maker and not self.protocol[chunk.doc_id]
+
+            kept = [
+                h
+                for h in hits
+                if not other(h.chunk) and (h.chunk.doc_id != doc_id or fits(h.chunk) is not False)
+            ]
             found = self.retriever.search(
                 question,
                 SearchOptions(k=ROW_SCAN, filters=SearchFilters((self.docs[doc_id].file,))),
@@ -476,13 +507,15 @@ class EvidencePolicy:
             scored = [
                 (quote(h.chunk.text, question).score, h)
                 for h in found
-                if h.chunk.id not in seen and fits(h.chunk)
+                if h.chunk.id not in seen and fits(h.chunk) and not other(h.chunk)
             ]
             scored.sort(key=lambda pair: pair[0], reverse=True)
             first = kept[:1] == hits[:1]  # the first hit stays: the rows join after it
             score = hits[0].score * (SOURCE_SHARE if first else 1.0)
             extra = [replace(h, score=score) for s, h in scored[:ROW_EXTRA] if s > best]
             hits = [*kept[:1], *extra, *kept[1:]] if first else [*extra, *kept]
+            if not hits:  # every passage was another type's: the map's best of the type's
+                hits = [replace(h, score=score) for _, h in scored[: ROW_EXTRA + 1]]
         return hits
 
     def model_sections(self, question: str, hits: list[Hit]) -> list[Hit]:
@@ -516,7 +549,9 @@ class EvidencePolicy:
                     hits = [replace(hits[0], chunk=chunk), *hits]
                     break
         kept = [h for h in hits if not other(h.chunk)]
-        return list({h.chunk.id: h for h in reversed(kept)}.values())[::-1] or hits
+        seen: set[int] = set()
+        unique = [h for h in kept if not (h.chunk.id in seen or seen.add(h.chunk.id))]
+        return unique or hits  # each passage at its first place
 
     @staticmethod
     def _as_well(question: str, quoted: list[Hit], score: float) -> Iterator[Quote]:

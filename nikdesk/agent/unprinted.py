@@ -30,7 +30,7 @@ from nikdesk.agent.lines import is_map_row
 from nikdesk.agent.narrowed import absent_narrowed
 from nikdesk.core.text import STOPWORDS, fold
 from nikdesk.retrieval.glossary import load_glossary
-from nikdesk.retrieval.hybrid import error_codes
+from nikdesk.retrieval.hybrid import ERROR_WORDS, error_codes
 from nikdesk.retrieval.routing import is_generic
 
 # an abbreviation the question asks about ("OCPP", "MQTT", "KNX"): all capitals, no digits
@@ -206,7 +206,7 @@ class Unprinted:
         # "srne E001 register …", "PV ladestrom limit (E001)": a code the question calls no
         # error, or asks a register by, is the address a map row of the named manuals may
         # start with
-        register = asks_register(question) or not _ERROR.search(fold(question))
+        register = asks_register(question) or not _SHOWN.search(fold(question))
         absent = [
             c
             for c in asked
@@ -216,6 +216,12 @@ class Unprinted:
 
 
 _REGISTER = re.compile(r"\bregister|\badress|\baddress")
+# a code the device shows: an error, warning or alarm, on its display ("SRNE display shows
+# E001", "code E001 on the screen")
+_SHOWN = re.compile(
+    rf"\b(?:{ERROR_WORDS})\b|\b(?:display\w*|anzeig\w*|zeigt|shows?|screen|bildschirm\w*"
+    r"|meld\w*|blink\w*)\b"
+)
 _ERROR = re.compile(r"\b(fehler\w*|error\w*|fault\w*|alarm\w*|err|stoerung\w*|warnung\w*)\b")
 
 

@@ -158,11 +158,18 @@ def per_model(key: str, page: str, more: tuple[str, ...] = ()) -> list[tuple[str
             (ln for ln in other.splitlines() if " | " in ln and _squeezed(cells(ln)[0]) == name),
             None,
         )
-        if row is not None:
+        # a row of that name stating another kind of value is another row ("Tracker | 1" of
+        # a wrapped "Anzahl PV-Strings pro MPP-/Tracker" beside "Tracker | 16A")
+        if row is not None and _unit(row_values(row)[:1]) == _unit(row_values(key)[:1]):
             new = [p for p in columns(row, other) if p[0] not in dict(pairs)]
             pairs = [*new, *pairs] if at == 0 and len(more) == 2 else [*pairs, *new]
     values = {re.sub(r"\s+", "", v).casefold() for _, v in pairs}
     return pairs if len(values) >= 2 else []
+
+
+def _unit(values: list[str]) -> str:
+    """Return the letters of the first of ``values`` ("16A" -> "a", "500V" -> "v", "1" -> "")."""
+    return re.sub(r"[^a-z%°]", "", fold(values[0])) if values else ""
 
 
 def _squeezed(text: str) -> str:

@@ -229,6 +229,10 @@ class DocumentRouter:
         """Return the product/maker names of ``doc_id`` ("growatt", "mic750", "mic")."""
         return frozenset(self._names.get(doc_id, ()))
 
+    def type_words(self, doc_id: str, question: str) -> int:
+        """Return how many document-type words of ``doc_id``'s file name ``question`` says."""
+        return len(self._kinds.get(doc_id, set()) & set(raw_tokens(question)))
+
     def says_type(self, doc_id: str, question: str) -> bool:
         """Tell whether ``question`` says a document-type word of ``doc_id``'s file name.
 

@@ -1294,3 +1294,37 @@ def test_interfaces_are_told_apart_by_identifiers_not_by_their_words(agent: Agen
         "register does that?",
     )
     assert result.sources[0].file == "go-e_Charger_Modbus_TCP_API.pdf"
+
+
+def test_a_type_asked_for_is_answered_from_the_protocol_and_a_row_asked_by_address_asks_none(
+    agent: Agent,
+) -> None:
+    # the reply "TL-X (MIN)" names the MIC750-3300TL-X's manual too: a register is the map's
+    first = asked_back(agent, "growatt input register for AC output power?", "TL-X (MIN)")
+    tlx = collect(agent.resume(first.run_id, "TL-X (MIN)"))
+    assert {s.file for s in tlx.sources} == {"Growatt_Inverter_Modbus_RTU_Protocol_II_V1.20.pdf"}
+    assert all(s.page >= 48 for s in tlx.sources), [s.page for s in tlx.sources]
+    # the address asked for says the row; a question about no register asks no type
+    answered(agent, "Growatt Register 3071?")
+    answered(agent, "Growatt MOD 10KTL3-X register for today's energy exported to grid?")
+    answered(
+        agent,
+        "Growatt Wechselrichter über Modbus RTU: wie viele Geräte kann ich maximal an einen "
+        "RS485-Port hängen?",
+    )
+
+
+def test_a_code_the_display_shows_is_no_register_address(agent: Agent) -> None:
+    for question in ("SRNE display shows E001, what now?", "SRNE code E001 on the screen?"):
+        assert collect(agent.run(question)).outcome == "not_found", question
+
+
+def test_an_interface_called_closest_by_name_or_a_word_only_its_documents_print_is_meant(
+    agent: Agent,
+) -> None:
+    # "Modbus TCP API" is the Modbus map's file name, "API" alone the HTTP API's
+    result = answered(agent, "go-e Modbus TCP API: which register shows the cloud connection?")
+    assert result.sources[0].file == "go-e_Charger_Modbus_TCP_API.pdf"
+    # "Timestamp": the text protocol prints "time" and "date stamp" pages apart
+    stamp = answered(agent, "Victron BMV timestamp?")
+    assert stamp.sources[0].file == "Victron_BMV-7xx_HEX_Protocol.pdf"

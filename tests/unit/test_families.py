@@ -66,11 +66,19 @@ def test_a_question_asking_for_ranges_is_told() -> None:
     assert not asks_ranges("which register gives the output power?")
 
 
-def test_a_type_is_named_as_a_word_and_a_word_of_the_trade_only_in_capitals() -> None:
-    assert says_name("tl-x", "growatt TL-X register", capitals=False)
-    assert says_name("tl-x", "growatt tlx register", capitals=False)
-    assert says_name("tl-x", "growatt mic750-3300tl-x", capitals=False)  # a model's ending
-    assert not says_name("tl-x", "growatt tl3-x register", capitals=False)
-    assert says_name("max", "Growatt MAX 100KTL3-X", capitals=True)
-    assert not says_name("max", "growatt max charge current", capitals=True)
-    assert not says_name("min", "10 min timeout", capitals=True)
+def test_a_type_is_named_as_a_word_and_a_word_of_the_trade_only_as_a_type() -> None:
+    assert says_name("tl-x", "growatt TL-X register", trade_word=False)
+    assert says_name("tl-x", "growatt tlx register", trade_word=False)
+    # a model's name ending in the type
+    assert says_name("tl-x", "growatt mic750-3300tl-x", trade_word=False)
+    assert says_name("tl3-x", "Growatt MOD 10KTL3-X register", trade_word=False)
+    assert not says_name("tl-x", "growatt tl3-x register", trade_word=False)
+    # "max", "min": in capitals, after the maker or before a model number
+    assert says_name("max", "Growatt MAX register", trade_word=True, maker="growatt")
+    assert says_name("max", "MAX 100KTL3-X register", trade_word=True, maker="growatt")
+    assert says_name("min", "Growatt MIN TL-X über Modbus", trade_word=True, maker="growatt")
+    assert not says_name("max", "growatt max charge current", trade_word=True, maker="growatt")
+    # emphasis, a unit, a shouted question
+    assert not says_name("max", "Growatt SPH: the MAX charge current?", True, "growatt")
+    assert not says_name("min", "AC output power, 10 MIN average?", True, "growatt")
+    assert not says_name("max", "GROWATT REGISTER FOR MAX CHARGE CURRENT?", True, "growatt")
