@@ -53,6 +53,7 @@ from nikdesk.agent.variants import (
     listed_models,
     model_options,
     per_model,
+    states_extreme,
     variant_values,
 )
 from nikdesk.core.text import STOPWORDS, fold, raw_tokens
@@ -369,10 +370,10 @@ class EvidencePolicy:
         ask = ask_of(question)
         for key in rows:
             models = model_options(question, key, page, more)
-            if models and self._beats_page(key, page, ask):
+            if models and self._beats_page(key, page, ask, extreme=states_extreme(question)):
                 return models
             models, listed = listed_models(question, key, page)
-            if models and self._beats_page(key, page, ask, listed):
+            if models and self._beats_page(key, page, ask, listed, states_extreme(question)):
                 return models
         return ()
 
@@ -563,16 +564,22 @@ class EvidencePolicy:
                     yield said
 
     @staticmethod
-    def _beats_page(key: str, page: str, ask: Ask, listed: list[str] | None = None) -> bool:
+    def _beats_page(
+        key: str, page: str, ask: Ask, listed: list[str] | None = None, extreme: bool = True
+    ) -> bool:
         """Tell whether the row ``key`` answers better than every row of ``page`` with one value.
 
         "Welcher Batteriespannungsbereich?" scores "MPP-Spannungsbereich | 150 V – 950 V | …"
         no better than "Nenneingangsspannung | 600 V": no row is known to answer, and a
-        model asked for would not make one.
+        model asked for would not make one. A sentence giving the series' extreme ("… can
+        achieve a maximum continuous current of 2A") answers only a question asking for one
+        (``extreme``): "how many amps?" is one model's "Balance current | 0.6 A | 1 A | 2 A".
         """
         score = line_score(key, ask)
         for line in page.splitlines():
             if line.strip() == key.strip() or per_model(line, page) or line in (listed or ()):
+                continue
+            if not extreme and " | " not in line and states_extreme(line):
                 continue
             if any(line_score(piece, ask) >= score for piece in pieces_of(line)):
                 return False

@@ -231,6 +231,11 @@ def names_by_value(question: str, page: str) -> bool:
     return False
 
 
+def states_extreme(text: str) -> bool:
+    """Tell whether ``text`` says an extreme ("maximum", "höchstens", "up to", "min")."""
+    return bool(_EXTREME.search(fold(text)))
+
+
 def asks_across(question: str, key: str) -> bool:
     """Tell whether ``question`` asks about the whole series, which the row answers as it is.
 

@@ -1328,3 +1328,9 @@ def test_an_interface_called_closest_by_name_or_a_word_only_its_documents_print_
     # "Timestamp": the text protocol prints "time" and "date stamp" pages apart
     stamp = answered(agent, "Victron BMV timestamp?")
     assert stamp.sources[0].file == "Victron_BMV-7xx_HEX_Protocol.pdf"
+
+
+def test_a_sentence_giving_the_series_maximum_does_not_answer_for_one_model(agent: Agent) -> None:
+    # JK BMS p. 4: "… can achieve a maximum continuous current of 2A" above "Balance current |
+    # 0.6 A | 1 A | 2 A | 2 A": how many amps depends on the model
+    asked_back(agent, "jk bms active balance current, how many amps?", "B1A24S15P")
