@@ -57,6 +57,7 @@ from nikdesk.agent.variants import (
     variant_values,
 )
 from nikdesk.core.text import STOPWORDS, fold, raw_tokens
+from nikdesk.retrieval.filler import is_filler_passage
 from nikdesk.retrieval.hybrid import Retriever, code_tokens, error_codes
 from nikdesk.retrieval.types import Chunk, Hit, SearchFilters, SearchOptions
 
@@ -310,6 +311,10 @@ class EvidencePolicy:
             return Verdict("clarify", "the register differs by device type", types, family=True)
         if may_clarify and (models := self.models_asked(question, with_parts)):
             return Verdict("clarify", "the value differs by model", models, per_model=True)
+        if with_parts and all(is_filler_passage(h.chunk) for h in with_parts):
+            # a closing "Vielen Dank für das Lesen …" and a copyright notice are all the
+            # evidence there is ("alpha ess wo klemm ich den modbus an?")
+            return Verdict("not_found", "only filler passages")
         return Verdict("answer", hits=tuple(with_parts), parts=tuple(parts.items()))
 
     def models_asked(self, question: str, quoted: list[Hit]) -> tuple[str, ...]:

@@ -66,6 +66,7 @@ _LEGAL = (
     re.compile(r"lediglich (zu )?referenzzwecken|for reference only", re.IGNORECASE),
 )
 LEGAL_SIGNS = 2
+LEGAL_WORDS = 160  # a legal notice runs longer than a contact page, not as long as a chapter
 # a closing page: "Vielen Dank für das Lesen des Alpha ESS Handbuchs … senden Sie uns einfach
 # eine E-Mail"
 _CLOSING = re.compile(
@@ -73,6 +74,9 @@ _CLOSING = re.compile(
 )
 # a number other than a year ("© … 2015-2021") in a legal notice is content beside it: a
 # warranty term, a spec row above the footer
+# the document's version above its legal notice ("V1.23 / Urheberrechts-Erklärung …") is no
+# content either
+_VERSION = re.compile(r"\bv\d+(?:\.\d+)+\b", re.IGNORECASE)
 _NOT_A_YEAR = re.compile(r"(?<!\d)(?!(?:19|20)\d\d(?!\d))\d+")
 
 
@@ -96,11 +100,14 @@ def is_filler(text: str) -> bool:
         return True  # a table row with a code and its meaning is short, yet content
     if _signs(_CONTACT, text) >= CONTACT_SIGNS and len(words) < CONTACT_WORDS:
         return True
-    if len(words) < CONTACT_WORDS and (
-        _CLOSING.search(text)  # the closing words, first in their passage
-        or (_signs(_LEGAL, text) >= LEGAL_SIGNS and not _NOT_A_YEAR.search(text))
+    if len(words) < CONTACT_WORDS and _CLOSING.search(text):
+        return True  # the closing words of a manual, first in their passage
+    if (
+        len(words) < LEGAL_WORDS
+        and _signs(_LEGAL, text) >= LEGAL_SIGNS
+        and not _NOT_A_YEAR.search(_VERSION.sub(" ", text))
     ):
-        return True  # a legal notice or the closing words of a manual
+        return True  # a legal notice: copyright, liability, changes without notice
     if len(_HISTORY.findall(text)) >= 2:
         return True  # a document history: "2022-1-29 | wangjia nxing | Add … | V3.19"
     if (is_footnote(text) or _is_numbered_notes(text)) and " | " not in text:

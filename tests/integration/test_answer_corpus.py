@@ -1334,3 +1334,9 @@ def test_a_sentence_giving_the_series_maximum_does_not_answer_for_one_model(agen
     # JK BMS p. 4: "… can achieve a maximum continuous current of 2A" above "Balance current |
     # 0.6 A | 1 A | 2 A | 2 A": how many amps depends on the model
     asked_back(agent, "jk bms active balance current, how many amps?", "B1A24S15P")
+
+
+def test_closing_words_and_a_legal_notice_are_no_answer(agent: Agent) -> None:
+    # AlphaESS p. 70 "Vielen Dank für das Lesen …" and p. 2's copyright were all it found
+    result = collect(agent.run("alpha ess wo klemm ich den modbus an?"))
+    assert result.outcome != "answer" or not any(s.page in (2, 70) for s in result.sources)

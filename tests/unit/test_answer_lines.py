@@ -170,6 +170,14 @@ def test_flattened_register_table_is_cut_at_each_register() -> None:
         "Dieses Installationshandbuch dient lediglich Referenzzwecken. © Alpha ESS Europe GmbH",
         "The information in this document is subject to change without notice. All statements "
         "in this document do not constitute a warranty of any kind, express or implied.",
+        # a longer one under the document's version (AlphaESS Modbus RTU p. 2)
+        "V1.23\nUrheberrechts-Erklärung\nDieses Installationshandbuch unterliegt dem "
+        "Urheberrecht von Alpha ESS Europe GmbH, wobei alle Rechte vorbehalten werden.\n"
+        "Haftungsbeschränkung\nAlpha ESS übernimmt keinerlei Haftung für Personenschäden, "
+        "Sachschäden, am Produkt entstandene Schäden sowie Folgeschäden, die durch eine "
+        "Installation oder einen Betrieb entstehen, die nicht dem Handbuch entsprechen. Bitte "
+        "lesen Sie das Handbuch vor der Installation sorgfältig durch und beachten Sie alle "
+        "Hinweise, die Sicherheitsvorschriften und die örtlichen Normen und Richtlinien.",
         # a manual's closing words (AlphaESS Modbus RTU p. 70)
         "Vielen Dank für das Lesen des Alpha ESS Handbuchs Modbus – Storion SMILE + T30. Falls "
         "Sie Probleme haben, senden Sie uns einfach eine E-Mail an service@alpha-ess.de.",
