@@ -47,13 +47,15 @@ class Family:
     spans: tuple[tuple[str, tuple[tuple[int, int], ...]], ...]  # function -> address spans
 
     def holds(self, function: str, address: int) -> bool:
-        """Tell whether the type reads (``function``: holding/input) register ``address``."""
-        return any(
-            lo <= address <= hi
-            for name, spans in self.spans
-            if name == function
-            for lo, hi in spans
-        )
+        """Tell whether the type reads (``function``: holding/input) register ``address``.
+
+        A function whose ranges the declaration does not give takes the other function's:
+        the index lost TL3-X's "04 register range:0~124,125~249" (a heading-shaped line with
+        nothing under it), its "03 register range:0~124,125~249" stands.
+        """
+        declared = [spans for name, spans in self.spans if name == function]
+        declared = declared or [spans for _, spans in self.spans]
+        return any(lo <= address <= hi for spans in declared for lo, hi in spans)
 
 
 def families_of(text: str) -> tuple[Family, ...]:
@@ -96,6 +98,15 @@ def declares_ranges(line: str) -> bool:
 def asks_ranges(question: str) -> bool:
     """Tell whether ``question`` asks which register ranges there are to read."""
     return bool(_ASKS_RANGES.search(fold(question)))
+
+
+_FUNCTION_ASKED = re.compile(r"\b(input|holding)[\s-]*reg")
+
+
+def function_asked(question: str) -> str | None:
+    """Return "input" or "holding" when ``question`` says which kind of register it means."""
+    found = {m.group(1) for m in _FUNCTION_ASKED.finditer(fold(question))}
+    return found.pop() if len(found) == 1 else None
 
 
 def address_of(row: str) -> int | None:

@@ -22,6 +22,7 @@ from nikdesk.agent.families import (
     asks_ranges,
     declares_ranges,
     families_of,
+    function_asked,
     function_of,
     says_name,
 )
@@ -475,13 +476,20 @@ class EvidencePolicy:
             if not named or len(named) == len(self.families[doc_id]):
                 continue
 
-            def fits(chunk: Chunk, named: list[Family] = named) -> bool | None:
-                # whether the passage's key rows are the named types' (None: no rows)
+            asked = function_asked(question)
+
+            def fits(
+                chunk: Chunk, named: list[Family] = named, asked: str | None = asked
+            ) -> bool | None:
+                # whether the passage's key rows are the named types' registers of the kind
+                # asked ("Input-Register": no holding register) (None: no rows)
                 function = function_of(chunk.section)
                 keys = quote(chunk.text, question).keys
                 addresses = [a for key in keys if (a := address_of(key)) is not None]
                 if function is None or not addresses:
                     return None
+                if asked is not None and function != asked:
+                    return False
                 return any(f.holds(function, a) for f in named for a in addresses)
 
             ranges = asks_ranges(question)

@@ -82,3 +82,12 @@ def test_a_type_is_named_as_a_word_and_a_word_of_the_trade_only_as_a_type() -> N
     assert not says_name("max", "Growatt SPH: the MAX charge current?", True, "growatt")
     assert not says_name("min", "AC output power, 10 MIN average?", True, "growatt")
     assert not says_name("max", "GROWATT REGISTER FOR MAX CHARGE CURRENT?", True, "growatt")
+
+
+def test_a_function_whose_ranges_are_lost_takes_the_other_functions() -> None:
+    # the index's text of p. 3 lost TL3-X's "04 register range:0~124,125~249" line
+    text = GROWATT.replace("04 register range：0~124,125~249\n", "")
+    tl3x = next(f for f in families_of(text) if f.label.startswith("TL3-X"))
+    assert [name for name, _ in tl3x.spans] == ["holding"]
+    assert tl3x.holds("input", 114) and tl3x.holds("holding", 200)
+    assert not tl3x.holds("input", 3071) and not tl3x.holds("holding", 3000)
