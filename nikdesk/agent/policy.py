@@ -55,10 +55,11 @@ from nikdesk.agent.variants import (
     model_options,
     per_model,
     states_extreme,
+    units_of,
     variant_values,
 )
 from nikdesk.core.text import STOPWORDS, fold, raw_tokens
-from nikdesk.retrieval.filler import is_filler_passage
+from nikdesk.retrieval.filler import is_boilerplate
 from nikdesk.retrieval.hybrid import Retriever, code_tokens, error_codes
 from nikdesk.retrieval.types import Chunk, Hit, SearchFilters, SearchOptions
 
@@ -312,9 +313,10 @@ class EvidencePolicy:
             return Verdict("clarify", "the register differs by device type", types, family=True)
         if may_clarify and (models := self.models_asked(question, with_parts)):
             return Verdict("clarify", "the value differs by model", models, per_model=True)
-        if with_parts and all(is_filler_passage(h.chunk) for h in with_parts):
+        if with_parts and all(is_boilerplate(h.chunk.text) for h in with_parts):
             # a closing "Vielen Dank für das Lesen …" and a copyright notice are all the
-            # evidence there is ("alpha ess wo klemm ich den modbus an?")
+            # evidence there is ("alpha ess wo klemm ich den modbus an?"); a short passage
+            # (filler by its length) may still be the answer
             return Verdict("not_found", "only filler passages")
         return Verdict("answer", hits=tuple(with_parts), parts=tuple(parts.items()))
 
@@ -437,13 +439,14 @@ class EvidencePolicy:
         """
         fams = self.families.get(doc_id, ())
         maker = maker_of(self.docs[doc_id])
-        named = [
-            f
+        said = {
+            f: sum(says_name(n, question, n in self.trade_words, maker) for n in f.names)
             for f in fams
-            if any(says_name(n, question, n in self.trade_words, maker) for n in f.names)
-        ]
-        if named:
-            return named
+        }
+        if (most := max(said.values(), default=0)) > 0:
+            # "Storage (SPA)" says "storage" of both storage families, "spa" of one
+            return [f for f in fams if said[f] == most]
+        named: list[Family] = []
         router = self.retriever.router
         tokens = set(raw_tokens(question))
         own = router.document_names(doc_id)
@@ -592,7 +595,7 @@ class EvidencePolicy:
         for line in page.splitlines():
             if line.strip() == key.strip() or per_model(line, page) or line in (listed or ()):
                 continue
-            if not extreme and " | " not in line and states_extreme(line):
+            if not extreme and " | " not in line and states_extreme(line, units_of(key)):
                 continue
             if any(line_score(piece, ask) >= score for piece in pieces_of(line)):
                 return False

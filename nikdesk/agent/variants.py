@@ -231,9 +231,20 @@ def names_by_value(question: str, page: str) -> bool:
     return False
 
 
-def states_extreme(text: str) -> bool:
-    """Tell whether ``text`` says an extreme ("maximum", "höchstens", "up to", "min")."""
-    return bool(_EXTREME.search(fold(text)))
+_UNIT_OF = re.compile(r"\d(?:[.,]\d+)?\s?([a-zµΩ%°]+)\b", re.IGNORECASE)
+
+
+def units_of(text: str) -> set[str]:
+    """Return the units of the values in ``text`` ("0.6 A | 1 A" -> {"a"})."""
+    return {fold(u) for u in _UNIT_OF.findall(text)}
+
+
+def states_extreme(text: str, units: set[str] | None = None) -> bool:
+    """Tell whether ``text`` says an extreme ("maximum", "höchstens", "up to", "min"), of a
+    value in one of ``units`` when given ("a maximum continuous current of 2A": "a")."""
+    if not _EXTREME.search(fold(text)):
+        return False
+    return units is None or bool(units_of(text) & units)
 
 
 def asks_across(question: str, key: str) -> bool:

@@ -93,21 +93,30 @@ def is_filler_passage(chunk: Chunk) -> bool:
 
 
 @lru_cache(maxsize=4096)
+def is_boilerplate(text: str) -> bool:
+    """Tell whether a passage is a cover's or contact page's address, a legal notice or a
+    manual's closing words: about the document, never about the device."""
+    words = _WORD.findall(text)
+    if _signs(_CONTACT, text) >= CONTACT_SIGNS and len(words) < CONTACT_WORDS:
+        return True
+    if len(words) < CONTACT_WORDS and _CLOSING.search(text):
+        return True  # the closing words of a manual, first in their passage
+    # a legal notice: copyright, liability, changes without notice
+    return (
+        len(words) < LEGAL_WORDS
+        and _signs(_LEGAL, text) >= LEGAL_SIGNS
+        and not _NOT_A_YEAR.search(_VERSION.sub(" ", text))
+    )
+
+
+@lru_cache(maxsize=4096)
 def is_filler(text: str) -> bool:
     """Tell whether a passage says nothing a technician can use (title, address, chart labels)."""
     words = _WORD.findall(text)
     if len(words) < MIN_WORDS and " | " not in text:
         return True  # a table row with a code and its meaning is short, yet content
-    if _signs(_CONTACT, text) >= CONTACT_SIGNS and len(words) < CONTACT_WORDS:
+    if is_boilerplate(text):
         return True
-    if len(words) < CONTACT_WORDS and _CLOSING.search(text):
-        return True  # the closing words of a manual, first in their passage
-    if (
-        len(words) < LEGAL_WORDS
-        and _signs(_LEGAL, text) >= LEGAL_SIGNS
-        and not _NOT_A_YEAR.search(_VERSION.sub(" ", text))
-    ):
-        return True  # a legal notice: copyright, liability, changes without notice
     if len(_HISTORY.findall(text)) >= 2:
         return True  # a document history: "2022-1-29 | wangjia nxing | Add … | V3.19"
     if (is_footnote(text) or _is_numbered_notes(text)) and " | " not in text:
