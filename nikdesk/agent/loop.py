@@ -233,7 +233,7 @@ class Agent:
             refs.update({state.ledger.chunk_of[s.ref]: s for s in more.sources})
         hits = self.policy.value_scan(state.query, hits)
         hits = self.policy.register_rows(state.query, hits)
-        hits = self.policy.family_rows(state.query, hits)
+        hits = self.policy.family_rows(state.query, hits, replied=state.clarified)
         hits = self.policy.model_sections(state.query, hits)
         hits = self.policy.page_passages(state.query, hits)
         beside = self.policy.value_siblings(state.query, hits)

@@ -461,13 +461,16 @@ class EvidencePolicy:
                 ]
         return named
 
-    def family_rows(self, question: str, hits: list[Hit]) -> list[Hit]:
-        """Return ``hits`` with the rows of the device type the question names.
+    def family_rows(self, question: str, hits: list[Hit], replied: bool = False) -> list[Hit]:
+        """Return ``hits`` with the rows of the device type the question names first.
 
         The reply "TL-X (MIN)" to "Which input register gives the AC output power?": the
-        first group's "35. | Pac H" is no TL-X's register, "3023 | Pac H" is. Passages of a
-        register map whose key rows lie outside the named types' ranges go; the map's passage
-        whose rows answer best within them joins in place of the first.
+        first group's "35. | Pac H" is no TL-X's register, "3023 | Pac H" is. The map's
+        passage whose rows answer best within the named types' ranges leads. ``replied``: the
+        type is the technician's reply to Nik's question; then passages outside its ranges
+        go, as do the maker's manuals the type's name routes to (the MIC750-3300TL-X's for
+        "TL-X"). A type the question names itself keeps them after (a "Growatt hybrid" may be
+        a storage type or a TL-XH, which the declarations do not list).
         """
         if not (asks_register(question) or asks_ranges(question)):
             return hits  # "Growatt MIC max. DC-Spannung": its manual, no register map
@@ -512,6 +515,8 @@ class EvidencePolicy:
                 for h in hits
                 if not other(h.chunk) and (h.chunk.doc_id != doc_id or fits(h.chunk) is not False)
             ]
+            # not replied: the rest after, in their order
+            rest = [] if replied else [h for h in hits if h not in kept]
             found = self.retriever.search(
                 question,
                 SearchOptions(k=ROW_SCAN, filters=SearchFilters((self.docs[doc_id].file,))),
@@ -530,9 +535,10 @@ class EvidencePolicy:
             first = kept[:1] == hits[:1]  # the first hit stays: the rows join after it
             score = hits[0].score * (SOURCE_SHARE if first else 1.0)
             extra = [replace(h, score=score) for s, h in scored[:ROW_EXTRA] if s > best]
-            hits = [*kept[:1], *extra, *kept[1:]] if first else [*extra, *kept]
-            if not hits:  # every passage was another type's: the map's best of the type's
-                hits = [replace(h, score=score) for _, h in scored[: ROW_EXTRA + 1]]
+            ordered = [*kept[:1], *extra, *kept[1:]] if first else [*extra, *kept]
+            if not ordered:  # every passage was another type's: the map's best of the type's
+                ordered = [replace(h, score=score) for _, h in scored[: ROW_EXTRA + 1]]
+            hits = [*ordered, *rest]
         return hits
 
     def model_sections(self, question: str, hits: list[Hit]) -> list[Hit]:
