@@ -538,9 +538,7 @@ class EvidencePolicy:
             ordered = [*kept[:1], *extra, *kept[1:]] if first else [*extra, *kept]
             if not ordered:  # every passage was another type's: the map's best of the type's
                 ordered = [replace(h, score=score) for _, h in scored[: ROW_EXTRA + 1]]
-            # the others after the type's, below their scores (the composer ranks by score)
-            low = min((h.score for h in ordered), default=score) * SOURCE_SHARE
-            hits = [*ordered, *(replace(h, score=min(h.score, low)) for h in rest)]
+            hits = [*ordered, *rest]
         return hits
 
     def model_sections(self, question: str, hits: list[Hit]) -> list[Hit]:

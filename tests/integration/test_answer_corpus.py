@@ -1340,14 +1340,3 @@ def test_closing_words_and_a_legal_notice_are_no_answer(agent: Agent) -> None:
     # AlphaESS p. 70 "Vielen Dank für das Lesen …" and p. 2's copyright were all it found
     result = collect(agent.run("alpha ess wo klemm ich den modbus an?"))
     assert result.outcome != "answer" or not any(s.page in (2, 70) for s in result.sources)
-
-
-def test_a_type_named_in_the_question_leads_with_its_rows_and_keeps_the_others(
-    agent: Agent,
-) -> None:
-    result = answered(
-        agent,
-        "Growatt SPH storage inverter with a lithium battery via Modbus: which input register "
-        "gives the voltage of cell 1 as reported by the BMS?",
-    )
-    assert any(s.page == 45 for s in result.sources), [s.page for s in result.sources]
