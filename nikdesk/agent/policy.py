@@ -333,8 +333,8 @@ class EvidencePolicy:
         # "1A(JK-B1A24S) or 2A(JK-B2A24S)", "… (X1:850~4000 X3:1600~6500)": a line (or a
         # cell) giving each model its value
         names = self.retriever.router.models_of(first.doc_id)
-        page = self.retriever.page_chunks(first)
-        if models := _section_models(question, quoted, found.score, names, page):
+        chunks = self.retriever.page_chunks(first)
+        if models := _section_models(question, quoted, found.score, names, chunks):
             return models
         # the first passage's key lines, then those of a passage of the same document quoted
         # after it answering as well ("Charge float voltage (X1:850~4000 X3:1600~6500)" of the
@@ -572,9 +572,10 @@ class EvidencePolicy:
                     hits = [replace(hits[0], chunk=chunk), *hits]
                     break
         kept = [h for h in hits if not other(h.chunk)]
-        seen: set[int] = set()
-        unique = [h for h in kept if not (h.chunk.id in seen or seen.add(h.chunk.id))]
-        return unique or hits  # each passage at its first place
+        unique: dict[int, Hit] = {}
+        for hit in kept:
+            unique.setdefault(hit.chunk.id, hit)  # each passage at its first place
+        return list(unique.values()) or hits
 
     @staticmethod
     def _as_well(question: str, quoted: list[Hit], score: float) -> Iterator[Quote]:
