@@ -14,6 +14,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from nikdesk.agent.unprinted import SHOUTING
 from nikdesk.core.text import fold
 
 # "TL3-X(MAX、MID、MAC Type):03 register range:0~124,125~249;04 register range:0~124,125~249"
@@ -22,6 +23,7 @@ _DECLARED = re.compile(
     r"(?P<body>(?:0?[34]\s*register\s*range\s*:\s*[\d~,\s]+;?\s*)+)",
     re.IGNORECASE,
 )
+_MENTIONS_RANGES = re.compile(r"register\s*range", re.IGNORECASE)
 _RANGES = re.compile(r"0?([34])\s*register\s*range\s*:\s*([\d~,\s]+)", re.IGNORECASE)
 _SPAN = re.compile(r"(\d+)\s*~\s*(\d+)")
 _FUNCTIONS = {"3": "holding", "4": "input"}  # Modbus function codes 03 and 04
@@ -34,7 +36,6 @@ _ADDRESS = re.compile(r"^\s*(\d{1,5})\.?\s*\|")
 _ASKS_RANGES = re.compile(
     r"register\w*[\s-]*(range|bereich)|(address|adress)\w*[\s-]*(range|bereich)"
 )
-SHOUTING = 0.3  # a question with this share of its words in capitals shouts (see unprinted)
 _SECTION = re.compile(r"\b(holding|input)\b", re.IGNORECASE)
 
 
@@ -64,6 +65,8 @@ def families_of(text: str) -> tuple[Family, ...]:
     Types with the same ranges are one family ("Storage (MIX, SPH)"): whichever of them the
     technician has, the same rows answer.
     """
+    if not _MENTIONS_RANGES.search(text):
+        return ()  # most documents: no declaration to read (the scan below costs start-up)
     flat = " ".join(unicodedata.normalize("NFKC", text).split())
     found: dict[tuple[tuple[str, tuple[tuple[int, int], ...]], ...], list[tuple[str, list[str]]]]
     found = {}

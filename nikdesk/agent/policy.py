@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
+from functools import cached_property, partial
 
 from nikdesk.agent.ask import Ask, ask_of, set_device_names, set_term_weights
 from nikdesk.agent.compose import device_label
@@ -185,17 +187,28 @@ class EvidencePolicy:
             for d in self.docs
             if self.protocol[d] and (fams := families_of(texts.get(d, "")))
         }
-        names = {n for fams in self.families.values() for f in fams for n in f.names}
-        self.trade_words = frozenset(
-            n
-            for n in names
-            if len(n) <= TRADE_WORD_CHARS
-            and sum(
-                bool(re.search(rf"(?<![a-z0-9]){re.escape(n)}(?![a-z0-9])", text))
-                for _, text in self.folded.values()
-            )
-            >= TRADE_WORD_DOCS
+
+    @cached_property
+    def trade_words(self) -> frozenset[str]:
+        """Return the short type names most manuals print as words ("max", "min").
+
+        Read once, when a question first needs them: the library's texts are scanned in one
+        pass each, not at start-up.
+        """
+        names = sorted(
+            {
+                n
+                for fams in self.families.values()
+                for f in fams
+                for n in f.names
+                if len(n) <= TRADE_WORD_CHARS
+            }
         )
+        if not names:
+            return frozenset()
+        word = re.compile(rf"(?<![a-z0-9])({'|'.join(map(re.escape, names))})(?![a-z0-9])")
+        docs = Counter(n for _, text in self.folded.values() for n in set(word.findall(text)))
+        return frozenset(n for n in names if docs[n] >= TRADE_WORD_DOCS)
 
     def screen(self, question: str, photo: bool = False) -> Verdict | None:
         """Judge the question before any search: unsafe requests, small talk, unknown devices.
@@ -356,7 +369,7 @@ class EvidencePolicy:
             if (hit.chunk.doc_id, hit.chunk.page_start) == (first.doc_id, first.page_start)
             for key in (found if hit.chunk is first else quote(hit.chunk.text, question)).keys
         ]
-        page = self.retriever.page_text(first)
+        page = "\n".join(c.text for c in chunks)  # Retriever.page_text, already fetched
         # "Sie müssen … einen separaten Leistungsschalter … installieren" followed by "Wir
         # empfehlen Ihnen, den Nennstrom des AC-Schalters in dieser Tabelle zu wählen:": the
         # line after a key line's sentence (the page may wrap it) leads in the per-model list
@@ -376,12 +389,13 @@ class EvidencePolicy:
             for step in (-1, 1)
         )
         ask = ask_of(question)
+        extreme = states_extreme(question)
         for key in rows:
             models = model_options(question, key, page, more)
-            if models and self._beats_page(key, page, ask, extreme=states_extreme(question)):
+            if models and self._beats_page(key, page, ask, extreme=extreme):
                 return models
             models, listed = listed_models(question, key, page)
-            if models and self._beats_page(key, page, ask, listed, states_extreme(question)):
+            if models and self._beats_page(key, page, ask, listed, extreme):
                 return models
         return ()
 
@@ -472,8 +486,10 @@ class EvidencePolicy:
         "TL-X"). A type the question names itself keeps them after (a "Growatt hybrid" may be
         a storage type or a TL-XH, which the declarations do not list).
         """
-        if not (asks_register(question) or asks_ranges(question)):
+        ranges = asks_ranges(question)
+        if not (ranges or asks_register(question)):
             return hits  # "Growatt MIC max. DC-Spannung": its manual, no register map
+        asked = function_asked(question)
         for doc_id in self.families:
             maker = maker_of(self.docs[doc_id])
             if not any(maker_of(self.docs[h.chunk.doc_id]) == maker for h in hits):
@@ -482,34 +498,8 @@ class EvidencePolicy:
             if not named or len(named) == len(self.families[doc_id]):
                 continue
 
-            asked = function_asked(question)
-
-            def fits(
-                chunk: Chunk, named: list[Family] = named, asked: str | None = asked
-            ) -> bool | None:
-                # whether the passage's key rows are the named types' registers of the kind
-                # asked ("Input-Register": no holding register) (None: no rows)
-                function = function_of(chunk.section)
-                keys = quote(chunk.text, question).keys
-                addresses = [a for key in keys if (a := address_of(key)) is not None]
-                if function is None or not addresses:
-                    return None
-                if asked is not None and function != asked:
-                    return False
-                return any(f.holds(function, a) for f in named for a in addresses)
-
-            ranges = asks_ranges(question)
-
-            def other(
-                chunk: Chunk, maker: str = maker, ranges: bool = ranges, doc_id: str = doc_id
-            ) -> bool:
-                # the maker's manuals a type's name routes to (the reply "TL-X (MIN)" names
-                # the MIC750-3300TL-X's), and the declarations unless the ranges are asked
-                if chunk.doc_id == doc_id:
-                    return not ranges and declares_ranges(chunk.text)
-                doc = self.docs[chunk.doc_id]
-                return maker_of(doc) == maker and not self.protocol[chunk.doc_id]
-
+            fits = partial(_of_types, question=question, named=named, asked=asked)
+            other = partial(self._beside_map, doc_id=doc_id, ranges=ranges)
             kept = [
                 h
                 for h in hits
@@ -541,6 +531,19 @@ class EvidencePolicy:
             hits = [*ordered, *rest]
         return hits
 
+    def _beside_map(self, chunk: Chunk, doc_id: str, ranges: bool) -> bool:
+        """Tell whether ``chunk`` stands beside the type's rows of the map ``doc_id``.
+
+        The maker's manuals a type's name routes to (the reply "TL-X (MIN)" names the
+        MIC750-3300TL-X's), and the map's declarations unless the ranges are asked.
+        """
+        if chunk.doc_id == doc_id:
+            return not ranges and declares_ranges(chunk.text)
+        return (
+            maker_of(self.docs[chunk.doc_id]) == maker_of(self.docs[doc_id])
+            and not self.protocol[chunk.doc_id]
+        )
+
     def model_sections(self, question: str, hits: list[Hit]) -> list[Hit]:
         """Return ``hits`` with the first one's page passage under the model the question names.
 
@@ -553,22 +556,26 @@ class EvidencePolicy:
             return hits
         first = hits[0].chunk
         names = self.retriever.router.models_of(first.doc_id)
+        said = set(re.findall(r"[a-z0-9]+", fold(question))) & names
+        if not said:
+            return hits  # most questions: no model of the document named, no page to read
         page = self.retriever.page_chunks(first)
-        heads = {_section_model(c.section, names) for c in [*(h.chunk for h in hits), *page]}
+
+        def head(chunk: Chunk) -> str | None:  # the model its section heading names
+            printed = _section_model(chunk.section, names)
+            return printed.lower() if printed else None
+
         # a model some heading names ("g4" names SolaX's whole file, no table)
-        said = set(re.findall(r"[a-z0-9]+", fold(question))) & names & heads
+        said &= {head(c) for c in [*(h.chunk for h in hits), *page]}
         if len(said) != 1:
             return hits
 
         def other(chunk: Chunk) -> bool:  # under the heading of a model not said
-            return chunk.doc_id == first.doc_id and _section_model(chunk.section, names) not in (
-                None,
-                *said,
-            )
+            return chunk.doc_id == first.doc_id and head(chunk) not in (None, *said)
 
         if other(first):
             for chunk in page:
-                if _section_model(chunk.section, names) in said:
+                if head(chunk) in said:
                     hits = [replace(hits[0], chunk=chunk), *hits]
                     break
         kept = [h for h in hits if not other(h.chunk)]
@@ -599,10 +606,11 @@ class EvidencePolicy:
         (``extreme``): "how many amps?" is one model's "Balance current | 0.6 A | 1 A | 2 A".
         """
         score = line_score(key, ask)
+        units = units_of(key)
         for line in page.splitlines():
             if line.strip() == key.strip() or per_model(line, page) or line in (listed or ()):
                 continue
-            if not extreme and " | " not in line and states_extreme(line, units_of(key)):
+            if not extreme and " | " not in line and states_extreme(line, units):
                 continue
             if any(line_score(piece, ask) >= score for piece in pieces_of(line)):
                 return False
@@ -839,18 +847,14 @@ def _section_models(
     for chunk in chunks:
         if chunk.doc_id != first.doc_id:
             continue
-        named = [
-            (n, m.group())
-            for m in re.finditer(r"[A-Za-z0-9]+", chunk.section)
-            if (n := m.group().lower()) in names
-        ]
-        if len({n for n, _ in named}) != 1:
+        printed = _section_model(chunk.section, names)
+        if printed is None:
             continue
         found = quote(chunk.text, question)
         if chunk.id != first.id and found.score < SECTION_SHARE * score:
             continue
-        if named[0][0] not in models:
-            models[named[0][0]] = named[0][1]
+        if printed.lower() not in models:
+            models[printed.lower()] = printed
             keys.append(
                 frozenset(c.strip() for c in found.keys[0].split(" | "))
                 if found.keys
@@ -865,10 +869,29 @@ def _section_models(
     return tuple(models.values()) if len(models) >= 2 and not alike else ()
 
 
+def _of_types(chunk: Chunk, question: str, named: list[Family], asked: str | None) -> bool | None:
+    """Tell whether a passage's key rows are the ``named`` types' registers of the kind asked.
+
+    ``asked``: "input" or "holding" when the question says ("Input-Register": no holding
+    register). None when the passage has no addressed rows under a register section.
+    """
+    function = function_of(chunk.section)
+    keys = quote(chunk.text, question).keys
+    addresses = [a for key in keys if (a := address_of(key)) is not None]
+    if function is None or not addresses:
+        return None
+    if asked is not None and function != asked:
+        return False
+    return any(f.holds(function, a) for f in named for a in addresses)
+
+
 def _section_model(section: str, names: frozenset[str]) -> str | None:
-    """Return the one model of ``names`` a section heading names ("S1256"), else None."""
-    named = {n for m in re.finditer(r"[A-Za-z0-9]+", section) if (n := m.group().lower()) in names}
-    return named.pop() if len(named) == 1 else None
+    """Return the one model of ``names`` a section heading names, as printed ("X3"), else None."""
+    named: dict[str, str] = {}
+    for m in re.finditer(r"[A-Za-z0-9]+", section):
+        if m.group().lower() in names:
+            named.setdefault(m.group().lower(), m.group())
+    return next(iter(named.values())) if len(named) == 1 else None
 
 
 def _line_after(key: str, page: str) -> str:

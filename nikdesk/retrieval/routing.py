@@ -239,7 +239,7 @@ class DocumentRouter:
         "go-e modbus tcp" says the type of "go-e_Charger_Modbus_TCP_API", not that of
         "go-e_Charger_API_v1".
         """
-        return bool(self._kinds.get(doc_id, set()) & set(raw_tokens(question)))
+        return self.type_words(doc_id, question) > 0
 
     @property
     def specific_names(self) -> frozenset[str]:
