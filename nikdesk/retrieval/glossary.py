@@ -24,17 +24,32 @@ def load_glossary(path: Path | None = None) -> dict[str, tuple[str, ...]]:
             continue
         german, english = line.split("\t", 1)
         key = fold(german.strip())
-        table[key] = tuple(e.strip() for e in english.split("|") if e.strip())
+        phrases = tuple(e.strip() for e in english.split("|") if e.strip())
+        table[key] = phrases
+        # a question's "MPP-Tracker" is the token "mpptracker" (and its parts), never
+        # "mpp-tracker": the hyphenated key is met by its joined form
+        joined = re.sub(r"[^a-z0-9]", "", key)
+        if joined != key:
+            table.setdefault(joined, phrases)
     return table
 
 
+# an abbreviation's plural without a vowel ("MPPTs", "BMSs"): the stemmer keeps the "s" of a
+# word with no vowel, so "MPPTs" never met "MPPT". On the question's side only: the index's
+# terms are made by nikdesk.core.text, and changing them means building every index again.
+_CAPS_PLURAL = re.compile(r"(?<![A-Za-z0-9])([B-DF-HJ-NP-TV-XZ]{2,6})s(?![A-Za-z0-9])")
+
+
 def expand(query: str, glossary: dict[str, tuple[str, ...]] | None = None) -> list[str]:
-    """Return extra lexical terms: English equivalents of the German words in ``query``."""
+    """Return extra lexical terms: English equivalents of the German words in ``query``.
+
+    And the singular of an abbreviation's plural ("MPPTs" -> "mppt").
+    """
     glossary = load_glossary() if glossary is None else glossary
+    extra: list[str] = [fold(single) for single in _CAPS_PLURAL.findall(query)]
     if not glossary:
-        return []
+        return extra
     keys_by_len = sorted(glossary, key=len, reverse=True)
-    extra: list[str] = []
     # in the question's order, each token once: the lexical search keeps the first MAX_TERMS
     # terms, so a set's order (it changes with the process's hash seed) changed the answer
     for token in dict.fromkeys(raw_tokens(query)):
