@@ -148,6 +148,8 @@ class DeviceLines:
             several = interfaces and len(named) >= 2
             if several and len(self._called(question, brand, named)) == 1:
                 continue
+            if not interfaces and catalog().one_name(question, brand, named):
+                return [self._label(brand, line) for line in sorted(named)]
             if len(lines) < 2 or (named and not several):
                 continue
             if interfaces and self._of_device(question, brand):

@@ -233,6 +233,20 @@ class Catalog:
             if any(p.search(text) for p in (named.get(line), kinds.get(line)) if p is not None)
         }
 
+    def one_name(self, question: str, brand: str, lines: set[str]) -> bool:
+        """Tell whether ``question`` names all ``lines`` of ``brand`` by one word.
+
+        JK calls a balancer and a BMS family "B2A24S": "jk b2a24s weight?" names both lines
+        and means one of them, where "SBR mit dem Wechselrichter" names two, each by its word.
+        """
+        words = re.findall(r"[^\s,;!?()]+", _fold_text(question))
+        named, kinds = self._lines(brand), self.kinds.get(brand, {})
+        naming = [
+            {w for w in words for p in (named.get(line), kinds.get(line)) if p and p.search(w)}
+            for line in lines
+        ]
+        return len(naming) >= 2 and all(len(n) == 1 for n in naming) and len(set.union(*naming)) == 1
+
     def interfaces_called(self, question: str, brand: str) -> set[str]:
         """Return the interface lines of ``brand`` the question calls by name ("over Modbus
         TCP", "the HEX protocol"), not only by the words of one ("cloud", "register")."""

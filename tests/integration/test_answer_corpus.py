@@ -445,6 +445,20 @@ def test_a_brand_with_two_devices_in_the_library_asks_which_one(agent: Agent) ->
     )
 
 
+def test_a_name_two_products_of_a_brand_share_asks_which_one(agent: Agent) -> None:
+    # the JK balancer weighs 360 g, the JK BMS JK-B2A24S-15P/-20P 550 g: "B2A24S" is both
+    first = asked_back(agent, "jk b2a24s weight?", "JK Active Balancer", "JK BMS")
+    bms = collect(agent.resume(first.run_id, "JK BMS"))
+    assert bms.outcome == "answer", bms.answer
+    assert {s.file for s in bms.sources} == {"JK_Smart_BMS_Instructions_EN.pdf"}
+    assert "550g" in bms.answer
+    # the variant or the kind of device says which
+    variant = answered(agent, "JK-B2A24S-20P gewicht")
+    assert {s.file for s in variant.sources} == {"JK_Smart_BMS_Instructions_EN.pdf"}
+    balancer = answered(agent, "JK Aktivbalancer B2A24S gewicht")
+    assert "360g" in balancer.answer
+
+
 def test_an_interface_of_one_device_is_asked_for_when_the_question_names_none(
     agent: Agent,
 ) -> None:

@@ -222,3 +222,22 @@ def test_the_words_of_the_trade_are_read_once_and_only_when_a_question_needs_the
     router.scores("Wie lang darf die Leitung max sein?")
     router.scores("Pylontech über RS485?")
     assert reads == [1]
+
+
+def test_one_word_naming_two_lines_of_a_brand_is_told_apart_from_two_words() -> None:
+    from nikdesk.agent.guards import catalog
+
+    lines = {"JK Active Balancer", "JK BMS"}
+    # JK sells a balancer "JK-B2A24S" and a BMS family "JK-B2A24S-15P/-20P"
+    assert catalog().lines_named("jk b2a24s weight?", "JK", lines) == lines
+    assert catalog().one_name("jk b2a24s weight?", "JK", lines)
+    assert catalog().one_name("wie schwer ist das JK B1A24S?", "JK", lines)
+    # the variant, or the kind of device, says which
+    assert catalog().lines_named("JK-B2A24S-20P gewicht", "JK", lines) == {"JK BMS"}
+    assert catalog().lines_named("JK Aktivbalancer B2A24S gewicht", "JK", lines) == {
+        "JK Active Balancer"
+    }
+    assert not catalog().one_name("jk bms b2a24s weight", "JK", lines)
+    # two lines each by its own word: the question is about both
+    sungrow = {"Sungrow SBR096-256", "Sungrow SH5.0-10RT"}
+    assert not catalog().one_name("SBR am SH10RT anschließen?", "Sungrow", sungrow)
