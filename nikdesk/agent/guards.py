@@ -245,7 +245,9 @@ class Catalog:
             {w for w in words for p in (named.get(line), kinds.get(line)) if p and p.search(w)}
             for line in lines
         ]
-        return len(naming) >= 2 and all(len(n) == 1 for n in naming) and len(set.union(*naming)) == 1
+        return (
+            len(naming) >= 2 and all(len(n) == 1 for n in naming) and len(set.union(*naming)) == 1
+        )
 
     def interfaces_called(self, question: str, brand: str) -> set[str]:
         """Return the interface lines of ``brand`` the question calls by name ("over Modbus

@@ -236,7 +236,11 @@ class Agent:
         hits = self.policy.family_rows(state.query, hits, replied=state.clarified)
         hits = self.policy.model_sections(state.query, hits)
         hits = self.policy.page_passages(state.query, hits)
-        beside = self.policy.value_siblings(state.query, hits)
+        # the passages of a page another model's heading holds go again ("Storion T30": not
+        # the SMILE-T10's "BT | 9600" on the same page)
+        beside = self.policy.model_sections(
+            state.query, self.policy.value_siblings(state.query, hits)
+        )
         added = [h for h in beside if h.chunk.id not in refs]
         added_sources = self.toolbox.register(state.ledger, added, state.query)
         refs.update({state.ledger.chunk_of[s.ref]: s for s in added_sources})

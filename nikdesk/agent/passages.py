@@ -10,6 +10,7 @@ A page keeps its rank; no other page loses its place. ``quotable`` picks the pag
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 
 from nikdesk.agent.ask import ask_of
@@ -18,7 +19,7 @@ from nikdesk.agent.guards import AnswerType, asked_types, holds_value
 from nikdesk.agent.quote import MIN_KEY, PartAnswer, answers_part, key_excerpt, left_open, quote
 from nikdesk.retrieval.filler import is_filler, is_filler_passage
 from nikdesk.retrieval.hybrid import Retriever
-from nikdesk.retrieval.types import Hit
+from nikdesk.retrieval.types import Chunk, Hit
 
 # pages quoted at most (tenth session, 3 -> 4: tuning 867 correct page 0.853 -> 0.862, older
 # held-out 690 0.867 -> 0.880, blind22 0.750 -> 0.786; precision -0.002 to -0.005); counted
@@ -66,7 +67,10 @@ def page_value_kinds(question: str) -> list[AnswerType]:
 
 
 def first_page_sibling(
-    retriever: Retriever, question: str, quoted: list[Hit]
+    retriever: Retriever,
+    question: str,
+    quoted: list[Hit],
+    apart: Callable[[Chunk], bool] = lambda chunk: False,
 ) -> tuple[list[Hit], tuple[int, PartAnswer] | None]:
     """Return ``quoted`` with, after the first, the key lines of its page's next-best passage.
 
@@ -75,7 +79,8 @@ def first_page_sibling(
     the command's heading "QPIGS2 … (Only 48V model)" above them in another). The best of
     them whose key line scores at least MIN_LINE is quoted under the same heading, only its
     key lines (a row under the table's header). It takes no other page's place. Returns
-    the passage's chunk id and its lines, or None.
+    the passage's chunk id and its lines, or None. A passage ``apart`` tells belongs to
+    something else (another model's section) and is not read.
     """
     if not quoted:
         return quoted, None
@@ -84,7 +89,7 @@ def first_page_sibling(
     scored = [
         (quote(c.text, question).score, c)
         for c in retriever.page_chunks(first.chunk)
-        if c.id not in seen and not is_filler_passage(c)
+        if c.id not in seen and not is_filler_passage(c) and not apart(c)
     ]
     best = max(scored, key=lambda sc: sc[0], default=None)
     if best is None or best[0] < max(

@@ -10,7 +10,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property, partial
 
@@ -98,6 +98,10 @@ SECTION_PASSAGES = 4
 SECTION_SHARE = 0.8
 VARIANT_SHARE = 0.8  # a key line giving variants their values answers this share as well
 SENTENCE_LINES = 4  # a key line's sentence is read this many lines on for its end
+HEADING_WORDS = 3  # a heading of at most this many words may be a model's name alone
+MIN_NAME = 3  # a document name this long may begin a model name in a heading ("SMILE5")
+# a heading's numbering: "1.4 ", "2.3.1. ", "A.2 "
+_NUMBERING = re.compile(r"^\s*(?:\d+(?:\.\d+)*\.?|[A-Z]\.\d+(?:\.\d+)*)\s+")
 
 
 def _names_value(kind: AnswerType, text: str) -> bool:
@@ -187,6 +191,17 @@ class EvidencePolicy:
             for d in self.docs
             if self.protocol[d] and (fams := families_of(texts.get(d, "")))
         }
+
+    @cached_property
+    def _heading_forms(self) -> dict[str, frozenset[str]]:
+        """Return, by doc id, the words naming a model some section heading is alone."""
+        out: dict[str, frozenset[str]] = {}
+        for doc, sections in self.retriever.sections().items():
+            doc_names = self.retriever.router.document_names(doc)
+            heads = [h for s in sections if (h := _heading_model(s, doc_names))]
+            if len(heads) >= 2:
+                out[doc] = frozenset().union(*(forms for _, forms in heads))
+        return out
 
     @cached_property
     def trade_words(self) -> frozenset[str]:
@@ -319,7 +334,9 @@ class EvidencePolicy:
                 )
             quoted = [*within_pages(quoted, MAX_SOURCES - 1), (own or holders)[0]]
         with_parts, parts = open_parts(self.retriever, question, quoted)
-        with_parts, sibling = first_page_sibling(self.retriever, question, with_parts)
+        with_parts, sibling = first_page_sibling(
+            self.retriever, question, with_parts, apart=self._other_model(with_parts)
+        )
         if sibling is not None:
             parts[sibling[0]] = sibling[1]
         if may_clarify and (types := self.family_options(question, with_parts)):
@@ -332,6 +349,27 @@ class EvidencePolicy:
             # (filler by its length) may still be the answer
             return Verdict("not_found", "only filler passages")
         return Verdict("answer", hits=tuple(with_parts), parts=tuple(parts.items()))
+
+    def _other_model(self, quoted: list[Hit]) -> Callable[[Chunk], bool]:
+        """Return a test for a passage under another model's heading than the first quoted's.
+
+        "1.4 Storion T30" says "BT | 19200"; "BT | 9600" beside it on the page is the
+        SMILE-T10's.
+        """
+        if not quoted:
+            return lambda chunk: False
+        first = quoted[0].chunk
+        names = self.retriever.router.models_of(first.doc_id)
+        doc_names = self.retriever.router.document_names(first.doc_id)
+        own = _section_model(first.section, names, doc_names)
+        if own is None:
+            return lambda chunk: False
+
+        def other(chunk: Chunk) -> bool:
+            heading = _section_model(chunk.section, names, doc_names)
+            return heading is not None and heading[0].lower() != own[0].lower()
+
+        return other
 
     def models_asked(self, question: str, quoted: list[Hit]) -> tuple[str, ...]:
         """Return the models to ask for when the first quoted row differs by model.
@@ -347,7 +385,16 @@ class EvidencePolicy:
         # cell) giving each model its value
         names = self.retriever.router.models_of(first.doc_id)
         chunks = self.retriever.page_chunks(first)
-        if models := _section_models(question, quoted, found.score, names, chunks):
+        doc_names = self.retriever.router.document_names(first.doc_id)
+        near = chunks
+        if first.doc_id in self._heading_forms:
+            # a model's own section may start on the page before or go on to the next
+            near = [
+                *self.retriever.page_chunks(replace(first, page_start=first.page_start - 1)),
+                *chunks,
+                *self.retriever.page_chunks(replace(first, page_start=first.page_start + 1)),
+            ]
+        if models := _section_models(question, quoted, found.score, names, doc_names, near):
             return models
         # the first passage's key lines, then those of a passage of the same document quoted
         # after it answering as well ("Charge float voltage (X1:850~4000 X3:1600~6500)" of the
@@ -556,17 +603,22 @@ class EvidencePolicy:
             return hits
         first = hits[0].chunk
         names = self.retriever.router.models_of(first.doc_id)
-        said = set(re.findall(r"[a-z0-9]+", fold(question))) & names
-        if not said:
+        doc_names = self.retriever.router.document_names(first.doc_id)
+        asked = _said(question)
+        if not asked & (names | self._heading_forms.get(first.doc_id, frozenset())):
             return hits  # most questions: no model of the document named, no page to read
         page = self.retriever.page_chunks(first)
 
         def head(chunk: Chunk) -> str | None:  # the model its section heading names
-            printed = _section_model(chunk.section, names)
-            return printed.lower() if printed else None
+            printed = _section_model(chunk.section, names, doc_names)
+            return printed[0].lower() if printed else None
 
         # a model some heading names ("g4" names SolaX's whole file, no table)
-        said &= {head(c) for c in [*(h.chunk for h in hits), *page]}
+        said = {
+            printed[0].lower()
+            for c in [*(h.chunk for h in hits), *page]
+            if (printed := _section_model(c.section, names, doc_names)) and printed[1] & asked
+        }
         if len(said) != 1:
             return hits
 
@@ -827,6 +879,7 @@ def _section_models(
     quoted: list[Hit],
     score: float,
     names: frozenset[str],
+    doc_names: frozenset[str] = frozenset(),
     page: Sequence[Chunk] = (),
 ) -> tuple[str, ...]:
     """Return the models whose own sections answer differently, when the question names none.
@@ -839,34 +892,40 @@ def _section_models(
     des Brauchwasserspeichers." beside "S1256" / "… des S1256.".
     """
     first = quoted[0].chunk
-    asked = set(re.findall(r"[a-z0-9]+", fold(question)))
+    asked = _said(question)
     models: dict[str, str] = {}  # model name -> as its section prints it
+    forms: list[frozenset[str]] = []  # the words a question names each model by
+    at: dict[str, int] = {}  # model name -> its first passage's place in the document
     keys: list[frozenset[str]] = []  # the cells of the key row each model's table answers with
     chunks = [h.chunk for h in quoted[:SECTION_PASSAGES]]
     chunks += [c for c in page if c.id not in {k.id for k in chunks}]
     for chunk in chunks:
         if chunk.doc_id != first.doc_id:
             continue
-        printed = _section_model(chunk.section, names)
-        if printed is None:
+        heading = _section_model(chunk.section, names, doc_names)
+        if heading is None:
             continue
+        printed = heading[0]
         found = quote(chunk.text, question)
         if chunk.id != first.id and found.score < SECTION_SHARE * score:
             continue
+        at[printed.lower()] = min(chunk.id, at.get(printed.lower(), chunk.id))
         if printed.lower() not in models:
             models[printed.lower()] = printed
+            forms.append(heading[1])
             keys.append(
                 frozenset(c.strip() for c in found.keys[0].split(" | "))
                 if found.keys
                 else frozenset()
             )
-    if asked & set(models):  # "solax x3 g4": the X3's table is meant ("g4" names both)
+    if any(asked & f for f in forms):  # "solax x3 g4": the X3's table is meant ("g4": both)
         return ()
     # what the rows say, not how the tables lay them out: "BYTE0 | BIT0 | TZ Protect Fault"
     # in one, "BIT0 | TZ Protect Fault" in the other is the same answer whichever model
     # ("BIT18 | BMS Lost" beside "BIT23 | BMS Lost" is not)
     alike = all(a <= b or b <= a for a, b in itertools.combinations(keys, 2))
-    return tuple(models.values()) if len(models) >= 2 and not alike else ()
+    ordered = sorted(models, key=at.__getitem__)  # as the document has them
+    return tuple(models[m] for m in ordered) if len(models) >= 2 and not alike else ()
 
 
 def _of_types(chunk: Chunk, question: str, named: list[Family], asked: str | None) -> bool | None:
@@ -885,13 +944,61 @@ def _of_types(chunk: Chunk, question: str, named: list[Family], asked: str | Non
     return any(f.holds(function, a) for f in named for a in addresses)
 
 
-def _section_model(section: str, names: frozenset[str]) -> str | None:
-    """Return the one model of ``names`` a section heading names, as printed ("X3"), else None."""
+def _section_model(
+    section: str, names: frozenset[str], doc_names: frozenset[str] = frozenset()
+) -> tuple[str, frozenset[str]] | None:
+    """Return the one model a section heading names, as printed, with the words naming it.
+
+    A heading that is a model's name alone ("1.2 SMILE-B3", "1.4 Storion T30": the document
+    says "SMILE" and "Storion"), else the one model of the file name's ``names`` in it ("X3"
+    of "Table 2-3 Inverter error code(X3)"). None for neither.
+    """
+    if heading := _heading_model(section, doc_names):
+        return heading
     named: dict[str, str] = {}
     for m in re.finditer(r"[A-Za-z0-9]+", section):
         if m.group().lower() in names:
             named.setdefault(m.group().lower(), m.group())
-    return next(iter(named.values())) if len(named) == 1 else None
+    if len(named) != 1:
+        return None
+    printed = next(iter(named.values()))
+    return printed, frozenset({printed.lower()})
+
+
+def _heading_model(section: str, doc_names: frozenset[str]) -> tuple[str, frozenset[str]] | None:
+    """Return a heading that is a model's name alone, with the words a question says it by.
+
+    AlphaESS heads each model's interface table "1.1 SMILE5", "1.2 SMILE-B3", "1.3
+    SMILE-T10", "1.4 Storion T30": every word has a digit or begins with a name of the
+    document ("smile", "storion"). "SMILE-B3" is said as "SMILE-B3" or "B3".
+    """
+    words = _NUMBERING.sub("", section).split()
+    if not 1 <= len(words) <= HEADING_WORDS:
+        return None
+    forms: set[str] = set()
+    named = False  # a word begins with the document's name: "RS485" alone is no model
+    for word in words:
+        squeezed = re.sub(r"[^a-z0-9]", "", fold(word))
+        prefixes = [n for n in doc_names if len(n) >= MIN_NAME and squeezed.startswith(n)]
+        named = named or bool(prefixes)
+        if _mixed(squeezed):
+            forms.add(squeezed)
+            tail = squeezed[len(min(prefixes, key=len)) :] if prefixes else ""
+            if _mixed(tail):
+                forms.add(tail)
+        elif not prefixes:
+            return None
+    return (" ".join(words), frozenset(forms)) if forms and named else None
+
+
+def _mixed(word: str) -> bool:
+    """Tell whether ``word`` has letters and digits ("b3", "smile5"), as model names do."""
+    return any(c.isdigit() for c in word) and any(c.isalpha() for c in word)
+
+
+def _said(question: str) -> set[str]:
+    """Return the words ``question`` may name a model by, joined forms too ("smileb3")."""
+    return set(re.findall(r"[a-z0-9]+", fold(question))) | set(raw_tokens(question))
 
 
 def _line_after(key: str, page: str) -> str:

@@ -381,6 +381,13 @@ class Retriever:
             out.setdefault(row["doc_id"], []).append(row["text"])
         return {doc: "\n".join(texts) for doc, texts in out.items()}
 
+    def sections(self) -> dict[str, set[str]]:
+        """Return each document's section headings, by doc id."""
+        out: dict[str, set[str]] = {}
+        for row in self._db.execute("SELECT DISTINCT doc_id, section FROM chunks"):
+            out.setdefault(row["doc_id"], set()).add(row["section"] or "")
+        return out
+
     def page_text(self, chunk: Chunk) -> str:
         """Return the text of every chunk starting on ``chunk``'s first page, in reading order.
 

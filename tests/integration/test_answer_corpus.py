@@ -1078,7 +1078,10 @@ def test_an_installation_value_no_manual_of_the_device_states_is_not_in_the_manu
     rcd = collect(agent.run("Welchen FI-Typ verlangt NIBE für die S1256 Sole/Wasser?"))
     assert ("NIBE_S1256_Installationshilfe_DE.pdf", 4) in [(s.file, s.page) for s in rcd.sources]
     humidity = "What storage temperature and humidity does JK specify for a spare JK-B2A24S?"
-    assert "80%" in collect(agent.run(humidity)).answer
+    # "JK-B2A24S" is a balancer and a BMS family: which one is asked, then answered
+    asked = collect(agent.run(humidity))
+    assert asked.outcome == "clarify", asked.answer
+    assert "80%" in collect(agent.resume(asked.run_id, "JK Active Balancer")).answer
 
 
 def test_a_whole_device_value_the_search_misses_is_found_by_reading_the_manual(
@@ -1282,6 +1285,27 @@ def test_a_page_giving_each_model_its_own_paragraph_asks_which_model(agent: Agen
     assert "des S1256" not in key_lines(s1156.answer)
     named = answered(agent, "nibe s1256 wo sitzt das sicherheitsventil?")
     assert "des S1256" in key_lines(named.answer)
+
+
+def test_headings_that_are_model_names_ask_which_model(agent: Agent) -> None:
+    # AlphaESS pp. 4-5: "1.1 SMILE5" … "1.4 Storion T30", each over its own "BT | 9600" or
+    # "BT | 19200" ("BT": the baud rate)
+    first = asked_back(
+        agent, "alpha ess modbus rtu baudrate?", "SMILE5", "SMILE-B3", "SMILE-T10", "Storion T30"
+    )
+    assert first.options[:4] == ("SMILE5", "SMILE-B3", "SMILE-T10", "Storion T30")
+    t30 = collect(agent.resume(first.run_id, "Storion T30"))
+    assert t30.outcome == "answer", t30.answer
+    assert "BT | 19200" in key_lines(t30.answer)
+    assert "9600" not in t30.answer  # the SMILE-T10's row on the same page
+    b3 = collect(
+        agent.resume(asked_back(agent, "alpha ess modbus rtu, welche baudrate?").run_id, "SMILE-B3")
+    )
+    assert "CAN/RS485" in key_lines(b3.answer)
+    assert "LAN2" not in b3.answer  # the SMILE5's table on the same page
+    # the model named in the question
+    smile5 = answered(agent, "alpha smile5 baudrate?")
+    assert "BT | 9600" in key_lines(smile5.answer)
 
 
 def test_the_model_said_in_reply_drops_the_other_models_table(agent: Agent) -> None:

@@ -73,3 +73,15 @@ def test_an_english_phrase_names_the_german_manuals_word() -> None:
     )
     # the German manual's word is the phrase itself: nothing to add
     assert german_terms("SH10RT anzahl mpp tracker?") == []
+
+
+def test_hyphenated_keys_and_plural_abbreviations_are_met() -> None:
+    from nikdesk.retrieval.glossary import expand
+
+    # the question's "MPP-Tracker" is the token "mpptracker", never "mpp-tracker"
+    assert "mppt" in expand("Wie viele MPP-Tracker hat der SH10RT?")
+    assert "emergency" in expand("Wo ist der Not-Aus?")
+    assert "rcd" in expand("Welcher FI-Schalter?")
+    # the stemmer keeps the "s" of a word with no vowel
+    assert "mppt" in expand("Wie viele MPPTs?")
+    assert "led" not in expand("LEDs")  # the stemmer's own business
