@@ -137,6 +137,11 @@ class Catalog:
         text = _fold_text(question)
         return any(p.search(text) for p in (*self.brands.values(), *self.products.values()))
 
+    def products_named(self, question: str) -> list[re.Pattern[str]]:
+        """Return the patterns of the product lines ``question`` names ("VVM S320": NIBE's)."""
+        text = _fold_text(question)
+        return [p for p in self.products.values() if p.search(text)]
+
     def general_topics(self, question: str) -> list[str]:
         """Return the general topics ``question`` asks about when it names no device.
 

@@ -808,7 +808,10 @@ class EvidencePolicy:
         """Return the documents of the device the question names (empty: names none)."""
         routed = self.retriever.router.scores(question)
         if not routed:
-            return set()
+            # a model no file name prints ("SMO S40", "VVM S320" of NIBE's S series): the
+            # manuals of its product line
+            products = catalog().products_named(question)
+            return self._of_brands(set(self.docs), products) if products else set()
         top = max(routed.values())
         named = {d for d, score in routed.items() if score >= NAMED_SHARE * top}
         # "Victron SmartSolar" also routes to every "Smart…" manual: when the question names
