@@ -82,6 +82,10 @@ _MODEL = re.compile(r"^(?!rs\d)(?=.*[a-z])(?=.*\d)[a-z0-9]{4,}$")
 # a name the texts of this share of the library's documents print is a word of the trade
 # ("max" of "PI30MAX", "power" of "Smart Power Sensor", "RS485"): it names no device alone
 COMMON_SHARE = 0.2
+# a kind of device a file name calls its product by ("go-e_Charger", "Sunny Home Manager"):
+# alone it names every maker's ("ev charger over temperature", "my energy manager"), as a
+# word of the trade does, however few manuals print it
+DEVICE_KIND_NAMES = frozenset({"charger", "manager"})
 
 
 def _squash(text: str) -> str:
@@ -204,7 +208,7 @@ class DocumentRouter:
             df.update(set(pattern.findall(text.lower())))
         # a small library (the sample's few manuals) has no words of the trade to learn
         floor = max(COMMON_SHARE * len(texts), MAX_SHARED + 2)
-        common = {n for n, count in df.items() if count >= floor}
+        common = {n for n, count in df.items() if count >= floor} | (DEVICE_KIND_NAMES & set(df))
         # and the pieces a common name was split into ("rs" of "RS485")
         self._common = frozenset(
             common
