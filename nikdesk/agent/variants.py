@@ -38,6 +38,13 @@ _EXTREME = re.compile(
     r"|niedrigst\w*"
     r"|largest|biggest|smallest|highest|lowest|at most|at least|bis zu|up to)\b"
 )
+# the same over the series, without the bare "max"/"min": "min pv start voltage" names the
+# parameter (the data sheet's "Einschaltspannung"), as "max ausgangsstrom" does; "maximal",
+# "lowest", "bis zu" ask for the series' extreme
+_SERIES_EXTREME = re.compile(
+    r"\b(maxim\w*|hoechst\w*|groesst\w*|minim\w*|mindest\w*|kleinst\w*|niedrigst\w*"
+    r"|largest|biggest|smallest|highest|lowest|at most|at least|bis zu|up to)\b"
+)
 # a value with its unit, not a model's number under its series ("120V" under "MIC", not "750TL-X")
 _VALUE = re.compile(r"^[<>≤~+-]?\d[\d.,]*\s*[a-z%°]{0,3}$", re.IGNORECASE)
 
@@ -257,7 +264,7 @@ def asks_across(question: str, key: str) -> bool:
     folded = fold(question)
     if _ACROSS.search(folded):
         return True
-    return bool(_EXTREME.search(folded)) and not _EXTREME.search(fold(cells(key)[0]))
+    return bool(_SERIES_EXTREME.search(folded)) and not _EXTREME.search(fold(cells(key)[0]))
 
 
 def model_options(
@@ -362,7 +369,9 @@ def inline_models(question: str, line: str, names: frozenset[str]) -> tuple[str,
     if names_model(question, options) or _says_name(question, set(paired), names):
         return ()
     folded = fold(question)
-    if _ACROSS.search(folded) or (_EXTREME.search(folded) and not _EXTREME.search(fold(line))):
+    if _ACROSS.search(folded) or (
+        _SERIES_EXTREME.search(folded) and not _EXTREME.search(fold(line))
+    ):
         return ()
     return tuple(options[:MAX_MODELS])
 
