@@ -190,7 +190,10 @@ class Unprinted:
                 continue
             forms = [short, *(fold(p) for p in glossary.get(short, ()))]
             if not any(re.search(rf"(?<![a-z0-9]){re.escape(f)}", t) for f in forms for t in texts):
-                absent.append(word)
+                # printed with a hyphen or a space inside ("TLX" of "TL-X", "MPPT" of "MPP-T")
+                loose = r"[-\s]?".join(map(re.escape, short))
+                if not any(re.search(rf"(?<![a-z0-9]){loose}(?![a-z0-9])", t) for t in texts):
+                    absent.append(word)
         return absent
 
     def codes(self, question: str, named: set[str]) -> list[str]:

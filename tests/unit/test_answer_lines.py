@@ -1031,6 +1031,15 @@ def test_an_abbreviation_ending_a_word_pair_must_be_printed() -> None:
     assert gaps.abbreviations("GoodWe: welcher RCD-Typ gehört davor?", {"goodwe"}) == []
 
 
+def test_an_abbreviation_printed_with_a_hyphen_inside_is_printed() -> None:
+    from nikdesk.agent.unprinted import Unprinted
+
+    texts = {"growatt": "tl-x(min type) input register 3000~3124 | 3023 | pac h"}
+    gaps = Unprinted(texts, texts, {"growatt": True}, frozenset({"growatt"}))
+    assert gaps.abbreviations("growatt TLX register für Pac?", {"growatt"}) == []
+    assert gaps.abbreviations("growatt TLS register für Pac?", {"growatt"}) == ["TLS"]
+
+
 def test_a_lights_colour_the_manual_never_prints_is_not_in_it() -> None:
     sheet = "soc-anzeige, statusanzeige \n nennspannung | 192 v"
     red = "Sungrow SBR Batterieturm: die SOC-Anzeige blinkt rot – was will mir der sagen?"
