@@ -110,6 +110,9 @@ class Catalog:
     # a question names one only by the interface's words (its ``kinds``), never by the
     # device the documents share a name with
     interfaces: frozenset[str] = frozenset()
+    # kinds of device a question may name instead of a maker ("Wallbox: …"): the words
+    # naming one in a question, and the documents' labels of the library's devices of it
+    classes: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = field(default_factory=dict)
 
     @classmethod
     def load(cls, path: Path | None = None) -> Catalog:
@@ -130,7 +133,22 @@ class Catalog:
             {k: re.compile(v) for k, v in raw.get("appliances", {}).items()},
             {k: re.compile(v) for k, v in raw.get("general", {}).items()},
             frozenset(interfaces),
+            {
+                name: (re.compile(c["asks"]), re.compile(c["documents"]))
+                for name, c in raw.get("device_classes", {}).items()
+            },
         )
+
+    def class_documents(self, question: str, labels: dict[str, str]) -> set[str] | None:
+        """Return the documents of the kinds of device ``question`` names ("Wallbox").
+
+        ``labels``: doc id -> its folded file name and title. None when it names no kind.
+        """
+        text = _fold_text(question)
+        named = [docs for asks, docs in self.classes.values() if asks.search(text)]
+        if not named:
+            return None
+        return {d for d, label in labels.items() if any(p.search(label) for p in named)}
 
     def names_device(self, question: str) -> bool:
         """Tell whether ``question`` names a brand or product line of the catalogue."""

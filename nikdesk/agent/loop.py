@@ -224,7 +224,7 @@ class Agent:
         result = yield from self._search(state, state.query, None)
         if result is None:  # searched before the provider switch: same query, same hits
             result = self.toolbox.search_knowledge(state.ledger, state.query)
-        hits = list(result.hits)
+        hits = self.policy.class_hits(state.query, list(result.hits))
         refs = {state.ledger.chunk_of[s.ref]: s for s in result.sources}
         follow = self.policy.value_follow_up(state.query, hits)
         if follow is not None:

@@ -254,7 +254,8 @@ class EvidencePolicy:
             # every hit came from the lexical search ("Welche Modbus-Slave-ID ist ab Werk
             # eingestellt?"): how close the library is, the dense index itself says
             best_dense = self.retriever.best_cosine(question) or 0.0
-        routed = bool(self.retriever.router.scores(question))
+        # a kind of device the library holds ("Laderegler") names its devices as a name does
+        routed = bool(self.retriever.router.scores(question) or self.class_documents(question))
         codes = code_tokens(question) - self.retriever.router.names
         if best_dense < MIN_DENSE and not codes and not routed:
             return Verdict("not_found", f"weak evidence (cosine {best_dense:.3f})")
@@ -841,6 +842,29 @@ class EvidencePolicy:
     def _label(self, doc_id: str) -> str:
         doc = self.docs[doc_id]
         return device_label(doc.file, doc.title)
+
+    def class_documents(self, question: str) -> set[str]:
+        """Return the library's documents of the kinds of device ``question`` names."""
+        labels = {d: self.folded[d][0] for d in self.docs}
+        return catalog().class_documents(question, labels) or set()
+
+    def class_hits(self, question: str, hits: list[Hit]) -> list[Hit]:
+        """Return the hits of the library's devices of the kind ``question`` names.
+
+        "Wallbox: wie stelle ich den Ladestrom ein?" means one of the library's chargers, not
+        a battery inverter whose pages say "Ladestrom" too; "Wärmepumpe: wo kommt das
+        EVU-Signal an?" the one heat pump's manuals. Only for a question naming no device.
+        """
+        if not hits or catalog().names_device(question):
+            return hits
+        docs = self.class_documents(question)
+        if not docs:
+            return hits
+        files = tuple(sorted(self.docs[d].file for d in docs))
+        found = self.retriever.search(
+            question, SearchOptions(k=len(hits), filters=SearchFilters(files))
+        )
+        return found or hits
 
     def stating_options(self, question: str) -> list[str]:
         """Return the devices whose manuals state the kind of value asked, nearest first.

@@ -459,6 +459,20 @@ def test_a_name_two_products_of_a_brand_share_asks_which_one(agent: Agent) -> No
     assert "360g" in balancer.answer
 
 
+def test_a_kind_of_device_named_instead_of_a_maker_offers_the_library_s_devices_of_it(
+    agent: Agent,
+) -> None:
+    # "Ladestrom" stands in battery inverters' maps too; a wallbox is one of the chargers
+    wallbox = asked_back(agent, "Wallbox: wie stelle ich den Ladestrom ein?", "SmartEVSE")
+    assert not {"Deye SUN Inverter", "GoodWe Hybrid ET-EM", "JK BMS"} & set(wallbox.options)
+    charger = asked_back(agent, "ev charger over temperature – at what temp does it stop?")
+    assert not {"GoodWe Hybrid ET-EM", "JK BMS", "Victron VE.Direct"} & set(charger.options)
+    # the library's one heat pump is meant: its manuals answer, no other maker's pages
+    pump = answered(agent, "Wärmepumpe: wo schließe ich das EVU-Signal an?")
+    assert {s.file.split("_")[0] for s in pump.sources} == {"NIBE"}
+    asked_back(agent, "Laderegler: Ausgleichsladung einstellen?", "EPEver Tracer")
+
+
 def test_an_interface_of_one_device_is_asked_for_when_the_question_names_none(
     agent: Agent,
 ) -> None:
