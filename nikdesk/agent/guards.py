@@ -262,12 +262,11 @@ class Catalog:
         JK calls a balancer and a BMS family "B2A24S": "jk b2a24s weight?" names both lines
         and means one of them, where "SBR mit dem Wechselrichter" names two, each by its word.
         """
-        words = re.findall(r"[^\s,;!?()]+", _fold_text(question))
-        named, kinds = self._lines(brand), self.kinds.get(brand, {})
-        naming = [
-            {w for w in words for p in (named.get(line), kinds.get(line)) if p and p.search(w)}
-            for line in lines
-        ]
+        # "SH10RT/SBR128", "SH10RT+SBR" name two; a kind of device ("Batterie-Wechselrichter")
+        # names no product
+        words = re.findall(r"[^\s,;!?()/+&]+", _fold_text(question))
+        named = self._lines(brand)
+        naming = [{w for w in words if (p := named.get(line)) and p.search(w)} for line in lines]
         return (
             len(naming) >= 2 and all(len(n) == 1 for n in naming) and len(set.union(*naming)) == 1
         )

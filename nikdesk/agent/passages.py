@@ -143,7 +143,10 @@ def page_passages(retriever: Retriever, question: str, hits: list[Hit]) -> list[
 
 
 def open_parts(
-    retriever: Retriever, question: str, quoted: list[Hit]
+    retriever: Retriever,
+    question: str,
+    quoted: list[Hit],
+    apart: Callable[[Chunk], bool] = lambda chunk: False,
 ) -> tuple[list[Hit], dict[int, PartAnswer]]:
     """Return ``quoted`` with, after a passage, its page's passage answering an open part.
 
@@ -152,7 +155,8 @@ def open_parts(
     Coefficient … 1.25" stands in the next passage of the same page. That one is quoted
     under it (it takes no place of another page). Parts another quoted passage answers
     are not open. Of such a passage only the lines answering the part are quoted (the
-    returned chunk id -> its answer).
+    returned chunk id -> its answer). A passage ``apart`` tells belongs to something else
+    (another model's section) answers no part.
     """
     if ask_of(question).codes or defined_codes(question):
         # "ERR 38", "Bit 21": a row of the page defining another code is no answer
@@ -168,6 +172,7 @@ def open_parts(
         for c in retriever.page_chunks(hit.chunk)
         if c.id not in seen
         and not is_filler_passage(c)
+        and not apart(c)
         and (answer := answers_part(c.text, part)) is not None
         and answer.score >= MIN_KEY
     ]

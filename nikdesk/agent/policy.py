@@ -56,6 +56,7 @@ from nikdesk.agent.variants import (
     listed_models,
     model_options,
     per_model,
+    says_series,
     states_extreme,
     units_of,
     variant_values,
@@ -334,9 +335,10 @@ class EvidencePolicy:
                     related=related(question, hits, named),
                 )
             quoted = [*within_pages(quoted, MAX_SOURCES - 1), (own or holders)[0]]
-        with_parts, parts = open_parts(self.retriever, question, quoted)
+        apart = self._other_model(question, quoted)
+        with_parts, parts = open_parts(self.retriever, question, quoted, apart=apart)
         with_parts, sibling = first_page_sibling(
-            self.retriever, question, with_parts, apart=self._other_model(with_parts)
+            self.retriever, question, with_parts, apart=apart
         )
         if sibling is not None:
             parts[sibling[0]] = sibling[1]
@@ -351,11 +353,11 @@ class EvidencePolicy:
             return Verdict("not_found", "only filler passages")
         return Verdict("answer", hits=tuple(with_parts), parts=tuple(parts.items()))
 
-    def _other_model(self, quoted: list[Hit]) -> Callable[[Chunk], bool]:
+    def _other_model(self, question: str, quoted: list[Hit]) -> Callable[[Chunk], bool]:
         """Return a test for a passage under another model's heading than the first quoted's.
 
         "1.4 Storion T30" says "BT | 19200"; "BT | 9600" beside it on the page is the
-        SMILE-T10's.
+        SMILE-T10's. A model the question names is not another ("SMILE-T10 vs T30").
         """
         if not quoted:
             return lambda chunk: False
@@ -365,10 +367,15 @@ class EvidencePolicy:
         own = _section_model(first.section, names, doc_names)
         if own is None:
             return lambda chunk: False
+        asked = _said(question)
 
         def other(chunk: Chunk) -> bool:
             heading = _section_model(chunk.section, names, doc_names)
-            return heading is not None and heading[0].lower() != own[0].lower()
+            return (
+                heading is not None
+                and heading[0].lower() != own[0].lower()
+                and not heading[1] & asked
+            )
 
         return other
 
@@ -946,6 +953,8 @@ def _section_models(
                 else frozenset()
             )
     if any(asked & f for f in forms):  # "solax x3 g4": the X3's table is meant ("g4": both)
+        return ()
+    if says_series(question):  # "für alle Modelle", "im Vergleich": every table answers
         return ()
     # what the rows say, not how the tables lay them out: "BYTE0 | BIT0 | TZ Protect Fault"
     # in one, "BIT0 | TZ Protect Fault" in the other is the same answer whichever model

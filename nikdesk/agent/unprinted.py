@@ -190,8 +190,9 @@ class Unprinted:
                 continue
             forms = [short, *(fold(p) for p in glossary.get(short, ()))]
             if not any(re.search(rf"(?<![a-z0-9]){re.escape(f)}", t) for f in forms for t in texts):
-                # printed with a hyphen or a space inside ("TLX" of "TL-X", "MPPT" of "MPP-T")
-                loose = r"[-\s]?".join(map(re.escape, short))
+                # printed with a hyphen inside ("TLX" of "TL-X"); not letters spaced out
+                # by the text layer ("s t a r t e n"), nor across words ("pe n")
+                loose = "-?".join(map(re.escape, short))
                 if not any(re.search(rf"(?<![a-z0-9]){loose}(?![a-z0-9])", t) for t in texts):
                     absent.append(word)
         return absent

@@ -38,11 +38,11 @@ _EXTREME = re.compile(
     r"|niedrigst\w*"
     r"|largest|biggest|smallest|highest|lowest|at most|at least|bis zu|up to)\b"
 )
-# the same over the series, without the bare "max"/"min": "min pv start voltage" names the
-# parameter (the data sheet's "Einschaltspannung"), as "max ausgangsstrom" does; "maximal",
-# "lowest", "bis zu" ask for the series' extreme
+# the same over the series, without the bare "min": "min pv start voltage" names the
+# parameter (the data sheet's "Einschaltspannung"); "max" stays the series' top ("SBR max
+# energy": the largest), as "minimal", "lowest", "bis zu" ask for the series' extreme
 _SERIES_EXTREME = re.compile(
-    r"\b(maxim\w*|hoechst\w*|groesst\w*|minim\w*|mindest\w*|kleinst\w*|niedrigst\w*"
+    r"\b(max|maxim\w*|hoechst\w*|groesst\w*|minim\w*|mindest\w*|kleinst\w*|niedrigst\w*"
     r"|largest|biggest|smallest|highest|lowest|at most|at least|bis zu|up to)\b"
 )
 # a value with its unit, not a model's number under its series ("120V" under "MIC", not "750TL-X")
@@ -252,6 +252,11 @@ def states_extreme(text: str, units: set[str] | None = None) -> bool:
     if not _EXTREME.search(fold(text)):
         return False
     return units is None or bool(units_of(text) & units)
+
+
+def says_series(question: str) -> bool:
+    """Tell whether ``question`` asks about all the models ("für alle Modelle", "im Vergleich")."""
+    return bool(_ACROSS.search(fold(question)))
 
 
 def asks_across(question: str, key: str) -> bool:

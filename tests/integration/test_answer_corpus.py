@@ -1320,6 +1320,14 @@ def test_headings_that_are_model_names_ask_which_model(agent: Agent) -> None:
     # the model named in the question
     smile5 = answered(agent, "alpha smile5 baudrate?")
     assert "BT | 9600" in key_lines(smile5.answer)
+    # a second part of the question does not bring another model's row of the page back
+    t30 = answered(agent, "AlphaESS: welche Modbus-Variante hat der T30 und welche Baudrate?")
+    assert "19200" in t30.answer and "9600" not in t30.answer
+    # all models asked for: no question which
+    answered(agent, "alpha ess baudrate für alle Modelle?")
+    # two devices, each by its name: both answered
+    both = answered(agent, "SH10RT/SBR128: Schutzart?")
+    assert "IP65" in both.answer and "IP55" in both.answer
 
 
 def test_the_model_said_in_reply_drops_the_other_models_table(agent: Agent) -> None:

@@ -1038,6 +1038,11 @@ def test_an_abbreviation_printed_with_a_hyphen_inside_is_printed() -> None:
     gaps = Unprinted(texts, texts, {"growatt": True}, frozenset({"growatt"}))
     assert gaps.abbreviations("growatt TLX register für Pac?", {"growatt"}) == []
     assert gaps.abbreviations("growatt TLS register für Pac?", {"growatt"}) == ["TLS"]
+    # letters the text layer spaced out, or two words, print no abbreviation
+    spaced = {"mic": "s t a r t e n s i e den wechselrichter | pe n | l"}
+    gaps = Unprinted(spaced, spaced, {"mic": False}, frozenset({"mic"}))
+    assert gaps.abbreviations("Hat der Wechselrichter eine integrierte ENS?", {"mic"}) == ["ENS"]
+    assert gaps.abbreviations("Wo wird der PEN angeschlossen?", {"mic"}) == ["PEN"]
 
 
 def test_a_lights_colour_the_manual_never_prints_is_not_in_it() -> None:

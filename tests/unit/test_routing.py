@@ -241,3 +241,15 @@ def test_one_word_naming_two_lines_of_a_brand_is_told_apart_from_two_words() -> 
     # two lines each by its own word: the question is about both
     sungrow = {"Sungrow SBR096-256", "Sungrow SH5.0-10RT"}
     assert not catalog().one_name("SBR am SH10RT anschließen?", "Sungrow", sungrow)
+    assert not catalog().one_name("SH10RT/SBR128: Schutzart?", "Sungrow", sungrow)
+    assert not catalog().one_name("SH10RT+SBR160 IP?", "Sungrow", sungrow)
+    # a kind of device is no product's name ("Batterie-Wechselrichter")
+    assert not catalog().one_name("Sungrow Batterie-Wechselrichter: IP?", "Sungrow", sungrow)
+
+
+def test_an_older_nibe_unit_is_not_the_s_series() -> None:
+    from nikdesk.agent.guards import catalog
+
+    nibe = catalog().products["NIBE S-Serie"]
+    assert nibe.search("vvm s320 evu-sperre") and nibe.search("smo s40 tarif")
+    assert not nibe.search("vvm 310 evu-sperre") and not nibe.search("smo 20 tarif")
