@@ -274,7 +274,12 @@ class EvidencePolicy:
         if may_clarify and not catalog().names_device(question):
             # a question in words every maker's manuals use ("Which TCP port for Modbus
             # TCP?") fits each of them, however far ahead one manual's wording ranks it
-            close = close_hits(hits) if self.maker_words(question) else hits
+            # a kind of device named ("charge controller"): each of its devices found fits
+            close = (
+                close_hits(hits)
+                if self.maker_words(question) and not self.class_documents(question)
+                else hits
+            )
             options = self.device_options(close)
             if len(options) >= 2:
                 options = self.stating_options(question) or options
@@ -337,9 +342,7 @@ class EvidencePolicy:
             quoted = [*within_pages(quoted, MAX_SOURCES - 1), (own or holders)[0]]
         apart = self._other_model(question, quoted)
         with_parts, parts = open_parts(self.retriever, question, quoted, apart=apart)
-        with_parts, sibling = first_page_sibling(
-            self.retriever, question, with_parts, apart=apart
-        )
+        with_parts, sibling = first_page_sibling(self.retriever, question, with_parts, apart=apart)
         if sibling is not None:
             parts[sibling[0]] = sibling[1]
         if may_clarify and (types := self.family_options(question, with_parts)):
@@ -871,7 +874,21 @@ class EvidencePolicy:
         found = self.retriever.search(
             question, SearchOptions(k=len(hits), filters=SearchFilters(files))
         )
-        return found or hits
+        if not found:
+            return hits
+        # each device of the kind with its best passage, for the question which one is meant
+        # ("charge controller … baud rate": SRNE's file name says "Charge", EPEver's none)
+        have = {self.lines.key(h.chunk.doc_id) for h in found}
+        for doc in sorted(docs):
+            if self.lines.key(doc) in have:
+                continue
+            best = self.retriever.search(
+                question, SearchOptions(k=1, filters=SearchFilters((self.docs[doc].file,)))
+            )
+            if best:
+                found.append(replace(best[0], score=min(best[0].score, found[-1].score)))
+                have.add(self.lines.key(doc))
+        return found
 
     def stating_options(self, question: str) -> list[str]:
         """Return the devices whose manuals state the kind of value asked, nearest first.
@@ -884,6 +901,8 @@ class EvidencePolicy:
         if not kinds:
             return []
         docs = frozenset.intersection(*(self.lines.stating(k) for k in kinds))
+        if kind := self.class_documents(question):  # "charge controller": of that kind only
+            docs &= kind
         if not docs:
             return []
         files = tuple(sorted(self.docs[d].file for d in docs))

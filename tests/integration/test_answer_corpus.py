@@ -471,6 +471,14 @@ def test_a_kind_of_device_named_instead_of_a_maker_offers_the_library_s_devices_
     pump = answered(agent, "Wärmepumpe: wo schließe ich das EVU-Signal an?")
     assert {s.file.split("_")[0] for s in pump.sources} == {"NIBE"}
     asked_back(agent, "Laderegler: Ausgleichsladung einstellen?", "EPEver Tracer")
+    # every charge controller found is offered, the ones stating a baud rate of that kind only
+    asked_back(
+        agent,
+        "offgrid charge controller / inverter-charger serial baud rate?",
+        "EPEver Tracer",
+        "SRNE Charge Inverter",
+        "Victron VE.Direct",
+    )
 
 
 def test_an_interface_of_one_device_is_asked_for_when_the_question_names_none(
