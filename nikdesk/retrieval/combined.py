@@ -190,6 +190,13 @@ class MultiRetriever(Retriever):
             out.update(part.document_texts())
         return out
 
+    def sections(self) -> dict[str, set[str]]:
+        """Return every document's section headings, by doc id, from all bundles."""
+        out: dict[str, set[str]] = {}
+        for part in self.parts:
+            out.update(part.sections())
+        return out
+
     def close(self) -> None:
         """Close every bundle."""
         for part in self.parts:
