@@ -139,15 +139,13 @@ class Catalog:
             },
         )
 
-    def class_documents(self, question: str, labels: dict[str, str]) -> set[str] | None:
+    def class_documents(self, question: str, labels: dict[str, str]) -> set[str]:
         """Return the documents of the kinds of device ``question`` names ("Wallbox").
 
-        ``labels``: doc id -> its folded file name and title. None when it names no kind.
+        ``labels``: doc id -> its folded file name and title. Empty when it names no kind.
         """
         text = _fold_text(question)
         named = [docs for asks, docs in self.classes.values() if asks.search(text)]
-        if not named:
-            return None
         return {d for d, label in labels.items() if any(p.search(label) for p in named)}
 
     def names_device(self, question: str) -> bool:

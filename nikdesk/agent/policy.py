@@ -256,7 +256,8 @@ class EvidencePolicy:
             # eingestellt?"): how close the library is, the dense index itself says
             best_dense = self.retriever.best_cosine(question) or 0.0
         # a kind of device the library holds ("Laderegler") names its devices as a name does
-        routed = bool(self.retriever.router.scores(question) or self.class_documents(question))
+        of_kind = self.class_documents(question)
+        routed = bool(self.retriever.router.scores(question) or of_kind)
         codes = code_tokens(question) - self.retriever.router.names
         if best_dense < MIN_DENSE and not codes and not routed:
             return Verdict("not_found", f"weak evidence (cosine {best_dense:.3f})")
@@ -275,11 +276,7 @@ class EvidencePolicy:
             # a question in words every maker's manuals use ("Which TCP port for Modbus
             # TCP?") fits each of them, however far ahead one manual's wording ranks it
             # a kind of device named ("charge controller"): each of its devices found fits
-            close = (
-                close_hits(hits)
-                if self.maker_words(question) and not self.class_documents(question)
-                else hits
-            )
+            close = close_hits(hits) if self.maker_words(question) and not of_kind else hits
             options = self.device_options(close)
             if len(options) >= 2:
                 options = self.stating_options(question) or options
@@ -397,14 +394,18 @@ class EvidencePolicy:
         names = self.retriever.router.models_of(first.doc_id)
         chunks = self.retriever.page_chunks(first)
         doc_names = self.retriever.router.document_names(first.doc_id)
+        beside: dict[int, list[Chunk]] = {}  # the pages before (-1) and after (1), read once
+
+        def page_beside(step: int) -> list[Chunk]:
+            if step not in beside:
+                at = replace(first, page_start=first.page_start + step)
+                beside[step] = self.retriever.page_chunks(at)
+            return beside[step]
+
         near = chunks
         if first.doc_id in self._heading_forms:
             # a model's own section may start on the page before or go on to the next
-            near = [
-                *self.retriever.page_chunks(replace(first, page_start=first.page_start - 1)),
-                *chunks,
-                *self.retriever.page_chunks(replace(first, page_start=first.page_start + 1)),
-            ]
+            near = [*page_beside(-1), *chunks, *page_beside(1)]
         if models := _section_models(question, quoted, found.score, names, doc_names, near):
             return models
         # the first passage's key lines, then those of a passage of the same document quoted
@@ -442,10 +443,7 @@ class EvidencePolicy:
                 models, _ = listed_models(question, row, page)
                 if models:
                     return models
-        more = tuple(
-            self.retriever.page_text(replace(first, page_start=first.page_start + step))
-            for step in (-1, 1)
-        )
+        more = tuple("\n".join(c.text for c in page_beside(step)) for step in (-1, 1))
         ask = ask_of(question)
         extreme = states_extreme(question)
         for key in rows:
@@ -619,17 +617,18 @@ class EvidencePolicy:
         if not asked & (names | self._heading_forms.get(first.doc_id, frozenset())):
             return hits  # most questions: no model of the document named, no page to read
         page = self.retriever.page_chunks(first)
+        # the model each passage's section heading names (None: none)
+        heads = {
+            c.id: _section_model(c.section, names, doc_names)
+            for c in [*(h.chunk for h in hits), *page]
+        }
 
-        def head(chunk: Chunk) -> str | None:  # the model its section heading names
-            printed = _section_model(chunk.section, names, doc_names)
+        def head(chunk: Chunk) -> str | None:
+            printed = heads[chunk.id]
             return printed[0].lower() if printed else None
 
         # a model some heading names ("g4" names SolaX's whole file, no table)
-        said = {
-            printed[0].lower()
-            for c in [*(h.chunk for h in hits), *page]
-            if (printed := _section_model(c.section, names, doc_names)) and printed[1] & asked
-        }
+        said = {h[0].lower() for h in heads.values() if h is not None and h[1] & asked}
         if len(said) != 1:
             return hits
 
@@ -855,8 +854,12 @@ class EvidencePolicy:
 
     def class_documents(self, question: str) -> set[str]:
         """Return the library's documents of the kinds of device ``question`` names."""
-        labels = {d: self.folded[d][0] for d in self.docs}
-        return catalog().class_documents(question, labels) or set()
+        return catalog().class_documents(question, self._labels)
+
+    @cached_property
+    def _labels(self) -> dict[str, str]:
+        """Return each document's folded file name and title, by doc id."""
+        return {d: label for d, (label, _) in self.folded.items()}
 
     def class_hits(self, question: str, hits: list[Hit]) -> list[Hit]:
         """Return the hits of the library's devices of the kind ``question`` names.

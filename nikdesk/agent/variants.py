@@ -33,18 +33,15 @@ _ACROSS = re.compile(
     r"|unterschied\w*|differen\w*|beide\w*|both|vergleich\w*|compar\w*|vs)\b"
 )
 # an extreme over the series, unless the row's name carries it ("Max. Ausgangsstrom")
-_EXTREME = re.compile(
-    r"\b(max|maxim\w*|hoechst\w*|groesst\w*|(?<!\d )(?<!\d)min|minim\w*|mindest\w*|kleinst\w*"
-    r"|niedrigst\w*"
-    r"|largest|biggest|smallest|highest|lowest|at most|at least|bis zu|up to)\b"
+_EXTREMES = (
+    r"max|maxim\w*|hoechst\w*|groesst\w*|minim\w*|mindest\w*|kleinst\w*|niedrigst\w*"
+    r"|largest|biggest|smallest|highest|lowest|at most|at least|bis zu|up to"
 )
+_EXTREME = re.compile(rf"\b({_EXTREMES}|(?<!\d )(?<!\d)min)\b")
 # the same over the series, without the bare "min": "min pv start voltage" names the
 # parameter (the data sheet's "Einschaltspannung"); "max" stays the series' top ("SBR max
 # energy": the largest), as "minimal", "lowest", "bis zu" ask for the series' extreme
-_SERIES_EXTREME = re.compile(
-    r"\b(max|maxim\w*|hoechst\w*|groesst\w*|minim\w*|mindest\w*|kleinst\w*|niedrigst\w*"
-    r"|largest|biggest|smallest|highest|lowest|at most|at least|bis zu|up to)\b"
-)
+_SERIES_EXTREME = re.compile(rf"\b({_EXTREMES})\b")
 # a value with its unit, not a model's number under its series ("120V" under "MIC", not "750TL-X")
 _VALUE = re.compile(r"^[<>≤~+-]?\d[\d.,]*\s*[a-z%°]{0,3}$", re.IGNORECASE)
 
