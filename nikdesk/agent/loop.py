@@ -221,31 +221,30 @@ class Agent:
         if not state.query:
             yield from self._finish_without_answer(state, Verdict("not_found", "empty"), "none")
             return
-        result = yield from self._search(state, state.query, None)
+        query = self.policy.spelled(state.query)  # "smile 5": the SMILE5
+        result = yield from self._search(state, query, None)
         if result is None:  # searched before the provider switch: same query, same hits
-            result = self.toolbox.search_knowledge(state.ledger, state.query)
-        hits = self.policy.class_hits(state.query, list(result.hits))
+            result = self.toolbox.search_knowledge(state.ledger, query)
+        hits = self.policy.class_hits(query, list(result.hits))
         refs = {state.ledger.chunk_of[s.ref]: s for s in result.sources}
-        follow = self.policy.value_follow_up(state.query, hits)
+        follow = self.policy.value_follow_up(query, hits)
         if follow is not None:
-            more = self.toolbox.search_files(state.ledger, *follow, question=state.query)
-            hits = self.policy.merge_follow_up(state.query, hits, list(more.hits))
+            more = self.toolbox.search_files(state.ledger, *follow, question=query)
+            hits = self.policy.merge_follow_up(query, hits, list(more.hits))
             refs.update({state.ledger.chunk_of[s.ref]: s for s in more.sources})
-        hits = self.policy.value_scan(state.query, hits)
-        hits = self.policy.register_rows(state.query, hits)
-        hits = self.policy.family_rows(state.query, hits, replied=state.clarified)
-        hits = self.policy.model_sections(state.query, hits)
-        hits = self.policy.page_passages(state.query, hits)
+        hits = self.policy.value_scan(query, hits)
+        hits = self.policy.register_rows(query, hits)
+        hits = self.policy.family_rows(query, hits, replied=state.clarified)
+        hits = self.policy.model_sections(query, hits)
+        hits = self.policy.page_passages(query, hits)
         # the passages of a page another model's heading holds go again ("Storion T30": not
         # the SMILE-T10's "BT | 9600" on the same page)
-        beside = self.policy.model_sections(
-            state.query, self.policy.value_siblings(state.query, hits)
-        )
+        beside = self.policy.model_sections(query, self.policy.value_siblings(query, hits))
         added = [h for h in beside if h.chunk.id not in refs]
-        added_sources = self.toolbox.register(state.ledger, added, state.query)
+        added_sources = self.toolbox.register(state.ledger, added, query)
         refs.update({state.ledger.chunk_of[s.ref]: s for s in added_sources})
         hits = beside
-        verdict = self.policy.judge(state.query, hits, may_clarify=not state.clarified)
+        verdict = self.policy.judge(query, hits, may_clarify=not state.clarified)
         if verdict.outcome == Outcome.CLARIFY:
             t = templates(state.language)
             if verdict.per_model:
@@ -261,14 +260,14 @@ class Agent:
             return
         if verdict.outcome != Outcome.ANSWER:
             related = tuple(
-                with_highlight(refs[h.chunk.id], state.query)
+                with_highlight(refs[h.chunk.id], query)
                 for h in verdict.related
                 if h.chunk.id in refs
             )
             yield from self._finish_without_answer(state, verdict, "none", related=related)
             return
         sources = answer_sources(self.toolbox, state, verdict, refs)
-        text = compose_answer(sources, state.language, state.query)
+        text = compose_answer(sources, state.language, query)
         for piece in pieces(text):
             yield Token(piece)
         yield Sources(tuple(sources))

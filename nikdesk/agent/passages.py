@@ -17,7 +17,7 @@ from nikdesk.agent.ask import ask_of
 from nikdesk.agent.codes import defined_codes, defines_another
 from nikdesk.agent.guards import AnswerType, asked_types, holds_value
 from nikdesk.agent.quote import MIN_KEY, PartAnswer, answers_part, key_excerpt, left_open, quote
-from nikdesk.retrieval.filler import is_filler, is_filler_passage
+from nikdesk.retrieval.filler import is_boilerplate, is_filler, is_filler_passage
 from nikdesk.retrieval.hybrid import Retriever
 from nikdesk.retrieval.types import Chunk, Hit
 
@@ -234,11 +234,13 @@ def _filler(hit: Hit, top_score: float, line: float, top_line: float) -> bool:
 
     A passage shaped like filler that both ranks first and holds the line answering
     best is the answer ("Fehlerbetrieb – Slave Return: … Funktionscode + 0x80
-    Fehlercode", a short table the shape rules take for a heading).
+    Fehlercode", a short table the shape rules take for a heading). A manual's closing
+    words, address or legal notice never is, however many of the question's words it shares
+    ("Vielen Dank für das Lesen des Alpha ESS Handbuchs Modbus …").
     """
     if not is_filler_passage(hit.chunk):
         return False
-    if not is_filler(hit.chunk.text):
+    if not is_filler(hit.chunk.text) or is_boilerplate(hit.chunk.text):
         return True  # a document's cover stays filler, whatever words it shares
     return not (hit.score >= top_score and line >= top_line)
 

@@ -205,6 +205,25 @@ class EvidencePolicy:
         return out
 
     @cached_property
+    def _model_words(self) -> frozenset[str]:
+        """Return the library's model names with a digit: documents' and model headings'."""
+        heads = frozenset().union(*self._heading_forms.values()) if self._heading_forms else set()
+        return frozenset(n for n in self.retriever.router.names | heads if _mixed(n))
+
+    def spelled(self, question: str) -> str:
+        """Return ``question`` with a model name typed apart joined ("smile 5" -> "smile5").
+
+        Only where the joined word names a model of the library and is no short code: "3 x 1,5
+        mm²" stays, "x1" being a SolaX too.
+        """
+
+        def join(found: re.Match[str]) -> str:
+            joined = found.group(1) + found.group(2)
+            return joined if fold(joined) in self._model_words else found.group()
+
+        return _SPACED.sub(join, question)
+
+    @cached_property
     def trade_words(self) -> frozenset[str]:
         """Return the short type names most manuals print as words ("max", "min").
 
@@ -1049,14 +1068,23 @@ def _heading_model(section: str, doc_names: frozenset[str]) -> tuple[str, frozen
     return (" ".join(words), frozenset(forms)) if forms and named else None
 
 
+# a model name typed with a space before its number: "smile 5", "S 1256", "EK 893"
+_SPACED = re.compile(r"(?<![\w-])([A-Za-z]{2,}) (\d{1,4})(?![\w,.])")
+
+
 def _mixed(word: str) -> bool:
     """Tell whether ``word`` has letters and digits ("b3", "smile5"), as model names do."""
     return any(c.isdigit() for c in word) and any(c.isalpha() for c in word)
 
 
 def _said(question: str) -> set[str]:
-    """Return the words ``question`` may name a model by, joined forms too ("smileb3")."""
-    return set(re.findall(r"[a-z0-9]+", fold(question))) | set(raw_tokens(question))
+    """Return the words ``question`` may name a model by, joined forms too ("smileb3").
+
+    A name typed with a space before its number is joined: "smile 5" says "SMILE5".
+    """
+    words = re.findall(r"[a-z0-9]+", fold(question))
+    spaced = {a + b for a, b in itertools.pairwise(words) if a.isalpha() and b.isdigit()}
+    return set(words) | spaced | set(raw_tokens(question))
 
 
 def _line_after(key: str, page: str) -> str:

@@ -37,7 +37,7 @@ def load_glossary(path: Path | None = None) -> dict[str, tuple[str, ...]]:
 # an abbreviation's plural without a vowel ("MPPTs", "BMSs"): the stemmer keeps the "s" of a
 # word with no vowel, so "MPPTs" never met "MPPT". On the question's side only: the index's
 # terms are made by nikdesk.core.text, and changing them means building every index again.
-_CAPS_PLURAL = re.compile(r"(?<![A-Za-z0-9])([B-DF-HJ-NP-TV-XZ]{2,6})s(?![A-Za-z0-9])")
+CAPS_PLURAL = re.compile(r"(?<![A-Za-z0-9])([B-DF-HJ-NP-TV-XZ]{2,6})s(?![A-Za-z0-9])")
 
 
 def expand(query: str, glossary: dict[str, tuple[str, ...]] | None = None) -> list[str]:
@@ -46,7 +46,7 @@ def expand(query: str, glossary: dict[str, tuple[str, ...]] | None = None) -> li
     And the singular of an abbreviation's plural ("MPPTs" -> "mppt").
     """
     glossary = load_glossary() if glossary is None else glossary
-    extra: list[str] = [fold(single) for single in _CAPS_PLURAL.findall(query)]
+    extra: list[str] = [fold(single) for single in CAPS_PLURAL.findall(query)]
     if not glossary:
         return extra
     keys_by_len = sorted(glossary, key=len, reverse=True)

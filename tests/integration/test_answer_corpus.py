@@ -1325,9 +1325,10 @@ def test_headings_that_are_model_names_ask_which_model(agent: Agent) -> None:
     )
     assert "CAN/RS485" in key_lines(b3.answer)
     assert "LAN2" not in b3.answer  # the SMILE5's table on the same page
-    # the model named in the question
-    smile5 = answered(agent, "alpha smile5 baudrate?")
-    assert "BT | 9600" in key_lines(smile5.answer)
+    # the model named in the question, also typed with a space
+    for said in ("alpha smile5 baudrate?", "alpha smile 5 baudrate?"):
+        smile5 = answered(agent, said)
+        assert "BT | 9600" in key_lines(smile5.answer)
     # a second part of the question does not bring another model's row of the page back
     t30 = answered(agent, "AlphaESS: welche Modbus-Variante hat der T30 und welche Baudrate?")
     assert "19200" in t30.answer and "9600" not in t30.answer
@@ -1336,6 +1337,24 @@ def test_headings_that_are_model_names_ask_which_model(agent: Agent) -> None:
     # two devices, each by its name: both answered
     both = answered(agent, "SH10RT/SBR128: Schutzart?")
     assert "IP65" in both.answer and "IP55" in both.answer
+
+
+def test_a_model_name_typed_apart_is_read_as_one(agent: Agent) -> None:
+    spelled = agent.policy.spelled
+    assert spelled("alpha smile 5 baudrate?") == "alpha smile5 baudrate?"
+    assert spelled("EK 893 Antenne ausrichten") == "EK893 Antenne ausrichten"
+    # no model of the library, or a cable's cross-section: left as typed
+    for typed in ("Seite 12 lesen", "Fehler 5 am Display", "3 x 1,5 mm² Kabel", "x 1"):
+        assert spelled(typed) == typed
+
+
+def test_closing_words_naming_the_device_do_not_hide_its_connection_rows(agent: Agent) -> None:
+    # AlphaESS p. 70 "Vielen Dank für das Lesen des Alpha ESS Handbuchs Modbus …" shares the
+    # question's words; pp. 4-5 give each model its "Anschluss" row
+    first = asked_back(agent, "alpha ess wo klemm ich den modbus an?", "SMILE5", "Storion T30")
+    t30 = collect(agent.resume(first.run_id, "Storion T30"))
+    assert "Anschluss | Dispatch" in key_lines(t30.answer)
+    assert not any(s.page in (2, 70) for s in t30.sources)
 
 
 def test_the_model_said_in_reply_drops_the_other_models_table(agent: Agent) -> None:

@@ -1149,3 +1149,8 @@ def test_a_zu_infinitive_is_its_plain_verb() -> None:
     # no zu-infinitives: a noun, "hinzu" as one prefix, a verb of its own
     for word, wrong in (("Anzugsmomenten", "angsmoment"), ("hinzufuegen", "hinfuegen")):
         assert wrong not in line_terms(word)
+
+
+def test_an_abbreviations_plural_in_a_line_meets_its_singular() -> None:
+    # Sungrow: "Anzahl der MPPTs | 2" answers "Wie viele MPP-Tracker …?" (searched as "mppt")
+    assert "mppt" in line_terms("Anzahl der MPPTs | 2")
