@@ -10,6 +10,7 @@ A page keeps its rank; no other page loses its place. ``quotable`` picks the pag
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import replace
 
@@ -17,6 +18,7 @@ from nikdesk.agent.ask import ask_of
 from nikdesk.agent.codes import defined_codes, defines_another
 from nikdesk.agent.guards import AnswerType, asked_types, holds_value
 from nikdesk.agent.quote import MIN_KEY, PartAnswer, answers_part, key_excerpt, left_open, quote
+from nikdesk.core.text import fold
 from nikdesk.retrieval.filler import is_boilerplate, is_filler, is_filler_passage
 from nikdesk.retrieval.hybrid import Retriever
 from nikdesk.retrieval.types import Chunk, Hit
@@ -229,19 +231,33 @@ def within_pages(hits: list[Hit], pages: int) -> list[Hit]:
     return out
 
 
-def _filler(hit: Hit, top_score: float, line: float, top_line: float) -> bool:
+# a question about the maker or the document itself (address, e-mail, phone, service,
+# certificates, legal terms): a contact page, closing words or legal notice may answer it
+_CONTACT_ASKED = re.compile(
+    r"adress|anschrift|e-?mail|telefon|phone|kontakt|contact|hotline|service|support|hersteller"
+    r"|manufacturer|zertifi|certifi|konformit|conformit|norm|standard|copyright|urheber"
+    r"|haftung|liabil|warrant|garantie"
+)
+
+
+def _filler(
+    hit: Hit, top_score: float, line: float, top_line: float, asks_contact: bool = False
+) -> bool:
     """Tell whether a hit is filler to weigh down among hits scoring up to the tops.
 
     A passage shaped like filler that both ranks first and holds the line answering
     best is the answer ("Fehlerbetrieb – Slave Return: … Funktionscode + 0x80
     Fehlercode", a short table the shape rules take for a heading). A manual's closing
-    words, address or legal notice never is, however many of the question's words it shares
-    ("Vielen Dank für das Lesen des Alpha ESS Handbuchs Modbus …").
+    words, contact page or legal notice never are, however many of the question's words they
+    share ("Vielen Dank für das Lesen des Alpha ESS Handbuchs Modbus …"), unless the question
+    asks about the maker or the document (their service e-mail, address, certificates).
     """
     if not is_filler_passage(hit.chunk):
         return False
-    if not is_filler(hit.chunk.text) or is_boilerplate(hit.chunk.text):
+    if not is_filler(hit.chunk.text):
         return True  # a document's cover stays filler, whatever words it shares
+    if is_boilerplate(hit.chunk.text) and not asks_contact:
+        return True
     return not (hit.score >= top_score and line >= top_line)
 
 
@@ -270,9 +286,10 @@ def quotable(hits: list[Hit], question: str, named: set[str]) -> list[Hit]:
         if any(k.interface_documents for k in asked_types(question))
         else LINE_WEIGHT
     )
+    contact = bool(_CONTACT_ASKED.search(fold(question)))
     rank = {
         h.chunk.id: (h.score / top_score + weight * lines[h.chunk.id] / top_line)
-        * (FILLER_WEIGHT if _filler(h, top_score, lines[h.chunk.id], top_line) else 1.0)
+        * (FILLER_WEIGHT if _filler(h, top_score, lines[h.chunk.id], top_line, contact) else 1.0)
         for h in pool
     }
     ranked = sorted(pool, key=lambda h: rank[h.chunk.id], reverse=True)

@@ -1068,7 +1068,7 @@ def _heading_model(section: str, doc_names: frozenset[str]) -> tuple[str, frozen
     return (" ".join(words), frozenset(forms)) if forms and named else None
 
 
-# a model name typed with a space before its number: "smile 5", "S 1256", "EK 893"
+# a model name typed with a space before its number: "smile 5", "EK 893"
 _SPACED = re.compile(r"(?<![\w-])([A-Za-z]{2,}) (\d{1,4})(?![\w,.])")
 
 
@@ -1078,13 +1078,8 @@ def _mixed(word: str) -> bool:
 
 
 def _said(question: str) -> set[str]:
-    """Return the words ``question`` may name a model by, joined forms too ("smileb3").
-
-    A name typed with a space before its number is joined: "smile 5" says "SMILE5".
-    """
-    words = re.findall(r"[a-z0-9]+", fold(question))
-    spaced = {a + b for a, b in itertools.pairwise(words) if a.isalpha() and b.isdigit()}
-    return set(words) | spaced | set(raw_tokens(question))
+    """Return the words ``question`` may name a model by, joined forms too ("smileb3")."""
+    return set(re.findall(r"[a-z0-9]+", fold(question))) | set(raw_tokens(question))
 
 
 def _line_after(key: str, page: str) -> str:

@@ -1339,6 +1339,19 @@ def test_headings_that_are_model_names_ask_which_model(agent: Agent) -> None:
     assert "IP65" in both.answer and "IP55" in both.answer
 
 
+def test_mppt_alone_is_the_kind_of_charge_controller_not_victrons(agent: Agent) -> None:
+    # "MPPT-Laderegler" is a kind of device (EPEver, SRNE and Victron make one); "MPPT
+    # 150/35" or "SmartSolar MPPT" is Victron's
+    asked_back(
+        agent,
+        "mppt laderegler: ausgleichsladung dauer per modbus einstellen, welches register",
+        "EPEver Tracer",
+        "SRNE Charge Inverter",
+    )
+    pid = answered(agent, "mppt 150/35 pid?")
+    assert pid.sources[0].file == "Victron_VE.Direct_Protocol_3.33.pdf"
+
+
 def test_a_model_name_typed_apart_is_read_as_one(agent: Agent) -> None:
     spelled = agent.policy.spelled
     assert spelled("alpha smile 5 baudrate?") == "alpha smile5 baudrate?"
@@ -1346,6 +1359,10 @@ def test_a_model_name_typed_apart_is_read_as_one(agent: Agent) -> None:
     # no model of the library, or a cable's cross-section: left as typed
     for typed in ("Seite 12 lesen", "Fehler 5 am Display", "3 x 1,5 mm² Kabel", "x 1"):
         assert spelled(typed) == typed
+    # "x 1,5" is a cable's cross-section, not the SolaX X1
+    asked_back(
+        agent, "Solax G4 Fehler BIT15, Zuleitung 3 x 1,5 mm² – was bedeutet der Fehler?", "X1", "X3"
+    )
 
 
 def test_closing_words_naming_the_device_do_not_hide_its_connection_rows(agent: Agent) -> None:
@@ -1353,8 +1370,11 @@ def test_closing_words_naming_the_device_do_not_hide_its_connection_rows(agent: 
     # question's words; pp. 4-5 give each model its "Anschluss" row
     first = asked_back(agent, "alpha ess wo klemm ich den modbus an?", "SMILE5", "Storion T30")
     t30 = collect(agent.resume(first.run_id, "Storion T30"))
-    assert "Anschluss | Dispatch" in key_lines(t30.answer)
-    assert not any(s.page in (2, 70) for s in t30.sources)
+    assert t30.outcome == "answer", t30.answer
+    assert [s.page for s in t30.sources] == [5]  # the T30's table, not pp. 2 or 70
+    # asked for the maker's address, its contact page answers
+    address = answered(agent, "E3DC Adresse Osnabrück?")
+    assert "Karlstraße 5 49074 Osnabrück" in key_lines(address.answer)
 
 
 def test_the_model_said_in_reply_drops_the_other_models_table(agent: Agent) -> None:
