@@ -106,7 +106,20 @@ def compare(before: Path, after: Path) -> None:
             lines.append(f"  {path.stem}: +{len(up)}/-{len(down)}{ids}")
     print("\n".join(lines))
     for group, (up, down) in moved.items():
-        print(f"{group}: +{up}/-{down}")
+        print(f"{group}: +{up}/-{down}  {_pooled(before, group)} -> {_pooled(after, group)}")
+
+
+def _pooled(run: Path, group: str) -> str:
+    """Return the share right per expected outcome over all sets of ``group`` in ``run``."""
+    right: dict[str, list[int]] = {}
+    for path in sorted(run.glob("*.json")):
+        if ("holdout" in path.stem) != (group == "held out"):
+            continue
+        for q in json.loads(path.read_text(encoding="utf-8"))["questions"]:
+            counts = right.setdefault(q["expected"], [0, 0])
+            counts[0] += bool(q["correct"])
+            counts[1] += 1
+    return " ".join(f"{k} {a / n:.3f} (n={n})" for k, (a, n) in sorted(right.items()))
 
 
 def main(argv: list[str] | None = None) -> int:
