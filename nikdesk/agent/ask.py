@@ -112,7 +112,7 @@ class Ask:
 
 
 # "Bit 12", "bit 3 is set", "Bits 0-3": the numbered bits a question asks about
-_BIT = re.compile(r"\bbits?\s*[-:#=]?\s*(\d{1,2})\b")
+_BIT = re.compile(r"(?:\b|(?<=fehler)|(?<=error)|(?<=warn))bits?\s*[-:#=]?\s*(\d{1,2})\b")
 
 _DEVICE_NAMES: frozenset[str] = frozenset()
 # (words, question) -> word weights; see Retriever.term_weights (None: every word weighs 1)

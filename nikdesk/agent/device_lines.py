@@ -189,8 +189,13 @@ class DeviceLines:
         folded = fold(question)
         if error_codes(question) or _MEANING.search(folded) or _PORT.search(folded):
             return True
+        asked = asked_types(question)
+        if any(k.interface_documents for k in asked):
+            # where to read it over the interface ("wie viele Ladezyklen … wo lese ich das
+            # über die Schnittstelle aus?"): a field of each interface, not a rating
+            return False
         docs = {d for line in self.members[brand].values() for d in line}
-        kinds = [k for k in asked_types(question) if k.strict and not k.interface_documents]
+        kinds = [k for k in asked if k.strict and not k.interface_documents]
         return bool(kinds) and not any(self.stating(k) & docs for k in kinds)
 
     def _lines_meant(self, question: str, brand: str) -> tuple[str, ...]:

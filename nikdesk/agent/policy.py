@@ -55,6 +55,7 @@ from nikdesk.agent.variants import (
     inline_models,
     listed_models,
     model_options,
+    model_rows,
     per_model,
     says_series,
     states_extreme,
@@ -463,6 +464,36 @@ class EvidencePolicy:
                 if models:
                     return models
         more = tuple("\n".join(c.text for c in page_beside(step)) for step in (-1, 1))
+        if models := self._row_models(question, rows, page, more):
+            return models
+        # a data sheet's row on a later page of the same manual, quoted after an error
+        # table's "PV Voltage High Error | … less than 550V" (Growatt MIC: "Max. DC-Spannung
+        # | 500V" for the 750-2000TL-X on p. 24, "| 550V" for the 2500-3300TL-X on p. 25)
+        seen = {first.page_start}
+        for hit in quoted[1:]:
+            chunk = hit.chunk
+            if chunk.doc_id != first.doc_id or chunk.page_start in seen:
+                continue
+            seen.add(chunk.page_start)
+            keys = [key for key in quote(chunk.text, question).keys if " | " in key]
+            if not keys:
+                continue
+            text = self.retriever.page_text(chunk)
+            if not model_rows(text):
+                continue  # no data sheet's table: nothing per model to read
+            around = tuple(
+                self.retriever.page_text(replace(chunk, page_start=chunk.page_start + step))
+                for step in (-1, 1)
+            )
+            if models := self._row_models(question, keys, text, around):
+                return models
+        return ()
+
+    def _row_models(
+        self, question: str, rows: list[str], page: str, more: tuple[str, ...]
+    ) -> tuple[str, ...]:
+        """Return the models to ask for when one of the key ``rows`` of ``page`` differs by
+        model and answers better than the page's rows with one value (see _beats_page)."""
         ask = ask_of(question)
         extreme = states_extreme(question)
         for key in rows:

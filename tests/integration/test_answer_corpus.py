@@ -496,6 +496,15 @@ def test_an_interface_of_one_device_is_asked_for_when_the_question_names_none(
     # the interface's words name it
     api = answered(agent, "go-e http api: led helligkeit einstellen")
     assert "go-e_Charger_Modbus_TCP_API.pdf" not in {s.file for s in api.sources}
+    # where to read a count over "the interface": the text protocol's field H4 and the HEX
+    # protocol's register 0x0303 — a field of each, no rating the interfaces fail to state
+    asked_back(
+        agent,
+        "Victron: wie viele Ladezyklen hat der Akku schon – wo lese ich das über die "
+        "Schnittstelle aus?",
+        "Victron VE.Direct HEX-Protokoll",
+        "Victron VE.Direct Text-Protokoll",
+    )
     # what an error code or a mode means is the device's, whichever interface reports it
     answered(agent, "go-e charger reports err 8 – what does that mean?")
     answered(agent, "Was macht der Norwegen-Modus beim go-eCharger?")
@@ -1337,6 +1346,26 @@ def test_headings_that_are_model_names_ask_which_model(agent: Agent) -> None:
     # two devices, each by its name: both answered
     both = answered(agent, "SH10RT/SBR128: Schutzart?")
     assert "IP65" in both.answer and "IP55" in both.answer
+
+
+def test_a_data_sheet_row_quoted_after_an_error_table_asks_which_model(agent: Agent) -> None:
+    # Growatt MIC: the error table's "PV Voltage High Error | … weniger als 550V" (p. 22)
+    # comes first; the data sheets give "Max. DC-Spannung" 500V for the 750-2000TL-X (p. 24)
+    # and 550V for the 2500-3300TL-X (p. 25)
+    first = asked_back(
+        agent, "growatt mic max dc eingangsspannung für stringauslegung?", "MIC 3000TL-X"
+    )
+    mic = collect(agent.resume(first.run_id, "MIC 3000TL-X"))
+    assert "Max. DC-Spannung | 550V" in mic.answer
+    assert "MAX DC-Spannung | 500V" not in mic.answer  # the 750-2000TL-X's row
+    answered(agent, "growatt mic 1000tl-x max dc eingangsspannung?")
+
+
+def test_a_bit_written_into_its_word_is_the_bit_asked(agent: Agent) -> None:
+    # SolaX G4: BIT18 is "BMS Lost" on the X3, "PV ConnDir Fault" on the X1
+    first = asked_back(agent, "Solax G4 fehlerbit 18 gesetzt was bedeutet das", "X1", "X3")
+    x3 = collect(agent.resume(first.run_id, "X3"))
+    assert "BMS Lost" in x3.answer and "PV ConnDir" not in x3.answer
 
 
 def test_mppt_alone_is_the_kind_of_charge_controller_not_victrons(agent: Agent) -> None:
