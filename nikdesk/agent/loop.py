@@ -221,7 +221,7 @@ class Agent:
         if not state.query:
             yield from self._finish_without_answer(state, Verdict("not_found", "empty"), "none")
             return
-        query = self.policy.spelled(state.query)  # "smile 5": the SMILE5
+        query = self._query(state)
         result = yield from self._search(state, query, None)
         if result is None:  # searched before the provider switch: same query, same hits
             result = self.toolbox.search_knowledge(state.ledger, query)
@@ -266,7 +266,7 @@ class Agent:
             )
             yield from self._finish_without_answer(state, verdict, "none", related=related)
             return
-        sources = answer_sources(self.toolbox, state, verdict, refs)
+        sources = answer_sources(self.toolbox, state, verdict, refs, query)
         text = compose_answer(sources, state.language, query)
         for piece in pieces(text):
             yield Token(piece)
@@ -374,15 +374,16 @@ class Agent:
         self, state: RunState, provider: ChatModel, final: str, filt: CitationFilter
     ) -> Events:
         """Apply the answer contract to a model's final (already filtered) text."""
+        query = self._query(state)
         if filt.cited:
-            sources = [with_highlight(state.ledger.sources[ref], state.query) for ref in filt.cited]
+            sources = [with_highlight(state.ledger.sources[ref], query) for ref in filt.cited]
         else:
             # no valid citation: the policy referees the evidence, and an answer is never shown
             # as fact without it — the best passages are quoted under the model's text
             searched = bool(state.searches)
             if not searched:
-                yield from self._search(state, state.query, None)
-            verdict = self.policy.judge(state.query, self._first_hits(state), may_clarify=False)
+                yield from self._search(state, query, None)
+            verdict = self.policy.judge(query, self._first_hits(state), may_clarify=False)
             if verdict.outcome == Outcome.ANSWER and searched and _NOT_COVERED.search(final):
                 verdict = Verdict("not_found", "model says not covered")
             if verdict.outcome != Outcome.ANSWER:
@@ -391,8 +392,8 @@ class Agent:
             by_chunk = {
                 cid: state.ledger.sources[ref] for ref, cid in state.ledger.chunk_of.items()
             }
-            sources = answer_sources(self.toolbox, state, verdict, by_chunk)
-            extra = "\n\n" + compose_answer(sources, state.language, state.query)
+            sources = answer_sources(self.toolbox, state, verdict, by_chunk, query)
+            extra = "\n\n" + compose_answer(sources, state.language, query)
             for piece in pieces(extra):
                 yield Token(piece)
             final += extra
@@ -416,12 +417,12 @@ class Agent:
             return False
         # the question as the search would take it with the reply, its evidence kept apart
         trial = replace(state, reply=reply, ledger=Ledger())
-        verdict = self.policy.judge(trial.query, self._first_hits(trial), may_clarify=True)
+        verdict = self.policy.judge(self._query(trial), self._first_hits(trial), may_clarify=True)
         return verdict.outcome == Outcome.CLARIFY
 
     def _first_hits(self, state: RunState) -> list[Any]:
         """Return the hits of a fresh search for the question (cheap: models stay loaded)."""
-        result = self.toolbox.search_knowledge(state.ledger, state.query)
+        result = self.toolbox.search_knowledge(state.ledger, self._query(state))
         return list(result.hits)
 
     def _read_photo(self, state: RunState) -> Events:
@@ -479,7 +480,14 @@ class Agent:
         streamed: bool = False,
         related: tuple[Source, ...] = (),
     ) -> Events:
-        yield from finish_without_answer(self.store, state, verdict, provider, streamed, related)
+        yield from finish_without_answer(
+            self.store, state, verdict, provider, streamed, related, self._query(state)
+        )
+
+    def _query(self, state: RunState) -> str:
+        """Return what the run searches and quotes for: its query, a model name typed apart
+        joined ("alpha smile 5 baudrate?": the SMILE5, see EvidencePolicy.spelled)."""
+        return self.policy.spelled(state.query)
 
     def _keep_photo(self, image: Path) -> Path:
         """Store the photo by content hash with the attachments (kept with the message)."""

@@ -27,11 +27,13 @@ def finish_without_answer(
     provider: str,
     streamed: bool = False,
     related: tuple[Source, ...] = (),
+    query: str = "",
 ) -> Generator[Event, None, None]:
     """Yield the no-answer text and ``done`` (with a hand-off offer, but for small talk).
 
     ``related``: the closest passages, quoted under "Siehe auch" (and listed as sources)
-    so the technician can look further — never presented as the answer.
+    so the technician can look further — never presented as the answer; ``query``: what
+    they were found for (see :meth:`Agent._query`), by default the run's query.
     """
     t = templates(state.language)
     if verdict.small_talk:
@@ -58,7 +60,8 @@ def finish_without_answer(
     else:
         outcome, text = Outcome.NOT_FOUND, t["not_found"]
     if related and outcome == Outcome.NOT_FOUND:
-        text = f"{text}\n\n{t['see_also']}\n\n" + quote_lines(list(related), state.query, t)
+        seen = quote_lines(list(related), query or state.query, t)
+        text = f"{text}\n\n{t['see_also']}\n\n{seen}"
     handoff_id = None
     if not verdict.small_talk:  # "Danke!", "Hallo": nothing went unanswered
         text = f"{text}\n\n{t['handoff_offer']}"
@@ -98,16 +101,17 @@ def pieces(text: str) -> Iterator[str]:
 
 
 def answer_sources(
-    toolbox: Toolbox, state: RunState, verdict: Verdict, refs: dict[int, Source]
+    toolbox: Toolbox, state: RunState, verdict: Verdict, refs: dict[int, Source], query: str
 ) -> list[Source]:
     """Return the highlighted sources quoting ``verdict.hits`` (``refs``: chunk -> source).
 
     A passage the verdict added (the one answering an open part) is registered first; of
-    it only the lines answering that part are quoted.
+    it only the lines answering that part are quoted. ``query``: what the passages were
+    found for (see :meth:`Agent._query`), which picks their highlighted lines.
     """
     new = [h for h in verdict.hits if h.chunk.id not in refs]
     refs.update(
-        {state.ledger.chunk_of[s.ref]: s for s in toolbox.register(state.ledger, new, state.query)}
+        {state.ledger.chunk_of[s.ref]: s for s in toolbox.register(state.ledger, new, query)}
     )
     parts = dict(verdict.parts)
     whole = [refs[h.chunk.id] for h in verdict.hits if h.chunk.id not in parts]
@@ -119,7 +123,7 @@ def answer_sources(
             if any(_says(w, part.line) for w in whole if w.page == source.page):
                 continue  # a quoted passage continued by its sequel says it already
             source = replace(source, passage="\n".join(part.lines))
-        sources.append(with_highlight(source, state.query))
+        sources.append(with_highlight(source, query))
     # passages of one page are quoted under one heading (compose.quote_lines), where the
     # page ranks; among them the page's reading order: the lead-in "… are used as default
     # values:" above its rows "TCP-Port | 1502", not under them

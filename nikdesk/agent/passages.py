@@ -232,17 +232,21 @@ def within_pages(hits: list[Hit], pages: int) -> list[Hit]:
 
 
 # a question about the maker or the document itself (address, e-mail, phone, service,
-# certificates, legal terms): a contact page, closing words or legal notice may answer it
-_CONTACT_ASKED = re.compile(
+# certificates and standards, legal terms): a contact page, closing words or legal notice
+# may answer it
+_ABOUT_MAKER = re.compile(
     r"adress|anschrift|e-?mail|telefon|phone|kontakt|contact|hotline|service|support|hersteller"
-    r"|manufacturer|zertifi|certifi|konformit|conformit|norm|standard|copyright|urheber"
+    r"|manufacturer|zertifi|certifi|konformit|conformit|\bnormen?\b|standard|copyright|urheber"
     r"|haftung|liabil|warrant|garantie"
 )
 
 
-def _filler(
-    hit: Hit, top_score: float, line: float, top_line: float, asks_contact: bool = False
-) -> bool:
+def asks_about_maker(question: str) -> bool:
+    """Tell whether ``question`` asks about the maker or the document, not the device."""
+    return bool(_ABOUT_MAKER.search(fold(question)))
+
+
+def _filler(hit: Hit, top_score: float, line: float, top_line: float, about_maker: bool) -> bool:
     """Tell whether a hit is filler to weigh down among hits scoring up to the tops.
 
     A passage shaped like filler that both ranks first and holds the line answering
@@ -256,7 +260,7 @@ def _filler(
         return False
     if not is_filler(hit.chunk.text):
         return True  # a document's cover stays filler, whatever words it shares
-    if is_boilerplate(hit.chunk.text) and not asks_contact:
+    if is_boilerplate(hit.chunk.text) and not about_maker:
         return True
     return not (hit.score >= top_score and line >= top_line)
 
@@ -286,10 +290,13 @@ def quotable(hits: list[Hit], question: str, named: set[str]) -> list[Hit]:
         if any(k.interface_documents for k in asked_types(question))
         else LINE_WEIGHT
     )
-    contact = bool(_CONTACT_ASKED.search(fold(question)))
+    about_maker = asks_about_maker(question)
+    filler = {
+        h.chunk.id for h in pool if _filler(h, top_score, lines[h.chunk.id], top_line, about_maker)
+    }
     rank = {
         h.chunk.id: (h.score / top_score + weight * lines[h.chunk.id] / top_line)
-        * (FILLER_WEIGHT if _filler(h, top_score, lines[h.chunk.id], top_line, contact) else 1.0)
+        * (FILLER_WEIGHT if h.chunk.id in filler else 1.0)
         for h in pool
     }
     ranked = sorted(pool, key=lambda h: rank[h.chunk.id], reverse=True)

@@ -208,7 +208,7 @@ class EvidencePolicy:
     @cached_property
     def _model_words(self) -> frozenset[str]:
         """Return the library's model names with a digit: documents' and model headings'."""
-        heads = frozenset().union(*self._heading_forms.values()) if self._heading_forms else set()
+        heads = frozenset().union(*self._heading_forms.values())
         return frozenset(n for n in self.retriever.router.names | heads if _mixed(n))
 
     def spelled(self, question: str) -> str:

@@ -81,9 +81,16 @@ def _figure(report: dict[str, Any], key: str) -> str:
 
 
 def compare(before: Path, after: Path) -> None:
-    """Print each set's figures before -> after and the questions that changed."""
+    """Print each set's figures before -> after and the questions that changed.
+
+    The pooled shares at the end are over the sets both runs hold.
+    """
     print(f"{'set':26}" + "".join(f"{k:>14}" for k in FIGURES))
     moved = {"held out": [0, 0], "tuning": [0, 0]}
+    # group -> (before, after) -> expected outcome -> [right, questions]
+    pooled: dict[str, tuple[dict[str, list[int]], dict[str, list[int]]]] = {
+        group: ({}, {}) for group in moved
+    }
     lines = []
     for path in sorted(after.glob("*.json")):
         old_path = before / path.name
@@ -95,10 +102,15 @@ def compare(before: Path, after: Path) -> None:
             a, b = _figure(old, key), _figure(new, key)
             cells.append(b if a == b else f"{a}>{b}")
         print(f"{path.stem:26}" + "".join(f"{c:>14}" for c in cells))
+        group = "held out" if "holdout" in path.stem else "tuning"
+        for report, counts in zip((old, new), pooled[group], strict=True):
+            for q in report["questions"]:
+                tally = counts.setdefault(q["expected"], [0, 0])
+                tally[0] += bool(q["correct"])
+                tally[1] += 1
         was = {q["id"]: q["correct"] for q in old["questions"]}
         up = [q["id"] for q in new["questions"] if q["correct"] and was.get(q["id"]) is False]
         down = [q["id"] for q in new["questions"] if not q["correct"] and was.get(q["id"])]
-        group = "held out" if "holdout" in path.stem else "tuning"
         moved[group][0] += len(up)
         moved[group][1] += len(down)
         if up or down:
@@ -106,20 +118,11 @@ def compare(before: Path, after: Path) -> None:
             lines.append(f"  {path.stem}: +{len(up)}/-{len(down)}{ids}")
     print("\n".join(lines))
     for group, (up, down) in moved.items():
-        print(f"{group}: +{up}/-{down}  {_pooled(before, group)} -> {_pooled(after, group)}")
-
-
-def _pooled(run: Path, group: str) -> str:
-    """Return the share right per expected outcome over all sets of ``group`` in ``run``."""
-    right: dict[str, list[int]] = {}
-    for path in sorted(run.glob("*.json")):
-        if ("holdout" in path.stem) != (group == "held out"):
-            continue
-        for q in json.loads(path.read_text(encoding="utf-8"))["questions"]:
-            counts = right.setdefault(q["expected"], [0, 0])
-            counts[0] += bool(q["correct"])
-            counts[1] += 1
-    return " ".join(f"{k} {a / n:.3f} (n={n})" for k, (a, n) in sorted(right.items()))
+        shares = [
+            " ".join(f"{k} {a / n:.3f} (n={n})" for k, (a, n) in sorted(counts.items()))
+            for counts in pooled[group]
+        ]
+        print(f"{group}: +{up}/-{down}  {shares[0]} -> {shares[1]}")
 
 
 def main(argv: list[str] | None = None) -> int:

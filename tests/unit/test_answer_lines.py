@@ -24,6 +24,7 @@ from nikdesk.agent.coverage import (
 from nikdesk.agent.guards import answer_types, holds_value
 from nikdesk.agent.lines import is_register_row, line_score, pieces_of, restates
 from nikdesk.agent.narrowed import absent_narrowed
+from nikdesk.agent.passages import asks_about_maker
 from nikdesk.agent.quote import answers_part, key_excerpt, key_line, left_open, quote
 from nikdesk.agent.spelling import line_terms
 from nikdesk.retrieval.filler import is_filler, is_filler_passage
@@ -1154,3 +1155,15 @@ def test_a_zu_infinitive_is_its_plain_verb() -> None:
 def test_an_abbreviations_plural_in_a_line_meets_its_singular() -> None:
     # Sungrow: "Anzahl der MPPTs | 2" answers "Wie viele MPP-Tracker …?" (searched as "mppt")
     assert "mppt" in line_terms("Anzahl der MPPTs | 2")
+
+
+def test_a_question_about_the_maker_or_its_standards_keeps_the_contact_pages() -> None:
+    for about in (
+        "E3DC Adresse Osnabrück?",
+        "Alpha ESS Service E-Mail bei Problemen?",
+        "Growatt MIC: welche Normen erfüllt der?",
+        "Which certificates does the DDSU666-H have?",
+    ):
+        assert asks_about_maker(about), about
+    for device in ("alpha ess wo klemm ich den modbus an?", "Wie viele MPPTs hat der SH10RT?"):
+        assert not asks_about_maker(device), device
