@@ -181,6 +181,14 @@ QUANTITIES: Table = table(
         # a map without a cell in any row reports no cell voltage ("individual cell voltages
         # reported by the BMS" from an inverter protocol)
         ("Zellspannung", r"zellspannung|\bcell voltages?\b", r"zell|\bcells?\b"),
+        # ... and no cell temperature without a row naming a cell and a temperature (a pack's
+        # average temperature beside its cell voltages)
+        (
+            "Zelltemperatur",
+            r"zelltemperatur|\bcell temperatures?\b|temperatur\w* (der )?(einzelnen )?zellen?\b"
+            r"|temperatures? of (the )?(individual |each )?cells?\b",
+            r"(zell|\bcells?\b)[^\n]{0,40}temp|temp[^\n]{0,40}(zell|\bcells?\b)",
+        ),
         # the charger switching between one and three phases: a map printing phase flags,
         # the phases' currents or an LED's blink phase does not switch them
         (

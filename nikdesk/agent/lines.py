@@ -117,7 +117,7 @@ def line_score(line: str, ask: Ask, header: str = "") -> float:
     score += sum(0.8 for p in ask.pairs if p in folded)
     if ask.asked and names_asked(line, ask.asked):
         score += NAME_CELL
-    if ask.kinds and _states(ask.kinds, line, header):
+    if ask.kinds and _states(_topical(ask.kinds, score), line, header):
         score += 2.5
         if _labels_kind(ask.kinds, line):
             score += LABEL_KIND
@@ -184,6 +184,13 @@ def _labels_kind(kinds: tuple[AnswerType, ...], line: str) -> bool:
         return False
     label = fold(line.split(" | ", 1)[0])
     return any(k.strict and k.asks.search(label) for k in kinds)
+
+
+def _topical(kinds: tuple[AnswerType, ...], score: float) -> tuple[AnswerType, ...]:
+    # a count answers only about what the question counts: "maximal 2 Wechselrichter
+    # parallel" in a footnote says nothing of "wie viele MPP-Tracker" (``score``: what the
+    # line earned by the question's words so far)
+    return kinds if score > 0 else tuple(k for k in kinds if k.name != "count")
 
 
 def _states(kinds: tuple[AnswerType, ...], line: str, header: str = "") -> bool:
@@ -292,8 +299,13 @@ _ERROR_CODE = re.compile(r"^(\d{1,4}|[a-z]{1,2}\d{2,4})$")
 
 
 def is_data_row(row: str, ask: Ask) -> bool:
-    """Tell whether a table row names the asked code or states the asked kind of value."""
+    """Tell whether a table row names the asked code or bit or states the asked kind of value.
+
+    ("BIT18 | PV ConnDir Fault" at the top of a chunk cut from a bit table is no header.)
+    """
     if ask.codes & with_hex(raw_tokens(row)):
+        return True
+    if ask.bits and _bit_positions(fold(row)) & ask.bits:
         return True
     return any(holds_value(k, row) for k in ask.kinds)
 

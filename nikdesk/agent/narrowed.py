@@ -21,13 +21,19 @@ _RANGE = (
     r"(\s*(bis|to|–|~|…|\.\.\.)|\s+-)\s*[+-]?\d"  # "200 - 292 V", not "0x102-0x11e"
 )
 
+# the energies a period narrows: any, and the energy fed into or drawn from the grid
+_PERIOD_HEADS = ("Energie", "Einspeisung", "Netzbezug")
+# quantities only the qualifiers naming them narrow ("maximale Einspeisung" is a limit)
+_NAMED_ONLY = frozenset({"Einspeisung", "Netzbezug", "Frequenz"})
+
 # a quantity the question narrows ("die höchste Zellspannung", "der PV-Ertrag von heute", "die
 # maximale DC-Eingangsspannung"): a map answering it prints the narrowing beside the quantity
 # in one row ("Max cell voltage", "E_Today", "PV input max voltage"). A map printing the
 # quantity only unnarrowed ("Battery voltage", "Total yield") reports no such value.
 # (label, a word the question narrows with, what a row narrowing that way prints, the
 # quantities it narrows: empty for all)
-QUALIFIERS: tuple[tuple[str, re.Pattern[str], re.Pattern[str], frozenset[str]], ...] = tuple(
+_Qualifier = tuple[str, re.Pattern[str], re.Pattern[str], frozenset[str]]
+QUALIFIERS: tuple[_Qualifier, ...] = tuple(
     (label, re.compile(asked), re.compile(printed), frozenset(heads))
     for label, asked, printed, heads in (
         (
@@ -39,7 +45,7 @@ QUALIFIERS: tuple[tuple[str, re.Pattern[str], re.Pattern[str], frozenset[str]], 
         ),
         (
             "min. ",
-            r"^(niedrigst|min|minim|kleinst|lowest|tiefst)",
+            r"^(?!mini$)(niedrigst|min|minim|kleinst|lowest|tiefst)",  # not the SolaX X1 "Mini"
             rf"\bmin|niedrigst|lowest|\blow|lower|kleinst|tiefst|limit|grenz|untere|{_RANGE}"
             r"|[≥>]|\bmindestens\b|\bat least\b",
             (),
@@ -49,7 +55,27 @@ QUALIFIERS: tuple[tuple[str, re.Pattern[str], re.Pattern[str], frozenset[str]], 
             "Tages-",
             r"^(heute|heutige[nmrs]?|today|todays|taeglich\w*|daily|tages)$",
             r"today|heute|\btag|daily|day|\btages",
-            ("Energie", "Leistung"),
+            ("Energie", "Leistung", "Einspeisung", "Netzbezug"),
+        ),
+        # a month's, a year's or yesterday's energy ("Ertrag diesen Monat", "yesterday's
+        # yield"): a map keeping only today's and the total counter reports none
+        (
+            "Monats-",
+            r"^(monat|monats|monate[ns]?|monatlich\w*|months?|monthly)$",
+            r"month|monat",
+            _PERIOD_HEADS,
+        ),
+        (
+            "Jahres-",
+            r"^(jahr|jahres|jaehrlich\w*|years?|yearly|annual)$",
+            r"year|jahr|annual",
+            _PERIOD_HEADS,
+        ),
+        (
+            "Vortags-",
+            r"^(gestern|gestrig\w*|yesterdays?|vortag\w*)$",
+            r"yesterday|gestern|vortag|previous day|last day",
+            _PERIOD_HEADS,
         ),
         (
             "geladene ",  # charged into the car or battery
@@ -65,9 +91,25 @@ QUALIFIERS: tuple[tuple[str, re.Pattern[str], re.Pattern[str], frozenset[str]], 
         ),
     )
 )
+# ... and, in a register map or API only, the backup output's readings: a map labels each
+# register ("Backup Voltage", "EPS Fac"), a data sheet states them under a heading
+# ("Notstromdaten") its rows do not repeat
+MAP_QUALIFIERS: tuple[_Qualifier, ...] = tuple(
+    (label, re.compile(asked), re.compile(printed), frozenset(heads))
+    for label, asked, printed, heads in (
+        (
+            "Notstrom-",
+            r"^(backup|notstrom\w*|eps|ersatzstrom\w*|insel\w*|emergency|ups)$",
+            r"backup|notstrom|\beps\b|off-?grid|emergency|ersatzstrom|insel|\bups",
+            ("Frequenz", "Spannung", "Strom", "Leistung"),
+        ),
+    )
+)
 # a compound's first part narrows these quantities only: "Tagesertrag", "Nachtverbrauch",
 # "Maximalspannung"; "Nachtstrom" is a tariff, "Nominalspannung" no minimum
-_COMPOUND_HEADS = frozenset({"Energie", "Leistung", "Eigenverbrauch", "Spannung", "Zellspannung"})
+_COMPOUND_HEADS = frozenset(
+    {"Energie", "Leistung", "Eigenverbrauch", "Spannung", "Zellspannung", "Einspeisung", "Frequenz"}
+)
 # the quantities narrowed: (label, the question's word for it, what a row printing it prints)
 HEADS: Table = table(
     (
@@ -77,7 +119,7 @@ HEADS: Table = table(
             r"(zell|\bcell).*(spannung|voltage|\bvol)|(spannung|voltage|\bvol).*(zell|\bcell)",
         ),
         ("Spannung", r"spannung$|^voltages?$", r"spannung|voltage|\bvolt|\bv\b|\bvol"),
-        ("Strom", r"strom$|^currents?$", r"strom|current|\bamp|\ba\b|\bcurr"),
+        ("Strom", r"(?<!not)(?<!ersatz)strom$|^currents?$", r"strom|current|\bamp|\ba\b|\bcurr"),
         # a figure in watts, or a consumption ("Eigenverbrauch nachts | <0.5W")
         (
             "Leistung",
@@ -89,7 +131,20 @@ HEADS: Table = table(
             r"energie$|ertrag$|^energy$|^yield$|erzeugung$",
             r"energie|ertrag|energy|yield|kwh|\bwh|\be_|\be\w*today|generat|produc",
         ),
+        # the energy fed into the grid, or drawn from it, counted apart from the yield: a map
+        # counting "Gesamte Netzeinspeisung" and a daily PV yield holds no day's feed-in
+        (
+            "Einspeisung",
+            r"einspeisung$|^(feed|feedin|export|exported|sold|eingespeist\w*)$",
+            r"einspeis|eingespeist|feed|export|sell|sold|to ?grid|ongrid|on-grid",
+        ),
+        (
+            "Netzbezug",
+            r"^(netz|strom)bezug$|^(import|imported|bought|purchased)$",
+            r"bezug|bezogen|import|\bbuy|bought|purchas|from ?grid|consum|verbrauch",
+        ),
         ("Temperatur", r"temperatur$|^temperatures?$", r"temperat|\btemp|°c"),
+        ("Frequenz", r"frequenz$|^frequency$", r"frequen|frequncy|\bhz\b|\bfreq|\bfac\b"),
         (
             "Eigenverbrauch",
             r"verbrauch$|^consumption$|leistungsaufnahme$",
@@ -99,7 +154,7 @@ HEADS: Table = table(
 )
 
 
-def absent_narrowed(question: str, texts: list[str]) -> list[str]:
+def absent_narrowed(question: str, texts: list[str], maps: bool = False) -> list[str]:
     """Return the narrowed quantities ``question`` asks for that no row of ``texts`` prints.
 
     "GoodWe ET per Modbus: welches Register liefert die höchste Einzelzellspannung?" — the
@@ -107,7 +162,8 @@ def absent_narrowed(question: str, texts: list[str]) -> list[str]:
     maximum beside a cell voltage. ``texts``: the folded texts of the named device's
     documents (empty: names none, and nothing is absent).
     """
-    pairs = _narrowed(fold(question)) if texts else []
+    qualifiers = QUALIFIERS + MAP_QUALIFIERS if maps else QUALIFIERS
+    pairs = _narrowed(fold(question), qualifiers) if texts else []
     if not pairs:
         return []  # most questions narrow nothing: the manuals' rows stay unread
     rows = [line for text in texts for line in text.splitlines()]
@@ -121,11 +177,11 @@ def absent_narrowed(question: str, texts: list[str]) -> list[str]:
 _Pair = tuple[tuple[str, re.Pattern[str]], tuple[str, re.Pattern[str]]]
 
 
-def _narrowed(folded: str) -> list[_Pair]:
+def _narrowed(folded: str, qualifiers: tuple[_Qualifier, ...] = QUALIFIERS) -> list[_Pair]:
     # the (qualifier, quantity) pairs of the question: a qualifier among the two words before
     # a quantity's word or the three after it ("PV-Ertrag von heute"), or the first part of
     # its compound ("Einzelzellspannung", "Tagesertrag")
-    words = re.findall(r"[a-z0-9]+", folded)
+    words = re.findall(r"[a-z0-9]+", re.sub(r"['’]s\b", "s", folded))  # "yesterday's" is one
     found: dict[tuple[str, str], _Pair] = {}
     for i, word in enumerate(words):
         for head, asked_head, printed_head in HEADS:
@@ -136,8 +192,8 @@ def _narrowed(folded: str) -> list[_Pair]:
                 continue
             near = words[max(0, i - 2) : i] + words[i + 1 : i + 4]
             prefix = word[: match.start()] if head in _COMPOUND_HEADS else ""
-            for qualifier, asked, printed, heads in QUALIFIERS:
-                if heads and head not in heads:
+            for qualifier, asked, printed, heads in qualifiers:
+                if (heads and head not in heads) or (not heads and head in _NAMED_ONLY):
                     continue
                 # a word near it, or the compound's first part ("tages", "max", "nacht")
                 if any(asked.search(w) for w in near) or (prefix and asked.search(prefix)):

@@ -140,7 +140,7 @@ class Unprinted:
         interface = bool(named) and all(self.protocol[d] for d in named)
         # a narrowed quantity stands narrowed in a data sheet's row as in a map's ("Max.
         # PV-Eingangsspannung", "Eigenverbrauch bei Nacht")
-        if found := absent_narrowed(question, texts):
+        if found := absent_narrowed(question, texts, maps=interface):
             return "narrowed quantity not in the named manuals", ", ".join(found)
         # the plain electrical quantities and cell voltages only when the question says what
         # it asks for ("welcher Key liefert die DC-Spannung"), not from its setting ("EPEver

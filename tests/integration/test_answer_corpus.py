@@ -1366,6 +1366,17 @@ def test_a_bit_written_into_its_word_is_the_bit_asked(agent: Agent) -> None:
     first = asked_back(agent, "Solax G4 fehlerbit 18 gesetzt was bedeutet das", "X1", "X3")
     x3 = collect(agent.resume(first.run_id, "X3"))
     assert "BMS Lost" in x3.answer and "PV ConnDir" not in x3.answer
+    # the X1's rows start with the bit asked: it is the bold line, not a later bit's
+    again = asked_back(agent, "Solax G4 fehlerbit 18 gesetzt was bedeutet das", "X1")
+    x1 = collect(agent.resume(again.run_id, "X1"))
+    assert "**BIT18 | PV ConnDir Fault**" in x1.answer and "**BIT20" not in x1.answer
+
+
+def test_the_row_counting_the_thing_asked_is_the_key(agent: Agent) -> None:
+    # Sungrow SH-RT p. 2: "Anzahl der MPPTs | 2", not the footnote's "maximal 2 Wechselrichter"
+    sungrow = answered(agent, "Sungrow: wie viele MPP-Tracker hat das Gerät?")
+    assert "**Anzahl der MPPTs | 2**" in sungrow.answer
+    assert "**\\*: In Deutschland" not in sungrow.answer
 
 
 def test_mppt_alone_is_the_kind_of_charge_controller_not_victrons(agent: Agent) -> None:
@@ -1476,3 +1487,23 @@ def test_closing_words_and_a_legal_notice_are_no_answer(agent: Agent) -> None:
     # AlphaESS p. 70 "Vielen Dank für das Lesen …" and p. 2's copyright were all it found
     result = collect(agent.run("alpha ess wo klemm ich den modbus an?"))
     assert result.outcome != "answer" or not any(s.page in (2, 70) for s in result.sources)
+
+
+def test_a_counter_for_a_period_the_map_does_not_keep_is_not_in_the_manuals(agent: Agent) -> None:
+    # AlphaESS counts the feed-in only in total, Deye per day and in total, the X1 Mini today
+    # and in total: a day's, a month's feed-in or a month's yield is no register of theirs
+    for question in (
+        "alpha ess smile5: gibts ein register für die heutige netzeinspeisung (tageswert kwh)?",
+        "deye sun hybrid: register für die netzeinspeisung des aktuellen monats?",
+        "solax x1 mini: wie frage ich den ertrag des aktuellen monats ab?",
+        "alphaess smile modbus: welches register zeigt die frequenz am backup-ausgang an?",
+    ):
+        result = collect(agent.run(question))
+        assert result.outcome == "not_found", (question, result.answer)
+    # ... while the counters the maps keep are answered
+    solax = answered(agent, "solax g4 hybrid: input register für die heutige einspeisung?")
+    assert "0x0098" in solax.answer
+    epever = answered(agent, "epever tracer: which registers give the generated energy this month?")
+    assert "330E" in epever.answer.upper()
+    alpha = answered(agent, "alpha ess smile: register für die gesamte netzeinspeisung?")
+    assert "0010" in alpha.answer

@@ -408,6 +408,53 @@ def test_a_narrowed_quantity_must_stand_narrowed_in_one_row() -> None:
     assert absent_narrowed(question, []) == []
 
 
+def test_a_period_or_the_grid_narrows_an_energy_counter() -> None:
+    # AlphaESS counts the feed-in only in total; its day counters are the PV's
+    alpha = (
+        "0010h | gesamte netzeinspeisung | 0.01kwh/bit\n0012h | gesamter netzbezug | 0.01kwh/bit"
+        "\n0090h | pv-tagesertrag | 0.1kwh"
+    )
+    today = "alpha ess smile5: register für die heutige netzeinspeisung (tageswert kwh)?"
+    assert absent_narrowed(today, [alpha]) == ["Tages-Einspeisung"]
+    assert absent_narrowed("Kostal: register für den heutigen netzbezug?", [alpha]) == [
+        "Tages-Netzbezug"
+    ]
+    growatt = alpha + "\n3071 | etogrid today h | today energy to grid | 0.1kwh"
+    assert absent_narrowed(today, [growatt]) == []
+    assert absent_narrowed("welches register hat die pv energie von heute?", [alpha]) == []
+    # a month's, a year's, yesterday's yield
+    solax = "e-today | 0.1kwh | yield today\ne-total | 0.1kwh | yield total"
+    assert absent_narrowed("solax x1 mini: ertrag des aktuellen monats?", [solax]) == [
+        "Monats-Energie"
+    ]
+    assert absent_narrowed("which register holds yesterday's generated energy?", [solax]) == [
+        "Vortags-Energie"
+    ]
+    epever = solax + "\ngenerated energy this month l | 330e | kwh"
+    assert absent_narrowed("solax x1 mini: ertrag des aktuellen monats?", [epever]) == []
+    # "maximale Einspeisung" is a limit, no counter a map narrows
+    assert absent_narrowed("maximale Einspeisung?", [alpha]) == []
+
+
+def test_a_backup_reading_is_narrowed_in_a_map_only() -> None:
+    alpha = "040eh | backup voltage l1 | 0.1v\n0414h | backup power l1 | w\n041ch | grid frequency"
+    question = "alphaess smile modbus: welches register zeigt die frequenz am backup-ausgang?"
+    assert absent_narrowed(question, [alpha], maps=True) == ["Notstrom-Frequenz"]
+    growatt = "1067. | eps fac | upsfrequency | 0.01hz"
+    assert absent_narrowed(question, [growatt], maps=True) == []
+    assert absent_narrowed("spannung am notstromausgang?", [alpha], maps=True) == []
+    # a data sheet states them under its "Notstromdaten" heading, not in each row
+    sheet = "notstromdaten\nnennausgangsfrequenz | 50 / 60 hz"
+    assert absent_narrowed("Sungrow: Frequenz im Backup-Betrieb?", [sheet]) == []
+    # "Notstrom" is no current ("Notstrom- bzw. Backup-Ausgang einschalten")
+    assert (
+        absent_narrowed(
+            "Wie schalte ich den Notstrom- bzw. Backup-Ausgang ein?", [alpha], maps=True
+        )
+        == []
+    )
+
+
 def test_document_types_and_installation_questions() -> None:
     assert is_protocol_document("go-e_Charger_API_v1_DE.pdf", "")
     assert is_protocol_document("Kostal_Modbus-TCP_SunSpec_Interface_with_Control.pdf", "")
@@ -1112,6 +1159,37 @@ def test_the_line_defining_the_asked_bit_is_the_key() -> None:
     ask = ask_of(q)
     assert line_score("12 | wFacMaxSlowProtect | 0.01Hz | 2Bytes", ask) < line_score(
         "Uint16 IsolationFault:1;//12", ask
+    )
+
+
+def test_a_chunk_of_a_bit_table_starting_at_the_asked_bit_has_no_header() -> None:
+    # SolaX G4 p. 29, the X1's part of the fault-bit table after the reply "X1": its first
+    # row is the bit asked, not a header naming the columns
+    part = (
+        "BIT18 | PV ConnDir Fault\nBIT19 | Bat Power Low\nBYTE2\nBIT20 | Low Temp Fault\n"
+        "BIT21 | Reserve\nBIT22 | Charger Relay Fault"
+    )
+    found = quote(part, "Solax G4 fehlerbit 18 gesetzt was bedeutet das")
+    assert found.key == "BIT18 | PV ConnDir Fault"
+    assert "BIT20 | Low Temp Fault" not in found.keys
+
+
+def test_a_count_of_something_else_does_not_answer_how_many() -> None:
+    # Sungrow SH-RT p. 2: the row labelled as the count answers, not the footnote counting
+    # inverters in parallel
+    ask = ask_of("Sungrow: wie viele MPP-Tracker hat das Gerät?")
+    footnote = (
+        "*: In Deutschland können bei Systemen ohne Rundsteuerempfänger maximal 2 "
+        "Wechselrichter parallel betrieben werden **: Je nach angeschlossener Batterie"
+    )
+    assert line_score("Anzahl der MPPTs | 2", ask) > line_score(footnote, ask)
+    assert line_score("Anzahl der MPPTs | 2", ask) > line_score(
+        "MPP-Spannungsbereich | 150 V – 950 V | 200 V – 950 V", ask
+    )
+    # ... while a count of the thing asked still states it
+    modules = ask_of("Wie viele Batteriemodule kann ich bei der Sungrow SBR maximal stapeln?")
+    assert line_score("Batteriemodule | 3 Module … 8 Module", modules) > line_score(
+        "Typenbezeichnung | SBR096 | SBR128", modules
     )
 
 
