@@ -23,6 +23,7 @@ _RANGE = (
 
 # the energies a period narrows: any, and the energy fed into or drawn from the grid
 _PERIOD_HEADS = ("Energie", "Einspeisung", "Netzbezug")
+_PERIODS = frozenset({"Tages-", "Monats-", "Jahres-", "Vortags-"})
 # quantities only the qualifiers naming them narrow ("maximale Einspeisung" is a limit)
 _NAMED_ONLY = frozenset({"Einspeisung", "Netzbezug", "Frequenz"})
 
@@ -191,12 +192,15 @@ def _narrowed(folded: str, qualifiers: tuple[_Qualifier, ...] = QUALIFIERS) -> l
             if word == "cell" and words[i + 1 : i + 2] != ["voltage"]:
                 continue
             near = words[max(0, i - 2) : i] + words[i + 1 : i + 4]
+            # a period may stand a word further ahead ("heute ins Netz eingespeiste Energie")
+            early = words[max(0, i - 3) : i] + words[i + 1 : i + 4]
             prefix = word[: match.start()] if head in _COMPOUND_HEADS else ""
             for qualifier, asked, printed, heads in qualifiers:
                 if (heads and head not in heads) or (not heads and head in _NAMED_ONLY):
                     continue
                 # a word near it, or the compound's first part ("tages", "max", "nacht")
-                if any(asked.search(w) for w in near) or (prefix and asked.search(prefix)):
+                words_near = early if qualifier in _PERIODS else near
+                if any(asked.search(w) for w in words_near) or (prefix and asked.search(prefix)):
                     found[(qualifier, head)] = ((qualifier, printed), (head, printed_head))
             break  # a word is one quantity
     return list(found.values())

@@ -339,6 +339,13 @@ def test_a_battery_cycle_count_phase_switching_or_factory_reset_must_be_printed(
     voltronic = "qpigs | battery voltage | bb.bb"
     cells = "which query command returns the individual cell voltages of the BMS?"
     assert absent_quantities(cells, [voltronic]) == ["Zellspannung"]
+    # ... nor cell temperatures without a row naming a cell beside a temperature
+    growatt = "1089 | bms_batterytemp | battery temperature | 0.1c\n1108 | cell1 voltage | mv"
+    hot = "Growatt SPH: which input registers give the individual cell temperatures?"
+    assert absent_quantities(hot, [growatt]) == ["Zelltemperatur"]
+    assert absent_quantities("temperatur der einzelnen zellen?", [growatt]) == ["Zelltemperatur"]
+    alpha = "0110h | max cell temperature max. zelltemperatur | 0.1°c/bit"
+    assert absent_quantities(hot, [alpha]) == []
 
 
 def test_a_numbered_input_beyond_those_the_map_counts_is_not_in_it() -> None:
@@ -346,6 +353,8 @@ def test_a_numbered_input_beyond_those_the_map_counts_is_not_in_it() -> None:
     goodwe = "0500 | vpv1 | 0.1v\n0503 | vpv2 | 0.1v\n0539 | vpv3 | 0.1v\n0558 | enablemppt4shadow"
     assert absent_instances("GoodWe ET: Register für die PV4-Spannung?", [goodwe]) == ["PV4"]
     assert absent_instances("GoodWe ET: Register für die PV3-Spannung?", [goodwe]) == []
+    assert absent_instances("which register gives the voltage of PV input 4?", [goodwe]) == ["PV4"]
+    assert absent_instances("Spannung am PV-Eingang 3?", [goodwe]) == []
     kostal = "0x102 | current dc1\n0x10c | voltage dc2\n0x116 | voltage dc3"
     assert absent_instances("Plenticore: Spannung am DC4?", [kostal]) == ["DC4"]
     solax = "0x0003 | pvvoltage1 | v\n0x0004 | pvvoltage2 | v"
@@ -421,6 +430,10 @@ def test_a_period_or_the_grid_narrows_an_energy_counter() -> None:
     ]
     growatt = alpha + "\n3071 | etogrid today h | today energy to grid | 0.1kwh"
     assert absent_narrowed(today, [growatt]) == []
+    # the day a word further ahead: "heute ins Netz eingespeiste Energie"
+    ahead = "Kostal: in welchem Register steht die heute ins Netz eingespeiste Energie?"
+    assert absent_narrowed(ahead, [alpha]) == ["Tages-Einspeisung"]
+    assert absent_narrowed(ahead, [growatt]) == []
     assert absent_narrowed("welches register hat die pv energie von heute?", [alpha]) == []
     # a month's, a year's, yesterday's yield
     solax = "e-today | 0.1kwh | yield today\ne-total | 0.1kwh | yield total"
