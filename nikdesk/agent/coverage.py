@@ -310,8 +310,8 @@ def absent_in(table: Table, question: str, texts: list[str]) -> list[str]:
 
 
 # a numbered PV input, DC input, tracker or string the question asks for ("Register für die
-# PV3-Spannung", "DC4", "MPPT 3", "PV input 3"), and how a manual numbers them ("PvVoltage2", "Vpv3",
-# "Voltage DC3", "PV6 voltage")
+# PV3-Spannung", "DC4", "MPPT 3", "PV input 3"), and how a manual numbers them ("PvVoltage2",
+# "Vpv3", "Voltage DC3", "PV6 voltage")
 _INSTANCE_ASKED = re.compile(
     r"\b[vip]?(pv|dc|mppt?|string|tracker)(?:-tracker)?(?:[ -]?(?:input|eingang))?[ -]?(\d{1,2})\b"
     r"(?![.,]?\d*\s*(kwp|kw|wp|w|v|a|ah|kwh|mm|%)(?![a-z]))"
