@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from nikdesk.agent.coverage import Table, table
-from nikdesk.core.text import fold
+from nikdesk.core.text import STOPWORDS, fold
 
 # a range states its ends: "-25 bis 60 °C", "210 V – 850 V", "-20~+60℃" give the highest and
 # the lowest temperature or voltage (not an address range: "0x102-0x11E")
@@ -26,6 +26,7 @@ _PERIOD_HEADS = ("Energie", "Einspeisung", "Netzbezug")
 _PERIODS = frozenset({"Tages-", "Monats-", "Jahres-", "Vortags-"})
 # quantities only the qualifiers naming them narrow ("maximale Einspeisung" is a limit)
 _NAMED_ONLY = frozenset({"Einspeisung", "Netzbezug", "Frequenz"})
+_MAP_LABELS = frozenset({"Notstrom-"})
 
 # a quantity the question narrows ("die höchste Zellspannung", "der PV-Ertrag von heute", "die
 # maximale DC-Eingangsspannung"): a map answering it prints the narrowing beside the quantity
@@ -68,7 +69,7 @@ QUALIFIERS: tuple[_Qualifier, ...] = tuple(
         ),
         (
             "Jahres-",
-            r"^(jahr|jahres|jaehrlich\w*|years?|yearly|annual)$",
+            r"^(jahr|jahres|jaehrlich\w*|year|yearly|annual)$",  # not "in Jahren", "in years"
             r"year|jahr|annual",
             _PERIOD_HEADS,
         ),
@@ -100,8 +101,8 @@ MAP_QUALIFIERS: tuple[_Qualifier, ...] = tuple(
     for label, asked, printed, heads in (
         (
             "Notstrom-",
-            r"^(backup|notstrom\w*|eps|ersatzstrom\w*|insel\w*|emergency|ups)$",
-            r"backup|notstrom|\beps\b|off-?grid|emergency|ersatzstrom|insel|\bups",
+            r"^(backup|notstrom\w*|eps|ersatzstrom\w*|emergency|ups)$",
+            r"back-?up|notstrom|\beps\b|off-?grid|emergency|ersatzstrom|insel|\bups",
             ("Frequenz", "Spannung", "Strom", "Leistung"),
         ),
     )
@@ -125,7 +126,8 @@ HEADS: Table = table(
         (
             "Leistung",
             r"leistung$|^power$",
-            r"leistung|power|\bw\b|watt|\bpow|\d\s?[mk]?w\b|verbrauch|consumption",
+            # a figure in watts, not an access cell "r/w"
+            r"leistung|power|(?<!/)\bw\b|watt|\bpow|\d\s?[mk]?w\b|verbrauch|consumption",
         ),
         (
             "Energie",
@@ -136,13 +138,14 @@ HEADS: Table = table(
         # counting "Gesamte Netzeinspeisung" and a daily PV yield holds no day's feed-in
         (
             "Einspeisung",
-            r"einspeisung$|^(feed|feedin|export|exported|sold|eingespeist\w*)$",
+            # not "export" alone: a data export ("täglicher Export der Logdaten")
+            r"einspeisung$|^(feed|feedin|sold|eingespeist\w*)$",
             r"einspeis|eingespeist|feed|export|sell|sold|to ?grid|ongrid|on-grid",
         ),
         (
             "Netzbezug",
             r"^(netz|strom)bezug$|^(import|imported|bought|purchased)$",
-            r"bezug|bezogen|import|\bbuy|bought|purchas|from ?grid|consum|verbrauch",
+            r"bezug|bezogen|import|\bbuy|bought|purchas|from ?grid|to ?user|consum|verbrauch",
         ),
         ("Temperatur", r"temperatur$|^temperatures?$", r"temperat|\btemp|°c"),
         ("Frequenz", r"frequenz$|^frequency$", r"frequen|frequncy|\bhz\b|\bfreq|\bfac\b"),
@@ -163,19 +166,84 @@ def absent_narrowed(question: str, texts: list[str], maps: bool = False) -> list
     maximum beside a cell voltage. ``texts``: the folded texts of the named device's
     documents (empty: names none, and nothing is absent).
     """
-    qualifiers = QUALIFIERS + MAP_QUALIFIERS if maps else QUALIFIERS
-    pairs = _narrowed(fold(question), qualifiers) if texts else []
+    if not texts:
+        return []
+    folded = fold(question)
+    plain = tuple(q for q in QUALIFIERS if q[0] not in _PERIODS)
+    pairs = _narrowed(folded, plain)
+    # a period or the backup output narrows the quantity the question asks for, not the
+    # scene it sets ("heute keine Einspeisung – welches Register zeigt den Status?")
+    scoped = tuple(q for q in QUALIFIERS if q[0] in _PERIODS) + (MAP_QUALIFIERS if maps else ())
+    pairs += [p for clause in asked_clauses(folded) for p in _narrowed(clause, scoped)]
     if not pairs:
         return []  # most questions narrow nothing: the manuals' rows stay unread
-    rows = [line for text in texts for line in text.splitlines()]
-    return [
+    rows = _rows(texts)
+    absent = [
         f"{qualifier}{head}"
         for (qualifier, printed_qualifier), (head, printed_head) in pairs
         if not any(printed_qualifier.search(r) and printed_head.search(r) for r in rows)
+        # the backup output of a device whose manuals name none is its only output (an
+        # off-grid inverter's "AC_OUT_V")
+        and (qualifier not in _MAP_LABELS or any(printed_qualifier.search(r) for r in rows))
     ]
+    return list(dict.fromkeys(absent))
+
+
+# a clause of the question ("…: heute hoher Netzbezug – welches Register …?") and the words
+# of one asking for something
+# (a dash or a sentence's end parts them; a comma or a colon does not: "PV-Ertrag von heute,
+# in welchem Register?", "Alpha ESS: gibt's ein Register für die heutige Einspeisung?")
+_CLAUSE = re.compile(r"\s[–—-]\s|[;.?!]\s")
+_ASKING = re.compile(
+    r"\b(welche\w*|which|what|was|wo|where|wie|how|gibt\w*|register\w*|adress\w*|address\w*"
+    r"|befehl\w*|command\w*|feld|field|key|abfrag\w*|auslesen|lese|read)\b"
+)
+_LIST_LEAD = 8  # lines under a lead-in ending in ":" read with it ("Gesamtertrag …:", "– Vortag")
+
+
+def asked_clauses(folded: str) -> list[str]:
+    """Return the clauses of folded ``question`` that ask for something.
+
+    All of them when none does, or when the asking ones name nothing of their own ("jährliche
+    PV-Erzeugung per Modbus – welches Register?").
+    """
+    clauses = [c for c in _CLAUSE.split(f"{folded} ") if c.strip()]
+    asking = [c for c in clauses if _ASKING.search(c)]
+    own = [
+        w
+        for c in asking
+        for w in re.findall(r"[a-z]{3,}", _ASKING.sub(" ", c))
+        if w not in STOPWORDS
+    ]
+    return asking if len(own) >= 2 else clauses
+
+
+def _rows(texts: list[str]) -> list[str]:
+    # each line, and each line under a lead-in ending in ":" read with it: "Gesamtertrag
+    # folgender Zeiträume:" over "– Vortag" prints yesterday's yield
+    rows: list[str] = []
+    for text in texts:
+        lead, since = "", _LIST_LEAD
+        for line in text.splitlines():
+            rows.append(f"{lead} {line}" if lead and since < _LIST_LEAD else line)
+            since += 1
+            if line.rstrip().endswith(":"):
+                lead, since = line, 0
+    return rows
 
 
 _Pair = tuple[tuple[str, re.Pattern[str]], tuple[str, re.Pattern[str]]]
+_SINCE = re.compile(r"^(seit|since)$")
+_NONE = re.compile(r"^(kein\w*|no|not|nicht|ohne|without)$")
+
+
+def _scene(words: list[str], i: int) -> bool:
+    # the quantity at ``i`` is a symptom, not a counter asked for: "seit gestern keine
+    # Einspeisung", "no feed-in since yesterday"
+    around = words[max(0, i - 3) : i + 4]
+    return any(_SINCE.match(w) for w in around) or any(
+        _NONE.match(w) for w in words[max(0, i - 2) : i]
+    )
 
 
 def _narrowed(folded: str, qualifiers: tuple[_Qualifier, ...] = QUALIFIERS) -> list[_Pair]:
@@ -200,6 +268,8 @@ def _narrowed(folded: str, qualifiers: tuple[_Qualifier, ...] = QUALIFIERS) -> l
                     continue
                 # a word near it, or the compound's first part ("tages", "max", "nacht")
                 words_near = early if qualifier in _PERIODS else near
+                if qualifier in _PERIODS and _scene(words, i):
+                    continue
                 if any(asked.search(w) for w in words_near) or (prefix and asked.search(prefix)):
                     found[(qualifier, head)] = ((qualifier, printed), (head, printed_head))
             break  # a word is one quantity

@@ -449,12 +449,43 @@ def test_a_period_or_the_grid_narrows_an_energy_counter() -> None:
     assert absent_narrowed("maximale Einspeisung?", [alpha]) == []
 
 
+def test_a_period_setting_the_scene_narrows_nothing() -> None:
+    # the reviewer's questions: the day is the symptom's, the register asked is another
+    alpha = "0010h | gesamte netzeinspeisung | 0.01kwh/bit\n0038h | inverter state"
+    for scene in (
+        "kostal plenticore: heute keine einspeisung – über welches register lese ich den status?",
+        "solax g4: no feed-in since yesterday – which register shows the inverter run mode?",
+        "e3dc: heute ungewöhnlich hoher netzbezug – welches register liefert die hausleistung?",
+        "deye: the annual yield doesn't match the portal – which register holds the total yield?",
+        "fronius datamanager: täglicher export der logdaten per ftp – wo richte ich das ein?",
+        "sungrow sbr: usable energy warranty in years?",
+    ):
+        assert absent_narrowed(scene, [alpha], maps=True) == [], scene
+    # ... while a question asking the counter in a clause of its own is read whole
+    whole = "alpha ess smile: jährliche pv-erzeugung (jahresertrag) per modbus – welches register?"
+    assert absent_narrowed(whole, [alpha]) == ["Jahres-Energie"]
+    # Growatt's grid import is energy "to user"; a lead-in's list item prints yesterday
+    growatt = "1044. | etouser_today h | energy to user today high | 0.1kwh"
+    assert absent_narrowed("growatt: register für den heutigen netzbezug?", [growatt]) == []
+    shm = "gesamtertrag folgender zeitraeume:\n– heute\n– vortag"
+    assert absent_narrowed("wo sehe ich den gesamtertrag vom vortag?", [shm]) == []
+
+
 def test_a_backup_reading_is_narrowed_in_a_map_only() -> None:
     alpha = "040eh | backup voltage l1 | 0.1v\n0414h | backup power l1 | w\n041ch | grid frequency"
     question = "alphaess smile modbus: welches register zeigt die frequenz am backup-ausgang?"
     assert absent_narrowed(question, [alpha], maps=True) == ["Notstrom-Frequenz"]
     growatt = "1067. | eps fac | upsfrequency | 0.01hz"
     assert absent_narrowed(question, [growatt], maps=True) == []
+    # "Back-Up Load" is the backup output's power; an access cell "r/w" is no watt
+    goodwe = "0530 | back-up load | w\n0556 | backupenable | r/w"
+    assert absent_narrowed("goodwe: notstrom-leistung register?", [goodwe], maps=True) == []
+    assert absent_narrowed(
+        "goodwe: notstrom-leistung register?", ["0556 | backupenable | r/w"], maps=True
+    ) == ["Notstrom-Leistung"]
+    # a device whose manuals name no backup output has only the one (Victron Phoenix)
+    phoenix = "ac_out_v | 0.01 v | ac output voltage"
+    assert absent_narrowed("phoenix als notstrom: ausgangsspannung?", [phoenix], maps=True) == []
     assert absent_narrowed("spannung am notstromausgang?", [alpha], maps=True) == []
     # a data sheet states them under its "Notstromdaten" heading, not in each row
     sheet = "notstromdaten\nnennausgangsfrequenz | 50 / 60 hz"
