@@ -1507,3 +1507,16 @@ def test_a_counter_for_a_period_the_map_does_not_keep_is_not_in_the_manuals(agen
     assert "330E" in epever.answer.upper()
     alpha = answered(agent, "alpha ess smile: register für die gesamte netzeinspeisung?")
     assert "0010" in alpha.answer
+
+
+def test_a_period_setting_the_scene_leaves_the_register_asked(agent: Agent) -> None:
+    # the day is the symptom's ("heute keine Einspeisung"), the register asked another
+    kostal = answered(
+        agent,
+        "kostal plenticore: heute keine einspeisung – über welches register lese ich den "
+        "inverter state aus?",
+    )
+    assert "Inverter state" in kostal.answer
+    # "how fast does it switch over" asks the switch-over time ("Umschaltzeit … < 20 ms")
+    sungrow = answered(agent, "SH10RT how fast does it switch over to backup?")
+    assert "**Umschaltzeit auf Notbetrieb | < 20 ms**" in sungrow.answer
