@@ -1520,3 +1520,14 @@ def test_a_period_setting_the_scene_leaves_the_register_asked(agent: Agent) -> N
     # "how fast does it switch over" asks the switch-over time ("Umschaltzeit … < 20 ms")
     sungrow = answered(agent, "SH10RT how fast does it switch over to backup?")
     assert "**Umschaltzeit auf Notbetrieb | < 20 ms**" in sungrow.answer
+
+
+def test_the_passage_answering_best_is_quoted_however_low_it_is_found(agent: Agent) -> None:
+    # Growatt MIC: the error table's "Residual I High Error" (p. 22) ranks first in the
+    # search; the rated residual current stands on p. 12, in the line answering best
+    result = answered(agent, "growatt mic: FI vorschalten, welcher bemessungsfehlerstrom?")
+    assert any(s.page == 12 for s in result.sources)
+    assert (
+        "**Wechselstromschutzschalter mit einem Nennfehlerstrom von mehr als 300 mA wählen.**"
+        in (result.answer)
+    )
