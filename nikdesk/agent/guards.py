@@ -314,6 +314,9 @@ class AnswerType:
     # ("Gewicht", "Schutzart"): its data sheet states it once, for no part the question may
     # name (a torque or a cross-section belongs to a part); None for the others
     whole_device: re.Pattern[str] | None = None
+    # a value of it answers only a line sharing the question's words: a count is of something
+    # ("maximal 2 Wechselrichter" says nothing of "wie viele MPP-Tracker")
+    of_topic: bool = False
 
 
 def load_answer_types(path: Path | None = None) -> tuple[AnswerType, ...]:
@@ -329,6 +332,7 @@ def load_answer_types(path: Path | None = None) -> tuple[AnswerType, ...]:
             bool(v.get("strict", True)),
             bool(v.get("interface_documents", False)),
             re.compile(v["whole_device"]) if "whole_device" in v else None,
+            bool(v.get("of_topic", False)),
         )
         for name, v in raw.items()
     )

@@ -187,10 +187,9 @@ def _labels_kind(kinds: tuple[AnswerType, ...], line: str) -> bool:
 
 
 def _topical(kinds: tuple[AnswerType, ...], score: float) -> tuple[AnswerType, ...]:
-    # a count answers only about what the question counts: "maximal 2 Wechselrichter
-    # parallel" in a footnote says nothing of "wie viele MPP-Tracker" (``score``: what the
-    # line earned by the question's words so far)
-    return kinds if score > 0 else tuple(k for k in kinds if k.name != "count")
+    # the kinds a line sharing none of the question's words may state (``score``: what it
+    # earned by them so far): not a count, which is of something (AnswerType.of_topic)
+    return kinds if score > 0 else tuple(k for k in kinds if not k.of_topic)
 
 
 def _states(kinds: tuple[AnswerType, ...], line: str, header: str = "") -> bool:

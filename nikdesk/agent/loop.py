@@ -481,7 +481,7 @@ class Agent:
         related: tuple[Source, ...] = (),
     ) -> Events:
         yield from finish_without_answer(
-            self.store, state, verdict, provider, streamed, related, self._query(state)
+            self.store, state, verdict, provider, streamed, related, query=self._query(state)
         )
 
     def _query(self, state: RunState) -> str:

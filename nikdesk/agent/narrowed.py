@@ -23,10 +23,8 @@ _RANGE = (
 
 # the energies a period narrows: any, and the energy fed into or drawn from the grid
 _PERIOD_HEADS = ("Energie", "Einspeisung", "Netzbezug")
-_PERIODS = frozenset({"Tages-", "Monats-", "Jahres-", "Vortags-"})
 # quantities only the qualifiers naming them narrow ("maximale Einspeisung" is a limit)
 _NAMED_ONLY = frozenset({"Einspeisung", "Netzbezug", "Frequenz"})
-_MAP_LABELS = frozenset({"Notstrom-"})
 
 # a quantity the question narrows ("die höchste Zellspannung", "der PV-Ertrag von heute", "die
 # maximale DC-Eingangsspannung"): a map answering it prints the narrowing beside the quantity
@@ -52,6 +50,26 @@ QUALIFIERS: tuple[_Qualifier, ...] = tuple(
             r"|[≥>]|\bmindestens\b|\bat least\b",
             (),
         ),
+        (
+            "geladene ",  # charged into the car or battery
+            r"^(geladene[nr]?|charged)$",
+            r"lade|charg|geladen|session|sitzung|vorgang",
+            ("Energie",),
+        ),
+        (
+            "Standby-",  # a device's own consumption at night or in standby
+            r"^(standby|nachts?|night\w*|idle|ruhezustand)$",
+            r"standby|stand-by|nacht|night|idle|ruhe|leerlauf|sleep|schlaf",
+            ("Leistung", "Eigenverbrauch", "Strom"),
+        ),
+    )
+)
+# a period: a day's yield or peak, a month's, a year's or yesterday's energy. It narrows the
+# quantity the question asks for, not the scene it sets ("heute keine Einspeisung – welches
+# Register zeigt den Status?", see _asked_clauses and _scene)
+PERIODS: tuple[_Qualifier, ...] = tuple(
+    (label, re.compile(asked), re.compile(printed), frozenset(heads))
+    for label, asked, printed, heads in (
         # a day's yield or peak, not a voltage "seit heute"
         (
             "Tages-",
@@ -79,18 +97,6 @@ QUALIFIERS: tuple[_Qualifier, ...] = tuple(
             r"yesterday|gestern|vortag|previous day|last day",
             _PERIOD_HEADS,
         ),
-        (
-            "geladene ",  # charged into the car or battery
-            r"^(geladene[nr]?|charged)$",
-            r"lade|charg|geladen|session|sitzung|vorgang",
-            ("Energie",),
-        ),
-        (
-            "Standby-",  # a device's own consumption at night or in standby
-            r"^(standby|nachts?|night\w*|idle|ruhezustand)$",
-            r"standby|stand-by|nacht|night|idle|ruhe|leerlauf|sleep|schlaf",
-            ("Leistung", "Eigenverbrauch", "Strom"),
-        ),
     )
 )
 # ... and, in a register map or API only, the backup output's readings: a map labels each
@@ -107,6 +113,8 @@ MAP_QUALIFIERS: tuple[_Qualifier, ...] = tuple(
         ),
     )
 )
+_PERIOD_LABELS = frozenset(q[0] for q in PERIODS)
+_MAP_LABELS = frozenset(q[0] for q in MAP_QUALIFIERS)
 # a compound's first part narrows these quantities only: "Tagesertrag", "Nachtverbrauch",
 # "Maximalspannung"; "Nachtstrom" is a tariff, "Nominalspannung" no minimum
 _COMPOUND_HEADS = frozenset(
@@ -169,12 +177,11 @@ def absent_narrowed(question: str, texts: list[str], maps: bool = False) -> list
     if not texts:
         return []
     folded = fold(question)
-    plain = tuple(q for q in QUALIFIERS if q[0] not in _PERIODS)
-    pairs = _narrowed(folded, plain)
+    pairs = _narrowed(folded, QUALIFIERS)
     # a period or the backup output narrows the quantity the question asks for, not the
     # scene it sets ("heute keine Einspeisung – welches Register zeigt den Status?")
-    scoped = tuple(q for q in QUALIFIERS if q[0] in _PERIODS) + (MAP_QUALIFIERS if maps else ())
-    pairs += [p for clause in asked_clauses(folded) for p in _narrowed(clause, scoped)]
+    scoped = PERIODS + (MAP_QUALIFIERS if maps else ())
+    pairs += [p for clause in _asked_clauses(folded) for p in _narrowed(clause, scoped)]
     if not pairs:
         return []  # most questions narrow nothing: the manuals' rows stay unread
     rows = _rows(texts)
@@ -201,7 +208,7 @@ _ASKING = re.compile(
 _LIST_LEAD = 8  # lines under a lead-in ending in ":" read with it ("Gesamtertrag …:", "– Vortag")
 
 
-def asked_clauses(folded: str) -> list[str]:
+def _asked_clauses(folded: str) -> list[str]:
     """Return the clauses of folded ``question`` that ask for something.
 
     All of them when none does, or when the asking ones name nothing of their own ("jährliche
@@ -263,13 +270,15 @@ def _narrowed(folded: str, qualifiers: tuple[_Qualifier, ...] = QUALIFIERS) -> l
             # a period may stand a word further ahead ("heute ins Netz eingespeiste Energie")
             early = words[max(0, i - 3) : i] + words[i + 1 : i + 4]
             prefix = word[: match.start()] if head in _COMPOUND_HEADS else ""
+            scene = _scene(words, i)
             for qualifier, asked, printed, heads in qualifiers:
                 if (heads and head not in heads) or (not heads and head in _NAMED_ONLY):
                     continue
-                # a word near it, or the compound's first part ("tages", "max", "nacht")
-                words_near = early if qualifier in _PERIODS else near
-                if qualifier in _PERIODS and _scene(words, i):
+                period = qualifier in _PERIOD_LABELS
+                if period and scene:
                     continue
+                # a word near it, or the compound's first part ("tages", "max", "nacht")
+                words_near = early if period else near
                 if any(asked.search(w) for w in words_near) or (prefix and asked.search(prefix)):
                     found[(qualifier, head)] = ((qualifier, printed), (head, printed_head))
             break  # a word is one quantity

@@ -27,13 +27,14 @@ def finish_without_answer(
     provider: str,
     streamed: bool = False,
     related: tuple[Source, ...] = (),
-    query: str = "",
+    *,
+    query: str,
 ) -> Generator[Event, None, None]:
     """Yield the no-answer text and ``done`` (with a hand-off offer, but for small talk).
 
     ``related``: the closest passages, quoted under "Siehe auch" (and listed as sources)
     so the technician can look further — never presented as the answer; ``query``: what
-    they were found for (see :meth:`Agent._query`), by default the run's query.
+    they were found for (see :meth:`Agent._query`).
     """
     t = templates(state.language)
     if verdict.small_talk:
@@ -60,7 +61,7 @@ def finish_without_answer(
     else:
         outcome, text = Outcome.NOT_FOUND, t["not_found"]
     if related and outcome == Outcome.NOT_FOUND:
-        seen = quote_lines(list(related), query or state.query, t)
+        seen = quote_lines(list(related), query, t)
         text = f"{text}\n\n{t['see_also']}\n\n{seen}"
     handoff_id = None
     if not verdict.small_talk:  # "Danke!", "Hallo": nothing went unanswered

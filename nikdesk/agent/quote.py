@@ -21,7 +21,7 @@ from nikdesk.agent.lines import is_data_row, is_heading, line_score, restates_as
 from nikdesk.agent.spelling import with_hex
 from nikdesk.agent.variants import of_said_variant
 from nikdesk.core.text import STOPWORDS, fold, raw_tokens, terms
-from nikdesk.retrieval.glossary import CAPS_PLURAL
+from nikdesk.retrieval.glossary import singulars
 
 _NUMBER = re.compile(r"\d")
 QUOTE_CHARS = 600  # a quoted window around the key line stays under this
@@ -279,7 +279,7 @@ def _says_open_part(line: str, open_part: Ask) -> bool:
 def _open_part(ask: Ask, lines: list[str]) -> Ask:
     """Return ``ask`` without what ``lines`` already answer."""
     # an abbreviation's plural says its singular ("Anzahl der MPPTs" says "mppt")
-    said = set(terms(" ".join(lines))) | {fold(w) for w in CAPS_PLURAL.findall(" ".join(lines))}
+    said = set(terms(" ".join(lines))) | set(singulars(" ".join(lines)))
     tokens = with_hex(raw_tokens(" ".join(lines)))
     folded = fold(" ".join(lines))
     return replace(

@@ -7,8 +7,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from nikdesk.core.text import fold, raw_tokens, terms
-from nikdesk.retrieval.glossary import CAPS_PLURAL
+from nikdesk.core.text import raw_tokens, terms
+from nikdesk.retrieval.glossary import singulars
 
 # a hex register written "0x0886", "0886H" or "080fh": one address. The H-form has four
 # digits and a leading 0 or a hex letter ("1000h" are hours, "100Ah" amp-hours)
@@ -53,7 +53,7 @@ def line_terms(line: str) -> set[str]:
     each "zu" infinitive's plain one ("aufzulegen" -> "auflegen") and each abbreviation's
     singular ("Anzahl der MPPTs" answers "MPP-Tracker", searched as "mppt")."""
     found = set(terms(line))
-    found |= {fold(single) for single in CAPS_PLURAL.findall(line)}
+    found |= set(singulars(line))
     tokens = raw_tokens(line)
     found |= {t for m in map(_UNG.match, tokens) if m for t in terms(m.group(1) + "en")}
     found |= {t for m in map(_ZU.match, tokens) if m for t in terms(m.group(1) + m.group(2))}

@@ -40,13 +40,18 @@ def load_glossary(path: Path | None = None) -> dict[str, tuple[str, ...]]:
 CAPS_PLURAL = re.compile(r"(?<![A-Za-z0-9])([B-DF-HJ-NP-TV-XZ]{2,6})s(?![A-Za-z0-9])")
 
 
+def singulars(text: str) -> list[str]:
+    """Return the folded singulars of ``text``'s abbreviation plurals ("MPPTs" -> "mppt")."""
+    return [fold(single) for single in CAPS_PLURAL.findall(text)]
+
+
 def expand(query: str, glossary: dict[str, tuple[str, ...]] | None = None) -> list[str]:
     """Return extra lexical terms: English equivalents of the German words in ``query``.
 
     And the singular of an abbreviation's plural ("MPPTs" -> "mppt").
     """
     glossary = load_glossary() if glossary is None else glossary
-    extra: list[str] = [fold(single) for single in CAPS_PLURAL.findall(query)]
+    extra: list[str] = singulars(query)
     if not glossary:
         return extra
     keys_by_len = sorted(glossary, key=len, reverse=True)
