@@ -479,8 +479,8 @@ class EvidencePolicy:
             if not keys:
                 continue
             text = self.retriever.page_text(chunk)
-            if not model_rows(text):
-                continue  # no data sheet's table: nothing per model to read
+            if not model_rows(text) and not any(listed_models(question, k, text)[0] for k in keys):
+                continue  # no data sheet's table nor a list per model: nothing per model to read
             around = tuple(
                 self.retriever.page_text(replace(chunk, page_start=chunk.page_start + step))
                 for step in (-1, 1)

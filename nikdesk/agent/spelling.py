@@ -48,15 +48,38 @@ _ZU = re.compile(
 )
 
 
+# German nouns naming a verb's act by its changed stem: "Ladestromvorgabe" answers "Ladestrom
+# vorgeben", "Leistungsaufnahme" "aufnehmen", "Anschluss" "anschließen", "Zugriff" "zugreifen".
+# The noun's prefix joins the verb ("vor" + "geben")
+_ABLAUT = re.compile(
+    r"(ab|an|auf|aus|bei|ein|frei|her|rueck|vor|weiter|zu|ueber|um|wieder)"
+    r"(gabe|nahme|schluss|schluess|griff)(n|e|es)?$"
+)
+_ABLAUT_VERBS = {
+    "gabe": "geben",
+    "nahme": "nehmen",
+    "schluss": "schliessen",
+    "schluess": "schliessen",
+    "griff": "greifen",
+}
+
+
 def line_terms(line: str) -> set[str]:
     """Return the search terms of ``line``, with each "-ung" noun's verb ("Ladung" -> "laden"),
-    each "zu" infinitive's plain one ("aufzulegen" -> "auflegen") and each abbreviation's
-    singular ("Anzahl der MPPTs" answers "MPP-Tracker", searched as "mppt")."""
+    each changed-stem noun's ("Ladestromvorgabe" -> "vorgeben"), each "zu" infinitive's plain
+    one ("aufzulegen" -> "auflegen") and each abbreviation's singular ("Anzahl der MPPTs"
+    answers "MPP-Tracker", searched as "mppt")."""
     found = set(terms(line))
     found |= set(singulars(line))
     tokens = raw_tokens(line)
     found |= {t for m in map(_UNG.match, tokens) if m for t in terms(m.group(1) + "en")}
     found |= {t for m in map(_ZU.match, tokens) if m for t in terms(m.group(1) + m.group(2))}
+    found |= {
+        t
+        for m in map(_ABLAUT.search, tokens)
+        if m
+        for t in terms(m.group(1) + _ABLAUT_VERBS[m.group(2)])
+    }
     return found
 
 

@@ -1186,6 +1186,10 @@ def test_a_list_giving_each_model_its_row_asks_which_model(agent: Agent) -> None
         # the key line "Sie müssen … einen separaten einphasigen Leistungsschalter …
         # installieren" stands right above the list's lead-in
         "growatt mic welchen LS auf der ac seite?",
+        # "LS" alone is the breaker: its rating ("16A/230V") answers, not the data sheet's
+        # "Max. Ausgangsstrom" of p. 24, which the search ranks first
+        "growatt mic – welchen LS für den AC ausgang nehmen?",
+        "growatt mic welcher LS auf der AC seite?",
     ):
         result = asked_back(agent, question, "MIC 750TL-X", "MIC 2000TL-X", "MIC 3300TL-X")
     resumed = collect(agent.resume(result.run_id, "MIC 2500TL-X"))

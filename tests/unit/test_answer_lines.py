@@ -21,7 +21,7 @@ from nikdesk.agent.coverage import (
     asks_installation,
     is_protocol_document,
 )
-from nikdesk.agent.guards import answer_types, holds_value
+from nikdesk.agent.guards import answer_types, asked_types, holds_value
 from nikdesk.agent.lines import is_register_row, line_score, pieces_of, restates
 from nikdesk.agent.narrowed import absent_narrowed
 from nikdesk.agent.passages import asks_about_maker
@@ -1272,6 +1272,28 @@ def test_a_zu_infinitive_is_its_plain_verb() -> None:
     # no zu-infinitives: a noun, "hinzu" as one prefix, a verb of its own
     for word, wrong in (("Anzugsmomenten", "angsmoment"), ("hinzufuegen", "hinfuegen")):
         assert wrong not in line_terms(word)
+
+
+def test_a_changed_stem_noun_is_its_verb() -> None:
+    # Schrack: "101 | … | Ladestromvorgabe | Ladestromvorgabe in A" answers "ladestrom
+    # vorgeben", not "501 | … | Default-Ladestrom Override | Ladestrom in A"
+    question = "Schrack CION ladestrom vorgeben – welches modbus register?"
+    said = "101 | - | uint16_t | 1 | 1 | (Konfig.) | A | Ladestromvorgabe | Ladestromvorgabe in A"
+    other = "501 | - | uint16_t | 1 | 1 | 16 | A | Default-Ladestrom Override | Ladestrom in A"
+    assert line_score(said, ask_of(question)) > line_score(other, ask_of(question))
+    assert {"aufnehmen", "anschliessen", "zugreifen", "freigeben"} <= line_terms(
+        "Leistungsaufnahme Anschlüsse Zugriff Freigabe"
+    )
+    # a noun without such a prefix is no verb ("Ausgabe" is, "Gabe" alone is none)
+    assert "geben" not in line_terms("Gabe")
+
+
+def test_ls_is_a_circuit_breaker_but_not_a_model() -> None:
+    asked = {k.name for k in asked_types("growatt mic welchen LS auf der AC seite?")}
+    assert "protection_device" in asked
+    # EPEver's LS-B charge controller is a model, not a breaker
+    kinds = {k.name for k in asked_types("EPEver Tracer LS-B modbus baudrate?", strict_only=False)}
+    assert kinds == {"baud"}
 
 
 def test_an_abbreviations_plural_in_a_line_meets_its_singular() -> None:
