@@ -73,6 +73,12 @@ GENERIC_NAMES = frozenset(
 )
 _FAMILY = re.compile(r"^([a-z]{2,}\d+)(x+)$")  # letters and digits, then x: "bmv7xx"
 KIND_BONUS = 1.0  # a named document whose type the question says too ("Modbus")
+# a question asking for a register says the type of an interface document, whatever its file
+# name calls it ("Growatt TL-X input register …": the Modbus protocol, not the TL-X's manual)
+_INTERFACE_KINDS = frozenset(
+    {"modbus", "protocol", "protokoll", "registertabelle", "hex", "communication", "interface"}
+)
+_REGISTER_WORDS = frozenset({"register", "registers", "registern", "registeradresse"})
 SUBSTRING_MIN = 5  # names this long also match inside compounds ("Datamanager-Karte")
 # a question's word this long names a compound name it ends ("Rundsteuerempfänger"), one of
 # two parts at least: "Empfänger" (10) or "Wechselrichter" (14) is any device's
@@ -234,8 +240,18 @@ class DocumentRouter:
         return frozenset(self._names.get(doc_id, ()))
 
     def type_words(self, doc_id: str, question: str) -> int:
-        """Return how many document-type words of ``doc_id``'s file name ``question`` says."""
-        return len(self._kinds.get(doc_id, set()) & set(raw_tokens(question)))
+        """Return how many document-type words of ``doc_id``'s file name ``question`` says.
+
+        A register asked for says an interface document's type ("Modbus", "Protocol").
+        """
+        return self._type_words(doc_id, set(raw_tokens(question)))
+
+    def _type_words(self, doc_id: str, tokens: set[str]) -> int:
+        kinds = self._kinds.get(doc_id, set())
+        said = len(kinds & tokens)
+        if not said and kinds & _INTERFACE_KINDS and tokens & _REGISTER_WORDS:
+            return 1
+        return said
 
     def says_type(self, doc_id: str, question: str) -> bool:
         """Tell whether ``question`` says a document-type word of ``doc_id``'s file name.
@@ -304,7 +320,7 @@ class DocumentRouter:
             and (len(_whole(found)) >= 2 or not found <= common)
         }
         # "Growatt … über Modbus": of the maker's documents, the Modbus one is meant too
-        typed = {d for d in said if self._kinds[d] & tokens}
+        typed = {d for d in said if self._type_words(d, tokens)}
         makers = {m for m in self._makers.values() if says(m)}
         return {
             d: sum(self._idf[n] for n in names) + (KIND_BONUS if d in typed else 0.0)

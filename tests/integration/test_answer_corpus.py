@@ -1274,6 +1274,17 @@ def test_the_line_a_model_names_brings_its_manual_when_routing_found_another(
     }
 
 
+def test_a_register_asked_brings_the_protocol_when_a_manual_is_named_by_its_model(
+    agent: Agent,
+) -> None:
+    # "TL-X" is in the MIC manual's file name; the register is in Growatt's Modbus protocol
+    result = answered(
+        agent, "growatt MIN tl-x / tl-xh: input register für den pv-isolationswiderstand (iso)?"
+    )
+    assert "3087 | ISO | PV ISO value" in key_lines(result.answer)
+    assert result.sources[0].file == "Growatt_Inverter_Modbus_RTU_Protocol_II_V1.20.pdf"
+
+
 def test_a_register_row_not_every_device_type_reads_asks_which_type(agent: Agent) -> None:
     # Growatt's protocol p. 3: "TL-X(MIN Type):03 register range:0~124,3000~3124;04 register
     # range:3000~3124,3125~3249", and other ranges for TL3-X and the storage types: the first

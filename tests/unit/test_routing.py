@@ -42,6 +42,13 @@ def test_a_makers_document_of_the_type_the_question_says_stays_named() -> None:
     assert "deye" not in scores  # the document type alone names no maker's document
     plain = router.scores("Growatt TL-X: Warnung 0x0080?")
     assert plain.get("modbus", 0.0) < 0.5 * plain["mic"]
+    # a register asked for says the protocol's type, though its file name says "Modbus"
+    for question in (
+        "growatt MIN TL-X (3000 range) input register for output power Pac?",
+        "Growatt TL-X: welches Register zeigt die PV-Spannung?",
+    ):
+        scores = router.scores(question)
+        assert scores["modbus"] >= 0.5 * scores["mic"], question
 
 
 # (doc_id, file name, title, maker), as the index lists them
