@@ -32,6 +32,10 @@ HARDWARE_TOPIC = re.compile(
     r"|(pro|per) (mppt?|mpp-tracker|eingang|input)\b|an einem [\w-]* ?stromkreis|per circuit"
     r"|umgebungstemperatur|ambient temperature|mindestabst|abst(and|aende) zu|aufstell"
     r"|kurzschlussstrom|short[- ]circuit current"  # the PV input's rating, not a reading
+    # the current a battery or device is rated for ("Dauerladestrom", "rated continuous
+    # charge current"), not the charge current it reports
+    r"|dauer(lade|entlade)?strom|nenn(lade|entlade)?strom|continuous (charg\w* |discharg\w* )?"
+    r"(and discharg\w* )?current|rated (continuous )?(charg\w* |discharg\w* )?current"
 )
 # ... unless the question asks for the data the device reports ("Welches Register liefert die
 # PV-Eingangsspannung?", "Mindestabstand zwischen zwei Modbus-Anfragen"): that is what an

@@ -514,6 +514,9 @@ def test_document_types_and_installation_questions() -> None:
     assert asks_installation("Max. DC input voltage per MPPT of the Plenticore?")
     assert asks_installation("Welchen PV-Kurzschlussstrom darf ich an den Regler anschließen?")
     assert asks_installation("Wie viele Geräte darf ich an einem 16-A-Stromkreis betreiben?")
+    assert asks_installation("Wieviel Ampere Dauerladestrom darf ich in einen Pylontech US3000?")
+    assert asks_installation("US5000: rated continuous charge and discharge current per module?")
+    assert not asks_installation("Pylontech: welcher Befehl liefert den Dauerladestrom-Grenzwert?")
     # ... but the data a device reports about them is what an interface document is for
     assert not asks_installation("Welches Register liefert die Leerlaufspannung von String 1?")
     assert not asks_installation(
