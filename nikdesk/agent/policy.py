@@ -56,6 +56,7 @@ from nikdesk.agent.variants import (
     listed_models,
     model_options,
     model_rows,
+    named_rows,
     per_model,
     says_series,
     states_extreme,
@@ -438,7 +439,14 @@ class EvidencePolicy:
                     return models
             # "… 220V/230V/240V for HV models." / "… 127V/120V/110V for LV models.":
             # variants the key lines give their own values
-            if variants and (models := variant_values(question, _strong(said.keys, question))):
+            # (with the lines the key sentence wraps onto: "… 00/01/02/03/04 for HV models. Set
+            # output mode to 00/01/02/03/04/05/06/07 for" / "LV models. nn: …")
+            strong = [
+                line
+                for key in _strong(said.keys, question)
+                for line in ((key, *said.rest) if key == said.key else (key,))
+            ]
+            if variants and (models := variant_values(question, list(dict.fromkeys(strong)))):
                 return models
         # the rows among the key lines of the first page's passages, which the answer quotes
         # as one
@@ -502,6 +510,8 @@ class EvidencePolicy:
                 return models
             models, listed = listed_models(question, key, page)
             if models and self._beats_page(key, page, ask, listed, extreme):
+                return models
+            if models := named_rows(question, key, page):
                 return models
         return ()
 
@@ -719,8 +729,13 @@ class EvidencePolicy:
         """
         score = line_score(key, ask)
         units = units_of(key)
+        # the numbers the question says: a row holding only these states its condition, not
+        # a value ("Leistungsangaben. DIN | S0 / W35" above "Heizleistung QWP | kW | 2,85 | …")
+        said = set(re.findall(r"\d+", " ".join(ask.codes | ask.terms)))
         for line in page.splitlines():
             if line.strip() == key.strip() or per_model(line, page) or line in (listed or ()):
+                continue
+            if (numbers := set(re.findall(r"\d+", line))) and numbers <= said:
                 continue
             if not extreme and " | " not in line and states_extreme(line, units):
                 continue

@@ -14,7 +14,7 @@ import itertools
 import re
 from functools import lru_cache
 
-from nikdesk.core.text import fold
+from nikdesk.core.text import fold, raw_tokens
 
 MAX_MODELS = 8  # a series' columns offered as options
 # a model's name: letters and digits, one or two words ("SH5.0RT", "SBR096", "MIC 750TL-X",
@@ -332,6 +332,51 @@ def listed_models(question: str, key: str, page: str) -> tuple[tuple[str, ...], 
     ):
         return (), []
     return tuple(models), rows
+
+
+MIN_LIST_ROWS = 4  # a list of products with their values ("Phoenix Inverter … | 0xA262")
+
+
+def named_rows(question: str, key: str, page: str) -> tuple[str, ...]:
+    """Return the products of a list the question's name fits, when their values differ.
+
+    A product-ID list names each product in full: "Phoenix Inverter 24V 800VA 230V | 0xA262"
+    and "Phoenix Inverter 24V 800VA 120V | 0xA26A", "BMV-712 Smart | 0xA381" and "BMV-712
+    Smart Rev2 | 0xA383". A question naming only what several names share ("phoenix inverter
+    24v 800va", "bmv-712 smart") fits each: which one is meant decides the value. The
+    question must say a word with a digit of the names (a model number, a rating), and the
+    list be one of names with digits and their values, not a parameter table.
+    """
+    row = cells(key) if " | " in key else []
+    if len(row) != 2 or not _DIGIT.search(row[1]):
+        return ()
+    lines = page.splitlines()
+    at = _line_of(lines, key)
+    if at is None:
+        return ()
+    first, last = at, at
+    while first > 0 and _product_row(lines[first - 1]):
+        first -= 1
+    while last + 1 < len(lines) and _product_row(lines[last + 1]):
+        last += 1
+    block = [cells(line) for line in lines[first : last + 1]]
+    # the question's words any name of the list holds ("120v" picks one of two)
+    said = set(raw_tokens(question))
+    words = {w for c in block for w in raw_tokens(c[0]) if w in said}
+    if len(block) < MIN_LIST_ROWS or not any(_DIGIT.search(w) for w in words):
+        return ()
+    fits = [c for c in block if words <= set(raw_tokens(c[0]))]
+    names = list(dict.fromkeys(c[0] for c in fits))
+    values = {re.sub(r"\s+", "", c[1]).casefold() for c in fits}
+    if not 2 <= len(names) <= MAX_MODELS or len(values) < 2 or _ACROSS.search(fold(question)):
+        return ()
+    return tuple(names)
+
+
+def _product_row(line: str) -> bool:
+    # a row of a product list: a name with a digit, then one value with a digit
+    row = cells(line) if " | " in line else []
+    return len(row) == 2 and bool(_DIGIT.search(row[0])) and bool(_DIGIT.search(row[1]))
 
 
 def _listed(line: str, width: int) -> bool:

@@ -1198,6 +1198,43 @@ def test_a_list_giving_each_model_its_row_asks_which_model(agent: Agent) -> None
     assert 12 in {s.page for s in resumed.sources}
 
 
+def test_a_row_under_the_questions_own_condition_asks_which_model(agent: Agent) -> None:
+    # NIBE S1256 p. 4: "Leistungsangaben. DIN | S0 / W35" restates the question's condition;
+    # "Heizleistung QWP | kW | 2,85 | 5,12 | 6,80" under "S1256 | -8 | -13 | -18" answers
+    asked_back(agent, "nibe s1256 heizleistung bei s0/w35?", "S1256-8", "S1256-13", "S1256-18")
+    result = answered(agent, "nibe s1256-13, heizleistung bei s0/w35?")
+    assert "5,12" in key_lines(result.answer)
+
+
+def test_variants_a_wrapped_sentence_names_ask_which(agent: Agent) -> None:
+    # Voltronic p. 23: "Set output mode to 00/01/02/03/04 for HV models. Set output mode to
+    # 00/01/02/03/04/05/06/07 for" / "LV models. nn: …" (the page wraps the sentence)
+    asked_back(
+        agent, "voltronic axpert max POPM command – which output mode values can i set?", "HV", "LV"
+    )
+
+
+def test_a_name_several_products_share_asks_which_product(agent: Agent) -> None:
+    # VE.Direct p. 14: "Phoenix Inverter 24V 800VA 230V | 0xA262" … "… 120V | 0xA26A"
+    question = "victron phoenix inverter 24v 800va, which pid does it report on ve.direct?"
+    options = ("Phoenix Inverter 24V 800VA 230V", "Phoenix Inverter 24V 800VA 120V")
+    first = asked_back(agent, question, *options)
+    resumed = collect(agent.resume(first.run_id, "Phoenix Inverter 24V 800VA 120V"))
+    assert "Phoenix Inverter 24V 800VA 120V | 0xA26A" in key_lines(resumed.answer)
+    named = answered(agent, "victron phoenix inverter 24v 800va 120v, what pid should i see?")
+    assert "0xA26A" in key_lines(named.answer)
+
+
+def test_how_tall_a_stack_is_asks_which_size(agent: Agent) -> None:
+    # Sungrow SBR p. 2: "Abmessungen (B*H*T) | 625 x 545 x 330 mm | … | 625 x 1195 x 330 mm"
+    asked_back(
+        agent,
+        "sungrow sbr batterieturm, wie hoch ist der? muss unter ne dachschräge",
+        "SBR096",
+        "SBR256",
+    )
+
+
 def test_a_value_a_manual_line_gives_per_model_asks_which_model(agent: Agent) -> None:
     # JK balancer p. 4/15: "1A(JK-B1A24S) or 2A(JK-B2A24S)"
     asked_back(agent, "jk active balancer max balance current?", "JK-B1A24S", "JK-B2A24S")

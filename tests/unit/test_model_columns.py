@@ -10,6 +10,7 @@ from nikdesk.agent.variants import (
     listed_models,
     model_options,
     model_rows,
+    named_rows,
     names_by_value,
     names_model,
     per_model,
@@ -73,6 +74,39 @@ def test_one_value_across_a_tables_columns_differs_from_the_next_tables() -> Non
         "Growatt MIC max DC Spannung?", "MAX DC-Spannung | 500V", MIC, ("", MIC_ON)
     )
     assert not model_options("MIC 3000TL-X max DC Spannung?", "Max. DC-Spannung | 550V", MIC_ON)
+
+
+# VE.Direct p. 14: the product IDs, one product per row
+PIDS = """Phoenix Inverter 24V 500VA 230V | 0xA252
+Phoenix Inverter 12V 800VA 230V | 0xA261
+Phoenix Inverter 24V 800VA 230V | 0xA262
+Phoenix Inverter 48V 800VA 230V | 0xA264
+Phoenix Inverter 12V 800VA 120V | 0xA269
+Phoenix Inverter 24V 800VA 120V | 0xA26A
+BMV-712 Smart | 0xA381
+BMV-710H Smart | 0xA382
+BMV-712 Smart Rev2 | 0xA383"""
+
+
+def test_a_name_several_products_of_a_list_share_asks_which() -> None:
+    key = "Phoenix Inverter 24V 800VA 230V | 0xA262"
+    question = "victron phoenix inverter 24v 800va, which pid does it report on ve.direct?"
+    assert named_rows(question, key, PIDS) == (
+        "Phoenix Inverter 24V 800VA 230V",
+        "Phoenix Inverter 24V 800VA 120V",
+    )
+    smart = "victron bmv-712 smart, welche product id meldet der über ve.direct?"
+    assert named_rows(smart, "BMV-712 Smart | 0xA381", PIDS) == (
+        "BMV-712 Smart",
+        "BMV-712 Smart Rev2",
+    )
+    # a word only one name holds picks it, whichever row the key line is
+    assert named_rows(question.replace("800va", "800va 120v"), key, PIDS) == ()
+    # no word with a digit said: the question names no product of the list
+    assert named_rows("victron phoenix inverter: which pid?", key, PIDS) == ()
+    # a parameter table is no product list
+    table = "Max. Eingangsstrom | 13A\nMax. Eingangsstrom pro MPPT | 13A\nMPPT | 2"
+    assert named_rows("max eingangsstrom 2 mppt?", "Max. Eingangsstrom | 13A", table) == ()
 
 
 @pytest.mark.parametrize(
