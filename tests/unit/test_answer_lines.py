@@ -1294,6 +1294,9 @@ def test_a_changed_stem_noun_is_its_verb() -> None:
 def test_ls_is_a_circuit_breaker_but_not_a_model() -> None:
     asked = {k.name for k in asked_types("growatt mic welchen LS auf der AC seite?")}
     assert "protection_device" in asked
+    assert "protection_device" in {k.name for k in asked_types("reicht ein LS B16?")}
+    # switching the breaker off asks what to do, not for its rating
+    assert not asked_types("muss ich vor dem Kartentausch den LS ausschalten?")
     # EPEver's LS-B charge controller is a model, not a breaker
     kinds = {k.name for k in asked_types("EPEver Tracer LS-B modbus baudrate?", strict_only=False)}
     assert kinds == {"baud"}
