@@ -225,17 +225,53 @@ def _focus(folded: str) -> frozenset[str]:
     return frozenset(w for w in raw_tokens(asked) if not _INTERFACE.search(w))
 
 
+# a German separable verb the question splits: "über welches Register geb ich den Ladestrom
+# vor?" asks "vorgeben" (the manual's "Ladestromvorgabe"), "wie stell ich … ein?" "einstellen".
+# The verb's stem as said (present tense, "ich"/"man" forms) -> its infinitive's stem
+_SPLIT_STEMS = {
+    "geb": "geben",
+    "gib": "geben",
+    "stell": "stellen",
+    "schalt": "schalten",
+    "les": "lesen",
+    "lies": "lesen",
+    "nehm": "nehmen",
+    "nimm": "nehmen",
+    "leg": "legen",
+    "setz": "setzen",
+    "trag": "tragen",
+    "ruf": "rufen",
+    "zeig": "zeigen",
+    "frag": "fragen",
+    "klemm": "klemmen",
+}
+_SEPARATED = re.compile(
+    rf"\b({'|'.join(_SPLIT_STEMS)})(e|t|st|en)?\b[^?,.;:!]{{1,60}}?\b"
+    r"(vor|ein|aus|ab|an|auf|zu|frei|um|zurueck|fest|nach)\s*(?=$|[?,.;:!])"
+)
+
+
+def separable_verbs(question: str) -> list[str]:
+    """Return the infinitives of the separable verbs ``question`` splits ("geb … vor")."""
+    return [m.group(3) + _SPLIT_STEMS[m.group(1)] for m in _SEPARATED.finditer(fold(question))]
+
+
 def _concepts(
     question: str, names: frozenset[str], focus: frozenset[str] = frozenset()
 ) -> tuple[Concepts, frozenset[str]]:
     """Return the question's concepts and the forms of its asked words (see Ask.asked)."""
-    # a word of the question, whatever forms it takes: "3000TL-X" is one thing asked for
-    words = [w for w in _WORD_SPLIT.split(question) if w]
+    # a word of the question, whatever forms it takes: "3000TL-X" is one thing asked for;
+    # a separable verb also as one word ("geb ich … vor": "vorgeben")
+    # (in its German forms only: the glossary's "power on" would make "power" a concept)
+    joined = separable_verbs(question)
+    words = [w for w in _WORD_SPLIT.split(question) if w] + joined
     # in question order, a repeated word once -> whether it is of what is asked (focus)
     forms: dict[frozenset[str], bool] = {}
     asked: set[str] = set()
     for word in words:
-        found = frozenset(terms(word, drop_stopwords=True)) | frozenset(expand(word))
+        found = frozenset(terms(word, drop_stopwords=True))
+        if word not in joined:
+            found |= frozenset(expand(word))
         tokens = raw_tokens(word)
         focused = bool(focus.intersection(tokens))
         if focused:

@@ -23,6 +23,8 @@ INSTALLATION_TOPIC = re.compile(
     r"|querschnitt|kabelquerschnitt|leitungslaenge|montage|montier|wandmontage|installationsort"
     r"|aufstellort|einbauort|breaker|\bfuse|cross[- ]section|clearance|mounting|\bmount\b"
     r"|wire gauge|\bawg\b"
+    # a bare "LS" whose rating is asked ("welchen LS brauche ich davor?")
+    r"|\b(welche[nrs]?|which|what)\s+(\w+\s+)?lss?\b(?!-)"
 )
 # the hardware's ratings and siting, which a data sheet or installation manual states: the
 # string voltage a PV input withstands, the current per tracker, units on a circuit, distances
@@ -43,6 +45,9 @@ HARDWARE_TOPIC = re.compile(
 DATA_QUESTION = re.compile(
     r"register|modbus|\bapi\b|auslesen|ausles|abfrag|\blese|\bread|\bquery|\bpoll|liefert"
     r"|json|payload|\bwert\b|\bvalue\b|skalier|scal|protokoll|protocol|\bbit\b|anfrage"
+    # a command or an address that reads or sets it, a setting ("mit welchem Kommando …",
+    # "unter welcher Adresse steht der Nennladestrom", "über amp einstellen")
+    r"|befehl|kommando|\bcommand|\badress|\baddress|einstell|\bsetting|parameter"
 )
 
 # a question about a value the device reports, whatever it is about ("fuse state"); narrower

@@ -366,7 +366,8 @@ def named_rows(question: str, key: str, page: str) -> tuple[str, ...]:
     if len(block) < MIN_LIST_ROWS or not any(_DIGIT.search(w) for w in words):
         return ()
     fits = [c for c in block if words <= set(raw_tokens(c[0]))]
-    names = list(dict.fromkeys(c[0] for c in fits))
+    # a footnote's mark is no other product ("… 230V*": phased out, beside "… 230V")
+    names = list(dict.fromkeys(c[0].rstrip("*† ") for c in fits))
     values = {re.sub(r"\s+", "", c[1]).casefold() for c in fits}
     if not 2 <= len(names) <= MAX_MODELS or len(values) < 2 or _ACROSS.search(fold(question)):
         return ()

@@ -10,7 +10,7 @@ from dataclasses import replace
 
 import pytest
 
-from nikdesk.agent.ask import ask_of, set_device_names
+from nikdesk.agent.ask import ask_of, separable_verbs, set_device_names
 from nikdesk.agent.codes import lists_code
 from nikdesk.agent.coverage import (
     absent_buses,
@@ -517,6 +517,14 @@ def test_document_types_and_installation_questions() -> None:
     assert asks_installation("Wieviel Ampere Dauerladestrom darf ich in einen Pylontech US3000?")
     assert asks_installation("US5000: rated continuous charge and discharge current per module?")
     assert not asks_installation("Pylontech: welcher Befehl liefert den Dauerladestrom-Grenzwert?")
+    # a command, an address or a setting reads or sets it
+    assert not asks_installation(
+        "pylontech us3000c: mit welchem kommando bekomme ich den dauerladestrom?"
+    )
+    assert not asks_installation("epever tracer: unter welcher adresse steht der nennladestrom?")
+    assert not asks_installation(
+        "go-e: welchen maximalen dauerladestrom kann ich über amp einstellen?"
+    )
     # ... but the data a device reports about them is what an interface document is for
     assert not asks_installation("Welches Register liefert die Leerlaufspannung von String 1?")
     assert not asks_installation(
@@ -1291,6 +1299,16 @@ def test_a_changed_stem_noun_is_its_verb() -> None:
     assert "geben" not in line_terms("Gabe")
 
 
+def test_a_split_verb_is_its_infinitive() -> None:
+    question = "Schrack CION an Modbus RTU: über welches Register geb ich den Ladestrom vor?"
+    assert separable_verbs(question) == ["vorgeben"]
+    assert separable_verbs("wo les ich den SOC aus, per modbus?") == ["auslesen"]
+    assert separable_verbs("was gibt es neues?") == []
+    said = "101 | - | uint16_t | 1 | 1 | (Konfig.) | A | Ladestromvorgabe | Ladestromvorgabe in A"
+    other = "501 | - | uint16_t | 1 | 1 | 16 | A | Default-Ladestrom Override | Ladestrom in A"
+    assert line_score(said, ask_of(question)) > line_score(other, ask_of(question))
+
+
 def test_ls_is_a_circuit_breaker_but_not_a_model() -> None:
     asked = {k.name for k in asked_types("growatt mic welchen LS auf der AC seite?")}
     assert "protection_device" in asked
@@ -1300,6 +1318,9 @@ def test_ls_is_a_circuit_breaker_but_not_a_model() -> None:
     # EPEver's LS-B charge controller is a model, not a breaker
     kinds = {k.name for k in asked_types("EPEver Tracer LS-B modbus baudrate?", strict_only=False)}
     assert kinds == {"baud"}
+    assert "protection_device" not in {k.name for k in asked_types("epsolar ls 2024b: baudrate?")}
+    # a bare "LS" whose rating is asked is an installation question
+    assert asks_installation("go-e charger: welchen LS brauche ich davor?")
 
 
 def test_an_abbreviations_plural_in_a_line_meets_its_singular() -> None:

@@ -102,6 +102,12 @@ def test_a_name_several_products_of_a_list_share_asks_which() -> None:
     )
     # a word only one name holds picks it, whichever row the key line is
     assert named_rows(question.replace("800va", "800va 120v"), key, PIDS) == ()
+    # a footnote's mark makes no other product ("… 230V*": phased out)
+    marked = (
+        PIDS
+        + "\nPhoenix Inverter 12V 250VA 230V* | 0xA201\nPhoenix Inverter 12V 250VA 230V | 0xA231"
+    )
+    assert named_rows("phoenix inverter 12v 250va 230v - product id?", key, marked) == ()
     # no word with a digit said: the question names no product of the list
     assert named_rows("victron phoenix inverter: which pid?", key, PIDS) == ()
     # a parameter table is no product list
