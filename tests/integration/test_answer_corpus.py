@@ -337,7 +337,8 @@ def test_values_the_manual_prints_in_its_own_words_are_answered(agent: Agent) ->
         "GoodWe ET mit PV 8 kWp: welches Register liefert die PV1-Spannung?",
         "Victron BMV HEX protocol: which register holds the relay mode and can be written?",
         "go-e charger ohne ocpp: mit welchem modbus-register setze ich den ladestrom?",
-        "Victron VE.Direct: Welche Product-ID hat der SmartSolar MPPT 250/100 mit CAN-Bus "
+        # (the revision named: "SmartSolar MPPT VE.Can 250/100" and "… rev2" have their own IDs)
+        "Victron VE.Direct: Welche Product-ID hat der SmartSolar MPPT 250/100 rev2 mit CAN-Bus "
         "(VE.Can)?",
         # a default value is no reset; Voltronic's "PF" sets the parameters to default values
         "Kostal Plenticore Modbus: Welche Unit-ID ist per Default vom Hersteller eingestellt?",
@@ -1223,6 +1224,13 @@ def test_a_name_several_products_share_asks_which_product(agent: Agent) -> None:
     assert "Phoenix Inverter 24V 800VA 120V | 0xA26A" in key_lines(resumed.answer)
     named = answered(agent, "victron phoenix inverter 24v 800va 120v, what pid should i see?")
     assert "0xA26A" in key_lines(named.answer)
+    # the SmartSolar MPPT VE.Can 250/100 has a second revision with its own ID
+    asked_back(
+        agent,
+        "Victron VE.Direct: Welche Product-ID hat der SmartSolar MPPT 250/100 mit CAN-Bus?",
+        "SmartSolar MPPT VE.Can 250/100",
+        "SmartSolar MPPT VE.Can 250/100 rev2",
+    )
 
 
 def test_how_tall_a_stack_is_asks_which_size(agent: Agent) -> None:
