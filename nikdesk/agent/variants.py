@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Callable
 from functools import lru_cache
 
 from nikdesk.core.text import fold, raw_tokens
@@ -310,12 +311,7 @@ def listed_models(question: str, key: str, page: str) -> tuple[tuple[str, ...], 
     width = len(cells(key))
     if at is None or not _listed(lines[at], width):
         return (), []
-    first, last = at, at
-    while first > 0 and _listed(lines[first - 1], width):
-        first -= 1
-    while last + 1 < len(lines) and _listed(lines[last + 1], width):
-        last += 1
-    rows = lines[first : last + 1]
+    rows = _rows_around(lines, at, lambda line: _listed(line, width))
     models = [cells(row)[0] for row in rows]
     series = {m.group().casefold() for model in models if (m := _SERIES.match(model))}
     values = {re.sub(r"\s+", "", " ".join(cells(row)[1:])).casefold() for row in rows}
@@ -354,12 +350,7 @@ def named_rows(question: str, key: str, page: str) -> tuple[str, ...]:
     at = _line_of(lines, key)
     if at is None:
         return ()
-    first, last = at, at
-    while first > 0 and _product_row(lines[first - 1]):
-        first -= 1
-    while last + 1 < len(lines) and _product_row(lines[last + 1]):
-        last += 1
-    block = [cells(line) for line in lines[first : last + 1]]
+    block = [cells(line) for line in _rows_around(lines, at, _product_row)]
     # the question's words any name of the list holds ("120v" picks one of two)
     said = set(raw_tokens(question))
     words = {w for c in block for w in raw_tokens(c[0]) if w in said}
@@ -372,6 +363,16 @@ def named_rows(question: str, key: str, page: str) -> tuple[str, ...]:
     if not 2 <= len(names) <= MAX_MODELS or len(values) < 2 or _ACROSS.search(fold(question)):
         return ()
     return tuple(names)
+
+
+def _rows_around(lines: list[str], at: int, belongs: Callable[[str], bool]) -> list[str]:
+    """Return line ``at`` with the lines right above and below it that ``belongs`` (a list's)."""
+    first, last = at, at
+    while first > 0 and belongs(lines[first - 1]):
+        first -= 1
+    while last + 1 < len(lines) and belongs(lines[last + 1]):
+        last += 1
+    return lines[first : last + 1]
 
 
 def _product_row(line: str) -> bool:

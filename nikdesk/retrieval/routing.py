@@ -74,7 +74,9 @@ GENERIC_NAMES = frozenset(
 _FAMILY = re.compile(r"^([a-z]{2,}\d+)(x+)$")  # letters and digits, then x: "bmv7xx"
 KIND_BONUS = 1.0  # a named document whose type the question says too ("Modbus")
 # a question asking for a register says the type of an interface document, whatever its file
-# name calls it ("Growatt TL-X input register …": the Modbus protocol, not the TL-X's manual)
+# name calls it ("Growatt TL-X input register …": the Modbus protocol, not the TL-X's manual).
+# Not an HTTP API's ("api", "json"): its keys are no registers, so go-e's API v1 documents stay
+# behind its Modbus one (agent.coverage.is_protocol_document counts both as interface documents)
 _INTERFACE_KINDS = frozenset(
     {"modbus", "protocol", "protokoll", "registertabelle", "hex", "communication", "interface"}
 )
