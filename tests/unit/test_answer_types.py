@@ -379,3 +379,32 @@ def test_an_amount_of_data_is_asked_and_stated_as_such() -> None:
     assert holds_value(volume, "For immediate sending per service message or error 1 KB")
     assert not holds_value(volume, "Function code | 1 byte | 0x03")  # a field's width
     assert not holds_value(volume, "up to 512 kB/s")  # a rate
+
+
+def test_a_flow_rate_is_asked_and_stated_per_time() -> None:
+    flow = next(k for k in answer_types() if k.name == "flow_rate")
+    assert flow in asked_types("NIBE S1256: welchen Mindestvolumenstrom braucht der Heizkreis?")
+    assert flow in asked_types("what minimum flow does the brine pump need?")
+    for question in ("Wie viel Liter fasst der Speicher?", "power flow direction register?"):
+        assert flow not in asked_types(question), question
+    assert holds_value(flow, "Min. Volumenstrom Heizkreis | 0,25 l/s")
+    assert holds_value(flow, "Nenndurchfluss 1,2 m³/h")
+    # a manual naming the flow without a value ("Ungleichmäßiger Volumenstrom")
+    assert not holds_value(flow, "Ungleichmäßiger Volumenstrom in den Heizkörpern.")
+
+
+def test_simultaneous_connections_are_asked_and_stated_as_a_number() -> None:
+    connections = next(k for k in answer_types() if k.name == "connections")
+    for question in (
+        "kostal plenticore: wie viele modbus tcp clients dürfen gleichzeitig verbunden sein?",
+        "how many concurrent modbus tcp connections does the E3/DC accept?",
+    ):
+        assert connections in asked_types(question), question
+    # relays or error codes at once are no connections
+    assert connections not in asked_types("können die Relais gleichzeitig angezogen sein?")
+    assert holds_value(connections, "Es werden maximal 5 Modbus TCP Verbindungen unterstützt.")
+    assert holds_value(connections, "up to 4 simultaneous clients")
+    # client/server wording without a number of them
+    assert not holds_value(
+        connections, "provides client/server communication between devices connected on port 502"
+    )
