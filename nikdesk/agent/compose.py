@@ -103,16 +103,24 @@ def _page_lines(group: list[Source], question: str) -> list[str]:
     # A text line repeated on the page stays: a troubleshooting page repeats the problem
     # above each cause, and dropping it would set a cause under another problem. A key line
     # is bold once; a table row in two passages is shown once, bold if either makes it a key.
+    # A run of lines an earlier passage of the page showed already (two passages overlap:
+    # "Fronius IG 15 - 60 V2.9.4 …" twice) is shown once, bold if either makes it a key.
     lines: list[_Line] = []
     rows: dict[str, _Line] = {}
     for n, source in enumerate(group):
         gap = n > 0  # "…" between passages and skipped lines, only before a line shown
-        for text, bold in _shown(source, question):
+        shown = _shown(source, question)
+        before = [ln for ln in lines if ln.text != "…"]
+        for i, (text, bold) in enumerate(shown):
             if text == "…":
                 gap = True
                 continue
             if text in rows:
                 rows[text].bold = rows[text].bold or bold
+                continue
+            if (earlier := _in_run(before, shown, i)) is not None:
+                earlier.bold = earlier.bold or bold
+                gap = earlier is not lines[-1]  # the next line may go on where it stood
                 continue
             fresh = bold and not any(ln.bold and ln.text == text for ln in lines)
             if gap and lines:
@@ -122,6 +130,19 @@ def _page_lines(group: list[Source], question: str) -> list[str]:
             if " | " in text:
                 rows[text] = lines[-1]
     return [f"**{ln.text}**" if ln.bold else ln.text for ln in lines]
+
+
+def _in_run(before: list[_Line], shown: list[tuple[str, bool]], i: int) -> _Line | None:
+    # the line of ``before`` that ``shown[i]`` repeats together with a neighbour of it
+    text = shown[i][0]
+    for j, line in enumerate(before):
+        if line.text != text:
+            continue
+        after = i + 1 < len(shown) and j + 1 < len(before) and before[j + 1].text == shown[i + 1][0]
+        above = i > 0 and j > 0 and before[j - 1].text == shown[i - 1][0]
+        if after or above:
+            return line
+    return None
 
 
 def _shown(source: Source, question: str) -> list[tuple[str, bool]]:

@@ -42,7 +42,7 @@ _STOPWORDS_EN = """
 a an and are as at be been but by can could do does for from had has have how i if in into is
 it its me my of on or our should so than that the their them then there these they this to was
 we were what when where which while who why will with would you your do does did any each about
-via
+via kind
 """.split()  # noqa: SIM905 - a word list reads better as text
 STOPWORDS = frozenset(_STOPWORDS_DE + _STOPWORDS_EN)
 

@@ -89,6 +89,9 @@ def test_an_offset_in_a_register_map_asks_for_a_register() -> None:
     # E3/DC prints its Simple Mode registers by offset ("24 | Phasen-Frequenz in Hertz L1")
     by_offset = "E3/DC Register des Wechselrichters: an welchem Offset steht die Netzfrequenz?"
     assert "register" in kinds_of(by_offset)
+    # a technician names the block, not the word "Register"
+    block = "e3dc simple mode wechselrichter block: bei welchem offset steht die netzfrequenz L1?"
+    assert "register" in kinds_of(block)
     # the heating curve's offset is a setting, no register
     assert asked_types("Wo stelle ich an der NIBE den Offset der Heizkurve ein?") == []
 

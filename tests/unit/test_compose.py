@@ -85,6 +85,26 @@ def test_a_row_shown_plain_and_then_bold_is_shown_once_bold() -> None:
     assert "> …  " not in text
 
 
+def test_two_overlapping_passages_of_a_page_show_their_common_lines_once() -> None:
+    # Fronius Datamanager p. 12: two passages both hold the software list; the second one
+    # goes on with a line the first did not quote, right below it (no "…")
+    intro = "Inverter required software version according to display (MainControl)"
+    ig15 = "Fronius IG 15 - 60 V2.9.4 or higher"
+    ig300 = "Fronius IG 300 - 500 V3.6.4.0 or higher"
+    plus = "Fronius IG Plus 35 - 150 V4.22.00 or higher"
+    sources = [
+        _source("S1", 12, f"{intro}\n{ig15}\n{ig300}", ig15),
+        _source("S2", 12, f"{intro}\n{ig15}\n{ig300}\n{plus}", ig300),
+    ]
+    lines = compose_answer(sources, "de").splitlines()
+    assert [ln for ln in lines if ln.startswith("> ")] == [
+        f"> {intro}  ",
+        f"> **{ig15}**  ",
+        f"> **{ig300}**  ",
+        f"> {plus}  ",
+    ]
+
+
 def test_angle_brackets_of_a_passage_stay_literal_in_markdown() -> None:
     # PI30: "QPIGS2<cr>" would open an HTML tag that Markdown renderers drop with what follows
     passage = "2.10 QPIGS2<cr>: Device general status parameters inquiry (Only 48V model)"
