@@ -222,6 +222,22 @@ class Catalog:
             return True
         return bool(pattern.search(text_of_doc)) and not self._names_product(label)
 
+    def makers_of_products(self, question: str) -> list[re.Pattern[str]]:
+        """Return the patterns of the brands whose product lines ``question`` names.
+
+        "smartshunt 1000a": Victron's, as the catalogue files it ("Victron SmartShunt"). Only
+        a line named by words: a model number is another maker's part as well ("TOP90-S10/SP4",
+        a Growatt current transformer, is no E3/DC S10).
+        """
+        text = _fold_text(question)
+        return [
+            self.brands[brand]
+            for name, pattern in self.products.items()
+            if (m := pattern.search(text)) and not any(ch.isdigit() for ch in m.group())
+            for brand in self.brands
+            if name.startswith(f"{brand} ")
+        ]
+
     def brands_named(self, question: str) -> list[re.Pattern[str]]:
         """Return the patterns of the brands ``question`` names."""
         return [self.brands[name] for name in self.brand_names(question)]

@@ -886,7 +886,13 @@ class EvidencePolicy:
             # a model no file name prints ("SMO S40", "VVM S320" of NIBE's S series): the
             # manuals of its product line
             products = catalog().products_named(question)
-            return self._of_brands(set(self.docs), products) if products else set()
+            if not products:
+                return set()
+            # ... or, when no label names the line either ("SmartShunt", which only the
+            # maker's protocols list), the maker's documents
+            return self._of_brands(set(self.docs), products) or self._of_brands(
+                set(self.docs), catalog().makers_of_products(question)
+            )
         top = max(routed.values())
         named = {d for d, score in routed.items() if score >= NAMED_SHARE * top}
         # "Victron SmartSolar" also routes to every "Smart…" manual: when the question names

@@ -1233,6 +1233,14 @@ def test_a_name_several_products_share_asks_which_product(agent: Agent) -> None:
     )
 
 
+def test_a_product_named_without_its_maker_is_the_makers(agent: Agent) -> None:
+    # "SmartShunt" stands only in Victron's protocols (VE.Direct p. 14: "SmartShunt
+    # 1000A/50mV | 0xA38A"); no file name says it, and the question names no maker
+    result = answered(agent, "smartshunt 1000a, welche pid meldet der?")
+    assert "SmartShunt 1000A/50mV | 0xA38A" in key_lines(result.answer)
+    assert {s.file for s in result.sources} == {"Victron_VE.Direct_Protocol_3.33.pdf"}
+
+
 def test_how_tall_a_stack_is_asks_which_size(agent: Agent) -> None:
     # Sungrow SBR p. 2: "Abmessungen (B*H*T) | 625 x 545 x 330 mm | … | 625 x 1195 x 330 mm"
     asked_back(

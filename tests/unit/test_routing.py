@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from nikdesk.agent.guards import catalog
 from nikdesk.retrieval.routing import DocumentRouter
 
 LIBRARY = [
@@ -232,8 +233,6 @@ def test_the_words_of_the_trade_are_read_once_and_only_when_a_question_needs_the
 
 
 def test_one_word_naming_two_lines_of_a_brand_is_told_apart_from_two_words() -> None:
-    from nikdesk.agent.guards import catalog
-
     lines = {"JK Active Balancer", "JK BMS"}
     # JK sells a balancer "JK-B2A24S" and a BMS family "JK-B2A24S-15P/-20P"
     assert catalog().lines_named("jk b2a24s weight?", "JK", lines) == lines
@@ -260,3 +259,13 @@ def test_an_older_nibe_unit_is_not_the_s_series() -> None:
     nibe = catalog().products["NIBE S-Serie"]
     assert nibe.search("vvm s320 evu-sperre") and nibe.search("smo s40 tarif")
     assert not nibe.search("vvm 310 evu-sperre") and not nibe.search("smo 20 tarif")
+
+
+def test_a_product_line_the_catalogue_files_under_its_maker_names_the_maker() -> None:
+    from nikdesk.agent.guards import catalog
+
+    makers = catalog().makers_of_products("smartshunt 1000a, welche pid meldet der?")
+    assert [p.pattern for p in makers] == [catalog().brands["Victron"].pattern]
+    assert catalog().makers_of_products("welche pid meldet der shunt?") == []
+    # a model number names no maker: the CT "TOP90-S10/SP4" is no E3/DC S10
+    assert catalog().makers_of_products("TOP90-S10/SP4 Wandler, wie lang ist die Leitung?") == []
