@@ -103,22 +103,23 @@ def _page_lines(group: list[Source], question: str) -> list[str]:
     # A text line repeated on the page stays: a troubleshooting page repeats the problem
     # above each cause, and dropping it would set a cause under another problem. A key line
     # is bold once; a table row in two passages is shown once, bold if either makes it a key.
-    # A run of lines an earlier passage of the page showed already (two passages overlap:
-    # "Fronius IG 15 - 60 V2.9.4 …" twice) is shown once, bold if either makes it a key.
+    # Lines two passages share because they overlap (a passage widened over the page's next
+    # passage holds that one whole: "Fronius IG 15 - 60 V2.9.4 …" twice) are shown once,
+    # bold if either makes them key lines; lines the page itself prints twice stay.
     lines: list[_Line] = []
     rows: dict[str, _Line] = {}
     for n, source in enumerate(group):
         gap = n > 0  # "…" between passages and skipped lines, only before a line shown
-        shown = _shown(source, question)
-        before = [ln for ln in lines if ln.text != "…"]
-        for i, (text, bold) in enumerate(shown):
+        earlier_passages = [s.passage for s in group[:n]]
+        shared = {_escape(line) for line in _overlap(earlier_passages, source.passage)}
+        for text, bold in _shown(source, question):
             if text == "…":
                 gap = True
                 continue
             if text in rows:
                 rows[text].bold = rows[text].bold or bold
                 continue
-            if (earlier := _in_run(before, shown, i)) is not None:
+            if text in shared and (earlier := _last(lines, text)) is not None:
                 earlier.bold = earlier.bold or bold
                 gap = earlier is not lines[-1]  # the next line may go on where it stood
                 continue
@@ -132,17 +133,36 @@ def _page_lines(group: list[Source], question: str) -> list[str]:
     return [f"**{ln.text}**" if ln.bold else ln.text for ln in lines]
 
 
-def _in_run(before: list[_Line], shown: list[tuple[str, bool]], i: int) -> _Line | None:
-    # the line of ``before`` that ``shown[i]`` repeats together with a neighbour of it
-    text = shown[i][0]
-    for j, line in enumerate(before):
-        if line.text != text:
-            continue
-        after = i + 1 < len(shown) and j + 1 < len(before) and before[j + 1].text == shown[i + 1][0]
-        above = i > 0 and j > 0 and before[j - 1].text == shown[i - 1][0]
-        if after or above:
-            return line
-    return None
+def _last(lines: list[_Line], text: str) -> _Line | None:
+    return next((ln for ln in reversed(lines) if ln.text == text), None)
+
+
+def _overlap(earlier: list[str], passage: str) -> set[str]:
+    # the lines of ``passage`` that are the same lines of the page as an earlier passage's:
+    # one passage holds the other whole, or one ends with the (two or more) lines the other
+    # starts with
+    mine = _stripped(passage)
+    shared: set[str] = set()
+    for other in earlier:
+        theirs = _stripped(other)
+        if len(mine) >= 2 and _holds(theirs, mine):
+            shared.update(mine)
+        elif len(theirs) >= 2 and _holds(mine, theirs):
+            shared.update(theirs)
+        else:
+            for a, b in ((theirs, mine), (mine, theirs)):
+                k = next((k for k in range(min(len(a), len(b)), 1, -1) if a[-k:] == b[:k]), 0)
+                shared.update(b[:k])
+    return shared
+
+
+def _stripped(passage: str) -> list[str]:
+    return [line.strip() for line in passage.splitlines() if line.strip()]
+
+
+def _holds(lines: list[str], run: list[str]) -> bool:
+    # ``run`` stands in ``lines`` as consecutive lines
+    return any(lines[i : i + len(run)] == run for i in range(len(lines) - len(run) + 1))
 
 
 def _shown(source: Source, question: str) -> list[tuple[str, bool]]:

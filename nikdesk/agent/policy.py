@@ -278,7 +278,10 @@ class EvidencePolicy:
             best_dense = self.retriever.best_cosine(question) or 0.0
         # a kind of device the library holds ("Laderegler") names its devices as a name does
         of_kind = self.class_documents(question)
-        routed = bool(self.retriever.router.scores(question) or of_kind)
+        # ... as does a product line of the catalogue ("smartshunt": Victron's documents)
+        routed = bool(self.retriever.router.scores(question) or of_kind) or bool(
+            self.named_documents(question)
+        )
         codes = code_tokens(question) - self.retriever.router.names
         if best_dense < MIN_DENSE and not codes and not routed:
             return Verdict("not_found", f"weak evidence (cosine {best_dense:.3f})")
@@ -895,6 +898,11 @@ class EvidencePolicy:
             )
         top = max(routed.values())
         named = {d for d, score in routed.items() if score >= NAMED_SHARE * top}
+        makers = catalog().makers_of_products(question)
+        if makers and not self._of_brands(named, makers):
+            # a product line named by words outweighs a name the routing read in another
+            # word ("smartshunt seriennummer": no NIBE "S-Serie")
+            named = self._of_brands(set(self.docs), makers) or named
         # "Victron SmartSolar" also routes to every "Smart…" manual: when the question names
         # a maker, the named documents are that maker's
         brands = catalog().brands_named(question)

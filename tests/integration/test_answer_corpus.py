@@ -1241,6 +1241,22 @@ def test_a_product_named_without_its_maker_is_the_makers(agent: Agent) -> None:
     assert {s.file for s in result.sources} == {"Victron_VE.Direct_Protocol_3.33.pdf"}
 
 
+def test_a_product_line_outweighs_a_name_read_in_another_word(agent: Agent) -> None:
+    # "seriennummer" routed to NIBE's "S-Serie"; the SmartShunt is Victron's (VE.Direct p. 8:
+    # "SER# | Serial number")
+    result = answered(agent, "smartshunt seriennummer auslesen über die schnittstelle")
+    assert {s.file for s in result.sources} == {"Victron_VE.Direct_Protocol_3.33.pdf"}
+    assert "Serial number" in result.answer
+
+
+def test_a_flow_named_in_another_sense_still_answers(agent: Agent) -> None:
+    # NIBE p. 14 lists "Ungleichmäßiger Volumenstrom in den Heizkörpern" as a cause: no
+    # flow rate is asked
+    question = "NIBE S1156: ungleichmäßiger Volumenstrom in den Heizkörpern – was soll ich machen?"
+    result = answered(agent, question)
+    assert any(s.page == 14 for s in result.sources)
+
+
 def test_how_tall_a_stack_is_asks_which_size(agent: Agent) -> None:
     # Sungrow SBR p. 2: "Abmessungen (B*H*T) | 625 x 545 x 330 mm | … | 625 x 1195 x 330 mm"
     asked_back(

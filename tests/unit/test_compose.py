@@ -105,6 +105,20 @@ def test_two_overlapping_passages_of_a_page_show_their_common_lines_once() -> No
     ]
 
 
+def test_lines_a_page_prints_twice_in_two_passages_stay() -> None:
+    # Fronius Datamanager p. 17: "Example 1" and "Example 2" each end with the same sum;
+    # the passages do not overlap, so the second example keeps its lines
+    total = "+ 32 KB/h x 24 h = 768 KB"
+    archived = "Archived data = 768 KB / day"
+    sources = [
+        _source("S1", 17, f"Example 1 - Small System\n{total}\n{archived}", total),
+        _source("S2", 17, f"Example 2 - Large System\n{total}\n{archived}", total),
+    ]
+    quoted = [ln for ln in compose_answer(sources, "de").splitlines() if ln.startswith("> ")]
+    assert quoted.count(f"> {archived}  ") == 2
+    assert quoted[-2:] == [f"> {total}  ", f"> {archived}  "]
+
+
 def test_angle_brackets_of_a_passage_stay_literal_in_markdown() -> None:
     # PI30: "QPIGS2<cr>" would open an HTML tag that Markdown renderers drop with what follows
     passage = "2.10 QPIGS2<cr>: Device general status parameters inquiry (Only 48V model)"
