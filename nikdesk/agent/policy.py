@@ -279,8 +279,8 @@ class EvidencePolicy:
         # a kind of device the library holds ("Laderegler") names its devices as a name does
         of_kind = self.class_documents(question)
         # ... as does a product line of the catalogue ("smartshunt": Victron's documents)
-        routed = bool(self.retriever.router.scores(question) or of_kind) or bool(
-            self.named_documents(question)
+        routed = bool(
+            self.retriever.router.scores(question) or of_kind or self.named_documents(question)
         )
         codes = code_tokens(question) - self.retriever.router.names
         if best_dense < MIN_DENSE and not codes and not routed:
