@@ -783,6 +783,11 @@ class EvidencePolicy:
         """
         kinds = page_value_kinds(question)
         named = self.named_documents(question)
+        if named and hits and not any(h.chunk.doc_id in named for h in hits):
+            # none of the named device's documents was found ("smartshunt: relais
+            # fernschalten?" names Victron's by its product line, which no file name says):
+            # search them, not the other makers' pages
+            return question, tuple(sorted(self.docs[d].file for d in named))
         if not kinds or not named:
             return None
         if self._pages_state(hits, named, kinds):
@@ -800,6 +805,10 @@ class EvidencePolicy:
 
     def merge_follow_up(self, question: str, hits: list[Hit], more: list[Hit]) -> list[Hit]:
         """Add the follow-up hits that state the asked value, just inside the quoting range."""
+        named = self.named_documents(question)
+        if named and not any(h.chunk.doc_id in named for h in hits):
+            # the named device's own passages lead (see value_follow_up)
+            return [*(h for h in more if h.chunk.doc_id in named), *hits]
         kinds = asked_types(question, strict_only=False)
         seen = {h.chunk.id for h in hits}
         floor = SOURCE_SHARE * hits[0].score if hits else 1.0

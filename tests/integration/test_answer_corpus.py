@@ -1249,6 +1249,13 @@ def test_a_product_line_outweighs_a_name_read_in_another_word(agent: Agent) -> N
     assert "Serial number" in result.answer
 
 
+def test_a_product_lines_maker_is_searched_when_no_hit_is_its(agent: Agent) -> None:
+    # the search found relays of the Home Manager and the Netze BW receiver; the SmartShunt
+    # is Victron's, whose VE.Direct p. 7 lists the "Relay | Relay state" field
+    result = answered(agent, "smartshunt: relais fernschalten geht das?")
+    assert {s.file for s in result.sources} == {"Victron_VE.Direct_Protocol_3.33.pdf"}
+
+
 def test_a_flow_named_in_another_sense_still_answers(agent: Agent) -> None:
     # NIBE p. 14 lists "Ungleichmäßiger Volumenstrom in den Heizkörpern" as a cause: no
     # flow rate is asked
