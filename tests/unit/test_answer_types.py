@@ -384,46 +384,60 @@ def test_an_amount_of_data_is_asked_and_stated_as_such() -> None:
     assert not holds_value(volume, "up to 512 kB/s")  # a rate
 
 
-def test_a_flow_rate_is_asked_and_stated_per_time() -> None:
-    flow = next(k for k in answer_types() if k.name == "flow_rate")
-    assert flow in asked_types("NIBE S1256: welchen Mindestvolumenstrom braucht der Heizkreis?")
-    assert flow in asked_types("what minimum flow does the brine pump need?")
-    for question in (
-        "Wie viel Liter fasst der Speicher?",
-        "power flow direction register?",
-        # the word in other senses (a reviewer's questions)
-        "ungleichmäßiger Volumenstrom in den Heizkörpern – was soll ich machen?",
-        "welcher Durchfluss-Sensor ist als BF1 verbaut?",
-        "victron mppt input shutdown wegen stromdurchfluss?",
-        "Fronius Datamanager: welchen Durchsatz braucht die Internetverbindung?",
-    ):
-        assert flow not in asked_types(question), question
-    assert holds_value(flow, "Min. Volumenstrom Heizkreis | 0,25 l/s")
-    assert holds_value(flow, "Nenndurchfluss 1,2 m³/h")
-    # a manual naming the flow without a value ("Ungleichmäßiger Volumenstrom")
-    assert not holds_value(flow, "Ungleichmäßiger Volumenstrom in den Heizkörpern.")
+# a kind of value asked only as a quantity: (questions asking it, questions using its words
+# in another sense — a reviewer's —, lines stating one, lines naming it without one)
+_QUANTITY_KINDS = {
+    "flow_rate": (
+        [
+            "NIBE S1256: welchen Mindestvolumenstrom braucht der Heizkreis?",
+            "what minimum flow does the brine pump need?",
+        ],
+        [
+            "Wie viel Liter fasst der Speicher?",
+            "power flow direction register?",
+            "ungleichmäßiger Volumenstrom in den Heizkörpern – was soll ich machen?",
+            "welcher Durchfluss-Sensor ist als BF1 verbaut?",
+            "victron mppt input shutdown wegen stromdurchfluss?",
+            "Fronius Datamanager: welchen Durchsatz braucht die Internetverbindung?",
+        ],
+        ["Min. Volumenstrom Heizkreis | 0,25 l/s", "Nenndurchfluss 1,2 m³/h"],
+        ["Ungleichmäßiger Volumenstrom in den Heizkörpern."],
+    ),
+    "connections": (
+        [
+            "kostal plenticore: wie viele modbus tcp clients dürfen gleichzeitig verbunden sein?",
+            "how many concurrent modbus tcp connections does the E3/DC accept?",
+        ],
+        [
+            # relays, devices or inverters in parallel are no connections of an interface
+            "können die Relais gleichzeitig angezogen sein?",
+            "Sunny Home Manager 2.0: wie viele Geräte-Verbindungen gleichzeitig kann der max.?",
+            "sungrow sh rt: how many inverters in parallel connection?",
+            "EK893: können die Relais-Verbindungen gleichzeitig schalten oder sind sie verriegelt?",
+        ],
+        [
+            "Es werden maximal 5 Modbus TCP Verbindungen unterstützt.",
+            "up to 4 simultaneous clients",
+        ],
+        [
+            # client/server wording without a number of them, a ratio, a port number
+            "a 1:1 connection between master and slave",
+            "Ports > 1024 für ausgehende Verbindungen",
+            "provides client/server communication between devices connected on port 502",
+        ],
+    ),
+}
 
 
-def test_simultaneous_connections_are_asked_and_stated_as_a_number() -> None:
-    connections = next(k for k in answer_types() if k.name == "connections")
-    for question in (
-        "kostal plenticore: wie viele modbus tcp clients dürfen gleichzeitig verbunden sein?",
-        "how many concurrent modbus tcp connections does the E3/DC accept?",
-    ):
-        assert connections in asked_types(question), question
-    # relays, devices or inverters in parallel are no connections of an interface
-    for question in (
-        "können die Relais gleichzeitig angezogen sein?",
-        "Sunny Home Manager 2.0: wie viele Geräte-Verbindungen gleichzeitig kann der max.?",
-        "sungrow sh rt: how many inverters in parallel connection?",
-        "EK893: können die Relais-Verbindungen gleichzeitig schalten oder sind sie verriegelt?",
-    ):
-        assert connections not in asked_types(question), question
-    assert holds_value(connections, "Es werden maximal 5 Modbus TCP Verbindungen unterstützt.")
-    assert holds_value(connections, "up to 4 simultaneous clients")
-    # client/server wording without a number of them, a ratio, a port number
-    assert not holds_value(connections, "a 1:1 connection between master and slave")
-    assert not holds_value(connections, "Ports > 1024 für ausgehende Verbindungen")
-    assert not holds_value(
-        connections, "provides client/server communication between devices connected on port 502"
-    )
+@pytest.mark.parametrize("name", sorted(_QUANTITY_KINDS))
+def test_a_quantity_is_asked_and_stated_as_one(name: str) -> None:
+    kind = next(k for k in answer_types() if k.name == name)
+    asking, other_sense, stating, naming = _QUANTITY_KINDS[name]
+    for question in asking:
+        assert kind in asked_types(question), question
+    for question in other_sense:
+        assert kind not in asked_types(question), question
+    for line in stating:
+        assert holds_value(kind, line), line
+    for line in naming:
+        assert not holds_value(kind, line), line
