@@ -780,6 +780,8 @@ class EvidencePolicy:
         technical data finds it. None when the question asks for no kind of value, names no
         device, or the hits already state a value of each kind asked ("Versorgungsspannungs-
         und Temperaturbereich": a voltage on the first page does not state the temperatures).
+        The named device's manuals are searched for the question itself, whatever it asks,
+        when no hit is one of them (:meth:`merge_follow_up` then lets theirs lead).
         """
         kinds = page_value_kinds(question)
         named = self.named_documents(question)
@@ -804,7 +806,10 @@ class EvidencePolicy:
         return value_siblings(self.retriever, question, hits, self.named_documents(question))
 
     def merge_follow_up(self, question: str, hits: list[Hit], more: list[Hit]) -> list[Hit]:
-        """Add the follow-up hits that state the asked value, just inside the quoting range."""
+        """Add the follow-up hits that state the asked value, just inside the quoting range.
+
+        When no hit was the named device's, its own follow-up hits go first instead.
+        """
         named = self.named_documents(question)
         if named and not any(h.chunk.doc_id in named for h in hits):
             # the named device's own passages lead (see value_follow_up)
