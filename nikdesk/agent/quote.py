@@ -320,7 +320,8 @@ def _runs_on(line: str, after: str) -> bool:
     # "… MOS over temperature recovery" + "value 65°C, these two values …": a line ending
     # mid-sentence goes on in a next line starting in lower case ...
     line = line.rstrip()
-    if " | " in line or len(line) < RUN_ON or _SENTENCE_END.search(line) or is_heading(line):
+    short = len(line) < RUN_ON and not line.endswith(",")  # "…, it is SOC 15~19%," goes on
+    if " | " in line or short or _SENTENCE_END.search(line) or is_heading(line):
         return False
     if after == "…" or " | " in after or is_heading(after):
         return False

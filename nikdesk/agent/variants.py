@@ -427,10 +427,13 @@ def inline_models(question: str, line: str, names: frozenset[str]) -> tuple[str,
 
 # a variant a manual gives its own value without naming a model: "for HV models" / "for LV
 # models" (Voltronic), "1st generation machine 50A, 2nd generation machine 70A" (SRNE),
-# "PLENTICORE G2: SW 02.12.xxxxx PLENTICORE G3: SW 3.04.01.xxxxx" (Kostal); not a document's
-# revision ("02-10-2018 – rev 5" of a protocol's history)
+# "PLENTICORE G2: SW 02.12.xxxxx PLENTICORE G3: SW 3.04.01.xxxxx" (Kostal), a model number the
+# file name does not give ("for US2000B, it is SOC 15~19%," / "for US2000B-Plus/US3000B, it is
+# SOC 5~9%", Pylontech); not a document's revision ("02-10-2018 – rev 5" of a protocol's
+# history) nor a standard ("EN50549", "IEC62116")
 _VARIANT = re.compile(
-    r"\b(?:[HL]V(?= models?\b)|(?:1st|2nd|3rd|[4-9]th) generation|(?:[A-Z][A-Za-z]+ ){0,2}G[1-9]\b)"
+    r"\b(?:[HL]V(?= models?\b)|(?:1st|2nd|3rd|[4-9]th) generation|(?:[A-Z][A-Za-z]+ ){0,2}G[1-9]\b"
+    r"|(?!(?:EN|IEC|VDE|DIN|ISO|AS|UL|NRS|CEI|IEEE|UTE|TOR)\d)[A-Z]{2,4}\d{3,5}[A-Z]{0,3}\b)"
 )
 
 
@@ -447,7 +450,9 @@ def variant_values(question: str, lines: list[str]) -> tuple[str, ...]:
     ]
     paired = _own_values(text, mentions)
     variants = [printed for printed, _, _ in paired.values()]
-    if not paired or said_variants(question, variants) or _ACROSS.search(fold(question)):
+    if not paired or said_variants(question, variants) or names_model(question, variants):
+        return ()
+    if _ACROSS.search(fold(question)):
         return ()
     return tuple(variants[:MAX_MODELS])
 

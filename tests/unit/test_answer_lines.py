@@ -936,6 +936,17 @@ def test_a_key_sentence_wrapped_onto_the_next_line_is_bold_to_its_end() -> None:
         "Welche Standardadresse hat der Umrichter?",
     )
     assert ended.also == ()
+    # a short line ending in a comma goes on too (Pylontech p. 21: one model's SOC, then the
+    # others')
+    short = quote(
+        "Bit 5: for US2000B, it is SOC 15~19%,\n"
+        "for US2000B-Plus/US3000B, it is SOC 5~9% (design for inverter which has active battery)",
+        "Pylontech: bei welchem SOC kommt die Anforderung zum Zwangsladen (Bit 5)?",
+    )
+    assert short.key == "Bit 5: for US2000B, it is SOC 15~19%,"
+    assert short.rest == (
+        "for US2000B-Plus/US3000B, it is SOC 5~9% (design for inverter which has active battery)",
+    )
 
 
 # GoodWe_Hybrid_Modbus_Protocol_ET_EM.pdf p. 8 and p. 9 (two passages, one row each side)

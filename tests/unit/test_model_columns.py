@@ -389,6 +389,20 @@ def test_key_lines_giving_each_variant_its_value_ask_which() -> None:
     # a document's revision history names no variants of the device
     history = ["02-10-2018 – rev 5: Bluetooth mode added", "01-06-2017 – rev 4: rev 3 fixes"]
     assert variant_values("seit welcher Revision ist Bluetooth mode beschrieben?", history) == ()
+    # Pylontech p. 21: a model number gives each its own SOC, over two lines
+    pylontech = [
+        "Bit 5: for US2000B, it is SOC 15~19%,",
+        "for US2000B-Plus/US3000B, it is SOC 5~9% (design for inverter which has active battery",
+    ]
+    assert variant_values("pylontech zwangsladung bei welchem soc?", pylontech) == (
+        "US2000B",
+        "US3000B",
+    )
+    for named in ("pylontech us3000: soc?", "US2000B zwangsladung bei welchem soc?"):
+        assert variant_values(named, pylontech) == (), named
+    # a standard's number is no model
+    codes = ["EN50549 trips at 51.5 Hz, IEC62116 within 2 s"]
+    assert variant_values("at which frequency does it trip?", codes) == ()
 
 
 def test_the_variant_named_keeps_its_key_lines_only() -> None:
