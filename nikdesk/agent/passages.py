@@ -107,6 +107,46 @@ def first_page_sibling(
     return [first, replace(first, chunk=best[1]), *quoted[1:]], (best[1].id, excerpt)
 
 
+# a table's caption: "Table 4-4 Under the referenced voltage … the sensor starts …"; not a
+# lead-in ending in a colon ("AP sends:" over an example's bytes)
+_CAPTION = re.compile(r"^(table|tabelle|tab\.)\s*\d[\d.-]*\b", re.IGNORECASE)
+
+
+def captioned_tables(
+    retriever: Retriever,
+    question: str,
+    quoted: list[Hit],
+    apart: Callable[[Chunk], bool] = lambda chunk: False,
+) -> list[Hit]:
+    """Return ``quoted`` with, after a passage ending in its key line's table caption, the table.
+
+    DDSU666-H p. 21: the passage found ends in "Table 4-4 Under the referenced voltage and
+    Table A-1, the sensor starts and continuously metering the electrical energy"; the
+    values ("Direct connect | 0.004 Ib | 1") stand in the page's next passage. A caption is
+    no answer without its table: the table's passage is quoted under it (it takes no other
+    page's place).
+    """
+    seen = {h.chunk.id for h in quoted}
+    out: list[Hit] = []
+    for hit in quoted:
+        out.append(hit)
+        lines = [ln for ln in hit.chunk.text.splitlines() if ln.strip()]
+        if not lines or quote(hit.chunk.text, question).key != lines[-1]:
+            continue
+        if " | " in lines[-1] or not _CAPTION.search(lines[-1].strip()):
+            continue
+        page = retriever.page_chunks(hit.chunk)
+        after = [c for c in page if c.id > hit.chunk.id]
+        table = min(after, key=lambda c: c.id, default=None)
+        if table is None or table.id in seen or apart(table):
+            continue
+        if " | " not in table.text.lstrip().split("\n", 1)[0]:
+            continue
+        seen.add(table.id)
+        out.append(replace(hit, chunk=table))
+    return out
+
+
 def page_passages(retriever: Retriever, question: str, hits: list[Hit]) -> list[Hit]:
     """Return ``hits`` with the passage of each hit's page that answers the question.
 

@@ -39,6 +39,7 @@ from nikdesk.agent.guards import (
 from nikdesk.agent.lines import line_score, pieces_of
 from nikdesk.agent.passages import (
     MAX_SOURCES,
+    captioned_tables,
     first_page_sibling,
     open_parts,
     page_passages,
@@ -364,6 +365,7 @@ class EvidencePolicy:
         apart = self._other_model(question, quoted)
         with_parts, parts = open_parts(self.retriever, question, quoted, apart=apart)
         with_parts, sibling = first_page_sibling(self.retriever, question, with_parts, apart=apart)
+        with_parts = captioned_tables(self.retriever, question, with_parts, apart=apart)
         if sibling is not None:
             parts[sibling[0]] = sibling[1]
         if may_clarify and (types := self.family_options(question, with_parts)):

@@ -107,9 +107,9 @@ def quote(
             if i not in keep and scores[i] >= 0.7 * scores[best] and len(units[i]) <= budget:
                 keep.add(i)
                 budget -= len(units[i])
-        if " | " not in units[best] or fill:
-            # the key is the table's title, not a row (or the passage is for a model): the
-            # rows under it follow in order
+        if " | " not in units[best] or fill or best == header:
+            # the key is the table's title or its header, not a row (or the passage is for
+            # a model): the rows under it follow in order
             for i in range(best + 1, len(units)):
                 if len(keep) >= limit or len(units[i]) > budget:
                     break

@@ -1622,3 +1622,19 @@ def test_the_passage_answering_best_is_quoted_however_low_it_is_found(agent: Age
         "**Wechselstromschutzschalter mit einem Nennfehlerstrom von mehr als 300 mA wählen.**"
         in (result.answer)
     )
+
+
+def test_a_table_under_its_caption_is_quoted_with_the_caption(agent: Agent) -> None:
+    # DDSU666-H p. 21: the passage found ends in "Table 4-4 … the sensor starts and
+    # continuously metering"; the values stand in the page's next passage
+    result = answered(agent, "DDSU666-H: ab welchem Strom fängt der Zähler an, Energie zu zählen?")
+    assert "Direct connect | 0.004 Ib" in result.answer
+    assert "Via transformer | 0.002 Ib" in result.answer
+
+
+def test_a_model_number_giving_each_its_own_soc_asks_which_model(agent: Agent) -> None:
+    # Pylontech p. 21: "Bit 5: for US2000B, it is SOC 15~19%," / "for US2000B-Plus/US3000B,
+    # it is SOC 5~9%"
+    asked_back(agent, "pylontech: die zwangslade anforderung kommt bei welchem soc?")
+    result = answered(agent, "pylontech us2000b: die zwangslade anforderung kommt bei welchem soc?")
+    assert "SOC 15~19%" in key_lines(result.answer)

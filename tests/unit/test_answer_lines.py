@@ -76,6 +76,18 @@ def test_the_row_stating_the_asked_count_beats_the_header() -> None:
     assert "Nennspannung" not in "\n".join(found.lines)  # not the whole table
 
 
+def test_a_header_answering_alone_is_quoted_with_the_rows_under_it() -> None:
+    # DDSU666-H p. 21: no row shares a word of the question, the header does ("Energy")
+    table = (
+        "Sensor | Energy meter grade Class 1 | Power factor\n"
+        "Direct connect | 0.004 Ib | 1\n"
+        "Via transformer | 0.002 Ib"
+    )
+    found = quote(table, "from what current does it start counting energy?")
+    assert found.key.startswith("Sensor | Energy meter")
+    assert found.lines == tuple(table.splitlines())
+
+
 def test_the_row_with_the_asked_unit_is_the_key() -> None:
     q = "Welchen maximalen Ladestrom verträgt der Sungrow SBR Speicher dauerhaft?"
     assert key_line(SBR_CURRENT, q) == "Maximaler Lade-/Entladestrom: Dauerbetrieb | 30 A"
