@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 
 from nikdesk.ingest.types import Block, BlockKind, ParsedDocument
 
-CHUNKER_VERSION = 3  # bump when chunk boundaries change: forces re-embedding on rebuild
+CHUNKER_VERSION = 4  # bump when chunk boundaries change: forces re-embedding on rebuild
 
 TARGET_CHARS = 900  # ~220 e5 tokens: small enough to be specific, large enough for context
 MAX_CHARS = 1400

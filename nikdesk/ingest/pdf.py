@@ -34,6 +34,7 @@ _PAGE_NUMBER = re.compile(
     re.IGNORECASE,
 )
 _NUMBERED = re.compile(r"^\d{1,2}(?:\.\d{1,2}){0,3}\.?\s+\S")
+_WORD = re.compile(r"[^\W\d_]{2}")  # two letters in a row
 _MULTILEVEL = re.compile(r"^\d{1,2}(?:\.\d{1,2}){1,3}\.?\s+[^\W\d]")
 _SYMBOL_FONTS = ("wingdings", "webdings", "dingbats")
 _BOLD_FONT = re.compile(r"bold|black|heavy|semibold|demi", re.IGNORECASE)
@@ -309,8 +310,8 @@ class _Assembler:
             or not text[0].isupper() | text[0].isdigit()
         ):
             return False
-        if text[-1] in ".,;:" or _PAGE_NUMBER.match(text) or not any(map(str.isalpha, text)):
-            return False
+        if text[-1] in ".,;:" or _PAGE_NUMBER.match(text) or not _WORD.search(text):
+            return False  # a heading has a word: "V3.01", "1.20 V3.18" are a table's cells
         bigger = line.size >= self.body_size * 1.2 and line.size - self.body_size >= 1.5
         numbered = _MULTILEVEL.match(text) is not None
         if self.toc:  # the outline names the chapters; add only numbered sub-headings

@@ -189,6 +189,16 @@ def test_layout_headings_without_outline() -> None:
     assert ("3. Modbus Register", 3) in headings
 
 
+def test_a_table_of_version_numbers_in_a_large_font_stays_text() -> None:
+    # SolaX G4 p. 6: the "Version matching information" table's cells ("V3.01",
+    # "V1.01~V1.03") are printed larger than the body; as headings without text under them
+    # they were no passage at all
+    doc = parsed("SolaX_Hybrid_X1-X3_G4_Modbus_TCP-RTU_V3.21.pdf")
+    cells = [b for b in doc.blocks if b.page == 6 and b.text in ("V3.01", "V1.01~V1.03")]
+    assert cells and all(b.kind is BlockKind.TEXT for b in cells)
+    assert blocks_with(doc, "Protocol version ARM version(X1)", BlockKind.HEADING)
+
+
 def test_running_footer_and_page_numbers_are_dropped() -> None:
     victron = parsed("Victron_VE.Direct_Protocol_3.33.pdf")
     assert pymupdf_pages_with(manual("Victron_VE.Direct_Protocol_3.33.pdf"), "De Paal 35")
