@@ -141,7 +141,7 @@ class Retriever:
         fusion = "rrf" if options.mode == "hybrid-rrf" else FUSION
         fused = _rrf(lists) if fusion == "rrf" else _relative(lists)
         # model numbers ("3000TL-X", "DDSU666") are routing's business, not codes to quote
-        codes = pinning_codes(code_tokens(query) - self.router.names)
+        codes = pinning_codes(code_tokens(query) - self.router.names) | field_names(query)
         if codes and routed and use_lexical:
             # "ERR 20": the row "Bulk time limit exceeded | 20" shares no other word with the
             # question, and "20" stands in many rows; every passage of the named manuals
@@ -464,6 +464,23 @@ def code_tokens(query: str) -> set[str]:
     }
     codes.update(_called_errors(query))  # "ERR 33", "Fehler 2", "fault code Nr. 26"
     return codes
+
+
+# a register's or a field's name as a map prints it: "wAcPowerLimit", "ExternalGenMaxCharge",
+# "BMS_UserSOH" (three humps, or words joined by an underscore); not "SmartShunt"
+_FIELD = re.compile(
+    r"(?<![\w-])(?:[a-z]*(?:[A-Z][a-z0-9]+){3,}|[A-Za-z]+[a-z0-9]*(?:_[A-Za-z0-9]+)+)(?![\w-])"
+)
+
+
+def field_names(query: str) -> set[str]:
+    """Return the register or field names ``query`` spells as a map does ("wAcPowerLimit").
+
+    Such a name pins its row down as a code does: the rows of a protocol's revision history
+    sharing "Read Holding Registers" with the question outweigh one rare name in a lexical
+    search.
+    """
+    return {fold(m.group()).replace("_", "") for m in _FIELD.finditer(query)}
 
 
 def _called_errors(text: str) -> set[str]:

@@ -53,6 +53,18 @@ def test_an_error_number_found_only_in_its_table_row(corpus_retriever: Retriever
     assert ("Victron_VE.Direct_Protocol_3.33.pdf", 15) in {(h.file, h.page) for h in hits}
 
 
+def test_a_field_name_spelled_as_the_map_prints_it_pins_its_row(
+    corpus_retriever: Retriever,
+) -> None:
+    # the revision history's "Add Read Holding Registers …" rows share "ausgelesen" (read),
+    # "Register" and "holding" with the question; only p. 15's row holds the name
+    question = "SolaX G4: Register wAcPowerLimit ausgelesen, in welcher Einheit kommt der Wert?"
+    hits = top(corpus_retriever, question)
+    assert ("SolaX_Hybrid_X1-X3_G4_Modbus_TCP-RTU_V3.21.pdf", 15) in {
+        (h.file, h.page) for h in hits
+    }
+
+
 def test_german_question_finds_english_page(corpus_retriever: Retriever) -> None:
     hits = top(
         corpus_retriever,

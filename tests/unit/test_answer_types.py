@@ -370,6 +370,24 @@ def test_an_error_number_is_found_with_a_word_naming_the_number_between() -> Non
     assert error_codes("error no. 5") == {"5"}
 
 
+def test_a_field_name_spelled_as_a_map_prints_it_is_a_code() -> None:
+    from nikdesk.retrieval.hybrid import field_names
+
+    assert field_names("welche Einheit hat wAcPowerLimit?") == {"wacpowerlimit"}
+    assert field_names("ExternalGenMaxCharge und BMS_UserSOH") == {
+        "externalgenmaxcharge",
+        "bmsusersoh",
+    }
+    # a product's name in two humps, a brand, a document's name: no fields
+    for question in (
+        "SmartShunt 500A",
+        "VE.Direct text mode",
+        "go-e Charger",
+        "Sunny Home Manager",
+    ):
+        assert field_names(question) == set(), question
+
+
 def test_an_amount_of_data_is_asked_and_stated_as_such() -> None:
     volume = next(k for k in answer_types() if k.name == "data_volume")
     for question in (
