@@ -109,6 +109,8 @@ class Ask:
     # soc): a register row named in these words alone names what is asked
     asked: frozenset[str] = frozenset()
     bits: frozenset[str] = frozenset()  # the bit numbers asked about ("Bit 12 gesetzt": "12")
+    # the terms a negation stands before ("nicht ins EEPROM schreibt": eeprom, schreibt)
+    denied: frozenset[str] = frozenset()
 
 
 # "Bit 12", "bit 3 is set", "Bits 0-3": the numbered bits a question asks about
@@ -190,6 +192,24 @@ def ask_of(question: str) -> Ask:
         reads=interface and not writes and bool(_READS.search(folded)),
         asked=asked,
         bits=frozenset(str(int(m.group(1))) for m in _BIT.finditer(folded)),
+        denied=denied_terms(question) - names,
+    )
+
+
+# a negation and the (up to three) words after it: "nicht ins EEPROM schreibt", "ohne
+# EEPROM", "not saved"
+_DENIED = re.compile(r"\b(?:nicht|kein\w*|ohne|not|no|without|never)((?:\s+[\w-]+){1,3})")
+
+
+def denied_terms(text: str) -> frozenset[str]:
+    """Return the terms of the words a negation in ``text`` stands before.
+
+    "Wird nicht im EEPROM gespeichert" denies "eeprom" and "gespeichert"; "Wird im EEPROM
+    gespeichert" denies nothing: a question asking for the register "das nicht ins EEPROM
+    schreibt" is answered by the first row, not the second.
+    """
+    return frozenset(
+        t for m in _DENIED.finditer(fold(text)) for t in terms(m.group(1), drop_stopwords=True)
     )
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from nikdesk.agent.ask import NEGATION, Ask, Concepts, ask_of
+from nikdesk.agent.ask import NEGATION, Ask, Concepts, ask_of, denied_terms
 from nikdesk.agent.guards import AnswerType, holds_value
 from nikdesk.agent.spelling import hex_spelling, line_terms, shares_part, with_hex
 from nikdesk.core.text import STOPWORDS, fold, raw_tokens, terms
@@ -43,6 +43,9 @@ _STATES = re.compile(r"blink|flash|leucht|lit\b|\bon\b|\baus\b|\boff\b|dauer|ste
 # the access cell of a register row: read only, or writable ("W" alone is also the watt)
 _READ_ONLY = frozenset({"r", "ro", "read", "read only", "read-only", "input register"})
 _WRITABLE = frozenset({"r/w", "rw", "w/r", "wo", "write", "read/write", "holding register"})
+# a line denying what the question denies ("Wird nicht im EEPROM gespeichert" for "das nicht
+# ins EEPROM schreibt") over a line stating it ("Wird im EEPROM gespeichert")
+DENIED_BONUS = 1.5
 NAME_CELL = 1.5  # a register row named in the asked words alone (see names_asked)
 # a table row whose name is the asked kind of value ("Gewicht | 114 kg") over a row that
 # only holds such a value in a cell ("Batteriemodul | 3,2 kWh, 33 kg")
@@ -123,6 +126,11 @@ def line_score(line: str, ask: Ask, header: str = "") -> float:
             score += LABEL_KIND
     elif ask.quantity and _NUMBER.search(line) and not codes:
         score += 0.5
+    if " | " in line and ask.denied & said_terms and ask.denied & denied_terms(line):
+        # a row whose remark denies what the question denies ("Wird nicht im EEPROM
+        # gespeichert" for "nicht ins EEPROM"); not a text line saying the symptom ("… nicht
+        # gefunden"), which the line after it answers
+        score += DENIED_BONUS
     if ask.colours and ask.colours & token_set:
         # "Flashes red: During an update process" answers "die LED blinkt rot"
         score += 1.5 + (1.5 if _STATES.search(folded) else 0.0)

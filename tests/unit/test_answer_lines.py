@@ -88,6 +88,19 @@ def test_a_header_answering_alone_is_quoted_with_the_rows_under_it() -> None:
     assert found.lines == tuple(table.splitlines())
 
 
+def test_the_row_denying_what_the_question_denies_is_the_key() -> None:
+    # go-e Modbus TCP p. 7: both rows hold "EEPROM"; the question wants the one not saved
+    rows = (
+        "Register | Bezeichnung | Länge | Beschreibung\n"
+        "299 | AMPERE_VOLATILE | 1 | Ampere Wert von 6-32A Wird nicht im EEPROM gespeichert\n"
+        "300 | AMPERE_EEPROM | 1 | Ampere Wert von 6-32A Wird im EEPROM gespeichert"
+    )
+    denied = "go-e Modbus: welches Register für den Ladestrom, das nicht ins EEPROM schreibt?"
+    assert key_line(rows, denied).startswith("299 | AMPERE_VOLATILE")
+    header, volatile, eeprom = rows.splitlines()
+    assert key_line("\n".join((header, eeprom, volatile)), denied) == volatile  # not by order
+
+
 def test_the_row_with_the_asked_unit_is_the_key() -> None:
     q = "Welchen maximalen Ladestrom verträgt der Sungrow SBR Speicher dauerhaft?"
     assert key_line(SBR_CURRENT, q) == "Maximaler Lade-/Entladestrom: Dauerbetrieb | 30 A"
