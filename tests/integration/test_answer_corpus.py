@@ -1638,3 +1638,11 @@ def test_a_model_number_giving_each_its_own_soc_asks_which_model(agent: Agent) -
     asked_back(agent, "pylontech: die zwangslade anforderung kommt bei welchem soc?")
     result = answered(agent, "pylontech us2000b: die zwangslade anforderung kommt bei welchem soc?")
     assert "SOC 15~19%" in key_lines(result.answer)
+
+
+def test_a_wizard_opened_again_is_found_by_its_german_words(agent: Agent) -> None:
+    # "Inbetriebnahme-Assistent nochmal starten": Fronius p. 56 "The Commissioning Wizard can
+    # be opened again and run under "Open Wizards.""
+    result = answered(agent, "Fronius Datamanager: Inbetriebnahme-Assistent nochmal starten, wo?")
+    assert ("Fronius_Datamanager_Manual_EN.pdf", 56) in {(s.file, s.page) for s in result.sources}
+    assert "Open Wizards" in key_lines(result.answer)
