@@ -937,6 +937,10 @@ class EvidencePolicy:
         typed = {d for d in named if self.retriever.router.says_type(d, question)}
         if typed and all(self.protocol[d] for d in named - typed):
             return typed
+        if asks_register(question) and not any(self.protocol[d] for d in named):
+            # "growatt mic 3000tl-x: welches holding register …": the installation manual
+            # named holds no register map; the maker's protocol routed beside it does
+            named |= {d for d in routed if self.protocol[d]}
         return named
 
     def _of_brands(self, docs: set[str], brands: list[re.Pattern[str]]) -> set[str]:

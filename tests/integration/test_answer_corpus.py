@@ -1646,3 +1646,13 @@ def test_a_wizard_opened_again_is_found_by_its_german_words(agent: Agent) -> Non
     result = answered(agent, "Fronius Datamanager: Inbetriebnahme-Assistent nochmal starten, wo?")
     assert ("Fronius_Datamanager_Manual_EN.pdf", 56) in {(s.file, s.page) for s in result.sources}
     assert "Open Wizards" in key_lines(result.answer)
+
+
+def test_a_register_of_a_device_named_by_its_manual_is_searched_in_the_makers_protocol(
+    agent: Agent,
+) -> None:
+    # "MIC 750TL-X" names the installation manual, which holds no register map; Growatt's
+    # Modbus protocol, routed beside it, does
+    result = answered(agent, "growatt mic 750tl-x: in welchem register steht die seriennummer?")
+    assert any(s.file.startswith("Growatt_Inverter_Modbus") for s in result.sources)
+    assert "Serial NO" in key_lines(result.answer)
