@@ -107,6 +107,7 @@ def first_page_sibling(
     return [first, replace(first, chunk=best[1]), *quoted[1:]], (best[1].id, excerpt)
 
 
+CAPTIONED_PASSAGES = 3  # a captioned table's passages quoted under it (each repeats the header)
 # a table's caption: "Table 4-4 Under the referenced voltage … the sensor starts …"; not a
 # lead-in ending in a colon ("AP sends:" over an example's bytes)
 _CAPTION = re.compile(r"^(table|tabelle|tab\.)\s*\d[\d.-]*\b", re.IGNORECASE)
@@ -123,8 +124,8 @@ def captioned_tables(
     DDSU666-H p. 21: the passage found ends in "Table 4-4 Under the referenced voltage and
     Table A-1, the sensor starts and continuously metering the electrical energy"; the
     values ("Direct connect | 0.004 Ib | 1") stand in the page's next passage. A caption is
-    no answer without its table: the table's passage is quoted under it (it takes no other
-    page's place).
+    no answer without its table: the table's passages are quoted under it (they take no
+    other page's place).
     """
     seen = {h.chunk.id for h in quoted}
     out: list[Hit] = []
@@ -135,16 +136,23 @@ def captioned_tables(
             continue
         if " | " in lines[-1] or not _CAPTION.search(lines[-1].strip()):
             continue
-        page = retriever.page_chunks(hit.chunk)
-        after = [c for c in page if c.id > hit.chunk.id]
-        table = min(after, key=lambda c: c.id, default=None)
-        if table is None or table.id in seen or apart(table):
+        after = sorted(
+            (c for c in retriever.page_chunks(hit.chunk) if c.id > hit.chunk.id), key=lambda c: c.id
+        )
+        header = _first_line(after[0]) if after else ""
+        if " | " not in header:
             continue
-        if " | " not in table.text.lstrip().split("\n", 1)[0]:
-            continue
-        seen.add(table.id)
-        out.append(replace(hit, chunk=table))
+        # the table's passages: the next ones repeating its header, up to CAPTIONED_PASSAGES
+        for table in after[:CAPTIONED_PASSAGES]:
+            if _first_line(table) != header or table.id in seen or apart(table):
+                break
+            seen.add(table.id)
+            out.append(replace(hit, chunk=table))
     return out
+
+
+def _first_line(chunk: Chunk) -> str:
+    return chunk.text.lstrip().split("\n", 1)[0].strip()
 
 
 def page_passages(retriever: Retriever, question: str, hits: list[Hit]) -> list[Hit]:

@@ -428,12 +428,15 @@ def inline_models(question: str, line: str, names: frozenset[str]) -> tuple[str,
 # a variant a manual gives its own value without naming a model: "for HV models" / "for LV
 # models" (Voltronic), "1st generation machine 50A, 2nd generation machine 70A" (SRNE),
 # "PLENTICORE G2: SW 02.12.xxxxx PLENTICORE G3: SW 3.04.01.xxxxx" (Kostal), a model number the
-# file name does not give ("for US2000B, it is SOC 15~19%," / "for US2000B-Plus/US3000B, it is
-# SOC 5~9%", Pylontech); not a document's revision ("02-10-2018 – rev 5" of a protocol's
-# history) nor a standard ("EN50549", "IEC62116")
+# file name does not give, after "for" or in a list of models ("for US2000B, it is SOC 15~19%,"
+# / "for US2000B-Plus/US3000B, it is SOC 5~9%", Pylontech); not a document's revision
+# ("02-10-2018 – rev 5" of a protocol's history), a standard ("EN50549", "IEC62116"), an
+# interface ("RS485A - 24 RS485B - 25": terminals) or a code list's entries ("26:BMU- HV50056/
+# 38:BMU- HV900105")
 _VARIANT = re.compile(
     r"\b(?:[HL]V(?= models?\b)|(?:1st|2nd|3rd|[4-9]th) generation|(?:[A-Z][A-Za-z]+ ){0,2}G[1-9]\b"
-    r"|(?!(?:EN|IEC|VDE|DIN|ISO|AS|UL|NRS|CEI|IEEE|UTE|TOR)\d)[A-Z]{2,4}\d{3,5}[A-Z]{0,3}\b)"
+    r"|(?:(?<=\bfor )|(?<=\bfür )|(?<=/))"
+    r"(?!(?:EN|IEC|IEE|VDE|DIN|ISO|AS|NZS|UL|NRS|CEI|IEEE|UTE|TOR|RS)\d)[A-Z]{2,4}\d{3,5}[A-Z]{0,3}\b)"
 )
 
 

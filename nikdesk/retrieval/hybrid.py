@@ -541,7 +541,7 @@ def _code_match(text: str, codes: set[str]) -> float:
             defined = (
                 defined
                 or tokens[0] in codes
-                or any(fold(c) in codes for c in cells)
+                or any(fold(c).replace("_", "") in codes for c in cells)  # "BMS_UserSOH"
                 or bool(named & codes)
             )
     return (len(found) / len(codes)) * (1.0 if defined else 0.5)

@@ -400,9 +400,13 @@ def test_key_lines_giving_each_variant_its_value_ask_which() -> None:
     )
     for named in ("pylontech us3000: soc?", "US2000B zwangsladung bei welchem soc?"):
         assert variant_values(named, pylontech) == (), named
-    # a standard's number is no model
+    # a standard's number, an interface's terminals, a code list's entries are no models
     codes = ["EN50549 trips at 51.5 Hz, IEC62116 within 2 s"]
     assert variant_values("at which frequency does it trip?", codes) == ()
+    ddsu = ["Comm. cable | RS485A - 24 RS485B - 25 | Two-core shielded twisted pair | 0.20-1 mm2"]
+    assert variant_values("DDSU666-H: Querschnitt fürs Comm-Kabel?", ddsu) == ()
+    alpha = ["A018H | Topbmu BMU version | R | 15:BMU- HV900112/ 26:BMU- HV50056/ 38:BMU- HV900105"]
+    assert variant_values("AlphaESS: Topbmu BMU version zeigt 26, welche BMU?", alpha) == ()
 
 
 def test_the_variant_named_keeps_its_key_lines_only() -> None:
