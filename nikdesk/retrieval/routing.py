@@ -23,6 +23,11 @@ from nikdesk.core.text import STOPWORDS, fold, raw_tokens
 
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Za-z])(?=\d{2,})")
 _SQUASH = re.compile(r"[^0-9a-z]+")
+# a negation and the word right after it (an article between): "kein BMS", "not the BMS"
+_DENIED_NAME = re.compile(
+    r"\b(?:kein\w*|nicht|ohne|not|no|without)\s+(?:(?:der|die|das|den|dem|ein\w*|the|a|an)\s+)?[\w.-]+",
+    re.IGNORECASE,
+)
 _CAPITALS = re.compile(r"\b[A-Z]{4,}\b")
 # a version, a language or a roman numeral ("Protocol II"): no name ("World War II")
 _VERSIONISH = re.compile(r"^(v\d+|\d{1,3}|[a-z]|de|en|ii|iii|iv|vi|vii|viii|ix)$")
@@ -270,6 +275,9 @@ class DocumentRouter:
 
     def scores(self, question: str) -> dict[str, float]:
         """Return doc_id -> routing score (only documents the question names)."""
+        # "JK Aktivbalancer B2A24S (nur Balancer, kein BMS)": a name the question denies
+        # names no document it means
+        question = _DENIED_NAME.sub(" ", question)
         tokens = set(raw_tokens(question))
         tokens |= {name for other, name in other_names().items() if other in tokens}
         squashed = _squash(question)

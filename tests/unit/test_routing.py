@@ -269,3 +269,17 @@ def test_a_product_line_the_catalogue_files_under_its_maker_names_the_maker() ->
     assert catalog().makers_of_products("welche pid meldet der shunt?") == []
     # a model number names no maker: the CT "TOP90-S10/SP4" is no E3/DC S10
     assert catalog().makers_of_products("TOP90-S10/SP4 Wandler, wie lang ist die Leitung?") == []
+
+
+def test_a_name_the_question_denies_names_no_document() -> None:
+    router = DocumentRouter(
+        [
+            ("balancer", "JK_Active_Balancer_B1A24S_B2A24S_Manual_V4.1.pdf", ""),
+            ("bms", "JK_Smart_BMS_Instructions_EN.pdf", ""),
+        ]
+    )
+    assert set(router.scores("JK Balancer B2A24S (nur Balancer, kein BMS): Gewicht?")) == {
+        "balancer"
+    }
+    assert set(router.scores("JK B2A24S, not the BMS: weight?")) == {"balancer"}
+    assert "bms" in router.scores("JK BMS: Gewicht?")
