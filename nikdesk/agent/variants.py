@@ -455,9 +455,21 @@ def variant_values(question: str, lines: list[str]) -> tuple[str, ...]:
     variants = [printed for printed, _, _ in paired.values()]
     if not paired or said_variants(question, variants) or names_model(question, variants):
         return ()
+    if _another_number(question, variants):
+        return ()  # "Pylontech US5000": none of the lines' models is the one asked about
     if _ACROSS.search(fold(question)):
         return ()
     return tuple(variants[:MAX_MODELS])
+
+
+_NUMBER_MODEL = re.compile(r"\b([a-z]{2,4})\d{3,5}[a-z]{0,3}\b")
+
+
+def _another_number(question: str, variants: list[str]) -> bool:
+    # the question names a model number of the variants' series that is none of them
+    # ("US5000" beside "US2000B" and "US3000B")
+    series = {m.group(1) for v in variants if (m := _NUMBER_MODEL.match(fold(v)))}
+    return any(m.group(1) in series for m in _NUMBER_MODEL.finditer(fold(question)))
 
 
 # a variant in a question's words: "second generation", "2. Generation", "gen 2"

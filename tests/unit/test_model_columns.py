@@ -400,6 +400,8 @@ def test_key_lines_giving_each_variant_its_value_ask_which() -> None:
     )
     for named in ("pylontech us3000: soc?", "US2000B zwangsladung bei welchem soc?"):
         assert variant_values(named, pylontech) == (), named
+    # a model of the series that is none of the lines' is not asked for among them
+    assert variant_values("pylontech US5000: bei welchem SOC zwangsladung?", pylontech) == ()
     # a standard's number, an interface's terminals, a code list's entries are no models
     codes = ["EN50549 trips at 51.5 Hz, IEC62116 within 2 s"]
     assert variant_values("at which frequency does it trip?", codes) == ()
