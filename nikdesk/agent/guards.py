@@ -384,7 +384,8 @@ def holds_value(kind: AnswerType, passage: str) -> bool:
     if kind.value.search(text):
         return True
     return " | " in text and any(
-        kind.value.search(cell) for cell in chain(_under_header(text), _with_unit_cell(text))
+        kind.value.search(cell)
+        for cell in chain(_under_header(text), _with_unit_cell(text), _with_said_unit(text))
     )
 
 
@@ -398,6 +399,20 @@ _PLAIN_NUMBER = re.compile(r"^-?\d+([.,]\d+)?$")
 # (h)" is hexadecimal, "Zugriff (S)" and "Anschluss (A)" name no unit)
 _HEADER_UNITS = "|".join(u for u in _UNITS.split("|") if u == "v" or not u.isalpha() or len(u) > 1)
 _HEADER_UNIT = re.compile(rf"[\[(]\s?({_HEADER_UNITS})\s?[\])]\s*$")
+
+
+# a row's unit said in words and its default: "C | CC.C | AC output frequency | … The units is
+# Hz. | Default 50.0 for HV models 60.0 for LV models" (Voltronic PI30's QDI)
+_SAID_UNIT = re.compile(rf"\bunits? (?:is|are|in|:)\s*({_UNITS})\b")
+_DEFAULT_NUMBER = re.compile(r"\bdefault(?: value)?\s*:?\s*(-?\d+(?:[.,]\d+)?)\b")
+
+
+def _with_said_unit(text: str) -> Iterator[str]:
+    # each default of a row that says its unit in words, with that unit ("50.0 hz")
+    for line in text.splitlines():
+        if " | " not in line or not (unit := _SAID_UNIT.search(line)):
+            continue
+        yield from (f"{n} {unit.group(1)}" for n in _DEFAULT_NUMBER.findall(line))
 
 
 def _with_unit_cell(text: str) -> Iterator[str]:

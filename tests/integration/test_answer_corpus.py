@@ -1656,3 +1656,13 @@ def test_a_register_of_a_device_named_by_its_manual_is_searched_in_the_makers_pr
     result = answered(agent, "growatt mic 750tl-x: in welchem register steht die seriennummer?")
     assert any(s.file.startswith("Growatt_Inverter_Modbus") for s in result.sources)
     assert "Serial NO" in key_lines(result.answer)
+
+
+def test_a_default_in_a_row_saying_its_unit_in_words_is_a_value_of_that_unit(
+    agent: Agent,
+) -> None:
+    # PI30 MAX p. 15: "C | CC.C | AC output frequency | … The units is Hz. | Default 50.0 for
+    # HV models 60.0 for LV models" states the frequency: asked back, then answered
+    asked_back(agent, "axpert max: QDI default ausgangsfrequenz?", "HV", "LV")
+    result = answered(agent, "axpert max hv modell: QDI default ausgangsfrequenz?")
+    assert "Default 50.0 for HV models" in key_lines(result.answer)

@@ -459,3 +459,17 @@ def test_a_quantity_is_asked_and_stated_as_one(name: str) -> None:
         assert holds_value(kind, line), line
     for line in naming:
         assert not holds_value(kind, line), line
+
+
+def test_a_row_saying_its_unit_in_words_holds_its_default_of_that_unit() -> None:
+    frequency = next(k for k in answer_types() if k.name == "frequency")
+    row = (
+        "C | CC.C | AC output frequency | C is an Integer ranging from 0 to 9. The units is Hz. "
+        "| Default 50.0 for HV models 60.0 for LV models"
+    )
+    assert holds_value(frequency, row)
+    # a digit's range is no default, and without a unit said nothing is a frequency
+    assert not holds_value(
+        frequency, "C | CC.C | AC output frequency | C is 0 to 9. The units is Hz."
+    )
+    assert not holds_value(frequency, "C | CC.C | AC output frequency | Default 50.0")
