@@ -365,9 +365,9 @@ class EvidencePolicy:
         apart = self._other_model(question, quoted)
         with_parts, parts = open_parts(self.retriever, question, quoted, apart=apart)
         with_parts, sibling = first_page_sibling(self.retriever, question, with_parts, apart=apart)
-        with_parts = captioned_tables(self.retriever, question, with_parts, apart=apart)
         if sibling is not None:
             parts[sibling[0]] = sibling[1]
+        with_parts = captioned_tables(self.retriever, question, with_parts, apart=apart)
         if may_clarify and (types := self.family_options(question, with_parts)):
             return Verdict("clarify", "the register differs by device type", types, family=True)
         if may_clarify and (models := self.models_asked(question, with_parts)):

@@ -453,11 +453,14 @@ def variant_values(question: str, lines: list[str]) -> tuple[str, ...]:
     ]
     paired = _own_values(text, mentions)
     variants = [printed for printed, _, _ in paired.values()]
-    if not paired or said_variants(question, variants) or names_model(question, variants):
-        return ()
-    if _another_number(question, variants):
-        return ()  # "Pylontech US5000": none of the lines' models is the one asked about
-    if _ACROSS.search(fold(question)):
+    if (
+        not paired
+        or said_variants(question, variants)
+        or names_model(question, variants)
+        # "Pylontech US5000": none of the lines' models is the one asked about
+        or _another_number(question, variants)
+        or _ACROSS.search(fold(question))
+    ):
         return ()
     return tuple(variants[:MAX_MODELS])
 
