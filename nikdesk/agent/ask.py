@@ -19,6 +19,7 @@ from nikdesk.agent.spelling import one_spelling
 from nikdesk.core.text import STOPWORDS, fold, is_german, raw_tokens, terms
 from nikdesk.retrieval.glossary import expand, german_terms
 from nikdesk.retrieval.hybrid import code_tokens, error_codes
+from nikdesk.retrieval.routing import DENYING
 
 _QUOTED = re.compile(r"[\"'„“‚‘»«]([^\"'„“”‚‘’»«]{3,60})[\"'“”‘’»«]")
 _WORD_SPLIT = re.compile(r"[\s,;!?()]+")  # a question's words, "3000TL-X" and "BMV-702" whole
@@ -198,7 +199,7 @@ def ask_of(question: str) -> Ask:
 
 # a negation and the (up to three) words after it: "nicht ins EEPROM schreibt", "ohne
 # EEPROM", "not saved"
-_DENIED = re.compile(r"\b(?:nicht|kein\w*|ohne|not|no|without|never)((?:\s+[\w-]+){1,3})")
+_DENIED = re.compile(rf"\b(?:{DENYING}|never)((?:\s+[\w-]+){{1,3}})")
 
 
 def denied_terms(text: str) -> frozenset[str]:

@@ -787,7 +787,7 @@ class EvidencePolicy:
         """
         kinds = page_value_kinds(question)
         named = self.named_documents(question)
-        if named and hits and not any(h.chunk.doc_id in named for h in hits):
+        if hits and _none_named(named, hits):
             # none of the named device's documents was found ("smartshunt: relais
             # fernschalten?" names Victron's by its product line, which no file name says):
             # search them, not the other makers' pages
@@ -813,7 +813,7 @@ class EvidencePolicy:
         When no hit was the named device's, its own follow-up hits go first instead.
         """
         named = self.named_documents(question)
-        if named and not any(h.chunk.doc_id in named for h in hits):
+        if _none_named(named, hits):
             # the named device's own passages lead (see value_follow_up)
             return [*(h for h in more if h.chunk.doc_id in named), *hits]
         kinds = asked_types(question, strict_only=False)
@@ -1178,6 +1178,11 @@ def _line_after(key: str, page: str) -> str:
         if lines[end].endswith((".", "!", "?")):
             return lines[end + 1] if lines[end + 1].endswith(":") else ""
     return ""
+
+
+def _none_named(named: set[str], hits: list[Hit]) -> bool:
+    """Tell whether the question names a device and none of ``hits`` is one of its documents."""
+    return bool(named) and not any(h.chunk.doc_id in named for h in hits)
 
 
 def _strong(keys: tuple[str, ...], question: str) -> list[str]:

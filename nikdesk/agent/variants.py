@@ -433,10 +433,12 @@ def inline_models(question: str, line: str, names: frozenset[str]) -> tuple[str,
 # ("02-10-2018 – rev 5" of a protocol's history), a standard ("EN50549", "IEC62116"), an
 # interface ("RS485A - 24 RS485B - 25": terminals) or a code list's entries ("26:BMU- HV50056/
 # 38:BMU- HV900105")
+# a model number: its series' letters, its number ("US2000B", "US3000B", "US5000")
+_MODEL_NUMBER = r"([A-Z]{2,4})\d{3,5}[A-Z]{0,3}\b"
 _VARIANT = re.compile(
     r"\b(?:[HL]V(?= models?\b)|(?:1st|2nd|3rd|[4-9]th) generation|(?:[A-Z][A-Za-z]+ ){0,2}G[1-9]\b"
     r"|(?:(?<=\bfor )|(?<=\bfür )|(?<=/))"
-    r"(?!(?:EN|IEC|IEE|VDE|DIN|ISO|AS|NZS|UL|NRS|CEI|IEEE|UTE|TOR|RS)\d)[A-Z]{2,4}\d{3,5}[A-Z]{0,3}\b)"
+    rf"(?!(?:EN|IEC|IEE|VDE|DIN|ISO|AS|NZS|UL|NRS|CEI|IEEE|UTE|TOR|RS)\d){_MODEL_NUMBER})"
 )
 
 
@@ -465,14 +467,14 @@ def variant_values(question: str, lines: list[str]) -> tuple[str, ...]:
     return tuple(variants[:MAX_MODELS])
 
 
-_NUMBER_MODEL = re.compile(r"\b([a-z]{2,4})\d{3,5}[a-z]{0,3}\b")
+_ANY_MODEL_NUMBER = re.compile(rf"\b{_MODEL_NUMBER}", re.IGNORECASE)
 
 
 def _another_number(question: str, variants: list[str]) -> bool:
     # the question names a model number of the variants' series that is none of them
     # ("US5000" beside "US2000B" and "US3000B")
-    series = {m.group(1) for v in variants if (m := _NUMBER_MODEL.match(fold(v)))}
-    return any(m.group(1) in series for m in _NUMBER_MODEL.finditer(fold(question)))
+    series = {m.group(1) for v in variants if (m := _ANY_MODEL_NUMBER.match(fold(v)))}
+    return any(m.group(1) in series for m in _ANY_MODEL_NUMBER.finditer(fold(question)))
 
 
 # a variant in a question's words: "second generation", "2. Generation", "gen 2"

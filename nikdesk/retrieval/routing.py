@@ -23,10 +23,11 @@ from nikdesk.core.text import STOPWORDS, fold, raw_tokens
 
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Za-z])(?=\d{2,})")
 _SQUASH = re.compile(r"[^0-9a-z]+")
+# the words denying what follows them ("kein BMS", "nicht ins EEPROM", "without the meter")
+DENYING = r"kein\w*|nicht|ohne|not|no|without"
 # a negation and the word right after it (an article between): "kein BMS", "not the BMS"
 _DENIED_NAME = re.compile(
-    r"\b(?:kein\w*|nicht|ohne|not|no|without)\s+(?:(?:der|die|das|den|dem|ein\w*|the|a|an)\s+)?[\w.-]+",
-    re.IGNORECASE,
+    rf"\b(?:{DENYING})\s+(?:(?:der|die|das|den|dem|ein\w*|the|a|an)\s+)?[\w.-]+", re.IGNORECASE
 )
 _CAPITALS = re.compile(r"\b[A-Z]{4,}\b")
 # a version, a language or a roman numeral ("Protocol II"): no name ("World War II")

@@ -403,8 +403,11 @@ def test_key_lines_giving_each_variant_its_value_ask_which() -> None:
     # a model of the series that is none of the lines' is not asked for among them
     assert variant_values("pylontech US5000: bei welchem SOC zwangsladung?", pylontech) == ()
     # a standard's number, an interface's terminals, a code list's entries are no models
-    codes = ["EN50549 trips at 51.5 Hz, IEC62116 within 2 s"]
+    # (after "for", where a model number would count)
+    codes = ["for EN50549 it trips at 51.5 Hz, for IEC62116 at 52 Hz"]
     assert variant_values("at which frequency does it trip?", codes) == ()
+    pins = ["for RS485A use pin 24, for RS485B pin 25"]
+    assert variant_values("DDSU666-H: which pin for the bus?", pins) == ()
     ddsu = ["Comm. cable | RS485A - 24 RS485B - 25 | Two-core shielded twisted pair | 0.20-1 mm2"]
     assert variant_values("DDSU666-H: Querschnitt fürs Comm-Kabel?", ddsu) == ()
     alpha = ["A018H | Topbmu BMU version | R | 15:BMU- HV900112/ 26:BMU- HV50056/ 38:BMU- HV900105"]
