@@ -112,6 +112,9 @@ class Ask:
     bits: frozenset[str] = frozenset()  # the bit numbers asked about ("Bit 12 gesetzt": "12")
     # the terms a negation stands before ("nicht ins EEPROM schreibt": eeprom, schreibt)
     denied: frozenset[str] = frozenset()
+    # per word a negation stands before, its terms ("keine RS485-Kommunikation": rs485 …,
+    # kommunikation …): the symptom a fault table's row may name (see lines.names_symptom)
+    symptom: tuple[frozenset[str], ...] = ()
 
 
 # "Bit 12", "bit 3 is set", "Bits 0-3": the numbered bits a question asks about
@@ -194,6 +197,7 @@ def ask_of(question: str) -> Ask:
         asked=asked,
         bits=frozenset(str(int(m.group(1))) for m in _BIT.finditer(folded)),
         denied=denied_terms(question) - names,
+        symptom=denied_words(question, names),
     )
 
 
@@ -212,6 +216,22 @@ def denied_terms(text: str) -> frozenset[str]:
     return frozenset(
         t for m in _DENIED.finditer(fold(text)) for t in terms(m.group(1), drop_stopwords=True)
     )
+
+
+def denied_words(text: str, names: frozenset[str] = frozenset()) -> tuple[frozenset[str], ...]:
+    """Return the terms of each word a negation in ``text`` stands before, word by word.
+
+    Stopwords and device names are no part of the symptom: "no rs485 communication with the
+    inverter" -> ({rs, 485, rs485}, {communic, communication}).
+    """
+    words = [w for m in _DENIED.finditer(fold(text)) for w in m.group(1).split()]
+    found = []
+    for word in words:
+        forms = frozenset(terms(word, drop_stopwords=True))
+        if forms and not forms & names:
+            # an English manual's row for a German question: "Kommunikation" -> communication
+            found.append(forms | frozenset(expand(word)))
+    return tuple(dict.fromkeys(found))
 
 
 def asked_phrase(question: str) -> str:

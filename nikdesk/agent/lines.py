@@ -46,6 +46,14 @@ _WRITABLE = frozenset({"r/w", "rw", "w/r", "wo", "write", "read/write", "holding
 # a line denying what the question denies ("Wird nicht im EEPROM gespeichert" for "das nicht
 # ins EEPROM schreibt") over a line stating it ("Wird im EEPROM gespeichert")
 DENIED_BONUS = 1.5
+# a fault table's row whose first cell names the symptom the question denies ("Abnormal RS485
+# communication | 1. The RS485 communication cable is …" for "no rs485 communication")
+SYMPTOM_BONUS = 1.5
+SYMPTOM_CELL = 60  # a first cell this long at most is a symptom's name, not a sentence
+_SYMPTOM = re.compile(
+    r"\b(?:abnormal\w*|fail\w*|fault\w*|lost|loss|unable|cannot|no|not|kein\w*|nicht"
+    r"|gestoert|stoerung|fehlerhaft|ausgefallen|ausfall)\b"
+)
 NAME_CELL = 1.5  # a register row named in the asked words alone (see names_asked)
 # a table row whose name is the asked kind of value ("Gewicht | 114 kg") over a row that
 # only holds such a value in a cell ("Batteriemodul | 3,2 kWh, 33 kg")
@@ -131,6 +139,8 @@ def line_score(line: str, ask: Ask, header: str = "") -> float:
         # gespeichert" for "nicht ins EEPROM"); not a text line saying the symptom ("… nicht
         # gefunden"), which the line after it answers
         score += DENIED_BONUS
+    if ask.symptom and names_symptom(line, ask.symptom):
+        score += SYMPTOM_BONUS
     if ask.colours and ask.colours & token_set:
         # "Flashes red: During an update process" answers "die LED blinkt rot"
         score += 1.5 + (1.5 if _STATES.search(folded) else 0.0)
@@ -218,6 +228,22 @@ def is_register_row(line: str) -> bool:
         return False  # a change log's row ("3.21 | 1 April 2016 | Added …")
     # EPEver prints the name first: "Line Impedance | 901D | The resistance of …"
     return bool(_REGISTER_KEY.match(cells[0]) or _ADDRESS.match(cells[1]))
+
+
+def names_symptom(line: str, symptom: tuple[frozenset[str], ...]) -> bool:
+    """Tell whether ``line`` is a fault table's row whose first cell names ``symptom``.
+
+    Every word the question denies stands in the cell, with a word of failure:
+    "Abnormal RS485 communication | …" names "no rs485 communication"; a row "RS485 | A+ B-"
+    only mentions the interface.
+    """
+    if " | " not in line:
+        return False
+    label = line.split(" | ", 1)[0]
+    if len(label) > SYMPTOM_CELL or not _SYMPTOM.search(fold(label)):
+        return False
+    said = line_terms(label)
+    return all(word & said for word in symptom)
 
 
 def names_asked(line: str, asked: frozenset[str]) -> bool:

@@ -22,7 +22,7 @@ from nikdesk.agent.coverage import (
     is_protocol_document,
 )
 from nikdesk.agent.guards import answer_types, asked_types, holds_value
-from nikdesk.agent.lines import is_register_row, line_score, pieces_of, restates
+from nikdesk.agent.lines import is_register_row, line_score, names_symptom, pieces_of, restates
 from nikdesk.agent.narrowed import absent_narrowed
 from nikdesk.agent.passages import asks_about_maker
 from nikdesk.agent.quote import answers_part, key_excerpt, key_line, left_open, quote
@@ -99,6 +99,32 @@ def test_the_row_denying_what_the_question_denies_is_the_key() -> None:
     assert key_line(rows, denied).startswith("299 | AMPERE_VOLATILE")
     header, volatile, eeprom = rows.splitlines()
     assert key_line("\n".join((header, eeprom, volatile)), denied) == volatile  # not by order
+
+
+def test_the_fault_row_naming_the_denied_symptom_is_the_key() -> None:
+    # Huawei DDSU666-H p. 18: the troubleshooting table's row for the symptom, not the
+    # wiring table's RS485 row nor the text line sharing the question's "check"
+    lines = (
+        "Comm. cable | RS485A - 24 RS485B - 25 | Two-core outdoor shielded twisted pair\n"
+        "The default baud rate is 9600bps with check bit and stop bit to be n.1.\n"
+        "Abnormal RS485 communication | 1. The RS485 communication cable is disconnected, "
+        "short circuit or reversely connected. | 1. Reconnect or change the cable."
+    )
+    for question in (
+        "huawei ddsu666 no rs485 communication with the inverter, what should i check",
+        "DDSU666-H no rs485 comms with the inverter, what should i check",
+        "DDSU666-H: keine RS485-Kommunikation mit dem Wechselrichter, was prüfen?",
+    ):
+        assert key_line(lines, question).startswith("Abnormal RS485 communication"), question
+    # a row merely naming the interface, or a symptom the question does not deny, is none
+    assert not names_symptom("RS485 | No termination | 120 Ohm", ask_of("no rs485 comms").symptom)
+    assert not names_symptom(
+        "Abnormal display | Check the supply", ask_of("no rs485 communication").symptom
+    )
+    assert not names_symptom(
+        "The RS485 communication is abnormal when the cable runs longer than 1000 m | see 3.1",
+        ask_of("no rs485 communication").symptom,
+    )
 
 
 def test_the_row_with_the_asked_unit_is_the_key() -> None:
