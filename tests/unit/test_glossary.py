@@ -85,3 +85,11 @@ def test_hyphenated_keys_and_plural_abbreviations_are_met() -> None:
     # the stemmer keeps the "s" of a word with no vowel
     assert "mppt" in expand("Wie viele MPPTs?")
     assert "led" not in expand("LEDs")  # the stemmer's own business
+
+
+def test_an_english_question_meets_a_register_maps_words() -> None:
+    # Deye p. 24: "521 | Electricity sold by the grid on the day Day_GridSell_Power"
+    found = set(expand("which register holds today's energy sold to the grid?"))
+    assert {"day", "sell"} <= found
+    assert "purchas" in set(expand("energy bought from the grid today"))
+    assert "communication" in set(expand("no rs485 comms"))
