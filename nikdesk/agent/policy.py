@@ -224,7 +224,7 @@ class EvidencePolicy:
             joined = found.group(1) + found.group(2)
             return joined if fold(joined) in self._model_words else found.group()
 
-        return _SPACED.sub(join, question)
+        return exception_said(_SPACED.sub(join, question))
 
     @cached_property
     def trade_words(self) -> frozenset[str]:
@@ -1150,6 +1150,30 @@ def _heading_model(section: str, doc_names: frozenset[str]) -> tuple[str, frozen
 
 # a model name typed with a space before its number: "smile 5", "EK 893"
 _SPACED = re.compile(r"(?<![\w-])([A-Za-z]{2,}) (\d{1,4})(?![\w,.])")
+
+
+# a Modbus exception reply: the function code with its highest bit set ("FC16 … 0x90" is
+# 0x80 + 0x10); the protocols print it as "0x80|0x10" or explain "exception responses"
+_EXCEPTION_CODE = re.compile(r"\b0x([89a][0-9a-f])\b", re.IGNORECASE)
+_REPLY = re.compile(
+    r"\b(fc\s?\d+|function|funktion\w*|antwort\w*|answer\w*|reply|replies|response|returns?"
+    r"|zurueck\w*|exception)\b"
+)
+_FUNCTION_CODES = frozenset({0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x0F, 0x10, 0x17, 0x2B})
+
+
+def exception_said(question: str) -> str:
+    """Return ``question`` with a Modbus exception reply's parts said ("0x90" -> "0x80|0x10")."""
+    if not _REPLY.search(fold(question)):
+        return question
+    said = []
+    for found in _EXCEPTION_CODE.finditer(question):
+        function = int(found.group(1), 16) - 0x80
+        if function in _FUNCTION_CODES:
+            said.append(f"0x80|0x{function:02X}")
+    if not said:
+        return question
+    return f"{question} (exception {' '.join(dict.fromkeys(said))})"
 
 
 def _mixed(word: str) -> bool:

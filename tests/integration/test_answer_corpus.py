@@ -1666,3 +1666,36 @@ def test_a_default_in_a_row_saying_its_unit_in_words_is_a_value_of_that_unit(
     asked_back(agent, "axpert max: QDI default ausgangsfrequenz?", "HV", "LV")
     result = answered(agent, "axpert max hv modell: QDI default ausgangsfrequenz?")
     assert "Default 50.0 for HV models" in key_lines(result.answer)
+
+
+def test_the_url_of_an_api_call_is_the_key_line(agent: Agent) -> None:
+    # APsystems EZ1 p. 8: the heading "3.4 Set Max Power of EZ1 Inverter Device" names the
+    # call; the line under it is the call
+    result = answered(
+        agent, "apsystems ez1 max leistung über die lokale api setzen – wie sieht der aufruf aus?"
+    )
+    assert "http://{ip}:8050/setMaxPower?p=600" in key_lines(result.answer)
+
+
+def test_a_fault_row_naming_the_symptom_is_quoted_first(agent: Agent) -> None:
+    # DDSU666-H p. 18: "Abnormal RS485 communication | 1. The RS485 communication cable is
+    # disconnected, short circuit or reversely connected. …"
+    result = answered(
+        agent, "huawei ddsu666 no rs485 communication with the inverter, what should i check"
+    )
+    assert (result.sources[0].file, result.sources[0].page) == (
+        "Huawei_DDSU666-H_Smart_Power_Sensor_User_Manual_EN.pdf",
+        18,
+    )
+    assert "reversely connected" in key_lines(result.answer)
+
+
+def test_a_modbus_exception_reply_finds_the_protocols_error_response(agent: Agent) -> None:
+    # Growatt p. 7: "Response Error: 11 0x80|0x10 ErrornumCRC" is the reply to FC16 ("0x90")
+    result = answered(
+        agent, "growatt rs485 i send FC16 and get back 0x90 – what kind of reply is that"
+    )
+    assert ("Growatt_Inverter_Modbus_RTU_Protocol_II_V1.20.pdf", 7) in {
+        (s.file, s.page) for s in result.sources
+    }
+    assert "0x80|0x10" in key_lines(result.answer)

@@ -25,6 +25,7 @@ from nikdesk.agent.guards import answer_types, asked_types, holds_value
 from nikdesk.agent.lines import is_register_row, line_score, names_symptom, pieces_of, restates
 from nikdesk.agent.narrowed import absent_narrowed
 from nikdesk.agent.passages import asks_about_maker
+from nikdesk.agent.policy import exception_said
 from nikdesk.agent.quote import answers_part, key_excerpt, key_line, left_open, quote
 from nikdesk.agent.spelling import line_terms
 from nikdesk.retrieval.filler import is_filler, is_filler_passage
@@ -125,6 +126,17 @@ def test_the_fault_row_naming_the_denied_symptom_is_the_key() -> None:
         "The RS485 communication is abnormal when the cable runs longer than 1000 m | see 3.1",
         ask_of("no rs485 communication").symptom,
     )
+
+
+def test_a_modbus_exception_reply_is_said_as_the_protocols_print_it() -> None:
+    # Growatt p. 7 prints the reply to FC16 as "Response Error: 11 0x80|0x10 Errornum"
+    q = "growatt rs485 i send FC16 and get back 0x90 – what kind of reply is that"
+    assert exception_said(q) == f"{q} (exception 0x80|0x10)"
+    said = exception_said("Kostal antwortet auf FC06 mit Funktionscode 0x86")
+    assert said.endswith("(exception 0x80|0x06)")
+    # a register or a value is no reply; 0x99 answers no function code
+    for question in ("Welches Register liefert 0x90?", "Antwort kommt mit 0x99 zurück"):
+        assert exception_said(question) == question
 
 
 def test_the_row_with_the_asked_unit_is_the_key() -> None:

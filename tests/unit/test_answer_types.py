@@ -62,6 +62,22 @@ def test_how_long_to_wait_asks_no_length() -> None:
     assert "length" in kinds_of("Wie lang ist das Kabel?", strict_only=False)
 
 
+def test_an_api_call_is_asked_by_its_url_or_call() -> None:
+    # not strict: a question for a call needs no URL to be "in the manuals"
+    for question in (
+        "apsystems ez1 max leistung über die lokale api setzen – wie sieht der aufruf aus?",
+        "apsystems ez1 über die local api ausschalten – welche url?",
+        "which endpoint gives me the lifetime energy?",
+    ):
+        assert "api_call" in kinds_of(question, strict_only=False), question
+        assert "api_call" not in kinds_of(question), question
+    assert "api_call" not in kinds_of("Welche Baudrate hat RS485?", strict_only=False)
+    # the call's URL states one, not the heading naming it
+    (call,) = [k for k in answer_types() if k.name == "api_call"]
+    assert holds_value(call, "• URL http://{ip}:8050/setMaxPower?p=600")
+    assert not holds_value(call, "3.4 Set Max Power of EZ1 Inverter Device")
+
+
 def test_a_connector_pin_or_changing_a_password_asks_no_credential() -> None:
     for question in (
         "Welcher Pin am Balancerstecker ist B-?",
