@@ -234,6 +234,7 @@ class Agent:
             refs.update({state.ledger.chunk_of[s.ref]: s for s in more.sources})
         hits = self.policy.value_scan(query, hits)
         hits = self.policy.register_rows(query, hits)
+        hits = self.policy.line_scan(query, hits)
         hits = self.policy.family_rows(query, hits, replied=state.clarified)
         hits = self.policy.model_sections(query, hits)
         hits = self.policy.page_passages(query, hits)

@@ -1699,3 +1699,22 @@ def test_a_modbus_exception_reply_finds_the_protocols_error_response(agent: Agen
         (s.file, s.page) for s in result.sources
     }
     assert "0x80|0x10" in key_lines(result.answer)
+
+
+def test_the_named_manuals_line_answering_best_joins_the_hits(agent: Agent) -> None:
+    # Growatt MIC p. 22: the error table's "No AC connection Error: 302 | Keine AC-Verbindung |
+    # 1.Überprüfen Sie die AC-Verkabelung …" ranks below the fused search's first pages;
+    # reading the named manual's passages nearest the question finds it
+    result = answered(
+        agent,
+        "growatt mic 3000tl-x: seit gestern keine einspeisung, display zeigt 'no ac connection'"
+        " – was soll ich prüfen?",
+    )
+    assert (result.sources[0].file, result.sources[0].page) == (
+        "Growatt_MIC750-3300TL-X_Installations-Bedienungsanleitung_DE.pdf",
+        22,
+    )
+    assert "No AC connection Error: 302" in key_lines(result.answer)
+    # go-e's status key: "err | uint8_t | error: … 8: NO_GROUND (Erdungserkennung)"
+    go_e = answered(agent, "go-e charger: status json meldet err=8, was ist das?")
+    assert "8: NO_GROUND" in key_lines(go_e.answer)
