@@ -19,13 +19,14 @@ from nikdesk.agent.ask import Ask, ask_of, clear_with_asks
 from nikdesk.agent.guards import holds_value
 from nikdesk.agent.lines import is_data_row, is_heading, line_score, restates_ask, units_of
 from nikdesk.agent.spelling import with_hex
-from nikdesk.agent.variants import of_said_variant
+from nikdesk.agent.variants import names_variant, of_said_variant
 from nikdesk.core.text import STOPWORDS, fold, raw_tokens, terms
 from nikdesk.retrieval.glossary import singulars
 
 _NUMBER = re.compile(r"\d")
 QUOTE_CHARS = 600  # a quoted window around the key line stays under this
 TABLE_ROWS = 4  # rows quoted besides the header
+VARIANT_KEY_SHARE = 0.8  # the said variant's line this close to the best is the key instead
 
 
 @dataclass(frozen=True)
@@ -90,7 +91,15 @@ def quote(
     # ("Minimum SOC" and "Maximum SOC"; "10 mm²" and "2 Nm")
     keys = [best, *_further_keys(units, scores, best, ask, header)]
     # the variant the technician named ("HV"): the key lines of the other variants are none
-    kept = [keys[i] for i in of_said_variant([units[k] for k in keys], question)]
+    # (told among the key lines and the lines scoring close to the best: "for US2000B, it is
+    # SOC 15~19%," is the key for "US2000B", not "Bit 4: for US2000B-Plus/US3000B, it is SOC
+    # 9~13%" scoring a little better)
+    near = sorted({*keys, *(i for i in ranked if scores[i] >= VARIANT_KEY_SHARE * scores[best])})
+    allowed = {near[j] for j in of_said_variant([units[i] for i in near], question)}
+    kept = [k for k in keys if k in allowed]
+    if not kept:  # every key line is another variant's: the said variant's own line
+        own = [i for i in allowed if names_variant(units[i])]
+        kept = sorted(own, key=lambda i: (-scores[i], i))[:1]
     if kept and kept != keys:
         keys = kept
         best = keys[0]

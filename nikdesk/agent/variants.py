@@ -434,7 +434,7 @@ def inline_models(question: str, line: str, names: frozenset[str]) -> tuple[str,
 # interface ("RS485A - 24 RS485B - 25": terminals) or a code list's entries ("26:BMU- HV50056/
 # 38:BMU- HV900105")
 # a model number: its series' letters, its number ("US2000B", "US3000B", "US5000")
-_MODEL_NUMBER = r"([A-Z]{2,4})\d{3,5}[A-Z]{0,3}\b"
+_MODEL_NUMBER = r"([A-Z]{2,4})\d{3,5}[A-Z]{0,3}(?:-[A-Z][a-z]{2,4})?\b"  # "US2000B", "US2000B-Plus"
 _VARIANT = re.compile(
     r"\b(?:[HL]V(?= models?\b)|(?:1st|2nd|3rd|[4-9]th) generation|(?:[A-Z][A-Za-z]+ ){0,2}G[1-9]\b"
     r"|(?:(?<=\bfor )|(?<=\bfür )|(?<=/))"
@@ -487,12 +487,34 @@ def said_variants(question: str, variants: list[str]) -> list[str]:
 
     "Kostal G3" says "PLENTICORE G3" (the "G3"), "SRNE 2nd gen" or "zweite Generation" says
     "2nd generation"; "which voltage" says no "HV" (only whole words count).
+
+    A word counts that no other variant has ("G3" of "PLENTICORE G3" beside "PLENTICORE G2";
+    "Plus" of "US2000B-Plus" beside "US2000B"). A variant without one of its own is said by
+    all its words, unless a longer one's own words are said too ("US2000B" is not said by
+    "US2000B-Plus"; "X1 G4" is said by "X1 G4" beside "X3 G4" and "X1 Mini"). A name of one
+    word is said whole: "US2000B" does not say "US2000B-Plus".
     """
     words = set(re.findall(r"[a-z0-9]+", fold(question)))
     words |= {_ORDINALS.get(w, _ORDINAL_NUMBERS.get(w, w)) for w in words}
     tokens = [set(re.findall(r"[a-z0-9]+", fold(v))) for v in variants]
-    shared = set.intersection(*tokens) if tokens else set()
-    return [v for v, own in zip(variants, tokens, strict=True) if (own - shared) & words]
+    said = []
+    for i, (variant, own) in enumerate(zip(variants, tokens, strict=True)):
+        others = [t for j, t in enumerate(tokens) if j != i]
+        distinct = own - set().union(*others)
+        if " " not in variant.strip() and not own <= words:
+            continue  # one name ("US2000B-Plus") is said whole, not by its "US2000B"
+        if distinct & words or (
+            not distinct
+            and own <= words
+            and not any(own < other and (other - own) & words for other in others)
+        ):
+            said.append(variant)
+    return said
+
+
+def names_variant(line: str) -> bool:
+    """Tell whether ``line`` names a variant ("for US2000B", "HV models", "G3")."""
+    return bool(_VARIANT.search(line))
 
 
 def of_said_variant(lines: list[str], question: str) -> list[int]:

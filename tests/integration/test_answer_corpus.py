@@ -1638,6 +1638,13 @@ def test_a_model_number_giving_each_its_own_soc_asks_which_model(agent: Agent) -
     asked_back(agent, "pylontech: die zwangslade anforderung kommt bei welchem soc?")
     result = answered(agent, "pylontech us2000b: die zwangslade anforderung kommt bei welchem soc?")
     assert "SOC 15~19%" in key_lines(result.answer)
+    # "US2000B" alone names the Pylontech (catalog), and its line is the key, not the
+    # better-scoring "Bit 4: for US2000B-Plus/US3000B, it is SOC 9~13%"
+    alone = answered(agent, "US2000B: ab welchem SOC fordert der Akku sofortiges Laden an?")
+    assert "Bit 5: for US2000B, it is SOC 15~19%" in key_lines(alone.answer)
+    assert "SOC 9~13%" not in key_lines(alone.answer)
+    plus = answered(agent, "US2000B-Plus: ab welchem SOC fordert der Akku sofortiges Laden an?")
+    assert "SOC 15~19%" not in key_lines(plus.answer)
 
 
 def test_a_wizard_opened_again_is_found_by_its_german_words(agent: Agent) -> None:

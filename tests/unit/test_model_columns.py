@@ -425,3 +425,32 @@ def test_the_variant_named_keeps_its_key_lines_only() -> None:
     assert of_said_variant(lines, "output voltages? HV") == [0, 2]
     assert of_said_variant(lines, "output voltages? LV") == [1, 2]
     assert of_said_variant(lines, "output voltages?") == [0, 1, 2]
+
+
+def test_a_model_named_whole_is_not_the_longer_model_it_begins() -> None:
+    from nikdesk.agent.quote import quote
+    from nikdesk.agent.variants import said_variants
+
+    models = ["US2000B", "US2000B-Plus", "US3000B"]
+    assert said_variants("US2000B: ab welchem SOC?", models) == ["US2000B"]
+    assert said_variants("US2000B-Plus: ab welchem SOC?", models) == ["US2000B-Plus"]
+    assert said_variants("us2000b plus soc?", models) == ["US2000B-Plus"]
+    assert said_variants("US2000B: soc?", ["US2000B-Plus", "US3000B"]) == []
+    assert said_variants("pylontech soc?", models) == []
+    # a word no other variant has still says one; a name of several words by all of them
+    assert said_variants("kostal g3 sunspec?", ["PLENTICORE G3", "PLENTICORE G2"]) == [
+        "PLENTICORE G3"
+    ]
+    assert said_variants("x1 g4 wert?", ["X1 G4", "X3 G4", "X1 Mini"]) == ["X1 G4"]
+    # Pylontech p. 21: the line of the model named is the key, though the other scores better
+    page = (
+        "Bit 5: for US2000B, it is SOC 15~19%,\n"
+        "for US2000B-Plus/US3000B, it is SOC 5~9% (design for inverter which has active battery"
+        " by given DC voltage function)\n"
+        "Bit 4: for US2000B-Plus/US3000B, it is SOC 9~13%(design for inverter doesn`t have"
+        " active function or inverter doesn`t want battery shut down)"
+    )
+    found = quote(page, "US2000B: ab welchem SOC fordert der Akku sofortiges Laden an?")
+    assert found.key == "Bit 5: for US2000B, it is SOC 15~19%,"
+    plus = quote(page, "US2000B-Plus: ab welchem SOC fordert der Akku sofortiges Laden an?")
+    assert "US2000B-Plus" in plus.key
