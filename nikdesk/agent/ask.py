@@ -219,19 +219,39 @@ def denied_terms(text: str) -> frozenset[str]:
 
 
 def denied_words(text: str, names: frozenset[str] = frozenset()) -> tuple[frozenset[str], ...]:
-    """Return the terms of each word a negation in ``text`` stands before, word by word.
+    """Return the terms of each word of the symptom a negation in ``text`` names, word by word.
 
-    Stopwords and device names are no part of the symptom: "no rs485 communication with the
-    inverter" -> ({rs, 485, rs485}, {communic, communication}).
+    The symptom is the phrase right after the negation, up to a preposition: "no rs485
+    communication with the inverter" -> ({rs, 485, rs485}, {communic, communication}). Not
+    "mehr"/"more" ("keine Verbindung mehr"), stopwords or device names; nothing when the
+    negation denies an identity ("es ist nicht die RS485-Kommunikation", "not the meter").
     """
-    words = [w for m in _DENIED.finditer(fold(text)) for w in m.group(1).split()]
     found = []
-    for word in words:
-        forms = frozenset(terms(word, drop_stopwords=True))
-        if forms and not forms & names:
-            # an English manual's row for a German question: "Kommunikation" -> communication
-            found.append(forms | frozenset(expand(word)))
+    for match in _SYMPTOM_SPAN.finditer(fold(text)):
+        words = match.group(1).split()
+        if words[0] in _ARTICLES:
+            continue
+        for word in words:
+            if word in _PREPOSITIONS:
+                break
+            forms = frozenset(terms(word, drop_stopwords=True))
+            if forms and word not in _NOT_SYMPTOM and not forms & names:
+                # an English manual's row for a German question: "Kommunikation" ->
+                # communication
+                found.append(forms | frozenset(expand(word)))
     return tuple(dict.fromkeys(found))
+
+
+_SYMPTOM_SPAN = re.compile(rf"\b(?:{DENYING}|never)((?:\s+[\w-]+){{1,4}})")
+_ARTICLES = frozenset("der die das den dem des ein eine einen einem the a an".split())  # noqa: SIM905
+# a preposition ends the symptom's phrase: "no rs485 communication | with the inverter"
+_PREPOSITIONS = frozenset(
+    """
+mit zum zur zu vom von zwischen ueber via bei nach auf an am im in fuer with to from between
+over at on for
+""".split()  # noqa: SIM905 - a word list reads better as text
+)
+_NOT_SYMPTOM = frozenset("mehr more anymore longer again wieder richtig".split())  # noqa: SIM905
 
 
 def asked_phrase(question: str) -> str:

@@ -937,6 +937,15 @@ class EvidencePolicy:
         score, top = max(scored, key=lambda pair: pair[0])
         if score < max(MIN_LINE, LINE_SCAN_SHARE * best):
             return hits
+        # ... by the question's words, not only by a value of the asked kind: any "0°C" of a
+        # heat pump's description states a temperature ("wo stelle ich die Innentemperatur
+        # ein?"), any "W" row of a data sheet a power
+        said = max(
+            (_word_score(h.chunk.text, question) for h in hits if h.chunk.doc_id in named),
+            default=0.0,
+        )
+        if _word_score(top.chunk.text, question) < max(MIN_LINE, LINE_SCAN_SHARE * said):
+            return hits
         return [*hits[:1], replace(top, score=SOURCE_SHARE * hits[0].score), *hits[1:]]
 
     def named_documents(self, question: str) -> set[str]:
@@ -1194,23 +1203,54 @@ _SPACED = re.compile(r"(?<![\w-])([A-Za-z]{2,}) (\d{1,4})(?![\w,.])")
 
 
 # a Modbus exception reply: the function code with its highest bit set ("FC16 … 0x90" is
-# 0x80 + 0x10); the protocols print it as "0x80|0x10" or explain "exception responses"
-_EXCEPTION_CODE = re.compile(r"\b0x([89a][0-9a-f])\b", re.IGNORECASE)
-_REPLY = re.compile(
-    r"\b(fc\s?\d+|function|funktion\w*|antwort\w*|answer\w*|reply|replies|response|returns?"
-    r"|zurueck\w*|exception)\b"
+# 0x80 + 0x10); the protocols print it as "0x80|0x10" or explain "exception responses".
+# Only in a question about Modbus function codes: Pylontech's CID2 "0x90" and the SolaX X1
+# Mini's control codes "0x83" are their own protocols' replies, "Register 0x90" an address
+_EXCEPTION_CODE = re.compile(
+    r"(?<!register )(?<!registers )(?<!adresse )(?<!address )(?<!addr )\b0x([89a][0-9a-f])\b",
+    re.IGNORECASE,
 )
+_FUNCTION_CODE = re.compile(
+    r"\b(?:fc|function(?: code)?|funktion(?:scode)?)\s?(?:0x)?0*([0-9a-f]{1,2})\b"
+)
+_MODBUS_REPLY = re.compile(r"\bfc\s?\d|function ?code|funktionscode|\bmodbus\b")
 _FUNCTION_CODES = frozenset({0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x0F, 0x10, 0x17, 0x2B})
 
 
+def _word_score(text: str, question: str) -> float:
+    """Return the score of ``text``'s best line by the question's words alone.
+
+    As :func:`nikdesk.agent.lines.line_score`, without the bonus of a value of the asked
+    kind, which a line sharing no word of the question earns too.
+    """
+    ask = replace(ask_of(question), kinds=(), quantity=False)
+    return max(
+        (line_score(piece, ask) for line in text.splitlines() for piece in pieces_of(line)),
+        default=0.0,
+    )
+
+
 def exception_said(question: str) -> str:
-    """Return ``question`` with a Modbus exception reply's parts said ("0x90" -> "0x80|0x10")."""
-    if not _REPLY.search(fold(question)):
-        return question
+    """Return ``question`` with a Modbus exception reply's parts said ("0x90" -> "0x80|0x10").
+
+    Not when the question names another function code than the reply's ("FC 0x03 … 0x90"),
+    nor when it asks for a register ("welches Register liefert 0x90?").
+    """
+    folded = fold(question)
+    if not _MODBUS_REPLY.search(folded) or any(
+        k.interface_documents for k in asked_types(question)
+    ):
+        return question  # not about a reply, or asking for the register holding a value
+    # the request's function code the question names (a code of 0x80 on is the reply itself)
+    named = {
+        code
+        for m in _FUNCTION_CODE.finditer(folded)
+        if (code := int(m.group(1), 16 if "0x" in m.group(0) else 10)) < 0x80
+    }
     said = []
-    for found in _EXCEPTION_CODE.finditer(question):
+    for found in _EXCEPTION_CODE.finditer(folded):
         function = int(found.group(1), 16) - 0x80
-        if function in _FUNCTION_CODES:
+        if function in _FUNCTION_CODES and (not named or function in named):
             said.append(f"0x80|0x{function:02X}")
     if not said:
         return question

@@ -29,6 +29,15 @@ TABLE_ROWS = 4  # rows quoted besides the header
 VARIANT_KEY_SHARE = 0.8  # the said variant's line this close to the best is the key instead
 
 
+# a sentence naming its subject by what stands above it: "Dieses Menü …", "This parameter …"
+_REFERS_BACK = re.compile(r"^(dies(e[mnrs]?)?|this|these)\b", re.IGNORECASE)
+
+
+def _is_title(line: str) -> bool:
+    # a short line that is no sentence and no table row ("Menü 8 – USB", "3.4 Set Max Power")
+    return 0 < len(line) <= 60 and " | " not in line and not line.rstrip().endswith((".", ":", ","))
+
+
 @dataclass(frozen=True)
 class Quote:
     """The lines to quote from a passage and the key line among them."""
@@ -103,6 +112,10 @@ def quote(
     if kept and kept != keys:
         keys = kept
         best = keys[0]
+    if best > 0 and _REFERS_BACK.match(units[best]) and _is_title(units[best - 1]):
+        # "Dieses Menü erscheint, wenn ein USB-Stick angeschlossen wird …" is about the title
+        # above it ("Menü 8 – USB"), which names what the sentence calls "this"
+        keys.append(best - 1)
     keep = set(keys)
     budget = max_chars - sum(len(units[i]) for i in keys)
     if table:

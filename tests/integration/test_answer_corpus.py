@@ -1725,3 +1725,12 @@ def test_the_named_manuals_line_answering_best_joins_the_hits(agent: Agent) -> N
     # go-e's status key: "err | uint8_t | error: … 8: NO_GROUND (Erdungserkennung)"
     go_e = answered(agent, "go-e charger: status json meldet err=8, was ist das?")
     assert "8: NO_GROUND" in key_lines(go_e.answer)
+
+
+def test_a_named_manuals_line_stating_only_the_asked_unit_does_not_join(agent: Agent) -> None:
+    # NIBE p. 6's "… von etwa –3 auf etwa 0°C" states a temperature but shares no word of the
+    # question; p. 2's "Hier können Sie die Temperatur für die Zonen der Anlage einstellen"
+    # answers it (the reviewer's r34-055)
+    result = answered(agent, "NIBE S1256: wo stelle ich die Innentemperatur ein?")
+    assert result.sources[0].page == 2
+    assert 6 not in {s.page for s in result.sources}

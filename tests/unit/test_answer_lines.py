@@ -117,6 +117,12 @@ def test_the_fault_row_naming_the_denied_symptom_is_the_key() -> None:
         "DDSU666-H: keine RS485-Kommunikation mit dem Wechselrichter, was prüfen?",
     ):
         assert key_line(lines, question).startswith("Abnormal RS485 communication"), question
+    # the symptom is the phrase after the negation: up to a preposition, without "mehr"; a
+    # negated identity ("es ist nicht die RS485-Kommunikation") names none
+    assert len(ask_of("no rs485 communication with the inverter").symptom) == 2
+    (more,) = ask_of("DDSU: keine Kommunikation mehr über RS485").symptom
+    assert "communication" in more
+    assert ask_of("kWh ungenau, es ist nicht die RS485 Kommunikation").symptom == ()
     # a row merely naming the interface, or a symptom the question does not deny, is none
     assert not names_symptom("RS485 | No termination | 120 Ohm", ask_of("no rs485 comms").symptom)
     assert not names_symptom(
@@ -134,9 +140,32 @@ def test_a_modbus_exception_reply_is_said_as_the_protocols_print_it() -> None:
     assert exception_said(q) == f"{q} (exception 0x80|0x10)"
     said = exception_said("Kostal antwortet auf FC06 mit Funktionscode 0x86")
     assert said.endswith("(exception 0x80|0x06)")
-    # a register or a value is no reply; 0x99 answers no function code
-    for question in ("Welches Register liefert 0x90?", "Antwort kommt mit 0x99 zurück"):
-        assert exception_said(question) == question
+    q = "kostal modbus: answer comes back with function code 0x83 instead of 0x03, why?"
+    assert exception_said(q).endswith("(exception 0x80|0x03)")
+    # a register, a reply to another function code, another protocol's code, a code
+    # answering no function code: none
+    for question in (
+        "Modbus: welches Register liefert 0x90?",
+        "Kostal: Register 0x90 mit FC 0x03 gelesen – was bekomme ich zurück?",
+        "pylontech antwortet mit CID2 0x90?",
+        "solax x1 mini antwort mit control code 0x83",
+        "Modbus Antwort kommt mit 0x99 zurück",
+    ):
+        assert exception_said(question) == question, question
+
+
+def test_a_sentence_saying_this_names_the_title_above_it_too() -> None:
+    # NIBE p. 10: the menu's name stands above the sentence calling it "this menu"
+    page = (
+        "Menü 8 – USB\n"
+        "Dieses Menü erscheint, wenn ein USB-Stick angeschlossen wird. Hier können Sie "
+        "beispielsweise die Software aktualisieren."
+    )
+    found = quote(page, "nibe s1256 software update per usb stick, wo im menü?")
+    assert "Menü 8 – USB" in found.keys
+    # a sentence of its own keeps its key alone
+    plain = quote(page.replace("Dieses Menü", "Das Menü"), "software update per usb stick?")
+    assert "Menü 8 – USB" not in plain.keys
 
 
 def test_the_row_with_the_asked_unit_is_the_key() -> None:

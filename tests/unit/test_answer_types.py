@@ -71,11 +71,18 @@ def test_an_api_call_is_asked_by_its_url_or_call() -> None:
     ):
         assert "api_call" in kinds_of(question, strict_only=False), question
         assert "api_call" not in kinds_of(question), question
-    assert "api_call" not in kinds_of("Welche Baudrate hat RS485?", strict_only=False)
+    for other in (
+        "Welche Baudrate hat RS485?",
+        "go-e mqtt: welche url hat der broker?",  # a topic, not a URL
+        "NIBE: wie kann ich den Hilfetext aufrufen?",  # opening a menu
+        "E3DC: wie sieht der Modbus-Aufruf zum Auslesen der Batterieleistung aus?",
+    ):
+        assert "api_call" not in kinds_of(other, strict_only=False), other
     # the call's URL states one, not the heading naming it
     (call,) = [k for k in answer_types() if k.name == "api_call"]
     assert holds_value(call, "• URL http://{ip}:8050/setMaxPower?p=600")
     assert not holds_value(call, "3.4 Set Max Power of EZ1 Inverter Device")
+    assert not holds_value(call, "Modbus: https://de.wikipedia.org/wiki/Modbus")  # a reference
 
 
 def test_a_connector_pin_or_changing_a_password_asks_no_credential() -> None:
