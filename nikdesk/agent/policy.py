@@ -946,7 +946,9 @@ class EvidencePolicy:
         )
         if _word_score(top.chunk.text, question) < max(MIN_LINE, LINE_SCAN_SHARE * said):
             return hits
-        return [*hits[:1], replace(top, score=SOURCE_SHARE * hits[0].score), *hits[1:]]
+        # it joins below the hits: quoted first when its line answers clearly best (see
+        # passages.quotable), without pushing out the passages the search found
+        return [*hits, replace(top, score=min(h.score for h in hits))]
 
     def named_documents(self, question: str) -> set[str]:
         """Return the documents of the device the question names (empty: names none)."""
