@@ -201,9 +201,13 @@ def ask_of(question: str) -> Ask:
     )
 
 
-# a negation and the (up to three) words after it: "nicht ins EEPROM schreibt", "ohne
-# EEPROM", "not saved"
-_DENIED = re.compile(rf"\b(?:{DENYING}|never)((?:\s+[\w-]+){{1,3}})")
+def _after_negation(most: int) -> re.Pattern[str]:
+    # a negation and the (up to ``most``) words after it: "nicht ins EEPROM schreibt", "ohne
+    # EEPROM", "not saved"
+    return re.compile(rf"\b(?:{DENYING}|never)((?:\s+[\w-]+){{1,{most}}})")
+
+
+_DENIED = _after_negation(3)
 
 
 def denied_terms(text: str) -> frozenset[str]:
@@ -242,7 +246,8 @@ def denied_words(text: str, names: frozenset[str] = frozenset()) -> tuple[frozen
     return tuple(dict.fromkeys(found))
 
 
-_SYMPTOM_SPAN = re.compile(rf"\b(?:{DENYING}|never)((?:\s+[\w-]+){{1,4}})")
+_SYMPTOM_SPAN = _after_negation(4)
+# whole words (routing's "ein\w*" before a name would take "keine Einspeisung" for an article)
 _ARTICLES = frozenset("der die das den dem des ein eine einen einem the a an".split())  # noqa: SIM905
 # a preposition ends the symptom's phrase: "no rs485 communication | with the inverter"
 _PREPOSITIONS = frozenset(

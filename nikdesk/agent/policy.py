@@ -37,6 +37,7 @@ from nikdesk.agent.guards import (
     safety_rules,
 )
 from nikdesk.agent.lines import line_score, pieces_of
+from nikdesk.agent.lines import units_of as passage_units
 from nikdesk.agent.passages import (
     MAX_SOURCES,
     MIN_LINE,
@@ -885,17 +886,7 @@ class EvidencePolicy:
         named = self.named_documents(question)
         if not named or not all(self.protocol[d] for d in named):
             return hits
-        files = tuple(sorted(self.docs[d].file for d in named))
-        found = self.retriever.search(
-            question, SearchOptions(k=ROW_SCAN, filters=SearchFilters(files))
-        )
-        seen = {h.chunk.id for h in hits}
-        best = max(
-            (quote(h.chunk.text, question).score for h in hits if h.chunk.doc_id in named),
-            default=0.0,
-        )
-        scored = [(quote(h.chunk.text, question).score, h) for h in found if h.chunk.id not in seen]
-        scored.sort(key=lambda pair: pair[0], reverse=True)
+        best, scored = self._scan_named(question, hits, named)
         floor = SOURCE_SHARE * hits[0].score
         extra = [replace(h, score=floor) for score, h in scored[:ROW_EXTRA] if score > best]
         return [*hits[:1], *extra, *hits[1:]]
@@ -918,23 +909,11 @@ class EvidencePolicy:
         named = self.named_documents(question)
         if not named:
             return hits
-        files = tuple(sorted(self.docs[d].file for d in named))
-        found = self.retriever.search(
-            question, SearchOptions(k=ROW_SCAN, filters=SearchFilters(files))
-        )
-        seen = {h.chunk.id for h in hits}
-        best = max(
-            (quote(h.chunk.text, question).score for h in hits if h.chunk.doc_id in named),
-            default=0.0,
-        )
-        scored = [
-            (quote(h.chunk.text, question).score, h)
-            for h in found
-            if h.chunk.id not in seen and not is_filler_passage(h.chunk)
-        ]
+        best, scored = self._scan_named(question, hits, named)
+        scored = [(score, h) for score, h in scored if not is_filler_passage(h.chunk)]
         if not scored:
             return hits
-        score, top = max(scored, key=lambda pair: pair[0])
+        score, top = scored[0]
         if score < max(MIN_LINE, LINE_SCAN_SHARE * best):
             return hits
         # ... by the question's words, not only by a value of the asked kind: any "0°C" of a
@@ -949,6 +928,25 @@ class EvidencePolicy:
         # it joins below the hits: quoted first when its line answers clearly best (see
         # passages.quotable), without pushing out the passages the search found
         return [*hits, replace(top, score=min(h.score for h in hits))]
+
+    def _scan_named(
+        self, question: str, hits: list[Hit], named: set[str]
+    ) -> tuple[float, list[tuple[float, Hit]]]:
+        """Return the best line score among the named documents' hits, and the passages of
+        the named manuals nearest the question (ROW_SCAN, not among the hits) with their
+        best line's score, best first."""
+        files = tuple(sorted(self.docs[d].file for d in named))
+        found = self.retriever.search(
+            question, SearchOptions(k=ROW_SCAN, filters=SearchFilters(files))
+        )
+        seen = {h.chunk.id for h in hits}
+        best = max(
+            (quote(h.chunk.text, question).score for h in hits if h.chunk.doc_id in named),
+            default=0.0,
+        )
+        scored = [(quote(h.chunk.text, question).score, h) for h in found if h.chunk.id not in seen]
+        scored.sort(key=lambda pair: pair[0], reverse=True)
+        return best, scored
 
     def named_documents(self, question: str) -> set[str]:
         """Return the documents of the device the question names (empty: names none)."""
@@ -1204,6 +1202,16 @@ def _heading_model(section: str, doc_names: frozenset[str]) -> tuple[str, frozen
 _SPACED = re.compile(r"(?<![\w-])([A-Za-z]{2,}) (\d{1,4})(?![\w,.])")
 
 
+def _word_score(text: str, question: str) -> float:
+    """Return the score of ``text``'s best unit by the question's words alone.
+
+    As :func:`nikdesk.agent.quote.quote` scores a passage's units, without the bonus of a
+    value of the asked kind, which a line sharing no word of the question earns too.
+    """
+    ask = replace(ask_of(question), kinds=(), quantity=False)
+    return max((line_score(unit, ask) for unit in passage_units(text)[1]), default=0.0)
+
+
 # a Modbus exception reply: the function code with its highest bit set ("FC16 … 0x90" is
 # 0x80 + 0x10); the protocols print it as "0x80|0x10" or explain "exception responses".
 # Only in a question about Modbus function codes: Pylontech's CID2 "0x90" and the SolaX X1
@@ -1217,19 +1225,6 @@ _FUNCTION_CODE = re.compile(
 )
 _MODBUS_REPLY = re.compile(r"\bfc\s?\d|function ?code|funktionscode|\bmodbus\b")
 _FUNCTION_CODES = frozenset({0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x0F, 0x10, 0x17, 0x2B})
-
-
-def _word_score(text: str, question: str) -> float:
-    """Return the score of ``text``'s best line by the question's words alone.
-
-    As :func:`nikdesk.agent.lines.line_score`, without the bonus of a value of the asked
-    kind, which a line sharing no word of the question earns too.
-    """
-    ask = replace(ask_of(question), kinds=(), quantity=False)
-    return max(
-        (line_score(piece, ask) for line in text.splitlines() for piece in pieces_of(line)),
-        default=0.0,
-    )
 
 
 def exception_said(question: str) -> str:

@@ -34,7 +34,9 @@ _REFERS_BACK = re.compile(r"^(dies(e[mnrs]?)?|this|these)\b", re.IGNORECASE)
 
 
 def _is_title(line: str) -> bool:
-    # a short line that is no sentence and no table row ("Menü 8 – USB", "3.4 Set Max Power")
+    # a short line that is no sentence and no table row ("Menü 8 – USB", "3.4 Set Max Power");
+    # lines.is_heading will not do: a line with a number in it ("16 A") is no heading there,
+    # while a menu's title names its number
     return 0 < len(line) <= 60 and " | " not in line and not line.rstrip().endswith((".", ":", ","))
 
 

@@ -499,10 +499,10 @@ def said_variants(question: str, variants: list[str]) -> list[str]:
     tokens = [set(re.findall(r"[a-z0-9]+", fold(v))) for v in variants]
     said = []
     for i, (variant, own) in enumerate(zip(variants, tokens, strict=True)):
-        others = [t for j, t in enumerate(tokens) if j != i]
-        distinct = own - set().union(*others)
         if " " not in variant.strip() and not own <= words:
             continue  # one name ("US2000B-Plus") is said whole, not by its "US2000B"
+        others = [t for j, t in enumerate(tokens) if j != i]
+        distinct = own - set().union(*others)
         if distinct & words or (
             not distinct
             and own <= words

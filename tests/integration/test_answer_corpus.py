@@ -35,6 +35,11 @@ def asked_back(agent: Agent, question: str, *options: str) -> RunResult:
     return result
 
 
+def cited(result: RunResult) -> list[tuple[str, int]]:
+    """Return the (file, page) of each source of ``result``, in the answer's order."""
+    return [(s.file, s.page) for s in result.sources]
+
+
 def test_the_stacking_row_is_the_key_line(agent: Agent) -> None:
     result = collect(
         agent.run("Wie viele Batteriemodule kann ich bei der Sungrow SBR maximal stapeln?")
@@ -893,9 +898,7 @@ def test_each_kind_of_value_asked_needs_a_page_stating_one(agent: Agent) -> None
         "In welchem Versorgungsspannungs- und Temperaturbereich arbeitet der Huawei DDSU666-H "
         "spezifikationsgemäß?",
     )
-    assert ("Huawei_DDSU666-H_Smart_Power_Sensor_User_Manual_EN.pdf", 20) in {
-        (s.file, s.page) for s in result.sources
-    }
+    assert ("Huawei_DDSU666-H_Smart_Power_Sensor_User_Manual_EN.pdf", 20) in cited(result)
 
 
 def test_a_volume_capacity_or_frequency_no_manual_states_is_not_answered(agent: Agent) -> None:
@@ -936,9 +939,7 @@ def test_a_password_or_ip_address_no_manual_prints_is_not_answered(agent: Agent)
 def test_a_stated_bus_address_is_answered(agent: Agent) -> None:
     # "Die Standardadresse ist 0x55" (AlphaESS p. 6)
     result = answered(agent, "AlphaESS SMILE5 per Modbus RTU: Welche Slave-Adresse hat er ab Werk?")
-    assert ("AlphaESS_SMILE-T30_Modbus_RTU_Handbuch_V123_DE.pdf", 6) in {
-        (s.file, s.page) for s in result.sources
-    }
+    assert ("AlphaESS_SMILE-T30_Modbus_RTU_Handbuch_V123_DE.pdf", 6) in cited(result)
 
 
 def test_a_reading_about_a_part_or_a_register_for_a_value_is_answered(agent: Agent) -> None:
@@ -960,7 +961,7 @@ def test_a_reading_about_a_part_or_a_register_for_a_value_is_answered(agent: Age
         ),
     ):
         result = answered(agent, question)
-        assert page in {(s.file, s.page) for s in result.sources}, question
+        assert page in cited(result), question
 
 
 def test_the_first_page_adds_the_key_lines_of_its_other_passage(agent: Agent) -> None:
@@ -992,7 +993,7 @@ def test_a_short_table_ranked_first_with_the_best_line_is_no_filler(agent: Agent
         ),
     ):
         result = answered(agent, question)
-        assert (result.sources[0].file, result.sources[0].page) == page, question
+        assert cited(result)[0] == page, question
         assert line in key_lines(result.answer), question
 
 
@@ -1004,7 +1005,7 @@ def test_a_tariff_word_the_named_device_uses_is_answered_from_its_manual(agent: 
         "go-e Charger API: welcher Parameter legt bei Strompreis automatisch die Uhrzeit"
         " fest, bis zu der geladen sein muss?",
     )
-    assert ("go-e_Charger_API_v1_DE.pdf", 8) in {(s.file, s.page) for s in result.sources}
+    assert ("go-e_Charger_API_v1_DE.pdf", 8) in cited(result)
     assert "afi" in key_lines(result.answer)
 
 
@@ -1066,7 +1067,7 @@ def test_two_passages_of_one_page_take_one_place_among_the_pages_quoted(agent: A
             " dann standardmäßig die Entladung gesperrt und ab wann wieder freigegeben?"
         )
     )
-    pages = [(s.file, s.page) for s in result.sources]
+    pages = cited(result)
     assert ("JK_Smart_BMS_Instructions_EN.pdf", 25) in pages
 
 
@@ -1105,10 +1106,10 @@ def test_an_installation_value_no_manual_of_the_device_states_is_not_in_the_manu
         )
     )
     assert result.outcome == "answer"
-    assert ("Sungrow_SBR096-256_Datenblatt_DE.pdf", 2) in [(s.file, s.page) for s in result.sources]
+    assert ("Sungrow_SBR096-256_Datenblatt_DE.pdf", 2) in cited(result)
     assert "95 %" in result.answer and "4000 m" in result.answer
     rcd = collect(agent.run("Welchen FI-Typ verlangt NIBE für die S1256 Sole/Wasser?"))
-    assert ("NIBE_S1256_Installationshilfe_DE.pdf", 4) in [(s.file, s.page) for s in rcd.sources]
+    assert ("NIBE_S1256_Installationshilfe_DE.pdf", 4) in cited(rcd)
     humidity = "What storage temperature and humidity does JK specify for a spare JK-B2A24S?"
     # "JK-B2A24S" is a balancer and a BMS family: which one is asked, then answered
     asked = collect(agent.run(humidity))
@@ -1122,9 +1123,7 @@ def test_a_whole_device_value_the_search_misses_is_found_by_reading_the_manual(
     # the noise level stands on the data sheet's second page among forty rows the question
     # shares no word with; neither search ranks that page
     result = answered(agent, "how loud is a growatt MIC 1500TL-X, noise emission?")
-    assert ("Growatt_MIC750-3300TL-X_Installations-Bedienungsanleitung_DE.pdf", 25) in [
-        (s.file, s.page) for s in result.sources
-    ]
+    assert ("Growatt_MIC750-3300TL-X_Installations-Bedienungsanleitung_DE.pdf", 25) in cited(result)
     assert "25 dB" in key_lines(result.answer)
     # a torque table found so would answer for a part it does not list: not read for a torque
     torque = collect(agent.run("growatt mic 3000tl-x anzugsdrehmoment für die pv stecker?"))
@@ -1152,7 +1151,7 @@ def test_a_stated_size_update_or_data_cost_is_answered(agent: Agent) -> None:
     zone = "go-eCharger with an aWATTar tariff: which API v1 parameter sets the price zone?"
     assert answered(agent, zone).sources[0].file.startswith("go-e_Charger_API_v1")
     data = answered(agent, "How much does the Fronius Datamanager cost in mobile data per month?")
-    assert ("Fronius_Datamanager_Manual_EN.pdf", 16) in [(s.file, s.page) for s in data.sources]
+    assert ("Fronius_Datamanager_Manual_EN.pdf", 16) in cited(data)
 
 
 def test_a_row_named_by_the_asked_compound_beats_one_sharing_its_kind_word(agent: Agent) -> None:
@@ -1378,9 +1377,9 @@ def test_a_register_row_not_every_device_type_reads_asks_which_type(agent: Agent
     # a type named: its rows answer ("MIC" is a MIC750-3300TL-X: the TL-X type)
     answered(agent, "Growatt TL-X modbus register for today's energy exported to grid?")
     mic = answered(agent, "growatt mic modbus register today energy to grid?")
-    assert all(s.page >= 48 for s in mic.sources if s.file.startswith("Growatt_Inverter")), [
-        (s.file, s.page) for s in mic.sources
-    ]
+    assert all(s.page >= 48 for s in mic.sources if s.file.startswith("Growatt_Inverter")), cited(
+        mic
+    )
     # a holding register every type reads (0~124) asks nothing
     answered(agent, "growatt modbus register com adresse?")
     # "max" is a word, not the MAX type: every type is offered
@@ -1651,7 +1650,7 @@ def test_a_wizard_opened_again_is_found_by_its_german_words(agent: Agent) -> Non
     # "Inbetriebnahme-Assistent nochmal starten": Fronius p. 56 "The Commissioning Wizard can
     # be opened again and run under "Open Wizards.""
     result = answered(agent, "Fronius Datamanager: Inbetriebnahme-Assistent nochmal starten, wo?")
-    assert ("Fronius_Datamanager_Manual_EN.pdf", 56) in {(s.file, s.page) for s in result.sources}
+    assert ("Fronius_Datamanager_Manual_EN.pdf", 56) in cited(result)
     assert "Open Wizards" in key_lines(result.answer)
 
 
@@ -1690,7 +1689,7 @@ def test_a_fault_row_naming_the_symptom_is_quoted_first(agent: Agent) -> None:
     result = answered(
         agent, "huawei ddsu666 no rs485 communication with the inverter, what should i check"
     )
-    assert (result.sources[0].file, result.sources[0].page) == (
+    assert cited(result)[0] == (
         "Huawei_DDSU666-H_Smart_Power_Sensor_User_Manual_EN.pdf",
         18,
     )
@@ -1702,9 +1701,7 @@ def test_a_modbus_exception_reply_finds_the_protocols_error_response(agent: Agen
     result = answered(
         agent, "growatt rs485 i send FC16 and get back 0x90 – what kind of reply is that"
     )
-    assert ("Growatt_Inverter_Modbus_RTU_Protocol_II_V1.20.pdf", 7) in {
-        (s.file, s.page) for s in result.sources
-    }
+    assert ("Growatt_Inverter_Modbus_RTU_Protocol_II_V1.20.pdf", 7) in cited(result)
     assert "0x80|0x10" in key_lines(result.answer)
 
 
@@ -1717,7 +1714,7 @@ def test_the_named_manuals_line_answering_best_joins_the_hits(agent: Agent) -> N
         "growatt mic 3000tl-x: seit gestern keine einspeisung, display zeigt 'no ac connection'"
         " – was soll ich prüfen?",
     )
-    assert (result.sources[0].file, result.sources[0].page) == (
+    assert cited(result)[0] == (
         "Growatt_MIC750-3300TL-X_Installations-Bedienungsanleitung_DE.pdf",
         22,
     )
