@@ -331,11 +331,25 @@ def is_heading(line: str) -> bool:
 _ERROR_CODE = re.compile(r"^(\d{1,4}|[a-z]{1,2}\d{2,4})$")
 
 
+# the first cell of a table's header: the title of its first column ("Addr | Register
+# meaning | R/W | …", "No | 1 | 2 | 3")
+_COLUMN_TITLE = re.compile(
+    r"^(addr\.?|address|adresse|register|reg\.?|no\.?|nr\.?|name|parameter|bit|byte|code|index"
+    r"|id|item|field|feld|pos\.?|position|offset|command|befehl)$",
+    re.IGNORECASE,
+)
+
+
 def is_data_row(row: str, ask: Ask) -> bool:
     """Tell whether a table row names the asked code or bit or states the asked kind of value.
 
-    ("BIT18 | PV ConnDir Fault" at the top of a chunk cut from a bit table is no header.)
+    ("BIT18 | PV ConnDir Fault" at the top of a chunk cut from a bit table is no header.) A
+    row of three cells or more under its first column's title is the header, whatever
+    numbers it holds ("Addr | 2000-2999 for lithium battery register | Register meaning …").
     """
+    row_cells = row.split(" | ")
+    if len(row_cells) >= 3 and _COLUMN_TITLE.match(row_cells[0].strip()):
+        return False
     if ask.codes & with_hex(raw_tokens(row)):
         return True
     if ask.bits and _bit_positions(fold(row)) & ask.bits:

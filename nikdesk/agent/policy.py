@@ -55,6 +55,7 @@ from nikdesk.agent.quote import PartAnswer, Quote, quote
 from nikdesk.agent.small_talk import small_talk
 from nikdesk.agent.unprinted import Unprinted, asks_register
 from nikdesk.agent.variants import (
+    default_columns,
     inline_models,
     listed_models,
     model_options,
@@ -495,7 +496,11 @@ class EvidencePolicy:
             if not keys:
                 continue
             text = self.retriever.page_text(chunk)
-            if not model_rows(text) and not any(listed_models(question, k, text)[0] for k in keys):
+            if (
+                not model_rows(text)
+                and not any(listed_models(question, k, text)[0] for k in keys)
+                and not any(default_columns(k, text) for k in keys)
+            ):
                 continue  # no data sheet's table nor a list per model: nothing per model to read
             around = tuple(
                 self.retriever.page_text(replace(chunk, page_start=chunk.page_start + step))
@@ -741,7 +746,12 @@ class EvidencePolicy:
         # a value ("Leistungsangaben. DIN | S0 / W35" above "Heizleistung QWP | kW | 2,85 | …")
         said = set(re.findall(r"\d+", " ".join(ask.codes | ask.terms)))
         for line in page.splitlines():
-            if line.strip() == key.strip() or per_model(line, page) or line in (listed or ()):
+            if (
+                line.strip() == key.strip()
+                or per_model(line, page)
+                or default_columns(line, page)
+                or line in (listed or ())
+            ):
                 continue
             if (numbers := set(re.findall(r"\d+", line))) and numbers <= said:
                 continue

@@ -309,13 +309,23 @@ def _open_part(ask: Ask, lines: list[str]) -> Ask:
     return replace(
         ask,
         terms=ask.terms - said,
-        concepts=tuple(c for c in ask.concepts if not any(f in said for f, _ in c)),
+        concepts=tuple(c for c in ask.concepts if not _says_concept(c, said)),
         codes=frozenset(c for c in ask.codes if c not in tokens),
         quoted=tuple(q for q in ask.quoted if q not in folded),
         pairs=tuple(p for p in ask.pairs if p not in folded),
         kinds=tuple(k for k in ask.kinds if not any(holds_value(k, ln) for ln in lines)),
         colours=frozenset() if ask.colours & tokens else ask.colours,
     )
+
+
+SAID_SHARE = 1.0  # of a concept's weight its form in the key lines must earn to answer it
+
+
+def _says_concept(concept: tuple[tuple[str, float], ...], said: set[str]) -> bool:
+    # a frequent form of the word ("voltag" of "Zell-Unterspannung") does not answer it:
+    # "Single overcharge voltage" leaves the undervoltage open
+    top = max((w for _, w in concept), default=0.0)
+    return any(f in said and w >= SAID_SHARE * top for f, w in concept)
 
 
 LISTED = 3  # lines under a bold lead-in set in bold too

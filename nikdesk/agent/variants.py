@@ -16,6 +16,7 @@ from collections.abc import Callable
 from functools import lru_cache
 
 from nikdesk.core.text import fold, raw_tokens
+from nikdesk.retrieval.glossary import load_glossary
 
 MAX_MODELS = 8  # a series' columns offered as options
 # a model's name: letters and digits, one or two words ("SH5.0RT", "SBR096", "MIC 750TL-X",
@@ -172,6 +173,62 @@ def per_model(key: str, page: str, more: tuple[str, ...] = ()) -> list[tuple[str
     return pairs if len(values) >= 2 else []
 
 
+# a column of defaults per variant: "Ternary default | Lithium iron default | Lithium
+# titanate default" (JK's one-click presets per cell chemistry)
+_DEFAULT_COLUMN = re.compile(
+    r"^(?P<variant>[^\d|]+?)\s+(?:defaults?|default values?|standardwert\w*|voreinstellung\w*)$",
+    re.IGNORECASE,
+)
+
+
+# the question asks for a preset value: a table of defaults per variant is read only then
+# ("what does 'automatic shutdown voltage' do?" is answered by the parameter's description,
+# whatever its default per chemistry)
+_DEFAULT_ASKED = re.compile(
+    r"default|werkseinstellung|werksseitig|ab werk|standardwert|voreingestellt|voreinstellung"
+    r"|preset|one.?click|ein.?klick|factory"
+)
+
+
+def asks_default(question: str) -> bool:
+    """Tell whether ``question`` asks for a preset ("Werkseinstellung", "default", "one click")."""
+    return bool(_DEFAULT_ASKED.search(fold(question)))
+
+
+def default_columns(key: str, page: str) -> list[tuple[str, str]]:
+    """Return (variant, value) for a row whose table prints one column of defaults per variant.
+
+    "1 | Single undervoltage protection | 2.9 | 2.6 | 1.8 | V" under "No. | Parameter |
+    Ternary default | Lithium iron default | Lithium titanate default | Unit": the default
+    depends on the cell chemistry. Empty when no such header stands above the row in its
+    table or the variants' values do not differ.
+    """
+    if " | " not in key:
+        return []
+    lines = page.splitlines()
+    at = _line_of(lines, key)
+    if at is None:
+        return []
+    row = cells(key)
+    for line in reversed(lines[:at]):
+        if " | " not in line:
+            return []  # the table ends above the row
+        head = cells(line)
+        found = [
+            (i, m.group("variant")) for i, c in enumerate(head) if (m := _DEFAULT_COLUMN.match(c))
+        ]
+        if len(found) < 2:
+            continue
+        if len(head) != len(row):
+            return []
+        pairs = [(variant, row[i]) for i, variant in found]
+        values = {re.sub(r"\s+", "", v).casefold() for _, v in pairs}
+        if not all(_DIGIT.search(v) for _, v in pairs) or len(values) < 2:
+            return []
+        return pairs
+    return []
+
+
 def _unit(values: list[str]) -> str:
     """Return the letters of the first of ``values`` ("16A" -> "a", "500V" -> "v", "1" -> "")."""
     return re.sub(r"[^a-z%°]", "", fold(values[0])) if values else ""
@@ -279,6 +336,13 @@ def model_options(
     ``page`` and ``more``: see :func:`per_model`.
     """
     pairs = per_model(key, page, more)
+    if not pairs and asks_default(question) and (defaults := default_columns(key, page)):
+        # one column of defaults per variant: asked unless the question names one of them
+        # ("LiFePO4" is the "Lithium iron" column: the glossary's words count)
+        variants = [v for v, _ in defaults]
+        if asks_across(question, key) or said_variants(_with_glossary(question), variants):
+            return ()
+        return tuple(variants[:MAX_MODELS])
     models = [m for m, _ in pairs]
     if not pairs or len(models) > MAX_MODELS or asks_across(question, key):
         return ()
@@ -291,6 +355,13 @@ def model_options(
     if any(names_by_value(question, text) for text in pages):
         return ()
     return tuple(models)
+
+
+def _with_glossary(question: str) -> str:
+    """Return ``question`` with the English phrases of its German or short words appended."""
+    glossary = load_glossary()
+    extra = [p for token in raw_tokens(question) for p in glossary.get(token, ())]
+    return " ".join([question, *extra])
 
 
 _SERIES = re.compile(r"^[a-z]{2,}", re.IGNORECASE)
@@ -436,7 +507,8 @@ def inline_models(question: str, line: str, names: frozenset[str]) -> tuple[str,
 # a model number: its series' letters, its number ("US2000B", "US3000B", "US5000")
 _MODEL_NUMBER = r"([A-Z]{2,4})\d{3,5}[A-Z]{0,3}(?:-[A-Z][a-z]{2,4})?\b"  # "US2000B", "US2000B-Plus"
 _VARIANT = re.compile(
-    r"\b(?:[HL]V(?= models?\b)|(?:1st|2nd|3rd|[4-9]th) generation|(?:[A-Z][A-Za-z]+ ){0,2}G[1-9]\b"
+    r"\b(?:(?:[HL]|\d{2,3})V(?= models?\b)|(?:1st|2nd|3rd|[4-9]th) generation"
+    r"|(?:[A-Z][A-Za-z]+ ){0,2}G[1-9]\b"
     r"|(?:(?<=\bfor )|(?<=\bfür )|(?<=/))"
     rf"(?!(?:EN|IEC|IEE|VDE|DIN|ISO|AS|NZS|UL|NRS|CEI|IEEE|UTE|TOR|RS)\d){_MODEL_NUMBER})"
 )

@@ -1731,3 +1731,44 @@ def test_a_named_manuals_line_stating_only_the_asked_unit_does_not_join(agent: A
     result = answered(agent, "NIBE S1256: wo stelle ich die Innentemperatur ein?")
     assert result.sources[0].page == 2
     assert 6 not in {s.page for s in result.sources}
+
+
+def test_a_column_of_defaults_per_chemistry_asks_which_chemistry(agent: Agent) -> None:
+    # JK p. 25: "No. | Parameter | Ternary default | Lithium iron default | Lithium titanate
+    # default | Unit" — the undervoltage default is 2.9, 2.6 or 1.8 V by cell chemistry
+    asked_back(
+        agent,
+        "jk bms werkseinstellung unterspannung pro zelle?",
+        "Ternary",
+        "Lithium iron",
+        "Lithium titanate",
+    )
+    result = answered(agent, "jk bms lifepo4 one click, unterspannung zelle default")
+    assert "1 | Single undervoltage protection | 2.9 | 2.6 | 1.8 | V" in key_lines(result.answer)
+
+
+def test_a_line_giving_each_battery_voltage_model_its_bits_asks_which(agent: Agent) -> None:
+    # Voltronic p. 15: "24V model: a31, a32 is fault code 48V model: a32, a33 is fault code"
+    asked_back(agent, "pi30 qpiws, which bits hold the fault code", "24V", "48V")
+    answered(agent, "pi30 qpiws 48v model, which bits hold the fault code")
+
+
+def test_a_frequent_form_of_a_word_leaves_its_part_of_the_question_open(agent: Agent) -> None:
+    # "Spannungsbereich": the key row "Regulated working temperature range" says its "range",
+    # a form of many rows; the voltage range row answers that part and is a key line too
+    result = answered(
+        agent, "huawei ddsu666-h smart meter, in welchem spannungsbereich arbeitet der?"
+    )
+    assert "Regulated working voltage range | 176–288 VAC" in key_lines(result.answer)
+
+
+def test_a_tables_header_is_not_the_key_line_for_its_range_alone(agent: Agent) -> None:
+    # Deye p. 32's header "Addr | 2000-2999 for lithium battery register | …" names the
+    # range of its battery-ID table; it answers no question about the battery's charge
+    result = collect(
+        agent.run(
+            "Deye SUN three-phase hybrid over Modbus RTU – which register do I poll to get "
+            "the battery state of charge in percent?"
+        )
+    )
+    assert "2000-2999 for lithium battery register" not in key_lines(result.answer)

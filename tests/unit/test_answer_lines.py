@@ -22,7 +22,14 @@ from nikdesk.agent.coverage import (
     is_protocol_document,
 )
 from nikdesk.agent.guards import answer_types, asked_types, holds_value
-from nikdesk.agent.lines import is_register_row, line_score, names_symptom, pieces_of, restates
+from nikdesk.agent.lines import (
+    is_data_row,
+    is_register_row,
+    line_score,
+    names_symptom,
+    pieces_of,
+    restates,
+)
 from nikdesk.agent.narrowed import absent_narrowed
 from nikdesk.agent.passages import asks_about_maker
 from nikdesk.agent.policy import exception_said
@@ -1445,3 +1452,20 @@ def test_a_question_about_the_maker_or_its_standards_keeps_the_contact_pages() -
         assert asks_about_maker(about), about
     for device in ("alpha ess wo klemm ich den modbus an?", "Wie viele MPPTs hat der SH10RT?"):
         assert not asks_about_maker(device), device
+
+
+def test_a_header_under_its_first_columns_title_is_no_row_whatever_numbers_it_holds() -> None:
+    # Deye p. 32: the header names the register range of the table; no row under it shares a
+    # word of the question, so none is the key and the header names only the columns
+    part = (
+        "Addr | 2000-2999 for lithium battery register | Register meaning battery ID Sacred "
+        "Sun Battery | R/W | data range | unit | note\n"
+        "500 | 1 number 1 byte 1 number 2 bytes | R | '0'- '9' 'A'- 'Z' | ASCII characters\n"
+        "501 | No. 1 3 bytes No. 1 4 bytes | R"
+    )
+    found = quote(part, "Deye: which register holds the battery state of charge in percent?")
+    assert not found.key.startswith("Addr |")
+    # a row naming a register with its value is a row, not a header
+    assert is_data_row(
+        "Register address | 2 Bytes | 0x0000 to 0xFFFF", ask_of("welche register address?")
+    )

@@ -6,6 +6,7 @@ import pytest
 
 from nikdesk.agent.variants import (
     asks_across,
+    default_columns,
     inline_models,
     listed_models,
     model_options,
@@ -454,3 +455,31 @@ def test_a_model_named_whole_is_not_the_longer_model_it_begins() -> None:
     assert found.key == "Bit 5: for US2000B, it is SOC 15~19%,"
     plus = quote(page, "US2000B-Plus: ab welchem SOC fordert der Akku sofortiges Laden an?")
     assert "US2000B-Plus" in plus.key
+
+
+# JK smart BMS p. 25: the one-click presets, one column of defaults per cell chemistry
+PRESETS = (
+    "No. | Parameter | Ternary default | Lithium iron default | Lithium titanate default | Unit\n"
+    "1 | Single undervoltage protection | 2.9 | 2.6 | 1.8 | V\n"
+    "5 | Trigger equalizing pressure difference | 0.01 | 0.01 | 0.01 | V"
+)
+UNDER = "1 | Single undervoltage protection | 2.9 | 2.6 | 1.8 | V"
+
+
+def test_a_column_of_defaults_per_variant_asks_which_unless_named() -> None:
+    assert default_columns(UNDER, PRESETS) == [
+        ("Ternary", "2.9"),
+        ("Lithium iron", "2.6"),
+        ("Lithium titanate", "1.8"),
+    ]
+    asked = "jk bms werkseinstellung unterspannung pro zelle?"
+    assert model_options(asked, UNDER, PRESETS) == ("Ternary", "Lithium iron", "Lithium titanate")
+    # named by the chemistry's other names (the glossary's): LiFePO4 is the lithium iron column
+    for named in ("jk bms lifepo4: default zell-unterspannung?", "jk nmc cell undervoltage"):
+        assert model_options(named, UNDER, PRESETS) == ()
+    # the same default for every chemistry: nothing to ask
+    same = "5 | Trigger equalizing pressure difference | 0.01 | 0.01 | 0.01 | V"
+    assert default_columns(same, PRESETS) == []
+    # columns of extremes are no variants ("Min value | Max value | Default value", SRNE)
+    srne = "Address | Name | Min value | Max value | Default value\nE001 | PV limit | 0 | 70 | 50"
+    assert default_columns("E001 | PV limit | 0 | 70 | 50", srne) == []
