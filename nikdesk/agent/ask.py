@@ -160,6 +160,11 @@ def set_device_names(names: frozenset[str]) -> None:
         _changed()
 
 
+def device_names() -> frozenset[str]:
+    """Return the library's product/maker names, stemmed (see :func:`set_device_names`)."""
+    return _DEVICE_NAMES
+
+
 @lru_cache(maxsize=256)
 def ask_of(question: str) -> Ask:
     """Return what ``question`` asks for (cached: one question scores many lines)."""

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from nikdesk.agent.ask import NEGATION, Ask, Concepts, ask_of, denied_terms
+from nikdesk.agent.ask import NEGATION, Ask, Concepts, ask_of, denied_terms, device_names
 from nikdesk.agent.guards import AnswerType, holds_value
 from nikdesk.agent.spelling import hex_spelling, line_terms, shares_part, with_hex
 from nikdesk.core.text import STOPWORDS, fold, raw_tokens, terms
@@ -386,7 +386,10 @@ def restates(line: str, question: str) -> bool:
 
 def restates_ask(line: str, ask: Ask) -> bool:
     """Tell whether ``line`` only restates the question described by ``ask``."""
-    said = {t for t in terms(line, drop_stopwords=True) if not t.isdigit()}
+    # the device's name says which manual, not what the line says ("Die Status LED des Sunny
+    # Home Managers 2.0 blinkt rot." restates "shm 2.0 status led blinkt rot")
+    names = device_names()
+    said = {t for t in terms(line, drop_stopwords=True) if not t.isdigit() and t not in names}
     if set(re.findall(r"\d+", line)) - set(re.findall(r"\d+", " ".join(ask.terms | ask.names))):
         return False  # "Baud rate: 19200" states a value the question does not hold
     if not ask.negated and NEGATION.search(fold(line)):

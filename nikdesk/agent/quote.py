@@ -323,8 +323,11 @@ SAID_SHARE = 1.0  # of a concept's weight its form in the key lines must earn to
 
 def _says_concept(concept: tuple[tuple[str, float], ...], said: set[str]) -> bool:
     # a frequent form of the word ("voltag" of "Zell-Unterspannung") does not answer it:
-    # "Single overcharge voltage" leaves the undervoltage open
-    top = max((w for _, w in concept), default=0.0)
+    # "Single overcharge voltage" leaves the undervoltage open. The strongest form among
+    # those the manuals print (weighing less than a word of one passage or none): the
+    # German "unterspannung" of a question on an English manual is in no line to answer it
+    printed = [w for _, w in concept if w < 1.0]
+    top = max(printed or [w for _, w in concept] or [0.0])
     return any(f in said and w >= SAID_SHARE * top for f, w in concept)
 
 

@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable
 from functools import lru_cache
 
-from nikdesk.core.text import fold, raw_tokens
+from nikdesk.core.text import fold, raw_tokens, terms
 from nikdesk.retrieval.glossary import load_glossary
 
 MAX_MODELS = 8  # a series' columns offered as options
@@ -185,9 +185,18 @@ _DEFAULT_COLUMN = re.compile(
 # ("what does 'automatic shutdown voltage' do?" is answered by the parameter's description,
 # whatever its default per chemistry)
 _DEFAULT_ASKED = re.compile(
-    r"default|werkseinstellung|werksseitig|ab werk|standardwert|voreingestellt|voreinstellung"
-    r"|preset|one.?click|ein.?klick|factory"
+    r"default|werkseinstellung|werksseitig|werkseitig|ab werk|standardwert|standardeinstellung"
+    r"|grundeinstellung|auslieferungszustand|voreingestellt|voreinstellung|preset|one.?click"
+    r"|ein.?klick|factory"
 )
+# a cell chemistry in a technician's words (folded): the variant's column it names
+_CHEMISTRIES = {
+    "lithium iron": r"lifepo|\blfp\b|eisen|\biron\b|phosphat",
+    "ternary": r"\btern|\bnmc\b|\bncm\b|\bnca\b",
+    "lithium titanate": r"titan|\blto\b",
+}
+# a chemistry no preset column is for: the question is about another battery
+_OTHER_CHEMISTRY = re.compile(r"natrium|sodium|\bblei|\blead\b|\bagm\b|\bgel\b|nickel")
 
 
 def asks_default(question: str) -> bool:
@@ -338,9 +347,11 @@ def model_options(
     pairs = per_model(key, page, more)
     if not pairs and asks_default(question) and (defaults := default_columns(key, page)):
         # one column of defaults per variant: asked unless the question names one of them
-        # ("LiFePO4" is the "Lithium iron" column: the glossary's words count)
+        # ("LiFePO4" is the "Lithium iron" column) or another battery altogether
         variants = [v for v, _ in defaults]
-        if asks_across(question, key) or said_variants(_with_glossary(question), variants):
+        # "minimale Unterspannung" names the parameter, not the lowest of the presets: a
+        # chemistry is no size of a series
+        if says_series(question) or _names_column(question, variants):
             return ()
         return tuple(variants[:MAX_MODELS])
     models = [m for m, _ in pairs]
@@ -357,11 +368,24 @@ def model_options(
     return tuple(models)
 
 
-def _with_glossary(question: str) -> str:
-    """Return ``question`` with the English phrases of its German or short words appended."""
+def _names_column(question: str, variants: list[str]) -> bool:
+    """Tell whether ``question`` names one of the ``variants`` or a chemistry none of them is.
+
+    By the variant's words or the glossary's ("LFP" is "lithium iron"), or a chemistry's
+    other spellings ("Lithium-Eisenphosphat", "ternäre Zellen", "NCM", "Titanat").
+    """
     glossary = load_glossary()
     extra = [p for token in raw_tokens(question) for p in glossary.get(token, ())]
-    return " ".join([question, *extra])
+    if said_variants(" ".join([question, *extra]), variants):
+        return True
+    folded = fold(question)
+    if _OTHER_CHEMISTRY.search(folded):
+        return True
+    named = {v.casefold() for v in variants}
+    return any(
+        chemistry in named and re.search(pattern, folded)
+        for chemistry, pattern in _CHEMISTRIES.items()
+    )
 
 
 _SERIES = re.compile(r"^[a-z]{2,}", re.IGNORECASE)
@@ -519,9 +543,13 @@ def variant_values(question: str, lines: list[str]) -> tuple[str, ...]:
 
     A model name is not needed: "Set inverter output rating voltage to 220V/230V/240V for HV
     models." / "… to 127V/120V/110V for LV models." asks "HV" or "LV"; each variant's value
-    stands on the same side of it all along the lines (see :func:`inline_models`).
+    stands on the same side of it all along the lines (see :func:`inline_models`). Of a table
+    row only the cells sharing a word with the question count: "a31 | Battery weak (only 48V
+    model) | 24V model: a31, a32 is fault code 48V model: …" gives each model its fault-code
+    bits, which "which bit is battery weak?" does not ask about.
     """
-    text = "  ".join(lines)
+    asked = set(terms(question, drop_stopwords=True))
+    text = "  ".join(_asked_cells(line, asked) for line in lines)
     mentions = [
         (_squeezed(m.group()), m.group(), m.start(), m.end()) for m in _VARIANT.finditer(text)
     ]
@@ -537,6 +565,13 @@ def variant_values(question: str, lines: list[str]) -> tuple[str, ...]:
     ):
         return ()
     return tuple(variants[:MAX_MODELS])
+
+
+def _asked_cells(line: str, asked: set[str]) -> str:
+    # a text line whole; of a table row the cells sharing a word of the question
+    if " | " not in line:
+        return line
+    return " | ".join(c for c in cells(line) if set(terms(c, drop_stopwords=True)) & asked)
 
 
 _ANY_MODEL_NUMBER = re.compile(rf"\b{_MODEL_NUMBER}", re.IGNORECASE)

@@ -1469,3 +1469,24 @@ def test_a_header_under_its_first_columns_title_is_no_row_whatever_numbers_it_ho
     assert is_data_row(
         "Register address | 2 Bytes | 0x0000 to 0xFFFF", ask_of("welche register address?")
     )
+
+
+def test_a_line_restating_the_symptom_with_the_devices_full_name_is_answered_below() -> None:
+    # SMA Schnelleinstieg p. 2: the line naming the device in full restates "shm 2.0 status
+    # led blinkt rot"; the line under it is the answer and is bold too
+    files = ["SMA_SunnyHomeManager20_Schnelleinstieg_DE.pdf"]
+    set_device_names(DocumentRouter([(f, f, "") for f in files]).specific_names)
+    passage = (
+        "FEHLERSUCHE\n"
+        "Die Status LED des Sunny Home Managers 2.0 blinkt rot.\n"
+        "Möglicherweise ist beim Router DHCP nicht aktiviert. • Beim Router DHCP aktivieren.\n"
+        "Die Performance LED des Sunny Home Managers 2.0 blinkt grün.\n"
+        "Ein Fehler liegt vor."
+    )
+    try:
+        found = quote(passage, "shm 2.0 status led blinkt rot nach einbau, was is los")
+    finally:
+        set_device_names(frozenset())
+    assert found.key == "Die Status LED des Sunny Home Managers 2.0 blinkt rot."
+    answer = "Möglicherweise ist beim Router DHCP nicht aktiviert. • Beim Router DHCP aktivieren."
+    assert answer in found.also

@@ -7,7 +7,10 @@ import io
 from nikdesk.cli.console import EventPrinter
 from nikdesk.core.events import Clarification
 
-ASKED = "Das Handbuch nennt dafür je nach Modell verschiedene Werte. Welches Modell ist gemeint?"
+ASKED = (
+    "Das Handbuch nennt dafür je nach Modell bzw. Ausführung verschiedene Werte. "
+    "Welches ist gemeint?"
+)
 
 
 def test_a_clarification_prints_the_question_before_its_options() -> None:

@@ -483,3 +483,33 @@ def test_a_column_of_defaults_per_variant_asks_which_unless_named() -> None:
     # columns of extremes are no variants ("Min value | Max value | Default value", SRNE)
     srne = "Address | Name | Min value | Max value | Default value\nE001 | PV limit | 0 | 70 | 50"
     assert default_columns("E001 | PV limit | 0 | 70 | 50", srne) == []
+
+
+def test_a_chemistry_named_in_other_words_or_another_battery_asks_nothing() -> None:
+    for named in (
+        "jk bms ncm akku, default zellunterspannung?",
+        "jk bms ternäre zellen werkseinstellung unterspannung?",
+        "jk bms lithium eisenphosphat werkseinstellung unterspannung?",
+        "jk bms titanat zellen: werkseinstellung unterspannung?",
+        "jk bms natrium-ionen akku: werkseinstellung unterspannung?",
+    ):
+        assert model_options(named, UNDER, PRESETS) == (), named
+    # other words for a preset; not a question asking no preset
+    for asked in ("jk bms werkseitig eingestellte unterspannung?", "jk auslieferungszustand?"):
+        assert model_options(asked, UNDER, PRESETS), asked
+    assert model_options("jk bms: was macht der unterspannungsschutz?", UNDER, PRESETS) == ()
+    # "minimale" names the parameter, not the lowest preset; "alle" asks for every column
+    assert model_options("jk bms minimale unterspannung ab werk?", UNDER, PRESETS)
+    assert model_options("jk bms unterspannung ab werk für alle typen?", UNDER, PRESETS) == ()
+
+
+def test_of_a_row_only_the_cells_the_question_meets_give_variants() -> None:
+    from nikdesk.agent.variants import variant_values
+
+    # Voltronic p. 15: the remark gives each model its fault-code bits
+    row = [
+        "a31 | Battery weak (only 48V model) | 24V model: a31, a32 is fault code 48V model: "
+        "a32, a33 is fault code"
+    ]
+    assert variant_values("pi30 qpiws, which bits hold the fault code", row) == ("24V", "48V")
+    assert variant_values("axpert qpiws: which bit is battery weak?", row) == ()
