@@ -345,15 +345,16 @@ def is_data_row(row: str, ask: Ask) -> bool:
 
     ("BIT18 | PV ConnDir Fault" at the top of a chunk cut from a bit table is no header.) A
     row of three cells or more under its first column's title is the header, whatever
-    numbers it holds ("Addr | 2000-2999 for lithium battery register | Register meaning …").
+    values it holds ("Addr | 2000-2999 for lithium battery register | Register meaning …"),
+    unless it names the asked code ("No | Content | CID1 | Note" for "welcher CID1?").
     """
-    row_cells = row.split(" | ")
-    if len(row_cells) >= 3 and _COLUMN_TITLE.match(row_cells[0].strip()):
-        return False
     if ask.codes & with_hex(raw_tokens(row)):
         return True
     if ask.bits and _bit_positions(fold(row)) & ask.bits:
         return True
+    row_cells = row.split(" | ")
+    if len(row_cells) >= 3 and _COLUMN_TITLE.match(row_cells[0].strip()):
+        return False
     return any(holds_value(k, row) for k in ask.kinds)
 
 

@@ -568,10 +568,15 @@ def variant_values(question: str, lines: list[str]) -> tuple[str, ...]:
 
 
 def _asked_cells(line: str, asked: set[str]) -> str:
-    # a text line whole; of a table row the cells sharing a word of the question
+    # a text line whole; of a table row the cells sharing a word of the question other than
+    # the row's own name: "what is bit a31?" names the row, whose remark "24V model: a31, a32
+    # is fault code …" it does not ask about; "PV ladestrom limit (E001)" asks the remark
+    # "PV charge current limit. 1st generation machine 50A, …"
     if " | " not in line:
         return line
-    return " | ".join(c for c in cells(line) if set(terms(c, drop_stopwords=True)) & asked)
+    row = cells(line)
+    meant = asked - set(terms(row[0]))
+    return " | ".join(c for c in row if set(terms(c, drop_stopwords=True)) & meant)
 
 
 _ANY_MODEL_NUMBER = re.compile(rf"\b{_MODEL_NUMBER}", re.IGNORECASE)

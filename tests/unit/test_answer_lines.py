@@ -1469,6 +1469,8 @@ def test_a_header_under_its_first_columns_title_is_no_row_whatever_numbers_it_ho
     assert is_data_row(
         "Register address | 2 Bytes | 0x0000 to 0xFFFF", ask_of("welche register address?")
     )
+    # a header naming the asked code is the row to quote (Pylontech p. 10: the CID1 column)
+    assert is_data_row("No | Content | CID1 | Note", ask_of("pylontech welcher cid1?"))
 
 
 def test_a_line_restating_the_symptom_with_the_devices_full_name_is_answered_below() -> None:

@@ -513,3 +513,12 @@ def test_of_a_row_only_the_cells_the_question_meets_give_variants() -> None:
     ]
     assert variant_values("pi30 qpiws, which bits hold the fault code", row) == ("24V", "48V")
     assert variant_values("axpert qpiws: which bit is battery weak?", row) == ()
+    # the row named by its own code: the remark meets the question by that code alone
+    assert variant_values("pi30 qpiws: what is bit a31?", row) == ()
+    # … and by more: SRNE p. 3's E001 limit depends on the generation
+    srne = [
+        "E001 | 1 | PV charge current setup | RW | 1 | A | %dA | No | 0A | 100A | 80A | PV "
+        "charge current limit. 1st generation machine 50A, 2nd generation machine 70A."
+    ]
+    asked = "srne hybrid wr: PV ladestrom limit (E001) – bis wie viel A kann ich das stellen?"
+    assert variant_values(asked, srne) == ("1st generation", "2nd generation")
