@@ -55,6 +55,7 @@ from nikdesk.agent.quote import PartAnswer, Quote, quote
 from nikdesk.agent.small_talk import small_talk
 from nikdesk.agent.unprinted import Unprinted, asks_register
 from nikdesk.agent.variants import (
+    asks_default,
     default_columns,
     inline_models,
     listed_models,
@@ -471,8 +472,15 @@ class EvidencePolicy:
         # line after a key line's sentence (the page may wrap it) leads in the per-model list
         keys += [lead for key in list(keys) if (lead := _line_after(key, page))]
         rows = [key for key in keys if " | " in key]
-        if not rows and not any(key.rstrip().endswith(":") for key in keys):
-            return ()  # most answers: no table row, nothing read further
+        # most answers: no table row, nothing read further; unless a preset is asked for,
+        # which a later page's table of defaults per variant may give ("what is the factory
+        # preset cell undervoltage?" finds JK's p. 20 first)
+        if (
+            not rows
+            and not any(key.rstrip().endswith(":") for key in keys)
+            and not asks_default(question)
+        ):
+            return ()
         # "Wir empfehlen Ihnen, den Nennstrom des AC-Schalters in dieser Tabelle zu wählen:" —
         # the key line leads in the list under it, which answers per model
         for key in keys:

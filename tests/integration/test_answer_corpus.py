@@ -1745,6 +1745,8 @@ def test_a_column_of_defaults_per_chemistry_asks_which_chemistry(agent: Agent) -
     )
     result = answered(agent, "jk bms lifepo4 one click, unterspannung zelle default")
     assert "1 | Single undervoltage protection | 2.9 | 2.6 | 1.8 | V" in key_lines(result.answer)
+    # p. 20's description is found first; the presets on p. 25 are read for a preset asked
+    asked_back(agent, "jk bms what is the factory preset cell undervoltage?", "Ternary")
 
 
 def test_a_line_giving_each_battery_voltage_model_its_bits_asks_which(agent: Agent) -> None:
