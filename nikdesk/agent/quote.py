@@ -318,17 +318,14 @@ def _open_part(ask: Ask, lines: list[str]) -> Ask:
     )
 
 
-SAID_SHARE = 1.0  # of a concept's weight its form in the key lines must earn to answer it
-
-
 def _says_concept(concept: tuple[tuple[str, float], ...], said: set[str]) -> bool:
-    # a frequent form of the word ("voltag" of "Zell-Unterspannung") does not answer it:
-    # "Single overcharge voltage" leaves the undervoltage open. The strongest form among
-    # those the manuals print (weighing less than a word of one passage or none): the
-    # German "unterspannung" of a question on an English manual is in no line to answer it
-    printed = [w for _, w in concept if w < 1.0]
-    top = max(printed or [w for _, w in concept] or [0.0])
-    return any(f in said and w >= SAID_SHARE * top for f, w in concept)
+    # only the concept's strongest form answers it, not a frequent one ("voltag" of
+    # "Zell-Unterspannung": "Single overcharge voltage" leaves the undervoltage open); the
+    # strongest among those the manuals print (weighing less than a word of one passage or
+    # none): the German "unterspannung" of a question on an English manual is in no line
+    weights = [w for _, w in concept]
+    top = max((w for w in weights if w < 1.0), default=max(weights))
+    return any(f in said and w >= top for f, w in concept)
 
 
 LISTED = 3  # lines under a bold lead-in set in bold too

@@ -16,7 +16,6 @@ from collections.abc import Callable
 from functools import lru_cache
 
 from nikdesk.core.text import fold, raw_tokens, terms
-from nikdesk.retrieval.glossary import load_glossary
 
 MAX_MODELS = 8  # a series' columns offered as options
 # a model's name: letters and digits, one or two words ("SH5.0RT", "SBR096", "MIC 750TL-X",
@@ -371,12 +370,10 @@ def model_options(
 def _names_column(question: str, variants: list[str]) -> bool:
     """Tell whether ``question`` names one of the ``variants`` or a chemistry none of them is.
 
-    By the variant's words or the glossary's ("LFP" is "lithium iron"), or a chemistry's
-    other spellings ("Lithium-Eisenphosphat", "ternäre Zellen", "NCM", "Titanat").
+    By the variant's words, or a chemistry's other spellings ("LiFePO4", "LFP",
+    "Lithium-Eisenphosphat", "ternäre Zellen", "NCM", "Titanat").
     """
-    glossary = load_glossary()
-    extra = [p for token in raw_tokens(question) for p in glossary.get(token, ())]
-    if said_variants(" ".join([question, *extra]), variants):
+    if said_variants(question, variants):
         return True
     folded = fold(question)
     if _OTHER_CHEMISTRY.search(folded):

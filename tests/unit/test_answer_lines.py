@@ -6,6 +6,8 @@ verbatim: a table row is "cell | cell", one row per line).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 
 import pytest
@@ -74,6 +76,16 @@ VEDIRECT = (
     "connector) and/or the RTS signal (pin 7 on the DB9 connector) must be driven high to "
     "power the isolated side of the interface."
 )
+
+
+@contextmanager
+def library_of(*files: str) -> Iterator[None]:
+    """Tell the line selection these files' device names, as an opened index does."""
+    set_device_names(DocumentRouter([(f, f, "") for f in files]).specific_names)
+    try:
+        yield
+    finally:
+        set_device_names(frozenset())
 
 
 def test_the_row_stating_the_asked_count_beats_the_header() -> None:
@@ -224,12 +236,8 @@ def test_a_code_finds_the_row_defining_it() -> None:
 
 
 def test_under_a_heading_key_the_value_line_is_bold_too() -> None:
-    files = ["Victron_VE.Direct_Protocol_3.33.pdf", "Victron_BMV-7xx_HEX_Protocol.pdf"]
-    set_device_names(DocumentRouter([(f, f, "") for f in files]).specific_names)
-    try:
+    with library_of("Victron_VE.Direct_Protocol_3.33.pdf", "Victron_BMV-7xx_HEX_Protocol.pdf"):
         found = quote(VEDIRECT, "What serial settings do I need to read a VE.Direct port?")
-    finally:
-        set_device_names(frozenset())
     assert "Baud rate: 19200" in (found.key, *found.also)
 
 
@@ -666,8 +674,6 @@ def test_a_short_first_page_passage_is_the_cover() -> None:
 
 def test_a_heading_yields_to_the_line_stating_the_fact() -> None:
     # as in production: the library's device names say which manual, not which line
-    files = ["NIBE_S1256_Installationshilfe_DE.pdf", "NIBE_S1156-S1256_Benutzerhandbuch_DE.pdf"]
-    set_device_names(DocumentRouter([(f, f, "") for f in files]).specific_names)
     # NIBE_S1256_Installationshilfe_DE.pdf p. 10
     passage = (
         "7. Detail zweischieniger Stromversorgung\n"
@@ -676,10 +682,10 @@ def test_a_heading_yields_to_the_line_stating_the_fact() -> None:
         "S1256 (AA2-Platine)"
     )
     q = "S1256 mit zweischieniger Stromversorgung und EVU-Sperre: Was muss ich ändern?"
-    try:
+    with library_of(
+        "NIBE_S1256_Installationshilfe_DE.pdf", "NIBE_S1156-S1256_Benutzerhandbuch_DE.pdf"
+    ):
         assert key_line(passage, q).startswith("!ACHTUNG!")
-    finally:
-        set_device_names(frozenset())
 
 
 def test_a_second_part_of_the_question_gets_a_second_key_line() -> None:
@@ -941,17 +947,13 @@ PEUKERT_ROW = "0x1005 | Peukert Coefficient | 05 | Un16 | 1..1.5 | 1.25 | 0.01 |
 def test_a_model_number_is_no_code_that_pins_a_line() -> None:
     # "BMV-702" names the device; its "702" is no error number: the notes naming the model
     # must not outrank the register row (Victron BMV-7xx HEX protocol p. 7)
-    files = ["Victron_BMV-7xx_HEX_Protocol.pdf", "Victron_VE.Direct_Protocol_3.33.pdf"]
-    set_device_names(DocumentRouter([(f, f, "") for f in files]).specific_names)
-    try:
+    with library_of("Victron_BMV-7xx_HEX_Protocol.pdf", "Victron_VE.Direct_Protocol_3.33.pdf"):
         passage = f"Note 1: only available on BMV-702 and BMV-712\n{PEUKERT_ROW}"
         question = "Victron BMV-702: Unter welcher ID steht der Peukert-Koeffizient?"
         assert "702" not in ask_of(question).codes
         assert key_line(passage, question).startswith("0x1005")
         # a code the question calls an error stays one, model number or not
         assert "21" in ask_of("Victron BMV-702 meldet Error 21").codes
-    finally:
-        set_device_names(frozenset())
 
 
 # Victron_BMV-7xx_HEX_Protocol.pdf p. 7, two passages of the page (the chunker cut the table)
@@ -1476,8 +1478,6 @@ def test_a_header_under_its_first_columns_title_is_no_row_whatever_numbers_it_ho
 def test_a_line_restating_the_symptom_with_the_devices_full_name_is_answered_below() -> None:
     # SMA Schnelleinstieg p. 2: the line naming the device in full restates "shm 2.0 status
     # led blinkt rot"; the line under it is the answer and is bold too
-    files = ["SMA_SunnyHomeManager20_Schnelleinstieg_DE.pdf"]
-    set_device_names(DocumentRouter([(f, f, "") for f in files]).specific_names)
     passage = (
         "FEHLERSUCHE\n"
         "Die Status LED des Sunny Home Managers 2.0 blinkt rot.\n"
@@ -1485,10 +1485,8 @@ def test_a_line_restating_the_symptom_with_the_devices_full_name_is_answered_bel
         "Die Performance LED des Sunny Home Managers 2.0 blinkt grün.\n"
         "Ein Fehler liegt vor."
     )
-    try:
+    with library_of("SMA_SunnyHomeManager20_Schnelleinstieg_DE.pdf"):
         found = quote(passage, "shm 2.0 status led blinkt rot nach einbau, was is los")
-    finally:
-        set_device_names(frozenset())
     assert found.key == "Die Status LED des Sunny Home Managers 2.0 blinkt rot."
     answer = "Möglicherweise ist beim Router DHCP nicht aktiviert. • Beim Router DHCP aktivieren."
     assert answer in found.also
