@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from nikdesk.agent.ask import Ask, ask_of, clear_with_asks
+from nikdesk.agent.ask import FOCUS_WEIGHT, Ask, ask_of, clear_with_asks
 from nikdesk.agent.guards import holds_value
 from nikdesk.agent.lines import is_data_row, is_heading, line_score, restates_ask, units_of
 from nikdesk.agent.spelling import with_hex
@@ -309,7 +309,7 @@ def _open_part(ask: Ask, lines: list[str]) -> Ask:
     return replace(
         ask,
         terms=ask.terms - said,
-        concepts=tuple(c for c in ask.concepts if not _says_concept(c, said)),
+        concepts=tuple(c for c in ask.concepts if not _says_concept(c, said, ask.asked)),
         codes=frozenset(c for c in ask.codes if c not in tokens),
         quoted=tuple(q for q in ask.quoted if q not in folded),
         pairs=tuple(p for p in ask.pairs if p not in folded),
@@ -318,14 +318,18 @@ def _open_part(ask: Ask, lines: list[str]) -> Ask:
     )
 
 
-def _says_concept(concept: tuple[tuple[str, float], ...], said: set[str]) -> bool:
+def _says_concept(
+    concept: tuple[tuple[str, float], ...], said: set[str], asked: frozenset[str]
+) -> bool:
     # only the concept's strongest form answers it, not a frequent one ("voltag" of
     # "Zell-Unterspannung": "Single overcharge voltage" leaves the undervoltage open); the
     # strongest among those the manuals print (weighing less than a word of one passage or
-    # none): the German "unterspannung" of a question on an English manual is in no line
-    weights = [w for _, w in concept]
+    # none): the German "unterspannung" of a question on an English manual is in no line.
+    # A register question's asked words weigh FOCUS_WEIGHT times their print weight.
+    scale = FOCUS_WEIGHT if all(f in asked for f, _ in concept) else 1.0
+    weights = [w / scale for _, w in concept]
     top = max((w for w in weights if w < 1.0), default=max(weights))
-    return any(f in said and w >= top for f, w in concept)
+    return any(f in said and w / scale >= top for f, w in concept)
 
 
 LISTED = 3  # lines under a bold lead-in set in bold too

@@ -65,9 +65,29 @@ def expand(query: str, glossary: dict[str, tuple[str, ...]] | None = None) -> li
                 (k for k in keys_by_len if len(k) >= MIN_SUFFIX and token.endswith(k)), None
             )
             phrases = glossary.get(head) if head else None
+            if head:
+                # and its modifier, when the glossary knows it: "Akkuspannung" is the
+                # battery's voltage, not any voltage ("Kommunikationskabel", "Netzzähler")
+                phrases = (*(phrases or ()), *_modifier(token[: -len(head)], glossary))
         for phrase in phrases or ():
             extra.extend(terms(phrase, drop_stopwords=True))
     return extra
+
+
+MIN_MODIFIER = 3  # shortest glossary key matched as a compound's first part ("lan", "evu")
+
+
+def _modifier(part: str, glossary: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
+    """Return the English phrases of a compound's first part ("akku", "batterie", "netz").
+
+    With or without its linking "s" ("Kommunikations-"), or a lost final "e" ("Zell-").
+    """
+    if not part.isalpha():
+        return ()
+    for form in (part, part.removesuffix("s"), f"{part}e"):
+        if len(form) >= MIN_MODIFIER and form in glossary:
+            return glossary[form]
+    return ()
 
 
 def _plain(text: str) -> str:

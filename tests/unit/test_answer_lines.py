@@ -1490,3 +1490,22 @@ def test_a_line_restating_the_symptom_with_the_devices_full_name_is_answered_bel
     assert found.key == "Die Status LED des Sunny Home Managers 2.0 blinkt rot."
     answer = "Möglicherweise ist beim Router DHCP nicht aktiviert. • Beim Router DHCP aktivieren."
     assert answer in found.also
+
+
+def test_a_register_questions_asked_word_is_answered_by_its_strongest_printed_form() -> None:
+    from nikdesk.agent.ask import FOCUS_WEIGHT
+    from nikdesk.agent.quote import _says_concept
+
+    # "heutigen" of "… die höchste Akkuspannung vom heutigen Tag": the manual prints "today"
+    # (0.71) and "day" (0.25), never "heutig" (1.0); a register question's asked words weigh
+    # FOCUS_WEIGHT times that. "day" alone ("Consumed energy day") leaves "today" open.
+    concept = tuple(
+        (f, w * FOCUS_WEIGHT) for f, w in (("day", 0.25), ("heutig", 1.0), ("today", 0.71))
+    )
+    asked = frozenset({"day", "heutig", "today"})
+    assert not _says_concept(concept, {"day"}, asked)
+    assert _says_concept(concept, {"today"}, asked)
+    # the same forms in a question asking no register: weights as printed
+    plain = tuple((f, w / FOCUS_WEIGHT) for f, w in concept)
+    assert not _says_concept(plain, {"day"}, frozenset())
+    assert _says_concept(plain, {"today"}, frozenset())

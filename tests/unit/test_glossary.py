@@ -93,3 +93,21 @@ def test_an_english_question_meets_a_register_maps_words() -> None:
     assert {"day", "sell"} <= found
     assert "purchas" in set(expand("energy bought from the grid today"))
     assert "communication" in set(expand("no rs485 comms"))
+
+
+def test_a_compounds_first_part_is_translated_too() -> None:
+    # "Akkuspannung" is the battery's voltage (EPEver "Maximum battery volt today"), not any
+    # voltage; the first part with its linking "s" or lost "e" ("Kommunikations-", "Zell-")
+    table = {
+        "akku": ("battery",),
+        "spannung": ("voltage",),
+        "kommunikation": ("communication",),
+        "kabel": ("cable",),
+        "zelle": ("cell",),
+        "temperatur": ("temperature",),
+    }
+    assert set(terms("battery voltage")) <= set(expand("Akkuspannung", table))
+    assert set(terms("communication cable")) <= set(expand("Kommunikationskabel", table))
+    assert set(terms("cell temperature")) <= set(expand("Zelltemperatur", table))
+    # a first part the glossary does not know adds nothing of its own
+    assert set(expand("Xyzspannung", table)) == set(terms("voltage"))
