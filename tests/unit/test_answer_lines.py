@@ -852,6 +852,39 @@ def test_an_everyday_appliance_has_no_manual_whatever_the_library_mentions() -> 
         assert catalog().uncovered(question, library) == []
 
 
+def test_the_trades_everyday_surroundings_have_no_manual() -> None:
+    from nikdesk.agent.guards import catalog
+
+    library = [("smartevse v3 installation manual", "wallbox rfid"), ("go-e charger api", "")]
+    for question, kind in [
+        ("Laptop Akku lädt nur bis 80 %, Defekt?", "Smartphones, Tablets und Laptops"),
+        (
+            "Handy wird beim Laden heiß und der Akku ist schnell leer",
+            "Smartphones, Tablets und Laptops",
+        ),
+        ("mein WLAN repeater verliert die verbindung zum router", "Router, Repeater und Heimnetz"),
+        ("Im Transporter leuchtet die AdBlue Warnung", "Autos und Transporter"),
+        ("Ladegerät vom Akkuschrauber blinkt rot grün", "Elektrowerkzeug"),
+        ("smoke detector chirps every 30 seconds", "Haushalts- und Gartengeräte"),
+        ("Wie mach ich in Excel einen SVERWEIS?", "Bürosoftware"),
+    ]:
+        assert catalog().uncovered(question, library) == [kind], question
+    assert catalog().general_topics("Ab welcher Höhe ist ein Gerüst Pflicht?") == [
+        "Leitern und Gerüste"
+    ]
+    # the trade's own: the charger app on the phone, a router the Home Manager hangs on, the
+    # car at the wallbox, a conductor ("Leiter"), a named device beside an appliance word
+    for question in (
+        "Wallbox per Handy-App einrichten, welche IP?",
+        "Der Energiezähler hängt am Router, welche IGMP-Version?",
+        "Auto lädt an der Wallbox nur einphasig",
+        "Welcher Querschnitt für den Schutzleiter?",
+        "go-e Charger: Auf dem Handy-Display finde ich den Hotspot nicht",
+    ):
+        assert catalog().uncovered(question, library) == [], question
+        assert catalog().general_topics(question) == [], question
+
+
 def test_makers_the_library_holds_no_manual_of_are_named() -> None:
     from nikdesk.agent.guards import catalog
 
