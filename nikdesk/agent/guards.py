@@ -113,6 +113,10 @@ class Catalog:
     # kinds of device a question may name instead of a maker ("Wallbox: …"): the words
     # naming one in a question, and the documents' labels of the library's devices of it
     classes: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = field(default_factory=dict)
+    # everyday devices around the trade ("Laptop-Akku", "WLAN-Repeater", "AdBlue"), which count
+    # only when the question names none of the trade's own devices or words (``trade``)
+    surroundings: dict[str, re.Pattern[str]] = field(default_factory=dict)
+    trade: re.Pattern[str] | None = None
 
     @classmethod
     def load(cls, path: Path | None = None) -> Catalog:
@@ -137,6 +141,8 @@ class Catalog:
                 name: (re.compile(c["asks"]), re.compile(c["documents"]))
                 for name, c in raw.get("device_classes", {}).items()
             },
+            {k: re.compile(v) for k, v in raw.get("surroundings", {}).items()},
+            re.compile(raw["trade"]["words"]) if "trade" in raw else None,
         )
 
     def class_documents(self, question: str, labels: dict[str, str]) -> set[str]:
@@ -185,8 +191,11 @@ class Catalog:
         text = _fold_text(question)
         products = [name for name, pattern in self.products.items() if pattern.search(text)]
         brands = [name for name, pattern in self.brands.items() if pattern.search(text)]
+        everyday = dict(self.appliances)
+        if self.trade is None or not self.trade.search(text):
+            everyday |= self.surroundings
         if not (products or brands) and (
-            appliances := [name for name, p in self.appliances.items() if p.search(text)]
+            appliances := [name for name, p in everyday.items() if p.search(text)]
         ):
             # the appliance is what the question is about, not a consumer the Home Manager
             # switches or a TV beside the inverter ("Sunny Home Manager … Waschmaschine")
