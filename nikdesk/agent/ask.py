@@ -87,6 +87,18 @@ FOCUS_WEIGHT = 2.0
 Concepts = tuple[tuple[tuple[str, float], ...], ...]
 
 
+def print_weights(
+    concept: tuple[tuple[str, float], ...], asked: frozenset[str]
+) -> list[tuple[str, float]]:
+    """Return ``concept``'s forms weighed as the manuals print them (below 1.0: printed).
+
+    A register question's asked words (every form in ``asked``, see Ask.asked) weigh
+    FOCUS_WEIGHT times that in the concepts (see _concepts).
+    """
+    scale = FOCUS_WEIGHT if all(f in asked for f, _ in concept) else 1.0
+    return [(f, w / scale) for f, w in concept]
+
+
 @dataclass(frozen=True)
 class Ask:
     """What a question asks for, in the forms a line of a manual can match."""

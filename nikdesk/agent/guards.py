@@ -186,7 +186,9 @@ class Catalog:
         "Sunny Boy" among compatible devices, yet it is no Sunny Boy manual.
         Products are checked before brands: "SMA Sunny Tripower" is uncovered even though the
         library has an SMA manual. An everyday appliance ("Mein Drucker hat einen Papierstau")
-        is never covered, when the question names no device of the trade beside it.
+        is never covered, when the question names no device of the trade beside it; one
+        around the trade ("Laptop-Akku", "WLAN-Repeater") only when it names none of the
+        trade's words either ("Rauchmelder beim Batteriespeicher" is the trade's question).
         """
         text = _fold_text(question)
         products = [name for name, pattern in self.products.items() if pattern.search(text)]

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from nikdesk.agent.ask import FOCUS_WEIGHT, Ask, ask_of, clear_with_asks
+from nikdesk.agent.ask import Ask, ask_of, clear_with_asks, print_weights
 from nikdesk.agent.guards import holds_value
 from nikdesk.agent.lines import is_data_row, is_heading, line_score, restates_ask, units_of
 from nikdesk.agent.spelling import with_hex
@@ -324,12 +324,10 @@ def _says_concept(
     # only the concept's strongest form answers it, not a frequent one ("voltag" of
     # "Zell-Unterspannung": "Single overcharge voltage" leaves the undervoltage open); the
     # strongest among those the manuals print (weighing less than a word of one passage or
-    # none): the German "unterspannung" of a question on an English manual is in no line.
-    # A register question's asked words weigh FOCUS_WEIGHT times their print weight.
-    scale = FOCUS_WEIGHT if all(f in asked for f, _ in concept) else 1.0
-    weights = [w / scale for _, w in concept]
-    top = max((w for w in weights if w < 1.0), default=max(weights))
-    return any(f in said and w / scale >= top for f, w in concept)
+    # none): the German "unterspannung" of a question on an English manual is in no line
+    weighed = print_weights(concept, asked)
+    top = max((w for _, w in weighed if w < 1.0), default=max(w for _, w in weighed))
+    return any(f in said and w >= top for f, w in weighed)
 
 
 LISTED = 3  # lines under a bold lead-in set in bold too
