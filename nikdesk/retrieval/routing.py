@@ -21,6 +21,7 @@ from functools import lru_cache
 from nikdesk.core.paths import resources_dir
 from nikdesk.core.text import STOPWORDS, fold, raw_tokens
 
+_PARTS = re.compile(r"[_\s/()]+")
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Za-z])(?=\d{2,})")
 _SQUASH = re.compile(r"[^0-9a-z]+")
 # the words denying what follows them ("kein BMS", "nicht ins EEPROM", "without the meter")
@@ -159,6 +160,8 @@ class DocumentRouter:
         """Take (doc_id, file name, title[, manufacturer]) tuples."""
         self._names: dict[str, set[str]] = {}
         self._kinds: dict[str, set[str]] = {}  # document-type words: "modbus", "protocol"
+        wholes: set[str] = set()
+        pieces: set[str] = set()
         self._makers: dict[str, str] = {}  # doc_id -> its maker's name, squashed ("growatt")
         for doc_id, file, title, *maker in documents:
             if maker and _squash(maker[0]):
@@ -173,9 +176,17 @@ class DocumentRouter:
                 c for c in names_of(*_CAPITALS.findall(title)) if not any(c in n for n in names)
             }
             self._names[doc_id] = names | capitals
+            # the pieces of a joined name ("good" of "GoodWe", "sunny" of "SunnyHomeManager")
+            wholes |= {t for part in _PARTS.split(stem) for t in raw_tokens(part)}
+            pieces |= {n for n in names_of(stem) if n.isalpha()}
             self._kinds[doc_id] = {t for t in raw_tokens(stem.replace("_", " ")) if is_generic(t)}
         df = Counter(n for names in self._names.values() for n in names)
         self.names = frozenset(df)  # every product/maker name of the library
+        # doc_id -> the pieces of its joined names, never a whole part of a file name ("good",
+        # "sunny"); those other makers print as a word name nothing alone (see _learn)
+        joined = pieces - wholes
+        self._joined = {doc_id: names & joined for doc_id, names in self._names.items()}
+        self._pieces: frozenset[str] = frozenset()
         total = max(len(self._names), 1)
         self._idf = {n: math.log(1 + total / c) for n, c in df.items() if c <= MAX_SHARED}
         # a family name "bmv7xx" names the models "bmv712", "bmv-702" of a question
@@ -218,8 +229,21 @@ class DocumentRouter:
             return
         pattern = re.compile(rf"(?<![a-z0-9])({'|'.join(map(re.escape, names))})(?![a-z0-9])")
         df: Counter[str] = Counter()
-        for text in texts.values():
-            df.update(set(pattern.findall(text.lower())))
+        printed: dict[str, set[str]] = {}  # name -> the documents printing it as a word
+        for doc_id, text in texts.items():
+            found = set(pattern.findall(text.lower()))
+            df.update(found)
+            for name in found:
+                printed.setdefault(name, set()).add(doc_id)
+        # a piece of a joined name that other makers' manuals print as a plain word ("good"
+        # of "GoodWe": "in good condition") names the document only beside another of its
+        # names; "sunny" of "SunnyHomeManager20", printed only by SMA ("Sunny Portal"), names it
+        self._pieces = frozenset(
+            n
+            for doc_id, joined in self._joined.items()
+            for n in joined
+            if printed.get(n, set()) - {doc_id} - self._same_maker(doc_id)
+        )
         # a small library (the sample's few manuals) has no words of the trade to learn
         floor = max(COMMON_SHARE * len(texts), MAX_SHARED + 2)
         common = {n for n, count in df.items() if count >= floor} | (DEVICE_KIND_NAMES & set(df))
@@ -234,6 +258,10 @@ class DocumentRouter:
                 if n != c and (c.startswith(n) or c.endswith(n))
             }
         )
+
+    def _same_maker(self, doc_id: str) -> set[str]:
+        maker = self._makers.get(doc_id)
+        return {d for d, m in self._makers.items() if maker and m == maker}
 
     def models_of(self, doc_id: str) -> frozenset[str]:
         """Return the model names of ``doc_id``'s file name ("b1a24s", "x1", "x3")."""
@@ -328,7 +356,7 @@ class DocumentRouter:
             )
             # one word of the trade alone names nothing; two names of one document together
             # are its product's name ("Smart BMS", "Smart Power Sensor")
-            and (len(_whole(found)) >= 2 or not found <= common)
+            and (len(_whole(found)) >= 2 or not found <= common | self._pieces)
         }
         # "Growatt … über Modbus": of the maker's documents, the Modbus one is meant too
         typed = {d for d in said if self._type_words(d, tokens)}

@@ -283,3 +283,25 @@ def test_a_name_the_question_denies_names_no_document() -> None:
     }
     assert set(router.scores("JK B2A24S, not the BMS: weight?")) == {"balancer"}
     assert "bms" in router.scores("JK BMS: Gewicht?")
+
+
+def test_a_piece_of_a_joined_name_other_makers_print_as_a_word_names_nothing_alone() -> None:
+    documents = [
+        ("goodwe", "GoodWe_Hybrid_Modbus_Protocol_ET-EM.pdf", "", "GoodWe"),
+        ("shm", "SMA_SunnyHomeManager20_Betriebsanleitung_DE.pdf", "", "SMA"),
+        ("pylon", "Pylontech_LV_RS485_Protocol_V3.3.pdf", "", "Pylontech"),
+    ]
+    router = DocumentRouter(documents)
+    router.set_common(
+        {
+            "goodwe": "GoodWe ET series",
+            "shm": "Sunny Portal, Sunny Boy, Sunny Home Manager",
+            "pylon": "keep the battery in good condition",  # "good" as a plain word
+        }
+    )
+    # found by an off-topic question answered from GoodWe's register map (offtopic3-tune)
+    assert router.scores("what's a good retirement gift for a colleague?") == {}
+    assert router.scores("is that a good idea?") == {}
+    assert set(router.scores("GoodWe ET über Modbus")) == {"goodwe"}
+    # "sunny" only SMA prints: it names SMA's manual alone ("Sunny Portal")
+    assert set(router.scores("sunny portal anlagenbild hochladen")) == {"shm"}
