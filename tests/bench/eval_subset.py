@@ -1,11 +1,12 @@
 """Re-run only the questions a change can touch, on top of a full run of the code before it.
 
-    python -m tests.bench.eval_subset BASE OUT {focus,catalog} [--group hold|tune|all]
+    python -m tests.bench.eval_subset BASE OUT {focus,catalog,kinds} [--group hold|tune|all]
 
 BASE is a directory ``eval_sets run`` wrote; OUT gets the same reports, with the questions
 the predicate picks evaluated again by the code in this checkout. ``focus``: register
 questions with asked words (``Ask.asked``); ``catalog``: questions an [appliances],
-[surroundings] or [general] pattern of the catalogue matches. A full run of the changed code
+[surroundings] or [general] pattern of the catalogue matches; ``kinds``: questions asking
+for a kind of value (``asked_types``, strict or not). A full run of the changed code
 gives the same records (checked in the thirty-sixth session) at a fraction of the time.
 """
 
@@ -23,6 +24,10 @@ from tests.bench.eval_sets import ROOT, _name, question_sets
 
 
 def _predicate(name: str) -> Callable[[str], bool]:
+    if name == "kinds":
+        from nikdesk.agent.guards import asked_types
+
+        return lambda question: bool(asked_types(question, strict_only=False))
     if name == "focus":
         from nikdesk.agent.ask import ask_of
 
@@ -38,7 +43,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("base", type=Path)
     parser.add_argument("out", type=Path)
-    parser.add_argument("predicate", choices=["focus", "catalog"])
+    parser.add_argument("predicate", choices=["focus", "catalog", "kinds"])
     parser.add_argument("--group", choices=["hold", "tune", "all"], default="all")
     parser.add_argument("--index", default=str(ROOT / ".cache" / "corpus-index"))
     args = parser.parse_args(argv)

@@ -496,3 +496,17 @@ def test_a_row_saying_its_unit_in_words_holds_its_default_of_that_unit() -> None
         frequency, "C | CC.C | AC output frequency | C is 0 to 9. The units is Hz."
     )
     assert not holds_value(frequency, "C | CC.C | AC output frequency | Default 50.0")
+
+
+def test_a_data_sheet_states_a_count_on_the_line_under_its_label() -> None:
+    # Sunny Home Manager 2.0 manual p. 130: the label, a sub-label, then the value alone
+    count = next(k for k in answer_types() if k.name == "count")
+    assert holds_value(
+        count,
+        "Max. Anzahl Geräte in der Anlage (außer SMA Energy Meter)\n"
+        "Geräte in der Anlage insgesamt\nbis zu 24\n",
+    )
+    assert holds_value(count, "Anzahl der MPP-Tracker\n2\n")
+    # a number further down belongs to another label; a value with a unit is no count
+    assert not holds_value(count, "Anzahl der Eingänge\nsiehe Tabelle\nNennspannung\n230 V\n")
+    assert not holds_value(count, "Anzahl Phasen\n230 V / 400 V\n")
