@@ -1774,3 +1774,15 @@ def test_a_tables_header_is_not_the_key_line_for_its_range_alone(agent: Agent) -
         )
     )
     assert "2000-2999 for lithium battery register" not in key_lines(result.answer)
+
+
+def test_a_colloquial_symptom_finds_the_troubleshooting_heading_saying_it(agent: Agent) -> None:
+    # NIBE S1156/S1256 Benutzerhandbuch p. 14: "Verdichter startet nicht", then the causes
+    # ("… mindestens 30 min …"); "springt nicht an" is how a technician says it
+    result = answered(
+        agent,
+        "NIBE S1256: Verdichter springt nicht an, obwohl Heizbedarf da ist, und es gibt keinen "
+        "Alarm im Display. Woran kann das liegen?",
+    )
+    assert ("NIBE_S1156-S1256_Benutzerhandbuch_DE.pdf", 14) in cited(result)
+    assert "Verdichter startet nicht" in key_lines(result.answer)
