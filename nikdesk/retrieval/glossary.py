@@ -48,13 +48,19 @@ def singulars(text: str) -> list[str]:
 def expand(query: str, glossary: dict[str, tuple[str, ...]] | None = None) -> list[str]:
     """Return extra lexical terms: English equivalents of the German words in ``query``.
 
-    And the singular of an abbreviation's plural ("MPPTs" -> "mppt").
+    A glossary key of several words ("ab werk") counts when they stand in a row in the
+    question. And the singular of an abbreviation's plural ("MPPTs" -> "mppt").
     """
     glossary = load_glossary() if glossary is None else glossary
     extra: list[str] = singulars(query)
     if not glossary:
         return extra
     keys_by_len = sorted(glossary, key=len, reverse=True)
+    # a phrase of the glossary ("ab Werk": factory default), said as its words in a row
+    said = f" {' '.join(raw_tokens(query))} "
+    for key in (k for k in keys_by_len if " " in k and f" {k} " in said):
+        for phrase in glossary[key]:
+            extra.extend(terms(phrase, drop_stopwords=True))
     # in the question's order, each token once: the lexical search keeps the first MAX_TERMS
     # terms, so a set's order (it changes with the process's hash seed) changed the answer
     for token in dict.fromkeys(raw_tokens(query)):

@@ -111,3 +111,12 @@ def test_a_compounds_first_part_is_translated_too() -> None:
     assert set(terms("cell temperature")) <= set(expand("Zelltemperatur", table))
     # a first part the glossary does not know adds nothing of its own
     assert set(expand("Xyzspannung", table)) == set(terms("voltage"))
+
+
+def test_a_german_phrase_expands_when_its_words_stand_in_a_row() -> None:
+    # "ab Werk" is the English manuals' "default" ("Inverter Address … 247 is the default")
+    assert "default" in expand("GoodWe ET: welche Slave-Adresse hat der ab Werk?")
+    assert "default" in expand("Baudrate werkseitig?")
+    # its words apart say no such thing: "ab dem Werk", "Werk … ab"
+    assert "default" not in expand("Wie weit ist es ab dem Werk?")
+    assert "default" not in expand("Kraftwerk schaltet ab")
