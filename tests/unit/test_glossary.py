@@ -123,3 +123,9 @@ def test_a_german_phrase_expands_when_its_words_stand_in_a_row() -> None:
     # a symptom in two words: the manuals' "offline", "communication lost"
     assert set(terms("offline")) <= set(expand("Wechselrichter nicht erreichbar"))
     assert set(terms("offline")) <= set(expand("Zähler hat keine Verbindung"))
+
+
+def test_a_technicians_everyday_verbs_name_the_manuals_words() -> None:
+    assert set(terms("curtail")) <= set(expand("Kann ich den WR auf 70 % abregeln?"))
+    assert set(terms("polarity")) <= set(expand("Batterie verpolt angeschlossen"))
+    assert set(terms("din rail")) <= set(expand("Passt der Zähler auf die Hutschiene?"))
