@@ -139,7 +139,7 @@ def names_of(*labels: str) -> set[str]:
     """Return the candidate product/maker names in file names and titles."""
     names: set[str] = set()
     for label in labels:
-        for part in re.split(r"[_\s/()]+", label):
+        for part in _PARTS.split(label):
             pieces = [part, *_CAMEL.split(part)]
             for piece in pieces:
                 for token in raw_tokens(piece):
@@ -178,14 +178,13 @@ class DocumentRouter:
             self._names[doc_id] = names | capitals
             # the pieces of a joined name ("good" of "GoodWe", "sunny" of "SunnyHomeManager")
             wholes |= {t for part in _PARTS.split(stem) for t in raw_tokens(part)}
-            pieces |= {n for n in names_of(stem) if n.isalpha()}
+            pieces |= {n for n in names if n.isalpha()}
             self._kinds[doc_id] = {t for t in raw_tokens(stem.replace("_", " ")) if is_generic(t)}
         df = Counter(n for names in self._names.values() for n in names)
         self.names = frozenset(df)  # every product/maker name of the library
-        # doc_id -> the pieces of its joined names, never a whole part of a file name ("good",
-        # "sunny"); those other makers print as a word name nothing alone (see _learn)
-        joined = pieces - wholes
-        self._joined = {doc_id: names & joined for doc_id, names in self._names.items()}
+        # the pieces of joined names, never a whole part of a file name ("good", "sunny");
+        # those other makers print as a word name nothing alone (see _learn)
+        self._joined = frozenset(pieces - wholes)
         self._pieces: frozenset[str] = frozenset()
         total = max(len(self._names), 1)
         self._idf = {n: math.log(1 + total / c) for n, c in df.items() if c <= MAX_SHARED}
@@ -240,8 +239,8 @@ class DocumentRouter:
         # names; "sunny" of "SunnyHomeManager20", printed only by SMA ("Sunny Portal"), names it
         self._pieces = frozenset(
             n
-            for doc_id, joined in self._joined.items()
-            for n in joined
+            for doc_id, names in self._names.items()
+            for n in names & self._joined
             if printed.get(n, set()) - {doc_id} - self._same_maker(doc_id)
         )
         # a small library (the sample's few manuals) has no words of the trade to learn
