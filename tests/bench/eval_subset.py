@@ -1,13 +1,16 @@
 """Re-run only the questions a change can touch, on top of a full run of the code before it.
 
-    python -m tests.bench.eval_subset BASE OUT {focus,catalog,kinds} [--group hold|tune|all]
+    python -m tests.bench.eval_subset BASE OUT {focus,catalog,kinds,listed} [--group hold|tune|all]
+        [--questions FILE]
 
 BASE is a directory ``eval_sets run`` wrote; OUT gets the same reports, with the questions
 the predicate picks evaluated again by the code in this checkout. ``focus``: register
 questions with asked words (``Ask.asked``); ``catalog``: questions an [appliances],
 [surroundings] or [general] pattern of the catalogue matches; ``kinds``: questions asking
-for a kind of value (``asked_types``, strict or not). A full run of the changed code
-gives the same records (checked in the thirty-sixth session) at a fraction of the time.
+for a kind of value (``asked_types``, strict or not); ``listed``: the questions whose text
+FILE holds (a JSON list of question texts, e.g. those whose glossary expansion or routing a
+change alters). A full run of the changed code gives the same records (checked in the
+thirty-sixth and thirty-seventh sessions) at a fraction of the time.
 """
 
 from __future__ import annotations
@@ -23,7 +26,12 @@ from pathlib import Path
 from tests.bench.eval_sets import ROOT, _name, question_sets
 
 
-def _predicate(name: str) -> Callable[[str], bool]:
+def _predicate(name: str, listed: Path | None = None) -> Callable[[str], bool]:
+    if name == "listed":
+        if listed is None:
+            raise SystemExit("eval_subset listed: name the questions with --questions FILE")
+        texts = set(json.loads(listed.read_text(encoding="utf-8")))
+        return lambda question: question in texts
     if name == "kinds":
         from nikdesk.agent.guards import asked_types
 
@@ -43,7 +51,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("base", type=Path)
     parser.add_argument("out", type=Path)
-    parser.add_argument("predicate", choices=["focus", "catalog", "kinds"])
+    parser.add_argument("predicate", choices=["focus", "catalog", "kinds", "listed"])
+    parser.add_argument("--questions", type=Path, help="listed: a JSON list of question texts")
     parser.add_argument("--group", choices=["hold", "tune", "all"], default="all")
     parser.add_argument("--index", default=str(ROOT / ".cache" / "corpus-index"))
     args = parser.parse_args(argv)
@@ -53,7 +62,7 @@ def main(argv: list[str] | None = None) -> int:
     from nikdesk.core.settings import Settings
 
     agent = open_agent(Settings(provider="none"), Path(args.index), log=lambda msg: None)
-    picked = _predicate(args.predicate)  # after the agent: it tells the device names
+    picked = _predicate(args.predicate, args.questions)  # after the agent: it tells the device names
     args.out.mkdir(parents=True, exist_ok=True)
     total = 0
     for path in question_sets(args.group):
