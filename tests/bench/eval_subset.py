@@ -62,7 +62,8 @@ def main(argv: list[str] | None = None) -> int:
     from nikdesk.core.settings import Settings
 
     agent = open_agent(Settings(provider="none"), Path(args.index), log=lambda msg: None)
-    picked = _predicate(args.predicate, args.questions)  # after the agent: it tells the device names
+    # after the agent: it tells the device names
+    picked = _predicate(args.predicate, args.questions)
     args.out.mkdir(parents=True, exist_ok=True)
     total = 0
     for path in question_sets(args.group):
