@@ -61,6 +61,10 @@ def expand(query: str, glossary: dict[str, tuple[str, ...]] | None = None) -> li
     for key in (k for k in keys_by_len if " " in k and f" {k} " in said):
         for phrase in glossary[key]:
             extra.extend(terms(phrase, drop_stopwords=True))
+    # a separable verb, said apart: "läuft nicht an" is "anlaufen", "stell ich … um" "umstellen"
+    for key in separable_verbs(query, glossary):
+        for phrase in glossary[key]:
+            extra.extend(terms(phrase, drop_stopwords=True))
     # in the question's order, each token once: the lexical search keeps the first MAX_TERMS
     # terms, so a set's order (it changes with the process's hash seed) changed the answer
     for token in dict.fromkeys(raw_tokens(query)):
@@ -78,6 +82,52 @@ def expand(query: str, glossary: dict[str, tuple[str, ...]] | None = None) -> li
         for phrase in phrases or ():
             extra.extend(terms(phrase, drop_stopwords=True))
     return extra
+
+
+# the particles a German verb leaves at its clause's end ("schaltet … ab", "stell … um")
+PARTICLES = ("ab", "an", "auf", "aus", "ein", "frei", "um", "zu", "hoch", "zurueck", "runter")
+# a particle ends its clause: punctuation, the question's end or a conjunction follows
+_CLAUSE_END = re.compile(
+    r"(?:\s*(?:[?!.,;:)]|[-–]\s|$)|\s+(?:und|oder|aber|obwohl|weil|wenn|bevor|nachdem|sobald|"
+    r"damit|dass|sondern)\b)"
+)
+_WORD = re.compile(r"[a-z]+")
+_CLAUSE_START = re.compile(r"[?!.,;:]|\b(?:und|oder|aber|obwohl|weil|wenn|bevor|nachdem)\b")
+
+
+def separable_verbs(query: str, glossary: dict[str, tuple[str, ...]]) -> list[str]:
+    """Return the glossary's infinitives of the separable verbs ``query`` says apart.
+
+    German splits "anlaufen" into "der Verdichter läuft nicht an": the verb stands early, its
+    particle ends the clause. A verb form before a clause-ending particle is tried as the
+    infinitive particle + stem + "en"/"n" ("läuft" -> "anlaufen", "regelt" -> "abregeln").
+    Regular and umlauted stems only; a form the glossary does not hold adds nothing.
+    """
+    text = fold(query)
+    found: list[str] = []
+    for m in _WORD.finditer(text):
+        particle = m.group()
+        if particle not in PARTICLES or not _CLAUSE_END.match(text, m.end()):
+            continue
+        starts = [c.end() for c in _CLAUSE_START.finditer(text, 0, m.start())]
+        clause = text[starts[-1] if starts else 0 : m.start()]
+        for verb in _WORD.findall(clause):
+            for key in _infinitives(verb, particle):
+                if key in glossary and key not in found:
+                    found.append(key)
+    return found
+
+
+def _infinitives(verb: str, particle: str) -> list[str]:
+    if len(verb) < 3:
+        return []
+    stems = {verb}
+    for ending in ("est", "et", "st", "t", "e"):
+        if verb.endswith(ending) and len(verb) - len(ending) >= 3:
+            stems.add(verb[: -len(ending)])
+    # "läuft" -> "lauf", "fährt" -> "fahr": the folded umlaut of a strong verb's present
+    stems |= {s.replace("ae", "a").replace("oe", "o").replace("ue", "u") for s in stems}
+    return [f"{particle}{s}{end}" for s in sorted(stems) for end in ("en", "n")]
 
 
 MIN_MODIFIER = 3  # shortest glossary key matched as a compound's first part ("lan", "evu")

@@ -129,3 +129,16 @@ def test_a_technicians_everyday_verbs_name_the_manuals_words() -> None:
     assert set(terms("curtail")) <= set(expand("Kann ich den WR auf 70 % abregeln?"))
     assert set(terms("polarity")) <= set(expand("Batterie verpolt angeschlossen"))
     assert set(terms("din rail")) <= set(expand("Passt der Zähler auf die Hutschiene?"))
+
+
+def test_a_separable_verb_said_apart_is_its_infinitive() -> None:
+    # "läuft nicht an" is "anlaufen", "stell ich … um" is "umstellen": the particle ends the
+    # clause, however far from its verb
+    assert "start" in expand("NIBE: Verdichter läuft nicht an, obwohl Heizbedarf da ist")
+    assert "start" in expand("verdichter laeuft nicht an obwohl heizbedarf da ist")
+    assert set(terms("switch off")) <= set(expand("Steca schaltet mittags ab – warum?"))
+    assert set(terms("change")) <= set(expand("Wie stell ich den Batterietyp auf Lithium um?"))
+    assert set(terms("enable")) <= set(expand("Wo schalte ich Modbus frei?"))
+    # a particle inside its clause is a preposition: "geht an der Wallbox nicht"
+    assert "switch" not in expand("Die Ladung geht an der Wallbox nicht")
+    assert "start" not in expand("Der Verdichter läuft an der Grenze")
