@@ -17,7 +17,8 @@ from functools import lru_cache
 from nikdesk.agent.guards import AnswerType, asked_types
 from nikdesk.agent.spelling import one_spelling
 from nikdesk.core.text import STOPWORDS, fold, is_german, raw_tokens, terms
-from nikdesk.retrieval.glossary import expand, german_terms
+from nikdesk.retrieval.glossary import PARTICLES, expand, german_terms
+from nikdesk.retrieval.glossary import separable_verbs as split_verbs
 from nikdesk.retrieval.hybrid import code_tokens, error_codes
 from nikdesk.retrieval.routing import DENYING
 
@@ -36,6 +37,11 @@ _QUANTITY = re.compile(
     r"wie (viele?|hoch|gross|lang|schwer|breit|tief|weit)|how (many|much|long|high|large)"
     r"|welche[rsn]? (wert|spannung|strom|leistung|temperatur|baud|adresse|register)"
     r"|maximal|minimal|\bmax\b|\bmin\b|mindest|hoechst|bereich|range"
+)
+# the question asks in which unit a value comes ("in welcher Einheit kommt die PV-Spannung?",
+# "what's the resolution?"): a register row's unit cell ("VPV | mV | Panel voltage") answers
+_UNIT = re.compile(
+    r"\b(einheit|units?|aufloesung|resolution|skalierung\w*|scal(e|ing)( factor)?|faktor|factor)\b"
 )
 # the question sets something over a data interface ("Über welches Register stelle ich die
 # Einspeisebegrenzung ein?", "which holding registers switch on export limitation"): a row
@@ -127,6 +133,7 @@ class Ask:
     # per word a negation stands before, its terms ("keine RS485-Kommunikation": rs485 …,
     # kommunikation …): the symptom a fault table's row may name (see lines.names_symptom)
     symptom: tuple[frozenset[str], ...] = ()
+    unit: bool = False  # asks in which unit (or scale) a value comes
 
 
 # "Bit 12", "bit 3 is set", "Bits 0-3": the numbered bits a question asks about
@@ -215,6 +222,7 @@ def ask_of(question: str) -> Ask:
         bits=frozenset(str(int(m.group(1))) for m in _BIT.finditer(folded)),
         denied=denied_terms(question) - names,
         symptom=denied_words(question, names),
+        unit=bool(_UNIT.search(folded)),
     )
 
 
@@ -310,33 +318,25 @@ def _focus(folded: str) -> frozenset[str]:
 
 # a German separable verb the question splits: "über welches Register geb ich den Ladestrom
 # vor?" asks "vorgeben" (the manual's "Ladestromvorgabe"), "wie stell ich … ein?" "einstellen".
-# The verb's stem as said (present tense, "ich"/"man" forms) -> its infinitive's stem
-_SPLIT_STEMS = {
-    "geb": "geben",
-    "gib": "geben",
-    "stell": "stellen",
-    "schalt": "schalten",
-    "les": "lesen",
-    "lies": "lesen",
-    "nehm": "nehmen",
-    "nimm": "nehmen",
-    "leg": "legen",
-    "setz": "setzen",
-    "trag": "tragen",
-    "ruf": "rufen",
-    "zeig": "zeigen",
-    "frag": "fragen",
-    "klemm": "klemmen",
-}
-_SEPARATED = re.compile(
-    rf"\b({'|'.join(_SPLIT_STEMS)})(e|t|st|en)?\b[^?,.;:!]{{1,60}}?\b"
-    r"(vor|ein|aus|ab|an|auf|zu|frei|um|zurueck|fest|nach)\s*(?=$|[?,.;:!])"
-)
+# The verbs whose split forms the line selection joins (the glossary's own are its keys)
+_SPLIT_VERBS = frozenset(
+    {"geben", "stellen", "schalten", "lesen", "nehmen", "legen", "setzen", "tragen", "rufen",
+     "zeigen", "fragen", "klemmen"}
+)  # fmt: skip
+
+
+class _SplitVerbs:
+    """The infinitives "particle + a verb of _SPLIT_VERBS" ("vorgeben", "auslesen")."""
+
+    def __contains__(self, word: object) -> bool:
+        return isinstance(word, str) and any(
+            word.startswith(p) and word[len(p) :] in _SPLIT_VERBS for p in PARTICLES
+        )
 
 
 def separable_verbs(question: str) -> list[str]:
     """Return the infinitives of the separable verbs ``question`` splits ("geb … vor")."""
-    return [m.group(3) + _SPLIT_STEMS[m.group(1)] for m in _SEPARATED.finditer(fold(question))]
+    return split_verbs(question, _SplitVerbs())
 
 
 def _concepts(

@@ -128,7 +128,9 @@ def line_score(line: str, ask: Ask, header: str = "") -> float:
     score += sum(0.8 for p in ask.pairs if p in folded)
     if ask.asked and names_asked(line, ask.asked):
         score += NAME_CELL
-    if ask.kinds and _states(_topical(ask.kinds, score), line, header):
+    if ask.kinds and ask.unit and _unit_cell(ask.kinds, line):
+        score += 2.5 + LABEL_KIND  # the row's own unit cell is what "in which unit?" asks
+    elif ask.kinds and _states(_topical(ask.kinds, score), line, header):
         score += 2.5
         if _labels_kind(ask.kinds, line):
             score += LABEL_KIND
@@ -219,6 +221,26 @@ def _states(kinds: tuple[AnswerType, ...], line: str, header: str = "") -> bool:
     # a row under its table's header: "WLAN | 502" under "Verbindung | Port"
     text = f"{header}\n{line}" if header and " | " in line else line
     return any(holds_value(k, text) for k in kinds)
+
+
+# a row's cell giving a unit, with its scale or none: "mV", "0.01 V", "0.1kWh", "1W"
+# ("%CAP/°C": a compensation per degree, of both kinds)
+_UNIT_CELL = re.compile(r"^(?:\d+(?:[.,]\d+)?\s*)?([a-z%°℃]{1,4}(?:/[a-z%°℃]{1,4})?)$")
+
+
+def _unit_cell(kinds: tuple[AnswerType, ...], line: str) -> bool:
+    # a register row whose unit cell is of an asked kind answers "in which unit?" without a
+    # number: "VPV | mV | Panel voltage" (a voltage), not "SmartSolar MPPT 100/30 12V | 0xA07E"
+    # (a model's name, which only states its own voltage)
+    if " | " not in line:
+        return False
+    units = [
+        u
+        for c in fold(line).split(" | ")
+        if (m := _UNIT_CELL.match(c.strip()))
+        for u in m.group(1).split("/")
+    ]
+    return any(holds_value(k, f"1 {u}") for k in kinds if not k.interface_documents for u in units)
 
 
 def is_register_row(line: str) -> bool:

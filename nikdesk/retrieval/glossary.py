@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Container
 from functools import lru_cache
 from pathlib import Path
 
@@ -85,7 +86,10 @@ def expand(query: str, glossary: dict[str, tuple[str, ...]] | None = None) -> li
 
 
 # the particles a German verb leaves at its clause's end ("schaltet … ab", "stell … um")
-PARTICLES = ("ab", "an", "auf", "aus", "ein", "frei", "um", "zu", "hoch", "zurueck", "runter")
+PARTICLES = (
+    "ab", "an", "auf", "aus", "ein", "fest", "frei", "hoch", "nach", "runter", "um", "vor",
+    "zu", "zurueck",
+)  # fmt: skip
 # a particle ends its clause: punctuation, the question's end or a conjunction follows
 _CLAUSE_END = re.compile(
     r"(?:\s*(?:[?!.,;:)]|[-–]\s|$)|\s+(?:und|oder|aber|obwohl|weil|wenn|bevor|nachdem|sobald|"
@@ -93,15 +97,18 @@ _CLAUSE_END = re.compile(
 )
 _WORD = re.compile(r"[a-z]+")
 _CLAUSE_START = re.compile(r"[?!.,;:]|\b(?:und|oder|aber|obwohl|weil|wenn|bevor|nachdem)\b")
+# the stems a strong verb's "ich"/"du" form changes: "gib … vor", "lies … aus", "nimm … ab"
+_IRREGULAR = {"gib": "geb", "lies": "les", "nimm": "nehm"}
 
 
-def separable_verbs(query: str, glossary: dict[str, tuple[str, ...]]) -> list[str]:
-    """Return the glossary's infinitives of the separable verbs ``query`` says apart.
+def separable_verbs(query: str, known: Container[str]) -> list[str]:
+    """Return the infinitives in ``known`` of the separable verbs ``query`` says apart.
 
     German splits "anlaufen" into "der Verdichter läuft nicht an": the verb stands early, its
     particle ends the clause. A verb form before a clause-ending particle is tried as the
-    infinitive particle + stem + "en"/"n" ("läuft" -> "anlaufen", "regelt" -> "abregeln").
-    Regular and umlauted stems only; a form the glossary does not hold adds nothing.
+    infinitive particle + stem + "en"/"n" ("läuft" -> "anlaufen", "regelt" -> "abregeln",
+    "geb ich … vor" -> "vorgeben"). Regular and umlauted stems only; a form ``known`` does not
+    hold (the glossary's keys, or the verbs the line selection knows) adds nothing.
     """
     text = fold(query)
     found: list[str] = []
@@ -113,7 +120,7 @@ def separable_verbs(query: str, glossary: dict[str, tuple[str, ...]]) -> list[st
         clause = text[starts[-1] if starts else 0 : m.start()]
         for verb in _WORD.findall(clause):
             for key in _infinitives(verb, particle):
-                if key in glossary and key not in found:
+                if key in known and key not in found:
                     found.append(key)
     return found
 
@@ -121,8 +128,8 @@ def separable_verbs(query: str, glossary: dict[str, tuple[str, ...]]) -> list[st
 def _infinitives(verb: str, particle: str) -> list[str]:
     if len(verb) < 3:
         return []
-    stems = {verb}
-    for ending in ("est", "et", "st", "t", "e"):
+    stems = {verb, _IRREGULAR.get(verb, verb)}
+    for ending in ("est", "en", "et", "st", "t", "e"):
         if verb.endswith(ending) and len(verb) - len(ending) >= 3:
             stems.add(verb[: -len(ending)])
     # "läuft" -> "lauf", "fährt" -> "fahr": the folded umlaut of a strong verb's present

@@ -196,6 +196,27 @@ def test_the_row_with_the_asked_unit_is_the_key() -> None:
     assert key_line(SBR_CURRENT, q) == "Maximaler Lade-/Entladestrom: Dauerbetrieb | 30 A"
 
 
+def test_the_row_whose_unit_cell_is_of_the_asked_kind_answers_in_which_unit() -> None:
+    # VE.Direct p. 6/13: "in welcher Einheit?" is answered by the field's unit cell ("mV"),
+    # not by a model's name that happens to print a voltage ("… 100/30 12V")
+    text = (
+        "Label | Units | Description | MPPT\nVPV | mV | Panel voltage | •\n"
+        "SmartSolar MPPT 100/30 12V | 0xA07E"
+    )
+    q = "VE.Direct-Textprotokoll: in welchem Feld kommt die PV-Spannung, in welcher Einheit?"
+    with library_of("Victron_VE.Direct_Protocol_3.33.pdf"):
+        assert key_line(text, q) == "VPV | mV | Panel voltage | •"
+    # BMV p. 8: a compensation per degree is of both kinds ("%CAP/°C")
+    rows = (
+        "ID | Description | Display | Type | Unit\n"
+        "0xEDEC | Temperature (1) | - | Un16 | 0.01 K\n"
+        "0xEEF4 | Temperature coefficient (1) | 68 | Un16 | 0..20 | 0 | 0.1 | %CAP/°C"
+    )
+    q = "BMV-712: which register sets the temperature coefficient, and in what unit?"
+    with library_of("Victron_BMV-7xx_HEX_Protocol.pdf"):
+        assert key_line(rows, q).startswith("0xEEF4")
+
+
 @pytest.mark.parametrize(
     ("line", "row"),
     [
@@ -867,6 +888,11 @@ def test_the_trades_everyday_surroundings_have_no_manual() -> None:
         ("Ladegerät vom Akkuschrauber blinkt rot grün", "Elektrowerkzeug"),
         ("smoke detector chirps every 30 seconds", "Haushalts- und Gartengeräte"),
         ("Wie mach ich in Excel einen SVERWEIS?", "Bürosoftware"),
+        ("wie setz ich den Fritz Repeater 1200 zurück?", "Router, Repeater und Heimnetz"),
+        ("Synology NAS piept dauernd", "Computer und Netzwerkspeicher"),
+        ("vpn keeps disconnecting on my work laptop", "Computer und Netzwerkspeicher"),
+        ("Dyson V11 Akku blinkt rot", "Haushalts- und Gartengeräte"),
+        ("Philips Hue Bridge Reset wie geht das", "Haushalts- und Gartengeräte"),
     ]:
         assert catalog().uncovered(question, library) == [kind], question
     assert catalog().general_topics("Ab welcher Höhe ist ein Gerüst Pflicht?") == [
