@@ -893,6 +893,8 @@ def test_the_trades_everyday_surroundings_have_no_manual() -> None:
         ("vpn keeps disconnecting on my work laptop", "Computer und Netzwerkspeicher"),
         ("Dyson V11 Akku blinkt rot", "Haushalts- und Gartengeräte"),
         ("Philips Hue Bridge Reset wie geht das", "Haushalts- und Gartengeräte"),
+        ("Alarmanlage piept nachts", "Unterhaltungs- und Sicherheitstechnik"),
+        ("Bluetooth Box koppelt nicht", "Unterhaltungs- und Sicherheitstechnik"),
     ]:
         assert catalog().uncovered(question, library) == [kind], question
     assert catalog().general_topics("Ab welcher Höhe ist ein Gerüst Pflicht?") == [
