@@ -194,7 +194,7 @@ class Catalog:
         products = [name for name, pattern in self.products.items() if pattern.search(text)]
         brands = [name for name, pattern in self.brands.items() if pattern.search(text)]
         everyday = dict(self.appliances)
-        if self.trade is None or not self.trade.search(text):
+        if not self.names_trade(question):
             everyday |= self.surroundings
         if not (products or brands) and (
             appliances := [name for name, p in everyday.items() if p.search(text)]
@@ -210,6 +210,10 @@ class Catalog:
         ):
             return brands
         return []
+
+    def names_trade(self, question: str) -> bool:
+        """Tell whether ``question`` says a word of the trade ("Wechselrichter", "Modbus", "PV")."""
+        return self.trade is not None and bool(self.trade.search(_fold_text(question)))
 
     def _brand_covered(
         self,

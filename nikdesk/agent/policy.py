@@ -82,6 +82,10 @@ MIN_DENSE = 0.80
 # Retriever.known_share for what counts as a noun the manuals print)
 OFF_TOPIC_DENSE = 0.84
 OFF_TOPIC_SHARE = 0.65
+# ... or, naming none of the trade's words either, says this many topic words the library
+# never prints, whatever its cosine (thirty-eighth session: no tuning or held-out question
+# expecting an answer or a question back says two)
+OFF_TOPIC_UNKNOWN = 2
 SOURCE_SHARE = 0.85  # follow-up hits enter just inside this share of the best search score
 # a register question about a device with only register maps: the search ranks passages of
 # twenty rows by all of them, the row asked for may stand 20th; the map's ROW_SCAN passages
@@ -291,6 +295,18 @@ class EvidencePolicy:
         codes = code_tokens(question) - self.retriever.router.names
         if best_dense < MIN_DENSE and not codes and not routed:
             return Verdict("not_found", f"weak evidence (cosine {best_dense:.3f})")
+        if not routed and not codes and not error_codes(question):
+            # a question naming nothing of the trade (no device, no kind of device, no word of
+            # its trade) whose topic words the library never prints ("red wine out of a
+            # carpet", "retirement gift for a colleague, budget 50 euro") is about something
+            # else, however close e5 puts it: not "which device?"
+            unknown = self.retriever.known_share(question)[1]
+            if len(unknown) >= OFF_TOPIC_UNKNOWN and not catalog().names_trade(question):
+                return Verdict(
+                    "not_found",
+                    "off-topic (names nothing the library prints)",
+                    unknown=tuple(unknown),
+                )
         if best_dense < OFF_TOPIC_DENSE and not routed and not error_codes(question):
             # an error code is the manuals' business, in whatever words ("Was heißt
             # Fehlercode 8?"); a year is not ("Wer hat die Fußball-WM 2014 gewonnen?")

@@ -708,6 +708,22 @@ def test_a_question_about_something_else_is_not_asked_back(agent: Agent) -> None
     assert result.outcome == "clarify"
 
 
+def test_a_question_naming_nothing_of_the_trade_is_not_asked_back(agent: Agent) -> None:
+    # e5 puts them close to a manual (cosine 0.84), a share of their words is printed; but
+    # two of their topic words no manual prints, and they name no device, kind of device or
+    # word of the trade
+    for question in (
+        "whats the best way to get red wine out of a carpet",
+        "what's a good retirement gift for a colleague, budget around 50 euro?",
+    ):
+        result = collect(agent.run(question))
+        assert result.outcome == "not_found", question
+        assert not result.sources
+    # a word of the trade beside them is the trade's question
+    result = collect(agent.run("Kabel vom Wechselrichter durch den Teppich ins Carport legen?"))
+    assert result.outcome != "not_found"
+
+
 def test_an_abbreviation_that_is_also_a_word_is_checked_as_printed(agent: Agent) -> None:
     # "CAN" is also the verb "can" (in every English manual): only "CAN" as printed counts.
     # Pylontech's library document is its RS485 protocol; it never prints "CAN"
