@@ -900,6 +900,10 @@ def test_the_trades_everyday_surroundings_have_no_manual() -> None:
     assert catalog().general_topics("Ab welcher Höhe ist ein Gerüst Pflicht?") == [
         "Leitern und Gerüste"
     ]
+    assert catalog().general_topics("wie oft muss ich nach DGUV V3 so ne pv anlage prüfen?") == [
+        "Prüffristen und Wiederholungsprüfungen"
+    ]
+    assert catalog().general_topics("Growatt MIC: recheck the DC wiring?") == []
     # the trade's own: the charger app on the phone, a router the Home Manager hangs on, the
     # car at the wallbox, a conductor ("Leiter"), a named device beside an appliance word
     for question in (
