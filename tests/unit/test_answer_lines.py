@@ -936,6 +936,9 @@ def test_makers_the_library_holds_no_manual_of_are_named() -> None:
         ("Samsung EHS Mono shows error E911", "Samsung"),
         ("Hardy Barth cPH2: Modbus TCP freischalten?", "Hardy Barth"),
         ("Tesvolt TS HV 70: wie viele Module?", "Tesvolt"),
+        # a product line said without its maker
+        ("vitocal 250-a zeigt fehler f.160, was tun?", "Viessmann Vitocal/Vitocharge"),
+        ("Altherma Heizkurve einstellen?", "Daikin Altherma"),
     ]:
         assert catalog().uncovered(question, library) == [maker]
     # a meter the covered charger's manual names beside it is no other device's question
