@@ -17,6 +17,7 @@ from dataclasses import replace
 from nikdesk.agent.ask import ask_of
 from nikdesk.agent.codes import defined_codes, defines_another
 from nikdesk.agent.guards import AnswerType, asked_types, holds_value
+from nikdesk.agent.notes import notes_of
 from nikdesk.agent.quote import MIN_KEY, PartAnswer, answers_part, key_excerpt, left_open, quote
 from nikdesk.core.text import fold
 from nikdesk.retrieval.filler import is_boilerplate, is_filler, is_filler_passage
@@ -105,6 +106,34 @@ def first_page_sibling(
     if codes and defines_another(excerpt.line, codes):
         return quoted, None  # "Bit 2 | …" under a question about bit 21
     return [first, replace(first, chunk=best[1]), *quoted[1:]], (best[1].id, excerpt)
+
+
+def row_notes(
+    retriever: Retriever, question: str, quoted: list[Hit]
+) -> tuple[list[Hit], tuple[int, PartAnswer] | None]:
+    """Return ``quoted`` with, after the first, the notes its key rows point to on the page.
+
+    BMV p. 6: the row "0xED8C | Current (2, 3) | …" stands in one passage, "Note 2: available
+    for BMV-712 since version v4.01 Note 3: …" under the table in another. The note lines are
+    quoted under the same heading (they take no other page's place). Returns the passage's
+    chunk id and its note lines, or None (no marks, or the notes stand in a quoted passage).
+    """
+    if not quoted:
+        return quoted, None
+    first = quoted[0]
+    keys = quote(first.chunk.text, question).keys
+    if not keys:
+        return quoted, None
+    seen = {h.chunk.id for h in quoted}
+    for chunk in retriever.page_chunks(first.chunk):
+        if chunk.id in seen:
+            continue
+        lines = [ln.strip() for ln in chunk.text.splitlines() if ln.strip()]
+        found = list(dict.fromkeys(n for key in keys for n in notes_of(key, lines)))
+        if found:
+            part = PartAnswer(0.0, found[0], tuple(found))
+            return [first, replace(first, chunk=chunk), *quoted[1:]], (chunk.id, part)
+    return quoted, None
 
 
 CAPTIONED_PASSAGES = 3  # a captioned table's passages quoted under it (each repeats the header)

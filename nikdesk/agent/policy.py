@@ -48,6 +48,7 @@ from nikdesk.agent.passages import (
     page_value_kinds,
     quotable,
     related,
+    row_notes,
     value_siblings,
     within_pages,
 )
@@ -388,6 +389,9 @@ class EvidencePolicy:
         with_parts, sibling = first_page_sibling(self.retriever, question, with_parts, apart=apart)
         if sibling is not None:
             parts[sibling[0]] = sibling[1]
+        with_parts, notes = row_notes(self.retriever, question, with_parts)
+        if notes is not None:
+            parts[notes[0]] = notes[1]
         with_parts = captioned_tables(self.retriever, question, with_parts, apart=apart)
         if may_clarify and (types := self.family_options(question, with_parts)):
             return Verdict("clarify", "the register differs by device type", types, family=True)

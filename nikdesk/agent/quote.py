@@ -18,6 +18,7 @@ from functools import lru_cache
 from nikdesk.agent.ask import Ask, ask_of, clear_with_asks, print_weights
 from nikdesk.agent.guards import holds_value
 from nikdesk.agent.lines import is_data_row, is_heading, line_score, restates_ask, units_of
+from nikdesk.agent.notes import notes_of
 from nikdesk.agent.spelling import with_hex
 from nikdesk.agent.variants import names_variant, of_said_variant
 from nikdesk.core.text import STOPWORDS, fold, raw_tokens, terms
@@ -118,8 +119,16 @@ def quote(
         # "Dieses Menü erscheint, wenn ein USB-Stick angeschlossen wird …" is about the title
         # above it ("Menü 8 – USB"), which names what the sentence calls "this"
         keys.append(best - 1)
-    keep = set(keys)
-    budget = max_chars - sum(len(units[i]) for i in keys)
+    # the notes a key row points to ("Current (2, 3)": "Note 2: available for BMV-712 since
+    # version v4.01 …") are quoted with it, as key lines
+    notes = [
+        i
+        for k in keys
+        for note in notes_of(units[k], units)
+        if (i := units.index(note)) not in keys
+    ]
+    keep = {*keys, *notes}
+    budget = max_chars - sum(len(units[i]) for i in keep)
     if table:
         if header is not None and header != best:
             keep.add(header)
@@ -163,7 +172,13 @@ def quote(
     listed = [units[i] for k in keys for i in _listed_after(units, k, keep)]
     # a key sentence the page wraps onto the next line ends there
     rest = {k: [units[i] for i in _sentence_rest(units, k, keep)] for k in keys}
-    also = [*under, *(units[i] for i in keys[1:]), *listed, *(ln for k in keys for ln in rest[k])]
+    also = [
+        *under,
+        *(units[i] for i in keys[1:]),
+        *listed,
+        *(ln for k in keys for ln in rest[k]),
+        *(units[i] for i in dict.fromkeys(notes)),
+    ]
     also = [line for line in dict.fromkeys(also) if line != units[best]]
     return Quote(tuple(out), units[best], scores[best], tuple(also), tuple(rest[best]))
 

@@ -1802,3 +1802,11 @@ def test_a_colloquial_symptom_finds_the_troubleshooting_heading_saying_it(agent:
     )
     assert ("NIBE_S1156-S1256_Benutzerhandbuch_DE.pdf", 14) in cited(result)
     assert "Verdichter startet nicht" in key_lines(result.answer)
+
+
+def test_the_notes_a_key_row_points_to_are_quoted_with_it(agent: Agent) -> None:
+    # BMV p. 6: "0xED8C | Current (2, 3)" in one passage, its notes under the table in another
+    result = answered(agent, "BMV hex: can I read current in mA via register 0xED8C on my monitor?")
+    assert "0xED8C | Current (2, 3)" in result.answer
+    assert "available for BMV-712 since version v4.01" in result.answer
+    assert {s.page for s in result.sources} == {6}
