@@ -318,25 +318,18 @@ def _focus(folded: str) -> frozenset[str]:
 
 # a German separable verb the question splits: "über welches Register geb ich den Ladestrom
 # vor?" asks "vorgeben" (the manual's "Ladestromvorgabe"), "wie stell ich … ein?" "einstellen".
-# The verbs whose split forms the line selection joins (the glossary's own are its keys)
+# The infinitives of split forms the line selection joins (the glossary's own are its keys)
 _SPLIT_VERBS = frozenset(
-    {"geben", "stellen", "schalten", "lesen", "nehmen", "legen", "setzen", "tragen", "rufen",
-     "zeigen", "fragen", "klemmen"}
+    particle + verb
+    for particle in PARTICLES
+    for verb in ("geben", "stellen", "schalten", "lesen", "nehmen", "legen", "setzen", "tragen",
+                 "rufen", "zeigen", "fragen", "klemmen")
 )  # fmt: skip
-
-
-class _SplitVerbs:
-    """The infinitives "particle + a verb of _SPLIT_VERBS" ("vorgeben", "auslesen")."""
-
-    def __contains__(self, word: object) -> bool:
-        return isinstance(word, str) and any(
-            word.startswith(p) and word[len(p) :] in _SPLIT_VERBS for p in PARTICLES
-        )
 
 
 def separable_verbs(question: str) -> list[str]:
     """Return the infinitives of the separable verbs ``question`` splits ("geb … vor")."""
-    return split_verbs(question, _SplitVerbs())
+    return split_verbs(question, _SPLIT_VERBS)
 
 
 def _concepts(

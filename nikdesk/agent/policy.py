@@ -296,23 +296,25 @@ class EvidencePolicy:
         codes = code_tokens(question) - self.retriever.router.names
         if best_dense < MIN_DENSE and not codes and not routed:
             return Verdict("not_found", f"weak evidence (cosine {best_dense:.3f})")
-        if not routed and not codes and not error_codes(question):
-            # a question naming nothing of the trade (no device, no kind of device, no word of
-            # its trade) whose topic words the library never prints ("red wine out of a
-            # carpet", "retirement gift for a colleague, budget 50 euro") is about something
-            # else, however close e5 puts it: not "which device?"
-            unknown = self.retriever.known_share(question)[1]
-            if len(unknown) >= OFF_TOPIC_UNKNOWN and not catalog().names_trade(question):
+        if not routed and not error_codes(question):
+            # an error code is the manuals' business, in whatever words ("Was heißt
+            # Fehlercode 8?"); a year is not ("Wer hat die Fußball-WM 2014 gewonnen?")
+            share, unknown = self.retriever.known_share(question)
+            if (
+                not codes
+                and len(unknown) >= OFF_TOPIC_UNKNOWN
+                and not catalog().names_trade(question)
+            ):
+                # naming nothing of the trade (no device, no kind of device, no word of its
+                # trade), two of its topic words the library never prints ("red wine out of a
+                # carpet", "retirement gift for a colleague"): about something else, however
+                # close e5 puts it — not "which device?"
                 return Verdict(
                     "not_found",
                     "off-topic (names nothing the library prints)",
                     unknown=tuple(unknown),
                 )
-        if best_dense < OFF_TOPIC_DENSE and not routed and not error_codes(question):
-            # an error code is the manuals' business, in whatever words ("Was heißt
-            # Fehlercode 8?"); a year is not ("Wer hat die Fußball-WM 2014 gewonnen?")
-            share, unknown = self.retriever.known_share(question)
-            if unknown and share < OFF_TOPIC_SHARE:
+            if best_dense < OFF_TOPIC_DENSE and unknown and share < OFF_TOPIC_SHARE:
                 # the whole library's nearest passage, not only the fused hits' ("Display
                 # tot": the hits carry 0.817, the library holds 0.846)
                 library = self.retriever.best_cosine(question) or 0.0

@@ -90,13 +90,11 @@ PARTICLES = (
     "ab", "an", "auf", "aus", "ein", "fest", "frei", "hoch", "nach", "runter", "um", "vor",
     "zu", "zurueck",
 )  # fmt: skip
-# a particle ends its clause: punctuation, the question's end or a conjunction follows
-_CLAUSE_END = re.compile(
-    r"(?:\s*(?:[?!.,;:)]|[-–]\s|$)|\s+(?:und|oder|aber|obwohl|weil|wenn|bevor|nachdem|sobald|"
-    r"damit|dass|sondern)\b)"
-)
+# a clause is bounded by punctuation or a conjunction; a particle ends its clause
+_CONJUNCTION = r"\b(?:und|oder|aber|obwohl|weil|wenn|bevor|nachdem|sobald|damit|dass|sondern)\b"
+_CLAUSE_END = re.compile(rf"\s*(?:[?!.,;:)]|[-–]\s|$)|\s+{_CONJUNCTION}")
+_CLAUSE_START = re.compile(rf"[?!.,;:]|{_CONJUNCTION}")
 _WORD = re.compile(r"[a-z]+")
-_CLAUSE_START = re.compile(r"[?!.,;:]|\b(?:und|oder|aber|obwohl|weil|wenn|bevor|nachdem)\b")
 # the stems a strong verb's "ich"/"du" form changes: "gib … vor", "lies … aus", "nimm … ab"
 _IRREGULAR = {"gib": "geb", "lies": "les", "nimm": "nehm"}
 
