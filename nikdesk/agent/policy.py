@@ -66,6 +66,7 @@ from nikdesk.agent.variants import (
     per_model,
     says_series,
     states_extreme,
+    twin_lines,
     units_of,
     variant_values,
 )
@@ -489,6 +490,10 @@ class EvidencePolicy:
             for key in (found if hit.chunk is first else quote(hit.chunk.text, question)).keys
         ]
         page = "\n".join(c.text for c in chunks)  # Retriever.page_text, already fetched
+        # "Fronius IG 15 - 60 V2.9.4 or higher" / "Fronius IG 300 - 500 V3.6.4.0 or higher":
+        # a key line's wording printed again with each product's value
+        if variants and (models := twin_lines(question, _strong(keys, question), page, doc_names)):
+            return models
         # "Sie müssen … einen separaten Leistungsschalter … installieren" followed by "Wir
         # empfehlen Ihnen, den Nennstrom des AC-Schalters in dieser Tabelle zu wählen:": the
         # line after a key line's sentence (the page may wrap it) leads in the per-model list

@@ -691,3 +691,124 @@ def _says_name(question: str, models: set[str], names: frozenset[str]) -> bool:
     words = [_squeezed(w) for w in re.findall(r"[A-Za-z0-9]+", question)]
     said = set(words) | {a + b for a, b in itertools.pairwise(words)}
     return any(word in models or sum(word in m for m in models) == 1 for word in said & names)
+
+
+# twin lines: one line's wording printed again with other numbers, each for its own products
+# ("Fronius IG 15 - 60 V2.9.4 or higher" / "Fronius IG 300 - 500 V3.6.4.0 or higher"; "- 1 x
+# antenna - 1 x 1 m RG58 antenna cable …" / "… 3 m RG58 …", each above the inverters it ships
+# with); a number run, with its decimal or version dots ("V3.6.4.0", "0.4")
+_RUN = re.compile(r"\d+(?:[.,]\d+)*")
+# a value: a number with its unit or a version ("1 m", "60%", "V2.9.4"), not a step's, a
+# figure's or a member's number ("2. [Weiter] wählen", "Figure 4", "Wärmepumpe 2", "R5")
+_TWIN_VALUE = re.compile(
+    r"(?<![\w.])(?:V?\d+(?:[.,]\d+)+|\d+(?:[.,]\d+)?\s?(?:[a-zA-Zµ°Ω%]{1,3})(?![\w-]))"
+)
+_NOT_TWIN = re.compile(r"^(?:\d+[.)]\s|(?:fig\w*|abb\w*|table|tabelle|kapitel|chapter)\b)|://")
+# a product's name where a twin gives it: the line's words up to its first number or range
+# ("Fronius IG 15 - 60", "Fronius IG Plus 35 - 150")
+_LABEL = re.compile(r"^\D*?\d+(?:[.,]\d+)*(?:\s?[-–]\s?\d+(?:[.,]\d+)*)?")
+
+
+def _value_runs(line: str) -> list[str]:
+    return [m.group() for m in _TWIN_VALUE.finditer(line)]
+
+
+def twin_lines(question: str, keys: list[str], page: str, names: frozenset[str]) -> tuple[str, ...]:
+    """Return the products whose twin lines give a key line's value their own, when the
+    question names none of them.
+
+    A manual may list a value per product in running lines rather than a table: "The
+    following inverter software versions must be used …" over "Fronius IG 15 - 60 V2.9.4 or
+    higher", "Fronius IG 2000 - 5100 starting from series no. 19153444", "Fronius IG 300 - 500
+    V3.6.4.0 or higher"; or an item list once per product group, each above its products
+    ("- 1 x 1 m RG58 antenna cable …" over "Fronius IG Fronius IG Plus Fronius IG Plus V",
+    "- 1 x 3 m RG58 antenna cable …" over "Fronius IG 300 - 500 Fronius CL …"). A key line
+    whose wording the page prints again with another value is such a line: the answer
+    depends on the product. The products are what names one in ``names`` (the document's
+    maker and product words): the lines themselves, or the line each is printed above.
+    """
+    lines = list(dict.fromkeys(line.strip() for line in page.splitlines() if line.strip()))
+    shapes = [_RUN.sub("#", line) for line in lines]
+
+    def names_product(line: str) -> bool:
+        return bool(set(raw_tokens(line)) & names)
+
+    def values(line: str) -> list[str]:
+        # the values after the product a line opens with: "Sunny Island 6.0H-11 … ab
+        # Firmware-Version 1.00.00.R" gives every Sunny Island the same version
+        label = _LABEL.match(line)
+        if label and names_product(label.group()):
+            line = line[label.end() :]
+        return _value_runs(line)
+
+    # the question's words other than the document's names: a key line must share one
+    # ("inverter software", "antenna cable"), not only its maker's name
+    asked = set(terms(question, drop_stopwords=True)) - names - set(terms(" ".join(names)))
+    # a device the question names by its model number ("stp 5000tl-20") printed in a key line
+    # is that line's, not the twins' ("Sunny Island 6.0H-11 … ab Firmware-Version 1.00.00.R")
+    numbered = {w for w in raw_tokens(question) if _DIGIT.search(w) and re.search("[a-z]", w)}
+    # a key line leading in a list ("The following inverter software versions must be used
+    # …:") has its list's lines after it, where the text extraction put them
+    leads = [
+        lines.index(k.strip())
+        for k in keys
+        if k.strip().endswith(":") and k.strip() in lines and asked & set(terms(k))
+    ]
+    listed = lines[min(leads) + 1 :] if leads else []
+    keys = [k for k in keys if asked & set(terms(k))]
+    for key in [*keys, *listed]:
+        key = key.strip()
+        if " | " in key or _NOT_TWIN.search(key.lower()) or not values(key):
+            continue
+        if key not in lines:
+            continue
+        at = lines.index(key)
+        if len(_WORD.findall(fold(shapes[at]))) < 2:
+            continue
+        own = values(key)
+        twins = [
+            n
+            for n, (line, shape) in enumerate(zip(lines, shapes, strict=True))
+            if n == at or (shape == shapes[at] and values(line) not in ([], own))
+        ]
+        if len(twins) < 2:
+            continue
+        twin_texts = {lines[n] for n in twins}
+        if any(numbered & set(raw_tokens(k)) for k in keys if k.strip() not in twin_texts):
+            continue
+        labels = _twin_labels(lines, twins, names_product)
+        if len(set(labels)) < 2 or said_variants(question, labels):
+            continue
+        if names_model(question, labels) or _ACROSS.search(fold(question)):
+            continue
+        return tuple(dict.fromkeys(labels))[:MAX_MODELS]
+    return ()
+
+
+def _twin_labels(
+    lines: list[str], twins: list[int], names_product: Callable[[str], bool]
+) -> list[str]:
+    # the products of each twin: its own leading words ("Fronius IG 15 - 60"), with the
+    # list's other lines opening with the same word ("Fronius IG Plus 35 - 150 V4.22.00");
+    # or the line right after (or before) each twin, the same side for all
+    def label(line: str) -> str:
+        found = _LABEL.match(line)
+        return found.group().strip() if found else ""
+
+    if all(names_product(label(lines[n])) for n in twins):
+        first = lines[twins[0]].split()[0]
+
+        def listed(n: int) -> bool:
+            return 0 <= n < len(lines) and lines[n].split()[0] == first and bool(label(lines[n]))
+
+        start, end = twins[0], twins[-1]
+        while listed(start - 1):
+            start -= 1
+        while listed(end + 1):
+            end += 1
+        return [label(line) for line in lines[start : end + 1] if label(line)]
+    for step in (1, -1):
+        beside = [n + step for n in twins]
+        if all(0 <= b < len(lines) and b not in twins and names_product(lines[b]) for b in beside):
+            return [lines[b] for b in beside]
+    return []

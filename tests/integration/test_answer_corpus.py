@@ -1810,3 +1810,20 @@ def test_the_notes_a_key_row_points_to_are_quoted_with_it(agent: Agent) -> None:
     assert "0xED8C | Current (2, 3)" in result.answer
     assert "available for BMV-712 since version v4.01" in result.answer
     assert {s.page for s in result.sources} == {6}
+
+
+def test_a_value_listed_line_by_line_per_inverter_asks_which_inverter(agent: Agent) -> None:
+    # Fronius Datamanager p. 12: "Fronius IG 15 - 60 V2.9.4 or higher", "Fronius IG 300 - 500
+    # V3.6.4.0 or higher", … under "The following inverter software versions must be used …"
+    asked_back(
+        agent,
+        "Which inverter firmware do I need so the Fronius Datamanager shows the daily energy"
+        " correctly?",
+        "Fronius IG 15 - 60",
+        "Fronius IG Plus 35 - 150",
+    )
+    result = answered(
+        agent, "Fronius IG Plus 100 getting a datamanager card – minimum inverter software?"
+    )
+    assert ("Fronius_Datamanager_Manual_EN.pdf", 12) in cited(result)
+    assert "V4.22.00" in result.answer

@@ -15,6 +15,7 @@ from nikdesk.agent.variants import (
     names_by_value,
     names_model,
     per_model,
+    twin_lines,
 )
 
 # the shapes of the corpus' model tables (Sungrow SH-RT and SBR, NIBE S1256, JK BMS, Growatt MIC)
@@ -522,3 +523,66 @@ def test_of_a_row_only_the_cells_the_question_meets_give_variants() -> None:
     ]
     asked = "srne hybrid wr: PV ladestrom limit (E001) – bis wie viel A kann ich das stellen?"
     assert variant_values(asked, srne) == ("1st generation", "2nd generation")
+
+
+# Fronius Datamanager p. 12 as its text comes out: the lead-in, other text, then the list
+FRONIUS_SOFTWARE = """The following inverter software versions must be used in order to correctly \
+display the daily energy with Fronius Datamanager:
+The relevant inverter software version can be downloaded for free from our homepage.
+Inverter required software version according to display (MainControl)
+Fronius IG 15 - 60 V2.9.4 or higher
+Fronius IG 2000 - 5100 starting from series no. 19153444
+Fronius IG 300 - 500 V3.6.4.0 or higher
+Fronius IG Plus 35 - 150 V4.22.00 or higher"""
+FRONIUS = frozenset({"fronius", "datamanager"})
+LEAD = FRONIUS_SOFTWARE.splitlines()[0]
+
+
+def test_twin_lines_with_each_product_its_value_ask_which_product() -> None:
+    question = "Which inverter software does the Fronius Datamanager need for the daily energy?"
+    assert twin_lines(question, [LEAD], FRONIUS_SOFTWARE, FRONIUS) == (
+        "Fronius IG 15 - 60",
+        "Fronius IG 2000 - 5100",
+        "Fronius IG 300 - 500",
+        "Fronius IG Plus 35 - 150",
+    )
+    # a product named: its line answers
+    named = "Fronius IG Plus 100 with a Datamanager: which inverter software?"
+    assert twin_lines(named, [LEAD], FRONIUS_SOFTWARE, FRONIUS) == ()
+    assert (
+        twin_lines("fronius ig 500 datamanager software?", [LEAD], FRONIUS_SOFTWARE, FRONIUS) == ()
+    )
+    # a lead-in sharing only the maker's name with the question leads in nothing asked
+    other = "Fronius Datamanager: is there a demo mode for testing as Modbus master?"
+    assert twin_lines(other, [LEAD], FRONIUS_SOFTWARE, FRONIUS) == ()
+
+
+def test_twin_lines_above_their_products_offer_those_products() -> None:
+    # Fronius p. 13: an item list per inverter group, each above the inverters it ships with
+    page = """IC ID: 7738A-WB11NDF1
+- 1 x antenna - 1 x 1 m RG58 antenna cable - 1 x mounting bracket
+Fronius IG Fronius IG Plus Fronius IG Plus V
+- 1 x antenna - 1 x 3 m RG58 antenna cable - 1 x mounting bracket
+Fronius IG 300 - 500 Fronius CL Fronius CL - USA"""
+    key = page.splitlines()[1]
+    question = "Fronius Datamanager WLAN: how long is the antenna cable in the kit?"
+    assert twin_lines(question, [key], page, FRONIUS) == (
+        "Fronius IG Fronius IG Plus Fronius IG Plus V",
+        "Fronius IG 300 - 500 Fronius CL Fronius CL - USA",
+    )
+    assert twin_lines(question.replace("WLAN", "on an IG 300"), [key], page, FRONIUS) == ()
+
+
+def test_twin_lines_giving_every_product_the_same_value_ask_nothing() -> None:
+    # SMA SHM 2.0 p. 13: the numbers that differ are the models' own ("6.0H-11", "8.0H-11")
+    line = "Sunny Island {} mit SMA Speedwire Datenmodul Sunny Island ab Firmware-Version 1.00.00.R"
+    page = "\n".join(line.format(model) for model in ("6.0H-11", "8.0H-11"))
+    names = frozenset({"sma", "sunny", "home", "manager"})
+    question = "Welche Firmware braucht der Sunny Island am Home Manager?"
+    assert twin_lines(question, [page.splitlines()[0]], page, names) == ()
+    # nor do a procedure's steps or figure captions printed alike
+    steps = "2. [Weiter] wählen und 5 s warten.\n3. [Weiter] wählen und 5 s warten."
+    assert (
+        twin_lines("SMA Home Manager weiter wählen warten?", [steps.splitlines()[0]], steps, names)
+        == ()
+    )
