@@ -63,6 +63,7 @@ from nikdesk.agent.variants import (
     model_options,
     model_rows,
     named_rows,
+    names_variant,
     per_model,
     says_series,
     states_extreme,
@@ -474,10 +475,13 @@ class EvidencePolicy:
             # variants the key lines give their own values
             # (with the lines the key sentence wraps onto: "… 00/01/02/03/04 for HV models. Set
             # output mode to 00/01/02/03/04/05/06/07 for" / "LV models. nn: …")
+            # (and the line after a key line naming a variant that names another: "… to
+            # 220V/230V/240V for HV models." over "… to 127V/120V/110V for LV models.")
             strong = [
                 line
                 for key in _strong(said.keys, question)
-                for line in ((key, *said.rest) if key == said.key else (key,))
+                for line in ((key, *said.rest) if key == said.key and said.rest else (key,))
+                + _variant_after(key, chunks)
             ]
             if variants and (models := variant_values(question, list(dict.fromkeys(strong)))):
                 return models
@@ -1307,6 +1311,18 @@ def _mixed(word: str) -> bool:
 def _said(question: str) -> set[str]:
     """Return the words ``question`` may name a model by, joined forms too ("smileb3")."""
     return set(re.findall(r"[a-z0-9]+", fold(question))) | set(raw_tokens(question))
+
+
+def _variant_after(key: str, chunks: Sequence[Chunk]) -> tuple[str, ...]:
+    """Return the line after ``key`` in its passage when both name a variant, else ()."""
+    if not names_variant(key):
+        return ()
+    for chunk in chunks:
+        _, lines = passage_units(chunk.text)  # the lines as the quote reads them
+        if key in lines and (at := lines.index(key)) + 1 < len(lines):
+            after = lines[at + 1]
+            return (after,) if names_variant(after) else ()
+    return ()
 
 
 def _line_after(key: str, page: str) -> str:

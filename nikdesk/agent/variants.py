@@ -559,9 +559,21 @@ def variant_values(question: str, lines: list[str]) -> tuple[str, ...]:
         # "Pylontech US5000": none of the lines' models is the one asked about
         or _another_number(question, variants)
         or _ACROSS.search(fold(question))
+        # "Ausgangsspannung auf 230V stellen": a value the lines give one variant names it
+        or _says_value(question, text)
     ):
         return ()
     return tuple(variants[:MAX_MODELS])
+
+
+# an amount with its unit: "230V", "50 Hz", "12,8 kWh" (not "2.7" of "Doku 2.7", nor "pi30")
+_AMOUNT_NUMBER = re.compile(r"(?<![\w.,])(\d+(?:[.,]\d+)?)(?=\s?[a-zA-Zµ°%Ω])")
+
+
+def _says_value(question: str, text: str) -> bool:
+    # an amount of the question the lines print: one variant's ("220V/230V/240V for HV")
+    printed = {n.replace(",", ".") for n in _AMOUNT_NUMBER.findall(text)}
+    return any(n.replace(",", ".") in printed for n in _AMOUNT_NUMBER.findall(question))
 
 
 def _asked_cells(line: str, asked: set[str]) -> str:

@@ -1827,3 +1827,11 @@ def test_a_value_listed_line_by_line_per_inverter_asks_which_inverter(agent: Age
     )
     assert ("Fronius_Datamanager_Manual_EN.pdf", 12) in cited(result)
     assert "V4.22.00" in result.answer
+
+
+def test_the_line_after_a_variant_line_naming_another_variant_asks_which(agent: Agent) -> None:
+    # Voltronic PI30 MAX p. 22: "… to 220V/230V/240V for HV models." is the key line; "… to
+    # 127V/120V/110V for LV models." stands on the line after it
+    asked_back(agent, "pi30 ausgangsspannung einstellen welche werte?", "HV", "LV")
+    result = answered(agent, "Axpert MAX Ausgangsspannung auf 230V stellen, welcher Befehl?")
+    assert ("Voltronic_PI30MAX_Communication_Protocol.pdf", 22) in cited(result)

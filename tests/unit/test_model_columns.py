@@ -368,6 +368,9 @@ def test_key_lines_giving_each_variant_its_value_ask_which() -> None:
     # whole words only: "which voltage" holds no "HV", "soll volt" no "LV"
     assert variant_values("which voltage can I set?", voltronic) == ("HV", "LV")
     assert variant_values("welche soll volt?", voltronic) == ("HV", "LV")
+    # a value only one variant prints names it: "230V" is an HV model's; "Doku 2.7" no value
+    assert variant_values("Axpert MAX Ausgangsspannung auf 230V stellen?", voltronic) == ()
+    assert variant_values("Voltronic Doku 2.7: Ausgangsspannung?", voltronic) == ("HV", "LV")
     # SRNE E001: both in one line, each value after its variant
     srne = ["PV charge current limit. 1st generation machine 50A, 2nd generation machine 70A."]
     assert variant_values("SRNE PV charge current limit?", srne) == (
