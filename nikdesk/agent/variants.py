@@ -115,13 +115,14 @@ def row_values(row: str) -> list[str]:
     return values
 
 
-def columns(key: str, page: str) -> list[tuple[str, str]]:
+def columns(key: str, page: str, before: str = "") -> list[tuple[str, str]]:
     """Return (model, value) for each column of the table row ``key`` on ``page``.
 
     ``page``: the text of the page the row stands on (its model row may stand in an earlier
-    chunk of the same table). A row with one value for all models at once ("Max.
-    PV-Eingangsspannung | 1000 V") gives it to each model of the model row above it. Empty
-    when no row above it names its columns' models.
+    chunk of the same table, or on the page ``before``, which the table goes on from). A row
+    with one value for all models at once ("Max. PV-Eingangsspannung | 1000 V") gives it to
+    each model of the model row above it. Empty when no row above it names its columns'
+    models.
     """
     if " | " not in key:
         return []
@@ -131,12 +132,22 @@ def columns(key: str, page: str) -> list[tuple[str, str]]:
     lines = page.splitlines()
     at = _line_of(lines, key)
     at = len(lines) if at is None else at
+    above = [heads for n, heads in _model_rows(page) if n < at]
+    if not above and before:
+        # the table goes on from the page before (Growatt MIC 750-2000TL-X: p. 24 to p. 25)
+        above = [heads for _, heads in _model_rows(before)]
     if len(values) == 1:
         # one value across the columns ("MAX DC-Spannung | 500V" under "MIC 750TL-X | … |
         # MIC 2000TL-X"): every model's, where a model row stands above it
-        above = [heads for n, heads in _model_rows(page) if n < at]
         return [(model, values[0]) for model in above[-1]] if above else []
-    rows = [heads for n, heads in _model_rows(page) if len(heads) == len(values) and n < at]
+    rows = [heads for heads in above if len(heads) == len(values)]
+    if not rows:
+        # two columns' values the text extraction put in one cell ("Euro-eta | 96.5% |
+        # 96.5% 97.0% | 97.0%" under four models)
+        apart = [part for value in values for part in value.split()]
+        if all(_VALUE.match(part) for part in apart):
+            values = apart
+            rows = [heads for heads in above if len(heads) == len(values)]
     return list(zip(rows[-1], values, strict=True)) if rows else []
 
 
@@ -152,7 +163,7 @@ def per_model(key: str, page: str, more: tuple[str, ...] = ()) -> list[tuple[str
     MIC 750-2000TL-X on p. 24, 2500-3300TL-X on p. 25) adds its models from the row with the
     same name ("Max. Ausgangsstrom | 11.9A | 14.3A | 14.3A").
     """
-    pairs = columns(key, page)
+    pairs = columns(key, page, more[0] if len(more) == 2 and more[0] not in page else "")
     if not pairs:
         return []
     name = _squeezed(cells(key)[0])  # "MAX DC-Spannung" is "Max. DC-Spannung" over the page

@@ -1835,3 +1835,9 @@ def test_the_line_after_a_variant_line_naming_another_variant_asks_which(agent: 
     asked_back(agent, "pi30 ausgangsspannung einstellen welche werte?", "HV", "LV")
     result = answered(agent, "Axpert MAX Ausgangsspannung auf 230V stellen, welcher Befehl?")
     assert ("Voltronic_PI30MAX_Communication_Protocol.pdf", 22) in cited(result)
+
+
+def test_a_data_sheet_row_continued_on_the_next_page_asks_which_model(agent: Agent) -> None:
+    # Growatt MIC p. 25: "Euro-eta | 96.5% | 96.5% 97.0% | 97.0%" goes on from p. 24's table
+    # of the MIC 750-2000TL-X, whose model row stays on p. 24
+    asked_back(agent, "Growatt MIC Euro-eta Wirkungsgrad?", "MIC 750TL-X", "MIC 2000TL-X")

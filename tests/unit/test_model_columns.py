@@ -589,3 +589,20 @@ def test_twin_lines_giving_every_product_the_same_value_ask_nothing() -> None:
         twin_lines("SMA Home Manager weiter wählen warten?", [steps.splitlines()[0]], steps, names)
         == ()
     )
+
+
+def test_a_table_going_on_from_the_page_before_takes_its_models_from_there() -> None:
+    # Growatt MIC p. 25 opens with the 750-2000TL-X table's last rows; its model row is on
+    # p. 24, and the extraction put two columns' values in one cell
+    continued = "Euro-eta | 96.5% | 96.5% 97.0% | 97.0%\nTHDi | <3%\n" + MIC_ON
+    pairs = per_model("Euro-eta | 96.5% | 96.5% 97.0% | 97.0%", continued, (MIC, ""))
+    assert pairs == [
+        ("MIC 750TL-X", "96.5%"),
+        ("MIC 1000TL-X", "96.5%"),
+        ("MIC 1500TL-X", "97.0%"),
+        ("MIC 2000TL-X", "97.0%"),
+    ]
+    # one value for all four: nothing differs
+    assert per_model("THDi | <3%", continued, (MIC, "")) == []
+    # without the page before, the row has no models
+    assert per_model("Euro-eta | 96.5% | 96.5% 97.0% | 97.0%", continued) == []
