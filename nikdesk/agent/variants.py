@@ -750,7 +750,9 @@ def twin_lines(question: str, keys: list[str], page: str, names: frozenset[str])
     depends on the product. The products are what names one in ``names`` (the document's
     maker and product words): the lines themselves, or the line each is printed above.
     """
-    lines = list(dict.fromkeys(line.strip() for line in page.splitlines() if line.strip()))
+    lines = _with_values(
+        list(dict.fromkeys(line.strip() for line in page.splitlines() if line.strip()))
+    )
     shapes = [_RUN.sub("#", line) for line in lines]
 
     def names_product(line: str) -> bool:
@@ -778,7 +780,9 @@ def twin_lines(question: str, keys: list[str], page: str, names: frozenset[str])
         if k.strip().endswith(":") and k.strip() in lines and asked & set(terms(k))
     ]
     listed = lines[min(leads) + 1 :] if leads else []
-    keys = [k for k in keys if asked & set(terms(k))]
+    # the best key line counts whatever its words ("MIC 750-2000 TL-X 6.0kg" for "wie schwer
+    # ist der growatt mic?"), the others by a word of the question
+    keys = keys[:1] + [k for k in keys[1:] if asked & set(terms(k))]
     for key in [*keys, *listed]:
         key = key.strip()
         if " | " in key or _NOT_TWIN.search(key.lower()) or not values(key):
@@ -786,7 +790,7 @@ def twin_lines(question: str, keys: list[str], page: str, names: frozenset[str])
         if key not in lines:
             continue
         at = lines.index(key)
-        if len(_WORD.findall(fold(shapes[at]))) < 2:
+        if len(re.findall("[a-zäöüß]{2,}", fold(shapes[at]))) < 2:
             continue
         own = values(key)
         twins = [
@@ -804,8 +808,37 @@ def twin_lines(question: str, keys: list[str], page: str, names: frozenset[str])
             continue
         if names_model(question, labels) or _ACROSS.search(fold(question)):
             continue
+        if _in_ranges(question, labels):
+            continue
         return tuple(dict.fromkeys(labels))[:MAX_MODELS]
     return ()
+
+
+_RANGE = re.compile(r"(\d+)\s?[-–]\s?(\d+)")
+
+
+def _in_ranges(question: str, labels: list[str]) -> bool:
+    # a model number in one label's range: "mic 3000" is of "MIC 2500-3300", "IG 40" of
+    # "Fronius IG 15 - 60"
+    numbers = [int(n) for n in re.findall(r"(?<![\d.,])\d{2,5}(?![\d.,])", question)]
+    spans = [[(int(a), int(b)) for a, b in _RANGE.findall(label)] for label in labels]
+    for n in numbers:
+        holding = [i for i, s in enumerate(spans) if any(a <= n <= b for a, b in s)]
+        if len(holding) == 1:
+            return True
+    return False
+
+
+def _with_values(lines: list[str]) -> list[str]:
+    # a line printing no value joined with the bare value under it: "MIC 2500-3300 TL-X" over
+    # "6.2kg" prints what "MIC 750-2000 TL-X 6.0kg" does in one line
+    out: list[str] = []
+    for line in lines:
+        if out and _VALUE.match(line) and not _value_runs(out[-1]) and _DIGIT.search(out[-1]):
+            out[-1] = f"{out[-1]} {line}"
+        else:
+            out.append(line)
+    return out
 
 
 def _twin_labels(
@@ -829,7 +862,7 @@ def _twin_labels(
             start -= 1
         while listed(end + 1):
             end += 1
-        return [label(line) for line in lines[start : end + 1] if label(line)]
+        return [label(lines[n]) for n in range(start, end + 1) if listed(n)]
     for step in (1, -1):
         beside = [n + step for n in twins]
         if all(0 <= b < len(lines) and b not in twins and names_product(lines[b]) for b in beside):

@@ -606,3 +606,14 @@ def test_a_table_going_on_from_the_page_before_takes_its_models_from_there() -> 
     assert per_model("THDi | <3%", continued, (MIC, "")) == []
     # without the page before, the row has no models
     assert per_model("Euro-eta | 96.5% | 96.5% 97.0% | 97.0%", continued) == []
+
+
+def test_twin_lines_read_a_bare_value_under_its_product() -> None:
+    # Growatt MIC p. 8: "MIC 750-2000 TL-X 6.0kg", and further down "MIC 2500-3300 TL-X"
+    # over "6.2kg"; the best key line counts though it shares no word with the question
+    page = "MIC 750-2000 TL-X 6.0kg\n282mm 274mm 138mm IP 65\nMIC 2500-3300 TL-X\n6.2kg"
+    names = frozenset({"growatt", "mic", "mic750"})
+    key = page.splitlines()[0]
+    question = "wie schwer ist der growatt mic?"
+    assert twin_lines(question, [key], page, names) == ("MIC 750-2000", "MIC 2500-3300")
+    assert twin_lines("growatt mic 3000 wie schwer?", [key], page, names) == ()
