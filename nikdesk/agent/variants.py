@@ -454,12 +454,20 @@ def named_rows(question: str, key: str, page: str) -> tuple[str, ...]:
     if at is None:
         return ()
     block = [cells(line) for line in _rows_around(lines, at, _product_row)]
-    # the question's words any name of the list holds ("120v" picks one of two)
+    # the question's words any name of the list holds ("120v" picks one of two); the names
+    # holding the most of them fit (not "SmartSolar MPPT VE.Can 150/70" by its "ve" beside
+    # "SmartSolar MPPT 100/30 12V" for "VE.Direct PID for an MPPT 100/30?")
     said = set(raw_tokens(question))
     words = {w for c in block for w in raw_tokens(c[0]) if w in said}
     if len(block) < MIN_LIST_ROWS or not any(_DIGIT.search(w) for w in words):
         return ()
-    fits = [c for c in block if words <= set(raw_tokens(c[0]))]
+    held = [words & set(raw_tokens(c[0])) for c in block]
+    most = max(held, key=len)
+    fits = [c for c, h in zip(block, held, strict=True) if len(h) == len(most)]
+    # a word with a digit none of them holds names another product ("100/30 rev2" of p. 12,
+    # not this page's "100/30 rev3")
+    if not any(_DIGIT.search(w) for w in most) or any(_DIGIT.search(w) for w in words - most):
+        return ()
     # a footnote's mark is no other product ("… 230V*": phased out, beside "… 230V")
     names = list(dict.fromkeys(c[0].rstrip("*† ") for c in fits))
     values = {re.sub(r"\s+", "", c[1]).casefold() for c in fits}

@@ -617,3 +617,19 @@ def test_twin_lines_read_a_bare_value_under_its_product() -> None:
     question = "wie schwer ist der growatt mic?"
     assert twin_lines(question, [key], page, names) == ("MIC 750-2000", "MIC 2500-3300")
     assert twin_lines("growatt mic 3000 wie schwer?", [key], page, names) == ()
+
+
+def test_the_names_holding_most_of_the_question_fit_when_none_holds_all() -> None:
+    # VE.Direct p. 13: "ve" of "VE.Direct" is only in "SmartSolar MPPT VE.Can 150/70"
+    page = """BlueSolar MPPT 75/15 rev3 | 0xA07D
+BlueSolar MPPT 100/30 rev3 | 0xA076
+SmartSolar MPPT 100/30 12V | 0xA07E
+All-In-1 SmartSolar MPPT 75/15 12V | 0xA07F
+SmartSolar MPPT VE.Can 150/70 | 0xA102"""
+    key = "SmartSolar MPPT 100/30 12V | 0xA07E"
+    assert named_rows("VE.Direct PID for an MPPT 100/30?", key, page) == (
+        "BlueSolar MPPT 100/30 rev3",
+        "SmartSolar MPPT 100/30 12V",
+    )
+    # ... unless a word with a digit none of them holds names another product (p. 12's rev2)
+    assert named_rows("VE.Direct PID MPPT 100/30 rev2?", key, page) == ()
