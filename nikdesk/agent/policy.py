@@ -498,6 +498,12 @@ class EvidencePolicy:
         # a key line's wording printed again with each product's value
         if variants and (models := twin_lines(question, _strong(keys, question), page, doc_names)):
             return models
+        # a note the first page's passages quote in bold giving each variant its value
+        # ("1 Valid from version PLENTICORE G2: SW 02.12.xxxxx PLENTICORE G3: SW 3.04.01.xxxxx"
+        # under the SunSpec models' table)
+        noted = [key for key in keys if names_variant(key) and " | " not in key]
+        if variants and noted and (models := variant_values(question, noted)):
+            return models
         # "Sie müssen … einen separaten Leistungsschalter … installieren" followed by "Wir
         # empfehlen Ihnen, den Nennstrom des AC-Schalters in dieser Tabelle zu wählen:": the
         # line after a key line's sentence (the page may wrap it) leads in the per-model list

@@ -1841,3 +1841,14 @@ def test_a_data_sheet_row_continued_on_the_next_page_asks_which_model(agent: Age
     # Growatt MIC p. 25: "Euro-eta | 96.5% | 96.5% 97.0% | 97.0%" goes on from p. 24's table
     # of the MIC 750-2000TL-X, whose model row stays on p. 24
     asked_back(agent, "Growatt MIC Euro-eta Wirkungsgrad?", "MIC 750TL-X", "MIC 2000TL-X")
+
+
+def test_a_note_giving_each_generation_its_version_asks_which(agent: Agent) -> None:
+    # Kostal p. 27: "802 | Battery Base Model" with the note "1 Valid from version
+    # PLENTICORE G2: SW 02.12.xxxxx PLENTICORE G3: SW 3.04.01.xxxxx …" in another passage
+    asked_back(
+        agent,
+        "kostal plenticore: from which firmware is the sunspec battery model 802 available?",
+        "PLENTICORE G2",
+        "PLENTICORE G3",
+    )
