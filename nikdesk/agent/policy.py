@@ -802,8 +802,16 @@ class EvidencePolicy:
                 continue
             if not extreme and " | " not in line and states_extreme(line, units):
                 continue
-            if any(line_score(piece, ask) >= score for piece in pieces_of(line)):
-                return False
+            for piece in pieces_of(line):
+                other = line_score(piece, ask)
+                # a tie is no row known to answer better ("Einschaltspannung | 180 V | 250 V
+                # …" beside "Nenneingangsspannung | 600 V"), unless the row begins as a
+                # question's word does ("Batteriespannung | 150 – 600 V" for
+                # "Batteriespannungsbereich" beside "MPP-Spannungsbereich | …")
+                if other > score or (
+                    other == score and _head_shared(piece, ask) > _head_shared(key, ask)
+                ):
+                    return False
         return True
 
     def _names_model(self, question: str) -> bool:
@@ -1317,6 +1325,18 @@ def _mixed(word: str) -> bool:
 def _said(question: str) -> set[str]:
     """Return the words ``question`` may name a model by, joined forms too ("smileb3")."""
     return set(re.findall(r"[a-z0-9]+", fold(question))) | set(raw_tokens(question))
+
+
+def _head_shared(line: str, ask: Ask) -> int:
+    """Return how many letters a word of ``line`` begins with as a word of the question does."""
+    words = [w for w in re.findall(r"[a-z]+", fold(line)) if len(w) >= 4]
+
+    def shared(a: str, b: str) -> int:
+        return next(
+            (n for n, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b))
+        )
+
+    return max((shared(w, a) for w in words for a in ask.words), default=0)
 
 
 def _variant_after(key: str, chunks: Sequence[Chunk]) -> tuple[str, ...]:
