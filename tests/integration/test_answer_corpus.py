@@ -1855,8 +1855,8 @@ def test_a_note_giving_each_generation_its_version_asks_which(agent: Agent) -> N
 
 
 def test_a_per_model_row_tied_with_a_row_of_one_value_asks_which_model(agent: Agent) -> None:
-    # Growatt MIC p. 24: "Nennspannung | 120V | 180V | 250V | 360V" scores as "MAX
-    # DC-Spannung | 500V" does: no row is known to answer better, so the model decides it;
+    # Growatt MIC p. 24: "Nennspannung | 120V | 180V | 250V | 360V" scores as "AC-Nennspannung
+    # | 180~280V" does: no row is known to answer better, so the model decides it;
     # "Batteriespannung | 150 – 600 V" beside "MPP-Spannungsbereich | …" (Sungrow) begins as
     # the question's "Batteriespannungsbereich" does and answers
     asked_back(agent, "Growatt MIC Nennspannung DC?", "MIC 750TL-X", "MIC 2000TL-X")
