@@ -15,6 +15,7 @@ import re
 from collections.abc import Callable
 from functools import lru_cache
 
+from nikdesk.agent.ask import ask_of
 from nikdesk.core.text import fold, raw_tokens, terms
 
 MAX_MODELS = 8  # a series' columns offered as options
@@ -564,7 +565,9 @@ def variant_values(question: str, lines: list[str]) -> tuple[str, ...]:
     model) | 24V model: a31, a32 is fault code 48V model: …" gives each model its fault-code
     bits, which "which bit is battery weak?" does not ask about.
     """
-    asked = set(terms(question, drop_stopwords=True))
+    # the question's words with their glossary's ("Werkseinstellung Ausgangsfrequenz":
+    # "default", "output", "frequency" of an English protocol's cells)
+    asked = set(terms(question, drop_stopwords=True)) | ask_of(question).terms
     text = "  ".join(_asked_cells(line, asked) for line in lines)
     mentions = [
         (_squeezed(m.group()), m.group(), m.start(), m.end()) for m in _VARIANT.finditer(text)

@@ -368,6 +368,10 @@ def test_key_lines_giving_each_variant_its_value_ask_which() -> None:
     # whole words only: "which voltage" holds no "HV", "soll volt" no "LV"
     assert variant_values("which voltage can I set?", voltronic) == ("HV", "LV")
     assert variant_values("welche soll volt?", voltronic) == ("HV", "LV")
+    # a German question meets an English row's cells through the glossary ("Werkseinstellung
+    # Ausgangsfrequenz": "Default …", "AC output frequency")
+    qdi = ["C | CC.C | AC output frequency | Default 50.0 for HV models 60.0 for LV models"]
+    assert variant_values("Axpert MAX: Werkseinstellung Ausgangsfrequenz?", qdi) == ("HV", "LV")
     # a value only one variant prints names it: "230V" is an HV model's; "Doku 2.7" no value
     assert variant_values("Axpert MAX Ausgangsspannung auf 230V stellen?", voltronic) == ()
     assert variant_values("Voltronic Doku 2.7: Ausgangsspannung?", voltronic) == ("HV", "LV")
