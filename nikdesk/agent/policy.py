@@ -1374,7 +1374,7 @@ def _none_named(named: set[str], hits: list[Hit]) -> bool:
     return bool(named) and not any(h.chunk.doc_id in named for h in hits)
 
 
-def _strong(keys: tuple[str, ...], question: str) -> list[str]:
+def _strong(keys: Sequence[str], question: str) -> list[str]:
     """Return the key lines answering about as well as the best of them.
 
     "Battery mode | B" answers "QMOD with (B"; the AC output voltage row "B | BBB.B | … for HV
