@@ -587,12 +587,10 @@ def test_twin_lines_giving_every_product_the_same_value_ask_nothing() -> None:
     names = frozenset({"sma", "sunny", "home", "manager"})
     question = "Welche Firmware braucht der Sunny Island am Home Manager?"
     assert twin_lines(question, [page.splitlines()[0]], page, names) == ()
-    # nor do a procedure's steps or figure captions printed alike
-    steps = "2. [Weiter] wählen und 5 s warten.\n3. [Weiter] wählen und 5 s warten."
-    assert (
-        twin_lines("SMA Home Manager weiter wählen warten?", [steps.splitlines()[0]], steps, names)
-        == ()
-    )
+    # nor do a procedure's steps printed alike, each with another value, whatever stands
+    # beside them: a step's number is no product's line
+    steps = "2. Taste 5 s drücken.\nSunny Home Manager\n3. Taste 10 s drücken.\nSunny Portal"
+    assert twin_lines("SMA: wie lange Taste drücken?", [steps.splitlines()[0]], steps, names) == ()
 
 
 def test_a_table_going_on_from_the_page_before_takes_its_models_from_there() -> None:
