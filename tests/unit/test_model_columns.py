@@ -627,11 +627,13 @@ def test_the_names_holding_most_of_the_question_fit_when_none_holds_all() -> Non
 BlueSolar MPPT 100/30 rev3 | 0xA076
 SmartSolar MPPT 100/30 12V | 0xA07E
 All-In-1 SmartSolar MPPT 75/15 12V | 0xA07F
-SmartSolar MPPT VE.Can 150/70 | 0xA102"""
+SmartSolar MPPT VE.Can 150/70 | 0xA102
+BlueSolar MPPT VE.Can 150/100 rev2 | 0xA117"""
     key = "SmartSolar MPPT 100/30 12V | 0xA07E"
     assert named_rows("VE.Direct PID for an MPPT 100/30?", key, page) == (
         "BlueSolar MPPT 100/30 rev3",
         "SmartSolar MPPT 100/30 12V",
     )
-    # ... unless a word with a digit none of them holds names another product (p. 12's rev2)
+    # ... unless a word with a digit none of them holds names another product (p. 12's rev2;
+    # here only the VE.Can's name holds it)
     assert named_rows("VE.Direct PID MPPT 100/30 rev2?", key, page) == ()
