@@ -588,14 +588,10 @@ def variant_values(question: str, lines: list[str]) -> tuple[str, ...]:
     return tuple(variants[:MAX_MODELS])
 
 
-# an amount with its unit: "230V", "50 Hz", "12,8 kWh" (not "2.7" of "Doku 2.7", nor "pi30")
-_AMOUNT_NUMBER = re.compile(r"(?<![\w.,])(\d+(?:[.,]\d+)?)(?=\s?[a-zA-Zµ°%Ω])")
-
-
 def _says_value(question: str, text: str) -> bool:
     # an amount of the question the lines print: one variant's ("220V/230V/240V for HV")
-    printed = {n.replace(",", ".") for n in _AMOUNT_NUMBER.findall(text)}
-    return any(n.replace(",", ".") in printed for n in _AMOUNT_NUMBER.findall(question))
+    printed = {_amount(m) for m in _AMOUNT.findall(text)}
+    return any(_amount(m) in printed for m in _AMOUNT.findall(question))
 
 
 def _asked_cells(line: str, asked: set[str]) -> str:
