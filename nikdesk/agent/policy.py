@@ -480,7 +480,7 @@ class EvidencePolicy:
             strong = [
                 line
                 for key in _strong(said.keys, question)
-                for line in ((key, *said.rest) if key == said.key and said.rest else (key,))
+                for line in ((key, *said.rest) if key == said.key else (key,))
                 + _variant_after(key, chunks)
             ]
             if variants and (models := variant_values(question, list(dict.fromkeys(strong)))):
